@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Run the whole test suite (installs what the tests need first). Extra args go to pytest.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+"$ROOT/scripts/bootstrap.sh" "test,evm"
+if [ -f "$ROOT/package.json" ]; then
+    if [ ! -d "$ROOT/node_modules" ] || [ "$ROOT/package-lock.json" -nt "$ROOT/node_modules/.package-lock.json" ]; then
+        echo "installing npm test tools (anvil, solc) ..." >&2
+        (cd "$ROOT" && npm ci --no-audit --no-fund --loglevel=error >&2)
+    fi
+fi
+"$ROOT/.venv/bin/ruff" check "$ROOT"
+set +e
+"$ROOT/.venv/bin/python" -m pytest "$@"
+code=$?
+set -e
+if [ "$code" -eq 5 ]; then
+    echo "error: pytest collected no tests" >&2
+    exit 1
+fi
+exit "$code"

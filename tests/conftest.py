@@ -1,0 +1,48 @@
+"""Shared fixtures: real nodes (CometBFT + zrchaind) on free 127.0.0.1 ports."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+
+import pytest
+
+from zrchain.testing.node import TestNode
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--slow",
+        action="store_true",
+        default=False,
+        help="run soak/load tests at full length (CI runs a bounded version)",
+    )
+
+
+@pytest.fixture
+def long_run(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--slow"))
+
+
+@pytest.fixture
+def node_factory(tmp_path) -> Iterator[Callable[..., TestNode]]:
+    nodes: list[TestNode] = []
+
+    def make(name: str = "node0", **kwargs) -> TestNode:
+        n = TestNode(tmp_path, name=name, **kwargs)
+        nodes.append(n)
+        return n
+
+    yield make
+    for n in nodes:
+        n.stop()
+
+
+@pytest.fixture
+def node(node_factory) -> TestNode:
+    """A started single-validator node at height >= 1."""
+    return node_factory().init().start()
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return f"CI={os.environ.get('CI', '')}"

@@ -1,0 +1,118 @@
+"""The asyncio ABCI server: ordered answers, Flush/Echo, malformed input isolation."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from zrchain.abci import types as abci
+from zrchain.abci.framing import FrameDecoder, frame
+from zrchain.abci.server import ABCIServer, handle_request
+
+
+class RecordingApp:
+    """A stand-in application for testing the transport alone."""
+
+    def __init__(self) -> None:
+        self.calls: list[str] = []
+
+    def __getattr__(self, name: str):
+        def method(req):
+            self.calls.append(name)
+            if name == "query" and req.path == "/boom":
+                raise ValueError("bug")
+            if name == "finalize_block":
+                raise ValueError("bug")
+            cls = getattr(abci, "Response" + "".join(p.capitalize() for p in name.split("_")))
+            if name == "info":
+                return cls(last_block_height=7)
+            return cls()
+
+        return method
+
+
+async def _roundtrip(server: ABCIServer, requests: list[bytes], raw_tail: bytes = b"") -> list:
+    reader, writer = await asyncio.open_connection("127.0.0.1", server.port)
+    writer.write(b"".join(frame(r) for r in requests) + raw_tail)
+    await writer.drain()
+    dec = FrameDecoder()
+    out: list = []
+    while len(out) < len(requests):
+        data = await asyncio.wait_for(reader.read(65536), 5)
+        if not data:
+            break
+        for p in dec.feed(data):
+            r = abci.Response()
+            r.ParseFromString(p)
+            out.append(r)
+    writer.close()
+    return out
+
+
+def test_answers_in_order_with_matching_types() -> None:
+    async def run() -> None:
+        srv = ABCIServer(RecordingApp(), "tcp://127.0.0.1:0")
+        await srv.start()
+        reqs = [
+            abci.Request(echo=abci.RequestEcho(message="hi")),
+            abci.Request(info=abci.RequestInfo()),
+            abci.Request(check_tx=abci.RequestCheckTx(tx=b"x")),
+            abci.Request(flush=abci.RequestFlush()),
+            abci.Request(list_snapshots=abci.RequestListSnapshots()),
+        ]
+        out = await _roundtrip(srv, [r.SerializeToString() for r in reqs])
+        assert [r.WhichOneof("value") for r in out] == [
+            "echo",
+            "info",
+            "check_tx",
+            "flush",
+            "list_snapshots",
+        ]
+        assert out[0].echo.message == "hi"
+        assert out[1].info.last_block_height == 7
+        await srv.stop()
+
+    asyncio.run(run())
+
+
+def test_malformed_frame_closes_only_that_connection() -> None:
+    async def run() -> None:
+        srv = ABCIServer(RecordingApp(), "tcp://127.0.0.1:0")
+        await srv.start()
+        # garbage protobuf inside a valid frame, then a request that must not be answered
+        out = await _roundtrip(srv, [b"\xff\xff\xff"])
+        assert out == []
+        # overlong varint
+        out = await _roundtrip(srv, [], raw_tail=b"\xff" * 12)
+        assert out == []
+        # the server still serves new connections
+        ok = await _roundtrip(
+            srv, [abci.Request(echo=abci.RequestEcho(message="x")).SerializeToString()]
+        )
+        assert ok[0].echo.message == "x"
+        await srv.stop()
+
+    asyncio.run(run())
+
+
+def test_app_bugs_become_error_codes_or_exceptions_not_crashes() -> None:
+    app = RecordingApp()
+    r = handle_request(app, abci.Request(query=abci.RequestQuery(path="/boom")))
+    assert r.query.code == 1 and r.query.codespace == "undefined"
+    r = handle_request(app, abci.Request(finalize_block=abci.RequestFinalizeBlock()))
+    assert r.WhichOneof("value") == "exception"
+
+
+@pytest.mark.parametrize(
+    "addr,expect",
+    [
+        ("tcp://127.0.0.1:26658", ("tcp", ("127.0.0.1", 26658))),
+        ("127.0.0.1:1", ("tcp", ("127.0.0.1", 1))),
+        ("unix:///tmp/x.sock", ("unix", "/tmp/x.sock")),
+    ],
+)
+def test_parse_address(addr, expect) -> None:
+    from zrchain.abci.server import parse_address
+
+    assert parse_address(addr) == expect

@@ -1,0 +1,109 @@
+"""The state trie: canonical roots, proofs, incremental updates."""
+
+from __future__ import annotations
+
+import random
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from zrchain.store.proof import EMPTY, Proof, verify
+from zrchain.store.smt import SparseMerkleTrie
+
+keys = st.binary(min_size=1, max_size=12)
+values = st.binary(min_size=0, max_size=20)
+states = st.dictionaries(keys, values, max_size=40)
+
+
+class MemDB(dict):
+    """Stands in for a plyvel reader in these pure trie tests (get only)."""
+
+
+def root_of(items: dict[bytes, bytes], order_seed: int = 0, batch: int = 0) -> bytes:
+    trie = SparseMerkleTrie(MemDB())
+    pairs = list(items.items())
+    random.Random(order_seed).shuffle(pairs)
+    if batch <= 0:
+        return trie.update(pairs)
+    root = trie.root()
+    for i in range(0, len(pairs), batch):
+        root = trie.update(pairs[i : i + batch])
+    return root
+
+
+def test_empty_trie_has_zero_root() -> None:
+    assert SparseMerkleTrie(MemDB()).root() == EMPTY
+
+
+@settings(max_examples=200, deadline=None)
+@given(states, st.integers(0, 1000), st.integers(0, 7))
+def test_root_is_independent_of_insertion_order_and_batching(items, seed, batch) -> None:
+    assert root_of(items) == root_of(items, seed, batch)
+
+
+@settings(max_examples=150, deadline=None)
+@given(states, st.dictionaries(keys, values, min_size=1, max_size=10))
+def test_deleting_restores_the_old_root(base, extra) -> None:
+    extra = {k: v for k, v in extra.items() if k not in base}
+    trie = SparseMerkleTrie(MemDB())
+    before = trie.update(base.items())
+    trie.update(extra.items())
+    after = trie.update((k, None) for k in extra)
+    assert after == before
+    # and the stored nodes are exactly those of a trie built from scratch
+    fresh = SparseMerkleTrie(MemDB())
+    fresh.update(base.items())
+    live = {k: v for k, v in trie.pending.items() if v is not None}
+    assert live == {k: v for k, v in fresh.pending.items() if v is not None}
+
+
+@settings(max_examples=150, deadline=None)
+@given(states, keys)
+def test_proofs_verify_for_present_and_absent_keys(items, probe) -> None:
+    trie = SparseMerkleTrie(MemDB())
+    root = trie.update(items.items())
+    for key, value in items.items():
+        proof = trie.prove(key).encode()
+        assert verify(root, key, value, proof)
+        assert not verify(root, key, value + b"x", proof)
+        assert not verify(root, key, None, proof)
+    if probe not in items:
+        proof = trie.prove(probe).encode()
+        assert verify(root, probe, None, proof)
+        assert not verify(root, probe, b"anything", proof)
+
+
+@settings(max_examples=100, deadline=None)
+@given(states, keys, values)
+def test_a_proof_does_not_verify_against_another_root(items, key, value) -> None:
+    trie = SparseMerkleTrie(MemDB())
+    items = dict(items)
+    items[key] = value
+    root = trie.update(items.items())
+    proof = trie.prove(key)
+    other = trie.update([(key, value + b"!")])
+    assert root != other
+    assert not verify(other, key, value, proof)
+
+
+@given(st.binary(max_size=200))
+def test_garbage_proofs_never_raise(data) -> None:
+    assert verify(EMPTY, b"k", None, data) in (True, False)
+
+
+def test_proof_roundtrip_encoding() -> None:
+    trie = SparseMerkleTrie(MemDB())
+    trie.update((bytes([i]), bytes([i]) * 3) for i in range(50))
+    p = trie.prove(bytes([7]))
+    assert Proof.decode(p.encode()) == p
+
+
+def test_update_cost_follows_changed_keys_not_state_size() -> None:
+    """Node writes per update stay proportional to changed keys x depth."""
+    trie = SparseMerkleTrie(MemDB())
+    trie.update((i.to_bytes(4, "big"), b"v") for i in range(20000))
+    db = MemDB(trie.pending)
+    trie = SparseMerkleTrie(db)
+    trie.update((i.to_bytes(4, "big"), b"w") for i in range(10))
+    # depth of a 20k-key trie is ~15-25; 10 keys touch at most ~10 * 30 positions
+    assert 0 < len(trie.pending) <= 300

@@ -1,0 +1,3 @@
+from zrchain.cli.main import main
+
+main()

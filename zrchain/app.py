@@ -1,0 +1,295 @@
+"""ZrChainApp: ABCI 2.0 methods on top of the store, the module registry and the tx pipeline.
+
+State flow per height H::
+
+    FinalizeBlock(H): block branch over the staged state -> begin-block hooks -> txs ->
+                      end-block hooks -> stage writes, update the trie -> app hash
+    Commit:           one WriteBatch (state, trie, H, app hash) -> new committed version ->
+                      fresh check state
+
+InitChain stages the genesis state the same way; it is committed together with the first
+block, so Info reports height 0 until then and a crash simply means InitChain again.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from cosmpy.protos.tendermint.types import params_pb2
+
+from zrchain import __version__
+from zrchain.abci import types as abci
+from zrchain.context import Context, Event, Mode
+from zrchain.module import Module, Registry
+from zrchain.store.app_store import AppStore, VersionUnavailable
+from zrchain.store.kv import Branch
+
+log = logging.getLogger("zrchain.app")
+
+APP_NAME = "ZenrockApp"
+BASEAPP_STORE = "baseapp"
+_CHAIN_ID = b"baseapp/chain_id"
+_INITIAL_HEIGHT = b"baseapp/initial_height"
+_CONSENSUS_PARAMS = b"baseapp/consensus_params"
+_LAST_BLOCK = b"baseapp/last_block"  # height (8 bytes) || block time ns (8 bytes)
+
+
+@dataclass
+class AppSettings:
+    """Node-level settings that shape execution (from the home's app.toml)."""
+
+    min_gas_prices: str = ""  # validator-local floor; the on-chain treasury param also applies
+    keep_versions: int = 100  # committed heights kept for queries and proofs
+    sync_writes: bool = False
+    min_retain_blocks: int = 0
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def to_abci_events(events: Sequence[Event]) -> list[Any]:
+    return [
+        abci.Event(
+            type=e.type,
+            attributes=[abci.EventAttribute(key=k, value=v, index=True) for k, v in e.attributes],
+        )
+        for e in events
+    ]
+
+
+class ZrChainApp:
+    def __init__(
+        self,
+        data_dir: str,
+        modules: Sequence[Module] | None = None,
+        settings: AppSettings | None = None,
+    ) -> None:
+        from zrchain.modules import default_modules
+        from zrchain.tx.pipeline import TxPipeline
+
+        self.settings = settings or AppSettings()
+        self.store = AppStore(
+            data_dir, keep_versions=self.settings.keep_versions, sync=self.settings.sync_writes
+        )
+        self.registry = Registry(modules if modules is not None else default_modules())
+        self.pipeline = TxPipeline(self)
+        self._lock = threading.RLock()  # serialises check-state use (CheckTx vs Simulate)
+        self.chain_id = ""
+        self.initial_height = 1
+        self.consensus_params = params_pb2.ConsensusParams()
+        self._load_base()
+        self._block: Branch | None = None
+        self._block_height = 0
+        self._pending_app_hash: bytes | None = None
+        self._genesis_writes: dict[bytes, bytes | None] = {}
+        self._check = self._fresh_check_state()
+        self._check_height = self.store.height
+
+    # -- base state --------------------------------------------------------------------
+    def _load_base(self) -> None:
+        view = self.store.pending
+        raw = view.get(_CHAIN_ID)
+        self.chain_id = raw.decode() if raw else ""
+        raw = view.get(_INITIAL_HEIGHT)
+        self.initial_height = int(raw) if raw else 1
+        raw = view.get(_CONSENSUS_PARAMS)
+        self.consensus_params = params_pb2.ConsensusParams()
+        if raw:
+            self.consensus_params.ParseFromString(raw)
+
+    def _fresh_check_state(self) -> Branch:
+        try:
+            return Branch(self.store.version().kv)
+        except VersionUnavailable:
+            return Branch(self.store.pending)
+
+    @property
+    def last_height(self) -> int:
+        return self.store.height
+
+    @property
+    def block_max_gas(self) -> int:
+        return (
+            int(self.consensus_params.block.max_gas)
+            if self.consensus_params.HasField("block")
+            else -1
+        )
+
+    def context(self, root: Any, mode: Mode, height: int = 0, time_ns: int = 0) -> Context:
+        return Context(
+            root=root,
+            mode=mode,
+            height=height,
+            time_ns=time_ns,
+            chain_id=self.chain_id,
+            services=self.registry,
+            params={"min_gas_prices": self.settings.min_gas_prices},
+        )
+
+    # -- handshake ---------------------------------------------------------------------
+    def info(self, req: Any) -> Any:
+        app_version = (
+            int(self.consensus_params.version.app)
+            if self.consensus_params.HasField("version")
+            else 0
+        )
+        return abci.ResponseInfo(
+            data=APP_NAME,
+            version=__version__,
+            app_version=app_version,
+            last_block_height=self.store.height,
+            last_block_app_hash=self.store.app_hash,
+        )
+
+    def init_chain(self, req: Any) -> Any:
+        if self.store.height != 0:
+            raise RuntimeError("InitChain on a chain that already has committed blocks")
+        self.store.discard_pending()
+        self.chain_id = req.chain_id
+        self.initial_height = req.initial_height or 1
+        self.consensus_params = params_pb2.ConsensusParams()
+        self.consensus_params.CopyFrom(req.consensus_params)
+        genesis = Branch(self.store.pending)
+        genesis.set(_CHAIN_ID, self.chain_id.encode())
+        genesis.set(_INITIAL_HEIGHT, str(self.initial_height).encode())
+        genesis.set(_CONSENSUS_PARAMS, self.consensus_params.SerializeToString())
+        app_state = json.loads(req.app_state_bytes or b"{}")
+        ctx = self.context(
+            genesis,
+            Mode.GENESIS,
+            height=self.initial_height,
+            time_ns=req.time.seconds * 10**9 + req.time.nanos,
+        )
+        ctx.metered = False
+        self.init_genesis(ctx, app_state)
+        self._genesis_writes = dict(genesis.writes)
+        app_hash = self.store.apply(genesis.writes)
+        self._pending_app_hash = None
+        self._check = Branch(self.store.pending)
+        log.info(
+            "InitChain chain_id=%s initial_height=%d app_hash=%s",
+            self.chain_id,
+            self.initial_height,
+            app_hash.hex(),
+        )
+        return abci.ResponseInitChain(app_hash=app_hash)
+
+    def init_genesis(self, ctx: Context, app_state: dict[str, Any]) -> None:
+        for module in self.registry.modules:
+            default = module.default_genesis()
+            if default is None:
+                continue
+            data = app_state.get(module.name, default)
+            module.validate_genesis(data)
+            module.init_genesis(ctx, data)
+
+    def export_genesis(self, height: int = 0) -> dict[str, Any]:
+        version = self.store.version(height)
+        ctx = self.context(version.kv, Mode.QUERY, height=version.height)
+        ctx.metered = False
+        out: dict[str, Any] = {}
+        for module in self.registry.modules:
+            exported = module.export_genesis(ctx)
+            if exported is not None:
+                out[module.name] = exported
+        return out
+
+    # -- mempool -----------------------------------------------------------------------
+    def check_tx(self, req: Any) -> Any:
+        recheck = req.type == abci.CheckTxType.Value("RECHECK")
+        with self._lock:
+            return self.pipeline.check(req.tx, self._check, recheck=recheck)
+
+    # -- consensus ---------------------------------------------------------------------
+    def prepare_proposal(self, req: Any) -> Any:
+        return abci.ResponsePrepareProposal(
+            txs=self.pipeline.select_for_proposal(req.txs, req.max_tx_bytes, self.block_max_gas)
+        )
+
+    def process_proposal(self, req: Any) -> Any:
+        accept = abci.ResponseProcessProposal.ProposalStatus.Value("ACCEPT")
+        return abci.ResponseProcessProposal(status=accept)
+
+    def extend_vote(self, req: Any) -> Any:
+        return abci.ResponseExtendVote(vote_extension=b"")
+
+    def verify_vote_extension(self, req: Any) -> Any:
+        accept = abci.ResponseVerifyVoteExtension.VerifyStatus.Value("ACCEPT")
+        return abci.ResponseVerifyVoteExtension(status=accept)
+
+    def finalize_block(self, req: Any) -> Any:
+        expected = self.store.height + 1 if self.store.height else self.initial_height
+        if req.height != expected:
+            raise RuntimeError(f"FinalizeBlock height {req.height}, expected {expected}")
+        if self._pending_app_hash is not None:
+            # CometBFT restarted after our FinalizeBlock but before Commit and is replaying
+            # this height: drop the uncommitted block (keep genesis, committed with it).
+            self.store.discard_pending()
+            if self._genesis_writes:
+                self.store.apply(self._genesis_writes)
+            self._pending_app_hash = None
+        block = Branch(self.store.pending)
+        time_ns = req.time.seconds * 10**9 + req.time.nanos
+        block.set(_LAST_BLOCK, req.height.to_bytes(8, "big") + time_ns.to_bytes(8, "big"))
+        ctx = self.context(block, Mode.FINALIZE, height=req.height, time_ns=time_ns)
+        ctx.proposer = req.proposer_address
+        ctx.metered = False
+        for module in self.registry.modules:
+            module.begin_block(ctx)
+        begin_events = ctx.events
+        results = self.pipeline.deliver_block(ctx, req.txs)
+        ctx.events = []
+        for module in self.registry.modules:
+            module.end_block(ctx)
+        end_events = ctx.events
+        app_hash = self.store.apply(block.writes)
+        self._block_height = req.height
+        self._pending_app_hash = app_hash
+        return abci.ResponseFinalizeBlock(
+            events=to_abci_events(begin_events + end_events),
+            tx_results=results,
+            app_hash=app_hash,
+        )
+
+    def commit(self, req: Any) -> Any:
+        if self._pending_app_hash is None:
+            raise RuntimeError("Commit without FinalizeBlock")
+        self.store.commit(self._block_height, self._pending_app_hash)
+        self._pending_app_hash = None
+        self._genesis_writes = {}
+        with self._lock:
+            self._check = self._fresh_check_state()
+            self.pipeline.on_commit()
+        retain = 0
+        if self.settings.min_retain_blocks > 0:
+            retain = max(0, self.store.height - self.settings.min_retain_blocks)
+        return abci.ResponseCommit(retain_height=retain)
+
+    # -- queries -----------------------------------------------------------------------
+    def query(self, req: Any) -> Any:
+        from zrchain.server.abci_query import answer_query
+
+        return answer_query(self, req)
+
+    # -- state sync (implemented by the snapshot issue; answered soundly meanwhile) ------
+    def list_snapshots(self, req: Any) -> Any:
+        return abci.ResponseListSnapshots()
+
+    def offer_snapshot(self, req: Any) -> Any:
+        return abci.ResponseOfferSnapshot(
+            result=abci.ResponseOfferSnapshot.Result.Value("REJECT_FORMAT")
+        )
+
+    def load_snapshot_chunk(self, req: Any) -> Any:
+        return abci.ResponseLoadSnapshotChunk()
+
+    def apply_snapshot_chunk(self, req: Any) -> Any:
+        return abci.ResponseApplySnapshotChunk(
+            result=abci.ResponseApplySnapshotChunk.Result.Value("ABORT")
+        )
+
+    def close(self) -> None:
+        self.store.close()

@@ -1,0 +1,1 @@
+"""zrchaind: the node and client command line."""

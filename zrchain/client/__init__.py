@@ -1,0 +1,1 @@
+"""Clients of a running node: CometBFT RPC, queries and tx building."""

@@ -1,0 +1,1 @@
+"""Protobuf codecs, type registry, addresses and JSON."""

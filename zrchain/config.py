@@ -1,0 +1,104 @@
+"""Node settings: ``<home>/config/app.toml`` (ours), read with tomllib, flags override."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+DEFAULT_MIN_GAS_PRICES = "0.0001urock"  # zrChain's default treasury min_gas_fee
+
+
+@dataclass
+class NodeConfig:
+    minimum_gas_prices: str = DEFAULT_MIN_GAS_PRICES
+    abci_address: str = "tcp://127.0.0.1:26658"
+    grpc_enable: bool = True
+    grpc_address: str = "127.0.0.1:9090"
+    api_enable: bool = True
+    api_address: str = "tcp://127.0.0.1:1317"
+    rpc_address: str = "tcp://127.0.0.1:26657"  # CometBFT RPC, used by the tx/block services
+    keep_versions: int = 100
+    sync_writes: bool = False
+    min_retain_blocks: int = 0
+    snapshot_interval: int = 0
+    snapshot_keep_recent: int = 2
+    log_level: str = "info"
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+# TOML layout: (section, key) <-> NodeConfig field
+_LAYOUT: list[tuple[str, str, str]] = [
+    ("", "minimum-gas-prices", "minimum_gas_prices"),
+    ("", "log-level", "log_level"),
+    ("abci", "address", "abci_address"),
+    ("grpc", "enable", "grpc_enable"),
+    ("grpc", "address", "grpc_address"),
+    ("api", "enable", "api_enable"),
+    ("api", "address", "api_address"),
+    ("comet", "rpc-address", "rpc_address"),
+    ("state", "keep-versions", "keep_versions"),
+    ("state", "sync-writes", "sync_writes"),
+    ("state", "min-retain-blocks", "min_retain_blocks"),
+    ("state-sync", "snapshot-interval", "snapshot_interval"),
+    ("state-sync", "snapshot-keep-recent", "snapshot_keep_recent"),
+]
+
+_COMMENTS = {
+    "": "# zrchaind node settings. Flags of `zrchaind start` override these.\n"
+    "# minimum-gas-prices: this validator's own floor for CheckTx, on top of the on-chain\n"
+    "# treasury min_gas_fee.",
+    "abci": "# ABCI socket CometBFT connects to (its proxy_app).",
+    "grpc": "# gRPC server (Cosmos and zrChain query services).",
+    "api": "# REST gateway (grpc-gateway routes).",
+    "comet": "# CometBFT RPC the tx, block and node-info services call.",
+    "state": "# keep-versions: committed heights kept for queries and proofs.",
+    "state-sync": "# Snapshots for CometBFT state sync (0 disables).",
+}
+
+
+def app_toml_path(home: str | Path) -> Path:
+    return Path(home) / "config" / "app.toml"
+
+
+def load(home: str | Path) -> NodeConfig:
+    cfg = NodeConfig()
+    path = app_toml_path(home)
+    if not path.exists():
+        return cfg
+    data = tomllib.loads(path.read_text())
+    for section, key, attr in _LAYOUT:
+        table = data if not section else data.get(section, {})
+        if key in table:
+            setattr(cfg, attr, table[key])
+    return cfg
+
+
+def save(home: str | Path, cfg: NodeConfig) -> None:
+    by_section: dict[str, list[tuple[str, str]]] = {}
+    for section, key, attr in _LAYOUT:
+        by_section.setdefault(section, []).append((key, attr))
+    out: list[str] = []
+    for section, items in by_section.items():
+        out.append(_COMMENTS.get(section, ""))
+        if section:
+            out.append(f"[{section}]")
+        for key, attr in items:
+            out.append(f"{key} = {_fmt(getattr(cfg, attr))}")
+        out.append("")
+    path = app_toml_path(home)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(out))
+
+
+def _fmt(v: Any) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, int):
+        return str(v)
+    return '"' + str(v).replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def field_names() -> list[str]:
+    return [f.name for f in fields(NodeConfig)]

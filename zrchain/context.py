@@ -1,0 +1,97 @@
+"""The execution context handed to module code: state, block info, gas and events."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from enum import IntEnum
+from typing import Any
+
+from zrchain.gas import GasKV, GasMeter
+from zrchain.store.kv import Branch, PrefixStore
+
+
+class Mode(IntEnum):
+    CHECK = 0
+    RECHECK = 1
+    SIMULATE = 2
+    FINALIZE = 3
+    GENESIS = 4
+    QUERY = 5
+
+
+@dataclass(slots=True)
+class Event:
+    type: str
+    attributes: list[tuple[str, str]]
+
+    def get(self, key: str) -> str | None:
+        for k, v in self.attributes:
+            if k == key:
+                return v
+        return None
+
+
+def store_prefix(store_key: str) -> bytes:
+    return store_key.encode() + b"/"
+
+
+@dataclass(slots=True)
+class Context:
+    """One execution: a tx, a block hook, genesis or a query.
+
+    ``root`` is the KV store of this execution (a branch of the block state, or a committed
+    version for queries); ``store(key)`` gives a module its own prefixed, gas-metered view.
+    """
+
+    root: Any
+    mode: Mode
+    height: int = 0
+    time_ns: int = 0  # block time, from the header; never the wall clock
+    chain_id: str = ""
+    gas: GasMeter = field(default_factory=lambda: GasMeter(None))
+    events: list[Event] = field(default_factory=list)
+    proposer: bytes = b""
+    params: dict[str, Any] = field(default_factory=dict)  # node-level settings (min gas price…)
+    services: Any = None  # the app's module registry, for cross-module look-ups
+    log: logging.Logger = field(default_factory=lambda: logging.getLogger("zrchain.app"))
+    metered: bool = True
+
+    def store(self, store_key: str) -> Any:
+        prefixed = PrefixStore(self.root, store_prefix(store_key))
+        if self.metered:
+            return GasKV(prefixed, self.gas)
+        return prefixed
+
+    def emit(self, type_: str, *attributes: tuple[str, str]) -> None:
+        self.events.append(Event(type_, list(attributes)))
+
+    def emit_event(self, event: Event) -> None:
+        self.events.append(event)
+
+    def branch(self) -> tuple[Context, Branch]:
+        """A child context whose writes and events are kept only if the caller merges them."""
+        br = Branch(self.root)
+        child = Context(
+            root=br,
+            mode=self.mode,
+            height=self.height,
+            time_ns=self.time_ns,
+            chain_id=self.chain_id,
+            gas=self.gas,
+            events=[],
+            proposer=self.proposer,
+            params=self.params,
+            services=self.services,
+            log=self.log,
+            metered=self.metered,
+        )
+        return child, br
+
+    @property
+    def is_check(self) -> bool:
+        return self.mode in (Mode.CHECK, Mode.RECHECK)
+
+    @property
+    def block_time_seconds(self) -> int:
+        return self.time_ns // 1_000_000_000

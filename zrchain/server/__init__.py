@@ -1,0 +1,1 @@
+"""The three doors onto one query router: ABCI Query, gRPC and the REST gateway."""

@@ -1,0 +1,132 @@
+"""The application's committed state: LevelDB, the state trie and committed versions.
+
+LevelDB namespaces: ``s`` state values, ``t`` trie nodes, ``m`` metadata (height, app
+hash). Between commits, applied-but-uncommitted writes live in ``pending`` (a Branch over
+the DB) and in the trie's pending nodes; ``commit`` writes all of them plus the height and
+app hash in one ``WriteBatch``, so a crash leaves either the old or the new block.
+
+Readers (queries from any thread) use ``version(height)``: a LevelDB snapshot pinned at a
+committed height, so they never see a block half-applied.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any
+
+import plyvel
+
+from zrchain.store.kv import Branch, LevelView
+from zrchain.store.proof import Proof
+from zrchain.store.smt import SparseMerkleTrie
+
+NS_STATE = b"s"
+NS_TRIE = b"t"
+NS_META = b"m"
+_HEIGHT = NS_META + b"height"
+_APP_HASH = NS_META + b"app_hash"
+
+
+class VersionUnavailable(LookupError):
+    pass
+
+
+@dataclass(frozen=True)
+class Version:
+    """A consistent read-only view of the state at one committed height."""
+
+    height: int
+    app_hash: bytes
+    _snapshot: Any
+
+    @property
+    def kv(self) -> LevelView:
+        return LevelView(self._snapshot, NS_STATE)
+
+    def get(self, key: bytes) -> bytes | None:
+        value: bytes | None = self._snapshot.get(NS_STATE + key)
+        return value
+
+    def prove(self, key: bytes) -> tuple[bytes | None, Proof]:
+        return self.get(key), SparseMerkleTrie(self._snapshot, NS_TRIE).prove(key)
+
+
+class AppStore:
+    def __init__(self, path: str, keep_versions: int = 100, sync: bool = False) -> None:
+        os.makedirs(path, exist_ok=True)
+        self.db = plyvel.DB(path, create_if_missing=True)
+        self.trie = SparseMerkleTrie(self.db, NS_TRIE)
+        self.pending = Branch(LevelView(self.db, NS_STATE))
+        self.keep_versions = max(1, keep_versions)
+        self.sync = sync
+        raw_height = self.db.get(_HEIGHT)
+        self.height = int.from_bytes(raw_height, "big") if raw_height else 0
+        self.app_hash = self.db.get(_APP_HASH) or b""
+        self._lock = threading.Lock()
+        self._versions: OrderedDict[int, Version] = OrderedDict()
+        if self.height:
+            self._versions[self.height] = Version(self.height, self.app_hash, self.db.snapshot())
+
+    # -- writing (consensus thread only) -------------------------------------------------
+    def apply(self, writes: dict[bytes, bytes | None]) -> bytes:
+        """Stage a block's (or genesis') writes and return the resulting state root."""
+        if writes:
+            self.pending.writes.update(writes)
+            self.pending._sorted = None
+        return self.trie.update(writes.items())
+
+    def root(self) -> bytes:
+        return self.trie.root()
+
+    def commit(self, height: int, app_hash: bytes) -> None:
+        """Write the staged state, trie nodes, height and app hash atomically."""
+        batch = self.db.write_batch(sync=self.sync)
+        for k, v in self.pending.writes.items():
+            if v is None:
+                batch.delete(NS_STATE + k)
+            else:
+                batch.put(NS_STATE + k, v)
+        for pos, node in self.trie.pending.items():
+            if node is None:
+                batch.delete(NS_TRIE + pos)
+            else:
+                batch.put(NS_TRIE + pos, node)
+        batch.put(_HEIGHT, height.to_bytes(8, "big"))
+        batch.put(_APP_HASH, app_hash)
+        batch.write()
+        self.pending.discard()
+        self.trie.pending.clear()
+        self.height, self.app_hash = height, app_hash
+        version = Version(height, app_hash, self.db.snapshot())
+        with self._lock:
+            self._versions[height] = version
+            while len(self._versions) > self.keep_versions:
+                self._versions.popitem(last=False)
+
+    def discard_pending(self) -> None:
+        self.pending.discard()
+        self.trie.pending.clear()
+
+    # -- reading (any thread) -------------------------------------------------------------
+    def version(self, height: int = 0) -> Version:
+        """The committed state at ``height`` (0: the latest)."""
+        with self._lock:
+            if not self._versions:
+                raise VersionUnavailable("no committed state yet")
+            if height == 0:
+                return next(reversed(self._versions.values()))
+            v = self._versions.get(height)
+        if v is None:
+            raise VersionUnavailable(
+                f"version {height} is not available (kept: the last {self.keep_versions} heights "
+                f"committed by this process)"
+            )
+        return v
+
+    def close(self) -> None:
+        with self._lock:
+            self._versions.clear()
+        self.db.close()

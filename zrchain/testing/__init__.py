@@ -1,0 +1,1 @@
+"""Helpers that run real nodes (CometBFT + zrchaind) for tests, benchmarks and localnets."""

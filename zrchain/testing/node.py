@@ -1,0 +1,246 @@
+"""A real node on 127.0.0.1 with free ports: the zrchaind app process and the cometbft
+process run separately so either can be stopped or killed on its own."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from zrchain import cometbft
+from zrchain.client.rpc import CometRPC, RPCError
+from zrchain.config import load as load_config
+from zrchain.config import save as save_config
+
+FAST_CONSENSUS = {
+    "consensus.timeout_propose": "500ms",
+    "consensus.timeout_propose_delta": "100ms",
+    "consensus.timeout_prevote": "200ms",
+    "consensus.timeout_prevote_delta": "100ms",
+    "consensus.timeout_precommit": "200ms",
+    "consensus.timeout_precommit_delta": "100ms",
+    "consensus.timeout_commit": "150ms",
+}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class Ports:
+    rpc: int = field(default_factory=free_port)
+    p2p: int = field(default_factory=free_port)
+    abci: int = field(default_factory=free_port)
+    grpc: int = field(default_factory=free_port)
+    api: int = field(default_factory=free_port)
+
+
+def zrchaind(
+    *args: str,
+    check: bool = True,
+    input: str | None = None,
+    env: dict[str, str] | None = None,
+    timeout: float = 120,
+) -> subprocess.CompletedProcess[str]:
+    """Run the real CLI as a subprocess."""
+    return subprocess.run(
+        [sys.executable, "-m", "zrchain", *args],
+        capture_output=True,
+        text=True,
+        check=check,
+        input=input,
+        env=env,
+        timeout=timeout,
+    )
+
+
+class TestNode:
+    """One node home under ``base`` and its two processes."""
+
+    __test__ = False  # not a pytest class
+
+    def __init__(
+        self,
+        base: str | Path,
+        name: str = "node0",
+        chain_id: str = "zenrock",
+        consensus: dict[str, str] | None = None,
+    ) -> None:
+        self.base = Path(base)
+        self.name = name
+        self.home = self.base / name
+        self.chain_id = chain_id
+        self.ports = Ports()
+        self.consensus = dict(FAST_CONSENSUS if consensus is None else consensus)
+        self.app_proc: subprocess.Popen[bytes] | None = None
+        self.comet_proc: subprocess.Popen[bytes] | None = None
+        self.binary = cometbft.find_binary()
+        self.rpc = CometRPC(f"tcp://127.0.0.1:{self.ports.rpc}")
+
+    # -- setup -------------------------------------------------------------------------
+    def init(
+        self,
+        genesis: Callable[[dict[str, Any]], None] | None = None,
+        extra_config: dict[str, Any] | None = None,
+    ) -> TestNode:
+        zrchaind("init", self.name, "--chain-id", self.chain_id, "--home", str(self.home))
+        self.configure(extra_config)
+        if genesis is not None:
+            doc = self.genesis()
+            genesis(doc)
+            self.write_genesis(doc)
+        return self
+
+    def configure(self, extra_config: dict[str, Any] | None = None) -> None:
+        p = self.ports
+        values: dict[str, Any] = {
+            "proxy_app": f"tcp://127.0.0.1:{p.abci}",
+            "rpc.laddr": f"tcp://127.0.0.1:{p.rpc}",
+            "p2p.laddr": f"tcp://127.0.0.1:{p.p2p}",
+            "p2p.addr_book_strict": False,
+            "p2p.allow_duplicate_ip": True,
+            "log_level": "info",
+            **self.consensus,
+            **(extra_config or {}),
+        }
+        cometbft.patch_toml(self.home / "config" / "config.toml", values)
+        cfg = load_config(self.home)
+        cfg.abci_address = f"tcp://127.0.0.1:{p.abci}"
+        cfg.grpc_address = f"127.0.0.1:{p.grpc}"
+        cfg.api_address = f"tcp://127.0.0.1:{p.api}"
+        cfg.rpc_address = f"tcp://127.0.0.1:{p.rpc}"
+        save_config(self.home, cfg)
+
+    def genesis(self) -> dict[str, Any]:
+        data: dict[str, Any] = json.loads((self.home / "config" / "genesis.json").read_text())
+        return data
+
+    def write_genesis(self, doc: dict[str, Any]) -> None:
+        (self.home / "config" / "genesis.json").write_text(json.dumps(doc, indent=2))
+
+    # -- processes -----------------------------------------------------------------------
+    def _log(self, which: str) -> Any:
+        return open(self.home / f"{which}.log", "ab")
+
+    def start_app(self, *extra: str) -> None:
+        assert self.app_proc is None or self.app_proc.poll() is not None
+        args = [
+            sys.executable,
+            "-m",
+            "zrchain",
+            "start",
+            "--home",
+            str(self.home),
+            "--no-comet",
+            *extra,
+        ]
+        self.app_proc = subprocess.Popen(args, stdout=self._log("app"), stderr=subprocess.STDOUT)
+        _wait_port(self.ports.abci, self.app_proc, self.home / "app.log")
+
+    def start_comet(self) -> None:
+        assert self.comet_proc is None or self.comet_proc.poll() is not None
+        args = cometbft.start_args(
+            self.binary, str(self.home), f"tcp://127.0.0.1:{self.ports.abci}"
+        )
+        self.comet_proc = subprocess.Popen(
+            args, stdout=self._log("comet"), stderr=subprocess.STDOUT
+        )
+
+    def start(self, wait_height: int = 1, timeout: float = 30) -> TestNode:
+        self.start_app()
+        self.start_comet()
+        if wait_height:
+            self.wait_height(wait_height, timeout)
+        return self
+
+    def kill_app(self) -> None:
+        _kill(self.app_proc, signal.SIGKILL)
+
+    def kill_comet(self) -> None:
+        _kill(self.comet_proc, signal.SIGKILL)
+
+    def stop(self) -> None:
+        """Graceful stop: CometBFT first, then the app."""
+        _kill(self.comet_proc, signal.SIGTERM)
+        _kill(self.app_proc, signal.SIGTERM)
+
+    @property
+    def running(self) -> bool:
+        return all(p is not None and p.poll() is None for p in (self.app_proc, self.comet_proc))
+
+    # -- observation ---------------------------------------------------------------------
+    def height(self) -> int:
+        try:
+            return self.rpc.latest_height()
+        except (RPCError, OSError):
+            return -1
+
+    def wait_height(self, height: int, timeout: float = 30) -> int:
+        deadline = time.monotonic() + timeout
+        last = -1
+        while time.monotonic() < deadline:
+            last = self.height()
+            if last >= height:
+                return last
+            for p, log in ((self.app_proc, "app"), (self.comet_proc, "comet")):
+                if p is not None and p.poll() is not None:
+                    raise RuntimeError(f"{log} process exited ({p.returncode}):\n{self.tail(log)}")
+            time.sleep(0.05)
+        raise TimeoutError(
+            f"height {height} not reached in {timeout}s (at {last})\n"
+            f"{self.tail('comet')}\n{self.tail('app')}"
+        )
+
+    def tail(self, which: str, lines: int = 40) -> str:
+        path = self.home / f"{which}.log"
+        if not path.exists():
+            return ""
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+
+    @property
+    def grpc_url(self) -> str:
+        return f"grpc+http://127.0.0.1:{self.ports.grpc}"
+
+    @property
+    def rest_url(self) -> str:
+        return f"rest+http://127.0.0.1:{self.ports.api}"
+
+    @property
+    def rpc_url(self) -> str:
+        return f"tcp://127.0.0.1:{self.ports.rpc}"
+
+
+def _kill(proc: subprocess.Popen[bytes] | None, sig: int, timeout: float = 20) -> None:
+    if proc is None or proc.poll() is not None:
+        return
+    try:
+        os.kill(proc.pid, sig)
+        proc.wait(timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+    except ProcessLookupError:
+        pass
+
+
+def _wait_port(port: int, proc: subprocess.Popen[bytes], log: Path, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"process exited ({proc.returncode}):\n{log.read_text()[-3000:]}")
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.05)
+    raise TimeoutError(f"port {port} not open after {timeout}s")

@@ -1,0 +1,1 @@
+"""Cosmos transactions: decoding, signature checks, the ante pipeline and execution."""

@@ -1,0 +1,1 @@
+"""Modules (x/<name>), each owning its store."""
