@@ -24,6 +24,7 @@ from cosmpy.protos.tendermint.types import params_pb2
 
 from zrchain import __version__
 from zrchain.abci import types as abci
+from zrchain.abci.events import to_abci_events
 from zrchain.context import Context, Event, Mode
 from zrchain.module import Module, Registry
 from zrchain.store.app_store import AppStore, VersionUnavailable
@@ -50,16 +51,6 @@ class AppSettings:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def to_abci_events(events: Sequence[Event]) -> list[Any]:
-    return [
-        abci.Event(
-            type=e.type,
-            attributes=[abci.EventAttribute(key=k, value=v, index=True) for k, v in e.attributes],
-        )
-        for e in events
-    ]
-
-
 class ZrChainApp:
     def __init__(
         self,
@@ -75,6 +66,9 @@ class ZrChainApp:
             data_dir, keep_versions=self.settings.keep_versions, sync=self.settings.sync_writes
         )
         self.registry = Registry(modules if modules is not None else default_modules())
+        from zrchain.server.services import service_routes
+
+        self.registry.add_queries(service_routes(self))
         self.pipeline = TxPipeline(self)
         self._lock = threading.RLock()  # serialises check-state use (CheckTx vs Simulate)
         self.chain_id = ""
@@ -86,7 +80,7 @@ class ZrChainApp:
         self._pending_app_hash: bytes | None = None
         self._genesis_writes: dict[bytes, bytes | None] = {}
         self._check = self._fresh_check_state()
-        self._check_height = self.store.height
+        self._last_header = self._read_last_header()
 
     # -- base state --------------------------------------------------------------------
     def _load_base(self) -> None:
@@ -99,6 +93,16 @@ class ZrChainApp:
         self.consensus_params = params_pb2.ConsensusParams()
         if raw:
             self.consensus_params.ParseFromString(raw)
+
+    def _read_last_header(self) -> tuple[int, int]:
+        raw = self.store.pending.get(_LAST_BLOCK)
+        if not raw:
+            return 0, 0
+        return int.from_bytes(raw[:8], "big"), int.from_bytes(raw[8:16], "big")
+
+    def last_block_header(self) -> tuple[int, int]:
+        """(height, block time ns) of the last committed block: the check state's context."""
+        return self._last_header
 
     def _fresh_check_state(self) -> Branch:
         try:
@@ -260,6 +264,7 @@ class ZrChainApp:
         self.store.commit(self._block_height, self._pending_app_hash)
         self._pending_app_hash = None
         self._genesis_writes = {}
+        self._last_header = self._read_last_header()
         with self._lock:
             self._check = self._fresh_check_state()
             self.pipeline.on_commit()

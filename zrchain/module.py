@@ -33,12 +33,15 @@ class MsgRoute:
     signer_fields: tuple[str, ...] = ("creator",)
     validate: Callable[[Any], None] | None = None  # stateless checks (ValidateBasic)
     module: str = ""
+    get_signers: Callable[[Any], list[str]] | None = None  # when fields are not enough
 
     @property
     def type_url(self) -> str:
         return type_url(self.msg_class)
 
     def signers(self, msg: Any) -> list[str]:
+        if self.get_signers is not None:
+            return self.get_signers(msg)
         out: list[str] = []
         for f in self.signer_fields:
             v = getattr(msg, f)

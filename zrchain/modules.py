@@ -3,7 +3,19 @@
 from __future__ import annotations
 
 from zrchain.module import Module
+from zrchain.x.auth.keeper import AccountKeeper
+from zrchain.x.auth.module import AuthModule
+from zrchain.x.bank.module import BankModule
+
+# Module accounts and their permissions (zrChain's app.go maccPerms, for what we run).
+MODULE_PERMISSIONS: dict[str, list[str]] = {
+    "fee_collector": [],
+}
 
 
 def default_modules() -> list[Module]:
-    return []
+    accounts = AccountKeeper(MODULE_PERMISSIONS)
+    return [
+        AuthModule(keeper=accounts),
+        BankModule(accounts=accounts),
+    ]

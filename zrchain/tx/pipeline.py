@@ -1,41 +1,227 @@
-"""Tx pipeline (placeholder until the transactions issue): rejects every tx with a code."""
+"""Running transactions: CheckTx, FinalizeBlock delivery and simulation.
+
+Per tx (SDK ``runTx``): decode -> branch A: ante (fee, sequence) -> keep A -> [CheckTx stops]
+-> branch B: messages in order -> keep B only if all succeed. Results carry SDK codes and
+raw logs, ``TxMsgData`` and events (ante events, then each message's events tagged with
+``msg_index``).
+"""
 
 from __future__ import annotations
 
+import json
+import logging
+from dataclasses import dataclass, field
 from typing import Any
 
+from cosmpy.protos.cosmos.base.abci.v1beta1 import abci_pb2 as sdk_abci
+from google.protobuf.any_pb2 import Any as AnyProto
+
 from zrchain.abci import types as abci
-from zrchain.errors import ErrTxDecode
+from zrchain.abci.events import to_abci_events
+from zrchain.context import Context, Event, Mode
+from zrchain.errors import ChainError, ErrInternal, ErrOutOfGas
+from zrchain.gas import MAX_GAS, GasMeter, OutOfGas, out_of_gas_error
+from zrchain.store.kv import Branch
+from zrchain.tx.ante import AnteHandler, node_and_chain_min_gas_prices
+from zrchain.tx.decode import DecodedTx, decode_tx, gas_limit_of
+
+log = logging.getLogger("zrchain.tx")
+
+
+class SimulationFailed(Exception):
+    """Simulation ran and failed: ``error`` is the ChainError, ``gas_used`` the gas so far."""
+
+    def __init__(self, error: Any, gas_used: int) -> None:
+        self.error = error
+        self.gas_used = gas_used
+        super().__init__(f"{error.log} with gas used: '{gas_used}'")
+
+
+@dataclass(slots=True)
+class TxOutcome:
+    error: ChainError | None = None
+    gas_wanted: int = 0
+    gas_used: int = 0
+    events: list[Event] = field(default_factory=list)
+    data: bytes = b""
+    msg_responses: list[Any] = field(default_factory=list)
+
+    def check_response(self) -> Any:
+        r = abci.ResponseCheckTx(gas_wanted=self.gas_wanted, gas_used=self.gas_used,
+                                 events=to_abci_events(self.events))
+        if self.error is not None:
+            r.code, r.codespace, r.log = self.error.code, self.error.codespace, self.error.log
+        return r
+
+    def exec_result(self) -> Any:
+        r = abci.ExecTxResult(gas_wanted=self.gas_wanted, gas_used=self.gas_used,
+                              events=to_abci_events(self.events), data=self.data)
+        if self.error is not None:
+            r.code, r.codespace, r.log = self.error.code, self.error.codespace, self.error.log
+        return r
+
+
+def _module_of(type_url: str) -> str:
+    parts = type_url.split(".")
+    return parts[1] if len(parts) > 1 else ""
 
 
 class TxPipeline:
     def __init__(self, app: Any) -> None:
         self.app = app
+        self._ante: AnteHandler | None = None
 
-    def _reject(self) -> tuple[int, str, str]:
-        err = ErrTxDecode.wrap("no transaction types are registered yet")
-        return err.code, err.codespace, err.log
+    @property
+    def ante(self) -> AnteHandler:
+        if self._ante is None:
+            reg = self.app.registry
+            self._ante = AnteHandler(reg.module("auth").keeper, reg.module("bank").keeper,
+                                     node_and_chain_min_gas_prices)
+        return self._ante
 
-    def check(self, tx: bytes, state: Any, recheck: bool = False) -> Any:
-        code, space, log = self._reject()
-        return abci.ResponseCheckTx(code=code, codespace=space, log=log)
+    # -- the core ----------------------------------------------------------------------
+    def run(self, root: Any, raw: bytes, mode: Mode, height: int, time_ns: int,
+            proposer: bytes = b"", gas_cap: int | None = None) -> TxOutcome:
+        app = self.app
+        try:
+            tx = decode_tx(raw, app.registry.msgs)
+        except ChainError as exc:
+            return TxOutcome(error=exc)
+        except Exception:  # a decoder bug must not stop the chain
+            log.exception("tx decode failed unexpectedly")
+            return TxOutcome(error=ErrInternal.wrap(""))
+        simulate = mode == Mode.SIMULATE
+        limit = None if simulate else tx.gas_limit
+        if gas_cap is not None and limit is not None:
+            limit = min(limit, gas_cap)
+        meter = GasMeter(limit)
+        out = TxOutcome(gas_wanted=MAX_GAS if simulate else tx.gas_limit)
+        max_gas = app.block_max_gas
+        if not simulate and max_gas > 0 and tx.gas_limit > max_gas:
+            from zrchain.errors import ErrInvalidGasLimit
 
-    def deliver_block(self, ctx: Any, txs: Any) -> list[Any]:
-        code, space, log = self._reject()
-        return [abci.ExecTxResult(code=code, codespace=space, log=log) for _ in txs]
+            out.error = ErrInvalidGasLimit.wrap(
+                f"tx gas limit {tx.gas_limit} exceeds block max gas {max_gas}")
+            return out
+        ante_branch = Branch(root)
+        ctx = app.context(ante_branch, mode, height=height, time_ns=time_ns)
+        ctx.gas = meter
+        ctx.proposer = proposer
+        try:
+            self.ante.run(ctx, tx)
+        except ChainError as exc:
+            out.error, out.gas_used = exc, meter.consumed
+            return out
+        except OutOfGas as exc:
+            out.error = out_of_gas_error(exc.descriptor, tx.gas_limit, meter.consumed)
+            out.gas_used = meter.consumed
+            return out
+        ante_branch.write()
+        out.events = ctx.events
+        if mode in (Mode.CHECK, Mode.RECHECK):
+            out.gas_used = meter.consumed
+            return out
+        self._run_msgs(ctx, root, tx, out)
+        out.gas_used = meter.consumed
+        return out
+
+    def _run_msgs(self, ante_ctx: Context, root: Any, tx: DecodedTx, out: TxOutcome) -> None:
+        msg_branch = Branch(root)
+        ctx = self.app.context(msg_branch, ante_ctx.mode, height=ante_ctx.height,
+                               time_ns=ante_ctx.time_ns)
+        ctx.gas = ante_ctx.gas
+        ctx.proposer = ante_ctx.proposer
+        responses: list[Any] = []
+        i = 0
+        try:
+            for i, (msg, route) in enumerate(zip(tx.msgs, tx.routes, strict=True)):
+                start = len(ctx.events)
+                url = route.type_url
+                signers = route.signers(msg)
+                ctx.emit("message", ("action", url), ("sender", signers[0] if signers else ""),
+                         ("module", route.module or _module_of(url)))
+                resp = route.handler(ctx, msg)
+                idx = str(i)
+                for ev in ctx.events[start:]:
+                    ev.attributes.append(("msg_index", idx))
+                responses.append(AnyProto(type_url="/" + resp.DESCRIPTOR.full_name,
+                                          value=resp.SerializeToString()))
+        except ChainError as exc:
+            out.error = exc.wrap(f"failed to execute message; message index: {i}")
+            return
+        except OutOfGas as exc:
+            out.error = out_of_gas_error(exc.descriptor, tx.gas_limit, ctx.gas.consumed)
+            return
+        except Exception:
+            log.exception("message handler failed unexpectedly (msg %d of tx)", i)
+            out.error = ErrInternal.wrap("")
+            return
+        msg_branch.write()
+        out.events = out.events + ctx.events
+        out.msg_responses = responses
+        out.data = sdk_abci.TxMsgData(msg_responses=responses).SerializeToString()
+
+    # -- ABCI entry points ---------------------------------------------------------------
+    def check(self, raw: bytes, state: Branch, recheck: bool = False) -> Any:
+        app = self.app
+        mode = Mode.RECHECK if recheck else Mode.CHECK
+        height, time_ns = app.last_block_header()
+        return self.run(state, raw, mode, height, time_ns).check_response()
+
+    def deliver_block(self, ctx: Context, txs: Any) -> list[Any]:
+        results = []
+        max_gas = self.app.block_max_gas
+        block_gas = 0
+        for raw in txs:
+            if max_gas > 0 and block_gas >= max_gas:
+                err = ErrOutOfGas.wrap("no block gas left to run tx")
+                results.append(TxOutcome(error=err).exec_result())
+                continue
+            out = self.run(ctx.root, raw, Mode.FINALIZE, ctx.height, ctx.time_ns, ctx.proposer)
+            block_gas += min(out.gas_used, out.gas_wanted)
+            results.append(out.exec_result())
+        return results
+
+    def simulate(self, raw: bytes) -> tuple[Any, Any]:
+        """(GasInfo, Result) of running ``raw`` on a throwaway branch of the check state."""
+        app = self.app
+        with app._lock:
+            height, time_ns = app.last_block_header()
+            out = self.run(Branch(app._check), raw, Mode.SIMULATE, height, time_ns)
+        if out.error is not None:
+            raise SimulationFailed(out.error, out.gas_used)
+        gas_info = sdk_abci.GasInfo(gas_wanted=out.gas_wanted, gas_used=out.gas_used)
+        result = sdk_abci.Result(data=out.data, events=to_abci_events(out.events),
+                                 msg_responses=out.msg_responses)
+        return gas_info, result
+
+    def simulate_abci(self, data: bytes) -> Any:
+        """The legacy ``/app/simulate`` query path (JSON response, as the SDK gives)."""
+        try:
+            gas_info, result = self.simulate(data)
+        except SimulationFailed as exc:
+            err = exc.error
+            return abci.ResponseQuery(code=err.code, codespace=err.codespace,
+                                      log=f"{err.log} with gas used: '{exc.gas_used}'")
+        body = {"gas_info": {"gas_wanted": str(gas_info.gas_wanted),
+                             "gas_used": str(gas_info.gas_used)},
+                "result": {"data": result.data.hex(), "log": "", "events": []}}
+        return abci.ResponseQuery(value=json.dumps(body).encode(), height=self.app.last_height)
 
     def select_for_proposal(self, txs: Any, max_bytes: int, max_gas: int) -> list[bytes]:
-        out, size = [], 0
+        out: list[bytes] = []
+        size = gas = 0
         for tx in txs:
             size += len(tx)
             if size > max_bytes:
                 break
+            if max_gas > 0:
+                g = gas_limit_of(tx) or 0
+                if gas + g > max_gas:
+                    continue
+                gas += g
             out.append(tx)
         return out
-
-    def simulate_abci(self, data: bytes) -> Any:
-        code, space, log = self._reject()
-        return abci.ResponseQuery(code=code, codespace=space, log=log)
 
     def on_commit(self) -> None:
         return None

@@ -1,0 +1,174 @@
+"""Decode tx bytes (TxRaw) into a checked, resolved transaction.
+
+The body and auth-info bytes are kept exactly as received: the signature covers them, and
+re-encoding could change them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from cosmpy.protos.cosmos.crypto.secp256k1.keys_pb2 import PubKey as Secp256k1PubKey
+from cosmpy.protos.cosmos.tx.v1beta1 import tx_pb2
+from google.protobuf.message import DecodeError
+
+from zrchain.codec import address
+from zrchain.codec.coins import Coins
+from zrchain.codec.wire import WireError, check_canonical
+from zrchain.errors import (
+    ErrInvalidPubKey,
+    ErrInvalidRequest,
+    ErrTxDecode,
+    ErrUnknownExtensionOptions,
+)
+from zrchain.module import MsgRoute
+
+SECP256K1_PUBKEY_URL = "/cosmos.crypto.secp256k1.PubKey"
+MAX_GAS_WANTED = (1 << 63) - 1
+
+# ADR-027: allowed fields (number -> wire type) of the envelope messages.
+_TXRAW_FIELDS = {1: 2, 2: 2, 3: 2}
+_AUTHINFO_FIELDS = {1: 2, 2: 2, 3: 2}
+_TXBODY_FIELDS = {1: 2, 2: 2, 3: 0, 1023: 2, 2047: 2}
+
+
+@dataclass(slots=True)
+class SignerData:
+    address: bytes
+    address_str: str
+    pubkey: bytes | None  # compressed secp256k1, if the SignerInfo carries one
+    sequence: int
+    signature: bytes
+
+
+@dataclass(slots=True)
+class DecodedTx:
+    raw: bytes
+    body_bytes: bytes
+    auth_info_bytes: bytes
+    body: Any
+    auth_info: Any
+    msgs: list[Any]
+    routes: list[MsgRoute]
+    signers: list[SignerData]
+    fee: Coins
+    gas_limit: int
+    fee_payer: bytes
+    fee_payer_str: str
+    fee_granter: str
+
+    @property
+    def memo(self) -> str:
+        return str(self.body.memo)
+
+    @property
+    def timeout_height(self) -> int:
+        return int(self.body.timeout_height)
+
+
+def decode_tx(raw: bytes, msg_routes: dict[str, MsgRoute]) -> DecodedTx:
+    """Decode and statically check a tx; raises ChainError (codespace sdk) on any defect."""
+    try:
+        check_canonical(raw, _TXRAW_FIELDS)
+        tx_raw = tx_pb2.TxRaw.FromString(raw)
+        check_canonical(tx_raw.body_bytes, _TXBODY_FIELDS, non_critical_from=1024)
+        check_canonical(tx_raw.auth_info_bytes, _AUTHINFO_FIELDS)
+        body = tx_pb2.TxBody.FromString(tx_raw.body_bytes)
+        auth_info = tx_pb2.AuthInfo.FromString(tx_raw.auth_info_bytes)
+    except (WireError, DecodeError) as exc:
+        raise ErrTxDecode.wrap(str(exc)) from exc
+    if body.extension_options:
+        raise ErrUnknownExtensionOptions.wrap(f"{len(body.extension_options)} extension option(s)")
+    if not body.messages:
+        raise ErrInvalidRequest.wrap("must contain at least one message")
+    msgs: list[Any] = []
+    routes: list[MsgRoute] = []
+    signer_addrs: list[str] = []
+    for any_msg in body.messages:
+        route = msg_routes.get(any_msg.type_url)
+        if route is None:
+            raise ErrTxDecode.wrap(
+                f"unable to resolve type URL {any_msg.type_url}: no message handler found"
+            )
+        try:
+            msg = route.msg_class.FromString(any_msg.value)
+        except DecodeError as exc:
+            raise ErrTxDecode.wrap(f"{any_msg.type_url}: {exc}") from exc
+        for s in route.signers(msg):
+            if s not in signer_addrs:
+                signer_addrs.append(s)
+        if route.validate is not None:
+            route.validate(msg)
+        msgs.append(msg)
+        routes.append(route)
+    fee = auth_info.fee
+    if not auth_info.HasField("fee"):
+        raise ErrInvalidRequest.wrap("missing fee")
+    if fee.gas_limit > MAX_GAS_WANTED:
+        raise ErrInvalidRequest.wrap(f"invalid gas supplied; {fee.gas_limit} > {MAX_GAS_WANTED}")
+    fee_coins = Coins.from_protos(fee.amount, strict=False)
+    if any(c.amount < 0 for c in fee_coins):
+        raise ErrInvalidRequest.wrap(f"invalid fee provided: {fee_coins}")
+    signers = _signers(signer_addrs, auth_info, list(tx_raw.signatures))
+    if fee.payer:
+        payer = address.acc_bytes(fee.payer)
+        payer_str = fee.payer
+    else:
+        payer, payer_str = signers[0].address, signers[0].address_str
+    return DecodedTx(
+        raw=raw,
+        body_bytes=tx_raw.body_bytes,
+        auth_info_bytes=tx_raw.auth_info_bytes,
+        body=body,
+        auth_info=auth_info,
+        msgs=msgs,
+        routes=routes,
+        signers=signers,
+        fee=fee_coins,
+        gas_limit=int(fee.gas_limit),
+        fee_payer=payer,
+        fee_payer_str=payer_str,
+        fee_granter=fee.granter,
+    )
+
+
+def _signers(addrs: list[str], auth_info: Any, sigs: list[bytes]) -> list[SignerData]:
+    from zrchain.errors import ErrNoSignatures, ErrUnauthorized
+
+    if not sigs:
+        raise ErrNoSignatures.wrap("")
+    infos = auth_info.signer_infos
+    if len(sigs) != len(addrs) or len(infos) != len(addrs):
+        raise ErrUnauthorized.wrap(
+            f"invalid number of signer;  expected: {len(addrs)}, got {len(infos)}"
+            if len(infos) != len(addrs)
+            else f"wrong number of signatures; expected {len(addrs)}, got {len(sigs)}"
+        )
+    out = []
+    for addr_str, info, sig in zip(addrs, infos, sigs, strict=True):
+        addr = address.acc_bytes(addr_str)
+        pk: bytes | None = None
+        if info.HasField("public_key"):
+            if info.public_key.type_url != SECP256K1_PUBKEY_URL:
+                raise ErrInvalidPubKey.wrap(f"unsupported public key type {info.public_key.type_url}")
+            try:
+                pk = Secp256k1PubKey.FromString(info.public_key.value).key
+            except DecodeError as exc:
+                raise ErrInvalidPubKey.wrap(str(exc)) from exc
+            if len(pk) != 33:
+                raise ErrInvalidPubKey.wrap(f"invalid secp256k1 public key length {len(pk)}")
+        mode = info.mode_info
+        if mode.WhichOneof("sum") != "single" or mode.single.mode != 1:
+            raise ErrInvalidRequest.wrap("only SIGN_MODE_DIRECT single signatures are supported")
+        out.append(SignerData(addr, addr_str, pk, int(info.sequence), sig))
+    return out
+
+
+def gas_limit_of(raw: bytes) -> int | None:
+    """The fee gas limit of tx bytes, cheaply (for proposal building); None if undecodable."""
+    try:
+        tx_raw = tx_pb2.TxRaw.FromString(raw)
+        return int(tx_pb2.AuthInfo.FromString(tx_raw.auth_info_bytes).fee.gas_limit)
+    except (DecodeError, ValueError):
+        return None

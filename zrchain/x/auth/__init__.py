@@ -1,0 +1,1 @@
+"""x/auth: accounts (BaseAccount, module accounts), account numbers, sequences, params."""

@@ -1,0 +1,153 @@
+"""The only code that touches the auth store.
+
+Layout under ``auth/``: ``0x01 | address`` -> Any(BaseAccount | ModuleAccount),
+``0x02`` -> next account number (u64 BE), ``0x03`` -> Params.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cosmpy.protos.cosmos.auth.v1beta1 import auth_pb2
+from google.protobuf.any_pb2 import Any as AnyProto
+
+from zrchain.codec.address import acc_string, module_address
+from zrchain.context import Context
+
+STORE_KEY = "auth"
+ACCOUNT_PREFIX = b"\x01"
+_NEXT_NUMBER = b"\x02"
+_PARAMS = b"\x03"
+BASE_ACCOUNT_URL = "/cosmos.auth.v1beta1.BaseAccount"
+MODULE_ACCOUNT_URL = "/cosmos.auth.v1beta1.ModuleAccount"
+FEE_COLLECTOR = "fee_collector"
+
+DEFAULT_PARAMS = auth_pb2.Params(
+    max_memo_characters=256,
+    tx_sig_limit=7,
+    tx_size_cost_per_byte=10,
+    sig_verify_cost_ed25519=590,
+    sig_verify_cost_secp256k1=1000,
+)
+
+
+class Account:
+    """A decoded account: a BaseAccount, possibly wrapped as a module account."""
+
+    __slots__ = ("base", "module")
+
+    def __init__(self, base: Any, module: Any | None = None) -> None:
+        self.base = base
+        self.module = module
+
+    @property
+    def address(self) -> str:
+        return str(self.base.address)
+
+    @property
+    def number(self) -> int:
+        return int(self.base.account_number)
+
+    @property
+    def sequence(self) -> int:
+        return int(self.base.sequence)
+
+    @property
+    def pubkey(self) -> bytes | None:
+        if not self.base.HasField("pub_key"):
+            return None
+        from cosmpy.protos.cosmos.crypto.secp256k1.keys_pb2 import PubKey
+
+        return bytes(PubKey.FromString(self.base.pub_key.value).key)
+
+    def to_any(self) -> Any:
+        if self.module is not None:
+            self.module.base_account.CopyFrom(self.base)
+            return AnyProto(type_url=MODULE_ACCOUNT_URL, value=self.module.SerializeToString())
+        return AnyProto(type_url=BASE_ACCOUNT_URL, value=self.base.SerializeToString())
+
+
+def decode_account(raw: bytes) -> Account:
+    wrapped = AnyProto.FromString(raw)
+    if wrapped.type_url == MODULE_ACCOUNT_URL:
+        mod = auth_pb2.ModuleAccount.FromString(wrapped.value)
+        base = auth_pb2.BaseAccount()
+        base.CopyFrom(mod.base_account)
+        return Account(base, mod)
+    return Account(auth_pb2.BaseAccount.FromString(wrapped.value))
+
+
+class AccountKeeper:
+    def __init__(self, module_permissions: dict[str, list[str]] | None = None) -> None:
+        self.permissions = dict(module_permissions or {})
+        self.permissions.setdefault(FEE_COLLECTOR, [])
+
+    def _store(self, ctx: Context) -> Any:
+        return ctx.store(STORE_KEY)
+
+    def get_account(self, ctx: Context, addr: bytes) -> Account | None:
+        raw = self._store(ctx).get(ACCOUNT_PREFIX + addr)
+        return None if raw is None else decode_account(raw)
+
+    def has_account(self, ctx: Context, addr: bytes) -> bool:
+        return bool(self._store(ctx).has(ACCOUNT_PREFIX + addr))
+
+    def set_account(self, ctx: Context, acc: Account, addr: bytes) -> None:
+        self._store(ctx).set(ACCOUNT_PREFIX + addr, acc.to_any().SerializeToString())
+
+    def next_account_number(self, ctx: Context) -> int:
+        store = self._store(ctx)
+        raw = store.get(_NEXT_NUMBER)
+        n = int.from_bytes(raw, "big") if raw else 0
+        store.set(_NEXT_NUMBER, (n + 1).to_bytes(8, "big"))
+        return n
+
+    def peek_account_number(self, ctx: Context) -> int:
+        raw = self._store(ctx).get(_NEXT_NUMBER)
+        return int.from_bytes(raw, "big") if raw else 0
+
+    def set_next_account_number(self, ctx: Context, n: int) -> None:
+        self._store(ctx).set(_NEXT_NUMBER, n.to_bytes(8, "big"))
+
+    def new_account(self, ctx: Context, addr: bytes) -> Account:
+        base = auth_pb2.BaseAccount(address=acc_string(addr),
+                                    account_number=self.next_account_number(ctx))
+        acc = Account(base)
+        self.set_account(ctx, acc, addr)
+        return acc
+
+    def module_address(self, name: str) -> bytes:
+        return module_address(name)
+
+    def get_module_account(self, ctx: Context, name: str) -> Account:
+        """The module's account, created on first use (as the SDK does)."""
+        addr = module_address(name)
+        acc = self.get_account(ctx, addr)
+        if acc is not None and acc.module is not None:
+            return acc
+        number = acc.number if acc is not None else self.next_account_number(ctx)
+        base = auth_pb2.BaseAccount(address=acc_string(addr), account_number=number)
+        if acc is not None:
+            base.sequence = acc.sequence
+        mod = auth_pb2.ModuleAccount(name=name, permissions=self.permissions.get(name, []))
+        mod.base_account.CopyFrom(base)
+        acc = Account(base, mod)
+        self.set_account(ctx, acc, addr)
+        return acc
+
+    def params(self, ctx: Context) -> Any:
+        raw = self._store(ctx).get(_PARAMS)
+        if raw is None:
+            p = auth_pb2.Params()
+            p.CopyFrom(DEFAULT_PARAMS)
+            return p
+        return auth_pb2.Params.FromString(raw)
+
+    def set_params(self, ctx: Context, params: Any) -> None:
+        self._store(ctx).set(_PARAMS, params.SerializeToString())
+
+    def iterate_accounts(self, ctx: Context) -> Any:
+        from zrchain.store.kv import iterate_prefix
+
+        for _, raw in iterate_prefix(self._store(ctx), ACCOUNT_PREFIX):
+            yield decode_account(raw)

@@ -1,0 +1,1 @@
+"""x/bank: balances, supply, MsgSend/MsgMultiSend, module-account transfers."""

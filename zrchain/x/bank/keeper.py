@@ -1,0 +1,192 @@
+"""The only code that touches the bank store.
+
+Layout under ``bank/``: ``0x00 | denom`` -> total supply, ``0x02 | len(addr) | addr | denom``
+-> balance (decimal string, as the SDK stores math.Int), ``0x01 | denom`` -> denom
+metadata, ``0x05`` -> Params.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from cosmpy.protos.cosmos.bank.v1beta1 import bank_pb2
+
+from zrchain.codec.address import acc_string
+from zrchain.codec.coins import Coin, Coins
+from zrchain.context import Context
+from zrchain.errors import ErrInsufficientFunds, ErrInvalidCoins, ErrUnauthorized, register
+from zrchain.store.kv import iterate_prefix
+from zrchain.x.auth.keeper import AccountKeeper
+
+STORE_KEY = "bank"
+SUPPLY_PREFIX = b"\x00"
+METADATA_PREFIX = b"\x01"
+BALANCE_PREFIX = b"\x02"
+_PARAMS = b"\x05"
+
+ErrSendDisabled = register("bank", 5, "send transactions are disabled")
+ErrNoInputs = register("bank", 2, "no inputs to send transaction")
+ErrNoOutputs = register("bank", 3, "no outputs to send transaction")
+ErrInputOutputMismatch = register("bank", 4, "sum inputs != sum outputs")
+ErrDenomMetadataNotFound = register("bank", 6, "client denom metadata not found")
+ErrMultipleSenders = register("bank", 10, "multiple senders not allowed")
+
+MINTER, BURNER = "minter", "burner"
+
+
+def balance_key(addr: bytes, denom: str = "") -> bytes:
+    return BALANCE_PREFIX + bytes([len(addr)]) + addr + denom.encode()
+
+
+class BankKeeper:
+    def __init__(self, accounts: AccountKeeper) -> None:
+        self.accounts = accounts
+
+    def _store(self, ctx: Context) -> Any:
+        return ctx.store(STORE_KEY)
+
+    # -- reads -----------------------------------------------------------------------
+    def balance(self, ctx: Context, addr: bytes, denom: str) -> int:
+        raw = self._store(ctx).get(balance_key(addr, denom))
+        return int(raw) if raw else 0
+
+    def all_balances(self, ctx: Context, addr: bytes) -> Coins:
+        prefix = balance_key(addr)
+        n = len(prefix)
+        return Coins(Coin(k[n:].decode(), int(v))
+                     for k, v in iterate_prefix(self._store(ctx), prefix) if v and int(v))
+
+    def spendable(self, ctx: Context, addr: bytes) -> Coins:
+        return self.all_balances(ctx, addr)
+
+    def supply(self, ctx: Context, denom: str) -> int:
+        raw = self._store(ctx).get(SUPPLY_PREFIX + denom.encode())
+        return int(raw) if raw else 0
+
+    def iterate_supply(self, ctx: Context) -> Iterator[Coin]:
+        for k, v in iterate_prefix(self._store(ctx), SUPPLY_PREFIX):
+            yield Coin(k[1:].decode(), int(v))
+
+    # -- writes ----------------------------------------------------------------------
+    def _set_balance(self, ctx: Context, addr: bytes, denom: str, amount: int) -> None:
+        key = balance_key(addr, denom)
+        if amount:
+            self._store(ctx).set(key, str(amount).encode())
+        else:
+            self._store(ctx).delete(key)
+
+    def _set_supply(self, ctx: Context, denom: str, amount: int) -> None:
+        key = SUPPLY_PREFIX + denom.encode()
+        if amount:
+            self._store(ctx).set(key, str(amount).encode())
+        else:
+            self._store(ctx).delete(key)
+
+    def sub_coins(self, ctx: Context, addr: bytes, coins: Coins, addr_str: str = "") -> None:
+        for c in coins:
+            have = self.balance(ctx, addr, c.denom)
+            if have < c.amount:
+                raise ErrInsufficientFunds.wrap(
+                    f"spendable balance {have}{c.denom} is smaller than {c}")
+            self._set_balance(ctx, addr, c.denom, have - c.amount)
+        if coins:
+            ctx.emit("coin_spent", ("spender", addr_str or acc_string(addr)), ("amount", str(coins)))
+
+    def add_coins(self, ctx: Context, addr: bytes, coins: Coins, addr_str: str = "") -> None:
+        for c in coins:
+            self._set_balance(ctx, addr, c.denom, self.balance(ctx, addr, c.denom) + c.amount)
+        if coins:
+            ctx.emit("coin_received", ("receiver", addr_str or acc_string(addr)),
+                     ("amount", str(coins)))
+
+    def send_coins(self, ctx: Context, from_addr: bytes, to_addr: bytes, coins: Coins,
+                   from_str: str = "", to_str: str = "") -> None:
+        """Move coins; creates the recipient's account if needed (SDK SendCoins)."""
+        from_str = from_str or acc_string(from_addr)
+        to_str = to_str or acc_string(to_addr)
+        self.sub_coins(ctx, from_addr, coins, from_str)
+        self.add_coins(ctx, to_addr, coins, to_str)
+        if not self.accounts.has_account(ctx, to_addr):
+            self.accounts.new_account(ctx, to_addr)
+        ctx.emit("transfer", ("recipient", to_str), ("sender", from_str), ("amount", str(coins)))
+        ctx.emit("message", ("sender", from_str))
+
+    def send_to_module(self, ctx: Context, from_addr: bytes, module: str, coins: Coins,
+                       from_str: str = "") -> None:
+        acc = self.accounts.get_module_account(ctx, module)
+        to = self.accounts.module_address(module)
+        self.send_coins(ctx, from_addr, to, coins, from_str, acc.address)
+
+    def send_from_module(self, ctx: Context, module: str, to_addr: bytes, coins: Coins) -> None:
+        self.accounts.get_module_account(ctx, module)
+        self.send_coins(ctx, self.accounts.module_address(module), to_addr, coins)
+
+    def send_module_to_module(self, ctx: Context, src: str, dst: str, coins: Coins) -> None:
+        self.accounts.get_module_account(ctx, src)
+        dst_acc = self.accounts.get_module_account(ctx, dst)
+        self.send_coins(ctx, self.accounts.module_address(src), self.accounts.module_address(dst),
+                        coins, to_str=dst_acc.address)
+
+    def mint_coins(self, ctx: Context, module: str, coins: Coins) -> None:
+        acc = self.accounts.get_module_account(ctx, module)
+        if acc.module is not None and MINTER not in acc.module.permissions:
+            raise ErrUnauthorized.wrap(f"module account {module} does not have permissions to mint tokens")
+        addr = self.accounts.module_address(module)
+        self.add_coins(ctx, addr, coins)
+        for c in coins:
+            self._set_supply(ctx, c.denom, self.supply(ctx, c.denom) + c.amount)
+        ctx.emit("coinbase", ("minter", acc.address), ("amount", str(coins)))
+
+    def burn_coins(self, ctx: Context, module: str, coins: Coins) -> None:
+        acc = self.accounts.get_module_account(ctx, module)
+        if acc.module is not None and BURNER not in acc.module.permissions:
+            raise ErrUnauthorized.wrap(f"module account {module} does not have permissions to burn tokens")
+        addr = self.accounts.module_address(module)
+        self.sub_coins(ctx, addr, coins)
+        for c in coins:
+            self._set_supply(ctx, c.denom, self.supply(ctx, c.denom) - c.amount)
+        ctx.emit("burn", ("burner", acc.address), ("amount", str(coins)))
+
+    # -- genesis helpers ---------------------------------------------------------------
+    def init_balance(self, ctx: Context, addr: bytes, coins: Iterable[Coin]) -> None:
+        for c in coins:
+            if c.amount < 0:
+                raise ErrInvalidCoins.wrap(f"negative balance {c}")
+            self._set_balance(ctx, addr, c.denom, self.balance(ctx, addr, c.denom) + c.amount)
+
+    def set_supply(self, ctx: Context, coin: Coin) -> None:
+        self._set_supply(ctx, coin.denom, coin.amount)
+
+    def iterate_balances(self, ctx: Context) -> Iterator[tuple[bytes, Coin]]:
+        store = self._store(ctx)
+        for k, v in iterate_prefix(store, BALANCE_PREFIX):
+            n = k[1]
+            yield k[2 : 2 + n], Coin(k[2 + n :].decode(), int(v))
+
+    def params(self, ctx: Context) -> Any:
+        raw = self._store(ctx).get(_PARAMS)
+        if raw is None:
+            return bank_pb2.Params(default_send_enabled=True)
+        return bank_pb2.Params.FromString(raw)
+
+    def set_params(self, ctx: Context, params: Any) -> None:
+        self._store(ctx).set(_PARAMS, params.SerializeToString())
+
+    def send_enabled(self, ctx: Context, denom: str) -> bool:
+        p = self.params(ctx)
+        for se in p.send_enabled:
+            if se.denom == denom:
+                return bool(se.enabled)
+        return bool(p.default_send_enabled)
+
+    def denom_metadata(self, ctx: Context, denom: str) -> Any | None:
+        raw = self._store(ctx).get(METADATA_PREFIX + denom.encode())
+        return None if raw is None else bank_pb2.Metadata.FromString(raw)
+
+    def set_denom_metadata(self, ctx: Context, md: Any) -> None:
+        self._store(ctx).set(METADATA_PREFIX + md.base.encode(), md.SerializeToString())
+
+    def iterate_metadata(self, ctx: Context) -> Iterator[Any]:
+        for _, v in iterate_prefix(self._store(ctx), METADATA_PREFIX):
+            yield bank_pb2.Metadata.FromString(v)
