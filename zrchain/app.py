@@ -24,8 +24,9 @@ from cosmpy.protos.tendermint.types import params_pb2
 
 from zrchain import __version__
 from zrchain.abci import types as abci
-from zrchain.abci.events import to_abci_events
-from zrchain.context import Context, Event, Mode
+from zrchain.abci.encode import encode_events, encode_finalize_block
+from zrchain.context import Context, Mode
+from zrchain.gas import GasMeter
 from zrchain.module import Module, Registry
 from zrchain.store.app_store import AppStore, VersionUnavailable
 from zrchain.store.kv import Branch
@@ -70,6 +71,7 @@ class ZrChainApp:
 
         self.registry.add_queries(service_routes(self))
         self.pipeline = TxPipeline(self)
+        self._ctx_params = {"min_gas_prices": self.settings.min_gas_prices}
         self._lock = threading.RLock()  # serialises check-state use (CheckTx vs Simulate)
         self.chain_id = ""
         self.initial_height = 1
@@ -122,15 +124,25 @@ class ZrChainApp:
             else -1
         )
 
-    def context(self, root: Any, mode: Mode, height: int = 0, time_ns: int = 0) -> Context:
+    def context(
+        self,
+        root: Any,
+        mode: Mode,
+        height: int = 0,
+        time_ns: int = 0,
+        gas: GasMeter | None = None,
+        metered: bool = True,
+    ) -> Context:
         return Context(
             root=root,
             mode=mode,
             height=height,
             time_ns=time_ns,
             chain_id=self.chain_id,
+            gas=gas if gas is not None else GasMeter(None),
             services=self.registry,
-            params={"min_gas_prices": self.settings.min_gas_prices},
+            params=self._ctx_params,
+            metered=metered,
         )
 
     # -- handshake ---------------------------------------------------------------------
@@ -166,8 +178,8 @@ class ZrChainApp:
             Mode.GENESIS,
             height=self.initial_height,
             time_ns=req.time.seconds * 10**9 + req.time.nanos,
+            metered=False,
         )
-        ctx.metered = False
         self.init_genesis(ctx, app_state)
         self._genesis_writes = dict(genesis.writes)
         app_hash = self.store.apply(genesis.writes)
@@ -192,8 +204,7 @@ class ZrChainApp:
 
     def export_genesis(self, height: int = 0) -> dict[str, Any]:
         version = self.store.version(height)
-        ctx = self.context(version.kv, Mode.QUERY, height=version.height)
-        ctx.metered = False
+        ctx = self.context(version.kv, Mode.QUERY, height=version.height, metered=False)
         out: dict[str, Any] = {}
         for module in self.registry.modules:
             exported = module.export_genesis(ctx)
@@ -238,9 +249,8 @@ class ZrChainApp:
         block = Branch(self.store.pending)
         time_ns = req.time.seconds * 10**9 + req.time.nanos
         block.set(_LAST_BLOCK, req.height.to_bytes(8, "big") + time_ns.to_bytes(8, "big"))
-        ctx = self.context(block, Mode.FINALIZE, height=req.height, time_ns=time_ns)
+        ctx = self.context(block, Mode.FINALIZE, height=req.height, time_ns=time_ns, metered=False)
         ctx.proposer = req.proposer_address
-        ctx.metered = False
         for module in self.registry.modules:
             module.begin_block(ctx)
         begin_events = ctx.events
@@ -252,11 +262,11 @@ class ZrChainApp:
         app_hash = self.store.apply(block.writes)
         self._block_height = req.height
         self._pending_app_hash = app_hash
-        return abci.ResponseFinalizeBlock(
-            events=to_abci_events(begin_events + end_events),
-            tx_results=results,
-            app_hash=app_hash,
+        rest = abci.ResponseFinalizeBlock(app_hash=app_hash).SerializeToString()
+        raw = encode_finalize_block(
+            encode_events(begin_events + end_events, b"\x0a"), results, rest
         )
+        return abci.ResponseFinalizeBlock.FromString(raw)
 
     def commit(self, req: Any) -> Any:
         if self._pending_app_hash is None:

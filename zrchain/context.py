@@ -5,9 +5,10 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from enum import IntEnum
+from functools import cache
 from typing import Any
 
-from zrchain.gas import GasKV, GasMeter
+from zrchain.gas import GasMeter, MeteredPrefixStore
 from zrchain.store.kv import Branch, PrefixStore
 
 
@@ -32,6 +33,10 @@ class Event:
         return None
 
 
+_LOG = logging.getLogger("zrchain.app")
+
+
+@cache
 def store_prefix(store_key: str) -> bytes:
     return store_key.encode() + b"/"
 
@@ -54,14 +59,20 @@ class Context:
     proposer: bytes = b""
     params: dict[str, Any] = field(default_factory=dict)  # node-level settings (min gas price…)
     services: Any = None  # the app's module registry, for cross-module look-ups
-    log: logging.Logger = field(default_factory=lambda: logging.getLogger("zrchain.app"))
+    log: logging.Logger = _LOG
     metered: bool = True
+    _stores: dict[str, Any] = field(default_factory=dict)
 
     def store(self, store_key: str) -> Any:
-        prefixed = PrefixStore(self.root, store_prefix(store_key))
-        if self.metered:
-            return GasKV(prefixed, self.gas)
-        return prefixed
+        """The module's own view: prefixed, gas-metered (cached per context)."""
+        s = self._stores.get(store_key)
+        if s is None:
+            if self.metered:
+                s = MeteredPrefixStore(self.root, store_prefix(store_key), self.gas)
+            else:
+                s = PrefixStore(self.root, store_prefix(store_key))
+            self._stores[store_key] = s
+        return s
 
     def emit(self, type_: str, *attributes: tuple[str, str]) -> None:
         self.events.append(Event(type_, list(attributes)))

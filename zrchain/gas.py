@@ -105,3 +105,52 @@ class GasKV:
             m.consume(c.iter_next_cost_flat, "IterNextFlat")
             m.consume(c.read_cost_per_byte * (len(k) + len(v)), "ValuePerByte")
             yield k, v
+
+
+class MeteredPrefixStore:
+    """A module's view of a branch: its key prefix plus gas charging, in one layer
+    (every tx makes dozens of these calls; one Python frame each, not two)."""
+
+    __slots__ = ("_end", "_meter", "_prefix", "_root")
+
+    def __init__(self, root: Any, prefix: bytes, meter: GasMeter) -> None:
+        from zrchain.store.kv import prefix_end
+
+        self._root = root
+        self._prefix = prefix
+        self._end = prefix_end(prefix)
+        self._meter = meter
+
+    def get(self, key: bytes) -> bytes | None:
+        m = self._meter
+        m.consume(1000, "ReadFlat")
+        value: bytes | None = self._root.get(self._prefix + key)
+        m.consume(3 * (len(key) + (len(value) if value else 0)), "ReadPerByte")
+        return value
+
+    def has(self, key: bytes) -> bool:
+        self._meter.consume(1000, "Has")
+        return self._root.get(self._prefix + key) is not None
+
+    def set(self, key: bytes, value: bytes) -> None:
+        m = self._meter
+        m.consume(2000, "WriteFlat")
+        m.consume(30 * (len(key) + len(value)), "WritePerByte")
+        self._root.set(self._prefix + key, value)
+
+    def delete(self, key: bytes) -> None:
+        self._meter.consume(1000, "Delete")
+        self._root.delete(self._prefix + key)
+
+    def iterate(
+        self, start: bytes | None = None, end: bytes | None = None, reverse: bool = False
+    ) -> Iterator[tuple[bytes, bytes]]:
+        p = self._prefix
+        lo = p + start if start else p
+        hi = p + end if end is not None else self._end
+        n = len(p)
+        m = self._meter
+        for k, v in self._root.iterate(lo, hi, reverse):
+            m.consume(30, "IterNextFlat")
+            m.consume(3 * (len(k) - n + len(v)), "ValuePerByte")
+            yield k[n:], v

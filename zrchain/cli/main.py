@@ -4,16 +4,42 @@ from __future__ import annotations
 
 import click
 
-from zrchain.cli import node_cmds
+from zrchain.cli import genesis_cmds, node_cmds, query_cmds, tx_cmds
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Root(click.Group):
+    """Resolves the ``q`` alias of ``query``."""
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        return super().get_command(ctx, "query" if name == "q" else name)
+
+
+@click.group(cls=_Root, context_settings={"help_option_names": ["-h", "--help"]})
 def cli() -> None:
     """zrChain node and client (Python; CometBFT v0.38)."""
 
 
-for _cmd in node_cmds.COMMANDS:
-    cli.add_command(_cmd)
+def _build() -> None:
+    from zrchain.modules import default_modules
+
+    for cmd in node_cmds.COMMANDS:
+        cli.add_command(cmd)
+    cli.add_command(genesis_cmds.genesis_group)
+    cli.add_command(genesis_cmds.export_cmd)
+    try:
+        from zrchain.cli.keys_cmds import keys_group
+    except ImportError:  # keys commands not available in this build
+        pass
+    else:
+        cli.add_command(keys_group)
+    modules = default_modules()
+    tx_cmds.mount(tx_cmds.tx_group, modules)
+    query_cmds.mount(query_cmds.query_group, modules)
+    cli.add_command(tx_cmds.tx_group)
+    cli.add_command(query_cmds.query_group)
+
+
+_build()
 
 
 def main() -> None:

@@ -1,11 +1,11 @@
-"""Bech32 addresses with zrChain's prefixes (``zen``, ``zenvaloper``, ``workspace``, ``keyring``)."""
+"""Bech32 addresses with zrChain's prefixes (zen, zenvaloper, workspace, keyring)."""
 
 from __future__ import annotations
 
 import hashlib
+from functools import lru_cache
 
-from bech32 import bech32_decode, bech32_encode, convertbits
-
+from zrchain.codec import bech32
 from zrchain.errors import ErrInvalidAddress
 
 ACC_PREFIX = "zen"
@@ -18,27 +18,23 @@ KEYRING_PREFIX = "keyring"
 _ACC_LENGTHS = (20, 32, 11)
 
 
+@lru_cache(maxsize=65536)
 def encode(prefix: str, data: bytes) -> str:
-    five = convertbits(data, 8, 5)
-    assert five is not None
-    out = bech32_encode(prefix, five)
-    assert out is not None
-    return out
+    return bech32.encode(prefix, data)
 
 
+@lru_cache(maxsize=65536)
 def decode(addr: str) -> tuple[str, bytes]:
     """(prefix, bytes) of a bech32 string; raises ErrInvalidAddress with the SDK's wording."""
     if not addr:
         raise ErrInvalidAddress.wrap("empty address string is not allowed")
-    hrp, data = bech32_decode(addr)
-    if hrp is None or data is None:
-        raise ErrInvalidAddress.wrap(f"decoding bech32 failed: invalid address {addr!r}")
-    raw = convertbits(data, 5, 8, False)
-    if raw is None:
-        raise ErrInvalidAddress.wrap("decoding bech32 failed: invalid padding")
-    return hrp, bytes(raw)
+    try:
+        return bech32.decode(addr)
+    except bech32.Bech32Error as exc:
+        raise ErrInvalidAddress.wrap(f"decoding bech32 failed: {exc}") from None
 
 
+@lru_cache(maxsize=65536)
 def decode_prefixed(addr: str, prefix: str, lengths: tuple[int, ...] = _ACC_LENGTHS) -> bytes:
     hrp, raw = decode(addr)
     if hrp != prefix:

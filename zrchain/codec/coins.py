@@ -98,7 +98,7 @@ def coins_str(coins: Iterable[Coin]) -> str:
 
 
 def parse_int(text: str, what: str = "") -> int:
-    if not text or not text.isdigit() and not (text[0] == "-" and text[1:].isdigit()):
+    if not text or (not text.isdigit() and not (text[0] == "-" and text[1:].isdigit())):
         raise ErrInvalidCoins.wrap(f"invalid amount {text!r} {what}".strip())
     value = int(text)
     if value > MAX_AMOUNT:

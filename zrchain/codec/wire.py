@@ -26,6 +26,23 @@ def _varint(data: bytes, pos: int) -> tuple[int, int]:
             raise WireError("varint too long")
 
 
+def _skip(data: bytes, pos: int, wt: int, n: int) -> int:
+    if wt == 0:
+        return _varint(data, pos)[1]
+    if wt == 2:
+        ln, pos = _varint(data, pos)
+        end = pos + ln
+    elif wt == 1:
+        end = pos + 8
+    elif wt == 5:
+        end = pos + 4
+    else:
+        raise WireError(f"unsupported wire type {wt}")
+    if end > n:
+        raise WireError("truncated field")
+    return end
+
+
 def fields(data: bytes) -> Iterator[tuple[int, int, bytes | int]]:
     """(field number, wire type, value) for each field; raises WireError on bad bytes."""
     pos = 0
@@ -35,44 +52,45 @@ def fields(data: bytes) -> Iterator[tuple[int, int, bytes | int]]:
         num, wt = tag >> 3, tag & 7
         if num == 0:
             raise WireError("field number 0")
+        start = pos
+        pos = _skip(data, pos, wt, n)
         if wt == 0:
-            v, pos = _varint(data, pos)
-            yield num, wt, v
-        elif wt == 1:
-            if pos + 8 > n:
-                raise WireError("truncated fixed64")
-            yield num, wt, data[pos : pos + 8]
-            pos += 8
+            yield num, wt, _varint(data, start)[0]
         elif wt == 2:
-            ln, pos = _varint(data, pos)
-            if pos + ln > n:
-                raise WireError("truncated length-delimited field")
-            yield num, wt, data[pos : pos + ln]
-            pos += ln
-        elif wt == 5:
-            if pos + 4 > n:
-                raise WireError("truncated fixed32")
-            yield num, wt, data[pos : pos + 4]
-            pos += 4
+            _ln, vstart = _varint(data, start)
+            yield num, wt, data[vstart:pos]
         else:
-            raise WireError(f"unsupported wire type {wt}")
+            yield num, wt, data[start:pos]
 
 
-def check_canonical(data: bytes, allowed: dict[int, int], non_critical_from: int | None = None) -> None:
+def check_canonical(
+    data: bytes, allowed: dict[int, int], non_critical_from: int | None = None
+) -> None:
     """Fields ascending (repeats allowed), each known with the right wire type.
 
     ``allowed`` maps field number -> wire type. Unknown fields are errors unless their number
     is >= ``non_critical_from`` (ADR-020: bit 11 set means non-critical).
     """
+    pos = 0
+    n = len(data)
     prev = 0
-    for num, wt, _ in fields(data):
+    while pos < n:
+        b = data[pos]
+        if b < 0x80:  # one-byte tag, the common case
+            tag = b
+            pos += 1
+        else:
+            tag, pos = _varint(data, pos)
+        num, wt = tag >> 3, tag & 7
+        if num == 0:
+            raise WireError("field number 0")
         if num < prev:
             raise WireError(f"fields out of order: {num} after {prev}")
         prev = num
         want = allowed.get(num)
         if want is None:
-            if non_critical_from is not None and num >= non_critical_from:
-                continue
-            raise WireError(f"unknown field {num}")
-        if want != wt:
+            if non_critical_from is None or num < non_critical_from:
+                raise WireError(f"unknown field {num}")
+        elif want != wt:
             raise WireError(f"field {num} has wire type {wt}, expected {want}")
+        pos = _skip(data, pos, wt, n)

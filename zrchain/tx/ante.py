@@ -82,8 +82,9 @@ def sign_doc_bytes(tx: DecodedTx, chain_id: str, account_number: int) -> bytes:
 
 
 class AnteHandler:
-    def __init__(self, accounts: AccountKeeper, bank: BankKeeper,
-                 min_gas_prices: MinGasPrices) -> None:
+    def __init__(
+        self, accounts: AccountKeeper, bank: BankKeeper, min_gas_prices: MinGasPrices
+    ) -> None:
         self.accounts = accounts
         self.bank = bank
         self.min_gas_prices = min_gas_prices
@@ -94,24 +95,28 @@ class AnteHandler:
         params = self.accounts.params(ctx)
         if tx.timeout_height and ctx.height > tx.timeout_height:
             raise ErrTxTimeoutHeight.wrap(
-                f"block height: {ctx.height}, timeout height: {tx.timeout_height}")
+                f"block height: {ctx.height}, timeout height: {tx.timeout_height}"
+            )
         memo_len = len(tx.memo)
         if memo_len > params.max_memo_characters:
             raise ErrMemoTooLarge.wrap(
                 f"maximum number of characters is {params.max_memo_characters} but received "
-                f"{memo_len} characters")
+                f"{memo_len} characters"
+            )
         ctx.gas.consume(params.tx_size_cost_per_byte * len(tx.raw), "txSize")
         self._deduct_fee(ctx, tx, simulate)
         accounts = self._set_pubkeys(ctx, tx, simulate)
         if len(tx.signers) > params.tx_sig_limit:
             raise ErrTooManySignatures.wrap(
-                f"signatures: {len(tx.signers)}, limit: {params.tx_sig_limit}")
+                f"signatures: {len(tx.signers)}, limit: {params.tx_sig_limit}"
+            )
         for _ in tx.signers:
             ctx.gas.consume(params.sig_verify_cost_secp256k1, "ante verify: secp256k1")
         for signer, acc in zip(tx.signers, accounts, strict=True):
             if signer.sequence != acc.sequence:
                 raise ErrWrongSequence.wrap(
-                    f"account sequence mismatch, expected {acc.sequence}, got {signer.sequence}")
+                    f"account sequence mismatch, expected {acc.sequence}, got {signer.sequence}"
+                )
             if simulate or recheck:
                 continue
             pk = acc.pubkey
@@ -121,7 +126,8 @@ class AnteHandler:
             if not verify_secp256k1(pk, signer.signature, sign_doc_bytes(tx, ctx.chain_id, number)):
                 raise ErrUnauthorized.wrap(
                     f"signature verification failed; please verify account number ({number}) "
-                    f"and chain-id ({ctx.chain_id}): (unable to verify single signer signature)")
+                    f"and chain-id ({ctx.chain_id}): (unable to verify single signer signature)"
+                )
         for signer, acc in zip(tx.signers, accounts, strict=True):
             acc.base.sequence += 1
             self.accounts.set_account(ctx, acc, signer.address)
@@ -153,7 +159,8 @@ class AnteHandler:
             required = [Coin(p.denom, ceil_fraction(p.amount * gas)) for p in prices]
             if not any(tx.fee.amount_of(r.denom) >= r.amount for r in required):
                 raise ErrInsufficientFee.wrap(
-                    f"insufficient fees; got: {tx.fee} required: {coins_str(required)}")
+                    f"insufficient fees; got: {tx.fee} required: {coins_str(required)}"
+                )
 
     def _set_pubkeys(self, ctx: Context, tx: DecodedTx, simulate: bool) -> list[Account]:
         accounts: list[Account] = []
@@ -166,11 +173,15 @@ class AnteHandler:
                 if not simulate and pubkey_to_address(pk) != signer.address:
                     raise ErrInvalidPubKey.wrap(
                         f"pubKey does not match signer address {signer.address_str} "
-                        f"with signer index: {i}")
+                        f"with signer index: {i}"
+                    )
                 if not acc.base.HasField("pub_key"):
-                    acc.base.pub_key.CopyFrom(AnyProto(
-                        type_url=SECP256K1_PUBKEY_URL,
-                        value=Secp256k1PubKey(key=pk).SerializeToString()))
+                    acc.base.pub_key.CopyFrom(
+                        AnyProto(
+                            type_url=SECP256K1_PUBKEY_URL,
+                            value=Secp256k1PubKey(key=pk).SerializeToString(),
+                        )
+                    )
             accounts.append(acc)
         for signer in tx.signers:
             ctx.emit("tx", ("acc_seq", f"{signer.address_str}/{signer.sequence}"))

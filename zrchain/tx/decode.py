@@ -151,7 +151,9 @@ def _signers(addrs: list[str], auth_info: Any, sigs: list[bytes]) -> list[Signer
         pk: bytes | None = None
         if info.HasField("public_key"):
             if info.public_key.type_url != SECP256K1_PUBKEY_URL:
-                raise ErrInvalidPubKey.wrap(f"unsupported public key type {info.public_key.type_url}")
+                raise ErrInvalidPubKey.wrap(
+                    f"unsupported public key type {info.public_key.type_url}"
+                )
             try:
                 pk = Secp256k1PubKey.FromString(info.public_key.value).key
             except DecodeError as exc:

@@ -17,6 +17,7 @@ from cosmpy.protos.cosmos.base.abci.v1beta1 import abci_pb2 as sdk_abci
 from google.protobuf.any_pb2 import Any as AnyProto
 
 from zrchain.abci import types as abci
+from zrchain.abci.encode import encode_exec_tx_result
 from zrchain.abci.events import to_abci_events
 from zrchain.context import Context, Event, Mode
 from zrchain.errors import ChainError, ErrInternal, ErrOutOfGas
@@ -46,19 +47,22 @@ class TxOutcome:
     data: bytes = b""
     msg_responses: list[Any] = field(default_factory=list)
 
+    def encoded(self) -> bytes:
+        """ExecTxResult wire bytes (ResponseCheckTx shares the field numbers)."""
+        err = self.error
+        if err is None:
+            return encode_exec_tx_result(
+                0, self.data, "", self.gas_wanted, self.gas_used, self.events, ""
+            )
+        return encode_exec_tx_result(
+            err.code, self.data, err.log, self.gas_wanted, self.gas_used, self.events, err.codespace
+        )
+
     def check_response(self) -> Any:
-        r = abci.ResponseCheckTx(gas_wanted=self.gas_wanted, gas_used=self.gas_used,
-                                 events=to_abci_events(self.events))
-        if self.error is not None:
-            r.code, r.codespace, r.log = self.error.code, self.error.codespace, self.error.log
-        return r
+        return abci.ResponseCheckTx.FromString(self.encoded())
 
     def exec_result(self) -> Any:
-        r = abci.ExecTxResult(gas_wanted=self.gas_wanted, gas_used=self.gas_used,
-                              events=to_abci_events(self.events), data=self.data)
-        if self.error is not None:
-            r.code, r.codespace, r.log = self.error.code, self.error.codespace, self.error.log
-        return r
+        return abci.ExecTxResult.FromString(self.encoded())
 
 
 def _module_of(type_url: str) -> str:
@@ -75,13 +79,22 @@ class TxPipeline:
     def ante(self) -> AnteHandler:
         if self._ante is None:
             reg = self.app.registry
-            self._ante = AnteHandler(reg.module("auth").keeper, reg.module("bank").keeper,
-                                     node_and_chain_min_gas_prices)
+            self._ante = AnteHandler(
+                reg.module("auth").keeper, reg.module("bank").keeper, node_and_chain_min_gas_prices
+            )
         return self._ante
 
     # -- the core ----------------------------------------------------------------------
-    def run(self, root: Any, raw: bytes, mode: Mode, height: int, time_ns: int,
-            proposer: bytes = b"", gas_cap: int | None = None) -> TxOutcome:
+    def run(
+        self,
+        root: Any,
+        raw: bytes,
+        mode: Mode,
+        height: int,
+        time_ns: int,
+        proposer: bytes = b"",
+        gas_cap: int | None = None,
+    ) -> TxOutcome:
         app = self.app
         try:
             tx = decode_tx(raw, app.registry.msgs)
@@ -101,11 +114,11 @@ class TxPipeline:
             from zrchain.errors import ErrInvalidGasLimit
 
             out.error = ErrInvalidGasLimit.wrap(
-                f"tx gas limit {tx.gas_limit} exceeds block max gas {max_gas}")
+                f"tx gas limit {tx.gas_limit} exceeds block max gas {max_gas}"
+            )
             return out
         ante_branch = Branch(root)
-        ctx = app.context(ante_branch, mode, height=height, time_ns=time_ns)
-        ctx.gas = meter
+        ctx = app.context(ante_branch, mode, height=height, time_ns=time_ns, gas=meter)
         ctx.proposer = proposer
         try:
             self.ante.run(ctx, tx)
@@ -127,9 +140,13 @@ class TxPipeline:
 
     def _run_msgs(self, ante_ctx: Context, root: Any, tx: DecodedTx, out: TxOutcome) -> None:
         msg_branch = Branch(root)
-        ctx = self.app.context(msg_branch, ante_ctx.mode, height=ante_ctx.height,
-                               time_ns=ante_ctx.time_ns)
-        ctx.gas = ante_ctx.gas
+        ctx = self.app.context(
+            msg_branch,
+            ante_ctx.mode,
+            height=ante_ctx.height,
+            time_ns=ante_ctx.time_ns,
+            gas=ante_ctx.gas,
+        )
         ctx.proposer = ante_ctx.proposer
         responses: list[Any] = []
         i = 0
@@ -138,14 +155,21 @@ class TxPipeline:
                 start = len(ctx.events)
                 url = route.type_url
                 signers = route.signers(msg)
-                ctx.emit("message", ("action", url), ("sender", signers[0] if signers else ""),
-                         ("module", route.module or _module_of(url)))
+                ctx.emit(
+                    "message",
+                    ("action", url),
+                    ("sender", signers[0] if signers else ""),
+                    ("module", route.module or _module_of(url)),
+                )
                 resp = route.handler(ctx, msg)
                 idx = str(i)
                 for ev in ctx.events[start:]:
                     ev.attributes.append(("msg_index", idx))
-                responses.append(AnyProto(type_url="/" + resp.DESCRIPTOR.full_name,
-                                          value=resp.SerializeToString()))
+                responses.append(
+                    AnyProto(
+                        type_url="/" + resp.DESCRIPTOR.full_name, value=resp.SerializeToString()
+                    )
+                )
         except ChainError as exc:
             out.error = exc.wrap(f"failed to execute message; message index: {i}")
             return
@@ -168,18 +192,19 @@ class TxPipeline:
         height, time_ns = app.last_block_header()
         return self.run(state, raw, mode, height, time_ns).check_response()
 
-    def deliver_block(self, ctx: Context, txs: Any) -> list[Any]:
+    def deliver_block(self, ctx: Context, txs: Any) -> list[bytes]:
+        """Encoded ExecTxResults, one per tx, in order."""
         results = []
         max_gas = self.app.block_max_gas
         block_gas = 0
         for raw in txs:
             if max_gas > 0 and block_gas >= max_gas:
                 err = ErrOutOfGas.wrap("no block gas left to run tx")
-                results.append(TxOutcome(error=err).exec_result())
+                results.append(TxOutcome(error=err).encoded())
                 continue
             out = self.run(ctx.root, raw, Mode.FINALIZE, ctx.height, ctx.time_ns, ctx.proposer)
             block_gas += min(out.gas_used, out.gas_wanted)
-            results.append(out.exec_result())
+            results.append(out.encoded())
         return results
 
     def simulate(self, raw: bytes) -> tuple[Any, Any]:
@@ -191,8 +216,9 @@ class TxPipeline:
         if out.error is not None:
             raise SimulationFailed(out.error, out.gas_used)
         gas_info = sdk_abci.GasInfo(gas_wanted=out.gas_wanted, gas_used=out.gas_used)
-        result = sdk_abci.Result(data=out.data, events=to_abci_events(out.events),
-                                 msg_responses=out.msg_responses)
+        result = sdk_abci.Result(
+            data=out.data, events=to_abci_events(out.events), msg_responses=out.msg_responses
+        )
         return gas_info, result
 
     def simulate_abci(self, data: bytes) -> Any:
@@ -201,11 +227,18 @@ class TxPipeline:
             gas_info, result = self.simulate(data)
         except SimulationFailed as exc:
             err = exc.error
-            return abci.ResponseQuery(code=err.code, codespace=err.codespace,
-                                      log=f"{err.log} with gas used: '{exc.gas_used}'")
-        body = {"gas_info": {"gas_wanted": str(gas_info.gas_wanted),
-                             "gas_used": str(gas_info.gas_used)},
-                "result": {"data": result.data.hex(), "log": "", "events": []}}
+            return abci.ResponseQuery(
+                code=err.code,
+                codespace=err.codespace,
+                log=f"{err.log} with gas used: '{exc.gas_used}'",
+            )
+        body = {
+            "gas_info": {
+                "gas_wanted": str(gas_info.gas_wanted),
+                "gas_used": str(gas_info.gas_used),
+            },
+            "result": {"data": result.data.hex(), "log": "", "events": []},
+        }
         return abci.ResponseQuery(value=json.dumps(body).encode(), height=self.app.last_height)
 
     def select_for_proposal(self, txs: Any, max_bytes: int, max_gas: int) -> list[bytes]:

@@ -88,3 +88,20 @@ def test_prefix_end() -> None:
     assert prefix_end(b"a") == b"b"
     assert prefix_end(b"a\xff") == b"b"
     assert prefix_end(b"\xff\xff") is None
+
+
+def test_metered_prefix_store_charges_like_gaskv_over_prefix() -> None:
+    """The fused layer must charge exactly what GasKV(PrefixStore(...)) charges."""
+    from zrchain.gas import GasKV, GasMeter, MeteredPrefixStore
+
+    def run(make):
+        meter = GasMeter(None)
+        root = DictStore({b"m/a": b"12", b"m/b": b"345", b"n/c": b"x"})
+        s = make(Branch(root), meter)
+        s.get(b"a"), s.get(b"zz"), s.has(b"b"), s.set(b"c", b"vvv"), s.delete(b"a")
+        items = list(s.iterate())
+        return meter.consumed, items
+
+    fused = run(lambda r, m: MeteredPrefixStore(r, b"m/", m))
+    layered = run(lambda r, m: GasKV(PrefixStore(r, b"m/"), m))
+    assert fused == layered

@@ -44,8 +44,14 @@ class Chain:
         kw.setdefault("sequence", w.sequence)
         kw.setdefault("account_number", w.number)
         kw.setdefault("chain_id", self.chain_id)
-        return build_tx(msgs, pubkey=w.pubkey, sign=private_key_signer(w.key.secret),
-                        fee=parse_coins(fee), gas_limit=gas, **kw)
+        return build_tx(
+            msgs,
+            pubkey=w.pubkey,
+            sign=private_key_signer(w.key.secret),
+            fee=parse_coins(fee),
+            gas_limit=gas,
+            **kw,
+        )
 
     def block(self, txs: list[bytes]) -> abci.ResponseFinalizeBlock:
         self.height += 1
@@ -67,24 +73,31 @@ class Chain:
     def balance(self, addr: str, denom: str = "urock") -> int:
         from cosmpy.protos.cosmos.bank.v1beta1 import query_pb2 as bq
 
-        raw = self.query("/cosmos.bank.v1beta1.Query/Balance",
-                         bq.QueryBalanceRequest(address=addr, denom=denom))
+        raw = self.query(
+            "/cosmos.bank.v1beta1.Query/Balance", bq.QueryBalanceRequest(address=addr, denom=denom)
+        )
         return int(bq.QueryBalanceResponse.FromString(raw).balance.amount)
 
     def account(self, addr: str):
         from cosmpy.protos.cosmos.auth.v1beta1 import query_pb2 as aq
 
-        res = self.app.query(abci.RequestQuery(
-            path="/cosmos.auth.v1beta1.Query/Account",
-            data=aq.QueryAccountRequest(address=addr).SerializeToString()))
+        res = self.app.query(
+            abci.RequestQuery(
+                path="/cosmos.auth.v1beta1.Query/Account",
+                data=aq.QueryAccountRequest(address=addr).SerializeToString(),
+            )
+        )
         if res.code:
             return None
-        return decode_account(aq.QueryAccountResponse.FromString(res.value).account.SerializeToString())
+        return decode_account(
+            aq.QueryAccountResponse.FromString(res.value).account.SerializeToString()
+        )
 
 
 def make_chain(path, funded: dict[str, str], min_gas_prices: str = "0.0001urock") -> Chain:
-    wallets = {name: Wallet(coincurve.PrivateKey(bytes([i + 1]) * 32))
-               for i, name in enumerate(funded)}
+    wallets = {
+        name: Wallet(coincurve.PrivateKey(bytes([i + 1]) * 32)) for i, name in enumerate(funded)
+    }
     app_state: dict = {}
     for name, coins in funded.items():
         add_account(app_state, wallets[name].address, coins)
@@ -94,8 +107,9 @@ def make_chain(path, funded: dict[str, str], min_gas_prices: str = "0.0001urock"
     full = default_app_state()
     full["auth"]["accounts"] = app_state["auth"]["accounts"]
     full["bank"]["balances"] = app_state.get("bank", {}).get("balances", [])
-    req = abci.RequestInitChain(chain_id="zenrock", initial_height=1,
-                                app_state_bytes=json.dumps(full).encode())
+    req = abci.RequestInitChain(
+        chain_id="zenrock", initial_height=1, app_state_bytes=json.dumps(full).encode()
+    )
     req.consensus_params.block.max_gas = -1
     req.consensus_params.block.max_bytes = 22020096
     app.init_chain(req)

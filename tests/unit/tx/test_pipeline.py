@@ -15,8 +15,9 @@ from zrchain.abci import types as abci
 def send(frm, to, amount="100urock"):
     from zrchain.codec.coins import parse_coins
 
-    return bank_tx.MsgSend(from_address=frm, to_address=to,
-                           amount=[c.to_proto() for c in parse_coins(amount)])
+    return bank_tx.MsgSend(
+        from_address=frm, to_address=to, amount=[c.to_proto() for c in parse_coins(amount)]
+    )
 
 
 def events(result) -> list[tuple[str, dict]]:
@@ -25,8 +26,13 @@ def events(result) -> list[tuple[str, dict]]:
 
 def state_snapshot(chain) -> tuple:
     w = chain.wallets
-    return tuple((chain.balance(x.address), (chain.account(x.address) or None) and
-                  chain.account(x.address).sequence) for x in w.values())
+    return tuple(
+        (
+            chain.balance(x.address),
+            (chain.account(x.address) or None) and chain.account(x.address).sequence,
+        )
+        for x in w.values()
+    )
 
 
 def test_send_moves_amount_and_fee_and_emits_sdk_events(chain) -> None:
@@ -45,12 +51,20 @@ def test_send_moves_amount_and_fee_and_emits_sdk_events(chain) -> None:
     assert types[:4] == ["coin_spent", "coin_received", "transfer", "message"]  # fee transfer
     assert ("tx", {"fee": "250urock", "fee_payer": alice.address}) in evs
     assert ("tx", {"acc_seq": f"{alice.address}/0"}) in evs
-    msg_ev = [a for t, a in evs if t == "message" and "action" in a][0]
-    assert msg_ev == {"action": "/cosmos.bank.v1beta1.MsgSend", "sender": alice.address,
-                      "module": "bank", "msg_index": "0"}
-    transfer = [a for t, a in evs if t == "transfer" and a.get("msg_index") == "0"][0]
-    assert transfer == {"recipient": bob.address, "sender": alice.address,
-                        "amount": "1234urock", "msg_index": "0"}
+    msg_ev = next(a for t, a in evs if t == "message" and "action" in a)
+    assert msg_ev == {
+        "action": "/cosmos.bank.v1beta1.MsgSend",
+        "sender": alice.address,
+        "module": "bank",
+        "msg_index": "0",
+    }
+    transfer = next(a for t, a in evs if t == "transfer" and a.get("msg_index") == "0")
+    assert transfer == {
+        "recipient": bob.address,
+        "sender": alice.address,
+        "amount": "1234urock",
+        "msg_index": "0",
+    }
     data = sdk_abci.TxMsgData.FromString(res.data)
     assert data.msg_responses[0].type_url == "/cosmos.bank.v1beta1.MsgSendResponse"
 
@@ -61,8 +75,10 @@ def test_failed_message_keeps_fee_and_sequence_but_not_its_effects(chain) -> Non
     tx = chain.tx(bob, [send(bob.address, carol.address, "100000urock")], fee="200urock")
     res = chain.block([tx]).tx_results[0]
     assert (res.codespace, res.code) == ("sdk", 5)
-    assert res.log == ("failed to execute message; message index: 0: spendable balance "
-                       f"{b0 - 200}urock is smaller than 100000urock: insufficient funds")
+    assert res.log == (
+        "failed to execute message; message index: 0: spendable balance "
+        f"{b0 - 200}urock is smaller than 100000urock: insufficient funds"
+    )
     assert chain.balance(bob.address) == b0 - 200
     assert chain.balance(carol.address) == 0
     assert chain.account(bob.address).sequence == 1
@@ -70,8 +86,13 @@ def test_failed_message_keeps_fee_and_sequence_but_not_its_effects(chain) -> Non
 
 def test_multi_message_tx_is_atomic(chain) -> None:
     alice, bob, carol = (chain.wallets[n] for n in ("alice", "bob", "carol"))
-    tx = chain.tx(alice, [send(alice.address, carol.address, "10urock"),
-                          send(alice.address, bob.address, "10000000000urock")])
+    tx = chain.tx(
+        alice,
+        [
+            send(alice.address, carol.address, "10urock"),
+            send(alice.address, bob.address, "10000000000urock"),
+        ],
+    )
     res = chain.block([tx]).tx_results[0]
     assert res.code == 5 and "message index: 1" in res.log
     assert chain.balance(carol.address) == 0
@@ -94,17 +115,23 @@ def test_bad_signature_is_rejected(chain) -> None:
     alice, bob = chain.wallets["alice"], chain.wallets["bob"]
     raw = tx_pb2.TxRaw.FromString(chain.tx(alice, [send(alice.address, bob.address)]))
     raw.signatures[0] = bytes(64)
-    _rejected_unchanged(chain, raw.SerializeToString(), "sdk", 4,
-                        log_part="signature verification failed")
+    _rejected_unchanged(
+        chain, raw.SerializeToString(), "sdk", 4, log_part="signature verification failed"
+    )
 
 
 def test_wrong_chain_id_and_account_number_are_rejected(chain) -> None:
     alice, bob = chain.wallets["alice"], chain.wallets["bob"]
-    _rejected_unchanged(chain, chain.tx(alice, [send(alice.address, bob.address)],
-                                        chain_id="other"), "sdk", 4)
-    _rejected_unchanged(chain, chain.tx(alice, [send(alice.address, bob.address)],
-                                        account_number=99), "sdk", 4,
-                        log_part=f"account number ({alice.number}) and chain-id (zenrock)")
+    _rejected_unchanged(
+        chain, chain.tx(alice, [send(alice.address, bob.address)], chain_id="other"), "sdk", 4
+    )
+    _rejected_unchanged(
+        chain,
+        chain.tx(alice, [send(alice.address, bob.address)], account_number=99),
+        "sdk",
+        4,
+        log_part=f"account number ({alice.number}) and chain-id (zenrock)",
+    )
 
 
 def test_replayed_sequence_is_rejected(chain) -> None:
@@ -125,8 +152,7 @@ def test_insufficient_fee_is_rejected_in_check_tx(chain) -> None:
 
 def test_fee_payer_without_funds_is_rejected(chain) -> None:
     carol, bob = chain.wallets["carol"], chain.wallets["bob"]
-    res = _rejected_unchanged(chain, chain.tx(carol, [send(carol.address, bob.address)]),
-                              "sdk", 5)
+    res = _rejected_unchanged(chain, chain.tx(carol, [send(carol.address, bob.address)]), "sdk", 5)
     assert "spendable balance 0urock is smaller than 200urock" in res.log
 
 
@@ -163,8 +189,9 @@ def test_wrong_prefix_signer_is_rejected(chain) -> None:
 
 def test_memo_and_timeout_height(chain) -> None:
     alice, bob = chain.wallets["alice"], chain.wallets["bob"]
-    _rejected_unchanged(chain, chain.tx(alice, [send(alice.address, bob.address)], memo="x" * 300),
-                        "sdk", 12)
+    _rejected_unchanged(
+        chain, chain.tx(alice, [send(alice.address, bob.address)], memo="x" * 300), "sdk", 12
+    )
     tx = chain.tx(alice, [send(alice.address, bob.address)], timeout_height=1)
     res = _rejected_unchanged(chain, tx, "sdk", 30)
     assert res.log.endswith("timeout height: 1: tx timeout height")
@@ -197,7 +224,9 @@ def test_simulate_persists_nothing_and_bounds_real_gas(chain) -> None:
     assert real.tx_results[0].code == 0, real.tx_results[0].log
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(st.binary(max_size=300))
 def test_random_bytes_never_crash_check_tx_or_finalize_block(chain, data) -> None:
     r = chain.check(data)
@@ -211,10 +240,12 @@ def test_query_balance_of_unknown_account_is_zero_with_denom(chain) -> None:
 
     from zrchain.codec.address import acc_string
 
-    raw = chain.query("/cosmos.bank.v1beta1.Query/Balance",
-                      bq.QueryBalanceRequest(address=acc_string(b"\x01" * 20), denom="urock"))
+    raw = chain.query(
+        "/cosmos.bank.v1beta1.Query/Balance",
+        bq.QueryBalanceRequest(address=acc_string(b"\x01" * 20), denom="urock"),
+    )
     assert bq.QueryBalanceResponse.FromString(raw).balance == Coin(denom="urock", amount="0")
-    res = chain.app.query(abci.RequestQuery(
-        path="/cosmos.auth.v1beta1.Query/Account",
-        data=b"\x0a\x03zzz"))
+    res = chain.app.query(
+        abci.RequestQuery(path="/cosmos.auth.v1beta1.Query/Account", data=b"\x0a\x03zzz")
+    )
     assert res.code == 18

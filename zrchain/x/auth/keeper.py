@@ -110,8 +110,9 @@ class AccountKeeper:
         self._store(ctx).set(_NEXT_NUMBER, n.to_bytes(8, "big"))
 
     def new_account(self, ctx: Context, addr: bytes) -> Account:
-        base = auth_pb2.BaseAccount(address=acc_string(addr),
-                                    account_number=self.next_account_number(ctx))
+        base = auth_pb2.BaseAccount(
+            address=acc_string(addr), account_number=self.next_account_number(ctx)
+        )
         acc = Account(base)
         self.set_account(ctx, acc, addr)
         return acc

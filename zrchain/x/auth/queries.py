@@ -34,9 +34,12 @@ def routes(k: AccountKeeper) -> list[QueryRoute]:
         return q.QueryAccountResponse(account=acc.to_any())
 
     def accounts(ctx: Context, req: Any) -> Any:
-        items, page = paginate(ctx.store(STORE_KEY), ACCOUNT_PREFIX,
-                               req.pagination if req.HasField("pagination") else None,
-                               lambda _k, v: decode_account(v).to_any())
+        items, page = paginate(
+            ctx.store(STORE_KEY),
+            ACCOUNT_PREFIX,
+            req.pagination if req.HasField("pagination") else None,
+            lambda _k, v: decode_account(v).to_any(),
+        )
         return q.QueryAccountsResponse(accounts=items, pagination=page)
 
     def params(ctx: Context, req: Any) -> Any:
@@ -69,32 +72,78 @@ def routes(k: AccountKeeper) -> list[QueryRoute]:
         acc = k.get_account(ctx, _addr(req.address))
         if acc is None:
             raise not_found(f"account {req.address} not found")
-        return q.QueryAccountInfoResponse(info=auth_pb2.BaseAccount(
-            address=acc.base.address, pub_key=acc.base.pub_key,
-            account_number=acc.number, sequence=acc.sequence))
+        return q.QueryAccountInfoResponse(
+            info=auth_pb2.BaseAccount(
+                address=acc.base.address,
+                pub_key=acc.base.pub_key,
+                account_number=acc.number,
+                sequence=acc.sequence,
+            )
+        )
 
     G = "GET"
     return [
-        QueryRoute(SVC + "Account", q.QueryAccountRequest, q.QueryAccountResponse, account,
-                   (RestRoute(G, "/cosmos/auth/v1beta1/accounts/{address}"),)),
-        QueryRoute(SVC + "Accounts", q.QueryAccountsRequest, q.QueryAccountsResponse, accounts,
-                   (RestRoute(G, "/cosmos/auth/v1beta1/accounts"),)),
-        QueryRoute(SVC + "Params", q.QueryParamsRequest, q.QueryParamsResponse, params,
-                   (RestRoute(G, "/cosmos/auth/v1beta1/params"),)),
-        QueryRoute(SVC + "ModuleAccounts", q.QueryModuleAccountsRequest,
-                   q.QueryModuleAccountsResponse, module_accounts,
-                   (RestRoute(G, "/cosmos/auth/v1beta1/module_accounts"),)),
-        QueryRoute(SVC + "ModuleAccountByName", q.QueryModuleAccountByNameRequest,
-                   q.QueryModuleAccountByNameResponse, module_account_by_name,
-                   (RestRoute(G, "/cosmos/auth/v1beta1/module_accounts/{name}"),)),
-        QueryRoute(SVC + "Bech32Prefix", q.Bech32PrefixRequest, q.Bech32PrefixResponse,
-                   bech32_prefix, (RestRoute(G, "/cosmos/auth/v1beta1/bech32"),)),
-        QueryRoute(SVC + "AddressBytesToString", q.AddressBytesToStringRequest,
-                   q.AddressBytesToStringResponse, bytes_to_string,
-                   (RestRoute(G, "/cosmos/auth/v1beta1/bech32/{address_bytes}"),)),
-        QueryRoute(SVC + "AddressStringToBytes", q.AddressStringToBytesRequest,
-                   q.AddressStringToBytesResponse, string_to_bytes,
-                   (RestRoute(G, "/cosmos/auth/v1beta1/bech32/{address_string}"),)),
-        QueryRoute(SVC + "AccountInfo", q.QueryAccountInfoRequest, q.QueryAccountInfoResponse,
-                   account_info, (RestRoute(G, "/cosmos/auth/v1beta1/account_info/{address}"),)),
+        QueryRoute(
+            SVC + "Account",
+            q.QueryAccountRequest,
+            q.QueryAccountResponse,
+            account,
+            (RestRoute(G, "/cosmos/auth/v1beta1/accounts/{address}"),),
+        ),
+        QueryRoute(
+            SVC + "Accounts",
+            q.QueryAccountsRequest,
+            q.QueryAccountsResponse,
+            accounts,
+            (RestRoute(G, "/cosmos/auth/v1beta1/accounts"),),
+        ),
+        QueryRoute(
+            SVC + "Params",
+            q.QueryParamsRequest,
+            q.QueryParamsResponse,
+            params,
+            (RestRoute(G, "/cosmos/auth/v1beta1/params"),),
+        ),
+        QueryRoute(
+            SVC + "ModuleAccounts",
+            q.QueryModuleAccountsRequest,
+            q.QueryModuleAccountsResponse,
+            module_accounts,
+            (RestRoute(G, "/cosmos/auth/v1beta1/module_accounts"),),
+        ),
+        QueryRoute(
+            SVC + "ModuleAccountByName",
+            q.QueryModuleAccountByNameRequest,
+            q.QueryModuleAccountByNameResponse,
+            module_account_by_name,
+            (RestRoute(G, "/cosmos/auth/v1beta1/module_accounts/{name}"),),
+        ),
+        QueryRoute(
+            SVC + "Bech32Prefix",
+            q.Bech32PrefixRequest,
+            q.Bech32PrefixResponse,
+            bech32_prefix,
+            (RestRoute(G, "/cosmos/auth/v1beta1/bech32"),),
+        ),
+        QueryRoute(
+            SVC + "AddressBytesToString",
+            q.AddressBytesToStringRequest,
+            q.AddressBytesToStringResponse,
+            bytes_to_string,
+            (RestRoute(G, "/cosmos/auth/v1beta1/bech32/{address_bytes}"),),
+        ),
+        QueryRoute(
+            SVC + "AddressStringToBytes",
+            q.AddressStringToBytesRequest,
+            q.AddressStringToBytesResponse,
+            string_to_bytes,
+            (RestRoute(G, "/cosmos/auth/v1beta1/bech32/{address_string}"),),
+        ),
+        QueryRoute(
+            SVC + "AccountInfo",
+            q.QueryAccountInfoRequest,
+            q.QueryAccountInfoResponse,
+            account_info,
+            (RestRoute(G, "/cosmos/auth/v1beta1/account_info/{address}"),),
+        ),
     ]

@@ -54,8 +54,11 @@ class BankKeeper:
     def all_balances(self, ctx: Context, addr: bytes) -> Coins:
         prefix = balance_key(addr)
         n = len(prefix)
-        return Coins(Coin(k[n:].decode(), int(v))
-                     for k, v in iterate_prefix(self._store(ctx), prefix) if v and int(v))
+        return Coins(
+            Coin(k[n:].decode(), int(v))
+            for k, v in iterate_prefix(self._store(ctx), prefix)
+            if v and int(v)
+        )
 
     def spendable(self, ctx: Context, addr: bytes) -> Coins:
         return self.all_balances(ctx, addr)
@@ -88,20 +91,31 @@ class BankKeeper:
             have = self.balance(ctx, addr, c.denom)
             if have < c.amount:
                 raise ErrInsufficientFunds.wrap(
-                    f"spendable balance {have}{c.denom} is smaller than {c}")
+                    f"spendable balance {have}{c.denom} is smaller than {c}"
+                )
             self._set_balance(ctx, addr, c.denom, have - c.amount)
         if coins:
-            ctx.emit("coin_spent", ("spender", addr_str or acc_string(addr)), ("amount", str(coins)))
+            ctx.emit(
+                "coin_spent", ("spender", addr_str or acc_string(addr)), ("amount", str(coins))
+            )
 
     def add_coins(self, ctx: Context, addr: bytes, coins: Coins, addr_str: str = "") -> None:
         for c in coins:
             self._set_balance(ctx, addr, c.denom, self.balance(ctx, addr, c.denom) + c.amount)
         if coins:
-            ctx.emit("coin_received", ("receiver", addr_str or acc_string(addr)),
-                     ("amount", str(coins)))
+            ctx.emit(
+                "coin_received", ("receiver", addr_str or acc_string(addr)), ("amount", str(coins))
+            )
 
-    def send_coins(self, ctx: Context, from_addr: bytes, to_addr: bytes, coins: Coins,
-                   from_str: str = "", to_str: str = "") -> None:
+    def send_coins(
+        self,
+        ctx: Context,
+        from_addr: bytes,
+        to_addr: bytes,
+        coins: Coins,
+        from_str: str = "",
+        to_str: str = "",
+    ) -> None:
         """Move coins; creates the recipient's account if needed (SDK SendCoins)."""
         from_str = from_str or acc_string(from_addr)
         to_str = to_str or acc_string(to_addr)
@@ -112,8 +126,9 @@ class BankKeeper:
         ctx.emit("transfer", ("recipient", to_str), ("sender", from_str), ("amount", str(coins)))
         ctx.emit("message", ("sender", from_str))
 
-    def send_to_module(self, ctx: Context, from_addr: bytes, module: str, coins: Coins,
-                       from_str: str = "") -> None:
+    def send_to_module(
+        self, ctx: Context, from_addr: bytes, module: str, coins: Coins, from_str: str = ""
+    ) -> None:
         acc = self.accounts.get_module_account(ctx, module)
         to = self.accounts.module_address(module)
         self.send_coins(ctx, from_addr, to, coins, from_str, acc.address)
@@ -125,13 +140,20 @@ class BankKeeper:
     def send_module_to_module(self, ctx: Context, src: str, dst: str, coins: Coins) -> None:
         self.accounts.get_module_account(ctx, src)
         dst_acc = self.accounts.get_module_account(ctx, dst)
-        self.send_coins(ctx, self.accounts.module_address(src), self.accounts.module_address(dst),
-                        coins, to_str=dst_acc.address)
+        self.send_coins(
+            ctx,
+            self.accounts.module_address(src),
+            self.accounts.module_address(dst),
+            coins,
+            to_str=dst_acc.address,
+        )
 
     def mint_coins(self, ctx: Context, module: str, coins: Coins) -> None:
         acc = self.accounts.get_module_account(ctx, module)
         if acc.module is not None and MINTER not in acc.module.permissions:
-            raise ErrUnauthorized.wrap(f"module account {module} does not have permissions to mint tokens")
+            raise ErrUnauthorized.wrap(
+                f"module account {module} does not have permissions to mint tokens"
+            )
         addr = self.accounts.module_address(module)
         self.add_coins(ctx, addr, coins)
         for c in coins:
@@ -141,7 +163,9 @@ class BankKeeper:
     def burn_coins(self, ctx: Context, module: str, coins: Coins) -> None:
         acc = self.accounts.get_module_account(ctx, module)
         if acc.module is not None and BURNER not in acc.module.permissions:
-            raise ErrUnauthorized.wrap(f"module account {module} does not have permissions to burn tokens")
+            raise ErrUnauthorized.wrap(
+                f"module account {module} does not have permissions to burn tokens"
+            )
         addr = self.accounts.module_address(module)
         self.sub_coins(ctx, addr, coins)
         for c in coins:

@@ -100,6 +100,12 @@ class BankMsgs:
     def routes(self) -> list[MsgRoute]:
         return [
             MsgRoute(tx_pb2.MsgSend, self.send, ("from_address",), validate_send, "bank"),
-            MsgRoute(tx_pb2.MsgMultiSend, self.multi_send, (), validate_multi_send, "bank",
-                     get_signers=lambda m: [i.address for i in m.inputs]),
+            MsgRoute(
+                tx_pb2.MsgMultiSend,
+                self.multi_send,
+                (),
+                validate_multi_send,
+                "bank",
+                get_signers=lambda m: [i.address for i in m.inputs],
+            ),
         ]

@@ -45,14 +45,16 @@ def _coin(k: bytes, v: bytes, offset: int) -> CoinProto | None:
 def routes(k: BankKeeper) -> list[QueryRoute]:
     def balance(ctx: Context, req: Any) -> Any:
         addr, denom = _addr(req.address), _denom(req.denom)
-        return q.QueryBalanceResponse(balance=CoinProto(denom=denom,
-                                                        amount=str(k.balance(ctx, addr, denom))))
+        return q.QueryBalanceResponse(
+            balance=CoinProto(denom=denom, amount=str(k.balance(ctx, addr, denom)))
+        )
 
     def all_balances(ctx: Context, req: Any) -> Any:
         addr = _addr(req.address)
         prefix = BALANCE_PREFIX + bytes([len(addr)]) + addr
-        items, page = paginate(ctx.store(STORE_KEY), prefix, _page(req),
-                               lambda key, v: _coin(key, v, 0))
+        items, page = paginate(
+            ctx.store(STORE_KEY), prefix, _page(req), lambda key, v: _coin(key, v, 0)
+        )
         return q.QueryAllBalancesResponse(balances=items, pagination=page)
 
     def spendable_balances(ctx: Context, req: Any) -> Any:
@@ -64,14 +66,16 @@ def routes(k: BankKeeper) -> list[QueryRoute]:
         return q.QuerySpendableBalanceByDenomResponse(balance=r.balance)
 
     def total_supply(ctx: Context, req: Any) -> Any:
-        items, page = paginate(ctx.store(STORE_KEY), SUPPLY_PREFIX, _page(req),
-                               lambda key, v: _coin(key, v, 0))
+        items, page = paginate(
+            ctx.store(STORE_KEY), SUPPLY_PREFIX, _page(req), lambda key, v: _coin(key, v, 0)
+        )
         return q.QueryTotalSupplyResponse(supply=items, pagination=page)
 
     def supply_of(ctx: Context, req: Any) -> Any:
         denom = _denom(req.denom)
-        return q.QuerySupplyOfResponse(amount=CoinProto(denom=denom,
-                                                        amount=str(k.supply(ctx, denom))))
+        return q.QuerySupplyOfResponse(
+            amount=CoinProto(denom=denom, amount=str(k.supply(ctx, denom)))
+        )
 
     def params(ctx: Context, req: Any) -> Any:
         return q.QueryParamsResponse(params=k.params(ctx))
@@ -93,26 +97,74 @@ def routes(k: BankKeeper) -> list[QueryRoute]:
     G = "GET"
     R = QueryRoute
     return [
-        R(SVC + "Balance", q.QueryBalanceRequest, q.QueryBalanceResponse, balance,
-          (RestRoute(G, BASE + "/balances/{address}/by_denom"),)),
-        R(SVC + "AllBalances", q.QueryAllBalancesRequest, q.QueryAllBalancesResponse,
-          all_balances, (RestRoute(G, BASE + "/balances/{address}"),)),
-        R(SVC + "SpendableBalances", q.QuerySpendableBalancesRequest,
-          q.QuerySpendableBalancesResponse, spendable_balances,
-          (RestRoute(G, BASE + "/spendable_balances/{address}"),)),
-        R(SVC + "SpendableBalanceByDenom", q.QuerySpendableBalanceByDenomRequest,
-          q.QuerySpendableBalanceByDenomResponse, spendable_by_denom,
-          (RestRoute(G, BASE + "/spendable_balances/{address}/by_denom"),)),
-        R(SVC + "TotalSupply", q.QueryTotalSupplyRequest, q.QueryTotalSupplyResponse,
-          total_supply, (RestRoute(G, BASE + "/supply"),)),
-        R(SVC + "SupplyOf", q.QuerySupplyOfRequest, q.QuerySupplyOfResponse, supply_of,
-          (RestRoute(G, BASE + "/supply/by_denom"),)),
-        R(SVC + "Params", q.QueryParamsRequest, q.QueryParamsResponse, params,
-          (RestRoute(G, BASE + "/params"),)),
-        R(SVC + "DenomMetadata", q.QueryDenomMetadataRequest, q.QueryDenomMetadataResponse,
-          denom_metadata, (RestRoute(G, BASE + "/denoms_metadata/{denom}"),)),
-        R(SVC + "DenomsMetadata", q.QueryDenomsMetadataRequest, q.QueryDenomsMetadataResponse,
-          denoms_metadata, (RestRoute(G, BASE + "/denoms_metadata"),)),
-        R(SVC + "SendEnabled", q.QuerySendEnabledRequest, q.QuerySendEnabledResponse,
-          send_enabled, (RestRoute(G, BASE + "/send_enabled"),)),
+        R(
+            SVC + "Balance",
+            q.QueryBalanceRequest,
+            q.QueryBalanceResponse,
+            balance,
+            (RestRoute(G, BASE + "/balances/{address}/by_denom"),),
+        ),
+        R(
+            SVC + "AllBalances",
+            q.QueryAllBalancesRequest,
+            q.QueryAllBalancesResponse,
+            all_balances,
+            (RestRoute(G, BASE + "/balances/{address}"),),
+        ),
+        R(
+            SVC + "SpendableBalances",
+            q.QuerySpendableBalancesRequest,
+            q.QuerySpendableBalancesResponse,
+            spendable_balances,
+            (RestRoute(G, BASE + "/spendable_balances/{address}"),),
+        ),
+        R(
+            SVC + "SpendableBalanceByDenom",
+            q.QuerySpendableBalanceByDenomRequest,
+            q.QuerySpendableBalanceByDenomResponse,
+            spendable_by_denom,
+            (RestRoute(G, BASE + "/spendable_balances/{address}/by_denom"),),
+        ),
+        R(
+            SVC + "TotalSupply",
+            q.QueryTotalSupplyRequest,
+            q.QueryTotalSupplyResponse,
+            total_supply,
+            (RestRoute(G, BASE + "/supply"),),
+        ),
+        R(
+            SVC + "SupplyOf",
+            q.QuerySupplyOfRequest,
+            q.QuerySupplyOfResponse,
+            supply_of,
+            (RestRoute(G, BASE + "/supply/by_denom"),),
+        ),
+        R(
+            SVC + "Params",
+            q.QueryParamsRequest,
+            q.QueryParamsResponse,
+            params,
+            (RestRoute(G, BASE + "/params"),),
+        ),
+        R(
+            SVC + "DenomMetadata",
+            q.QueryDenomMetadataRequest,
+            q.QueryDenomMetadataResponse,
+            denom_metadata,
+            (RestRoute(G, BASE + "/denoms_metadata/{denom}"),),
+        ),
+        R(
+            SVC + "DenomsMetadata",
+            q.QueryDenomsMetadataRequest,
+            q.QueryDenomsMetadataResponse,
+            denoms_metadata,
+            (RestRoute(G, BASE + "/denoms_metadata"),),
+        ),
+        R(
+            SVC + "SendEnabled",
+            q.QuerySendEnabledRequest,
+            q.QuerySendEnabledResponse,
+            send_enabled,
+            (RestRoute(G, BASE + "/send_enabled"),),
+        ),
     ]

@@ -1,0 +1,148 @@
+"""In-process execution of signed bank sends: FinalizeBlock with blocks of 1,000 txs,
+next to the floor measured in the same run (decode + one secp256k1 verify per tx).
+
+    .venv/bin/python scripts/bench/tx_inprocess.py [--txs 1000] [--blocks 5] [--profile]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+
+import coincurve
+from cosmpy.protos.cosmos.bank.v1beta1 import tx_pb2 as bank_tx
+from cosmpy.protos.cosmos.tx.v1beta1 import tx_pb2
+from google.protobuf.timestamp_pb2 import Timestamp
+
+from zrchain.abci import types as abci
+from zrchain.app import AppSettings, ZrChainApp
+from zrchain.cli.node_cmds import default_app_state
+from zrchain.client.tx import build_tx, private_key_signer
+from zrchain.codec.address import acc_string, pubkey_to_address
+from zrchain.codec.coins import parse_coins
+from zrchain.testing.genesis import add_account
+from zrchain.tx.ante import verify_secp256k1
+
+
+def setup(path: str, n: int) -> tuple[ZrChainApp, list[coincurve.PrivateKey], list[str]]:
+    keys = [coincurve.PrivateKey(i.to_bytes(32, "big")) for i in range(1, n + 1)]
+    addrs = [acc_string(pubkey_to_address(k.public_key.format())) for k in keys]
+    state = default_app_state()
+    for a in addrs:
+        add_account(state, a, "1000000000000urock")
+    app = ZrChainApp(path, settings=AppSettings(min_gas_prices="0.0001urock"))
+    req = abci.RequestInitChain(
+        chain_id="zenrock", initial_height=1, app_state_bytes=json.dumps(state).encode()
+    )
+    req.consensus_params.block.max_gas = -1
+    req.consensus_params.block.max_bytes = 22020096
+    app.init_chain(req)
+    finalize(app, 1, [])
+    app.commit(abci.RequestCommit())
+    return app, keys, addrs
+
+
+def finalize(app: ZrChainApp, height: int, txs: list[bytes]) -> object:
+    req = abci.RequestFinalizeBlock(height=height, txs=txs)
+    req.time.CopyFrom(Timestamp(seconds=1_700_000_000 + height))
+    return app.finalize_block(req)
+
+
+def make_block(keys: list, addrs: list[str], numbers: list[int], seq: int) -> list[bytes]:
+    fee = parse_coins("20urock")
+    out = []
+    n = len(keys)
+    for i, k in enumerate(keys):
+        msg = bank_tx.MsgSend(
+            from_address=addrs[i],
+            to_address=addrs[(i + 7) % n],
+            amount=parse_coins("1urock").to_protos(),
+        )
+        out.append(
+            build_tx(
+                [msg],
+                pubkey=k.public_key.format(),
+                sequence=seq,
+                account_number=numbers[i],
+                chain_id="zenrock",
+                sign=private_key_signer(k.secret),
+                fee=fee,
+                gas_limit=200_000,
+            )
+        )
+    return out
+
+
+def floor(txs: list[bytes], pubkeys: list[bytes], numbers: list[int]) -> float:
+    t0 = time.perf_counter()
+    for raw, pk, num in zip(txs, pubkeys, numbers, strict=True):
+        r = tx_pb2.TxRaw.FromString(raw)
+        tx_pb2.TxBody.FromString(r.body_bytes)
+        tx_pb2.AuthInfo.FromString(r.auth_info_bytes)
+        doc = tx_pb2.SignDoc(
+            body_bytes=r.body_bytes,
+            auth_info_bytes=r.auth_info_bytes,
+            chain_id="zenrock",
+            account_number=num,
+        ).SerializeToString()
+        assert verify_secp256k1(pk, r.signatures[0], doc)
+    return time.perf_counter() - t0
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--txs", type=int, default=1000)
+    ap.add_argument("--blocks", type=int, default=5)
+    ap.add_argument("--profile", action="store_true", help="pyinstrument one block")
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory() as d:
+        app, keys, addrs = setup(os.path.join(d, "db"), args.txs)
+        from zrchain.x.auth.keeper import AccountKeeper
+
+        ak: AccountKeeper = app.registry.module("auth").keeper
+        ctx = app.context(app.store.pending, 0)
+        numbers = [
+            ak.get_account(ctx, pubkey_to_address(k.public_key.format())).number for k in keys
+        ]
+        pubkeys = [k.public_key.format() for k in keys]
+        print(f"signing {args.blocks} blocks of {args.txs} txs ...", file=sys.stderr)
+        blocks = [make_block(keys, addrs, numbers, s) for s in range(args.blocks)]
+        exec_times, commit_times, floor_times = [], [], []
+        for h, txs in enumerate(blocks, start=2):
+            floor_times.append(floor(txs, pubkeys, numbers))
+            if args.profile and h == 3:
+                from pyinstrument import Profiler
+
+                prof = Profiler()
+                prof.start()
+            t0 = time.perf_counter()
+            res = finalize(app, h, txs)
+            t1 = time.perf_counter()
+            if args.profile and h == 3:
+                prof.stop()
+                print(prof.output_text(unicode=True, color=False, show_all=False))
+            app.commit(abci.RequestCommit())
+            t2 = time.perf_counter()
+            bad = [r.log for r in res.tx_results if r.code]
+            assert not bad, bad[:3]
+            exec_times.append(t1 - t0)
+            commit_times.append(t2 - t1)
+        n = args.txs
+        ex, fl, cm = (statistics.median(x) for x in (exec_times, floor_times, commit_times))
+        print(f"\nblocks of {n} signed bank sends, median of {args.blocks} blocks")
+        print(
+            f"  FinalizeBlock: {ex * 1000:8.1f} ms  {ex / n * 1e6:7.1f} µs/tx  {n / ex:8.0f} tx/s"
+        )
+        print(f"  Commit:        {cm * 1000:8.1f} ms")
+        print(f"  floor (decode + 1 verify): {fl / n * 1e6:5.1f} µs/tx  {n / fl:8.0f} tx/s")
+        print(f"  ratio FinalizeBlock / floor: {ex / fl:.2f}x")
+        app.close()
+
+
+if __name__ == "__main__":
+    main()

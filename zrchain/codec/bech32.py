@@ -1,0 +1,71 @@
+"""BIP-173 bech32 (not bech32m), table-driven: addresses are decoded several times per tx."""
+
+from __future__ import annotations
+
+CHARSET = "qpzry9x8gf2tvdw0s3jn54khce6mua7l"
+_REV = {c: i for i, c in enumerate(CHARSET)}
+_GEN = (0x3B6A57B2, 0x26508E6D, 0x1EA119FA, 0x3D4233DD, 0x2A1462B3)
+_TABLE = tuple(
+    _GEN[0] * (b & 1)
+    ^ _GEN[1] * (b >> 1 & 1)
+    ^ _GEN[2] * (b >> 2 & 1)
+    ^ _GEN[3] * (b >> 3 & 1)
+    ^ _GEN[4] * (b >> 4 & 1)
+    for b in range(32)
+)
+
+
+class Bech32Error(ValueError):
+    pass
+
+
+def _polymod(values: list[int], chk: int = 1) -> int:
+    t = _TABLE
+    for v in values:
+        chk = ((chk & 0x1FFFFFF) << 5) ^ v ^ t[chk >> 25]
+    return chk
+
+
+def _hrp_expand(hrp: str) -> list[int]:
+    return [ord(c) >> 5 for c in hrp] + [0] + [ord(c) & 31 for c in hrp]
+
+
+def decode(addr: str) -> tuple[str, bytes]:
+    """(hrp, data bytes); raises Bech32Error for anything not a valid bech32 string."""
+    if len(addr) > 90 or len(addr) < 8:
+        raise Bech32Error("invalid length")
+    if addr.lower() != addr and addr.upper() != addr:
+        raise Bech32Error("mixed case")
+    s = addr.lower()
+    pos = s.rfind("1")
+    if pos < 1 or pos + 7 > len(s):
+        raise Bech32Error("invalid separator position")
+    hrp = s[:pos]
+    if any(ord(c) < 33 or ord(c) > 126 for c in hrp):
+        raise Bech32Error("invalid character in prefix")
+    try:
+        data = [_REV[c] for c in s[pos + 1 :]]
+    except KeyError as exc:
+        raise Bech32Error(f"invalid character {exc.args[0]!r}") from None
+    if _polymod(_hrp_expand(hrp) + data) != 1:
+        raise Bech32Error("invalid checksum")
+    five = data[:-6]
+    nbits = len(five) * 5
+    acc = 0
+    for v in five:
+        acc = (acc << 5) | v
+    extra = nbits % 8
+    if extra >= 5 or acc & ((1 << extra) - 1):
+        raise Bech32Error("invalid padding")
+    return hrp, (acc >> extra).to_bytes(nbits // 8, "big")
+
+
+def encode(hrp: str, raw: bytes) -> str:
+    nbits = len(raw) * 8
+    pad = (-nbits) % 5
+    acc = int.from_bytes(raw, "big") << pad
+    n = (nbits + pad) // 5
+    five = [(acc >> (5 * (n - 1 - i))) & 31 for i in range(n)]
+    chk = _polymod(_hrp_expand(hrp) + five + [0] * 6) ^ 1
+    five += [(chk >> 5 * (5 - i)) & 31 for i in range(6)]
+    return hrp + "1" + "".join(CHARSET[v] for v in five)

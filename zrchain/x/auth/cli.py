@@ -1,0 +1,84 @@
+"""``zrchaind q auth …``."""
+
+from __future__ import annotations
+
+import click
+from cosmpy.protos.cosmos.auth.v1beta1 import query_pb2 as q
+
+from zrchain.cli.query_cmds import query_options, run_query
+
+SVC = "/cosmos.auth.v1beta1.Query/"
+
+
+@click.group("auth")
+def query_group() -> None:
+    """Querying commands for the auth module."""
+
+
+@query_group.command("account")
+@click.argument("address")
+@query_options
+def account(address: str, node: str, height: int, output: str) -> None:
+    """An account by address."""
+    run_query(
+        node,
+        SVC + "Account",
+        q.QueryAccountRequest(address=address),
+        q.QueryAccountResponse,
+        output,
+        height,
+    )
+
+
+@query_group.command("accounts")
+@click.option("--limit", default=100, type=int)
+@click.option("--offset", default=0, type=int)
+@query_options
+def accounts(limit: int, offset: int, node: str, height: int, output: str) -> None:
+    """All accounts (paginated)."""
+    from cosmpy.protos.cosmos.base.query.v1beta1.pagination_pb2 import PageRequest
+
+    run_query(
+        node,
+        SVC + "Accounts",
+        q.QueryAccountsRequest(pagination=PageRequest(limit=limit, offset=offset)),
+        q.QueryAccountsResponse,
+        output,
+        height,
+    )
+
+
+@query_group.command("params")
+@query_options
+def params(node: str, height: int, output: str) -> None:
+    """Auth parameters."""
+    run_query(node, SVC + "Params", q.QueryParamsRequest(), q.QueryParamsResponse, output, height)
+
+
+@query_group.command("module-accounts")
+@query_options
+def module_accounts(node: str, height: int, output: str) -> None:
+    """All module accounts."""
+    run_query(
+        node,
+        SVC + "ModuleAccounts",
+        q.QueryModuleAccountsRequest(),
+        q.QueryModuleAccountsResponse,
+        output,
+        height,
+    )
+
+
+@query_group.command("module-account")
+@click.argument("name")
+@query_options
+def module_account(name: str, node: str, height: int, output: str) -> None:
+    """A module account by name."""
+    run_query(
+        node,
+        SVC + "ModuleAccountByName",
+        q.QueryModuleAccountByNameRequest(name=name),
+        q.QueryModuleAccountByNameResponse,
+        output,
+        height,
+    )
