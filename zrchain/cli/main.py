@@ -26,12 +26,9 @@ def _build() -> None:
         cli.add_command(cmd)
     cli.add_command(genesis_cmds.genesis_group)
     cli.add_command(genesis_cmds.export_cmd)
-    try:
-        from zrchain.cli.keys_cmds import keys_group
-    except ImportError:  # keys commands not available in this build
-        pass
-    else:
-        cli.add_command(keys_group)
+    from zrchain.cli.keys_cmds import keys_group
+
+    cli.add_command(keys_group)
     modules = default_modules()
     tx_cmds.mount(tx_cmds.tx_group, modules)
     query_cmds.mount(query_cmds.query_group, modules)
