@@ -13,8 +13,10 @@ block, so Info reports height 0 until then and a crash simply means InitChain ag
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
+import os
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -30,6 +32,8 @@ from zrchain.gas import GasMeter
 from zrchain.module import Module, Registry
 from zrchain.store.app_store import AppStore, VersionUnavailable
 from zrchain.store.kv import Branch
+from zrchain.store.snapshots import FORMAT as SNAPSHOT_FORMAT
+from zrchain.store.snapshots import Restore, SnapshotStore, decode_pairs, snapshot_from_abci
 
 log = logging.getLogger("zrchain.app")
 
@@ -80,6 +84,10 @@ class ZrChainApp:
         self._block: Branch | None = None
         self._block_height = 0
         self._pending_app_hash: bytes | None = None
+        self._restore: Restore | None = None
+        self.snapshots = SnapshotStore(
+            self.settings.extra.get("snapshot_dir") or os.path.join(data_dir, "..", "snapshots"),
+            keep_recent=int(self.settings.extra.get("snapshot_keep_recent", 2) or 2))
         self._genesis_writes: dict[bytes, bytes | None] = {}
         self._check = self._fresh_check_state()
         self._last_header = self._read_last_header()
@@ -275,6 +283,7 @@ class ZrChainApp:
         self._pending_app_hash = None
         self._genesis_writes = {}
         self._last_header = self._read_last_header()
+        self._maybe_snapshot()
         with self._lock:
             self._check = self._fresh_check_state()
             self.pipeline.on_commit()
@@ -289,22 +298,76 @@ class ZrChainApp:
 
         return answer_query(self, req)
 
-    # -- state sync (implemented by the snapshot issue; answered soundly meanwhile) ------
-    def list_snapshots(self, req: Any) -> Any:
-        return abci.ResponseListSnapshots()
+    # -- state sync ------------------------------------------------------------------------
+    def _maybe_snapshot(self) -> None:
+        interval = int(self.settings.extra.get("snapshot_interval", 0) or 0)
+        if interval <= 0 or self.store.height % interval:
+            return
+        version = self.store.version(self.store.height)
+        self.snapshots.create_async(version.height, version.kv.iterate())
 
-    def offer_snapshot(self, req: Any) -> Any:
-        return abci.ResponseOfferSnapshot(
-            result=abci.ResponseOfferSnapshot.Result.Value("REJECT_FORMAT")
-        )
+    def list_snapshots(self, req: Any) -> Any:
+        return abci.ResponseListSnapshots(snapshots=[
+            abci.Snapshot(height=s.height, format=s.format, chunks=s.chunks, hash=s.hash,
+                          metadata=s.metadata)
+            for s in self.snapshots.list()
+        ])
 
     def load_snapshot_chunk(self, req: Any) -> Any:
-        return abci.ResponseLoadSnapshotChunk()
+        return abci.ResponseLoadSnapshotChunk(
+            chunk=self.snapshots.load_chunk(int(req.height), int(req.format), int(req.chunk)))
+
+    def offer_snapshot(self, req: Any) -> Any:
+        R = abci.ResponseOfferSnapshot.Result
+        info = snapshot_from_abci(req.snapshot)
+        if info.format != SNAPSHOT_FORMAT:
+            return abci.ResponseOfferSnapshot(result=R.Value("REJECT_FORMAT"))
+        if (info.chunks <= 0 or len(info.metadata) != 32 * info.chunks
+                or hashlib.sha256(info.metadata).digest() != info.hash):
+            return abci.ResponseOfferSnapshot(result=R.Value("REJECT"))
+        if self.store.height != 0:
+            log.warning("snapshot offered to a node that already has state; aborting state sync")
+            return abci.ResponseOfferSnapshot(result=R.Value("ABORT"))
+        self.store.wipe()
+        self._restore = Restore(info, bytes(req.app_hash))
+        log.info("restoring snapshot at height %d (%d chunks)", info.height, info.chunks)
+        return abci.ResponseOfferSnapshot(result=R.Value("ACCEPT"))
 
     def apply_snapshot_chunk(self, req: Any) -> Any:
-        return abci.ResponseApplySnapshotChunk(
-            result=abci.ResponseApplySnapshotChunk.Result.Value("ABORT")
-        )
+        R = abci.ResponseApplySnapshotChunk.Result
+        rs = self._restore
+        if rs is None:
+            return abci.ResponseApplySnapshotChunk(result=R.Value("ABORT"))
+        index = int(req.index)
+        if index != rs.next_index:
+            return abci.ResponseApplySnapshotChunk(result=R.Value("RETRY_SNAPSHOT"))
+        bad = abci.ResponseApplySnapshotChunk(result=R.Value("RETRY"), refetch_chunks=[index],
+                                              reject_senders=[req.sender] if req.sender else [])
+        if hashlib.sha256(req.chunk).digest() != rs.info.chunk_hashes()[index]:
+            log.warning("snapshot chunk %d from %s has the wrong hash", index, req.sender)
+            return bad
+        try:
+            pairs = list(decode_pairs(req.chunk))
+        except ValueError:
+            return bad
+        self.store.write_state_pairs(pairs)
+        rs.next_index += 1
+        if rs.next_index < rs.info.chunks:
+            return abci.ResponseApplySnapshotChunk(result=R.Value("ACCEPT"))
+        root = self.store.rebuild_trie()
+        self._restore = None
+        if root != rs.app_hash:
+            log.error("restored state hashes to %s, not the trusted app hash %s; rejecting",
+                      root.hex(), rs.app_hash.hex())
+            self.store.wipe()
+            return abci.ResponseApplySnapshotChunk(result=R.Value("REJECT_SNAPSHOT"))
+        self.store.mark_committed(rs.info.height, root)
+        self._load_base()
+        self._last_header = self._read_last_header()
+        with self._lock:
+            self._check = self._fresh_check_state()
+        log.info("state sync restored height %d", rs.info.height)
+        return abci.ResponseApplySnapshotChunk(result=R.Value("ACCEPT"))
 
     def close(self) -> None:
         self.store.close()

@@ -126,6 +126,62 @@ class AppStore:
             )
         return v
 
+    # -- state-sync restore (into an empty store) ------------------------------------------
+    def wipe(self) -> None:
+        """Delete all state, trie nodes and metadata (before restoring a snapshot)."""
+        for ns in (NS_STATE, NS_TRIE, NS_META):
+            batch = self.db.write_batch()
+            with self.db.iterator(prefix=ns, include_value=False) as it:
+                for k in it:
+                    batch.delete(k)
+            batch.write()
+        self.discard_pending()
+        self.height, self.app_hash = 0, b""
+        with self._lock:
+            self._versions.clear()
+
+    def write_state_pairs(self, pairs: list[tuple[bytes, bytes]]) -> None:
+        batch = self.db.write_batch()
+        for k, v in pairs:
+            batch.put(NS_STATE + k, v)
+        batch.write()
+
+    def rebuild_trie(self, batch_keys: int = 50_000) -> bytes:
+        """Recompute the trie from every stored state key (flushing nodes as it goes)."""
+        self.trie.pending.clear()
+        buf: list[tuple[bytes, bytes]] = []
+        root = self.trie.root()
+
+        def flush() -> bytes:
+            r = self.trie.update(buf)
+            wb = self.db.write_batch()
+            for pos, node in self.trie.pending.items():
+                if node is None:
+                    wb.delete(NS_TRIE + pos)
+                else:
+                    wb.put(NS_TRIE + pos, node)
+            wb.write()
+            self.trie.pending.clear()
+            buf.clear()
+            return r
+
+        for k, v in LevelView(self.db, NS_STATE).iterate():
+            buf.append((k, v))
+            if len(buf) >= batch_keys:
+                root = flush()
+        if buf:
+            root = flush()
+        return root
+
+    def mark_committed(self, height: int, app_hash: bytes) -> None:
+        batch = self.db.write_batch(sync=True)
+        batch.put(_HEIGHT, height.to_bytes(8, "big"))
+        batch.put(_APP_HASH, app_hash)
+        batch.write()
+        self.height, self.app_hash = height, app_hash
+        with self._lock:
+            self._versions[height] = Version(height, app_hash, self.db.snapshot())
+
     def close(self) -> None:
         with self._lock:
             self._versions.clear()
