@@ -22,6 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from cosmpy.protos.tendermint.crypto import keys_pb2
 from cosmpy.protos.tendermint.types import params_pb2
 
 from zrchain import __version__
@@ -87,7 +88,8 @@ class ZrChainApp:
         self._restore: Restore | None = None
         self.snapshots = SnapshotStore(
             self.settings.extra.get("snapshot_dir") or os.path.join(data_dir, "..", "snapshots"),
-            keep_recent=int(self.settings.extra.get("snapshot_keep_recent", 2) or 2))
+            keep_recent=int(self.settings.extra.get("snapshot_keep_recent", 2) or 2),
+        )
         self._genesis_writes: dict[bytes, bytes | None] = {}
         self._check = self._fresh_check_state()
         self._last_header = self._read_last_header()
@@ -189,6 +191,13 @@ class ZrChainApp:
             metered=False,
         )
         self.init_genesis(ctx, app_state)
+        genesis_validators = [
+            (bytes(v.pub_key.ed25519), int(v.power))
+            for v in req.validators
+            if v.pub_key.WhichOneof("sum") == "ed25519"
+        ]
+        for module in self.registry.modules:
+            module.init_chain_validators(ctx, genesis_validators)
         self._genesis_writes = dict(genesis.writes)
         app_hash = self.store.apply(genesis.writes)
         self._pending_app_hash = None
@@ -267,10 +276,17 @@ class ZrChainApp:
         for module in self.registry.modules:
             module.end_block(ctx)
         end_events = ctx.events
+        updates = [u for m in self.registry.modules for u in m.validator_updates(ctx)]
         app_hash = self.store.apply(block.writes)
         self._block_height = req.height
         self._pending_app_hash = app_hash
-        rest = abci.ResponseFinalizeBlock(app_hash=app_hash).SerializeToString()
+        rest = abci.ResponseFinalizeBlock(
+            app_hash=app_hash,
+            validator_updates=[
+                abci.ValidatorUpdate(pub_key=keys_pb2.PublicKey(ed25519=pk), power=power)
+                for pk, power in updates
+            ],
+        ).SerializeToString()
         raw = encode_finalize_block(
             encode_events(begin_events + end_events, b"\x0a"), results, rest
         )
@@ -307,23 +323,34 @@ class ZrChainApp:
         self.snapshots.create_async(version.height, version.kv.iterate())
 
     def list_snapshots(self, req: Any) -> Any:
-        return abci.ResponseListSnapshots(snapshots=[
-            abci.Snapshot(height=s.height, format=s.format, chunks=s.chunks, hash=s.hash,
-                          metadata=s.metadata)
-            for s in self.snapshots.list()
-        ])
+        return abci.ResponseListSnapshots(
+            snapshots=[
+                abci.Snapshot(
+                    height=s.height,
+                    format=s.format,
+                    chunks=s.chunks,
+                    hash=s.hash,
+                    metadata=s.metadata,
+                )
+                for s in self.snapshots.list()
+            ]
+        )
 
     def load_snapshot_chunk(self, req: Any) -> Any:
         return abci.ResponseLoadSnapshotChunk(
-            chunk=self.snapshots.load_chunk(int(req.height), int(req.format), int(req.chunk)))
+            chunk=self.snapshots.load_chunk(int(req.height), int(req.format), int(req.chunk))
+        )
 
     def offer_snapshot(self, req: Any) -> Any:
         R = abci.ResponseOfferSnapshot.Result
         info = snapshot_from_abci(req.snapshot)
         if info.format != SNAPSHOT_FORMAT:
             return abci.ResponseOfferSnapshot(result=R.Value("REJECT_FORMAT"))
-        if (info.chunks <= 0 or len(info.metadata) != 32 * info.chunks
-                or hashlib.sha256(info.metadata).digest() != info.hash):
+        if (
+            info.chunks <= 0
+            or len(info.metadata) != 32 * info.chunks
+            or hashlib.sha256(info.metadata).digest() != info.hash
+        ):
             return abci.ResponseOfferSnapshot(result=R.Value("REJECT"))
         if self.store.height != 0:
             log.warning("snapshot offered to a node that already has state; aborting state sync")
@@ -341,8 +368,11 @@ class ZrChainApp:
         index = int(req.index)
         if index != rs.next_index:
             return abci.ResponseApplySnapshotChunk(result=R.Value("RETRY_SNAPSHOT"))
-        bad = abci.ResponseApplySnapshotChunk(result=R.Value("RETRY"), refetch_chunks=[index],
-                                              reject_senders=[req.sender] if req.sender else [])
+        bad = abci.ResponseApplySnapshotChunk(
+            result=R.Value("RETRY"),
+            refetch_chunks=[index],
+            reject_senders=[req.sender] if req.sender else [],
+        )
         if hashlib.sha256(req.chunk).digest() != rs.info.chunk_hashes()[index]:
             log.warning("snapshot chunk %d from %s has the wrong hash", index, req.sender)
             return bad
@@ -357,8 +387,11 @@ class ZrChainApp:
         root = self.store.rebuild_trie()
         self._restore = None
         if root != rs.app_hash:
-            log.error("restored state hashes to %s, not the trusted app hash %s; rejecting",
-                      root.hex(), rs.app_hash.hex())
+            log.error(
+                "restored state hashes to %s, not the trusted app hash %s; rejecting",
+                root.hex(),
+                rs.app_hash.hex(),
+            )
             self.store.wipe()
             return abci.ResponseApplySnapshotChunk(result=R.Value("REJECT_SNAPSHOT"))
         self.store.mark_committed(rs.info.height, root)

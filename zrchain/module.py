@@ -104,6 +104,14 @@ class Module:
     def end_block(self, ctx: Context) -> None:
         return None
 
+    def init_chain_validators(self, ctx: Context, validators: list[tuple[bytes, int]]) -> None:
+        """The genesis validator set CometBFT sent in InitChain (ed25519 key, power)."""
+        return None
+
+    def validator_updates(self, ctx: Context) -> list[tuple[bytes, int]]:
+        """Validator changes decided in this block, returned from FinalizeBlock."""
+        return []
+
     def cli_tx(self) -> Any:
         """A click group for ``zrchaind tx <module>`` or None."""
         return None

@@ -6,6 +6,7 @@ from zrchain.module import Module
 from zrchain.x.auth.keeper import AccountKeeper
 from zrchain.x.auth.module import AuthModule
 from zrchain.x.bank.module import BankModule
+from zrchain.x.validators.module import ValidatorsModule
 
 # Module accounts and their permissions (zrChain's app.go maccPerms, for what we run).
 MODULE_PERMISSIONS: dict[str, list[str]] = {
@@ -18,4 +19,5 @@ def default_modules() -> list[Module]:
     return [
         AuthModule(keeper=accounts),
         BankModule(accounts=accounts),
+        ValidatorsModule(),
     ]

@@ -180,3 +180,58 @@ def _consensus_params_json(app: Any) -> dict[str, Any]:
 
 
 __all__ = ["check_genesis", "export_cmd", "genesis_group", "write_genesis"]
+
+
+@genesis_group.command("add-validator")
+@click.argument("pubkey")
+@click.argument("power", type=int)
+@click.option("--name", default="", help="a label (CometBFT genesis `name`)")
+@home_option
+def add_validator(pubkey: str, power: int, name: str, home: str) -> None:
+    """Add a genesis validator: PUBKEY as printed by `zrchaind comet show-validator` on its
+    node (JSON, base64 or hex). The equivalent of gentx + collect-gentxs for this chain."""
+    from zrchain.x.validators.cli import parse_pubkey
+
+    if power <= 0:
+        fail("power must be positive")
+    raw = parse_pubkey(pubkey)
+    doc = read_genesis(home)
+    entry = genesis_validator(raw, power, name)
+    vals = doc.setdefault("validators", [])
+    if any(v.get("address") == entry["address"] for v in vals):
+        fail(f"validator {entry['address']} is already in genesis")
+    vals.append(entry)
+    write_genesis(home, doc)
+
+
+def genesis_validator(pubkey: bytes, power: int, name: str = "") -> dict[str, Any]:
+    import base64
+    import hashlib
+
+    return {
+        "address": hashlib.sha256(pubkey).digest()[:20].hex().upper(),
+        "pub_key": {"type": "tendermint/PubKeyEd25519", "value": base64.b64encode(pubkey).decode()},
+        "power": str(power),
+        "name": name,
+    }
+
+
+@genesis_group.command("validators-authority")
+@click.argument("address_or_key_name")
+@click.option(
+    "--keyring-backend",
+    default="test",
+    show_default=True,
+    type=click.Choice(["test", "file", "memory"]),
+)
+@click.option("--keyring-dir", default="")
+@home_option
+def validators_authority(
+    address_or_key_name: str, keyring_backend: str, keyring_dir: str, home: str
+) -> None:
+    """Set the account allowed to change the validator set after genesis."""
+    addr = _resolve(address_or_key_name, home, keyring_backend, keyring_dir)
+    doc = read_genesis(home)
+    state = doc.setdefault("app_state", {})
+    state.setdefault("validators", {}).setdefault("params", {})["authority"] = addr
+    write_genesis(home, doc)

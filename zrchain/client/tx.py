@@ -47,22 +47,33 @@ def build_tx(
     fee_granter: str = "",
 ) -> bytes:
     """A signed TxRaw for one signer."""
-    body = tx_pb2.TxBody(messages=[pack(m) for m in msgs], memo=memo,
-                         timeout_height=timeout_height)
+    body = tx_pb2.TxBody(messages=[pack(m) for m in msgs], memo=memo, timeout_height=timeout_height)
     info = tx_pb2.SignerInfo(
-        public_key=AnyProto(type_url="/cosmos.crypto.secp256k1.PubKey",
-                            value=PubKey(key=pubkey).SerializeToString()),
+        public_key=AnyProto(
+            type_url="/cosmos.crypto.secp256k1.PubKey", value=PubKey(key=pubkey).SerializeToString()
+        ),
         mode_info=tx_pb2.ModeInfo(single=tx_pb2.ModeInfo.Single(mode=SIGN_MODE_DIRECT)),
         sequence=sequence,
     )
-    auth = tx_pb2.AuthInfo(signer_infos=[info], fee=tx_pb2.Fee(
-        amount=[c.to_proto() for c in fee], gas_limit=gas_limit, payer=fee_payer,
-        granter=fee_granter))
+    auth = tx_pb2.AuthInfo(
+        signer_infos=[info],
+        fee=tx_pb2.Fee(
+            amount=[c.to_proto() for c in fee],
+            gas_limit=gas_limit,
+            payer=fee_payer,
+            granter=fee_granter,
+        ),
+    )
     body_bytes, auth_bytes = body.SerializeToString(), auth.SerializeToString()
-    doc = tx_pb2.SignDoc(body_bytes=body_bytes, auth_info_bytes=auth_bytes, chain_id=chain_id,
-                         account_number=account_number).SerializeToString()
-    return tx_pb2.TxRaw(body_bytes=body_bytes, auth_info_bytes=auth_bytes,
-                        signatures=[sign(doc)]).SerializeToString()
+    doc = tx_pb2.SignDoc(
+        body_bytes=body_bytes,
+        auth_info_bytes=auth_bytes,
+        chain_id=chain_id,
+        account_number=account_number,
+    ).SerializeToString()
+    return tx_pb2.TxRaw(
+        body_bytes=body_bytes, auth_info_bytes=auth_bytes, signatures=[sign(doc)]
+    ).SerializeToString()
 
 
 def tx_hash(raw: bytes) -> str:

@@ -104,8 +104,9 @@ class SnapshotStore:
         if self._thread is not None and self._thread.is_alive():
             log.warning("snapshot at %d skipped: the previous one is still being written", height)
             return
-        self._thread = threading.Thread(target=self._create_safely, args=(height, items),
-                                        name=f"snapshot-{height}", daemon=True)
+        self._thread = threading.Thread(
+            target=self._create_safely, args=(height, items), name=f"snapshot-{height}", daemon=True
+        )
         self._thread.start()
 
     def wait(self, timeout: float | None = None) -> None:
@@ -142,11 +143,20 @@ class SnapshotStore:
         if batch or not hashes:
             flush()
         metadata = b"".join(hashes)
-        info = SnapshotInfo(height, FORMAT, len(hashes), hashlib.sha256(metadata).digest(),
-                            metadata)
-        (tmp / "snapshot.json").write_text(json.dumps({
-            "height": height, "format": FORMAT, "chunks": info.chunks,
-            "hash": info.hash.hex(), "metadata": metadata.hex()}))
+        info = SnapshotInfo(
+            height, FORMAT, len(hashes), hashlib.sha256(metadata).digest(), metadata
+        )
+        (tmp / "snapshot.json").write_text(
+            json.dumps(
+                {
+                    "height": height,
+                    "format": FORMAT,
+                    "chunks": info.chunks,
+                    "hash": info.hash.hex(),
+                    "metadata": metadata.hex(),
+                }
+            )
+        )
         final = self.dir / str(height)
         with self._lock:
             shutil.rmtree(final, ignore_errors=True)
@@ -162,8 +172,11 @@ class SnapshotStore:
     def _heights(self) -> list[int]:
         if not self.dir.exists():
             return []
-        return [int(p.name) for p in self.dir.iterdir()
-                if p.name.isdigit() and (p / "snapshot.json").exists()]
+        return [
+            int(p.name)
+            for p in self.dir.iterdir()
+            if p.name.isdigit() and (p / "snapshot.json").exists()
+        ]
 
     # -- serving -------------------------------------------------------------------------
     def list(self) -> list[SnapshotInfo]:
@@ -172,9 +185,15 @@ class SnapshotStore:
             for h in sorted(self._heights(), reverse=True):
                 try:
                     d = json.loads((self.dir / str(h) / "snapshot.json").read_text())
-                    out.append(SnapshotInfo(d["height"], d["format"], d["chunks"],
-                                            bytes.fromhex(d["hash"]),
-                                            bytes.fromhex(d["metadata"])))
+                    out.append(
+                        SnapshotInfo(
+                            d["height"],
+                            d["format"],
+                            d["chunks"],
+                            bytes.fromhex(d["hash"]),
+                            bytes.fromhex(d["metadata"]),
+                        )
+                    )
                 except (OSError, ValueError, KeyError):
                     log.warning("ignoring unreadable snapshot at %s", h)
         return out
@@ -199,5 +218,6 @@ class Restore:
 
 
 def snapshot_from_abci(s: Any) -> SnapshotInfo:
-    return SnapshotInfo(int(s.height), int(s.format), int(s.chunks), bytes(s.hash),
-                        bytes(s.metadata))
+    return SnapshotInfo(
+        int(s.height), int(s.format), int(s.chunks), bytes(s.hash), bytes(s.metadata)
+    )

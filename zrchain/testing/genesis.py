@@ -17,11 +17,21 @@ def add_account(app_state: dict[str, Any], address: str, coins: Coins | str = ""
     accounts = auth.setdefault("accounts", [])
     if any(a.get("address") == address for a in accounts):
         raise ValueError(f"account {address} already in genesis")
-    accounts.append({"@type": "/cosmos.auth.v1beta1.BaseAccount", "address": address,
-                     "pub_key": None, "account_number": "0", "sequence": "0"})
+    accounts.append(
+        {
+            "@type": "/cosmos.auth.v1beta1.BaseAccount",
+            "address": address,
+            "pub_key": None,
+            "account_number": "0",
+            "sequence": "0",
+        }
+    )
     if coins:
         bank = app_state.setdefault("bank", {})
         bank.setdefault("balances", []).append(
-            {"address": address,
-             "coins": [{"denom": c.denom, "amount": str(c.amount)} for c in coins]})
+            {
+                "address": address,
+                "coins": [{"denom": c.denom, "amount": str(c.amount)} for c in coins],
+            }
+        )
         bank["supply"] = []

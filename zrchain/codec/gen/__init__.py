@@ -34,6 +34,7 @@ MODULES: tuple[str, ...] = (
     "zrchain.codec.gen.zrchain.treasury.query_pb2",
     "zrchain.codec.gen.zrchain.treasury.tx_pb2",
     "zrchain.codec.gen.zrchain.treasury.wallet_pb2",
+    "zrchain.codec.gen.zrchain.validators.validators_pb2",
 )
 
 
