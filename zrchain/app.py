@@ -42,7 +42,7 @@ APP_NAME = "ZenrockApp"
 BASEAPP_STORE = "baseapp"
 _CHAIN_ID = b"baseapp/chain_id"
 _INITIAL_HEIGHT = b"baseapp/initial_height"
-_CONSENSUS_PARAMS = b"baseapp/consensus_params"
+CONSENSUS_PARAMS_KEY = b"baseapp/consensus_params"
 _LAST_BLOCK = b"baseapp/last_block"  # height (8 bytes) || block time ns (8 bytes)
 
 
@@ -101,7 +101,7 @@ class ZrChainApp:
         self.chain_id = raw.decode() if raw else ""
         raw = view.get(_INITIAL_HEIGHT)
         self.initial_height = int(raw) if raw else 1
-        raw = view.get(_CONSENSUS_PARAMS)
+        raw = view.get(CONSENSUS_PARAMS_KEY)
         self.consensus_params = params_pb2.ConsensusParams()
         if raw:
             self.consensus_params.ParseFromString(raw)
@@ -181,7 +181,7 @@ class ZrChainApp:
         genesis = Branch(self.store.pending)
         genesis.set(_CHAIN_ID, self.chain_id.encode())
         genesis.set(_INITIAL_HEIGHT, str(self.initial_height).encode())
-        genesis.set(_CONSENSUS_PARAMS, self.consensus_params.SerializeToString())
+        genesis.set(CONSENSUS_PARAMS_KEY, self.consensus_params.SerializeToString())
         app_state = json.loads(req.app_state_bytes or b"{}")
         ctx = self.context(
             genesis,

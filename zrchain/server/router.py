@@ -50,8 +50,7 @@ class QueryRouter:
             version = store.version(height)
         except VersionUnavailable as exc:
             raise invalid_argument(str(exc)) from exc
-        ctx = self.app.context(version.kv, Mode.QUERY, height=version.height)
-        ctx.metered = False
+        ctx = self.app.context(version.kv, Mode.QUERY, height=version.height, metered=False)
         return ctx
 
     def call_message(self, method: str, request: Any, height: int = 0) -> tuple[Any, int]:

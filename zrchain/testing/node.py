@@ -31,6 +31,16 @@ FAST_CONSENSUS = {
 }
 
 
+def _die_with_parent() -> None:
+    """Child setup: own session (signals reach it only through us), and SIGTERM when the
+    process that started it dies, so a killed test run or runner leaves no node behind."""
+    import ctypes
+
+    os.setsid()
+    libc = ctypes.CDLL("libc.so.6", use_errno=True)
+    libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -145,7 +155,8 @@ class TestNode:
             "--no-comet",
             *extra,
         ]
-        self.app_proc = subprocess.Popen(args, stdout=self._log("app"), stderr=subprocess.STDOUT)
+        self.app_proc = subprocess.Popen(args, stdout=self._log("app"), stderr=subprocess.STDOUT,
+                                         preexec_fn=_die_with_parent)
         _wait_port(self.ports.abci, self.app_proc, self.home / "app.log")
 
     def start_comet(self) -> None:
