@@ -1,0 +1,191 @@
+"""A real 4-validator network: liveness under crashes, safety of the app hash, joining by
+blocksync and state sync, and validator set changes. Bounded and deterministic (seeded)."""
+
+from __future__ import annotations
+
+import random
+import time
+
+import pytest
+from cosmpy.protos.cosmos.bank.v1beta1 import tx_pb2 as bank_tx
+
+from zrchain.client.chain import ChainClient, TxOptions
+from zrchain.client.tx import build_tx
+from zrchain.codec.coins import parse_coins
+from zrchain.crypto.keyring import Keyring
+from zrchain.testing.network import TestNetwork, validator_pubkey
+
+pytestmark = pytest.mark.node
+
+
+@pytest.fixture(scope="module")
+def net(tmp_path_factory):
+    n = TestNetwork(tmp_path_factory.mktemp("net"), validators=4, snapshot_interval=10)
+    n.init().start(wait_height=2)
+    yield n
+    n.stop()
+
+
+def live(net: TestNetwork) -> list:
+    return [n for n in net.all_nodes if n.running]
+
+
+def progresses(nodes, blocks: int = 2, timeout: float = 30) -> bool:
+    start = max(n.height() for n in nodes)
+    try:
+        for n in nodes:
+            n.wait_height(start + blocks, timeout)
+    except TimeoutError:
+        return False
+    return True
+
+
+def assert_same_app_hashes(nodes, upto: int) -> None:
+    """Every node has the same app hash (in header h+1) at every height 1..upto."""
+    for h in range(1, upto + 1):
+        hashes = {n.rpc.block(h + 1)["block"]["header"]["app_hash"] for n in nodes}
+        assert len(hashes) == 1, f"app hashes differ at height {h}: {hashes}"
+
+
+def keyring(net):
+    return Keyring(net.base, "test")
+
+
+def test_liveness_under_validator_crashes(net) -> None:
+    a, b, c, d = net.nodes
+    assert progresses(net.nodes)
+    a.kill_comet(), a.kill_app()  # one of four down: still > 2/3
+    assert progresses([b, c, d])
+    a.start_app(), a.start_comet()  # it catches up
+    a.wait_height(max(n.height() for n in (b, c, d)), 60)
+    b.kill_comet(), c.kill_comet()  # two of four down: halts
+    time.sleep(1.5)
+    h = d.height()
+    assert not progresses([a, d], blocks=2, timeout=4)
+    assert d.height() <= h + 1
+    b.start_comet()  # three of four: resumes
+    assert progresses([a, b, d], timeout=60)
+    c.start_comet()
+    assert progresses(net.nodes, timeout=60)
+
+
+def test_kill_9_of_one_app_mid_block_keeps_its_app_hash(net) -> None:
+    rng = random.Random(3)
+    victim = net.nodes[1]
+    for _ in range(3):
+        time.sleep(rng.uniform(0.05, 0.4))
+        victim.kill_app()
+        victim.comet_proc.wait(20)  # CometBFT stops when its app connection dies
+        victim.start_app()
+        victim.start_comet()
+        assert progresses(net.nodes, timeout=60)
+    top = min(n.height() for n in net.nodes) - 1
+    assert_same_app_hashes(net.nodes, top)
+
+
+def test_mixed_valid_and_malformed_txs_keep_every_node_equal(net) -> None:
+    rng = random.Random(11)
+    kr = keyring(net)
+    alice, bob = kr.get("alice"), kr.get("bob")
+    clients = [ChainClient(n.rpc_url, chain_id="zenrock") for n in net.nodes]
+    acc = clients[0].account(alice.address)
+    seq = acc.sequence
+    sent_ok = 0
+    for i in range(60):
+        kind = rng.choice(["send", "send", "garbage", "bad-sig", "bad-seq"])
+        c = rng.choice(clients)
+        if kind == "garbage":
+            c.rpc.broadcast_tx_sync(rng.randbytes(rng.randint(1, 200)))
+            continue
+        msg = bank_tx.MsgSend(
+            from_address=alice.address,
+            to_address=bob.address,
+            amount=parse_coins(f"{rng.randint(1, 99)}urock").to_protos(),
+        )
+        use_seq = seq if kind != "bad-seq" else seq + 5
+        sign = (
+            (lambda data: kr.sign("alice", data)) if kind != "bad-sig" else (lambda data: bytes(64))
+        )
+        raw = build_tx(
+            [msg],
+            pubkey=alice.pubkey,
+            sequence=use_seq,
+            account_number=acc.number,
+            chain_id="zenrock",
+            sign=sign,
+            fee=parse_coins("100urock"),
+            gas_limit=200_000,
+        )
+        # consecutive sequences go to one node (another node's mempool may not have the
+        # previous tx yet and would rightly refuse); defective txs go anywhere
+        res = (clients[0] if kind == "send" else c).broadcast(raw)
+        if kind == "send" and res.code == 0:
+            seq += 1
+            sent_ok += 1
+        if i % 10 == 9:
+            time.sleep(0.3)
+    assert sent_ok >= 15
+    assert ChainClient(net.nodes[0].rpc_url).account(alice.address) is not None
+    net.wait_for(lambda: clients[0].account(alice.address).sequence == seq, 60)
+    assert progresses(net.nodes)
+    top = min(n.height() for n in net.nodes) - 1
+    assert_same_app_hashes(net.nodes, top)
+
+
+def test_new_nodes_join_by_blocksync_and_state_sync_then_become_validators(net) -> None:
+    full = net.add_node("full", statesync=False)
+    assert "Snapshot restored" not in full.tail("comet", 2000)
+    # state sync needs a snapshot at least a few blocks old on the peers
+    net.wait_height(max(25, net.nodes[0].height() + 1))
+    synced = net.add_node("synced", statesync=True)
+    assert "Snapshot restored" in synced.tail("comet", 4000) or "restored height" in synced.tail(
+        "app", 400
+    )
+    top = min(n.height() for n in net.all_nodes) - 1
+    # the state-synced node has no blocks below its snapshot: compare from there
+    first = int(synced.rpc.status()["sync_info"]["earliest_block_height"])
+    for h in range(max(1, first), top + 1):
+        hashes = {
+            n.rpc.block(h + 1)["block"]["header"]["app_hash"] for n in (*net.nodes, full, synced)
+        }
+        assert len(hashes) == 1, f"height {h}: {hashes}"
+    # promote the blocksynced node: the authority sets its power
+    kr = keyring(net)
+    authority = kr.get("validator")
+    from zrchain.codec.gen.zrchain.validators import validators_pb2 as pb
+
+    pk = validator_pubkey(full.home)
+    client = ChainClient(net.nodes[0].rpc_url, chain_id="zenrock")
+    res = client.send(
+        [pb.MsgSetValidator(authority=authority.address, pub_key=pk, power=10, name="full")],
+        authority.address,
+        authority.pubkey,
+        lambda d: kr.sign("validator", d),
+        TxOptions(gas=200_000, fees="100urock"),
+    )
+    assert res.code == 0
+    h = res.height
+    net.wait_height(h + 3)
+    vals = net.nodes[0].rpc.validators(h + 3)["validators"]
+    import base64
+
+    assert base64.b64encode(pk).decode() in {v["pub_key"]["value"] for v in vals}
+    assert len(vals) == 5
+    # the new validator signs blocks
+    full_addr = full.rpc.status()["validator_info"]["address"]
+    net.wait_height(h + 6)
+    sigs = net.nodes[0].rpc.block(h + 6)["block"]["last_commit"]["signatures"]
+    assert full_addr in {s["validator_address"] for s in sigs}
+    # a non-authority cannot change the set
+    alice = kr.get("alice")
+    from zrchain.client.chain import TxFailed
+
+    with pytest.raises(TxFailed) as info:
+        client.send(
+            [pb.MsgSetValidator(authority=alice.address, pub_key=pk, power=0)],
+            alice.address,
+            alice.pubkey,
+            lambda d: kr.sign("alice", d),
+            TxOptions(gas=200_000, fees="100urock"),
+        )
+    assert "invalid authority" in info.value.response.raw_log
