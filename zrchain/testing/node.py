@@ -41,10 +41,43 @@ def _die_with_parent() -> None:
     libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
 
 
+_PORT_LOW, _PORT_HIGH = 20000, 32000  # below Linux's ephemeral range (32768-60999)
+_next_port = [0]
+
+
+def _ephemeral_range() -> tuple[int, int]:
+    try:
+        lo, hi = Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()
+        return int(lo), int(hi)
+    except (OSError, ValueError):
+        return 32768, 60999
+
+
 def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+    """A listening port for a test server, outside the ephemeral range.
+
+    Ports the OS hands out for ``bind(0)`` are also used as source ports of outgoing
+    connections, so one could be taken between our probe and the server's bind. We walk a
+    fixed range from a per-process random start instead, skipping ports in use.
+    """
+    if not _next_port[0]:
+        import random
+
+        _next_port[0] = random.Random(os.getpid() ^ time.time_ns()).randrange(
+            _PORT_LOW, _PORT_HIGH)
+    eph_lo, eph_hi = _ephemeral_range()
+    for _ in range(_PORT_HIGH - _PORT_LOW):
+        port = _next_port[0]
+        _next_port[0] = port + 1 if port + 1 < _PORT_HIGH else _PORT_LOW
+        if eph_lo <= port <= eph_hi:
+            continue
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError("no free port for a test server")
 
 
 @dataclass
@@ -169,10 +202,21 @@ class TestNode:
         )
 
     def start(self, wait_height: int = 1, timeout: float = 30) -> TestNode:
-        self.start_app()
-        self.start_comet()
-        if wait_height:
-            self.wait_height(wait_height, timeout)
+        for attempt in range(3):
+            try:
+                self.start_app()
+                self.start_comet()
+                if wait_height:
+                    self.wait_height(wait_height, timeout)
+                return self
+            except RuntimeError as exc:
+                if "address already in use" not in str(exc).lower() or attempt == 2:
+                    raise
+                # lost a race for a port with another process: new ports, try again
+                self.stop()
+                self.ports = Ports()
+                self.rpc = CometRPC(self.rpc_url)
+                self.configure()
         return self
 
     def kill_app(self) -> None:
