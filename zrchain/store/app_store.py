@@ -57,7 +57,10 @@ class Version:
 class AppStore:
     def __init__(self, path: str, keep_versions: int = 100, sync: bool = False) -> None:
         os.makedirs(path, exist_ok=True)
-        self.db = plyvel.DB(path, create_if_missing=True)
+        # 8 MB is LevelDB's default block cache: far too small once the trie's upper levels
+        # and hot accounts exceed it; bloom filters spare disk reads for absent keys.
+        self.db = plyvel.DB(path, create_if_missing=True, lru_cache_size=128 << 20,
+                            bloom_filter_bits=10, write_buffer_size=32 << 20)
         self.trie = SparseMerkleTrie(self.db, NS_TRIE)
         self.pending = Branch(LevelView(self.db, NS_STATE))
         self.keep_versions = max(1, keep_versions)
