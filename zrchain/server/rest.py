@@ -438,8 +438,10 @@ class RestServer:
             loop.close()
 
     async def _listen(self) -> None:
-        web_app = web.Application(client_max_size=MAX_BODY_BYTES)
-        web_app.router.add_route("*", "/{tail:.*}", self.handle)
+        web_app = web.Application(client_max_size=MAX_BODY_BYTES, middlewares=[_json_errors])
+        # [\s\S] rather than ".": a path may carry an (encoded) newline, and it must reach
+        # the gateway's own 404 rather than aiohttp's plain-text one.
+        web_app.router.add_route("*", r"/{tail:[\s\S]*}", self.handle)
         runner = web.AppRunner(web_app, access_log=None, shutdown_timeout=5.0)
         await runner.setup()
         site = web.TCPSite(runner, self.host, self.port, reuse_address=True)
@@ -500,6 +502,22 @@ class RestServer:
     async def _in_pool(self, fn: Callable[[], Any]) -> Any:
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._pool, fn)
+
+
+@web.middleware
+async def _json_errors(request: web.Request, handler: Callable[..., Any]) -> web.StreamResponse:
+    """Errors raised by aiohttp itself (bad request line, too large a body…) rendered like
+    every other gateway error."""
+    try:
+        response: web.StreamResponse = await handler(request)
+        return response
+    except web.HTTPException as exc:
+        if exc.status < 400:
+            raise
+        grpc_code = {400: Status.INVALID_ARGUMENT, 404: Status.NOT_FOUND,
+                     405: Status.UNIMPLEMENTED, 413: Status.RESOURCE_EXHAUSTED}.get(
+                         exc.status, Status.UNKNOWN)
+        return _error_response(grpc_code, exc.reason or "error")
 
 
 def _error_response(status: int, message: str) -> web.Response:

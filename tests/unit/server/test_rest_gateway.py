@@ -405,3 +405,13 @@ def test_factory_honours_api_enable(app) -> None:
     assert rest_factory(app, NodeConfig(api_enable=False)) is None
     server = rest_factory(app, NodeConfig(api_address="tcp://127.0.0.1:0"))
     assert isinstance(server, RestServer) and (server.host, server.port) == ("127.0.0.1", 0)
+
+
+def test_odd_paths_still_get_gateway_json_errors(rest_base) -> None:
+    """Found by fuzzing: an encoded newline in a path never reached the gateway and aiohttp
+    answered a plain-text 404."""
+    for path in ("/cosmos/bank/v1beta1/balances/%0A", "/%0A%0D", "/cosmos/%00/x"):
+        r = requests.get(rest_base + path, timeout=10)
+        assert r.status_code in (400, 404)
+        body = r.json()
+        assert set(body) == {"code", "message", "details"}
