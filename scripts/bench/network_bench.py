@@ -1,0 +1,362 @@
+"""Throughput and latency of real networks, next to CometBFT's built-in kvstore app.
+
+For each workload (bank sends; identity NewWorkspace when the identity module is present)
+and each topology (1 and 4 validators on 127.0.0.1), N signed txs are fed through
+``broadcast_tx_sync`` (spread over the validators' RPCs); commit times come from a
+websocket ``NewBlock`` subscription. The same number of same-size txs goes to a kvstore
+network of the same size with the same timeouts and feeder. Printed: committed tx/s,
+p50/p99 broadcast->commit latency, ratios, and the memory of each process after the run.
+
+    .venv/bin/python scripts/bench/network_bench.py [--txs 2000] [--validators 1,4]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import base64
+import contextlib
+import hashlib
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import coincurve
+from cosmpy.protos.cosmos.bank.v1beta1 import tx_pb2 as bank_tx
+
+from zrchain import cometbft
+from zrchain.cli.genesis_cmds import genesis_validator
+from zrchain.client.chain import ChainClient
+from zrchain.client.tx import build_tx, private_key_signer
+from zrchain.codec.address import acc_string, pubkey_to_address
+from zrchain.codec.coins import parse_coins
+from zrchain.testing.genesis import add_account
+from zrchain.testing.network import TestNetwork, validator_pubkey
+from zrchain.testing.node import FAST_CONSENSUS, Ports, _die_with_parent
+
+CONSENSUS = dict(FAST_CONSENSUS, **{"consensus.timeout_commit": "500ms"})
+
+
+def rss_mb(pid: int) -> float:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+@dataclass
+class Result:
+    name: str
+    validators: int
+    txs: int
+    size: int
+    committed: int = 0
+    ok: int = 0
+    seconds: float = 0.0
+    latencies: list[float] = field(default_factory=list)
+    rss: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def tps(self) -> float:
+        return self.committed / self.seconds if self.seconds else 0.0
+
+    def pct(self, p: float) -> float:
+        if not self.latencies:
+            return 0.0
+        xs = sorted(self.latencies)
+        return xs[min(len(xs) - 1, int(p * len(xs)))]
+
+
+async def run_load(
+    rpc_urls: list[str], ws_url: str, txs: list[bytes], concurrency: int, timeout: float = 300
+) -> tuple[dict[str, float], dict[str, float], float]:
+    """Feed ``txs``; returns (broadcast time by hash, commit time by hash, wall seconds)."""
+    sent: dict[str, float] = {}
+    committed: dict[str, float] = {}
+    want = {hashlib.sha256(t).hexdigest().upper() for t in txs}
+    async with aiohttp.ClientSession() as session:
+        ws = await session.ws_connect(ws_url)
+        await ws.send_json(
+            {
+                "jsonrpc": "2.0",
+                "id": 1,
+                "method": "subscribe",
+                "params": {"query": "tm.event='NewBlock'"},
+            }
+        )
+        done = asyncio.Event()
+
+        async def listen() -> None:
+            async for m in ws:
+                data = json.loads(m.data)
+                block = (data.get("result", {}).get("data", {}).get("value", {}) or {}).get("block")
+                if not block:
+                    continue
+                now = time.perf_counter()
+                for t in block["data"]["txs"] or []:
+                    h = hashlib.sha256(base64.b64decode(t)).hexdigest().upper()
+                    if h in want and h not in committed:
+                        committed[h] = now
+                if len(committed) >= len(sent) and len(sent) == len(txs):
+                    done.set()
+
+        listener = asyncio.create_task(listen())
+        queue: asyncio.Queue[bytes] = asyncio.Queue()
+        for t in txs:
+            queue.put_nowait(t)
+
+        async def worker(i: int) -> None:
+            url = rpc_urls[i % len(rpc_urls)]
+            while not queue.empty():
+                t = queue.get_nowait()
+                h = hashlib.sha256(t).hexdigest().upper()
+                sent[h] = time.perf_counter()
+                body = {
+                    "jsonrpc": "2.0",
+                    "id": 1,
+                    "method": "broadcast_tx_sync",
+                    "params": {"tx": base64.b64encode(t).decode()},
+                }
+                async with session.post(url, json=body) as r:
+                    res = await r.json()
+                if "error" in res or int(res.get("result", {}).get("code", 0)):
+                    want.discard(h)
+                    sent.pop(h)
+
+        t0 = time.perf_counter()
+        await asyncio.gather(*(worker(i) for i in range(concurrency)))
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(done.wait(), timeout)
+        listener.cancel()
+        await ws.close()
+        end = max(committed.values(), default=time.perf_counter())
+        return sent, committed, end - t0
+
+
+# -- zrchaind networks --------------------------------------------------------------------
+@dataclass
+class Workload:
+    name: str
+    make: Callable[[int, list[coincurve.PrivateKey], list[str], list[int]], list[bytes]]
+
+
+def bank_sends(n: int, keys: list, addrs: list[str], numbers: list[int]) -> list[bytes]:
+    s = len(keys)
+    out = []
+    for i in range(n):
+        j = i % s
+        msg = bank_tx.MsgSend(
+            from_address=addrs[j],
+            to_address=addrs[(j + 1) % s],
+            amount=parse_coins("1urock").to_protos(),
+        )
+        out.append(
+            build_tx(
+                [msg],
+                pubkey=keys[j].public_key.format(),
+                sequence=i // s,
+                account_number=numbers[j],
+                chain_id="zenrock",
+                sign=private_key_signer(keys[j].secret),
+                fee=parse_coins("30urock"),
+                gas_limit=300_000,
+            )
+        )
+    return out
+
+
+def new_workspaces(n: int, keys: list, addrs: list[str], numbers: list[int]) -> list[bytes]:
+    from zrchain.codec.gen.zrchain.identity import tx_pb2 as id_tx
+
+    s = len(keys)
+    out = []
+    for i in range(n):
+        j = i % s
+        msg = id_tx.MsgNewWorkspace(creator=addrs[j])
+        out.append(
+            build_tx(
+                [msg],
+                pubkey=keys[j].public_key.format(),
+                sequence=i // s,
+                account_number=numbers[j],
+                chain_id="zenrock",
+                sign=private_key_signer(keys[j].secret),
+                fee=parse_coins("50urock"),
+                gas_limit=500_000,
+            )
+        )
+    return out
+
+
+def workloads() -> list[Workload]:
+    out = [Workload("bank send", bank_sends)]
+    try:
+        from zrchain.modules import default_modules
+
+        if any(m.name == "identity" for m in default_modules()):
+            out.append(Workload("NewWorkspace", new_workspaces))
+    except Exception:
+        pass
+    return out
+
+
+def run_zrchain(base: Path, validators: int, wl: Workload, n: int, concurrency: int) -> Result:
+    senders = max(1, min(n, 1000))
+    keys = [coincurve.PrivateKey(i.to_bytes(32, "big")) for i in range(1, senders + 1)]
+    addrs = [acc_string(pubkey_to_address(k.public_key.format())) for k in keys]
+
+    def genesis(doc: dict[str, Any]) -> None:
+        for a in addrs:
+            add_account(doc["app_state"], a, "1000000000urock")
+
+    net = TestNetwork(
+        base / f"zr-{validators}-{wl.name.replace(' ', '_')}", validators, consensus=CONSENSUS
+    )
+    net.init(genesis=genesis, dev_accounts=False).start(wait_height=2)
+    try:
+        cc = ChainClient(net.nodes[0].rpc_url)
+        numbers = [cc.account(a).number for a in addrs]
+        txs = wl.make(n, keys, addrs, numbers)
+        res = Result(f"zrchaind {wl.name}", validators, n, sum(map(len, txs)) // n)
+        rpcs = [f"http://127.0.0.1:{x.ports.rpc}" for x in net.nodes]
+        # consecutive sequences of one account must reach the same mempool first
+        sent, committed, secs = asyncio.run(
+            run_load(
+                rpcs[:1], f"ws://127.0.0.1:{net.nodes[0].ports.rpc}/websocket", txs, concurrency
+            )
+        )
+        res.committed, res.seconds = len(committed), secs
+        res.latencies = [committed[h] - sent[h] for h in committed if h in sent]
+        res.ok = res.committed
+        for x in net.nodes:
+            res.rss[f"{x.name} app"] = rss_mb(x.app_proc.pid)
+            res.rss[f"{x.name} comet"] = rss_mb(x.comet_proc.pid)
+        return res
+    finally:
+        net.stop()
+
+
+# -- kvstore networks ------------------------------------------------------------------------
+def run_kvstore(base: Path, validators: int, n: int, size: int, concurrency: int) -> Result:
+    binary = cometbft.find_binary()
+    homes = [base / f"kv-{validators}-{size}-{i}" for i in range(validators)]
+    ports = [Ports() for _ in homes]
+    for h in homes:
+        subprocess.run([binary, "init", "--home", str(h)], check=True, capture_output=True)
+    genesis = json.loads((homes[0] / "config" / "genesis.json").read_text())
+    genesis["validators"] = [genesis_validator(validator_pubkey(h), 10) for h in homes]
+    ids = [cometbft.node_id(binary, str(h)) for h in homes]
+    procs = []
+    try:
+        for i, h in enumerate(homes):
+            (h / "config" / "genesis.json").write_text(json.dumps(genesis))
+            peers = ",".join(
+                f"{ids[j]}@127.0.0.1:{ports[j].p2p}" for j in range(validators) if j != i
+            )
+            cometbft.patch_toml(
+                h / "config" / "config.toml",
+                {
+                    "rpc.laddr": f"tcp://127.0.0.1:{ports[i].rpc}",
+                    "p2p.laddr": f"tcp://127.0.0.1:{ports[i].p2p}",
+                    "p2p.persistent_peers": peers,
+                    "p2p.addr_book_strict": False,
+                    "p2p.allow_duplicate_ip": True,
+                    **CONSENSUS,
+                },
+            )
+            log = open(h / "comet.log", "wb")  # noqa: SIM115 - lives as long as the process
+            procs.append(
+                subprocess.Popen(
+                    [binary, "start", "--home", str(h), "--proxy_app", "kvstore"],
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                    preexec_fn=_die_with_parent,
+                )
+            )
+        from zrchain.client.rpc import CometRPC
+
+        rpc = CometRPC(f"tcp://127.0.0.1:{ports[0].rpc}")
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if rpc.latest_height() >= 2:
+                    break
+            except Exception:
+                pass
+            time.sleep(0.1)
+        pad = max(0, size - 12)
+        txs = [f"k{i:08d}=".encode() + b"v" * pad for i in range(n)]
+        res = Result("cometbft kvstore", validators, n, len(txs[0]))
+        sent, committed, secs = asyncio.run(
+            run_load(
+                [f"http://127.0.0.1:{ports[0].rpc}"],
+                f"ws://127.0.0.1:{ports[0].rpc}/websocket",
+                txs,
+                concurrency,
+            )
+        )
+        res.committed = res.ok = len(committed)
+        res.seconds = secs
+        res.latencies = [committed[h] - sent[h] for h in committed if h in sent]
+        for i, p in enumerate(procs):
+            res.rss[f"node{i} comet"] = rss_mb(p.pid)
+        return res
+    finally:
+        for p in procs:
+            p.terminate()
+        for p in procs:
+            p.wait(20)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--txs", type=int, default=2000)
+    ap.add_argument("--validators", default="1,4")
+    ap.add_argument("--concurrency", type=int, default=32)
+    args = ap.parse_args()
+    sizes = [int(v) for v in args.validators.split(",")]
+    rows: list[tuple[Result, Result]] = []
+    with tempfile.TemporaryDirectory() as d:
+        base = Path(d)
+        for wl in workloads():
+            for v in sizes:
+                print(f"running {wl.name} on {v} validator(s) ...", file=sys.stderr)
+                zr = run_zrchain(base, v, wl, args.txs, args.concurrency)
+                kv = run_kvstore(base, v, args.txs, zr.size, args.concurrency)
+                rows.append((zr, kv))
+    print(
+        f"\n{args.txs} txs per run, broadcast_tx_sync x{args.concurrency}, "
+        f"timeout_commit {CONSENSUS['consensus.timeout_commit']}, 127.0.0.1, same machine"
+    )
+    head = (
+        f"{'workload':<24} {'vals':>4} {'bytes':>5} {'committed':>9} {'tx/s':>7} "
+        f"{'p50 ms':>7} {'p99 ms':>7} {'kv tx/s':>8} {'kv p50':>7} {'kv p99':>7} "
+        f"{'ratio':>6}"
+    )
+    print(head)
+    for zr, kv in rows:
+        print(
+            f"{zr.name:<24} {zr.validators:>4} {zr.size:>5} {zr.committed:>9} "
+            f"{zr.tps:>7.0f} {zr.pct(0.5) * 1000:>7.0f} {zr.pct(0.99) * 1000:>7.0f} "
+            f"{kv.tps:>8.0f} {kv.pct(0.5) * 1000:>7.0f} {kv.pct(0.99) * 1000:>7.0f} "
+            f"{zr.tps / kv.tps if kv.tps else 0:>6.2f}"
+        )
+    print("\nmemory after each run (MB):")
+    for zr, kv in rows:
+        mem = ", ".join(f"{k} {v:.0f}" for k, v in zr.rss.items())
+        kvm = ", ".join(f"{k} {v:.0f}" for k, v in kv.rss.items())
+        print(f"  {zr.name} x{zr.validators}: {mem}\n  kvstore x{kv.validators}: {kvm}")
+
+
+if __name__ == "__main__":
+    main()
