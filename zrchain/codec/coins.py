@@ -18,9 +18,16 @@ _DEC_COIN_RE = re.compile(r"^\s*([0-9]+(?:\.[0-9]+)?)\s*([a-zA-Z][a-zA-Z0-9/:._-
 MAX_AMOUNT = (1 << 256) - 1
 
 
+_VALID_DENOMS: set[str] = set()
+
+
 def validate_denom(denom: str) -> None:
+    if denom in _VALID_DENOMS:
+        return
     if not DENOM_RE.match(denom):
         raise ErrInvalidCoins.wrap(f"invalid denom: {denom}")
+    if len(_VALID_DENOMS) < 10_000:
+        _VALID_DENOMS.add(denom)
 
 
 @dataclass(frozen=True, slots=True)

@@ -79,6 +79,7 @@ def decode_account(raw: bytes) -> Account:
 
 class AccountKeeper:
     def __init__(self, module_permissions: dict[str, list[str]] | None = None) -> None:
+        self._params_cache: tuple[bytes, Any] | None = None
         self.permissions = dict(module_permissions or {})
         self.permissions.setdefault(FEE_COLLECTOR, [])
 
@@ -137,12 +138,15 @@ class AccountKeeper:
         return acc
 
     def params(self, ctx: Context) -> Any:
+        """The params (read through the store, so gas is charged; parsed once per value).
+        Callers must not mutate the returned message."""
         raw = self._store(ctx).get(_PARAMS)
         if raw is None:
-            p = auth_pb2.Params()
-            p.CopyFrom(DEFAULT_PARAMS)
-            return p
-        return auth_pb2.Params.FromString(raw)
+            return DEFAULT_PARAMS
+        cached = self._params_cache
+        if cached is None or cached[0] != raw:
+            cached = self._params_cache = (raw, auth_pb2.Params.FromString(raw))
+        return cached[1]
 
     def set_params(self, ctx: Context, params: Any) -> None:
         self._store(ctx).set(_PARAMS, params.SerializeToString())

@@ -39,9 +39,13 @@ def balance_key(addr: bytes, denom: str = "") -> bytes:
     return BALANCE_PREFIX + bytes([len(addr)]) + addr + denom.encode()
 
 
+_DEFAULT_PARAMS = bank_pb2.Params(default_send_enabled=True)
+
+
 class BankKeeper:
     def __init__(self, accounts: AccountKeeper) -> None:
         self.accounts = accounts
+        self._params_cache: tuple[bytes, Any] | None = None
 
     def _store(self, ctx: Context) -> Any:
         return ctx.store(STORE_KEY)
@@ -189,10 +193,14 @@ class BankKeeper:
             yield k[2 : 2 + n], Coin(k[2 + n :].decode(), int(v))
 
     def params(self, ctx: Context) -> Any:
+        """Read through the store (gas charged), parsed once per value; do not mutate."""
         raw = self._store(ctx).get(_PARAMS)
         if raw is None:
-            return bank_pb2.Params(default_send_enabled=True)
-        return bank_pb2.Params.FromString(raw)
+            return _DEFAULT_PARAMS
+        cached = self._params_cache
+        if cached is None or cached[0] != raw:
+            cached = self._params_cache = (raw, bank_pb2.Params.FromString(raw))
+        return cached[1]
 
     def set_params(self, ctx: Context, params: Any) -> None:
         self._store(ctx).set(_PARAMS, params.SerializeToString())
