@@ -61,6 +61,7 @@ class Context:
     services: Any = None  # the app's module registry, for cross-module look-ups
     log: logging.Logger = _LOG
     metered: bool = True
+    tx_bytes: bytes = b""  # the raw tx whose messages run (SDK ctx.TxBytes()); b"" elsewhere
     _stores: dict[str, Any] = field(default_factory=dict)
 
     def store(self, store_key: str) -> Any:
@@ -96,6 +97,7 @@ class Context:
             services=self.services,
             log=self.log,
             metered=self.metered,
+            tx_bytes=self.tx_bytes,
         )
         return child, br
 

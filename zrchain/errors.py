@@ -183,3 +183,22 @@ def not_found(msg: str) -> QueryError:
 
 def invalid_argument(msg: str) -> QueryError:
     return QueryError(Status.INVALID_ARGUMENT, msg)
+
+
+class PlainError(ChainError):
+    """An unregistered Go error (``errors.New``/``fmt.Errorf``): codespace ``undefined``,
+    code 1 and the text alone as the log, as zrChain's modules return for most failures."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(ErrInternal, text)
+
+    @property
+    def log(self) -> str:
+        return self.context
+
+    def wrap(self, outer: str) -> ChainError:
+        return PlainError(f"{outer}: {self.context}")
+
+
+def plain(text: str) -> PlainError:
+    return PlainError(text)

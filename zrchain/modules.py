@@ -6,18 +6,26 @@ from zrchain.module import Module
 from zrchain.x.auth.keeper import AccountKeeper
 from zrchain.x.auth.module import AuthModule
 from zrchain.x.bank.module import BankModule
+from zrchain.x.identity.module import IdentityModule
+from zrchain.x.policy.module import PolicyModule
 from zrchain.x.validators.module import ValidatorsModule
 
 # Module accounts and their permissions (zrChain's app.go maccPerms, for what we run).
 MODULE_PERMISSIONS: dict[str, list[str]] = {
     "fee_collector": [],
+    "keyring_collector": [],
 }
 
 
 def default_modules() -> list[Module]:
     accounts = AccountKeeper(MODULE_PERMISSIONS)
+    bank = BankModule(accounts=accounts)
+    policy = PolicyModule()
+    identity = IdentityModule(policy=policy.engine, bank=bank.keeper)
     return [
         AuthModule(keeper=accounts),
-        BankModule(accounts=accounts),
+        bank,
         ValidatorsModule(),
+        policy,
+        identity,
     ]

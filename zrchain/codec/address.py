@@ -69,3 +69,39 @@ def pubkey_to_address(compressed_pubkey: bytes) -> bytes:
 def module_address(name: str) -> bytes:
     """A module account's address: the first 20 bytes of sha256(module name)."""
     return hashlib.sha256(name.encode()).digest()[:20]
+
+
+# zrChain's SDK fork accepts these HRPs, in this order, wherever an account address is read.
+ZR_ACCOUNT_PREFIXES = (ACC_PREFIX, KEYRING_PREFIX, WORKSPACE_PREFIX)
+
+
+def zr_account_bytes(addr: str) -> bytes:
+    """zrChain's patched ``AccAddressFromBech32``: ``zen``, ``keyring`` or ``workspace`` HRP
+    and an 11, 20 or 32-byte payload. Raises ValueError whose text is the Go error's."""
+    if not addr.strip():
+        raise ValueError("empty address string is not allowed")
+    last = ""
+    raw = b""
+    for hrp in ZR_ACCOUNT_PREFIXES:
+        try:
+            got, raw = decode(addr)
+        except Exception as exc:
+            last = getattr(exc, "context", str(exc))
+            continue
+        if got != hrp:
+            last = f"invalid Bech32 prefix; expected {hrp}, got {got}"
+            continue
+        break
+    else:
+        raise ValueError(
+            "failed to convert Bech32 address: invalid address format for "
+            f"account/keyring/workspace - {last}"
+        )
+    n = len(raw)
+    if n == 0:
+        raise ValueError("addresses cannot be empty: unknown address")
+    if n > 255:
+        raise ValueError(f"address max length is 255, got {n}: unknown address")
+    if n not in (11, 20, 32):
+        raise ValueError(f"address length must be 11, 20, or 32 bytes, got {n}: unknown address")
+    return raw

@@ -148,6 +148,7 @@ class TxPipeline:
             gas=ante_ctx.gas,
         )
         ctx.proposer = ante_ctx.proposer
+        ctx.tx_bytes = tx.raw
         responses: list[Any] = []
         i = 0
         try:

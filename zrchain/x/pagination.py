@@ -67,3 +67,73 @@ def paginate(
     if count_total:
         resp.total = seen
     return items, resp
+
+
+def collection_paginate(
+    store: Any,
+    prefix: bytes,
+    page: PageRequest | None,
+    select: Callable[[bytes, bytes], T | None],
+    known_total: int | None = None,
+) -> tuple[list[T], PageResponse]:
+    """The SDK's ``CollectionFilteredPaginate`` (identity.md §6.1), quirks included.
+
+    ``select(key, value)`` returns the item, or None when the predicate rejects it. Key mode
+    counts *visited* items against the limit and never sets ``total``; offset mode skips
+    ``offset`` raw items, and with ``count_total`` keeps scanning to count the matches.
+    ``known_total`` (only when ``select`` never rejects) is the number of items under the
+    prefix: the scan then stops after the page, so an unfiltered query costs O(offset + limit).
+    """
+    page = page if page is not None else PageRequest()
+    key = bytes(page.key)
+    if page.offset > 0 and key:
+        raise invalid_argument("invalid request, either offset or key is expected, got both")
+    limit = int(page.limit)
+    count_total = bool(page.count_total)
+    if limit == 0:
+        limit = DEFAULT_LIMIT
+        count_total = True
+    reverse = bool(page.reverse)
+    n = len(prefix)
+    end = prefix_end(prefix)
+    results: list[T] = []
+    resp = PageResponse()
+    if key:
+        if reverse:
+            it = store.iterate(prefix, prefix + key + b"\x00", reverse=True)
+        else:
+            it = store.iterate(prefix + key, end)
+        for visited, (k, v) in enumerate(it):
+            if visited == limit:
+                resp.next_key = k[n:]
+                break
+            item = select(k[n:], v)
+            if item is not None:
+                results.append(item)
+        return results, resp
+    offset = int(page.offset)
+    it = iter(store.iterate(prefix, end, reverse=reverse))
+    if known_total is not None and known_total < offset:
+        return [], PageResponse()
+    for _ in range(offset):
+        if next(it, None) is None:
+            return [], PageResponse()
+    count = 0
+    for k, v in it:
+        if count < limit:
+            item = select(k[n:], v)
+            if item is not None:
+                results.append(item)
+                count += 1
+            continue
+        if count == limit:
+            resp.next_key = k[n:]
+            if not count_total:
+                return results, resp
+            if known_total is not None:
+                break
+        if select(k[n:], v) is not None:
+            count += 1
+    if count_total:
+        resp.total = known_total if known_total is not None else count + offset
+    return results, resp

@@ -1,123 +1,15 @@
-"""An in-process chain over real LevelDB, fed signed txs (for pipeline unit tests)."""
+"""An in-process chain over real LevelDB, fed signed txs (for pipeline unit tests).
+
+The chain itself lives in ``zrchain.testing.inproc`` (shared with other test folders).
+"""
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass, field
-
-import coincurve
 import pytest
-from google.protobuf.timestamp_pb2 import Timestamp
 
-from zrchain.abci import types as abci
-from zrchain.app import AppSettings, ZrChainApp
-from zrchain.client.tx import build_tx, private_key_signer
-from zrchain.codec.address import acc_string, pubkey_to_address
-from zrchain.codec.coins import parse_coins
-from zrchain.testing.genesis import add_account
-from zrchain.x.auth.keeper import decode_account
+from zrchain.testing.inproc import Chain, Wallet, make_chain
 
-
-@dataclass
-class Wallet:
-    key: coincurve.PrivateKey
-    number: int = 0
-    sequence: int = 0
-
-    @property
-    def pubkey(self) -> bytes:
-        return self.key.public_key.format()
-
-    @property
-    def address(self) -> str:
-        return acc_string(pubkey_to_address(self.pubkey))
-
-
-@dataclass
-class Chain:
-    app: ZrChainApp
-    chain_id: str = "zenrock"
-    height: int = 0
-    wallets: dict[str, Wallet] = field(default_factory=dict)
-
-    def tx(self, w: Wallet, msgs, fee: str = "200urock", gas: int = 200_000, **kw) -> bytes:
-        kw.setdefault("sequence", w.sequence)
-        kw.setdefault("account_number", w.number)
-        kw.setdefault("chain_id", self.chain_id)
-        return build_tx(
-            msgs,
-            pubkey=w.pubkey,
-            sign=private_key_signer(w.key.secret),
-            fee=parse_coins(fee),
-            gas_limit=gas,
-            **kw,
-        )
-
-    def block(self, txs: list[bytes]) -> abci.ResponseFinalizeBlock:
-        self.height += 1
-        req = abci.RequestFinalizeBlock(height=self.height, txs=txs)
-        req.time.CopyFrom(Timestamp(seconds=1_700_000_000 + self.height))
-        res = self.app.finalize_block(req)
-        self.app.commit(abci.RequestCommit())
-        return res
-
-    def check(self, tx: bytes, recheck: bool = False) -> abci.ResponseCheckTx:
-        t = abci.CheckTxType.Value("RECHECK" if recheck else "NEW")
-        return self.app.check_tx(abci.RequestCheckTx(tx=tx, type=t))
-
-    def query(self, path: str, req) -> bytes:
-        res = self.app.query(abci.RequestQuery(path=path, data=req.SerializeToString()))
-        assert res.code == 0, res.log
-        return res.value
-
-    def balance(self, addr: str, denom: str = "urock") -> int:
-        from cosmpy.protos.cosmos.bank.v1beta1 import query_pb2 as bq
-
-        raw = self.query(
-            "/cosmos.bank.v1beta1.Query/Balance", bq.QueryBalanceRequest(address=addr, denom=denom)
-        )
-        return int(bq.QueryBalanceResponse.FromString(raw).balance.amount)
-
-    def account(self, addr: str):
-        from cosmpy.protos.cosmos.auth.v1beta1 import query_pb2 as aq
-
-        res = self.app.query(
-            abci.RequestQuery(
-                path="/cosmos.auth.v1beta1.Query/Account",
-                data=aq.QueryAccountRequest(address=addr).SerializeToString(),
-            )
-        )
-        if res.code:
-            return None
-        return decode_account(
-            aq.QueryAccountResponse.FromString(res.value).account.SerializeToString()
-        )
-
-
-def make_chain(path, funded: dict[str, str], min_gas_prices: str = "0.0001urock") -> Chain:
-    wallets = {
-        name: Wallet(coincurve.PrivateKey(bytes([i + 1]) * 32)) for i, name in enumerate(funded)
-    }
-    app_state: dict = {}
-    for name, coins in funded.items():
-        add_account(app_state, wallets[name].address, coins)
-    app = ZrChainApp(str(path), settings=AppSettings(min_gas_prices=min_gas_prices))
-    from zrchain.cli.node_cmds import default_app_state
-
-    full = default_app_state()
-    full["auth"]["accounts"] = app_state["auth"]["accounts"]
-    full["bank"]["balances"] = app_state.get("bank", {}).get("balances", [])
-    req = abci.RequestInitChain(
-        chain_id="zenrock", initial_height=1, app_state_bytes=json.dumps(full).encode()
-    )
-    req.consensus_params.block.max_gas = -1
-    req.consensus_params.block.max_bytes = 22020096
-    app.init_chain(req)
-    chain = Chain(app, wallets=wallets)
-    chain.block([])
-    for w in wallets.values():
-        w.number = chain.account(w.address).number
-    return chain
+__all__ = ["Chain", "Wallet", "make_chain"]
 
 
 @pytest.fixture

@@ -64,7 +64,7 @@ def export(ctx: Context, k: BankKeeper) -> dict[str, Any]:
         by_addr.setdefault(addr, []).append(coin)
     for addr, coins in by_addr.items():
         gs.balances.append(
-            bank_pb2.Balance(address=address.acc_string(addr), coins=Coins.of(coins).to_protos())
+            genesis_pb2.Balance(address=address.acc_string(addr), coins=Coins.of(coins).to_protos())
         )
     gs.supply.extend(c.to_proto() for c in k.iterate_supply(ctx))
     gs.denom_metadata.extend(k.iterate_metadata(ctx))

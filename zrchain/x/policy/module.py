@@ -1,0 +1,61 @@
+"""Registration of x/policy: Msgs, queries, genesis, and the end-block expiry of actions.
+
+Other modules drive the engine through ``PolicyModule.engine`` (``interfaces.PolicyEngine``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from zrchain.context import Context
+from zrchain.module import Module, MsgRoute, QueryRoute
+from zrchain.x.policy import genesis, queries
+from zrchain.x.policy.engine import Engine
+from zrchain.x.policy.keeper import PolicyKeeper
+from zrchain.x.policy.msgs import AuthzKeeper, PolicyMsgs
+from zrchain.x.policy.types import MODULE, STORE_KEY
+
+
+@dataclass
+class PolicyModule(Module):
+    name: str = MODULE
+    store_key: str = STORE_KEY
+    authz: AuthzKeeper | None = None  # set when the app runs an authz module
+    keeper: PolicyKeeper = field(init=False)
+    engine: Engine = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.keeper = PolicyKeeper()
+        self.engine = Engine(self.keeper)
+
+    def msg_routes(self) -> list[MsgRoute]:
+        return PolicyMsgs(self.keeper, self.engine, lambda: self.authz).routes()
+
+    def query_routes(self) -> list[QueryRoute]:
+        return queries.routes(self.keeper, self.engine)
+
+    def default_genesis(self) -> dict[str, Any]:
+        return genesis.default()
+
+    def validate_genesis(self, data: dict[str, Any]) -> None:
+        genesis.validate(data)
+
+    def init_genesis(self, ctx: Context, data: dict[str, Any]) -> None:
+        genesis.init(ctx, self.keeper, data)
+
+    def export_genesis(self, ctx: Context) -> dict[str, Any]:
+        return genesis.export(ctx, self.keeper)
+
+    def end_block(self, ctx: Context) -> None:
+        self.engine.expire(ctx)
+
+    def cli_tx(self) -> Any:
+        from zrchain.x.policy.cli import tx_group
+
+        return tx_group
+
+    def cli_query(self) -> Any:
+        from zrchain.x.policy.cli import query_group
+
+        return query_group

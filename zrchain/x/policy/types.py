@@ -1,0 +1,96 @@
+"""x/policy constants: codespace errors, type URLs, store prefixes, authorities.
+
+Kept apart from the keeper so other modules (identity, treasury) can import the names
+without importing the engine.
+"""
+
+from __future__ import annotations
+
+from google.protobuf.any_pb2 import Any as AnyProto
+from google.protobuf.message import Message
+
+from zrchain.codec.address import acc_string, module_address, zr_account_bytes
+from zrchain.codec.gen.zrchain.policy import action_pb2
+from zrchain.errors import ErrInvalidAddress, PlainError, register
+
+MODULE = "policy"
+STORE_KEY = "policy"
+PORT_ID = "policy"
+
+# Codespace "policy", zrChain's codes (policy.md §1).
+ErrInvalidSigner = register(
+    MODULE, 1100, "expected gov account as only signer for proposal message"
+)
+ErrSample = register(MODULE, 1101, "sample error")
+ErrInvalidPacketTimeout = register(MODULE, 1500, "invalid packet timeout")
+ErrInvalidVersion = register(MODULE, 1501, "invalid version")
+ErrNotFound = register(MODULE, 1503, "not found")
+ErrInternal = register(MODULE, 1504, "internal error")
+ErrInvalidArgument = register(MODULE, 1505, "invalid argument")
+
+# The x/gov module account: the only authority for MsgUpdateParams.
+GOV_AUTHORITY = acc_string(module_address("gov"))
+
+Status = action_pb2.ActionStatus
+PENDING = action_pb2.ACTION_STATUS_PENDING
+COMPLETED = action_pb2.ACTION_STATUS_COMPLETED
+REVOKED = action_pb2.ACTION_STATUS_REVOKED
+TIMEOUT = action_pb2.ACTION_STATUS_TIMEOUT
+UNSPECIFIED = action_pb2.ACTION_STATUS_UNSPECIFIED
+
+BOOLPARSER_POLICY_URL = "/zrchain.policy.BoolparserPolicy"
+SIGN_METHOD_PASSKEY_URL = "/zrchain.policy.SignMethodPasskey"
+ADDITIONAL_SIGNATURE_PASSKEY_URL = "/zrchain.policy.AdditionalSignaturePasskey"
+GENERIC_AUTHORIZATION_URL = "/cosmos.authz.v1beta1.GenericAuthorization"
+
+# Go names of the interfaces Anys are unpacked against (they appear in error texts).
+IFACE_POLICY = "*policy.Policy"
+IFACE_SIGN_METHOD = "*types.SignMethod"
+IFACE_ADDITIONAL_SIGNATURE = "*types.AdditionalSignature"
+IFACE_MSG = "*types.Msg"
+
+PASSKEY_PREFIX = "passkey{"
+CHALLENGE_PREFIX = "challenge-"
+
+# Events.
+EVENT_NEW_ACTION = "new_action"
+EVENT_ACTION_TIMEOUT = "action_timeout"  # ours: DECISIONS 7 (zrChain has no sweep)
+ATTR_ACTION_ID = "action_id"
+ATTR_PARTICIPANT = "participant_addr"
+
+
+def status_name(status: int) -> str:
+    return str(action_pb2.ActionStatus.Name(status))
+
+
+def type_url_of(msg: Message | type[Message]) -> str:
+    return "/" + msg.DESCRIPTOR.full_name
+
+
+def pack_any(msg: Message) -> AnyProto:
+    return AnyProto(type_url=type_url_of(msg), value=msg.SerializeToString())
+
+
+def no_concrete_type(url: str, iface: str) -> PlainError:
+    return PlainError(f"no concrete type registered for type URL {url} against interface {iface}")
+
+
+def collections_not_found(key: str, value_type: str) -> PlainError:
+    """The error text of a missing cosmos ``collections`` entry (value type by proto name)."""
+    return PlainError(f"collections: not found: key '{key}' of type {value_type}")
+
+
+def account_error(addr: str) -> str | None:
+    """The Go error text of zrChain's account-address check, or None when valid."""
+    try:
+        zr_account_bytes(addr)
+    except ValueError as exc:
+        return str(exc)
+    return None
+
+
+def check_account(addr: str, what: str) -> None:
+    """ValidateBasic's ``invalid <what> address (<err>)`` (ErrInvalidAddress)."""
+    err = account_error(addr)
+    if err is not None:
+        raise ErrInvalidAddress.wrap(f"invalid {what} address ({err})")
