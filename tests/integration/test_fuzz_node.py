@@ -97,9 +97,8 @@ def test_tx_bytes(fuzz_node, valid_tx, examples) -> None:
 
 
 def test_abci_query_bytes(fuzz_node, examples) -> None:
-    from zrchain.app import ZrChainApp  # noqa: F401  (the method list comes from the registry)
-    from zrchain.modules import default_modules
     from zrchain.module import Registry
+    from zrchain.modules import default_modules
 
     methods = sorted(Registry(default_modules()).queries)
     paths = [*methods, "/store/bank/key", "/store/bank/subspace", "/app/simulate",
@@ -121,8 +120,8 @@ def test_abci_query_bytes(fuzz_node, examples) -> None:
 
 
 def test_grpc_payloads(fuzz_node, examples) -> None:
-    from zrchain.modules import default_modules
     from zrchain.module import Registry
+    from zrchain.modules import default_modules
 
     methods = sorted(Registry(default_modules()).queries)
     channel = grpc.insecure_channel(f"127.0.0.1:{fuzz_node.ports.grpc}")
