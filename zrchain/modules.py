@@ -8,12 +8,14 @@ from zrchain.x.auth.module import AuthModule
 from zrchain.x.bank.module import BankModule
 from zrchain.x.identity.module import IdentityModule
 from zrchain.x.policy.module import PolicyModule
+from zrchain.x.treasury.module import TreasuryModule
 from zrchain.x.validators.module import ValidatorsModule
 
 # Module accounts and their permissions (zrChain's app.go maccPerms, for what we run).
 MODULE_PERMISSIONS: dict[str, list[str]] = {
     "fee_collector": [],
     "keyring_collector": [],
+    "keyring_escrow": [],
 }
 
 
@@ -28,4 +30,7 @@ def default_modules() -> list[Module]:
         ValidatorsModule(),
         policy,
         identity,
+        TreasuryModule(
+            identity=identity.api, policy=policy.engine, bank=bank.keeper, accounts=accounts
+        ),
     ]

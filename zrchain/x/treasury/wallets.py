@@ -15,6 +15,7 @@ from enum import IntEnum
 import bech32
 from eth_utils import keccak, to_checksum_address
 
+from zrchain.codec import address
 from zrchain.x.treasury.sighash import (
     KeyType,
     TreasuryCryptoError,
@@ -161,11 +162,7 @@ def native_address(pubkey: bytes, prefix: str = DEFAULT_NATIVE_PREFIX) -> str:
     hrp = (prefix or DEFAULT_NATIVE_PREFIX).lower()
     if any(not 33 <= ord(ch) <= 126 for ch in hrp):
         raise WalletError(f"invalid bech32 prefix {prefix!r}")
-    data = bech32.convertbits(hash160(secp256k1_compressed(pubkey)), 8, 5)
-    encoded = bech32.bech32_encode(hrp, data) if data else None
-    if encoded is None:  # pragma: no cover - 20 bytes always convert
-        raise WalletError(f"cannot encode a bech32 address with prefix {prefix!r}")
-    return encoded
+    return address.encode(hrp, hash160(secp256k1_compressed(pubkey)))
 
 
 def bitcoin_p2wpkh_address(pubkey: bytes, hrp: str) -> str:
