@@ -1,0 +1,445 @@
+"""``zrchaind mpc-keeper``: init, start, status, and key checks from the seed alone.
+
+Mounted by ``zrchain.cli.main``; until then ``python -m zrchain.mpc.cli`` runs it.
+Errors print one line to stderr (never secret material) and exit 1.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import fcntl
+import json
+import os
+import signal
+import sys
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+
+from zrchain.mpc.config import ConfigError, KeeperConfig
+from zrchain.mpc.seed import PASSPHRASE_ENV, Secret, SeedError
+
+KEYRING_PASSPHRASE_ENV = "ZRCHAIN_KEYRING_PASSPHRASE"
+
+
+def _fail(message: str) -> NoReturn:
+    click.echo(f"Error: {message}", err=True)
+    sys.exit(1)
+
+
+def _echo_json(data: Any) -> None:
+    click.echo(json.dumps(data, indent=2, sort_keys=True))
+
+
+def _load_config(path: str) -> KeeperConfig:
+    from zrchain.mpc import config
+
+    try:
+        return config.load(path)
+    except ConfigError as exc:
+        _fail(str(exc))
+
+
+def _seed_passphrase(file: str, new: bool) -> str:
+    from zrchain.mpc.seed import passphrase_from
+
+    value = passphrase_from(file or None)
+    if value is not None:
+        return value
+    if not sys.stdin.isatty():
+        _fail(f"no seed passphrase: set ${PASSPHRASE_ENV} or [signer] seed_passphrase_file")
+    return str(click.prompt("Seed passphrase", hide_input=True, confirmation_prompt=new, err=True))
+
+
+def _open_seed(cfg: KeeperConfig) -> Secret:
+    from zrchain.mpc.seed import read_seed_file
+
+    path = cfg.path(cfg.signer.seed_file)
+    file = str(cfg.path(cfg.signer.seed_passphrase_file)) if cfg.signer.seed_passphrase_file else ""
+    try:
+        return read_seed_file(path, _seed_passphrase(file, new=False))
+    except SeedError as exc:
+        _fail(str(exc))
+
+
+def _party_secret(cfg: KeeperConfig) -> Secret:
+    """The party's account key from its zrchaind keyring (read once, kept in memory)."""
+    from zrchain.crypto.keyring import Keyring, KeyringError
+
+    def provider(prompt: str, new: bool) -> str:
+        if cfg.party.passphrase_file:
+            text = cfg.path(cfg.party.passphrase_file).read_text()
+            return text.splitlines()[0] if text else ""
+        env = os.environ.get(KEYRING_PASSPHRASE_ENV)
+        if env is not None:
+            return env
+        if not sys.stdin.isatty():
+            _fail(
+                f"no keyring passphrase: set ${KEYRING_PASSPHRASE_ENV} or [party] passphrase_file"
+            )
+        return str(click.prompt(prompt, hide_input=True, err=True))
+
+    kr = Keyring(cfg.path(cfg.party.keyring_dir), cfg.party.keyring_backend, provider)
+    try:
+        return Secret(kr.private_key(cfg.party.key_name))
+    except (KeyringError, OSError) as exc:
+        _fail(f"party key {cfg.party.key_name!r}: {exc}")
+
+
+@click.group(name="mpc-keeper", context_settings={"help_option_names": ["-h", "--help"]})
+def mpc_keeper_group() -> None:
+    """Run one party of a keyring: answer its key and signature requests."""
+
+
+# -- init ---------------------------------------------------------------------------------------
+@mpc_keeper_group.command("init")
+@click.option(
+    "--home", default="mpc-keeper", show_default=True, help="Directory for config, seed, state."
+)
+@click.option("--keyring-addr", required=True, help="The keyring1... this party serves.")
+@click.option("--chain-id", default="zenrock", show_default=True)
+@click.option("--node", default="tcp://127.0.0.1:26657", show_default=True, help="CometBFT RPC.")
+@click.option("--grpc", default="", help="Optional gRPC host:port for queries.")
+@click.option(
+    "--from", "key_name", required=True, help="Party account key name in the zrchaind keyring."
+)
+@click.option("--keyring-backend", default="test", show_default=True)
+@click.option(
+    "--keyring-dir",
+    default="",
+    help="zrchaind keyring directory (default: $ZRCHAIN_HOME or ~/.zrchain).",
+)
+@click.option(
+    "--seed-file",
+    default="",
+    help="Existing seed file to reuse (a replicated keyring's shared seed); default: a new seed.",
+)
+@click.option(
+    "--seed-passphrase-file", default="", help="File whose first line is the seed passphrase."
+)
+@click.option("--metrics-listen", default="127.0.0.1:9464", show_default=True)
+@click.option("--overwrite", is_flag=True, help="Replace an existing config (never a seed).")
+def init_cmd(
+    home: str,
+    keyring_addr: str,
+    chain_id: str,
+    node: str,
+    grpc: str,
+    key_name: str,
+    keyring_backend: str,
+    keyring_dir: str,
+    seed_file: str,
+    seed_passphrase_file: str,
+    metrics_listen: str,
+    overwrite: bool,
+) -> None:
+    """Write a config and a new encrypted party seed (or adopt an existing seed file)."""
+    from zrchain.mpc import config
+    from zrchain.mpc.seed import generate_seed, read_seed_file, write_seed_file
+
+    base = Path(home).resolve()
+    base.mkdir(parents=True, exist_ok=True, mode=0o700)
+    cfg_path = base / "mpc-keeper.toml"
+    if cfg_path.exists() and not overwrite:
+        _fail(f"{cfg_path} already exists (use --overwrite to replace the config)")
+    cfg = KeeperConfig(keyring_address=keyring_addr, base_dir=base)
+    cfg.chain.chain_id, cfg.chain.rpc, cfg.chain.grpc = chain_id, node, grpc
+    cfg.party.key_name, cfg.party.keyring_backend = key_name, keyring_backend
+    from zrchain.cli.common import default_home
+
+    cfg.party.keyring_dir = str(Path(keyring_dir or default_home()).resolve())
+    cfg.metrics.listen = metrics_listen
+    if seed_passphrase_file:
+        cfg.signer.seed_passphrase_file = str(Path(seed_passphrase_file).resolve())
+    try:
+        cfg.validate()
+    except ConfigError as exc:
+        _fail(str(exc))
+    passphrase_file = cfg.signer.seed_passphrase_file
+    try:
+        if seed_file:
+            source = Path(seed_file).resolve()
+            seed = read_seed_file(source, _seed_passphrase(passphrase_file, new=False))
+            cfg.signer.seed_file = str(source)
+            from zrchain.mpc.derivation import seed_fingerprint
+
+            fingerprint, created = seed_fingerprint(seed.reveal()), False
+        else:
+            target = base / "party-seed.json"
+            fingerprint = write_seed_file(
+                target, generate_seed(), _seed_passphrase(passphrase_file, new=True)
+            )
+            cfg.signer.seed_file = target.name
+            created = True
+    except SeedError as exc:
+        _fail(str(exc))
+    config.save(cfg, cfg_path)
+    _echo_json(
+        {
+            "config": str(cfg_path),
+            "seed_file": str(cfg.path(cfg.signer.seed_file)),
+            "seed_created": created,
+            "seed_fingerprint": fingerprint,
+            "keyring_address": keyring_addr,
+        }
+    )
+
+
+# -- start ----------------------------------------------------------------------------------
+@mpc_keeper_group.command("start")
+@click.option("--config", "config_path", required=True, type=click.Path(dir_okay=False))
+def start_cmd(config_path: str) -> None:
+    """Run the keeper until SIGTERM/SIGINT."""
+    cfg = _load_config(config_path)
+    from zrchain.mpc import logs
+
+    log = logs.setup(cfg.log.level, str(cfg.path(cfg.log.file)) if cfg.log.file else "")
+    seed = _open_seed(cfg)
+    account_secret = _party_secret(cfg)
+    try:
+        asyncio.run(_serve(cfg, seed, account_secret, log))
+    except _Fatal as exc:
+        log.error("fatal", error=str(exc))
+        _fail(str(exc))
+
+
+class _Fatal(Exception):
+    pass
+
+
+async def _serve(cfg: KeeperConfig, seed: Secret, account_secret: Secret, log: Any) -> None:
+    import zrchain.mpc.local  # noqa: F401  (registers the local backend)
+    from zrchain.mpc.backend import BackendContext, BackendError, make_backend
+    from zrchain.mpc.chainview import RpcChainView
+    from zrchain.mpc.follower import BlockFollower
+    from zrchain.mpc.keeper import Keeper, PartyAccount
+    from zrchain.mpc.metrics import Metrics
+    from zrchain.mpc.state import StateError, StateStore
+
+    chain = RpcChainView(cfg.chain.rpc, cfg.chain.chain_id, cfg.chain.grpc)
+    account = PartyAccount(account_secret)
+    node_chain = await _retry_startup(
+        lambda: chain.client.rpc.status()["node_info"]["network"], log
+    )
+    if node_chain != cfg.chain.chain_id:
+        raise _Fatal(
+            f"node {cfg.chain.rpc} serves chain {node_chain!r}, config says {cfg.chain.chain_id!r}"
+        )
+    info = await _retry_startup(lambda: chain.keyring(cfg.keyring_address), log)
+    if info is None:
+        raise _Fatal(f"keyring {cfg.keyring_address} does not exist on {cfg.chain.chain_id}")
+    if account.address not in info.parties:
+        log.warning("not_a_party_yet", party=account.address, keyring=info.address)
+    ctx = BackendContext(cfg.chain.chain_id, info, account.address)
+    try:
+        backend = make_backend(cfg.signer.backend, ctx, {"seed": seed})
+    except BackendError as exc:
+        raise _Fatal(str(exc)) from None
+    metrics = Metrics()
+    if cfg.metrics.enabled and cfg.metrics.listen:
+        try:
+            server = metrics.serve(cfg.metrics.listen)
+        except OSError as exc:
+            raise _Fatal(f"cannot serve metrics on {cfg.metrics.listen}: {exc.strerror}") from None
+        log.info(
+            "metrics_listening", address=f"{server.server_address[0]}:{server.server_address[1]}"
+        )
+    keeper = Keeper(
+        cfg.settings(),
+        chain,
+        backend,
+        account,
+        StateStore(cfg.path(cfg.state.file)),
+        metrics=metrics,
+        log=log,
+    )
+    follower = BlockFollower(
+        cfg.chain.rpc,
+        use_websocket=cfg.follow.websocket,
+        poll_interval=cfg.follow.poll_interval,
+        metrics=metrics,
+        log=log,
+    )
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    follow_task = asyncio.create_task(follower.run(stop))
+    try:
+        await keeper.run(follower.wait_block, stop, tick=cfg.follow.tick)
+    except StateError as exc:
+        raise _Fatal(str(exc)) from None
+    finally:
+        stop.set()
+        follow_task.cancel()
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await follow_task
+
+
+async def _retry_startup(fn: Any, log: Any, attempts: int = 30) -> Any:
+    """Startup look-ups wait for a node that is still coming up."""
+    for i in range(attempts):
+        try:
+            return await asyncio.to_thread(fn)
+        except Exception as exc:
+            if i == attempts - 1:
+                raise _Fatal(f"node unreachable: {exc}") from None
+            log.warning("node_unreachable", error=str(exc)[:200], attempt=i + 1)
+            await asyncio.sleep(1.0)
+    return None  # pragma: no cover
+
+
+# -- status ---------------------------------------------------------------------------------
+@mpc_keeper_group.command("status")
+@click.option("--config", "config_path", required=True, type=click.Path(dir_okay=False))
+def status_cmd(config_path: str) -> None:
+    """What the keeper has in flight and what the keyring has open (JSON)."""
+    cfg = _load_config(config_path)
+    from zrchain.mpc.backend import RequestKind
+    from zrchain.mpc.chainview import RpcChainView
+    from zrchain.mpc.seed import read_seed_info
+    from zrchain.mpc.state import StateError, StateStore
+
+    store = StateStore(cfg.path(cfg.state.file))
+    try:
+        state = store.read()
+    except (StateError, ValueError, KeyError) as exc:
+        _fail(f"state file {store.path}: {exc}")
+    out: dict[str, Any] = {
+        "config": str(Path(config_path).resolve()),
+        "keyring_address": cfg.keyring_address,
+        "chain_id": cfg.chain.chain_id,
+        "running": _locked(store.path),
+        "state_file": str(store.path),
+        "party": state.party if state else None,
+        "in_flight_txs": [
+            {"txhash": t.txhash, "sequence": t.sequence, "answers": len(t.items)}
+            for t in (state.in_flight if state else [])
+        ],
+    }
+    with contextlib.suppress(SeedError):
+        out["seed_fingerprint"] = read_seed_info(cfg.path(cfg.signer.seed_file))["fingerprint"]
+    chain = RpcChainView(cfg.chain.rpc, cfg.chain.chain_id, cfg.chain.grpc)
+    try:
+        height = chain.latest_height()
+        info = chain.keyring(cfg.keyring_address)
+        out["height"] = height
+        if info is not None:
+            out["keyring"] = {
+                "parties": list(info.parties),
+                "threshold": info.threshold,
+                "active": info.active,
+                "is_party": bool(state and state.party in info.parties),
+            }
+        for kind in RequestKind:
+            reqs = chain.open_requests(kind, cfg.keyring_address, 1, height)
+            waiting = [r.id for r in reqs if state and r.needs_answer_from(state.party)]
+            out[f"open_{kind}_requests"] = len(reqs)
+            out[f"{kind}_requests_awaiting_this_party"] = waiting[:100]
+    except Exception as exc:
+        out["chain_error"] = str(exc)[:300]
+    _echo_json(out)
+
+
+def _locked(state_path: Path) -> bool:
+    lock = state_path.with_name(state_path.name + ".lock")
+    if not lock.exists():
+        return False
+    fd = os.open(lock, os.O_RDWR)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    else:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        return False
+    finally:
+        os.close(fd)
+
+
+# -- keys from the seed alone ----------------------------------------------------------------
+@mpc_keeper_group.command("derive")
+@click.option("--seed-file", required=True, type=click.Path(dir_okay=False))
+@click.option("--seed-passphrase-file", default="")
+@click.option("--keyring-addr", required=True)
+@click.option(
+    "--key-type",
+    required=True,
+    type=click.Choice(["ecdsa", "ed25519", "bitcoin"]),
+    help="ecdsa (EVM/Cosmos), ed25519 (Solana) or bitcoin.",
+)
+@click.option("--key-id", "key_ids", required=True, multiple=True, type=int)
+def derive_cmd(
+    seed_file: str,
+    seed_passphrase_file: str,
+    keyring_addr: str,
+    key_type: str,
+    key_ids: tuple[int, ...],
+) -> None:
+    """Public keys rebuilt offline from a seed file (no chain needed)."""
+    from zrchain.mpc.derivation import DerivationError, derive_key, format_path
+    from zrchain.mpc.seed import read_seed_file
+    from zrchain.x.treasury.sighash import key_type as parse_kt
+
+    try:
+        seed = read_seed_file(seed_file, _seed_passphrase(seed_passphrase_file, new=False))
+        kt = parse_kt(key_type)
+        rows = []
+        for kid in key_ids:
+            d = derive_key(seed.reveal(), keyring_addr, kt, kid)
+            rows.append(
+                {"key_id": kid, "path": format_path(d.path), "public_key": d.public_key.hex()}
+            )
+    except (SeedError, DerivationError) as exc:
+        _fail(str(exc))
+    _echo_json({"keyring_address": keyring_addr, "key_type": kt.name, "keys": rows})
+
+
+@mpc_keeper_group.command("verify-keys")
+@click.option("--config", "config_path", required=True, type=click.Path(dir_okay=False))
+@click.option("--key-id", "key_ids", required=True, multiple=True, type=int)
+def verify_keys_cmd(config_path: str, key_ids: tuple[int, ...]) -> None:
+    """Compare on-chain keys with those rebuilt from the seed; exit 1 on any mismatch."""
+    cfg = _load_config(config_path)
+    from zrchain.mpc.chainview import RpcChainView
+    from zrchain.mpc.derivation import derive_key
+    from zrchain.x.treasury.sighash import secp256k1_compressed
+
+    seed = _open_seed(cfg)
+    chain = RpcChainView(cfg.chain.rpc, cfg.chain.chain_id, cfg.chain.grpc)
+    rows, ok = [], True
+    for kid in key_ids:
+        key = chain.key(kid)
+        if key is None:
+            rows.append({"key_id": kid, "error": "not found"})
+            ok = False
+            continue
+        d = derive_key(seed.reveal(), key.keyring, key.key_type, kid)
+        onchain = bytes(key.public_key)
+        if len(onchain) in (33, 65) and d.key_type.name != "KEY_TYPE_EDDSA_ED25519":
+            onchain = secp256k1_compressed(onchain)
+        match = onchain == d.public_key
+        ok = ok and match
+        rows.append(
+            {
+                "key_id": kid,
+                "key_type": key.key_type.name,
+                "keyring": key.keyring,
+                "onchain": onchain.hex(),
+                "derived": d.public_key.hex(),
+                "match": match,
+            }
+        )
+    _echo_json({"keys": rows, "all_match": ok})
+    if not ok:
+        sys.exit(1)
+
+
+def main() -> None:
+    mpc_keeper_group(prog_name="zrchaind mpc-keeper")
+
+
+if __name__ == "__main__":
+    main()

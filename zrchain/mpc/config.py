@@ -1,0 +1,228 @@
+"""The keeper's TOML config (``zrchaind mpc-keeper init`` writes one; see the docs).
+
+Relative paths are relative to the config file's directory. Passphrases are never in the
+file: they come from a ``*_passphrase_file`` or the environment.
+"""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from zrchain.mpc.keeper import KeeperSettings
+from zrchain.mpc.metrics import parse_listen
+
+
+class ConfigError(Exception):
+    """A config file that is missing, malformed or inconsistent."""
+
+
+@dataclass
+class ChainSection:
+    rpc: str = "tcp://127.0.0.1:26657"
+    grpc: str = ""  # optional host:port; queries then go over gRPC
+    chain_id: str = "zenrock"
+
+
+@dataclass
+class PartySection:
+    key_name: str = "party"
+    keyring_dir: str = "."
+    keyring_backend: str = "test"
+    passphrase_file: str = ""  # file backend; else $ZRCHAIN_KEYRING_PASSPHRASE
+
+
+@dataclass
+class SignerSection:
+    backend: str = "local"
+    seed_file: str = "party-seed.json"
+    seed_passphrase_file: str = ""  # else $ZRCHAIN_MPC_SEED_PASSPHRASE
+
+
+@dataclass
+class BatchSection:
+    max_answers: int = 100
+    max_tx_bytes: int = 256 * 1024
+    max_in_flight_txs: int = 4
+    tx_timeout_blocks: int = 10
+    concurrency: int = 32
+
+
+@dataclass
+class FeesSection:
+    gas_prices: str = "0.0001urock"
+    fees: str = ""  # fixed fee per tx; overrides gas_prices
+    gas_base: int = 100_000
+    gas_per_answer: int = 60_000
+
+
+@dataclass
+class FollowSection:
+    websocket: bool = True
+    poll_interval: float = 1.0
+    tick: float = 2.0
+    rescan_interval: float = 60.0
+
+
+@dataclass
+class StateSection:
+    file: str = "keeper-state.json"
+
+
+@dataclass
+class MetricsSection:
+    listen: str = "127.0.0.1:9464"  # empty: no metrics server
+    enabled: bool = True
+
+
+@dataclass
+class LogSection:
+    level: str = "info"
+    file: str = ""  # empty: stderr
+
+
+@dataclass
+class TestingSection:
+    pause_after_persist: float = 0.0
+    pause_after_broadcast: float = 0.0
+
+
+@dataclass
+class KeeperConfig:
+    keyring_address: str = ""
+    chain: ChainSection = field(default_factory=ChainSection)
+    party: PartySection = field(default_factory=PartySection)
+    signer: SignerSection = field(default_factory=SignerSection)
+    batch: BatchSection = field(default_factory=BatchSection)
+    fees: FeesSection = field(default_factory=FeesSection)
+    follow: FollowSection = field(default_factory=FollowSection)
+    state: StateSection = field(default_factory=StateSection)
+    metrics: MetricsSection = field(default_factory=MetricsSection)
+    log: LogSection = field(default_factory=LogSection)
+    testing: TestingSection = field(default_factory=TestingSection)
+    base_dir: Path = field(default=Path("."), repr=False)
+
+    def path(self, value: str) -> Path:
+        """A path from the config, relative to the config file's directory."""
+        p = Path(value).expanduser()
+        return p if p.is_absolute() else self.base_dir / p
+
+    def settings(self) -> KeeperSettings:
+        return KeeperSettings(
+            batch_size=self.batch.max_answers,
+            max_tx_bytes=self.batch.max_tx_bytes,
+            max_in_flight_txs=self.batch.max_in_flight_txs,
+            tx_timeout_blocks=self.batch.tx_timeout_blocks,
+            concurrency=self.batch.concurrency,
+            gas_base=self.fees.gas_base,
+            gas_per_answer=self.fees.gas_per_answer,
+            gas_prices=self.fees.gas_prices,
+            fees=self.fees.fees,
+            rescan_interval=self.follow.rescan_interval,
+            pause_after_persist=self.testing.pause_after_persist,
+            pause_after_broadcast=self.testing.pause_after_broadcast,
+        )
+
+    def validate(self) -> None:
+        if not self.keyring_address.startswith("keyring1"):
+            raise ConfigError("keyring_address must be a keyring1... address")
+        if not self.chain.chain_id:
+            raise ConfigError("[chain] chain_id is required")
+        if self.batch.max_answers < 1 or self.batch.max_in_flight_txs < 1:
+            raise ConfigError("[batch] max_answers and max_in_flight_txs must be at least 1")
+        if self.batch.tx_timeout_blocks < 2:
+            raise ConfigError("[batch] tx_timeout_blocks must be at least 2")
+        if self.metrics.enabled and self.metrics.listen:
+            try:
+                parse_listen(self.metrics.listen)
+            except ValueError as exc:
+                raise ConfigError(f"[metrics] {exc}") from None
+
+
+_SECTIONS = {
+    "chain": ChainSection,
+    "party": PartySection,
+    "signer": SignerSection,
+    "batch": BatchSection,
+    "fees": FeesSection,
+    "follow": FollowSection,
+    "state": StateSection,
+    "metrics": MetricsSection,
+    "log": LogSection,
+    "testing": TestingSection,
+}
+
+
+def _section(cls: Any, name: str, data: Any) -> Any:
+    if not isinstance(data, dict):
+        raise ConfigError(f"[{name}] must be a table")
+    known = {f.name: f for f in fields(cls)}
+    unknown = sorted(set(data) - set(known))
+    if unknown:
+        raise ConfigError(f"unknown key(s) in [{name}]: {', '.join(unknown)}")
+    out = cls()
+    for key, value in data.items():
+        default = getattr(out, key)
+        if isinstance(default, bool) and not isinstance(value, bool):
+            raise ConfigError(f"[{name}] {key} must be true or false")
+        if isinstance(default, int | float) and not isinstance(default, bool):
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                raise ConfigError(f"[{name}] {key} must be a number")
+            value = type(default)(value)
+        elif isinstance(default, str) and not isinstance(value, str):
+            raise ConfigError(f"[{name}] {key} must be a string")
+        setattr(out, key, value)
+    return out
+
+
+def load(path: str | Path) -> KeeperConfig:
+    p = Path(path)
+    try:
+        data = tomllib.loads(p.read_text())
+    except FileNotFoundError:
+        raise ConfigError(f"config file {p} not found") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"config file {p} is not valid TOML: {exc}") from None
+    cfg = KeeperConfig(base_dir=p.resolve().parent)
+    for key, value in data.items():
+        if key == "keyring_address":
+            if not isinstance(value, str):
+                raise ConfigError("keyring_address must be a string")
+            cfg.keyring_address = value
+        elif key in _SECTIONS:
+            setattr(cfg, key, _section(_SECTIONS[key], key, value))
+        else:
+            raise ConfigError(f"unknown key {key!r} in {p}")
+    cfg.validate()
+    return cfg
+
+
+_HEADER = """\
+# zrchaind mpc-keeper: one party of one keyring. Relative paths are relative to this file.
+# Passphrases are not stored here: *_passphrase_file, or $ZRCHAIN_KEYRING_PASSPHRASE /
+# $ZRCHAIN_MPC_SEED_PASSPHRASE. The keeper binds nothing public: metrics listen on loopback.
+"""
+
+
+def _toml(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    return json.dumps(str(value))
+
+
+def dump(cfg: KeeperConfig) -> str:
+    lines = [_HEADER, f"keyring_address = {_toml(cfg.keyring_address)}"]
+    for name in _SECTIONS:
+        lines.append(f"\n[{name}]")
+        for key, value in asdict(getattr(cfg, name)).items():
+            lines.append(f"{key} = {_toml(value)}")
+    return "\n".join(lines) + "\n"
+
+
+def save(cfg: KeeperConfig, path: str | Path) -> None:
+    Path(path).write_text(dump(cfg))

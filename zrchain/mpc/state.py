@@ -1,0 +1,180 @@
+"""The keeper's small local state: what it has signed and sent but not yet seen settle.
+
+Exactly-once rests on one rule: a tx is recorded here (with its exact bytes) *before* it is
+broadcast, and every tx carries a ``timeout_height``. After a crash the keeper rebroadcasts
+the same bytes (same hash, same sequence: the chain can include it at most once) until the
+record settles, which happens when either
+
+* the account's committed sequence has passed the tx's sequence (the slot was used), or
+* the chain reached ``timeout_height`` (the tx can never be included any more);
+
+and then re-reads the requests on-chain to learn which of them carry its party signature.
+So a request is neither lost (it stays open on-chain and is found again) nor answered
+twice (its answer exists only as recorded bytes until it settles).
+
+The file is JSON, written atomically (temp file, fsync, rename, fsync of the directory),
+mode 0600, and locked (``flock`` on ``<file>.lock``) so two keepers cannot share it.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import fcntl
+import json
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+FORMAT = "zrchain-mpc-keeper-state/1"
+
+
+class StateError(Exception):
+    """The state file is foreign, corrupt or in use."""
+
+
+@dataclass
+class InFlightTx:
+    """One signed tx of answers, recorded before its broadcast."""
+
+    txhash: str
+    sequence: int
+    timeout_height: int
+    built_height: int
+    items: list[tuple[str, int, bool]]  # (kind, request id, is_rejection)
+    raw: bytes = field(repr=False)
+    broadcast_height: int = 0  # last height at which it was (re)broadcast; 0: never
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "txhash": self.txhash,
+            "sequence": self.sequence,
+            "timeout_height": self.timeout_height,
+            "built_height": self.built_height,
+            "broadcast_height": self.broadcast_height,
+            "items": [[k, i, r] for k, i, r in self.items],
+            "raw": base64.b64encode(self.raw).decode(),
+        }
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> InFlightTx:
+        return cls(
+            txhash=str(d["txhash"]),
+            sequence=int(d["sequence"]),
+            timeout_height=int(d["timeout_height"]),
+            built_height=int(d["built_height"]),
+            broadcast_height=int(d.get("broadcast_height", 0)),
+            items=[(str(k), int(i), bool(r)) for k, i, r in d["items"]],
+            raw=base64.b64decode(d["raw"]),
+        )
+
+
+@dataclass
+class KeeperState:
+    chain_id: str
+    keyring: str
+    party: str
+    in_flight: list[InFlightTx] = field(default_factory=list)
+    # Lowest request id per kind that may still be open (scans start there).
+    watermark: dict[str, int] = field(default_factory=dict)
+    # Height at which each still-open request was first seen ("kind:id" -> height).
+    first_seen: dict[str, int] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "format": FORMAT,
+            "chain_id": self.chain_id,
+            "keyring": self.keyring,
+            "party": self.party,
+            "in_flight": [t.to_json() for t in self.in_flight],
+            "watermark": dict(self.watermark),
+            "first_seen": dict(self.first_seen),
+        }
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> KeeperState:
+        if d.get("format") != FORMAT:
+            raise StateError(f"not a {FORMAT} file")
+        return cls(
+            chain_id=str(d["chain_id"]),
+            keyring=str(d["keyring"]),
+            party=str(d["party"]),
+            in_flight=[InFlightTx.from_json(t) for t in d.get("in_flight", [])],
+            watermark={str(k): int(v) for k, v in d.get("watermark", {}).items()},
+            first_seen={str(k): int(v) for k, v in d.get("first_seen", {}).items()},
+        )
+
+    def in_flight_items(self) -> set[tuple[str, int]]:
+        return {(k, i) for t in self.in_flight for k, i, _ in t.items}
+
+
+class StateStore:
+    """Loads, locks and atomically saves a :class:`KeeperState`."""
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = Path(path)
+        self._lock_fd: int | None = None
+
+    def lock(self) -> None:
+        """Take the exclusive lock (released by the OS if the process dies)."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.path.with_name(self.path.name + ".lock"), os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            raise StateError(
+                f"state file {self.path} is in use by another keeper process"
+            ) from None
+        self._lock_fd = fd
+
+    def unlock(self) -> None:
+        if self._lock_fd is not None:
+            with contextlib.suppress(OSError):
+                fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
+                os.close(self._lock_fd)
+            self._lock_fd = None
+
+    def load(self, chain_id: str, keyring: str, party: str) -> KeeperState:
+        """The saved state, or a fresh one; refuses a state of another chain/keyring/party."""
+        if not self.path.exists():
+            return KeeperState(chain_id, keyring, party)
+        try:
+            state = KeeperState.from_json(json.loads(self.path.read_text()))
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise StateError(f"state file {self.path} is corrupt: {exc}") from exc
+        if (state.chain_id, state.keyring, state.party) != (chain_id, keyring, party):
+            raise StateError(
+                f"state file {self.path} belongs to chain {state.chain_id}, keyring "
+                f"{state.keyring}, party {state.party}; not to this configuration"
+            )
+        return state
+
+    def read(self) -> KeeperState | None:
+        """The saved state without identity checks or locking (for ``status``)."""
+        if not self.path.exists():
+            return None
+        return KeeperState.from_json(json.loads(self.path.read_text()))
+
+    def save(self, state: KeeperState) -> None:
+        data = json.dumps(state.to_json(), sort_keys=True, separators=(",", ":"))
+        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".state-", suffix=".part")
+        try:
+            os.fchmod(fd, 0o600)
+            with os.fdopen(fd, "w") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, self.path)
+        except BaseException:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
+            raise
+        with contextlib.suppress(OSError):
+            dfd = os.open(self.path.parent, os.O_RDONLY)
+            try:
+                os.fsync(dfd)
+            finally:
+                os.close(dfd)
