@@ -26,9 +26,13 @@ def _build() -> None:
         cli.add_command(cmd)
     cli.add_command(genesis_cmds.genesis_group)
     cli.add_command(genesis_cmds.export_cmd)
+    from zrchain.bridge.cli import evm_bridge_group
     from zrchain.cli.keys_cmds import keys_group
+    from zrchain.mpc.cli import mpc_keeper_group
 
     cli.add_command(keys_group)
+    cli.add_command(mpc_keeper_group)
+    cli.add_command(evm_bridge_group)
     modules = default_modules()
     tx_cmds.mount(tx_cmds.tx_group, modules)
     query_cmds.mount(query_cmds.query_group, modules)

@@ -1,0 +1,349 @@
+"""The bridge daemon (in-process threads) against real anvil nodes and our real contract, with
+zrChain simulated by a MemoryGateway whose keys and signatures are real secp256k1 ones.
+
+Covers what needs a real EVM node: anvil_reorg and snapshot/revert, garbage logs emitted at
+the contract address, an RPC proxy that fails mid-range, Direct answers (zrKeyRes,
+zrSignRes) and relaying a signed EIP-1559 transfer to another network.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import coincurve
+import pytest
+from eth_account import Account
+from eth_utils import keccak, to_checksum_address
+
+from zrchain.bridge.config import parse_config
+from zrchain.bridge.daemon import Bridge
+from zrchain.bridge.gateway import MemoryGateway, ZrKey
+from zrchain.bridge.ingest import eip1559_unsigned
+from zrchain.bridge.logs import LOGGER_NAME
+from zrchain.bridge.testing import FlakyProxy, emit_raw
+from zrchain.evm.contract import (
+    EVM_WALLET_TYPE_ID,
+    SignParams,
+    ZrSignContract,
+    ZrSigResolveEvent,
+    caip2_chain_id,
+    event_topics,
+    wallet_type_id,
+)
+from zrchain.testing.anvil import DEFAULT_PRIVATE_KEYS, AnvilNode, anvil_binary
+from zrchain.x.treasury.sighash import evm_sighash
+from zrchain.x.treasury.wallets import evm_address
+
+pytestmark = [
+    pytest.mark.evm,
+    pytest.mark.skipif(anvil_binary() is None, reason="anvil not installed (npm ci)"),
+]
+
+CHAIN_A, CHAIN_B = 11155111, 80002
+CAIP_A, CAIP_B = f"eip155:{CHAIN_A}", f"eip155:{CHAIN_B}"
+MPC_KEY = keccak(text="bridge-test-mpc-auth")
+PAY = 10**16
+
+
+@dataclass
+class Records(logging.Handler):
+    """Collects the bridge's structured log records (thread-safe list appends)."""
+
+    items: list[logging.LogRecord] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        logging.Handler.__init__(self)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.items.append(record)
+
+    def __hash__(self) -> int:
+        return id(self)
+
+    def named(self, event: str) -> list[logging.LogRecord]:
+        return [r for r in self.items if getattr(r, "event", None) == event]
+
+
+@pytest.fixture
+def records() -> Iterator[Records]:
+    handler = Records()
+    logger = logging.getLogger(LOGGER_NAME)
+    logger.addHandler(handler)
+    old = logger.level
+    logger.setLevel(logging.DEBUG)
+    yield handler
+    logger.removeHandler(handler)
+    logger.setLevel(old)
+
+
+@pytest.fixture
+def anvils() -> Iterator[tuple[AnvilNode, AnvilNode]]:
+    a, b = AnvilNode(CHAIN_A), AnvilNode(CHAIN_B)
+    try:
+        a.start()
+        b.start()
+        yield a, b
+    finally:
+        b.stop()
+        a.stop()
+
+
+def deploy(node: AnvilNode, direct: bool, extra_types: tuple[tuple[int, int], ...] = ()) -> Any:
+    w3 = node.web3()
+    admin = Account.from_key(DEFAULT_PRIVATE_KEYS[0])
+    c = ZrSignContract.deploy(w3, sender=admin, direct_mode=direct)
+    c.setup(
+        admin=admin,
+        mpc_signers=[Account.from_key(MPC_KEY).address],
+        wallet_types=((44, 60), *extra_types),
+        chains={EVM_WALLET_TYPE_ID: [CAIP_A, CAIP_B]},
+        mpc_fee=10**14,
+        resp_gas=300_000,
+        resp_gas_buffer=120,
+    )
+    return c
+
+
+class FakeKeyring:
+    """Real secp256k1 keys per zrSign slot: what an MPC keyring would hold."""
+
+    def __init__(self) -> None:
+        self.secrets: dict[int, bytes] = {}
+
+    def key(self, slot: tuple[str, str, int], rid: int) -> ZrKey:
+        secret = keccak(text=f"mpc-{slot}")
+        pub = coincurve.PrivateKey(secret).public_key.format(compressed=True)
+        self.secrets[rid] = secret
+        return ZrKey(rid, evm_address(pub), slot[2], pub)
+
+    def sign(self, key_id: int, digest: bytes) -> bytes:
+        return coincurve.PrivateKey(self.secrets[key_id]).sign_recoverable(digest, hasher=None)
+
+
+def start_bridge(
+    tmp: Path,
+    networks: list[dict[str, Any]],
+    gateway: MemoryGateway,
+    name: str = "state",
+) -> Bridge:
+    doc = {
+        "zrchain": {"signer": "unused"},
+        "bridge": {"state_dir": str(tmp / name), "progress_interval": 0.5},
+        "networks": networks,
+    }
+    bridge = Bridge(parse_config(doc), gateway=gateway)
+    bridge.start()
+    return bridge
+
+
+def net(node: AnvilNode, contract: Any, caip: str, **kw: Any) -> dict[str, Any]:
+    return {
+        "caip2": caip,
+        "rpc_url": node.url,
+        "contract": contract.address,
+        "confirmations": 2,
+        "poll_interval": 0.1,
+        **kw,
+    }
+
+
+def wait(pred: Callable[[], Any], timeout: float = 30, what: str = "") -> Any:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        got = pred()
+        if got:
+            return got
+        time.sleep(0.05)
+    raise AssertionError(f"timed out waiting for {what or pred}")
+
+
+def test_omni_two_networks_key_harmonisation_and_reorg(
+    anvils: tuple[AnvilNode, AnvilNode], tmp_path: Path, records: Records
+) -> None:
+    a, b = anvils
+    ca, cb = deploy(a, False), deploy(b, False)
+    alice = Account.from_key(DEFAULT_PRIVATE_KEYS[2])
+    gw = MemoryGateway()
+    bridge = start_bridge(
+        tmp_path, [net(a, ca, CAIP_A, confirmations=4), net(b, cb, CAIP_B, confirmations=4)], gw
+    )
+    try:
+        ca.zr_key_req(alice.address, sender=alice, value=PAY)
+        cb.zr_key_req(alice.address, sender=alice, value=PAY)
+        a.mine(4)
+        b.mine(4)
+        wait(lambda: len(gw.created("key")) == 1 and len(gw.created("key-dup")) == 1, what="keys")
+        assert gw.created("key") == [(alice.address.lower(), "60", 0)]
+        # Reorg shallower than the confirmation depth: the request is replaced by nothing.
+        bob = Account.from_key(DEFAULT_PRIVATE_KEYS[3])
+        bob_tx = ca.zr_key_req(bob.address, sender=bob, value=PAY).tx_hash
+        a.mine(1)
+        wait(
+            lambda: [r for r in records.named("pending") if r.fields["tx"] == bob_tx],
+            what="pending log",
+        )
+        a.rpc("anvil_reorg", [3, []])
+        a.mine(10)
+        wait(
+            lambda: [r for r in records.named("reorg_dropped") if r.fields["tx"] == bob_tx],
+            what="reorg_dropped",
+        )
+        time.sleep(0.5)
+        assert all(slot[0] != bob.address.lower() for slot in gw.key_requests)
+        # Snapshot/revert (another kind of reorg) shallower than the depth.
+        snap = a.rpc("evm_snapshot")
+        ca.zr_key_req(bob.address, sender=bob, value=PAY)
+        a.mine(1)
+        a.rpc("evm_revert", [snap])
+        a.mine(10)
+        time.sleep(1.0)
+        assert all(slot[0] != bob.address.lower() for slot in gw.key_requests)
+        # Signature request on B for the harmonised key (index 0, requested on A and B).
+        cb.zr_sign_hash(
+            SignParams(EVM_WALLET_TYPE_ID, 0, caip2_chain_id(CAIP_A), keccak(text="x")),
+            sender=alice,
+            value=PAY,
+        )
+        b.mine(4)
+        wait(lambda: gw.created("sig") == [0], what="sig request")
+    finally:
+        bridge.stop()
+    assert not records.named("error")
+
+
+def test_garbage_logs_failing_rpc_and_unsupported_wallet_type(
+    anvils: tuple[AnvilNode, AnvilNode], tmp_path: Path, records: Records
+) -> None:
+    a, _ = anvils
+    ca = deploy(a, False, extra_types=((44, 2),))
+    alice = Account.from_key(DEFAULT_PRIVATE_KEYS[2])
+    # History before the bridge starts: garbage, foreign logs and a Litecoin key request,
+    # spread over many blocks so the backfill reads several ranges.
+    topics = event_topics()
+    emit_raw(a, ca.address, [bytes.fromhex(topics["ZrKeyRequest"][2:])], b"\x01\x02")
+    emit_raw(
+        a,
+        ca.address,
+        [bytes.fromhex(topics["ZrSigRequest"][2:]), b"\x00" * 32, b"\x11" * 32],
+        b"garbage",
+    )
+    emit_raw(a, ca.address, [keccak(text="Transfer(address,address,uint256)")], b"")
+    ca.zr_key_req(alice.address, wallet_type_id(44, 2), sender=alice, value=PAY)
+    for _i in range(6):
+        a.mine(7)
+        ca.zr_key_req(alice.address, sender=alice, value=PAY)
+    a.mine(3)
+    proxy = FlakyProxy(a.url, fail_calls={2, 3, 5})
+    gw = MemoryGateway()
+    bridge = start_bridge(
+        tmp_path, [{**net(a, ca, CAIP_A, max_block_range=8), "rpc_url": proxy.url}], gw
+    )
+    try:
+        wait(lambda: len(gw.key_requests) == 6, what="six key requests")
+        wait(lambda: records.named("caught_up"), what="caught up")
+    finally:
+        bridge.stop()
+        proxy.close()
+    assert proxy.failed == 3
+    assert len(records.named("evm_rpc_error")) >= 3
+    assert len(records.named("malformed_log")) == 2
+    assert len(records.named("foreign_log")) == 1
+    assert any("coin type 2" in r.getMessage() for r in records.named("skipped"))
+    assert sorted(slot[2] for slot in gw.key_requests) == list(range(6))
+    assert records.named("backfill") or records.named("caught_up")
+
+
+def test_direct_answers_and_relay_to_another_network(
+    anvils: tuple[AnvilNode, AnvilNode], tmp_path: Path, records: Records
+) -> None:
+    a, b = anvils
+    ca = deploy(a, True)
+    cb = deploy(b, False)
+    keyring = FakeKeyring()
+    gw = MemoryGateway(key_factory=keyring.key)
+    mpc_file = tmp_path / "mpc.key"
+    mpc_file.write_text("0x" + MPC_KEY.hex())
+    responder_file = tmp_path / "responder.key"
+    responder_file.write_text(DEFAULT_PRIVATE_KEYS[1])
+    bridge = start_bridge(
+        tmp_path,
+        [
+            net(
+                a,
+                ca,
+                CAIP_A,
+                mode="direct",
+                mpc_key_file=str(mpc_file),
+                responder_key_file=str(responder_file),
+            ),
+            net(b, cb, CAIP_B),
+        ],
+        gw,
+    )
+    alice = Account.from_key(DEFAULT_PRIVATE_KEYS[2])
+    try:
+        ca.zr_key_req(alice.address, sender=alice, value=PAY)
+        a.mine(2)
+        wallet = wait(lambda: ca.zr_keys(EVM_WALLET_TYPE_ID, alice.address), what="zrKeyRes")
+        key = gw.zr_sign_key(alice.address, 60, 0)
+        assert key is not None and wallet == [key.address]
+        assert ca.zr_key(EVM_WALLET_TYPE_ID, alice.address, 0) == key.address
+
+        # zrSignHash -> zrChain request -> "keeper" signs -> zrSignRes on the contract.
+        digest = keccak(text="hello zrSign")
+        res = ca.zr_sign_hash(
+            SignParams(EVM_WALLET_TYPE_ID, 0, caip2_chain_id(CAIP_A), digest),
+            sender=alice,
+            value=PAY,
+        )
+        trace = res.events[0].trace_id
+        a.mine(2)
+        rid = wait(lambda: [r for r, it in gw.sign_items.items() if it.trace_id == trace])[0]
+        gw.fulfil_signature(rid, keyring.sign(key.key_id, digest))
+        wait(lambda: ca.request_state(trace).status == 2, what="zrSignRes")
+        resolve = [
+            e
+            for e in ca.get_events(0, "latest")
+            if isinstance(e, ZrSigResolveEvent) and e.trace_id == trace
+        ]
+        assert len(resolve) == 1
+        recovered = Account._recover_hash(digest, signature=resolve[0].signature)
+        assert recovered == key.address
+
+        # zrSignTx with broadcast: an EIP-1559 transfer from the MPC wallet on network B.
+        w3b = b.web3()
+        w3b.eth.send_transaction({"from": w3b.eth.accounts[0], "to": key.address, "value": 10**18})
+        dest = to_checksum_address("0x" + "cd" * 20)
+        base = int(w3b.eth.get_block("latest")["baseFeePerGas"])
+        unsigned = eip1559_unsigned(CHAIN_B, 0, 10**9, 2 * base + 10**9, 21000, dest, 12345, b"")
+        res = ca.zr_sign_tx(
+            SignParams(EVM_WALLET_TYPE_ID, 0, caip2_chain_id(CAIP_B), unsigned, True),
+            sender=alice,
+            value=PAY,
+        )
+        trace = res.events[0].trace_id
+        a.mine(2)
+        rid = wait(lambda: [r for r, it in gw.sign_items.items() if it.trace_id == trace])[0]
+        gw.fulfil_signature(rid, keyring.sign(key.key_id, evm_sighash(unsigned, CHAIN_B)))
+        wait(lambda: w3b.eth.get_balance(dest) == 12345, what="relayed transfer")
+        wait(lambda: ca.request_state(trace).status == 2, what="zrSignRes for the tx")
+        relayed = records.named("relayed")
+        assert len(relayed) == 1
+        tx_hash = relayed[0].fields["dst_tx"]
+        receipt = w3b.eth.get_transaction_receipt(tx_hash)
+        assert receipt["status"] == 1 and receipt["from"] == key.address
+        resolve = [
+            e
+            for e in ca.get_events(0, "latest")
+            if isinstance(e, ZrSigResolveEvent) and e.trace_id == trace
+        ]
+        assert resolve[0].broadcast and resolve[0].meta_data.hex() == tx_hash[2:]
+    finally:
+        bridge.stop()
+    assert not records.named("error")
+    assert not records.named("response_failed")

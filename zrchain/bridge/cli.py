@@ -1,0 +1,103 @@
+"""`zrchaind evm-bridge start|status|cache-id` (click group `evm_bridge_group`).
+
+Until the group is mounted in zrchain/cli/main.py: `python -m zrchain.bridge.cli ...`.
+"""
+
+from __future__ import annotations
+
+import json
+import signal
+import sys
+from typing import Any
+
+import click
+
+from zrchain.bridge.config import ConfigError, load_config
+
+
+def _config(path: str) -> Any:
+    try:
+        return load_config(path)
+    except ConfigError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        raise SystemExit(2) from None
+
+
+@click.group("evm-bridge", context_settings={"help_option_names": ["-h", "--help"]})
+def evm_bridge_group() -> None:
+    """Forward zrSign requests from EVM networks to zrChain (and answers back, in Direct)."""
+
+
+@evm_bridge_group.command("start")
+@click.option("--config", "config_path", required=True, help="bridge config file (TOML)")
+@click.option("--log-format", type=click.Choice(["json", "text"]), default=None)
+@click.option("--log-level", default=None, help="debug, info, warning, error")
+def start_cmd(config_path: str, log_format: str | None, log_level: str | None) -> None:
+    """Run the bridge until SIGINT/SIGTERM."""
+    from zrchain.bridge.daemon import Bridge
+    from zrchain.bridge.logs import setup_logging
+
+    config = _config(config_path)
+    setup_logging(log_format or config.log_format, log_level or config.log_level)
+    bridge = Bridge(config)
+
+    def _stop(signum: int, frame: Any) -> None:
+        bridge.stop_event.set()
+
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, _stop)
+    try:
+        bridge.run()
+    except (ConfigError, RuntimeError) as exc:
+        click.echo(f"Error: {exc}", err=True)
+        raise SystemExit(1) from None
+
+
+@evm_bridge_group.command("status")
+@click.option("--config", "config_path", required=True, help="bridge config file (TOML)")
+@click.option("--live/--no-live", default=False, help="also ask each network for its head")
+@click.option("--output", "-o", type=click.Choice(["text", "json"]), default="text")
+def status_cmd(config_path: str, live: bool, output: str) -> None:
+    """Cursor, backlog and counters of each network, from the state files."""
+    from zrchain.bridge.daemon import status
+
+    entries = status(_config(config_path), live)
+    if output == "json":
+        click.echo(json.dumps(entries, indent=2, default=str))
+        return
+    for e in entries:
+        if e.get("cursor") is None:
+            click.echo(f"{e['network']:<20} {e['mode']:<6} not started ({e['state_file']})")
+            continue
+        stats = e["stats"]
+        line = (
+            f"{e['network']:<20} {e['mode']:<6} cursor {e['cursor']}"
+            f" (head seen {e['head_seen']}, {e['confirmations']} conf)"
+            f" ingested {stats['ingested']} dup {stats['duplicates']} skipped {stats['skipped']}"
+            f" deferred {e['deferred']} follow-ups {e['open_follow_ups']}"
+            f" relayed {stats['relayed']} deep-reorgs {stats['deep_reorgs']}"
+        )
+        if "behind" in e:
+            line += f" behind {e['behind']}"
+        click.echo(line)
+        for tx in e["relayed"]:
+            click.echo(f"    relayed {tx}")
+
+
+@evm_bridge_group.command("cache-id")
+@click.argument("caip2")
+@click.argument("contract")
+@click.argument("trace_id", type=int)
+def cache_id_cmd(caip2: str, contract: str, trace_id: int) -> None:
+    """The cache_id the bridge gives a zrSign signature request (hex)."""
+    from zrchain.bridge.ingest import cache_id
+
+    try:
+        click.echo(cache_id(caip2, contract, trace_id).hex())
+    except ValueError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        raise SystemExit(2) from None
+
+
+if __name__ == "__main__":
+    evm_bridge_group(prog_name=f"{sys.executable} -m zrchain.bridge.cli")

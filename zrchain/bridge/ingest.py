@@ -1,0 +1,441 @@
+"""From decoded ZrSign events to zrChain requests: validation, the wallet-type and CAIP-2
+maps, `cache_id`, and the protobuf messages the `zr_sign_address` account sends.
+
+Nothing here talks to a network; the pipeline (`pipeline.py`) does.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, replace
+from typing import Any
+
+from eth_abi import decode as abi_decode
+from eth_abi import encode as abi_encode
+from eth_utils import is_address, keccak, to_checksum_address
+from google.protobuf.any_pb2 import Any as AnyProto
+
+from zrchain.evm.contract import (
+    REQ_HASH,
+    REQ_SIMPLE_TX,
+    REQ_TX,
+    SIMPLE_TX_SELECTOR,
+    ChainIdSupportEvent,
+    WalletTypeIdSupportEvent,
+    ZrKeyRequestEvent,
+    ZrSigRequestEvent,
+    caip2_chain_id,
+    wallet_type_id,
+)
+from zrchain.x.treasury.sighash import TreasuryCryptoError, parse_evm_tx
+from zrchain.x.treasury.wallets import WalletType
+
+#: zrSign coin type (SLIP-44) -> zrChain WalletType used to parse transactions (spec 5.4).
+COIN_WALLET_TYPE: dict[int, WalletType] = {
+    60: WalletType.WALLET_TYPE_EVM,
+    1: WalletType.WALLET_TYPE_BTC_TESTNET,
+    0: WalletType.WALLET_TYPE_BTC_MAINNET,
+    501: WalletType.WALLET_TYPE_SOLANA,
+}
+SUPPORTED_COINS = frozenset(COIN_WALLET_TYPE)
+ED25519_COIN = 501
+#: walletTypeIds of BIP-44 purpose 44 for the supported coins, known without any config event.
+STANDARD_WALLET_TYPES: dict[str, int] = {
+    "0x" + wallet_type_id(44, coin).hex(): coin for coin in sorted(SUPPORTED_COINS)
+}
+ZERO_ADDRESS = "0x" + "00" * 20
+
+REQ_KIND = {REQ_HASH: "hash", REQ_TX: "tx", REQ_SIMPLE_TX: "simple_tx"}
+
+
+def cache_id(caip2: str, contract: str, trace_id: int) -> bytes:
+    """The `cache_id` of the zrChain request for one zrSign signature request.
+
+    keccak256(abi.encode(string caip2, address contract, uint256 traceId)) — 32 bytes. A
+    traceId is unique per contract, the contract address per chain and the CAIP-2 id per
+    chain, so the triple names one request in the world; abi.encode is unambiguous (the
+    string is length-prefixed) and a Solidity contract can compute the same value.
+    """
+    if not is_address(contract):
+        raise ValueError(f"not an EVM address: {contract!r}")
+    return keccak(
+        abi_encode(
+            ["string", "address", "uint256"], [caip2, to_checksum_address(contract), trace_id]
+        )
+    )
+
+
+def hx(data: bytes) -> str:
+    return "0x" + bytes(data).hex()
+
+
+def unhx(text: str) -> bytes:
+    return bytes.fromhex(text[2:] if text.startswith(("0x", "0X")) else text)
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a request came from: the log's position on its network."""
+
+    caip2: str
+    contract: str
+    block_number: int
+    block_hash: str
+    tx_hash: str
+    log_index: int
+    block_time: int = 0
+
+    @property
+    def log_id(self) -> str:
+        return f"{self.tx_hash.lower()}:{self.log_index}"
+
+
+@dataclass(frozen=True)
+class KeyIngest:
+    """A ZrKeyRequest to forward as MsgNewKeyRequest{ext_requester, ext_key_type, index}."""
+
+    origin: Origin
+    wallet_type_id: str
+    owner: str
+    coin_type: int
+    wallet_index: int
+    options: int
+    kind: str = "key"
+
+    @property
+    def slot(self) -> tuple[str, str, int]:
+        """(owner lower-case, coin type, index): one zrChain key, whichever network asks."""
+        return (self.owner.lower(), str(self.coin_type), self.wallet_index)
+
+    def msg(self, creator: str) -> Any:
+        from zrchain.codec.gen.zrchain.treasury import tx_pb2
+
+        return tx_pb2.MsgNewKeyRequest(
+            creator=creator,
+            ext_requester=self.owner,
+            ext_key_type=self.coin_type,
+            index=self.wallet_index,
+        )
+
+    def describe(self) -> dict[str, Any]:
+        return {
+            "kind": "key",
+            "owner": self.owner,
+            "coin_type": self.coin_type,
+            "wallet_index": self.wallet_index,
+            "evm_block": self.origin.block_number,
+            "tx": self.origin.tx_hash,
+            "log_index": self.origin.log_index,
+        }
+
+
+@dataclass(frozen=True)
+class SigIngest:
+    """A ZrSigRequest to forward as MsgNewZrSignSignatureRequest."""
+
+    origin: Origin
+    trace_id: int
+    wallet_type_id: str
+    owner: str
+    coin_type: int
+    wallet_index: int
+    req_type: int
+    payload: str
+    broadcast: bool
+    dst_chain_id: str
+    dst_caip2: str = ""
+    #: The unsigned transaction a simple-tx request was converted to (hex), else "".
+    converted_tx: str = ""
+    first_seen: float = 0.0
+    kind: str = "sig"
+
+    @property
+    def cache_id(self) -> bytes:
+        return cache_id(self.origin.caip2, self.origin.contract, self.trace_id)
+
+    @property
+    def is_tx(self) -> bool:
+        return self.req_type in (REQ_TX, REQ_SIMPLE_TX)
+
+    @property
+    def tx_payload(self) -> bytes:
+        """The unsigned transaction zrChain signs (tx and converted simple-tx requests)."""
+        return unhx(self.converted_tx or self.payload)
+
+    @property
+    def dst_evm_chain_id(self) -> int | None:
+        ns, _, ref = self.dst_caip2.partition(":")
+        return int(ref) if ns == "eip155" and ref.isdigit() else None
+
+    @property
+    def key_slot(self) -> tuple[str, str, int]:
+        return (self.owner.lower(), str(self.coin_type), self.wallet_index)
+
+    def msg(self, creator: str) -> Any:
+        from zrchain.codec.gen.zrchain.treasury import tx_pb2
+
+        data = self.tx_payload if self.is_tx else unhx(self.payload)
+        msg = tx_pb2.MsgNewZrSignSignatureRequest(
+            creator=creator,
+            address=self.owner,
+            key_type=self.coin_type,
+            wallet_index=self.wallet_index,
+            cache_id=self.cache_id,
+            data=data.hex(),
+            wallet_type=int(COIN_WALLET_TYPE[self.coin_type]),
+            no_broadcast=not self.broadcast,
+            tx=self.is_tx,
+        )
+        chain = self.dst_evm_chain_id
+        if self.is_tx and self.coin_type == 60 and chain is not None:
+            meta = tx_pb2.MetadataEthereum(chain_id=chain)
+            msg.metadata.CopyFrom(
+                AnyProto(
+                    type_url="/zrchain.treasury.MetadataEthereum", value=meta.SerializeToString()
+                )
+            )
+        return msg
+
+    def describe(self) -> dict[str, Any]:
+        return {
+            "kind": REQ_KIND.get(self.req_type, str(self.req_type)),
+            "trace_id": self.trace_id,
+            "owner": self.owner,
+            "coin_type": self.coin_type,
+            "wallet_index": self.wallet_index,
+            "dst": self.dst_caip2,
+            "broadcast": self.broadcast,
+            "cache_id": hx(self.cache_id),
+            "evm_block": self.origin.block_number,
+            "tx": self.origin.tx_hash,
+            "log_index": self.origin.log_index,
+        }
+
+
+Ingest = KeyIngest | SigIngest
+
+
+def ingest_to_json(item: Ingest) -> dict[str, Any]:
+    return asdict(item)
+
+
+def ingest_from_json(doc: dict[str, Any]) -> Ingest:
+    doc = dict(doc)
+    origin = Origin(**doc.pop("origin"))
+    if doc.get("kind") == "key":
+        return KeyIngest(origin=origin, **doc)
+    return SigIngest(origin=origin, **doc)
+
+
+# ---------------------------------------------------------------------------- translation
+
+
+@dataclass(frozen=True)
+class Skip:
+    """The event is not forwarded; `reason` is logged."""
+
+    reason: str
+    level: str = "warning"
+
+
+@dataclass(frozen=True)
+class Hold:
+    """The event may become forwardable later (e.g. an unknown destination chain)."""
+
+    item: SigIngest
+    reason: str
+
+
+@dataclass(frozen=True)
+class ConfigChange:
+    """A wallet-type or chain-id configuration event, applied to the maps."""
+
+    what: str
+
+
+Decision = KeyIngest | SigIngest | Skip | Hold | ConfigChange
+
+
+@dataclass
+class Translator:
+    """Turns events of one network into requests, keeping its wallet-type and chain maps.
+
+    `wallet_types` (walletTypeId hex -> coin type) and `chains` (chainId hash hex -> CAIP-2)
+    start from the standard wallet types and the CAIP-2 ids the config names, and learn from
+    WalletTypeIdSupport / ChainIdSupport events. `lookup_coin` asks the contract
+    (getWalletTypeInfo) for a walletTypeId seen before its config event.
+    """
+
+    caip2: str
+    contract: str
+    wallet_types: dict[str, int] = field(default_factory=dict)
+    chains: dict[str, str] = field(default_factory=dict)
+    known_caip2: list[str] = field(default_factory=list)
+    lookup_coin: Any = None
+
+    def __post_init__(self) -> None:
+        for caip in [self.caip2, *self.known_caip2]:
+            self.chains.setdefault(hx(caip2_chain_id(caip)), caip)
+
+    def coin_of(self, wt_id: str) -> int | None:
+        if wt_id in self.wallet_types:
+            return self.wallet_types[wt_id]
+        if wt_id in STANDARD_WALLET_TYPES:
+            return STANDARD_WALLET_TYPES[wt_id]
+        if self.lookup_coin is not None:
+            coin = self.lookup_coin(wt_id)
+            if coin is not None:
+                self.wallet_types[wt_id] = int(coin)
+                return int(coin)
+        return None
+
+    def origin(self, meta: Any, block_time: int = 0) -> Origin:
+        return Origin(
+            caip2=self.caip2,
+            contract=self.contract,
+            block_number=meta.block_number,
+            block_hash=meta.block_hash.lower(),
+            tx_hash=meta.transaction_hash.lower(),
+            log_index=meta.log_index,
+            block_time=block_time,
+        )
+
+    def translate(self, event: Any, block_time: int = 0, now: float = 0.0) -> Decision:
+        if isinstance(event, WalletTypeIdSupportEvent):
+            key = hx(event.wallet_type_id)
+            if event.support:
+                self.wallet_types[key] = event.coin_type
+            else:
+                self.wallet_types.pop(key, None)
+            return ConfigChange(f"wallet type {key} coin {event.coin_type} support={event.support}")
+        if isinstance(event, ChainIdSupportEvent):
+            key = hx(event.chain_id)
+            if hx(caip2_chain_id(event.caip)) != key:
+                return Skip(f"ChainIdSupport for {event.caip!r} carries a chain id of another name")
+            self.chains[key] = event.caip  # kept on removal: old requests may still name it
+            return ConfigChange(f"chain {event.caip} support={event.support}")
+        if isinstance(event, ZrKeyRequestEvent):
+            return self._key(event, block_time)
+        if isinstance(event, ZrSigRequestEvent):
+            return self._sig(event, block_time, now)
+        return Skip(f"{type(event).__name__} is not a request", level="debug")
+
+    def _key(self, ev: ZrKeyRequestEvent, block_time: int) -> Decision:
+        wt = hx(ev.wallet_type_id)
+        if ev.owner.lower() == ZERO_ADDRESS:
+            return Skip("key request for owner 0x0")
+        coin = self.coin_of(wt)
+        if coin is None:
+            return Skip(f"unknown wallet type {wt}")
+        if coin not in SUPPORTED_COINS:
+            return Skip(f"unsupported wallet type {wt} (coin type {coin})")
+        return KeyIngest(
+            origin=self.origin(ev.meta, block_time),
+            wallet_type_id=wt,
+            owner=to_checksum_address(ev.owner),
+            coin_type=coin,
+            wallet_index=ev.wallet_index,
+            options=ev.options,
+        )
+
+    def _sig(self, ev: ZrSigRequestEvent, block_time: int, now: float) -> Decision:
+        p = ev.params
+        req_type = p.req_type
+        if ev.layout == "legacy":
+            # zrSign's July/August 2024 layouts number the kinds differently and ambiguously;
+            # only "hash" (1 in both) can be read safely.
+            if req_type != 1:
+                return Skip(f"legacy ZrSigRequest of kind {req_type} is ambiguous")
+            req_type = REQ_HASH
+        if req_type not in REQ_KIND:
+            return Skip(f"unknown signature request kind {req_type}")
+        wt = hx(p.wallet_type_id)
+        coin = self.coin_of(wt)
+        if coin is None:
+            return Skip(f"unknown wallet type {wt}")
+        if coin not in SUPPORTED_COINS:
+            return Skip(f"unsupported wallet type {wt} (coin type {coin})")
+        if p.owner.lower() == ZERO_ADDRESS:
+            return Skip("signature request for owner 0x0")
+        if req_type == REQ_HASH:
+            if coin != ED25519_COIN and len(p.payload) != 32:
+                return Skip(f"hash payload must be 32 bytes, got {len(p.payload)}")
+            if not p.payload:
+                return Skip("empty payload")
+            if p.broadcast:
+                return Skip("a hash cannot be broadcast")
+        elif not p.payload:
+            return Skip("empty transaction payload")
+        if req_type == REQ_SIMPLE_TX and coin != 60:
+            return Skip(f"simple-tx requests are supported for EVM wallets only (coin {coin})")
+        item = SigIngest(
+            origin=self.origin(ev.meta, block_time),
+            trace_id=ev.trace_id,
+            wallet_type_id=wt,
+            owner=to_checksum_address(p.owner),
+            coin_type=coin,
+            wallet_index=p.wallet_index,
+            req_type=req_type,
+            payload=hx(p.payload),
+            broadcast=p.broadcast,
+            dst_chain_id=hx(p.dst_chain_id),
+            dst_caip2=self.chains.get(hx(p.dst_chain_id), ""),
+            first_seen=now,
+        )
+        return self.check_destination(item)
+
+    def check_destination(self, item: SigIngest) -> Decision:
+        """Resolve the destination CAIP-2 id and validate what depends on it."""
+        if not item.dst_caip2:
+            caip = self.chains.get(item.dst_chain_id)
+            if caip is None:
+                return Hold(item, f"destination chain {item.dst_chain_id} has no known CAIP-2 id")
+            item = replace(item, dst_caip2=caip)
+        if item.req_type == REQ_TX and item.coin_type == 60:
+            chain = item.dst_evm_chain_id
+            if chain is None:
+                return Skip(f"an EVM transaction for non-EVM destination {item.dst_caip2}")
+            try:
+                parse_evm_tx(unhx(item.payload), chain)
+            except TreasuryCryptoError as exc:
+                return Skip(f"unsigned transaction rejected: {exc}")
+        return item
+
+
+# ---------------------------------------------------------------------------- simple tx
+
+
+@dataclass(frozen=True)
+class SimpleTx:
+    to: str
+    value: int
+    data: bytes
+
+
+def decode_simple_tx(payload: bytes) -> SimpleTx:
+    """`transaction(string to, uint256 value, bytes data)` calldata; raises ValueError."""
+    if payload[:4] != SIMPLE_TX_SELECTOR:
+        raise ValueError("simple-tx payload does not start with transaction(string,uint256,bytes)")
+    try:
+        to, value, data = abi_decode(["string", "uint256", "bytes"], payload[4:])
+    except Exception as exc:
+        raise ValueError(f"simple-tx payload is not ABI-encoded: {exc}") from None
+    if not is_address(to):
+        raise ValueError(f"simple-tx recipient {to!r} is not an EVM address")
+    return SimpleTx(to_checksum_address(to), int(value), bytes(data))
+
+
+def eip1559_unsigned(
+    chain_id: int,
+    nonce: int,
+    max_priority_fee: int,
+    max_fee: int,
+    gas: int,
+    to: str,
+    value: int,
+    data: bytes,
+) -> bytes:
+    """0x02 || rlp([chainId, nonce, maxPriorityFee, maxFee, gas, to, value, data, []])."""
+    import rlp
+
+    fields = [chain_id, nonce, max_priority_fee, max_fee, gas, unhx(to), value, data, []]
+    return b"\x02" + rlp.encode(fields)

@@ -1,0 +1,178 @@
+"""What a network's follower remembers across restarts, written atomically.
+
+One JSON file per (network, contract) under the state directory. A crash at any moment
+leaves either the previous or the new file (write to a temp file, fsync, rename, fsync the
+directory), never a torn one. Losing the file altogether is safe too: the follower rescans
+from `start_block` and zrChain refuses what it has already seen.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import re
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, TextIO
+
+STATE_VERSION = 1
+#: How many block hashes are kept (newest first); enough to find a common ancestor.
+MAX_HASHES = 2048
+#: How many finished responses/relays are kept for `status`.
+MAX_HISTORY = 200
+
+
+def log_id(tx_hash: str, log_index: int) -> str:
+    """A log's identity within one network: `<tx hash>:<log index>`."""
+    return f"{tx_hash.lower()}:{log_index}"
+
+
+@dataclass
+class Stats:
+    logs_seen: int = 0
+    requests: int = 0
+    ingested: int = 0
+    duplicates: int = 0
+    skipped: int = 0
+    deferred: int = 0
+    rejected: int = 0
+    reorgs: int = 0
+    deep_reorgs: int = 0
+    responses: int = 0
+    relayed: int = 0
+
+
+@dataclass
+class NetworkState:
+    """The follower's position and its bookkeeping for one network."""
+
+    caip2: str
+    contract: str
+    cursor: int
+    hashes: dict[int, str] = field(default_factory=dict)
+    range_done: list[str] = field(default_factory=list)
+    wallet_types: dict[str, int] = field(default_factory=dict)
+    chains: dict[str, str] = field(default_factory=dict)
+    deferred: list[dict[str, Any]] = field(default_factory=list)
+    responses: list[dict[str, Any]] = field(default_factory=list)
+    history: list[dict[str, Any]] = field(default_factory=list)
+    stats: Stats = field(default_factory=Stats)
+    head: int = -1
+    updated: float = 0.0
+
+    def remember_hash(self, number: int, block_hash: str) -> None:
+        self.hashes[number] = block_hash.lower()
+        if len(self.hashes) > MAX_HASHES:
+            for n in sorted(self.hashes)[: len(self.hashes) - MAX_HASHES]:
+                del self.hashes[n]
+
+    def forget_after(self, number: int) -> None:
+        """Drop every stored hash above `number` (after a rewind)."""
+        for n in [n for n in self.hashes if n > number]:
+            del self.hashes[n]
+
+    def add_history(self, entry: dict[str, Any]) -> None:
+        self.history.append(entry)
+        del self.history[:-MAX_HISTORY]
+
+    def to_json(self) -> dict[str, Any]:
+        doc = asdict(self)
+        doc["version"] = STATE_VERSION
+        doc["hashes"] = {str(k): v for k, v in sorted(self.hashes.items())}
+        return doc
+
+    @classmethod
+    def from_json(cls, doc: dict[str, Any]) -> NetworkState:
+        if doc.get("version") != STATE_VERSION:
+            raise ValueError(f"unsupported state version {doc.get('version')!r}")
+        stats = Stats(**doc.get("stats", {}))
+        return cls(
+            caip2=doc["caip2"],
+            contract=doc["contract"],
+            cursor=int(doc["cursor"]),
+            hashes={int(k): str(v) for k, v in doc.get("hashes", {}).items()},
+            range_done=list(doc.get("range_done", [])),
+            wallet_types={str(k): int(v) for k, v in doc.get("wallet_types", {}).items()},
+            chains={str(k): str(v) for k, v in doc.get("chains", {}).items()},
+            deferred=list(doc.get("deferred", [])),
+            responses=list(doc.get("responses", [])),
+            history=list(doc.get("history", [])),
+            stats=stats,
+            head=int(doc.get("head", -1)),
+            updated=float(doc.get("updated", 0.0)),
+        )
+
+
+def state_file(state_dir: str | os.PathLike[str], caip2: str, contract: str) -> Path:
+    """`<dir>/<caip2 with ':' as '_'>-<contract lower-case>.json`."""
+    safe = re.sub(r"[^A-Za-z0-9_.-]", "_", caip2)
+    return Path(state_dir) / f"{safe}-{contract.lower()}.json"
+
+
+def atomic_write_json(path: Path, doc: Any) -> None:
+    """Replace `path` with `doc` so that readers and crashes see old or new, never half."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    data = json.dumps(doc, indent=1, sort_keys=True).encode()
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        os.write(fd, data)
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    os.replace(tmp, path)
+    dir_fd = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
+
+
+class StateStore:
+    """Loads and saves one network's state file."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def load(self) -> NetworkState | None:
+        try:
+            doc = json.loads(self.path.read_text())
+        except FileNotFoundError:
+            return None
+        return NetworkState.from_json(doc)
+
+    def save(self, state: NetworkState) -> None:
+        atomic_write_json(self.path, state.to_json())
+
+
+class DirLock:
+    """An exclusive lock on a state directory, so two bridges never share one."""
+
+    def __init__(self, state_dir: str | os.PathLike[str]) -> None:
+        self.path = Path(state_dir) / ".lock"
+        self._fh: TextIO | None = None
+
+    def acquire(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fh = open(self.path, "a+")  # noqa: SIM115 - held for the daemon's lifetime
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            fh.close()
+            raise RuntimeError(
+                f"state directory {self.path.parent} is in use by another bridge"
+            ) from None
+        fh.seek(0)
+        fh.truncate()
+        fh.write(str(os.getpid()))
+        fh.flush()
+        self._fh = fh
+
+    def release(self) -> None:
+        if self._fh is not None:
+            with contextlib.suppress(OSError):
+                fcntl.flock(self._fh, fcntl.LOCK_UN)
+            self._fh.close()
+            self._fh = None
