@@ -84,52 +84,119 @@ def test_kill_9_of_one_app_mid_block_keeps_its_app_hash(net) -> None:
 
 
 def test_mixed_valid_and_malformed_txs_keep_every_node_equal(net) -> None:
+    """Bank, identity and treasury txs, valid ones and defective ones (bad signature,
+    sequence, addresses, unknown workspace or keyring, garbage bytes) from a seeded RNG."""
+    from zrchain.codec.gen.zrchain.identity import tx_pb2 as id_tx
+    from zrchain.codec.gen.zrchain.treasury import tx_pb2 as tr_tx
+
     rng = random.Random(11)
     kr = keyring(net)
     alice, bob = kr.get("alice"), kr.get("bob")
     clients = [ChainClient(n.rpc_url, chain_id="zenrock") for n in net.nodes]
+    opts = TxOptions(gas=400_000, fees="200urock")
+    sign = lambda data: kr.sign("alice", data)  # noqa: E731
+    # a keyring and a workspace to make key requests against
+    from cosmpy.protos.cosmos.base.abci.v1beta1 import abci_pb2
+
+    def created(msg, response):
+        res = clients[0].send([msg], alice.address, alice.pubkey, sign, opts)
+        abci_pb2.TxMsgData.FromString(bytes.fromhex(res.data)).msg_responses[0].Unpack(response)
+        return response
+
+    ring = created(
+        id_tx.MsgNewKeyring(creator=alice.address, description="faults", party_threshold=1),
+        id_tx.MsgNewKeyringResponse(),
+    )
+    ws = created(id_tx.MsgNewWorkspace(creator=alice.address), id_tx.MsgNewWorkspaceResponse())
     acc = clients[0].account(alice.address)
     seq = acc.sequence
-    sent_ok = 0
-    for i in range(60):
-        kind = rng.choice(["send", "send", "garbage", "bad-sig", "bad-seq"])
+
+    def message(kind: str):
+        if kind in ("send", "bad-sig", "bad-seq"):
+            return bank_tx.MsgSend(
+                from_address=alice.address,
+                to_address=bob.address,
+                amount=parse_coins(f"{rng.randint(1, 99)}urock").to_protos(),
+            )
+        if kind == "workspace":
+            return id_tx.MsgNewWorkspace(creator=alice.address)
+        if kind == "key-request":
+            return tr_tx.MsgNewKeyRequest(
+                creator=alice.address,
+                workspace_addr=ws.addr,
+                keyring_addr=ring.addr,
+                key_type="ecdsa",
+                btl=5,
+            )
+        if kind == "unknown-workspace":  # valid tx, fails in execution: fee and sequence kept
+            return id_tx.MsgAddWorkspaceOwner(
+                creator=alice.address,
+                workspace_addr="workspace1qqqqqqqqqqqqqqqqqq5t7sg",
+                new_owner=bob.address,
+            )
+        return tr_tx.MsgNewKeyRequest(
+            creator=alice.address,
+            workspace_addr=ws.addr,
+            keyring_addr="keyring1notakeyring",
+            key_type="ecdsa",
+        )
+
+    accepted = 0
+    for i in range(80):
+        kind = rng.choice(
+            [
+                "send",
+                "workspace",
+                "key-request",
+                "unknown-workspace",
+                "bad-keyring",
+                "garbage",
+                "bad-sig",
+                "bad-seq",
+            ]
+        )
         c = rng.choice(clients)
         if kind == "garbage":
             c.rpc.broadcast_tx_sync(rng.randbytes(rng.randint(1, 200)))
             continue
-        msg = bank_tx.MsgSend(
-            from_address=alice.address,
-            to_address=bob.address,
-            amount=parse_coins(f"{rng.randint(1, 99)}urock").to_protos(),
-        )
         use_seq = seq if kind != "bad-seq" else seq + 5
-        sign = (
-            (lambda data: kr.sign("alice", data)) if kind != "bad-sig" else (lambda data: bytes(64))
-        )
+        signer = sign if kind != "bad-sig" else (lambda data: bytes(64))
         raw = build_tx(
-            [msg],
+            [message(kind)],
             pubkey=alice.pubkey,
             sequence=use_seq,
             account_number=acc.number,
             chain_id="zenrock",
-            sign=sign,
-            fee=parse_coins("100urock"),
-            gas_limit=200_000,
+            sign=signer,
+            fee=parse_coins("200urock"),
+            gas_limit=400_000,
         )
         # consecutive sequences go to one node (another node's mempool may not have the
         # previous tx yet and would rightly refuse); defective txs go anywhere
-        res = (clients[0] if kind == "send" else c).broadcast(raw)
-        if kind == "send" and res.code == 0:
+        good = kind not in ("bad-sig", "bad-seq")
+        res = (clients[0] if good else c).broadcast(raw)
+        if good and res.code == 0:
             seq += 1
-            sent_ok += 1
+            accepted += 1
         if i % 10 == 9:
             time.sleep(0.3)
-    assert sent_ok >= 15
-    assert ChainClient(net.nodes[0].rpc_url).account(alice.address) is not None
+    assert accepted >= 25
     net.wait_for(lambda: clients[0].account(alice.address).sequence == seq, 60)
     assert progresses(net.nodes)
     top = min(n.height() for n in net.nodes) - 1
     assert_same_app_hashes(net.nodes, top)
+    # every node answers the same to module queries
+    from zrchain.codec.gen.zrchain.treasury import query_pb2 as tq
+
+    answers = {
+        c.query_raw(
+            "/zrchain.treasury.Query/KeyRequests",
+            tq.QueryKeyRequestsRequest(keyring_addr=ring.addr).SerializeToString(),
+            height=top,
+        )
+        for c in clients
+    }
+    assert len(answers) == 1
 
 
 def test_new_nodes_join_by_blocksync_and_state_sync_then_become_validators(net) -> None:
