@@ -5,6 +5,7 @@ from __future__ import annotations
 from zrchain.module import Module
 from zrchain.x.auth.keeper import AccountKeeper
 from zrchain.x.auth.module import AuthModule
+from zrchain.x.authz.module import AuthzModule, MsgRouter
 from zrchain.x.bank.module import BankModule
 from zrchain.x.identity.module import IdentityModule
 from zrchain.x.policy.module import PolicyModule
@@ -22,11 +23,14 @@ MODULE_PERMISSIONS: dict[str, list[str]] = {
 def default_modules() -> list[Module]:
     accounts = AccountKeeper(MODULE_PERMISSIONS)
     bank = BankModule(accounts=accounts)
-    policy = PolicyModule()
+    router = MsgRouter()  # MsgExec's way to the Msg routes of the modules below
+    authz = AuthzModule(accounts=accounts, router=router.route)
+    policy = PolicyModule(authz=authz.policy_api)
     identity = IdentityModule(policy=policy.engine, bank=bank.keeper)
-    return [
+    modules: list[Module] = [
         AuthModule(keeper=accounts),
         bank,
+        authz,
         ValidatorsModule(),
         policy,
         identity,
@@ -34,3 +38,5 @@ def default_modules() -> list[Module]:
             identity=identity.api, policy=policy.engine, bank=bank.keeper, accounts=accounts
         ),
     ]
+    router.bind(modules)
+    return modules

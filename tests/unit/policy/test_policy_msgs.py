@@ -3,9 +3,15 @@ params; every listed error (policy.md §7, §12)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
+from cosmpy.protos.cosmos.authz.v1beta1 import authz_pb2
+from cosmpy.protos.cosmos.authz.v1beta1 import query_pb2 as aq
+from cosmpy.protos.cosmos.authz.v1beta1 import tx_pb2 as atx
 from google.protobuf.any_pb2 import Any as AnyProto
 
+from zrchain.codec.gen.zrchain.identity import query_pb2 as iq
 from zrchain.codec.gen.zrchain.identity import tx_pb2 as itx
 from zrchain.codec.gen.zrchain.policy import params_pb2
 from zrchain.codec.gen.zrchain.policy import query_pb2 as pq
@@ -15,11 +21,13 @@ from zrchain.errors import ChainError
 from zrchain.store.kv import Branch
 from zrchain.testing.identity_policy import (
     ADD_OWNER_URL,
+    IQ,
     PQ,
     action,
     approve,
     bool_policy,
     chain,
+    events,
     fails,
     free_chain,
     module_state,
@@ -245,47 +253,105 @@ def test_update_params(chain) -> None:
 
 
 # -- multi-grants ----------------------------------------------------------------------------------
-class FakeAuthz:
-    def __init__(self) -> None:
-        self.grants: list[tuple[str, str, str]] = []
+def _authz_grants(chain, granter: str, grantee: str) -> list[str]:
+    """Type URLs of the GenericAuthorizations ``granter`` gave ``grantee`` (x/authz query)."""
+    res = chain.q(
+        "/cosmos.authz.v1beta1.Query/Grants",
+        aq.QueryGrantsRequest(granter=granter, grantee=grantee),
+        aq.QueryGrantsResponse,
+    )
+    out = []
+    for g in res.grants:
+        assert g.authorization.type_url == "/cosmos.authz.v1beta1.GenericAuthorization"
+        assert not g.HasField("expiration")
+        out.append(authz_pb2.GenericAuthorization.FromString(g.authorization.value).msg)
+    return out
 
-    def grant_generic(self, ctx, granter: str, grantee: str, msg_type_url: str) -> None:
-        self.grants.append((granter, grantee, msg_type_url))
 
-    def revoke(self, ctx, granter: str, grantee: str, msg_type_url: str) -> None:
-        self.grants.remove((granter, grantee, msg_type_url))
+def _exec(grantee, msg) -> Any:
+    return atx.MsgExec(grantee=grantee.address, msgs=[pack_any(msg)])
 
 
 def test_multi_grants(chain) -> None:
-    a, b = chain.wallets["alice"], chain.wallets["bob"]
+    """MsgAddMultiGrant grants x/authz GenericAuthorizations the grantee then uses through
+    MsgExec; MsgRemoveMultiGrant revokes them (policy.md §7.7-7.8)."""
+    a, b, c = chain.wallets["alice"], chain.wallets["bob"], chain.wallets["carol"]
     urls = [ADD_OWNER_URL, "/zrchain.policy.MsgApproveAction"]
-    msg = ptx.MsgAddMultiGrant(creator=a.address, grantee=b.address, msgs=urls)
-    fails(chain.run(a, [msg]), 37, "sdk", "authz module")  # this app has no authz module yet
-    fake = FakeAuthz()
-    chain.app.registry.module("policy").authz = fake
-    ok(chain.run(a, [msg]))
-    assert fake.grants == [(a.address, b.address, u) for u in urls]
-    ok(chain.run(a, [ptx.MsgRemoveMultiGrant(creator=a.address, grantee=b.address, msgs=urls[:1])]))
-    assert fake.grants == [(a.address, b.address, urls[1])]
-    for bad, code, text in [
+    res = ok(chain.run(a, [ptx.MsgAddMultiGrant(creator=a.address, grantee=b.address, msgs=urls)]))
+    assert [e["msg_type_url"] for e in events(res, "cosmos.authz.v1beta1.EventGrant")] == [
+        f'"{u}"' for u in urls
+    ]
+    assert _authz_grants(chain, a.address, b.address) == sorted(urls)
+
+    # bob adds carol as an owner of alice's workspace, on alice's behalf
+    ws = new_workspace(chain, a)
+    add = itx.MsgAddWorkspaceOwner(creator=a.address, workspace_addr=ws, new_owner=c.address)
+    ok(chain.run(b, [_exec(b, add)]))
+    owners = chain.q(
+        IQ + "WorkspaceByAddress",
+        iq.QueryWorkspaceByAddressRequest(workspace_addr=ws),
+        iq.QueryWorkspaceByAddressResponse,
+    ).workspace.owners
+    assert list(owners) == [a.address, c.address]
+    # ... but not as anyone else, nor a Msg type that was not granted
+    other = itx.MsgAddWorkspaceOwner(creator=c.address, workspace_addr=ws, new_owner=b.address)
+    fails(chain.run(b, [_exec(b, other)]), 2, "authz", "authorization not found")
+    policy = ptx.MsgNewPolicy(creator=a.address, name="x")
+    fails(chain.run(b, [_exec(b, policy)]), 2, "authz", "authorization not found")
+
+    remove = ptx.MsgRemoveMultiGrant(creator=a.address, grantee=b.address, msgs=urls[:1])
+    res = ok(chain.run(a, [remove]))
+    assert [e["msg_type_url"] for e in events(res, "cosmos.authz.v1beta1.EventRevoke")] == [
+        f'"{urls[0]}"'
+    ]
+    assert _authz_grants(chain, a.address, b.address) == [urls[1]]
+    add.new_owner = chain.wallets["dave"].address
+    fails(chain.run(b, [_exec(b, add)]), 2, "authz", "authorization not found")
+    # the first failure aborts: urls[1] is revoked, then urls[0] is missing -> all reverted
+    again = ptx.MsgRemoveMultiGrant(creator=a.address, grantee=b.address, msgs=urls[::-1])
+    fails(chain.run(a, [again]), 2, "authz", "authorization not found")
+    assert _authz_grants(chain, a.address, b.address) == [urls[1]]
+
+    for bad, code, space, text in [
         (
             ptx.MsgAddMultiGrant(creator=a.address, grantee="bad", msgs=urls),
             7,
+            "sdk",
             "invalid grantee address",
         ),
         (
             ptx.MsgAddMultiGrant(creator=a.address, grantee=b.address),
             18,
+            "sdk",
             "at least 1 msg type is required",
         ),
         (
             ptx.MsgAddMultiGrant(creator=a.address, grantee=b.address, msgs=["/" + "m" * 512]),
             18,
+            "sdk",
             "invalid msg, max len 512",
         ),
-        (ptx.MsgRemoveMultiGrant(creator=a.address, grantee=b.address), 18, "at least 1 msg type"),
+        (
+            ptx.MsgRemoveMultiGrant(creator=a.address, grantee=b.address),
+            18,
+            "sdk",
+            "at least 1 msg type",
+        ),
+        (
+            ptx.MsgAddMultiGrant(creator=a.address, grantee=b.address, msgs=["/foo.MsgBar"]),
+            29,
+            "sdk",
+            "/foo.MsgBar doesn't exist.",
+        ),
+        (
+            ptx.MsgAddMultiGrant(creator=a.address, grantee=a.address, msgs=urls),
+            7,
+            "authz",
+            "grantee and granter should be different",
+        ),
     ]:
-        fails(chain.run(a, [bad]), code, "sdk", text)
+        fails(chain.run(a, [bad]), code, space, text)
+    assert _authz_grants(chain, a.address, b.address) == [urls[1]]
 
 
 def test_sign_method_errors(chain) -> None:

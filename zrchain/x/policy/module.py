@@ -21,7 +21,7 @@ from zrchain.x.policy.types import MODULE, STORE_KEY
 class PolicyModule(Module):
     name: str = MODULE
     store_key: str = STORE_KEY
-    authz: AuthzKeeper | None = None  # set when the app runs an authz module
+    authz: AuthzKeeper | None = None  # x/authz's grant/revoke (zrchain/modules.py)
     keeper: PolicyKeeper = field(init=False)
     engine: Engine = field(init=False)
 

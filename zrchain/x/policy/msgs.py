@@ -7,7 +7,7 @@ from typing import Any, Protocol
 
 from zrchain.codec.gen.zrchain.policy import policy_pb2, tx_pb2
 from zrchain.context import Context
-from zrchain.errors import ErrInvalidRequest, ErrNotSupported, PlainError
+from zrchain.errors import ErrInvalidRequest, ErrLogic, PlainError
 from zrchain.module import MsgRoute
 from zrchain.x.policy.engine import Engine, unpack_sign_method
 from zrchain.x.policy.keeper import PolicyKeeper
@@ -28,7 +28,8 @@ MAX_TYPE_URL = 512
 
 
 class AuthzKeeper(Protocol):
-    """What MsgAddMultiGrant/MsgRemoveMultiGrant need from an x/authz module."""
+    """What MsgAddMultiGrant/MsgRemoveMultiGrant need from x/authz (its msg server's Grant
+    of a GenericAuthorization without expiration, and Revoke)."""
 
     def grant_generic(
         self, ctx: Context, granter: str, grantee: str, msg_type_url: str
@@ -142,8 +143,8 @@ class PolicyMsgs:
 
     def _authz(self) -> AuthzKeeper:
         authz = self.authz()
-        if authz is None:
-            raise ErrNotSupported.wrap("multi-grants need the authz module, which this app lacks")
+        if authz is None:  # a wiring error: zrchain/modules.py always passes x/authz
+            raise ErrLogic.wrap("the policy module was built without an authz keeper")
         return authz
 
     def add_multi_grant(self, ctx: Context, msg: Any) -> Any:
