@@ -44,5 +44,23 @@ def node(node_factory) -> TestNode:
     return node_factory().init().start()
 
 
+@pytest.fixture(scope="session")
+def needs_anvil() -> None:
+    """EVM tests need the anvil binary from npm; the README's test command installs it, so a
+    missing binary is a failure to fix, never a silent skip."""
+    from zrchain.testing.anvil import anvil_binary
+
+    if anvil_binary() is None:
+        pytest.fail("anvil is not installed: run `npm ci` in the project (scripts/test.sh does)")
+
+
+@pytest.fixture(scope="session")
+def needs_solcjs() -> None:
+    from pathlib import Path
+
+    if not (Path(__file__).resolve().parent.parent / "node_modules" / "solc").exists():
+        pytest.fail("solc-js is not installed: run `npm ci` (scripts/test.sh does)")
+
+
 def pytest_report_header(config: pytest.Config) -> str:
     return f"CI={os.environ.get('CI', '')}"

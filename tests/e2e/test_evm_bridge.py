@@ -34,13 +34,13 @@ from zrchain.evm.contract import (
     event_topics,
     wallet_type_id,
 )
-from zrchain.testing.anvil import DEFAULT_PRIVATE_KEYS, AnvilNode, anvil_binary
+from zrchain.testing.anvil import DEFAULT_PRIVATE_KEYS, AnvilNode
 from zrchain.testing.node import TestNode, free_port, zrchaind
 
 pytestmark = [
     pytest.mark.node,
     pytest.mark.evm,
-    pytest.mark.skipif(anvil_binary() is None, reason="anvil not installed (npm ci)"),
+    pytest.mark.usefixtures("needs_anvil"),
 ]
 
 CHAIN_A, CHAIN_B = 11155111, 80002

@@ -31,11 +31,11 @@ from zrchain.evm import (
     get_logs,
     wallet_id,
 )
-from zrchain.testing.anvil import DEFAULT_PRIVATE_KEYS, AnvilNode, anvil_binary
+from zrchain.testing.anvil import DEFAULT_PRIVATE_KEYS, AnvilNode
 
 pytestmark = [
     pytest.mark.evm,
-    pytest.mark.skipif(anvil_binary() is None, reason="anvil not installed (npm ci)"),
+    pytest.mark.usefixtures("needs_anvil"),
 ]
 
 SEPOLIA, AMOY = 11155111, 80002

@@ -34,7 +34,7 @@ def test_committed_artifact_matches_source() -> None:
     assert artifact["compiler"]["settings"]["optimizer"] == {"enabled": True, "runs": 200}
 
 
-@pytest.mark.skipif(not SOLCJS.exists(), reason="solc-js not installed (npm ci)")
+@pytest.mark.usefixtures("needs_solcjs")
 def test_rebuild_reproduces_committed_artifact() -> None:
     build = _build_module()
     committed_text = build.ARTIFACT.read_text()

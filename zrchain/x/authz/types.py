@@ -7,6 +7,7 @@ definition of what a grant key looks like and what each authorization accepts.
 from __future__ import annotations
 
 import json
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -190,19 +191,19 @@ class AcceptResponse:
     updated: Message | None = None
 
 
-class Authorization:
+class Authorization(ABC):
     """One authorization type: its proto class and the SDK's rules for it."""
 
     proto: type[Message]
 
-    def msg_type_url(self, auth: Any) -> str:
-        raise NotImplementedError
+    @abstractmethod
+    def msg_type_url(self, auth: Any) -> str: ...
 
-    def validate_basic(self, auth: Any) -> None:
-        raise NotImplementedError
+    @abstractmethod
+    def validate_basic(self, auth: Any) -> None: ...
 
-    def accept(self, ctx: Context, auth: Any, msg: Message) -> AcceptResponse:
-        raise NotImplementedError
+    @abstractmethod
+    def accept(self, ctx: Context, auth: Any, msg: Message) -> AcceptResponse: ...
 
 
 class GenericAuthorization(Authorization):
