@@ -37,10 +37,14 @@ SEED = Secret(bytes(range(32)))
 
 
 class Hub:
-    """In-memory broadcast channel keyed by (session digest, round)."""
+    """In-memory channels keyed by (session digest, round): broadcasts reach everyone,
+    point-to-point messages only their recipient."""
 
     def __init__(self) -> None:
-        self.boxes: dict[tuple[bytes, int], list[PeerMessage]] = defaultdict(list)
+        # (session digest, round) -> [(recipient or None for a broadcast, message)]
+        self.boxes: dict[tuple[bytes, int], list[tuple[str | None, PeerMessage]]] = defaultdict(
+            list
+        )
         self.changed = asyncio.Condition()
         self.drop_from: set[str] = set()
 
@@ -52,32 +56,42 @@ class MemoryTransport:
     def __init__(self, hub: Hub, party: str) -> None:
         self.hub, self.party = hub, party
 
-    async def send(self, session: SessionId, round: int, to: str, payload: bytes) -> None:
-        raise NotImplementedError  # the toy protocol only broadcasts
-
-    async def broadcast(self, session: SessionId, round: int, payload: bytes) -> None:
+    async def _post(self, session: SessionId, round: int, to: str | None, payload: bytes) -> None:
         if self.party in self.hub.drop_from:
             return
         async with self.hub.changed:
             self.hub.boxes[(session.digest(), round)].append(
-                PeerMessage(session, round, self.party, payload, broadcast=True)
+                (to, PeerMessage(session, round, self.party, payload, broadcast=to is None))
             )
             self.hub.changed.notify_all()
+
+    async def send(self, session: SessionId, round: int, to: str, payload: bytes) -> None:
+        await self._post(session, round, to, payload)
+
+    async def broadcast(self, session: SessionId, round: int, payload: bytes) -> None:
+        await self._post(session, round, None, payload)
 
     async def receive(
         self, session: SessionId, round: int, senders: tuple[str, ...], timeout: float
     ) -> list[PeerMessage]:
         key = (session.digest(), round)
 
-        def ready() -> bool:
-            return {m.sender for m in self.hub.boxes[key]} >= set(senders)
+        def mine() -> list[PeerMessage]:
+            return [
+                m
+                for to, m in self.hub.boxes[key]
+                if m.sender in senders and to in (None, self.party)
+            ]
 
         async with self.hub.changed:
             try:
-                await asyncio.wait_for(self.hub.changed.wait_for(ready), timeout)
+                await asyncio.wait_for(
+                    self.hub.changed.wait_for(lambda: {m.sender for m in mine()} >= set(senders)),
+                    timeout,
+                )
             except TimeoutError:
                 raise TransientError(f"round {round} of {session} timed out") from None
-            return [m for m in self.hub.boxes[key] if m.sender in senders]
+            return mine()
 
 
 class CommitRevealBackend(SignerBackend):
@@ -161,5 +175,24 @@ def test_a_silent_peer_is_transient_not_a_rejection() -> None:
             await a.generate_key(
                 a.ctx.session(RequestKind.KEY, 5), KeyRef(KR, 5, KeyType.KEY_TYPE_EDDSA_ED25519)
             )
+
+    asyncio.run(go())
+
+
+def test_point_to_point_messages_reach_only_their_recipient() -> None:
+    """The transport's `send` (used by threshold protocols to deal shares) is private."""
+
+    async def go() -> None:
+        hub = Hub()
+        a, b, c = (hub.transport(p) for p in PARTIES)
+        session = SessionId("zenrock", KR, RequestKind.KEY, 9)
+        await a.send(session, 1, PARTIES[1], b"share for b")
+        await a.send(session, 1, PARTIES[2], b"share for c")
+        got_b = await b.receive(session, 1, (PARTIES[0],), 1.0)
+        got_c = await c.receive(session, 1, (PARTIES[0],), 1.0)
+        assert [(m.payload, m.broadcast) for m in got_b] == [(b"share for b", False)]
+        assert [m.payload for m in got_c] == [b"share for c"]
+        with pytest.raises(TransientError):  # nothing addressed to the sender itself
+            await a.receive(session, 1, (PARTIES[0],), 0.1)
 
     asyncio.run(go())
