@@ -35,6 +35,7 @@ from zrchain.store.app_store import AppStore, VersionUnavailable
 from zrchain.store.kv import Branch
 from zrchain.store.snapshots import FORMAT as SNAPSHOT_FORMAT
 from zrchain.store.snapshots import Restore, SnapshotStore, decode_pairs, snapshot_from_abci
+from zrchain.valset import merge_updates
 
 log = logging.getLogger("zrchain.app")
 
@@ -276,7 +277,7 @@ class ZrChainApp:
         for module in self.registry.modules:
             module.end_block(ctx)
         end_events = ctx.events
-        updates = [u for m in self.registry.modules for u in m.validator_updates(ctx)]
+        updates = merge_updates(u for m in self.registry.modules for u in m.validator_updates(ctx))
         app_hash = self.store.apply(block.writes)
         self._block_height = req.height
         self._pending_app_hash = app_hash
