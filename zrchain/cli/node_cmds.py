@@ -16,7 +16,7 @@ from typing import Any
 import click
 
 from zrchain import __version__, cometbft, config
-from zrchain.cli.common import default_home, fail, home_option, node_option
+from zrchain.cli.common import INT64, default_home, fail, home_option, node_option
 from zrchain.client.rpc import CometRPC, RPCError
 
 
@@ -75,7 +75,7 @@ def write_genesis(home: str | Path, doc: dict[str, Any]) -> None:
 @click.command("init")
 @click.argument("moniker")
 @click.option("--chain-id", default="zenrock", show_default=True, help="genesis chain id")
-@click.option("--initial-height", default=1, show_default=True, type=int)
+@click.option("--initial-height", default=1, show_default=True, type=INT64)
 @click.option("-o", "--overwrite", is_flag=True, help="overwrite an existing genesis.json")
 @click.option("--comet-bin", default=None, help="path to the cometbft binary")
 @home_option

@@ -98,7 +98,7 @@ class AnteHandler:
             raise ErrTxTimeoutHeight.wrap(
                 f"block height: {ctx.height}, timeout height: {tx.timeout_height}"
             )
-        memo_len = len(tx.memo)
+        memo_len = len(tx.memo.encode())  # the SDK's len(memo): bytes, not characters
         if memo_len > params.max_memo_characters:
             raise ErrMemoTooLarge.wrap(
                 f"maximum number of characters is {params.max_memo_characters} but received "

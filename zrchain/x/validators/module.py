@@ -17,6 +17,7 @@ from zrchain.valset import MAX_TOTAL_VOTING_POWER, ValidatorSet
 from zrchain.x.validators.keeper import STORE_KEY, ValidatorsKeeper
 
 ErrInvalidValidator = register("validators", 2, "invalid validator")
+MAX_NAME = 70  # bytes; the SDK's staking moniker limit (MaxMonikerLength)
 
 
 def _authorise(ctx: Context, k: ValidatorsKeeper, signer: str) -> None:
@@ -37,6 +38,8 @@ def validate_set(msg: Any) -> None:
         Ed25519PublicKey.from_public_bytes(bytes(msg.pub_key))
     except ValueError as exc:
         raise ErrInvalidValidator.wrap(f"not an ed25519 public key: {exc}") from exc
+    if len(msg.name.encode()) > MAX_NAME:
+        raise ErrInvalidValidator.wrap(f"name longer than {MAX_NAME} bytes")
     if msg.power < 0 or msg.power > MAX_TOTAL_VOTING_POWER:
         raise ErrInvalidValidator.wrap(f"power must be between 0 and {MAX_TOTAL_VOTING_POWER}")
 
