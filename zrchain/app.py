@@ -28,6 +28,7 @@ from cosmpy.protos.tendermint.types import params_pb2
 from zrchain import __version__
 from zrchain.abci import types as abci
 from zrchain.abci.encode import encode_events, encode_finalize_block
+from zrchain.codec.address import canonicalize_json
 from zrchain.context import Context, Mode
 from zrchain.gas import GasMeter
 from zrchain.module import Module, Registry
@@ -212,6 +213,7 @@ class ZrChainApp:
         return abci.ResponseInitChain(app_hash=app_hash)
 
     def init_genesis(self, ctx: Context, app_state: dict[str, Any]) -> None:
+        app_state = canonicalize_json(app_state)  # upper-case addresses in lower case
         for module in self.registry.modules:
             default = module.default_genesis()
             if default is None:

@@ -80,7 +80,7 @@ def add_genesis_account(
 
 def _resolve(name_or_addr: str, home: str, backend: str, keyring_dir: str) -> str:
     if address.is_acc_address(name_or_addr):
-        return name_or_addr
+        return address.canonical(name_or_addr)
     from zrchain.cli.tx_cmds import _passphrase_provider
     from zrchain.crypto.keyring import Keyring, KeyringError
 
@@ -116,7 +116,7 @@ def check_genesis(doc: dict[str, Any], modules: list[Any]) -> list[str]:
         problems.append("initial_height must be a string (CometBFT genesis format)")
     if not doc.get("chain_id"):
         problems.append("chain_id is empty")
-    state = doc.get("app_state") or {}
+    state = address.canonicalize_json(doc.get("app_state") or {})  # as InitChain reads it
     for m in modules:
         default = m.default_genesis()
         if default is None:
