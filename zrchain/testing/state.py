@@ -59,7 +59,7 @@ def snapshot_node(
     """The same through CometBFT RPC ``abci_query`` (a real node); every store is read at
     one height so the snapshot is one consistent state."""
     if not height:
-        height = int(rpc.abci_info()["response"]["last_block_height"])
+        height = int(rpc.abci_info()["last_block_height"])
     stores: Stores = {}
     for key in store_keys or module_store_keys():
         res = rpc.abci_query(f"/store/{key}/subspace", b"", height=height)
