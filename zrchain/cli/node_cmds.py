@@ -18,6 +18,8 @@ import click
 from zrchain import __version__, cometbft, config
 from zrchain.cli.common import INT64, default_home, fail, home_option, node_option
 from zrchain.client.rpc import CometRPC, RPCError
+from zrchain.codec.coins import parse_dec_coins
+from zrchain.errors import ChainError
 
 
 def genesis_doc(
@@ -175,6 +177,10 @@ def start_cmd(
     for k, v in overrides.items():
         if v is not None:
             setattr(cfg, k, v)
+    try:  # checked here once, not refused at every CheckTx
+        parse_dec_coins(str(cfg.minimum_gas_prices))
+    except ChainError as exc:
+        fail(f"invalid minimum-gas-prices {cfg.minimum_gas_prices!r}: {exc.context}")
     extra = list(comet_args)
     if rpc_laddr:
         cfg.rpc_address = rpc_laddr

@@ -296,3 +296,19 @@ def test_genesis_numbers_are_checked(tmp_path, edit, says) -> None:
     res = runner.invoke(cli, ["genesis", "validate", "--home", home])
     assert res.exit_code != 0 and says in res.output, res.output
     assert "Traceback" not in res.output and len(res.output) < 1000
+
+
+def test_start_refuses_bad_minimum_gas_prices(tmp_path) -> None:
+    """app.toml / --minimum-gas-prices: refused at start with one clear line (it would
+    otherwise refuse every tx at CheckTx)."""
+    from zrchain.cli.main import cli
+
+    home = str(tmp_path / "home")
+    runner = CliRunner()
+    assert runner.invoke(cli, ["init", "n", "--chain-id", "zenrock", "--home", home]).exit_code == 0
+    res = runner.invoke(
+        cli,
+        ["start", "--home", home, "--no-comet", "--minimum-gas-prices", "0." + "1" * 19 + "urock"],
+    )
+    assert res.exit_code != 0 and "invalid minimum-gas-prices" in res.output, res.output
+    assert "Traceback" not in res.output
