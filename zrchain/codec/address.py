@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from functools import lru_cache
 from typing import Any
 
@@ -118,6 +119,17 @@ def zr_account_bytes(addr: str) -> bytes:
 KNOWN_PREFIXES = frozenset(
     {ACC_PREFIX, ACC_PUB_PREFIX, VALOPER_PREFIX, VALCONS_PREFIX, WORKSPACE_PREFIX, KEYRING_PREFIX}
 )
+
+
+_UPPER_PREFIXES = re.compile(
+    b"|".join(sorted(re.escape(p.upper().encode() + b"1") for p in KNOWN_PREFIXES))
+)
+
+
+def may_hold_upper_case(raw: bytes) -> bool:
+    """False when the encoded message ``raw`` cannot hold an upper-case address of ours (no
+    ``ZEN1``, ``KEYRING1``... in its bytes): the walk below is then skipped."""
+    return _UPPER_PREFIXES.search(raw) is not None
 
 
 def canonical(text: str) -> str:

@@ -98,7 +98,8 @@ def decode_tx(raw: bytes, msg_routes: dict[str, MsgRoute]) -> DecodedTx:
             msg = route.msg_class.FromString(any_msg.value)
         except DecodeError as exc:
             raise ErrTxDecode.wrap(f"{any_msg.type_url}: {exc}") from exc
-        address.canonicalize_message(msg)  # upper-case addresses are stored in lower case
+        if address.may_hold_upper_case(any_msg.value):
+            address.canonicalize_message(msg)  # upper-case addresses are stored in lower case
         if route.validate is not None:
             route.validate(msg)
         for s in route.signers(msg):
