@@ -28,6 +28,7 @@ from cosmpy.protos.tendermint.types import params_pb2
 from zrchain import __version__
 from zrchain.abci import types as abci
 from zrchain.abci.encode import encode_events, encode_finalize_block
+from zrchain.codec.address import canonicalize_json
 from zrchain.context import Context, Mode
 from zrchain.gas import GasMeter
 from zrchain.module import Module, Registry
@@ -35,6 +36,7 @@ from zrchain.store.app_store import AppStore, VersionUnavailable
 from zrchain.store.kv import Branch
 from zrchain.store.snapshots import FORMAT as SNAPSHOT_FORMAT
 from zrchain.store.snapshots import Restore, SnapshotStore, decode_pairs, snapshot_from_abci
+from zrchain.valset import merge_updates
 
 log = logging.getLogger("zrchain.app")
 
@@ -211,6 +213,7 @@ class ZrChainApp:
         return abci.ResponseInitChain(app_hash=app_hash)
 
     def init_genesis(self, ctx: Context, app_state: dict[str, Any]) -> None:
+        app_state = canonicalize_json(app_state)  # upper-case addresses in lower case
         for module in self.registry.modules:
             default = module.default_genesis()
             if default is None:
@@ -276,7 +279,7 @@ class ZrChainApp:
         for module in self.registry.modules:
             module.end_block(ctx)
         end_events = ctx.events
-        updates = [u for m in self.registry.modules for u in m.validator_updates(ctx)]
+        updates = merge_updates(u for m in self.registry.modules for u in m.validator_updates(ctx))
         app_hash = self.store.apply(block.writes)
         self._block_height = req.height
         self._pending_app_hash = app_hash

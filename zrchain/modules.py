@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from zrchain.module import Module
+from zrchain.valset import ValsetModule
 from zrchain.x.auth.keeper import AccountKeeper
 from zrchain.x.auth.module import AuthModule
 from zrchain.x.authz.module import AuthzModule, MsgRouter
@@ -27,11 +28,13 @@ def default_modules() -> list[Module]:
     authz = AuthzModule(accounts=accounts, router=router.route)
     policy = PolicyModule(authz=authz.policy_api)
     identity = IdentityModule(policy=policy.engine, bank=bank.keeper)
+    valset = ValsetModule()  # the set CometBFT has; modules propose changes to it
     modules: list[Module] = [
         AuthModule(keeper=accounts),
         bank,
         authz,
-        ValidatorsModule(),
+        valset,
+        ValidatorsModule(valset=valset.keeper),
         policy,
         identity,
         TreasuryModule(

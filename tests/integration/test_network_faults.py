@@ -199,6 +199,56 @@ def test_mixed_valid_and_malformed_txs_keep_every_node_equal(net) -> None:
     assert len(answers) == 1
 
 
+def test_adding_and_removing_one_validator_in_one_tx_does_not_halt_the_chain(net) -> None:
+    """The issue's halt: add X + remove X in one tx returned "remove X" to CometBFT, which
+    then stopped every node for good ("failed to find validator ... to remove"). The
+    block's updates are merged per key now, and what CometBFT would refuse fails the tx."""
+    import base64
+
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from zrchain.client.chain import TxFailed
+    from zrchain.codec.gen.zrchain.validators import validators_pb2 as pb
+
+    kr = keyring(net)
+    authority = kr.get("validator")
+    client = ChainClient(net.nodes[0].rpc_url, chain_id="zenrock")
+    x = Ed25519PrivateKey.generate().public_key().public_bytes_raw()
+
+    def send(*changes: tuple[bytes, int]):
+        msgs = [
+            pb.MsgSetValidator(authority=authority.address, pub_key=pk, power=p)
+            for pk, p in changes
+        ]
+        return client.send(
+            msgs, authority.address, authority.pubkey, lambda d: kr.sign("validator", d),
+            TxOptions(gas=400_000, fees="100urock"),
+        )  # fmt: skip
+
+    def valset(height: int) -> dict[str, int]:
+        vals = net.nodes[0].rpc.validators(height)["validators"]
+        return {v["pub_key"]["value"]: int(v["voting_power"]) for v in vals}
+
+    before = valset(net.nodes[0].height())
+    res = send((x, 10), (x, 0))
+    assert res.code == 0, res.raw_log
+    assert progresses(net.nodes, blocks=4, timeout=60)  # every node goes on
+    assert valset(res.height + 3) == before
+    results = net.nodes[0].rpc.block_results(res.height)
+    assert not results.get("validator_updates")
+    # what CometBFT would refuse is a failed tx, and the chain goes on
+    with pytest.raises(TxFailed) as info:
+        send((x, 0))
+    assert "failed to find validator" in info.value.response.raw_log
+    with pytest.raises(TxFailed) as info:
+        send(*((base64.b64decode(k), 0) for k in before))
+    assert "would result in empty set" in info.value.response.raw_log
+    assert progresses(net.nodes, blocks=2, timeout=60)
+    top = min(n.height() for n in net.nodes) - 1
+    assert valset(top) == before
+    assert_same_app_hashes(net.nodes, top)
+
+
 def test_new_nodes_join_by_blocksync_and_state_sync_then_become_validators(net) -> None:
     full = net.add_node("full", statesync=False)
     assert "Snapshot restored" not in full.tail("comet", 2000)

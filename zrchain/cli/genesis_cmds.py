@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from zrchain.cli.common import fail, home_option
+from zrchain.cli.common import INT64, fail, home_option
 from zrchain.cli.node_cmds import genesis_path, read_genesis, write_genesis
 from zrchain.codec import address
 from zrchain.codec.coins import parse_coins
@@ -80,7 +80,7 @@ def add_genesis_account(
 
 def _resolve(name_or_addr: str, home: str, backend: str, keyring_dir: str) -> str:
     if address.is_acc_address(name_or_addr):
-        return name_or_addr
+        return address.canonical(name_or_addr)
     from zrchain.cli.tx_cmds import _passphrase_provider
     from zrchain.crypto.keyring import Keyring, KeyringError
 
@@ -116,7 +116,7 @@ def check_genesis(doc: dict[str, Any], modules: list[Any]) -> list[str]:
         problems.append("initial_height must be a string (CometBFT genesis format)")
     if not doc.get("chain_id"):
         problems.append("chain_id is empty")
-    state = doc.get("app_state") or {}
+    state = address.canonicalize_json(doc.get("app_state") or {})  # as InitChain reads it
     for m in modules:
         default = m.default_genesis()
         if default is None:
@@ -130,7 +130,7 @@ def check_genesis(doc: dict[str, Any], modules: list[Any]) -> list[str]:
 
 @click.command("export")
 @home_option
-@click.option("--height", default=0, type=int, help="export the state at this height")
+@click.option("--height", default=0, type=INT64, help="export the state at this height")
 @click.option("--output-document", default="", help="write to this file instead of stdout")
 def export_cmd(home: str, height: int, output_document: str) -> None:
     """Export the app state as a genesis.json (stop the node first)."""
@@ -184,7 +184,7 @@ __all__ = ["check_genesis", "export_cmd", "genesis_group", "write_genesis"]
 
 @genesis_group.command("add-validator")
 @click.argument("pubkey")
-@click.argument("power", type=int)
+@click.argument("power", type=INT64)
 @click.option("--name", default="", help="a label (CometBFT genesis `name`)")
 @home_option
 def add_validator(pubkey: str, power: int, name: str, home: str) -> None:

@@ -16,8 +16,10 @@ from typing import Any
 import click
 
 from zrchain import __version__, cometbft, config
-from zrchain.cli.common import default_home, fail, home_option, node_option
+from zrchain.cli.common import INT64, default_home, fail, home_option, node_option
 from zrchain.client.rpc import CometRPC, RPCError
+from zrchain.codec.coins import parse_dec_coins
+from zrchain.errors import ChainError
 
 
 def genesis_doc(
@@ -75,7 +77,7 @@ def write_genesis(home: str | Path, doc: dict[str, Any]) -> None:
 @click.command("init")
 @click.argument("moniker")
 @click.option("--chain-id", default="zenrock", show_default=True, help="genesis chain id")
-@click.option("--initial-height", default=1, show_default=True, type=int)
+@click.option("--initial-height", default=1, show_default=True, type=INT64)
 @click.option("-o", "--overwrite", is_flag=True, help="overwrite an existing genesis.json")
 @click.option("--comet-bin", default=None, help="path to the cometbft binary")
 @home_option
@@ -175,6 +177,10 @@ def start_cmd(
     for k, v in overrides.items():
         if v is not None:
             setattr(cfg, k, v)
+    try:  # checked here once, not refused at every CheckTx
+        parse_dec_coins(str(cfg.minimum_gas_prices))
+    except ChainError as exc:
+        fail(f"invalid minimum-gas-prices {cfg.minimum_gas_prices!r}: {exc.context}")
     extra = list(comet_args)
     if rpc_laddr:
         cfg.rpc_address = rpc_laddr

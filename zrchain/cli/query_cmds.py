@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from zrchain.cli.common import fail
+from zrchain.cli.common import INT64, fail
 from zrchain.cli.output import emit, output_option
 from zrchain.client.chain import ChainClient, QueryFailed, rpc_tx_response
 from zrchain.client.rpc import RPCError
@@ -19,7 +19,7 @@ def query_options(f: Callable[..., Any]) -> Callable[..., Any]:
     f = click.option(
         "--node", default="tcp://localhost:26657", show_default=True, help="CometBFT RPC endpoint"
     )(f)
-    f = click.option("--height", default=0, type=int, help="query state at this height")(f)
+    f = click.option("--height", default=0, type=INT64, help="query state at this height")(f)
     return output_option("text")(f)
 
 
@@ -64,8 +64,8 @@ def query_tx(hash_: str, node: str, height: int, output: str) -> None:
 @click.option(
     "--query", "query_", required=True, help="events query, e.g. \"message.sender='zen1…'\""
 )
-@click.option("--page", default=1, type=int)
-@click.option("--limit", default=30, type=int)
+@click.option("--page", default=1, type=INT64)
+@click.option("--limit", default=30, type=INT64)
 @click.option("--order_by", default="asc", type=click.Choice(["asc", "desc"]))
 @query_options
 def query_txs(
@@ -101,7 +101,7 @@ def query_txs(
 
 
 @query_group.command("block")
-@click.argument("height_arg", required=False, type=int)
+@click.argument("height_arg", required=False, type=INT64)
 @query_options
 def query_block(height_arg: int | None, node: str, height: int, output: str) -> None:
     """A committed block (the latest if no height is given)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import json
+import math
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -13,13 +14,16 @@ from typing import Any
 import click
 from cosmpy.protos.cosmos.tx.v1beta1 import tx_pb2
 
-from zrchain.cli.common import default_home, fail
+from zrchain.cli.common import UINT64, default_home, fail
 from zrchain.cli.output import emit
 from zrchain.client.chain import ChainClient, QueryFailed, TxOptions
 from zrchain.client.rpc import RPCError
 from zrchain.client.tx import pack
+from zrchain.codec.coins import parse_coins, parse_dec_coins, shown
+from zrchain.codec.ints import IntSyntaxError, parse_go_int
 from zrchain.codec.json import to_dict
 from zrchain.errors import ChainError
+from zrchain.tx.decode import MAX_GAS_WANTED
 
 
 @dataclass
@@ -88,11 +92,11 @@ def tx_flags(f: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--gas-adjustment", default=1.0, type=float, show_default=True),
         click.option("--gas-prices", default="", help="e.g. 0.0001urock (fee = gas x price)"),
         click.option("--note", default="", help="memo"),
-        click.option("--timeout-height", default=0, type=int),
+        click.option("--timeout-height", default=0, type=UINT64),
         click.option("--fee-payer", default=""),
         click.option("--fee-granter", default=""),
-        click.option("-a", "--account-number", default=None, type=int),
-        click.option("-s", "--sequence", default=None, type=int),
+        click.option("-a", "--account-number", default=None, type=UINT64),
+        click.option("-s", "--sequence", default=None, type=UINT64),
         click.option(
             "-b",
             "--broadcast-mode",
@@ -114,10 +118,15 @@ def tx_flags(f: Callable[..., Any]) -> Callable[..., Any]:
         if gas_text == "auto":
             gas: int | None = None
         else:
-            try:
-                gas = int(gas_text)
-            except ValueError:
-                fail(f"invalid --gas {gas_text!r}: a number or 'auto'")
+            try:  # the SDK's ParseGasSetting: "auto" or a uint64
+                gas = parse_go_int(gas_text, 64)
+            except IntSyntaxError as exc:
+                fail(f"invalid --gas {shown(gas_text)}: a number or 'auto' ({exc})")
+            if gas > MAX_GAS_WANTED:
+                fail(f"invalid --gas {gas}: more than the most a tx may ask for, {MAX_GAS_WANTED}")
+        adjustment = kw["gas_adjustment"]
+        if not math.isfinite(adjustment) or adjustment <= 0:
+            fail(f"invalid --gas-adjustment {adjustment}: a positive number")
         opts = TxOptions(
             gas=gas,
             gas_adjustment=kw.pop("gas_adjustment"),
@@ -132,6 +141,14 @@ def tx_flags(f: Callable[..., Any]) -> Callable[..., Any]:
         )
         if opts.fees and opts.gas_prices:
             fail("cannot provide both --fees and --gas-prices")
+        for flag, text, parse in (
+            ("--fees", opts.fees, parse_coins),
+            ("--gas-prices", opts.gas_prices, parse_dec_coins),
+        ):
+            try:
+                parse(text)
+            except ChainError as exc:
+                fail(f"invalid {flag}: {exc.context}")
         tx = TxContext(
             from_=kw.pop("from_"),
             chain_id=kw.pop("chain_id"),

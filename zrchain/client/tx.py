@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import coincurve
@@ -31,6 +32,17 @@ def pack(msg: Any) -> Any:
     return AnyProto(type_url="/" + msg.DESCRIPTOR.full_name, value=msg.SerializeToString())
 
 
+@dataclass(frozen=True)
+class TxSigner:
+    """One signer of a tx: its key, account number and sequence (``pubkey=None`` leaves the
+    SignerInfo's key empty, for an account whose key is already on chain)."""
+
+    sign: Signer
+    pubkey: bytes | None
+    account_number: int
+    sequence: int
+
+
 def build_tx(
     msgs: Sequence[Any],
     *,
@@ -47,16 +59,36 @@ def build_tx(
     fee_granter: str = "",
 ) -> bytes:
     """A signed TxRaw for one signer."""
-    body = tx_pb2.TxBody(messages=[pack(m) for m in msgs], memo=memo, timeout_height=timeout_height)
-    info = tx_pb2.SignerInfo(
-        public_key=AnyProto(
-            type_url="/cosmos.crypto.secp256k1.PubKey", value=PubKey(key=pubkey).SerializeToString()
-        ),
-        mode_info=tx_pb2.ModeInfo(single=tx_pb2.ModeInfo.Single(mode=SIGN_MODE_DIRECT)),
-        sequence=sequence,
+    return build_multi_signed_tx(
+        msgs,
+        [TxSigner(sign, pubkey, account_number, sequence)],
+        chain_id=chain_id,
+        fee=fee,
+        gas_limit=gas_limit,
+        memo=memo,
+        timeout_height=timeout_height,
+        fee_payer=fee_payer,
+        fee_granter=fee_granter,
     )
+
+
+def build_multi_signed_tx(
+    msgs: Sequence[Any],
+    signers: Sequence[TxSigner],
+    *,
+    chain_id: str,
+    fee: Iterable[Coin] = (),
+    gas_limit: int = 200_000,
+    memo: str = "",
+    timeout_height: int = 0,
+    fee_payer: str = "",
+    fee_granter: str = "",
+) -> bytes:
+    """A TxRaw signed by each of ``signers`` in order (the order of the tx's required
+    signers: the messages' signers, then a fee payer that is not one of them)."""
+    body = tx_pb2.TxBody(messages=[pack(m) for m in msgs], memo=memo, timeout_height=timeout_height)
     auth = tx_pb2.AuthInfo(
-        signer_infos=[info],
+        signer_infos=[_signer_info(s) for s in signers],
         fee=tx_pb2.Fee(
             amount=[c.to_proto() for c in fee],
             gas_limit=gas_limit,
@@ -65,15 +97,35 @@ def build_tx(
         ),
     )
     body_bytes, auth_bytes = body.SerializeToString(), auth.SerializeToString()
-    doc = tx_pb2.SignDoc(
-        body_bytes=body_bytes,
-        auth_info_bytes=auth_bytes,
-        chain_id=chain_id,
-        account_number=account_number,
-    ).SerializeToString()
+    sigs = [
+        s.sign(
+            tx_pb2.SignDoc(
+                body_bytes=body_bytes,
+                auth_info_bytes=auth_bytes,
+                chain_id=chain_id,
+                account_number=s.account_number,
+            ).SerializeToString()
+        )
+        for s in signers
+    ]
     return tx_pb2.TxRaw(
-        body_bytes=body_bytes, auth_info_bytes=auth_bytes, signatures=[sign(doc)]
+        body_bytes=body_bytes, auth_info_bytes=auth_bytes, signatures=sigs
     ).SerializeToString()
+
+
+def _signer_info(s: TxSigner) -> Any:
+    info = tx_pb2.SignerInfo(
+        mode_info=tx_pb2.ModeInfo(single=tx_pb2.ModeInfo.Single(mode=SIGN_MODE_DIRECT)),
+        sequence=s.sequence,
+    )
+    if s.pubkey is not None:
+        info.public_key.CopyFrom(
+            AnyProto(
+                type_url="/cosmos.crypto.secp256k1.PubKey",
+                value=PubKey(key=s.pubkey).SerializeToString(),
+            )
+        )
+    return info
 
 
 def tx_hash(raw: bytes) -> str:

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from functools import lru_cache
+from typing import Any
+
+from google.protobuf.descriptor import FieldDescriptor
 
 from zrchain.codec import bech32
 from zrchain.errors import ErrInvalidAddress
@@ -105,3 +109,113 @@ def zr_account_bytes(addr: str) -> bytes:
     if n not in (11, 20, 32):
         raise ValueError(f"address length must be 11, 20, or 32 bytes, got {n}: unknown address")
     return raw
+
+
+# -- canonical (lower-case) form ---------------------------------------------------------------
+# BIP-173 allows a bech32 string in all upper case (QR codes); the SDK decodes it to the same
+# bytes and, holding addresses as bytes, always writes them back in lower case. We hold
+# addresses as strings, so an upper-case address is rewritten to lower case where input
+# enters (tx messages, query requests, genesis); a mixed-case string is never valid bech32.
+KNOWN_PREFIXES = frozenset(
+    {ACC_PREFIX, ACC_PUB_PREFIX, VALOPER_PREFIX, VALCONS_PREFIX, WORKSPACE_PREFIX, KEYRING_PREFIX}
+)
+
+
+_UPPER_PREFIXES = re.compile(
+    b"|".join(sorted(re.escape(p.upper().encode() + b"1") for p in KNOWN_PREFIXES))
+)
+
+
+def may_hold_upper_case(raw: bytes) -> bool:
+    """False when the encoded message ``raw`` cannot hold an upper-case address of ours (no
+    ``ZEN1``, ``KEYRING1``... in its bytes): the walk below is then skipped."""
+    return _UPPER_PREFIXES.search(raw) is not None
+
+
+def canonical(text: str) -> str:
+    """``text`` in lower case if it is an all-upper-case bech32 string with one of our
+    prefixes; otherwise ``text`` unchanged."""
+    if not text[:1].isupper() or not text.isupper() or not text.isascii():
+        return text
+    try:
+        hrp, _ = decode(text)
+    except Exception:
+        return text
+    return text.lower() if hrp in KNOWN_PREFIXES else text
+
+
+def canonicalize_message(msg: Any) -> bool:
+    """Rewrite every upper-case address in ``msg`` (nested messages, repeated fields and
+    ``Any`` values of known types included) to lower case, in place; True if any changed."""
+    changed = False
+    for field, value in msg.ListFields():
+        if field.type == FieldDescriptor.TYPE_STRING:
+            if field.label == FieldDescriptor.LABEL_REPEATED:
+                for i, item in enumerate(value):
+                    new = canonical(item)
+                    if new != item:
+                        value[i] = new
+                        changed = True
+            else:
+                new = canonical(value)
+                if new != value:
+                    setattr(msg, field.name, new)
+                    changed = True
+        elif field.type == FieldDescriptor.TYPE_MESSAGE:
+            if field.message_type.GetOptions().map_entry:
+                continue  # no address-keyed maps in our messages
+            items = value if field.label == FieldDescriptor.LABEL_REPEATED else [value]
+            for item in items:
+                changed |= _canonicalize_any(item) if _is_any(item) else canonicalize_message(item)
+    return changed
+
+
+def _is_any(msg: Any) -> bool:
+    return bool(msg.DESCRIPTOR.full_name == "google.protobuf.Any")
+
+
+def _canonicalize_any(any_msg: Any) -> bool:
+    cls = _message_class(any_msg.type_url.rsplit("/", 1)[-1])
+    if cls is None:
+        return False
+    try:
+        inner = cls.FromString(any_msg.value)
+    except Exception:
+        return False  # left for the decoder to refuse with its own error
+    if not canonicalize_message(inner):
+        return False
+    any_msg.value = inner.SerializeToString()
+    return True
+
+
+@lru_cache(maxsize=1024)
+def _message_class(full_name: str) -> Any:
+    from google.protobuf import descriptor_pool, message_factory
+
+    try:
+        desc = descriptor_pool.Default().FindMessageTypeByName(full_name)
+    except KeyError:
+        return None
+    return message_factory.GetMessageClass(desc)
+
+
+def canonicalize_json(data: Any) -> Any:
+    """The same for proto-JSON (genesis): a copy with upper-case addresses in lower case."""
+    if isinstance(data, dict):
+        return {k: canonicalize_json(v) for k, v in data.items()}
+    if isinstance(data, list):
+        return [canonicalize_json(v) for v in data]
+    if isinstance(data, str):
+        return canonical(data)
+    return data
+
+
+def canonical_account(addr: str) -> str:
+    """The one spelling of an account that zrChain accepts in several (a ``zen``, ``keyring``
+    or ``workspace`` prefix, either case): ``zen1…`` in lower case. Lists of accounts
+    (owners, parties, admins) hold this form, so one account is never listed twice.
+    ``addr`` is returned as it is when it is no account (validation reports that)."""
+    try:
+        return acc_string(zr_account_bytes(addr))
+    except ValueError:
+        return addr

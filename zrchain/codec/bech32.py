@@ -30,25 +30,39 @@ def _hrp_expand(hrp: str) -> list[int]:
     return [ord(c) >> 5 for c in hrp] + [0] + [ord(c) & 31 for c in hrp]
 
 
+MAX_LENGTH = 1023  # the SDK's bech32.DecodeAndConvert limit (BIP-173 says 90)
+_BECH32M = 0x2BC830A3
+
+
 def decode(addr: str) -> tuple[str, bytes]:
-    """(hrp, data bytes); raises Bech32Error for anything not a valid bech32 string."""
-    if len(addr) > 90 or len(addr) < 8:
-        raise Bech32Error("invalid length")
-    if addr.lower() != addr and addr.upper() != addr:
-        raise Bech32Error("mixed case")
+    """(hrp, data bytes); raises Bech32Error for anything not a valid bech32 string.
+
+    The checks, their order and their texts are those of btcutil's ``bech32.Decode`` and
+    ``ConvertBits``, which the SDK uses: the length in bytes (8 to 1023), printable ASCII
+    only, all lower or all upper case (the lower-case form is the one decoded), the
+    separator, the charset, the checksum, zero padding."""
+    raw = addr.encode("utf-8", "surrogatepass")
+    if len(raw) < 8 or len(raw) > MAX_LENGTH:
+        raise Bech32Error(f"invalid bech32 string length {len(raw)}")
+    for b in raw:
+        if b < 33 or b > 126:
+            raise Bech32Error(f"invalid character in string: '{chr(b)}'")
     s = addr.lower()
+    if s != addr and addr.upper() != addr:
+        raise Bech32Error("string not all lowercase or all uppercase")
     pos = s.rfind("1")
     if pos < 1 or pos + 7 > len(s):
-        raise Bech32Error("invalid separator position")
+        raise Bech32Error(f"invalid separator index {pos}")
     hrp = s[:pos]
-    if any(ord(c) < 33 or ord(c) > 126 for c in hrp):
-        raise Bech32Error("invalid character in prefix")
     try:
         data = [_REV[c] for c in s[pos + 1 :]]
     except KeyError as exc:
-        raise Bech32Error(f"invalid character {exc.args[0]!r}") from None
+        raise Bech32Error(f"invalid character not part of charset: {ord(exc.args[0])}") from None
     if _polymod(_hrp_expand(hrp) + data) != 1:
-        raise Bech32Error("invalid checksum")
+        raise Bech32Error(
+            f"invalid checksum (expected (bech32={_checksum(hrp, data[:-6], 1)}, "
+            f"bech32m={_checksum(hrp, data[:-6], _BECH32M)}), got {s[-6:]})"
+        )
     five = data[:-6]
     nbits = len(five) * 5
     acc = 0
@@ -56,8 +70,13 @@ def decode(addr: str) -> tuple[str, bytes]:
         acc = (acc << 5) | v
     extra = nbits % 8
     if extra >= 5 or acc & ((1 << extra) - 1):
-        raise Bech32Error("invalid padding")
+        raise Bech32Error("invalid incomplete group")
     return hrp, (acc >> extra).to_bytes(nbits // 8, "big")
+
+
+def _checksum(hrp: str, five: list[int], const: int) -> str:
+    chk = _polymod(_hrp_expand(hrp) + five + [0] * 6) ^ const
+    return "".join(CHARSET[(chk >> 5 * (5 - i)) & 31] for i in range(6))
 
 
 def encode(hrp: str, raw: bytes) -> str:

@@ -1,4 +1,20 @@
-"""Coins with exact integer amounts (no floats), and decimal gas prices as fractions."""
+r"""Coins with exact integer amounts (no floats), and decimal gas prices as fractions.
+
+Numbers are read with the Cosmos SDK's grammar, ASCII only (Python's ``int()`` and
+``str.isdigit`` also take other scripts' digits, superscripts and ``_``; Go's parsers do
+not), and within its limits, checked before any conversion so no input costs more than its
+length:
+
+- ``math.Int`` on the wire (Coin amounts in txs and genesis): decimal digits with an
+  optional ``-``, at most 256 bits. A leading zero is refused: Go reads ``"010"`` as octal
+  (``big.Int.SetString(s, 0)``), so we refuse rather than read a different number.
+- ``math.LegacyDec`` text: ``-``? digits, at most one ``.`` with digits on both sides, at
+  most 18 decimal places, at most 315 bits once scaled by 10^18.
+- Coin strings (CLI flags, app.toml, params): the SDK's ``reDecCoin`` regex
+  ``^(\d+(\.\d+)?|\.\d+)\s*<denom>$`` per comma-separated item, ``[[:digit:]]`` and
+  ``[[:space:]]`` being ASCII in Go, items trimmed, zero coins dropped, sorted, a denom
+  only once.
+"""
 
 from __future__ import annotations
 
@@ -12,10 +28,25 @@ from cosmpy.protos.cosmos.base.v1beta1.coin_pb2 import Coin as CoinProto
 
 from zrchain.errors import ErrInvalidCoins
 
-DENOM_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9/:._-]{2,127}$")
-_COIN_RE = re.compile(r"^\s*([0-9]+)\s*([a-zA-Z][a-zA-Z0-9/:._-]{2,127})\s*$")
-_DEC_COIN_RE = re.compile(r"^\s*([0-9]+(?:\.[0-9]+)?)\s*([a-zA-Z][a-zA-Z0-9/:._-]{2,127})\s*$")
-MAX_AMOUNT = (1 << 256) - 1
+DENOM_PATTERN = r"[a-zA-Z][a-zA-Z0-9/:._-]{2,127}"
+DENOM_RE = re.compile(rf"{DENOM_PATTERN}\Z")
+_DEC_AMOUNT = r"[0-9]+(?:\.[0-9]+)?|\.[0-9]+"
+_DEC_COIN_RE = re.compile(rf"({_DEC_AMOUNT})[\t\n\v\f\r ]*({DENOM_PATTERN})\Z")
+_INT_RE = re.compile(r"-?(?:0|[1-9][0-9]*)\Z")
+_DEC_RE = re.compile(r"-?[0-9]+(?:\.[0-9]+)?\Z")
+
+MAX_INT_BITS = 256  # cosmossdk.io/math MaxBitLen
+MAX_AMOUNT = (1 << MAX_INT_BITS) - 1
+_MAX_INT_DIGITS = len(str(MAX_AMOUNT))
+DEC_PRECISION = 18  # math.LegacyPrecision
+MAX_DEC_BITS = MAX_INT_BITS + 59  # math's maxDecBitLen
+_MAX_DEC_DIGITS = len(str(1 << MAX_DEC_BITS))
+_SHOWN = 40  # characters of a bad number quoted in an error
+
+
+def shown(text: str) -> str:
+    """``text`` for an error message, cut when long (a 5,000-digit amount is not echoed)."""
+    return repr(text) if len(text) <= _SHOWN else f"{text[:_SHOWN]!r}... ({len(text)} characters)"
 
 
 _VALID_DENOMS: set[str] = set()
@@ -25,7 +56,7 @@ def validate_denom(denom: str) -> None:
     if denom in _VALID_DENOMS:
         return
     if not DENOM_RE.match(denom):
-        raise ErrInvalidCoins.wrap(f"invalid denom: {denom}")
+        raise ErrInvalidCoins.wrap(f"invalid denom: {shown(denom)}")
     if len(_VALID_DENOMS) < 10_000:
         _VALID_DENOMS.add(denom)
 
@@ -105,29 +136,43 @@ def coins_str(coins: Iterable[Coin]) -> str:
 
 
 def parse_int(text: str, what: str = "") -> int:
-    if not text or (not text.isdigit() and not (text[0] == "-" and text[1:].isdigit())):
-        raise ErrInvalidCoins.wrap(f"invalid amount {text!r} {what}".strip())
-    value = int(text)
-    if value > MAX_AMOUNT:
-        raise ErrInvalidCoins.wrap(f"amount {text} {what} is larger than the maximum".strip())
+    """A ``math.Int`` as carried in a tx or genesis (see the module docstring)."""
+    about = f" for {shown(what)}" if what else ""
+    if not _INT_RE.match(text):
+        raise ErrInvalidCoins.wrap(
+            f"invalid amount {shown(text)}{about}: expected decimal digits 0-9 without "
+            "leading zeros, optionally after '-'"
+        )
+    if len(text.lstrip("-")) > _MAX_INT_DIGITS or abs(value := int(text)) > MAX_AMOUNT:
+        raise ErrInvalidCoins.wrap(
+            f"invalid amount {shown(text)}{about}: integer out of range, max {MAX_INT_BITS} bits"
+        )
     return value
 
 
-def parse_coins(text: str) -> Coins:
-    """``"100urock,5uatom"`` -> Coins (sorted); empty string -> no coins."""
-    text = text.strip()
+def parse_dec(text: str) -> Fraction:
+    """A ``math.LegacyDec`` from its text form, exactly (see the module docstring)."""
     if not text:
-        return Coins()
-    items = []
-    for part in text.split(","):
-        m = _COIN_RE.match(part)
-        if not m:
-            raise ErrInvalidCoins.wrap(f"invalid coin expression: {part.strip()}")
-        items.append(Coin(m.group(2), int(m.group(1))))
-    denoms = [c.denom for c in items]
-    if len(set(denoms)) != len(denoms):
-        raise ErrInvalidCoins.wrap(f"duplicate denomination in {text}")
-    return Coins.of(items)
+        raise ErrInvalidCoins.wrap("decimal string cannot be empty")
+    if not _DEC_RE.match(text):
+        raise ErrInvalidCoins.wrap(
+            f"invalid decimal {shown(text)}: expected digits 0-9 with at most one '.' between "
+            "digits, optionally after '-'"
+        )
+    whole, _, frac = text.lstrip("-").partition(".")
+    if len(frac) > DEC_PRECISION:
+        raise ErrInvalidCoins.wrap(
+            f"invalid decimal {shown(text)}: {len(frac)} decimal places, max {DEC_PRECISION}"
+        )
+    scaled_digits = len(whole.lstrip("0")) + DEC_PRECISION
+    scaled = int(whole + frac.ljust(DEC_PRECISION, "0")) if scaled_digits <= _MAX_DEC_DIGITS else 0
+    if scaled_digits > _MAX_DEC_DIGITS or scaled.bit_length() > MAX_DEC_BITS:
+        raise ErrInvalidCoins.wrap(
+            f"invalid decimal {shown(text)}: out of range, max {MAX_DEC_BITS} bits scaled by "
+            f"10^{DEC_PRECISION}"
+        )
+    value = Fraction(scaled, 10**DEC_PRECISION)
+    return -value if text.startswith("-") else value
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,18 +184,50 @@ class DecCoin:
         return f"{_dec_str(self.amount)}{self.denom}"
 
 
-def parse_dec_coins(text: str) -> list[DecCoin]:
-    """``"0.0001urock"`` -> [DecCoin] (exact fractions, sorted by denom)."""
+def _dec_coin_items(text: str) -> list[tuple[str, DecCoin]]:
+    """(item text, DecCoin) per comma-separated item, in order; the SDK's ParseDecCoin."""
     text = text.strip()
     if not text:
         return []
-    out = []
+    out: list[tuple[str, DecCoin]] = []
+    seen: set[str] = set()
     for part in text.split(","):
-        m = _DEC_COIN_RE.match(part)
+        item = part.strip()
+        m = _DEC_COIN_RE.match(item)
         if not m:
-            raise ErrInvalidCoins.wrap(f"invalid decimal coin expression: {part.strip()}")
-        out.append(DecCoin(m.group(2), Fraction(m.group(1))))
-    return sorted(out, key=lambda c: c.denom)
+            raise ErrInvalidCoins.wrap(f"invalid decimal coin expression: {shown(item)}")
+        amount, denom = parse_dec(m.group(1)), m.group(2)
+        if denom in seen:
+            raise ErrInvalidCoins.wrap(f"duplicate denomination {denom}")
+        seen.add(denom)
+        out.append((item, DecCoin(denom, amount)))
+    return out
+
+
+def parse_dec_coins(text: str) -> list[DecCoin]:
+    """The SDK's ``ParseDecCoins``: ``"0.0001urock,1uatom"`` -> [DecCoin] without zero
+    coins, sorted by denom; a denom may appear once."""
+    return sorted((c for _, c in _dec_coin_items(text) if c.amount), key=lambda c: c.denom)
+
+
+def parse_coins(text: str) -> Coins:
+    """Coins from a CLI/config string (``"100urock,5uatom"``), the SDK's coin grammar.
+
+    The SDK's ``ParseCoinsNormalized`` also takes decimal amounts and truncates them; we
+    take ``1.0urock`` but refuse ``1.5urock`` rather than silently drop half a unit."""
+    out = []
+    for item, c in _dec_coin_items(text):
+        if c.amount.denominator != 1:
+            raise ErrInvalidCoins.wrap(
+                f"invalid coin {shown(item)}: an amount is a whole number of {c.denom}"
+            )
+        if c.amount > MAX_AMOUNT:
+            raise ErrInvalidCoins.wrap(
+                f"invalid coin {shown(item)}: integer out of range, max {MAX_INT_BITS} bits"
+            )
+        if c.amount:
+            out.append(Coin(c.denom, int(c.amount)))
+    return Coins.of(out)
 
 
 def _dec_str(x: Fraction) -> str:

@@ -1,10 +1,34 @@
-"""Proto-JSON as Cosmos renders it: snake_case names, defaults included, int64 as strings."""
+"""Proto-JSON as Cosmos renders it: snake_case names, defaults included, int64 as strings.
+
+Reading it (genesis, REST bodies, CLI JSON arguments), integer fields given as strings are
+held to Go's grammar first: protobuf's parser calls Python's ``int()``, which also takes
+other scripts' digits and ``1_000`` (Arabic-Indic "100" would become 100).
+"""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-from google.protobuf import json_format
+from google.protobuf import descriptor_pool, json_format
+from google.protobuf.descriptor import Descriptor, FieldDescriptor
+
+_INT_FIELD_TYPES = frozenset(
+    {
+        FieldDescriptor.TYPE_INT32,
+        FieldDescriptor.TYPE_INT64,
+        FieldDescriptor.TYPE_UINT32,
+        FieldDescriptor.TYPE_UINT64,
+        FieldDescriptor.TYPE_SINT32,
+        FieldDescriptor.TYPE_SINT64,
+        FieldDescriptor.TYPE_FIXED32,
+        FieldDescriptor.TYPE_FIXED64,
+        FieldDescriptor.TYPE_SFIXED32,
+        FieldDescriptor.TYPE_SFIXED64,
+    }
+)
+_INT_TEXT = re.compile(r"-?[0-9]+\Z")
+_MAX_INT_TEXT = 21  # "-9223372036854775808" and a little room; longer is out of range anyway
 
 
 def to_dict(msg: Any) -> dict[str, Any]:
@@ -14,9 +38,64 @@ def to_dict(msg: Any) -> dict[str, Any]:
     return out
 
 
-def from_dict(data: Any, msg: Any) -> Any:
+def from_dict(data: Any, msg: Any, ignore_unknown_fields: bool = False) -> Any:
     """Parse proto-JSON (snake_case or camelCase) into ``msg``; raises ValueError."""
+    check_numbers(data, msg.DESCRIPTOR)
     try:
-        return json_format.ParseDict(data, msg)
+        return json_format.ParseDict(data, msg, ignore_unknown_fields=ignore_unknown_fields)
     except json_format.ParseError as exc:
         raise ValueError(str(exc)) from exc
+
+
+def check_numbers(data: Any, desc: Descriptor, path: str = "") -> None:
+    """Raise ValueError where an integer field holds a string that is not ASCII decimal
+    digits (with an optional ``-``); other defects are left to the protobuf parser."""
+    if not isinstance(data, dict):
+        return
+    if desc.full_name == "google.protobuf.Any":
+        inner = _any_descriptor(data.get("@type"))
+        if inner is not None:
+            check_numbers({k: v for k, v in data.items() if k != "@type"}, inner, path)
+        return
+    for key, value in data.items():
+        field = desc.fields_by_name.get(key) or _by_json_name(desc, key)
+        if field is None or value is None:
+            continue
+        where = f"{path}.{field.name}" if path else field.name
+        if field.message_type is not None and field.message_type.GetOptions().map_entry:
+            value_field = field.message_type.fields_by_name["value"]
+            if isinstance(value, dict):
+                for k, v in value.items():
+                    _check_value(value_field, v, f"{where}[{k}]")
+            continue
+        items = value if isinstance(value, list) else [value]
+        for i, item in enumerate(items):
+            _check_value(field, item, f"{where}[{i}]" if isinstance(value, list) else where)
+
+
+def _check_value(field: FieldDescriptor, value: Any, where: str) -> None:
+    if field.type == FieldDescriptor.TYPE_MESSAGE:
+        check_numbers(value, field.message_type, where)
+    elif (
+        field.type in _INT_FIELD_TYPES
+        and isinstance(value, str)
+        and (len(value) > _MAX_INT_TEXT or not _INT_TEXT.match(value))
+    ):
+        shown = value if len(value) <= 40 else value[:40] + "..."
+        raise ValueError(f"{where}: {shown!r} is not an integer in decimal digits 0-9")
+
+
+def _by_json_name(desc: Descriptor, key: str) -> FieldDescriptor | None:
+    for f in desc.fields:
+        if f.json_name == key:
+            return f
+    return None
+
+
+def _any_descriptor(type_url: Any) -> Descriptor | None:
+    if not isinstance(type_url, str):
+        return None
+    try:
+        return descriptor_pool.Default().FindMessageTypeByName(type_url.rsplit("/", 1)[-1])
+    except KeyError:
+        return None

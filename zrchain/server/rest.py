@@ -36,6 +36,7 @@ from google.protobuf import json_format
 from google.protobuf.descriptor import Descriptor, FieldDescriptor
 from google.protobuf.message import Message
 
+from zrchain.codec.json import from_dict
 from zrchain.errors import QueryError, Status
 from zrchain.module import QueryRoute
 from zrchain.server.grpc_server import HEIGHT_HEADER, parse_height
@@ -150,7 +151,7 @@ def split_path(raw_path: str) -> list[str]:
 
 
 # -- field values -----------------------------------------------------------------------
-_INT = re.compile(r"^[+-]?\d+$")
+_INT = re.compile(r"^[+-]?[0-9]+$")  # ASCII only, as Go's strconv (\d is Unicode)
 _BOOLS = {
     **dict.fromkeys(("1", "t", "T", "true", "TRUE", "True"), True),
     **dict.fromkeys(("0", "f", "F", "false", "FALSE", "False"), False),
@@ -360,8 +361,8 @@ class Gateway:
         elif not isinstance(data, dict):
             raise bad_request("the JSON body must be an object")
         try:
-            json_format.ParseDict(data, target, ignore_unknown_fields=True)
-        except (json_format.ParseError, TypeError, ValueError) as exc:
+            from_dict(data, target, ignore_unknown_fields=True)
+        except (TypeError, ValueError) as exc:
             raise bad_request(f"invalid {target.DESCRIPTOR.full_name} body: {exc}") from None
 
     @staticmethod

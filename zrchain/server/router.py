@@ -10,6 +10,7 @@ from typing import Any
 
 from google.protobuf.message import DecodeError
 
+from zrchain.codec.address import canonicalize_message
 from zrchain.context import Mode
 from zrchain.errors import ChainError, QueryError, Status, invalid_argument
 from zrchain.module import QueryRoute
@@ -57,6 +58,7 @@ class QueryRouter:
         route = self.get(method)
         if route is None:
             raise QueryError(Status.UNIMPLEMENTED, f"unknown method {method}")
+        canonicalize_message(request)  # an upper-case address is the lower-case one
         if route.needs_state:
             ctx = self.context_at(height)
         else:

@@ -135,9 +135,11 @@ def make_chain(
     funded: dict[str, str],
     min_gas_prices: str = "0.0001urock",
     app_state: Callable[[dict[str, Any]], None] | None = None,
+    validators: Sequence[tuple[bytes, int]] = (),
 ) -> Chain:
     """A chain whose genesis funds ``funded`` (name -> coins); ``app_state`` may edit the
-    full genesis app state (e.g. module params) before InitChain."""
+    full genesis app state (e.g. module params) before InitChain; ``validators`` are the
+    (ed25519 key, power) pairs CometBFT would send in InitChain."""
     wallets = {
         name: Wallet(coincurve.PrivateKey(bytes([i + 1]) * 32)) for i, name in enumerate(funded)
     }
@@ -157,6 +159,10 @@ def make_chain(
     )
     req.consensus_params.block.max_gas = -1
     req.consensus_params.block.max_bytes = 22020096
+    req.consensus_params.validator.pub_key_types.append("ed25519")
+    for pk, power in validators:
+        v = req.validators.add(power=power)
+        v.pub_key.ed25519 = pk
     app.init_chain(req)
     chain = Chain(app, wallets=wallets)
     chain.block([])

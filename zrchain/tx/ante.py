@@ -27,6 +27,7 @@ from zrchain.errors import (
     ErrInsufficientFunds,
     ErrInvalidGasLimit,
     ErrInvalidPubKey,
+    ErrInvalidRequest,
     ErrMemoTooLarge,
     ErrTooManySignatures,
     ErrTxTimeoutHeight,
@@ -97,7 +98,7 @@ class AnteHandler:
             raise ErrTxTimeoutHeight.wrap(
                 f"block height: {ctx.height}, timeout height: {tx.timeout_height}"
             )
-        memo_len = len(tx.memo)
+        memo_len = len(tx.memo.encode())  # the SDK's len(memo): bytes, not characters
         if memo_len > params.max_memo_characters:
             raise ErrMemoTooLarge.wrap(
                 f"maximum number of characters is {params.max_memo_characters} but received "
@@ -137,6 +138,10 @@ class AnteHandler:
             raise ErrInvalidGasLimit.wrap("must provide positive gas")
         if ctx.is_check and not simulate:
             self._check_min_fee(ctx, tx)
+        if tx.fee_granter:
+            # The SDK's DeductFeeDecorator without a feegrant keeper: refused, never ignored
+            # (ignoring it would charge the payer for a fee the granter was meant to pay).
+            raise ErrInvalidRequest.wrap("fee grants are not enabled")
         if not self.accounts.has_account(ctx, tx.fee_payer):
             raise ErrUnknownAddress.wrap(f"fee payer address: {tx.fee_payer_str} does not exist")
         fee = Coins(c for c in tx.fee if c.amount)
@@ -169,13 +174,16 @@ class AnteHandler:
             if acc is None:
                 raise ErrUnknownAddress.wrap(f"account {signer.address_str} does not exist")
             pk = signer.pubkey
-            if pk is not None:
-                if not simulate and pubkey_to_address(pk) != signer.address:
+            if pk is not None or simulate:
+                if pk is not None and not simulate and pubkey_to_address(pk) != signer.address:
                     raise ErrInvalidPubKey.wrap(
                         f"pubKey does not match signer address {signer.address_str} "
                         f"with signer index: {i}"
                     )
-                if not acc.base.HasField("pub_key"):
+                if acc.module is not None:
+                    # ModuleAccount.SetPubKey: a module account has no key and never signs.
+                    raise ErrInvalidPubKey.wrap("not supported for module accounts")
+                if pk is not None and not acc.base.HasField("pub_key"):
                     acc.base.pub_key.CopyFrom(
                         AnyProto(
                             type_url=SECP256K1_PUBKEY_URL,

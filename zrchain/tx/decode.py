@@ -17,6 +17,9 @@ from zrchain.codec import address
 from zrchain.codec.coins import Coins
 from zrchain.codec.wire import WireError, check_canonical
 from zrchain.errors import (
+    ChainError,
+    ErrInsufficientFee,
+    ErrInvalidAddress,
     ErrInvalidPubKey,
     ErrInvalidRequest,
     ErrTxDecode,
@@ -84,7 +87,7 @@ def decode_tx(raw: bytes, msg_routes: dict[str, MsgRoute]) -> DecodedTx:
         raise ErrInvalidRequest.wrap("must contain at least one message")
     msgs: list[Any] = []
     routes: list[MsgRoute] = []
-    signer_addrs: list[str] = []
+    signer_addrs: dict[bytes, str] = {}  # the SDK dedupes signers by address bytes
     for any_msg in body.messages:
         route = msg_routes.get(any_msg.type_url)
         if route is None:
@@ -95,11 +98,12 @@ def decode_tx(raw: bytes, msg_routes: dict[str, MsgRoute]) -> DecodedTx:
             msg = route.msg_class.FromString(any_msg.value)
         except DecodeError as exc:
             raise ErrTxDecode.wrap(f"{any_msg.type_url}: {exc}") from exc
-        for s in route.signers(msg):
-            if s not in signer_addrs:
-                signer_addrs.append(s)
+        if address.may_hold_upper_case(any_msg.value):
+            address.canonicalize_message(msg)  # upper-case addresses are stored in lower case
         if route.validate is not None:
             route.validate(msg)
+        for s in route.signers(msg):
+            signer_addrs.setdefault(address.acc_bytes(s), s)
         msgs.append(msg)
         routes.append(route)
     fee = auth_info.fee
@@ -109,11 +113,24 @@ def decode_tx(raw: bytes, msg_routes: dict[str, MsgRoute]) -> DecodedTx:
         raise ErrInvalidRequest.wrap(f"invalid gas supplied; {fee.gas_limit} > {MAX_GAS_WANTED}")
     fee_coins = Coins.from_protos(fee.amount, strict=False)
     if any(c.amount < 0 for c in fee_coins):
-        raise ErrInvalidRequest.wrap(f"invalid fee provided: {fee_coins}")
-    signers = _signers(signer_addrs, auth_info, list(tx_raw.signatures))
+        raise ErrInsufficientFee.wrap(f"invalid fee provided: {fee_coins}")
+    payer = b""
     if fee.payer:
-        payer = address.acc_bytes(fee.payer)
-        payer_str = fee.payer
+        try:
+            payer = address.acc_bytes(fee.payer)
+        except ChainError as exc:
+            raise ErrInvalidAddress.wrap(f"Invalid fee payer address ({exc.context})") from None
+        # The SDK's GetSigners: a fee payer is a required signer (appended if not one yet),
+        # so nobody can make another account pay, and a module account (no key) never can.
+        signer_addrs.setdefault(payer, fee.payer)
+    if fee.granter:
+        try:
+            address.acc_bytes(fee.granter)
+        except ChainError as exc:
+            raise ErrInvalidAddress.wrap(f"Invalid fee granter address ({exc.context})") from None
+    signers = _signers(signer_addrs, auth_info, list(tx_raw.signatures))
+    if payer:
+        payer_str = address.acc_string(payer)
     else:
         payer, payer_str = signers[0].address, signers[0].address_str
     return DecodedTx(
@@ -133,21 +150,23 @@ def decode_tx(raw: bytes, msg_routes: dict[str, MsgRoute]) -> DecodedTx:
     )
 
 
-def _signers(addrs: list[str], auth_info: Any, sigs: list[bytes]) -> list[SignerData]:
+def _signers(addrs: dict[bytes, str], auth_info: Any, sigs: list[bytes]) -> list[SignerData]:
     from zrchain.errors import ErrNoSignatures, ErrUnauthorized
 
     if not sigs:
         raise ErrNoSignatures.wrap("")
+    if len(sigs) != len(addrs):
+        raise ErrUnauthorized.wrap(
+            f"wrong number of signers; expected {len(addrs)}, got {len(sigs)}"
+        )
     infos = auth_info.signer_infos
-    if len(sigs) != len(addrs) or len(infos) != len(addrs):
+    if len(infos) != len(addrs):
         raise ErrUnauthorized.wrap(
             f"invalid number of signer;  expected: {len(addrs)}, got {len(infos)}"
-            if len(infos) != len(addrs)
-            else f"wrong number of signatures; expected {len(addrs)}, got {len(sigs)}"
         )
     out = []
-    for addr_str, info, sig in zip(addrs, infos, sigs, strict=True):
-        addr = address.acc_bytes(addr_str)
+    for addr, info, sig in zip(addrs, infos, sigs, strict=True):
+        addr_str = address.acc_string(addr)
         pk: bytes | None = None
         if info.HasField("public_key"):
             if info.public_key.type_url != SECP256K1_PUBKEY_URL:

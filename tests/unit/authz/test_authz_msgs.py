@@ -98,9 +98,28 @@ def test_grant_exec_revoke(chain) -> None:
         chain.run(b, [exec_msg(B, msg_send(A, C, 7))]),
         2,
         "authz",
-        "failed to update grant with key",
+        "failed to get grant with given granter: ",
     )
     assert (chain.balance(A), chain.balance(C)) == (alice1, carol0 + 7)
+
+
+def test_missing_grant_logs_name_the_grant_readably(chain) -> None:
+    """The issue: MsgExec's "authorization not found" log held the raw binary store key.
+    Exec now says it as SDK v0.50 does (granter, grantee, msg type); revoke likewise."""
+    a, b, c, _ = _wallets(chain)
+    A, B, C = a.address, b.address, c.address
+    res = fails(chain.run(b, [exec_msg(B, msg_send(A, C, 1))]), 2, "authz", "")
+    assert res.log == (
+        "failed to execute message; message index: 0: failed to get grant with given granter: "
+        f"{A}, grantee: {B} & msgType: {SEND_URL} : authorization not found"
+    )
+    res = fails(chain.run(a, [atx.MsgRevoke(granter=A, grantee=B, msg_type_url=SEND_URL)]), 2,
+                "authz", "")  # fmt: skip
+    assert res.log == (
+        "failed to execute message; message index: 0: failed to delete grant with granter: "
+        f"{A}, grantee: {B} & msgType: {SEND_URL}: authorization not found"
+    )
+    assert res.log.isprintable() and "\ufffd" not in res.log
 
 
 def test_exec_not_granted_changes_nothing(chain) -> None:

@@ -316,7 +316,11 @@ def test_length_limit() -> None:
     just = "1" + " " * (MAX_LENGTH - 1)
     assert solve(just)
     err = parse_error(just + " ")
-    assert err.message == f"definition longer than {MAX_LENGTH} characters at position {MAX_LENGTH}"
+    assert err.message == f"definition longer than {MAX_LENGTH} bytes at position {MAX_LENGTH}"
+    # counted in bytes, as every size limit
+    wide = "1" + "\N{EM SPACE}" * (MAX_LENGTH // 3 + 1)  # 3 bytes each
+    assert len(wide) < MAX_LENGTH < len(wide.encode())
+    assert "longer than" in parse_error(wide).message
 
 
 def test_depth_limit() -> None:

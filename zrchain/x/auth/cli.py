@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 from cosmpy.protos.cosmos.auth.v1beta1 import query_pb2 as q
 
+from zrchain.cli.common import UINT64
 from zrchain.cli.query_cmds import query_options, run_query
 
 SVC = "/cosmos.auth.v1beta1.Query/"
@@ -31,8 +32,8 @@ def account(address: str, node: str, height: int, output: str) -> None:
 
 
 @query_group.command("accounts")
-@click.option("--limit", default=100, type=int)
-@click.option("--offset", default=0, type=int)
+@click.option("--limit", default=100, type=UINT64)
+@click.option("--offset", default=0, type=UINT64)
 @query_options
 def accounts(limit: int, offset: int, node: str, height: int, output: str) -> None:
     """All accounts (paginated)."""

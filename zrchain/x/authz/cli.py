@@ -16,15 +16,15 @@ import click
 from cosmpy.protos.cosmos.authz.v1beta1 import authz_pb2, tx_pb2
 from cosmpy.protos.cosmos.authz.v1beta1 import query_pb2 as q
 from cosmpy.protos.cosmos.bank.v1beta1 import authz_pb2 as bank_authz_pb2
-from google.protobuf import json_format
 from google.protobuf.any_pb2 import Any as AnyProto
 from google.protobuf.timestamp_pb2 import Timestamp
 
-from zrchain.cli.common import fail
+from zrchain.cli.common import INT64, fail
 from zrchain.cli.query_cmds import query_options, run_query
 from zrchain.cli.tx_cmds import TxContext, broadcast, tx_flags
 from zrchain.codec import address
 from zrchain.codec.coins import parse_coins
+from zrchain.codec.json import from_dict
 from zrchain.errors import ChainError
 from zrchain.x.authz.types import pack
 from zrchain.x.policy.cli import list_arg, page_flags
@@ -52,7 +52,7 @@ def _addr(text: str, what: str) -> None:
 @click.option("--spend-limit", default="", help="coins a send authorization allows, e.g. 100urock")
 @click.option("--allow-list", default="", help="recipients a send authorization allows (a,b,…)")
 @click.option(
-    "--expiration", default=0, type=int, help="expire time as Unix timestamp; 0: no expiry"
+    "--expiration", default=0, type=INT64, help="expire time as Unix timestamp; 0: no expiry"
 )
 @tx_flags
 def grant(
@@ -126,8 +126,8 @@ def read_msgs(path: str) -> list[AnyProto]:
         if not isinstance(m, dict) or "@type" not in m:
             fail(f'{path}: message {i} is not a JSON object with "@type"')
         try:
-            out.append(json_format.ParseDict(m, AnyProto()))
-        except (json_format.ParseError, TypeError, KeyError) as exc:
+            out.append(from_dict(m, AnyProto()))
+        except (ValueError, TypeError, KeyError) as exc:
             fail(f"{path}: message {i}: {exc}")
     return out
 

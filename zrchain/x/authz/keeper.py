@@ -33,7 +33,6 @@ from zrchain.x.authz.types import (
     ErrNoGrantKeyFound,
     grant_key,
     grantee_index_key,
-    key_text,
     parse_queue_key,
     queue_key,
     queue_time_prefix,
@@ -125,7 +124,11 @@ class AuthzKeeper:
         key = grant_key(granter, grantee, msg_type_url)
         grant = self.get_grant(ctx, granter, grantee, msg_type_url)
         if grant is None:
-            raise ErrNoAuthorizationFound.wrap(f"failed to delete grant with key {key_text(key)}")
+            # The SDK prints the raw store key here (binary); we name its parts instead.
+            raise ErrNoAuthorizationFound.wrap(
+                f"failed to delete grant with granter: {acc_string(granter)}, "
+                f"grantee: {acc_string(grantee)} & msgType: {msg_type_url}"
+            )
         exp = expiration_ns(grant)
         if exp is not None:
             self._remove_from_queue(ctx, granter, grantee, msg_type_url, exp)

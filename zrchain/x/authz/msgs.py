@@ -36,8 +36,6 @@ from zrchain.x.authz.types import (
     ErrNoAuthorizationFound,
     check_timestamp,
     compact_text,
-    grant_key,
-    key_text,
     pack,
     resolve_authorization,
 )
@@ -180,10 +178,10 @@ class AuthzMsgs:
         url = route.type_url
         if granter != grantee:
             grant = self.k.get_grant(ctx, granter, grantee, url)
-            if grant is None:
-                key = grant_key(granter, grantee, url)
+            if grant is None:  # the SDK v0.50 text: addresses, not the raw store key
                 raise ErrNoAuthorizationFound.wrap(
-                    f"failed to update grant with key {key_text(key)}"
+                    f"failed to get grant with given granter: {address.acc_string(granter)}, "
+                    f"grantee: {address.acc_string(grantee)} & msgType: {url} "
                 )
             exp = expiration_ns(grant)
             if exp is not None and exp < ctx.time_ns:

@@ -176,11 +176,6 @@ def typed_event(msg: Message) -> Event:
     return Event(msg.DESCRIPTOR.full_name, sorted(attrs))
 
 
-def key_text(key: bytes) -> str:
-    """Go's ``string(key)`` as clients see it (invalid UTF-8 replaced)."""
-    return key.decode("utf-8", "replace")
-
-
 # -- authorizations -----------------------------------------------------------------------------
 @dataclass(frozen=True, slots=True)
 class AcceptResponse:

@@ -13,7 +13,7 @@ from typing import Any
 
 from google.protobuf.message import Message
 
-from zrchain.codec.address import zr_account_bytes
+from zrchain.codec.address import canonical_account, zr_account_bytes
 from zrchain.codec.coins import Coin, Coins
 from zrchain.codec.gen.zrchain.identity import keyring_pb2, tx_pb2, workspace_pb2
 from zrchain.context import Context
@@ -209,7 +209,7 @@ class IdentityMsgs:
     def new_workspace(self, ctx: Context, msg: Any) -> Any:
         owners = [msg.creator]
         seen = {msg.creator}
-        for owner in msg.additional_owners:
+        for owner in map(canonical_account, msg.additional_owners):
             if owner in seen:
                 raise ErrInvalidArgument.wrap(f"owner {owner} already is owner")
             seen.add(owner)
@@ -227,6 +227,7 @@ class IdentityMsgs:
         return tx_pb2.MsgNewWorkspaceResponse(addr=addr)
 
     def add_workspace_owner(self, ctx: Context, msg: Any) -> Any:
+        msg.new_owner = canonical_account(msg.new_owner)  # also in the stored action
         ws = self.k.get_workspace(ctx, msg.workspace_addr)
         if ws is None:
             raise ErrNotFound.wrap(f"workspace {msg.workspace_addr} not found")
@@ -323,6 +324,7 @@ class IdentityMsgs:
         return tx_pb2.MsgNewChildWorkspaceResponse(address=addr)
 
     def remove_workspace_owner(self, ctx: Context, msg: Any) -> Any:
+        msg.owner = canonical_account(msg.owner)  # also in the stored action
         ws = self.k.get_workspace(ctx, msg.workspace_addr)
         if ws is None:
             raise ErrNotFound.wrap(f"workspace {msg.workspace_addr} not found")
@@ -431,6 +433,7 @@ class IdentityMsgs:
         return tx_pb2.MsgNewKeyringResponse(addr=self.k.create_keyring(ctx, kr))
 
     def add_keyring_party(self, ctx: Context, msg: Any) -> Any:
+        msg.party = canonical_account(msg.party)
         kr = self._keyring(ctx, msg.keyring_addr)
         self._active(kr)
         if msg.party in kr.parties:
@@ -463,6 +466,7 @@ class IdentityMsgs:
         return tx_pb2.MsgUpdateKeyringResponse()
 
     def remove_keyring_party(self, ctx: Context, msg: Any) -> Any:
+        msg.party = canonical_account(msg.party)
         kr = self._keyring(ctx, msg.keyring_addr)
         self._active(kr)
         if msg.party not in kr.parties:
@@ -479,6 +483,7 @@ class IdentityMsgs:
         return tx_pb2.MsgRemoveKeyringPartyResponse()
 
     def add_keyring_admin(self, ctx: Context, msg: Any) -> Any:
+        msg.admin = canonical_account(msg.admin)
         kr = self._keyring(ctx, msg.keyring_addr)
         self._active(kr)
         if msg.admin in kr.admins:
@@ -489,6 +494,7 @@ class IdentityMsgs:
         return tx_pb2.MsgAddKeyringAdminResponse()
 
     def remove_keyring_admin(self, ctx: Context, msg: Any) -> Any:
+        msg.admin = canonical_account(msg.admin)
         kr = self._keyring(ctx, msg.keyring_addr)
         self._active(kr)
         if msg.admin not in kr.admins:

@@ -15,12 +15,12 @@ from typing import Any
 
 import click
 from cosmpy.protos.cosmos.base.query.v1beta1.pagination_pb2 import PageRequest
-from google.protobuf import json_format
 from google.protobuf.any_pb2 import Any as AnyProto
 
-from zrchain.cli.common import fail
+from zrchain.cli.common import UINT64, fail
 from zrchain.cli.query_cmds import query_options, run_query
 from zrchain.cli.tx_cmds import TxContext, broadcast, tx_flags
+from zrchain.codec.coins import shown
 
 # Types an Any argument may name must be in the descriptor pool.
 from zrchain.codec.gen.zrchain.policy import (  # noqa: F401
@@ -31,6 +31,8 @@ from zrchain.codec.gen.zrchain.policy import (  # noqa: F401
     tx_pb2,
 )
 from zrchain.codec.gen.zrchain.policy import query_pb2 as q
+from zrchain.codec.ints import IntSyntaxError, parse_go_int
+from zrchain.codec.json import from_dict
 
 SVC = "/zrchain.policy.Query/"
 STATUSES = ["unspecified", "pending", "completed", "revoked", "timeout"]
@@ -42,8 +44,8 @@ def page_flags(f: Callable[..., Any]) -> Callable[..., Any]:
     command receives ``page`` (a PageRequest, or None when no flag was given)."""
     opts = [
         click.option("--page-key", default="", help="pagination key (base64 or hex)"),
-        click.option("--page-offset", default=0, type=int),
-        click.option("--page-limit", default=0, type=int),
+        click.option("--page-offset", default=0, type=UINT64),
+        click.option("--page-limit", default=0, type=UINT64),
         click.option("--page-count-total", is_flag=True, default=False),
         click.option("--page-reverse", is_flag=True, default=False),
     ]
@@ -88,12 +90,9 @@ def _bytes_arg(text: str, what: str) -> bytes:
 
 def uint_arg(text: str, what: str, bits: int = 64) -> int:
     try:
-        v = int(text, 10)
-    except ValueError:
-        fail(f"invalid {what} {text!r}: expected an unsigned integer")
-    if v < 0 or v >= 1 << bits:
-        fail(f"invalid {what} {text!r}: out of range for uint{bits}")
-    return v
+        return parse_go_int(text, bits)
+    except IntSyntaxError as exc:
+        fail(f"invalid {what} {shown(text)}: {exc}")
 
 
 def bool_arg(text: str, what: str) -> bool:
@@ -120,8 +119,8 @@ def any_arg(text: str, what: str) -> AnyProto:
     if not isinstance(data, dict) or "@type" not in data:
         fail(f'invalid {what}: expected a JSON object with "@type"')
     try:
-        return json_format.ParseDict(data, AnyProto())
-    except (json_format.ParseError, TypeError, KeyError) as exc:
+        return from_dict(data, AnyProto())
+    except (ValueError, TypeError, KeyError) as exc:
         fail(f"invalid {what}: {exc}")
 
 

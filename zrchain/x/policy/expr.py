@@ -18,7 +18,7 @@ import enum
 from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-MAX_LENGTH = 10_000  # characters in a definition
+MAX_LENGTH = 10_000  # bytes (UTF-8) of a definition
 MAX_DEPTH = 64  # nesting of parentheses
 MAX_VALUE = 2**53  # largest magnitude any (sub)expression may reach
 _MAX_DIGITS = len(str(MAX_VALUE))  # checked before int() so huge literals cost nothing
@@ -92,8 +92,8 @@ def _describe(t: Token) -> str:
 
 def tokenize(text: str) -> list[Token]:
     """Split ``text`` into tokens; whitespace is dropped. One pass, no backtracking."""
-    if len(text) > MAX_LENGTH:
-        raise PolicyParseError(f"definition longer than {MAX_LENGTH} characters", MAX_LENGTH)
+    if len(text.encode()) > MAX_LENGTH:
+        raise PolicyParseError(f"definition longer than {MAX_LENGTH} bytes", MAX_LENGTH)
     out: list[Token] = []
     i, n = 0, len(text)
     while i < n:

@@ -17,7 +17,6 @@ import os
 from typing import Any
 
 import click
-from google.protobuf import json_format
 
 from zrchain.cli.common import fail
 from zrchain.cli.query_cmds import query_options, run_query
@@ -25,6 +24,7 @@ from zrchain.cli.tx_cmds import TxContext, broadcast, tx_flags
 from zrchain.codec.gen.zrchain.dct import params_pb2 as dct_params
 from zrchain.codec.gen.zrchain.treasury import key_pb2, mpcsign_pb2, tx_pb2, wallet_pb2
 from zrchain.codec.gen.zrchain.treasury import query_pb2 as q
+from zrchain.codec.json import from_dict
 from zrchain.x.policy.cli import any_arg, bool_arg, page_flags, uint_arg
 from zrchain.x.treasury.party import KIND_KEY, KIND_SIGNATURE, party_signature_payload
 
@@ -53,8 +53,8 @@ def bytes_arg(text: str, what: str) -> bytes:
 def enum_arg(text: str, enum: Any, prefix: str, what: str) -> int:
     """An enum value by kebab-case short name (``btc-testnet``), full name or number."""
     t = text.strip()
-    if t.isdigit():
-        return int(t)
+    if t.isascii() and t.isdigit():
+        return uint_arg(t, what, 32)
     known: list[str] = list(enum.keys())
     name = t.upper().replace("-", "_")
     for candidate in (name, prefix + name):
@@ -75,8 +75,8 @@ def ids_arg(text: str, what: str) -> list[int]:
 
 def _json_msg(text: str, cls: Any, what: str) -> Any:
     try:
-        return json_format.ParseDict(json.loads(text), cls())
-    except (json.JSONDecodeError, json_format.ParseError, TypeError) as exc:
+        return from_dict(json.loads(text), cls())
+    except (ValueError, TypeError) as exc:
         fail(f"invalid {what}: {exc}")
 
 

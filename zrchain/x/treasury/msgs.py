@@ -169,13 +169,13 @@ def validate_update_params(msg: Any) -> None:
 
 def validate_fulfil_sign(msg: Any) -> None:
     check_account(msg.creator, "creator")
-    if len(msg.reject_reason) > MAX_REJECT_REASON:
+    if len(msg.reject_reason.encode()) > MAX_REJECT_REASON:
         raise ErrInvalidRequest.wrap("invalid reject reason, max len is 512")
 
 
 def validate_fulfil_key(msg: Any) -> None:
     check_account(msg.creator, "creator")
-    if len(msg.reject_reason) > MAX_REJECT_REASON:
+    if len(msg.reject_reason.encode()) > MAX_REJECT_REASON:
         raise ErrInvalidRequest.wrap("invalid reject reason, max len is 512")
 
 

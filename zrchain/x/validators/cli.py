@@ -7,7 +7,7 @@ import json
 
 import click
 
-from zrchain.cli.common import fail
+from zrchain.cli.common import INT64, fail
 from zrchain.cli.query_cmds import query_options, run_query
 from zrchain.cli.tx_cmds import TxContext, broadcast, tx_flags
 from zrchain.codec.gen.zrchain.validators import validators_pb2 as pb
@@ -36,7 +36,7 @@ def tx_group() -> None:
 
 @tx_group.command("set-validator")
 @click.argument("pubkey")
-@click.argument("power", type=int)
+@click.argument("power", type=INT64)
 @click.option("--name", default="", help="a label for the validator")
 @tx_flags
 def set_validator(pubkey: str, power: int, name: str, tx: TxContext) -> None:

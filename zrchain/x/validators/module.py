@@ -13,12 +13,11 @@ from zrchain.codec.json import from_dict, to_dict
 from zrchain.context import Context
 from zrchain.errors import ChainError, ErrUnauthorized, register
 from zrchain.module import Module, MsgRoute, QueryRoute, RestRoute
+from zrchain.valset import MAX_TOTAL_VOTING_POWER, ValidatorSet
 from zrchain.x.validators.keeper import STORE_KEY, ValidatorsKeeper
 
 ErrInvalidValidator = register("validators", 2, "invalid validator")
-ErrLastValidator = register("validators", 3, "the validator set cannot become empty")
-ErrUnknownValidator = register("validators", 4, "validator not in the set")
-MAX_POWER = (1 << 63) // 8  # CometBFT's MaxTotalVotingPower
+MAX_NAME = 70  # bytes; the SDK's staking moniker limit (MaxMonikerLength)
 
 
 def _authorise(ctx: Context, k: ValidatorsKeeper, signer: str) -> None:
@@ -39,8 +38,10 @@ def validate_set(msg: Any) -> None:
         Ed25519PublicKey.from_public_bytes(bytes(msg.pub_key))
     except ValueError as exc:
         raise ErrInvalidValidator.wrap(f"not an ed25519 public key: {exc}") from exc
-    if msg.power < 0 or msg.power > MAX_POWER:
-        raise ErrInvalidValidator.wrap(f"power must be between 0 and {MAX_POWER}")
+    if len(msg.name.encode()) > MAX_NAME:
+        raise ErrInvalidValidator.wrap(f"name longer than {MAX_NAME} bytes")
+    if msg.power < 0 or msg.power > MAX_TOTAL_VOTING_POWER:
+        raise ErrInvalidValidator.wrap(f"power must be between 0 and {MAX_TOTAL_VOTING_POWER}")
 
 
 @dataclass
@@ -49,22 +50,29 @@ class ValidatorsModule(Module):
     store_key: str = STORE_KEY
     keeper: ValidatorsKeeper = field(default_factory=ValidatorsKeeper)
 
+    valset: ValidatorSet = field(default_factory=ValidatorSet)
+
     # -- msgs --------------------------------------------------------------------------
     def set_validator(self, ctx: Context, msg: Any) -> Any:
+        """Proposed to the validator set, which refuses what CometBFT would refuse; the
+        block's merged updates reach CometBFT at the end of FinalizeBlock."""
         k = self.keeper
         _authorise(ctx, k, msg.authority)
         pk, power = bytes(msg.pub_key), int(msg.power)
-        current = k.get(ctx, pk)
-        if power == 0 and current is None:
-            raise ErrUnknownValidator.wrap(f"cannot remove {pk.hex()}: not a validator")
-        total = k.total_power(ctx) - (int(current.power) if current else 0) + power
-        if total <= 0:
-            raise ErrLastValidator.wrap("")
-        if total > MAX_POWER:
-            raise ErrInvalidValidator.wrap(f"total power {total} exceeds {MAX_POWER}")
-        k.set(ctx, pk, power, msg.name or (current.name if current else ""), pending=True)
+        existed = self.valset.power(ctx, pk) > 0
+        self.valset.propose(ctx, pk, power)
+        if power == 0:
+            k.set_name(ctx, pk, "")
+        elif msg.name or not existed:
+            k.set_name(ctx, pk, msg.name)
         ctx.emit("set_validator", ("pub_key", pk.hex()), ("power", str(power)))
         return pb.MsgSetValidatorResponse()
+
+    def validators(self, ctx: Context) -> list[Any]:
+        return [
+            pb.Validator(pub_key=pk, power=power, name=self.keeper.name(ctx, pk))
+            for pk, power in self.valset.validators(ctx)
+        ]
 
     def update_params(self, ctx: Context, msg: Any) -> Any:
         _authorise(ctx, self.keeper, msg.authority)
@@ -90,9 +98,7 @@ class ValidatorsModule(Module):
                 svc + "Validators",
                 pb.QueryValidatorsRequest,
                 pb.QueryValidatorsResponse,
-                lambda ctx, req: pb.QueryValidatorsResponse(
-                    validators=sorted(k.validators(ctx), key=lambda v: bytes(v.pub_key))
-                ),
+                lambda ctx, req: pb.QueryValidatorsResponse(validators=self.validators(ctx)),
                 (RestRoute("GET", "/zrchain/validators/validators"),),
             ),
             QueryRoute(
@@ -124,13 +130,6 @@ class ValidatorsModule(Module):
 
     def export_genesis(self, ctx: Context) -> dict[str, Any]:
         return to_dict(pb.GenesisState(params=self.keeper.params(ctx)))
-
-    def init_chain_validators(self, ctx: Context, validators: list[tuple[bytes, int]]) -> None:
-        for pk, power in validators:
-            self.keeper.set(ctx, pk, power, "", pending=False)
-
-    def validator_updates(self, ctx: Context) -> list[tuple[bytes, int]]:
-        return self.keeper.take_pending(ctx)
 
     def cli_tx(self) -> Any:
         from zrchain.x.validators.cli import tx_group

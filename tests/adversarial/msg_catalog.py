@@ -1,0 +1,219 @@
+"""One well-formed instance of every Msg the chain routes, acting as a given account.
+
+``SAMPLES[type_url](world, actors, who)`` is a Msg that ``who`` (an address) could send
+about the objects of the session's world: ``who`` is in the field the handler trusts
+(creator, authority, granter, grantee, from address, input). Signed by anyone else it must
+be refused before it runs. ``test_every_routed_msg_has_a_sample`` fails when a Msg is added
+without one here: a new Msg is not done until it has its outsider cases.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from typing import Any
+
+from cosmpy.protos.cosmos.authz.v1beta1 import authz_pb2
+from cosmpy.protos.cosmos.authz.v1beta1 import tx_pb2 as authz_tx
+from cosmpy.protos.cosmos.bank.v1beta1 import bank_pb2
+from cosmpy.protos.cosmos.bank.v1beta1 import tx_pb2 as bank_tx
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from zrchain.client.tx import pack
+from zrchain.codec.coins import parse_coins
+from zrchain.codec.gen.zrchain.identity import params_pb2 as iparams
+from zrchain.codec.gen.zrchain.identity import tx_pb2 as itx
+from zrchain.codec.gen.zrchain.policy import params_pb2 as pparams
+from zrchain.codec.gen.zrchain.policy import tx_pb2 as ptx
+from zrchain.codec.gen.zrchain.treasury import key_pb2, mpcsign_pb2, wallet_pb2
+from zrchain.codec.gen.zrchain.treasury import params_pb2 as tparams
+from zrchain.codec.gen.zrchain.treasury import tx_pb2 as ttx
+from zrchain.codec.gen.zrchain.validators import validators_pb2 as vpb
+from zrchain.testing.identity_policy import bool_policy
+from zrchain.x.policy.types import pack_any
+
+SEND_URL = "/cosmos.bank.v1beta1.MsgSend"
+VALIDATOR_KEY = Ed25519PrivateKey.from_private_bytes(b"\x07" * 32).public_key().public_bytes_raw()
+HASH = hashlib.sha256(b"outsider").hexdigest()
+
+Sample = Callable[[Any, dict[str, Any], str], Any]
+
+
+def _coins(text: str = "5urock") -> list[Any]:
+    return parse_coins(text).to_protos()
+
+
+def _grant(world: Any, a: dict[str, Any], who: str) -> Any:
+    auth = pack_any(authz_pb2.GenericAuthorization(msg=SEND_URL))
+    return authz_tx.MsgGrant(
+        granter=who, grantee=a["outsider"].address, grant=authz_pb2.Grant(authorization=auth)
+    )
+
+
+SAMPLES: dict[str, Sample] = {
+    # -- bank --------------------------------------------------------------------------
+    "/cosmos.bank.v1beta1.MsgSend": lambda w, a, who: bank_tx.MsgSend(
+        from_address=who, to_address=a["outsider"].address, amount=_coins()
+    ),
+    "/cosmos.bank.v1beta1.MsgMultiSend": lambda w, a, who: bank_tx.MsgMultiSend(
+        inputs=[bank_pb2.Input(address=who, coins=_coins())],
+        outputs=[bank_pb2.Output(address=a["outsider"].address, coins=_coins())],
+    ),
+    # -- authz -------------------------------------------------------------------------
+    "/cosmos.authz.v1beta1.MsgGrant": _grant,
+    "/cosmos.authz.v1beta1.MsgRevoke": lambda w, a, who: authz_tx.MsgRevoke(
+        granter=who, grantee=a["bob"].address, msg_type_url=SEND_URL
+    ),
+    "/cosmos.authz.v1beta1.MsgExec": lambda w, a, who: authz_tx.MsgExec(
+        grantee=who,
+        msgs=[
+            pack(
+                bank_tx.MsgSend(
+                    from_address=a["alice"].address,
+                    to_address=a["outsider"].address,
+                    amount=_coins(),
+                )
+            )
+        ],
+    ),
+    # -- validators --------------------------------------------------------------------
+    "/zrchain.validators.MsgSetValidator": lambda w, a, who: vpb.MsgSetValidator(
+        authority=who, pub_key=VALIDATOR_KEY, power=1_000_000
+    ),
+    "/zrchain.validators.MsgUpdateParams": lambda w, a, who: vpb.MsgUpdateParams(
+        authority=who, params=vpb.Params(authority=a["outsider"].address)
+    ),
+    # -- policy ------------------------------------------------------------------------
+    "/zrchain.policy.MsgUpdateParams": lambda w, a, who: ptx.MsgUpdateParams(
+        authority=who, params=pparams.Params(minimum_btl=1, default_btl=1)
+    ),
+    "/zrchain.policy.MsgNewPolicy": lambda w, a, who: ptx.MsgNewPolicy(
+        creator=who, name="p", policy=pack_any(bool_policy(f"{who} > 0", [who]))
+    ),
+    "/zrchain.policy.MsgRevokeAction": lambda w, a, who: ptx.MsgRevokeAction(
+        creator=who, action_id=w.pending_action_id
+    ),
+    "/zrchain.policy.MsgApproveAction": lambda w, a, who: ptx.MsgApproveAction(
+        creator=who,
+        action_type="/zrchain.identity.MsgAddWorkspaceOwner",
+        action_id=w.pending_action_id,
+    ),
+    "/zrchain.policy.MsgAddSignMethod": lambda w, a, who: ptx.MsgAddSignMethod(
+        creator=who, config=pack_any(pparams.Params())
+    ),
+    "/zrchain.policy.MsgRemoveSignMethod": lambda w, a, who: ptx.MsgRemoveSignMethod(
+        creator=who, id="passkey"
+    ),
+    "/zrchain.policy.MsgAddMultiGrant": lambda w, a, who: ptx.MsgAddMultiGrant(
+        creator=who, grantee=a["outsider"].address, msgs=[SEND_URL]
+    ),
+    "/zrchain.policy.MsgRemoveMultiGrant": lambda w, a, who: ptx.MsgRemoveMultiGrant(
+        creator=who, grantee=a["bob"].address, msgs=[SEND_URL]
+    ),
+    # -- identity ----------------------------------------------------------------------
+    "/zrchain.identity.MsgUpdateParams": lambda w, a, who: itx.MsgUpdateParams(
+        authority=who, params=iparams.Params(keyring_creation_fee=0)
+    ),
+    "/zrchain.identity.MsgNewWorkspace": lambda w, a, who: itx.MsgNewWorkspace(creator=who),
+    "/zrchain.identity.MsgAddWorkspaceOwner": lambda w, a, who: itx.MsgAddWorkspaceOwner(
+        creator=who, workspace_addr=w.workspace, new_owner=a["outsider"].address
+    ),
+    "/zrchain.identity.MsgAppendChildWorkspace": lambda w, a, who: itx.MsgAppendChildWorkspace(
+        creator=who, parent_workspace_addr=w.workspace, child_workspace_addr=w.guarded_workspace
+    ),
+    "/zrchain.identity.MsgNewChildWorkspace": lambda w, a, who: itx.MsgNewChildWorkspace(
+        creator=who, parent_workspace_addr=w.workspace
+    ),
+    "/zrchain.identity.MsgRemoveWorkspaceOwner": lambda w, a, who: itx.MsgRemoveWorkspaceOwner(
+        creator=who, workspace_addr=w.guarded_workspace, owner=a["bob"].address
+    ),
+    "/zrchain.identity.MsgUpdateWorkspace": lambda w, a, who: itx.MsgUpdateWorkspace(
+        creator=who, workspace_addr=w.workspace, admin_policy_id=w.policy_id
+    ),
+    "/zrchain.identity.MsgNewKeyring": lambda w, a, who: itx.MsgNewKeyring(
+        creator=who, description="k", party_threshold=1
+    ),
+    "/zrchain.identity.MsgAddKeyringParty": lambda w, a, who: itx.MsgAddKeyringParty(
+        creator=who, keyring_addr=w.keyring, party=a["outsider"].address
+    ),
+    "/zrchain.identity.MsgUpdateKeyring": lambda w, a, who: itx.MsgUpdateKeyring(
+        creator=who, keyring_addr=w.keyring, key_req_fee=10**12, is_active=True, description="x"
+    ),
+    "/zrchain.identity.MsgRemoveKeyringParty": lambda w, a, who: itx.MsgRemoveKeyringParty(
+        creator=who, keyring_addr=w.keyring, party=a["bob"].address
+    ),
+    "/zrchain.identity.MsgAddKeyringAdmin": lambda w, a, who: itx.MsgAddKeyringAdmin(
+        creator=who, keyring_addr=w.keyring, admin=a["outsider"].address
+    ),
+    "/zrchain.identity.MsgRemoveKeyringAdmin": lambda w, a, who: itx.MsgRemoveKeyringAdmin(
+        creator=who, keyring_addr=w.keyring, admin=a["alice"].address
+    ),
+    "/zrchain.identity.MsgDeactivateKeyring": lambda w, a, who: itx.MsgDeactivateKeyring(
+        creator=who, keyring_addr=w.keyring
+    ),
+    # -- treasury ----------------------------------------------------------------------
+    "/zrchain.treasury.MsgUpdateParams": lambda w, a, who: ttx.MsgUpdateParams(
+        authority=who, params=tparams.Params(zr_sign_address=a["outsider"].address)
+    ),
+    "/zrchain.treasury.MsgNewKeyRequest": lambda w, a, who: ttx.MsgNewKeyRequest(
+        creator=who, workspace_addr=w.workspace, keyring_addr=w.keyring, key_type="ecdsa"
+    ),
+    "/zrchain.treasury.MsgFulfilKeyRequest": lambda w, a, who: ttx.MsgFulfilKeyRequest(
+        creator=who,
+        request_id=w.pending_key_request,
+        status=key_pb2.KEY_REQUEST_STATUS_REJECTED,
+        reject_reason="outsider says no",
+    ),
+    "/zrchain.treasury.MsgNewSignatureRequest": lambda w, a, who: ttx.MsgNewSignatureRequest(
+        creator=who, key_ids=[w.key_id], data_for_signing=HASH
+    ),
+    "/zrchain.treasury.MsgFulfilSignatureRequest": lambda w, a, who: ttx.MsgFulfilSignatureRequest(
+        creator=who,
+        request_id=w.pending_signature_request,
+        status=mpcsign_pb2.SIGN_REQUEST_STATUS_REJECTED,
+        reject_reason="outsider says no",
+    ),
+    "/zrchain.treasury.MsgNewSignTransactionRequest": lambda w, a, who: (
+        ttx.MsgNewSignTransactionRequest(
+            creator=who,
+            key_ids=[w.key_id],
+            wallet_type=wallet_pb2.WALLET_TYPE_EVM,
+            unsigned_transaction=bytes.fromhex(
+                "ea808504a817c800825208943535353535353535353535353535353535353535880de0b6b3a764000080018080"
+            ),
+        )
+    ),
+    "/zrchain.treasury.MsgTransferFromKeyring": lambda w, a, who: ttx.MsgTransferFromKeyring(
+        creator=who, keyring=w.keyring, recipient=who, amount=1, denom="urock"
+    ),
+    "/zrchain.treasury.MsgNewICATransactionRequest": lambda w, a, who: (
+        ttx.MsgNewICATransactionRequest(creator=who, key_id=w.key_id, input_payload="{}")
+    ),
+    "/zrchain.treasury.MsgFulfilICATransactionRequest": lambda w, a, who: (
+        ttx.MsgFulfilICATransactionRequest(
+            creator=who, request_id=1, status=mpcsign_pb2.SIGN_REQUEST_STATUS_REJECTED
+        )
+    ),
+    "/zrchain.treasury.MsgNewZrSignSignatureRequest": lambda w, a, who: (
+        ttx.MsgNewZrSignSignatureRequest(
+            creator=who,
+            address="0xbe27e519a220d4336a5f9d08c7fa542175e30da0",
+            key_type=1,
+            data=HASH,
+            wallet_type=wallet_pb2.WALLET_TYPE_EVM,
+        )
+    ),
+    "/zrchain.treasury.MsgUpdateKeyPolicy": lambda w, a, who: ttx.MsgUpdateKeyPolicy(
+        creator=who, key_id=w.key_id, sign_policy_id=0
+    ),
+}
+
+# Msgs only a configured account may send: (type URL, who that is, what a stranger gets).
+AUTHORITY_ONLY = {
+    "/zrchain.validators.MsgSetValidator": ("authority", "invalid authority"),
+    "/zrchain.validators.MsgUpdateParams": ("authority", "invalid authority"),
+    "/zrchain.policy.MsgUpdateParams": ("gov", "invalid authority"),
+    "/zrchain.identity.MsgUpdateParams": ("gov", "invalid authority"),
+    "/zrchain.treasury.MsgUpdateParams": ("gov", "invalid authority"),
+    "/zrchain.treasury.MsgNewZrSignSignatureRequest": ("zrsign", "creator is not zrsign"),
+}
