@@ -5,9 +5,9 @@ the state as it was."""
 from __future__ import annotations
 
 import pytest
-from conftest import CHAIN_ID, FEE, GAS, Outsider, _genesis, nothing_changes, refused_at_check
 from cosmpy.protos.cosmos.bank.v1beta1 import tx_pb2 as bank_tx
 from cosmpy.protos.cosmos.tx.v1beta1 import service_pb2
+from outsider_world import CHAIN_ID, FEE, GAS, Outsider, _genesis, nothing_changes, refused_at_check
 
 from zrchain.client.chain import ChainClient
 from zrchain.client.tx import TxSigner, build_multi_signed_tx, build_tx

@@ -14,12 +14,12 @@ from typing import Any
 
 import grpc
 import pytest
-from conftest import CHAIN_ID, FEE, GAS, Outsider, nothing_changes, refused_at_check
 from cosmpy.protos.cosmos.bank.v1beta1 import query_pb2 as bq
 from cosmpy.protos.cosmos.bank.v1beta1 import query_pb2_grpc as bq_grpc
 from cosmpy.protos.cosmos.bank.v1beta1 import tx_pb2 as bank_tx
 from cosmpy.protos.cosmos.base.v1beta1.coin_pb2 import Coin as CoinProto
 from cosmpy.protos.cosmos.tx.v1beta1 import service_pb2, service_pb2_grpc, tx_pb2
+from outsider_world import CHAIN_ID, FEE, GAS, Outsider, nothing_changes, refused_at_check
 
 from zrchain.client.tx import TxSigner, _signer_info, pack
 from zrchain.testing.node import zrchaind

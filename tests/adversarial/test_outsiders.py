@@ -6,8 +6,8 @@ sequence moved)."""
 from __future__ import annotations
 
 import pytest
-from conftest import Outsider, nothing_changes, refused_at_check, refused_in_block
 from msg_catalog import AUTHORITY_ONLY, SAMPLES
+from outsider_world import Outsider, nothing_changes, refused_at_check, refused_in_block
 
 from zrchain.module import Registry
 from zrchain.modules import default_modules
