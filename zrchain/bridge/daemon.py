@@ -110,6 +110,12 @@ def coin_lookup(rpc_url: str, contract: str) -> Callable[[str], int | None]:
     return lookup
 
 
+def network_web3(net: NetworkConfig) -> Any:
+    from web3 import Web3
+
+    return Web3(Web3.HTTPProvider(net.rpc_url, request_kwargs={"timeout": 30}))
+
+
 class NetworkWorker(threading.Thread):
     """Follows one network and works through its follow-ups until stopped."""
 
@@ -134,6 +140,8 @@ class NetworkWorker(threading.Thread):
         self.responder: Responder | None = None
         self.backoff = Backoff()
         self.mismatch: str | None = None
+        #: The contract as checked at start (None: it could not be checked then).
+        self.contract: Any = None
 
     def _pipeline(self, state: NetworkState, save: Callable[[], None]) -> Pipeline:
         translator = Translator(
@@ -157,17 +165,8 @@ class NetworkWorker(threading.Thread):
             convert_simple_tx=simple_tx_converter(self.config.rpc_for, self.nonces),
         )
 
-    def web3(self) -> Any:
-        from web3 import Web3
-
-        return Web3(Web3.HTTPProvider(self.net.rpc_url, request_kwargs={"timeout": 30}))
-
-    def check(self) -> Any:
-        """check_contract for this network (ContractMismatch, or transport errors)."""
-        return check_contract(self.net, self.web3())
-
     def _build(self) -> None:
-        contract = self.check()
+        contract = self.contract or check_contract(self.net, network_web3(self.net))
         self.follower = Follower(
             net=self.net,
             rpc=self.rpc,
@@ -315,11 +314,11 @@ class Bridge:
                 f"signer {gateway.address} is not treasury param zr_sign_address ({expected})"
             )
 
-    def _check_contract(self, worker: NetworkWorker) -> None:
+    def _check_contract(self, net: NetworkConfig) -> Any:
         """Refuse to start on a contract that does not match its network's configuration. An
-        unreachable RPC is not a mismatch: the worker checks again before its first step."""
+        unreachable RPC is not a mismatch: the worker checks before its first step then."""
         try:
-            worker.check()
+            return check_contract(net, network_web3(net))
         except ContractMismatch:
             raise
         except Exception as exc:
@@ -329,12 +328,14 @@ class Bridge:
                 "contract_unchecked",
                 f"cannot check the contract now ({type(exc).__name__}: {exc}); "
                 "the network's worker checks it before following it",
-                network=worker.net.label,
+                network=net.label,
             )
+            return None
 
     def start(self) -> None:
         self._lock.acquire()
         try:
+            checked = [self._check_contract(net) for net in self.config.networks]
             if self.gateway is None:
                 gw = chain_gateway(self.config)
                 self._check_signer(gw)
@@ -344,8 +345,8 @@ class Bridge:
                 NetworkWorker(net, self.config, self.gateway, self.stop_event, nonces)
                 for net in self.config.networks
             ]
-            for worker in self.workers:
-                self._check_contract(worker)
+            for worker, contract in zip(self.workers, checked, strict=True):
+                worker.contract = contract
         except BaseException:
             self._lock.release()
             raise

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import logging
 import random
+import re
 import time
 from collections.abc import Callable
 from typing import Any
@@ -58,6 +59,8 @@ DEFAULT_RESPONSE_GAS = 500_000
 BACKOFF_BASE, BACKOFF_CAP = 1.0, 300.0
 #: Reverts that say "not now" rather than "never": retried with back-off.
 TRANSIENT_REVERTS = frozenset({"EnforcedPause"})
+#: How nodes word a dry run that ran out of gas (not a revert: there is no revert data).
+_OUT_OF_GAS = re.compile(r"out ?of ?gas", re.IGNORECASE)
 
 
 class Refused(Exception):
@@ -385,8 +388,17 @@ class Responder:
             if done():
                 return True  # answered meanwhile (another bridge)
             if exc.name in TRANSIENT_REVERTS:
-                raise RuntimeError(f"the contract refuses for now: {exc}") from None
-            raise Refused(exc.name, f"{fn_name} reverted: {exc}") from None
+                raise RuntimeError(f"the contract refuses for now: {exc.describe()}") from None
+            raise Refused(exc.name, f"{fn_name} reverted: {exc.describe()}") from None
+        except Exception as exc:
+            if not _OUT_OF_GAS.search(str(exc)):
+                raise
+            limit = "the contract's respGas" if contract.flavour.gas_limited_by_resp_gas else ""
+            raise Refused(
+                "OutOfGas",
+                f"{fn_name} needs more than {gas} gas ({limit or 'response_gas'}); "
+                "raise it, then requeue",
+            ) from None
         w3 = contract.w3
         nonce = w3.eth.get_transaction_count(self.sender.address, "pending")
         tx = fn.build_transaction(

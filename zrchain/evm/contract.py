@@ -622,6 +622,11 @@ class ZrSignRevert(Exception):
         self.args_ = args
         self.data = data
 
+    def describe(self) -> str:
+        """`Name(arg, ...)` with bytes as 0x-hex, as an operator reads it."""
+        shown = ", ".join("0x" + a.hex() if isinstance(a, bytes) else str(a) for a in self.args_)
+        return f"{self.name}({shown})"
+
 
 def decode_revert(data: bytes, abi: Sequence[Mapping[str, Any]] | None = None) -> ZrSignRevert:
     """Turn revert data into a ZrSignRevert (custom error, Error(string) or Panic(uint256))."""

@@ -10,10 +10,8 @@ the deployed zrSign's rules (Omni there writes key registrations back).
 
 from __future__ import annotations
 
-import logging
 import time
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -22,23 +20,30 @@ import pytest
 from eth_account import Account
 from eth_utils import keccak, to_checksum_address
 
-from zrchain.bridge.config import parse_config
-from zrchain.bridge.daemon import Bridge
 from zrchain.bridge.gateway import MemoryGateway, ZrKey
 from zrchain.bridge.ingest import eip1559_unsigned
-from zrchain.bridge.logs import LOGGER_NAME
-from zrchain.bridge.testing import FlakyProxy, emit_raw
+from zrchain.bridge.testing import (
+    FlakyProxy,
+    Records,
+    captured_logs,
+    deploy_test_contract,
+    emit_raw,
+    start_bridge,
+    wait,
+    write_key_files,
+)
+from zrchain.bridge.testing import (
+    network_entry as net,
+)
 from zrchain.evm.contract import (
     EVM_WALLET_TYPE_ID,
     SignParams,
-    ZrSignContract,
     ZrSigResolveEvent,
     caip2_chain_id,
     event_topics,
     wallet_type_id,
 )
 from zrchain.testing.anvil import DEFAULT_PRIVATE_KEYS, AnvilNode
-from zrchain.testing.zrsign_v1 import deploy_zrsign_v1
 from zrchain.x.treasury.sighash import evm_sighash
 from zrchain.x.treasury.wallets import evm_address
 
@@ -55,35 +60,10 @@ FLAVOURS = ["zrchain", "zrsign-v1"]
 RESP_GAS = 300_000
 
 
-@dataclass
-class Records(logging.Handler):
-    """Collects the bridge's structured log records (thread-safe list appends)."""
-
-    items: list[logging.LogRecord] = field(default_factory=list)
-
-    def __post_init__(self) -> None:
-        logging.Handler.__init__(self)
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.items.append(record)
-
-    def __hash__(self) -> int:
-        return id(self)
-
-    def named(self, event: str) -> list[logging.LogRecord]:
-        return [r for r in self.items if getattr(r, "event", None) == event]
-
-
 @pytest.fixture
 def records() -> Iterator[Records]:
-    handler = Records()
-    logger = logging.getLogger(LOGGER_NAME)
-    logger.addHandler(handler)
-    old = logger.level
-    logger.setLevel(logging.DEBUG)
-    yield handler
-    logger.removeHandler(handler)
-    logger.setLevel(old)
+    with captured_logs() as handler:
+        yield handler
 
 
 @pytest.fixture
@@ -105,32 +85,20 @@ def deploy(
     flavour: str = "zrchain",
 ) -> Any:
     """Our contract (Omni or Direct), or the zrsign-v1 test contract (no modes)."""
-    w3 = node.web3()
-    admin = Account.from_key(DEFAULT_PRIVATE_KEYS[0])
-    if flavour == "zrsign-v1":
-        c = deploy_zrsign_v1(w3, sender=admin)
-    else:
-        c = ZrSignContract.deploy(w3, sender=admin, direct_mode=direct)
-    c.setup(
-        admin=admin,
+    return deploy_test_contract(
+        node,
+        flavour=flavour,
+        direct=direct,
         mpc_signers=[Account.from_key(MPC_KEY).address],
-        wallet_types=((44, 60), *extra_types),
-        chains={EVM_WALLET_TYPE_ID: [CAIP_A, CAIP_B]},
-        mpc_fee=10**14,
+        extra_types=extra_types,
+        chains=[CAIP_A, CAIP_B],
         resp_gas=RESP_GAS,
-        resp_gas_buffer=120,
     )
-    return c
 
 
 @pytest.fixture
 def key_files(tmp_path: Path) -> dict[str, str]:
-    """The MPC_ROLE auth key and the responder's (a funded anvil account), as files."""
-    mpc_file = tmp_path / "mpc.key"
-    mpc_file.write_text("0x" + MPC_KEY.hex())
-    responder_file = tmp_path / "responder.key"
-    responder_file.write_text(DEFAULT_PRIVATE_KEYS[1])
-    return {"mpc_key_file": str(mpc_file), "responder_key_file": str(responder_file)}
+    return write_key_files(tmp_path, MPC_KEY)
 
 
 class FakeKeyring:
@@ -147,44 +115,6 @@ class FakeKeyring:
 
     def sign(self, key_id: int, digest: bytes) -> bytes:
         return coincurve.PrivateKey(self.secrets[key_id]).sign_recoverable(digest, hasher=None)
-
-
-def start_bridge(
-    tmp: Path,
-    networks: list[dict[str, Any]],
-    gateway: MemoryGateway,
-    name: str = "state",
-) -> Bridge:
-    doc = {
-        "zrchain": {"signer": "unused"},
-        "bridge": {"state_dir": str(tmp / name), "progress_interval": 0.5},
-        "networks": networks,
-    }
-    bridge = Bridge(parse_config(doc), gateway=gateway)
-    bridge.start()
-    return bridge
-
-
-def net(node: AnvilNode, contract: Any, caip: str, **kw: Any) -> dict[str, Any]:
-    return {
-        "caip2": caip,
-        "rpc_url": node.url,
-        "contract": contract.address,
-        "flavour": contract.flavour.value,
-        "confirmations": 2,
-        "poll_interval": 0.1,
-        **kw,
-    }
-
-
-def wait(pred: Callable[[], Any], timeout: float = 30, what: str = "") -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        got = pred()
-        if got:
-            return got
-        time.sleep(0.05)
-    raise AssertionError(f"timed out waiting for {what or pred}")
 
 
 @pytest.mark.parametrize("flavour", FLAVOURS)
