@@ -422,7 +422,7 @@ class Responder:
         assert self.contract is not None and self.sender is not None
         w3 = self.contract.w3
         sent = entry["sent"]
-        receipt = _receipt(w3, sent["tx"])
+        receipt = _canonical_receipt(w3, sent["tx"])
         if receipt is None:
             if _known(w3, sent["tx"]):
                 entry["waiting"] = "the response transaction is pending"
@@ -487,11 +487,18 @@ class Responder:
         return True
 
 
-def _receipt(w3: Any, tx_hash: str) -> Any:
+def _canonical_receipt(w3: Any, tx_hash: str) -> Any:
+    """The receipt, unless there is none or its block is no longer the canonical one (a node
+    may still serve the receipt of a transaction a reorg just removed)."""
     try:
-        return w3.eth.get_transaction_receipt(tx_hash)
+        receipt = w3.eth.get_transaction_receipt(tx_hash)
     except TransactionNotFound:
         return None
+    try:
+        block = w3.eth.get_block(receipt["blockNumber"])
+    except Exception:  # BlockNotFound: the chain is shorter now
+        return None
+    return receipt if bytes(block["hash"]) == bytes(receipt["blockHash"]) else None
 
 
 def _known(w3: Any, tx_hash: str) -> bool:
