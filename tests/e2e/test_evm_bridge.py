@@ -28,6 +28,7 @@ from eth_utils import keccak, to_checksum_address
 
 from zrchain.bridge.ingest import cache_id, eip1559_unsigned
 from zrchain.bridge.testing import FlakyProxy, emit_raw
+from zrchain.bridge.testing import wait as poll_until
 from zrchain.client.chain import ChainClient
 from zrchain.codec.gen.zrchain.treasury import query_pb2 as tq
 from zrchain.evm.contract import (
@@ -82,13 +83,7 @@ def stop_pid(proc: subprocess.Popen[bytes] | None, timeout: float = 15) -> None:
 
 
 def wait(pred: Callable[[], Any], timeout: float = 60, what: str = "") -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        got = pred()
-        if got:
-            return got
-        time.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what}")
+    return poll_until(pred, timeout, what)
 
 
 class BridgeProc:
