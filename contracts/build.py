@@ -1,9 +1,13 @@
-"""Compile contracts/ZrSign.sol with the pinned solc-js and write contracts/artifacts/ZrSign.json.
+"""Compile the project's contracts with the pinned solc-js and write their artifacts.
+
+Targets: contracts/ZrSign.sol -> contracts/artifacts/ZrSign.json (our contract) and
+contracts/test/ZrSignV1.sol -> contracts/artifacts/ZrSignV1.json (the test contract that
+follows the deployed zrSign's rules). Each is compiled on its own.
 
 Usage (from the repository root):
 
-    .venv/bin/python contracts/build.py            # (re)write the committed artifact
-    .venv/bin/python contracts/build.py --check    # exit 1 if the committed artifact is stale
+    .venv/bin/python contracts/build.py            # (re)write the committed artifacts
+    .venv/bin/python contracts/build.py --check    # exit 1 if a committed artifact is stale
 
 The output is deterministic: same source + same compiler + same settings give the same bytes.
 """
@@ -17,15 +21,34 @@ import os
 import subprocess
 import sys
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTRACTS = ROOT / "contracts"
-SOURCE = CONTRACTS / "ZrSign.sol"
-SOURCE_NAME = "contracts/ZrSign.sol"
-CONTRACT_NAME = "ZrSign"
-ARTIFACT = CONTRACTS / "artifacts" / "ZrSign.json"
+
+
+@dataclass(frozen=True)
+class Target:
+    """One contract: its source (relative to the repository root) and its artifact."""
+
+    source_name: str
+    contract_name: str
+
+    @property
+    def source(self) -> Path:
+        return ROOT / self.source_name
+
+    @property
+    def artifact(self) -> Path:
+        return CONTRACTS / "artifacts" / f"{self.contract_name}.json"
+
+
+ZRSIGN = Target("contracts/ZrSign.sol", "ZrSign")
+ZRSIGN_V1 = Target("contracts/test/ZrSignV1.sol", "ZrSignV1")
+TARGETS = (ZRSIGN, ZRSIGN_V1)
+ARTIFACT = ZRSIGN.artifact
 SOLCJS = ROOT / "node_modules" / ".bin" / "solcjs"
 SOLC_PACKAGE_JSON = ROOT / "node_modules" / "solc" / "package.json"
 SOLC_VERSION = "0.8.19"
@@ -72,11 +95,11 @@ def _solc_version() -> str:
     return str(version)
 
 
-def standard_json_input(source: str) -> dict[str, Any]:
+def standard_json_input(source: str, target: Target = ZRSIGN) -> dict[str, Any]:
     """The solc standard-JSON input for the given source text."""
     return {
         "language": "Solidity",
-        "sources": {SOURCE_NAME: {"content": source}},
+        "sources": {target.source_name: {"content": source}},
         "settings": SETTINGS,
     }
 
@@ -105,20 +128,20 @@ def run_solc(standard_input: dict[str, Any]) -> dict[str, Any]:
         return dict(json.loads(out_path.read_text()))
 
 
-def compile_source(source: str) -> dict[str, Any]:
-    """Compile ZrSign's source and return the artifact dict."""
-    out = run_solc(standard_json_input(source))
+def compile_source(source: str, target: Target = ZRSIGN) -> dict[str, Any]:
+    """Compile a target's source and return the artifact dict."""
+    out = run_solc(standard_json_input(source, target))
     problems = out.get("errors", [])
     errors = [p for p in problems if p.get("severity") == "error"]
     if errors:
         raise BuildError("\n".join(p.get("formattedMessage", p["message"]) for p in errors))
     for p in problems:
         print(p.get("formattedMessage", p["message"]), file=sys.stderr)
-    contract = out["contracts"][SOURCE_NAME][CONTRACT_NAME]
+    contract = out["contracts"][target.source_name][target.contract_name]
     long_version = _long_version()
     return {
-        "contractName": CONTRACT_NAME,
-        "sourceName": SOURCE_NAME,
+        "contractName": target.contract_name,
+        "sourceName": target.source_name,
         "sourceSha256": hashlib.sha256(source.encode()).hexdigest(),
         "compiler": {"name": "solc-js", "version": long_version, "settings": SETTINGS},
         "abi": contract["abi"],
@@ -141,31 +164,34 @@ def render(artifact: dict[str, Any]) -> str:
     return json.dumps(artifact, indent=2, sort_keys=True) + "\n"
 
 
-def build() -> str:
-    """Compile the committed source and return the artifact text."""
-    return render(compile_source(SOURCE.read_text()))
+def build(target: Target = ZRSIGN) -> str:
+    """Compile a target's committed source and return the artifact text."""
+    return render(compile_source(target.source.read_text(), target))
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="compare, do not write")
-    parser.add_argument("--out", type=Path, default=ARTIFACT, help="artifact path")
     args = parser.parse_args(argv)
-    try:
-        text = build()
-    except BuildError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    if args.check:
-        if not args.out.exists() or args.out.read_text() != text:
-            print(f"{args.out} is stale: run contracts/build.py", file=sys.stderr)
-            return 1
-        print(f"{args.out} is up to date")
-        return 0
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(text)
-    print(f"wrote {args.out}")
-    return 0
+    stale = 0
+    for target in TARGETS:
+        try:
+            text = build(target)
+        except BuildError as exc:
+            print(f"error: {target.source_name}: {exc}", file=sys.stderr)
+            return 2
+        out = target.artifact
+        if args.check:
+            if not out.exists() or out.read_text() != text:
+                print(f"{out} is stale: run contracts/build.py", file=sys.stderr)
+                stale = 1
+            else:
+                print(f"{out} is up to date")
+            continue
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(text)
+        print(f"wrote {out}")
+    return stale
 
 
 if __name__ == "__main__":

@@ -5,7 +5,10 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 "$ROOT/scripts/bootstrap.sh" "test,evm"
 if [ -f "$ROOT/package.json" ]; then
-    if [ ! -d "$ROOT/node_modules" ] || [ "$ROOT/package-lock.json" -nt "$ROOT/node_modules/.package-lock.json" ]; then
+    if [ -L "$ROOT/node_modules" ]; then
+        # Shared from another checkout: `npm ci` would empty the link's target for everyone.
+        echo "node_modules is a link to $(readlink -f "$ROOT/node_modules"); not reinstalling" >&2
+    elif [ ! -d "$ROOT/node_modules" ] || [ "$ROOT/package-lock.json" -nt "$ROOT/node_modules/.package-lock.json" ]; then
         echo "installing npm test tools (anvil, solc) ..." >&2
         (cd "$ROOT" && npm ci --no-audit --no-fund --loglevel=error >&2)
     fi

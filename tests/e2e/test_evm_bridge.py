@@ -1,7 +1,12 @@
 """The EVM bridge end to end: a real zrChain node (CometBFT + zrchaind) with the treasury,
 a real MPC keeper process serving the zrSign keyring, two real anvil networks with our
-contract (A in Direct mode, B in Omni mode), and bridge processes started with
-`python -m zrchain.bridge.cli start` — every process started here is stopped here, by PID.
+contract (A in Direct mode, B in Omni mode) and, next to it, the zrsign-v1 test contract that
+follows the deployed zrSign's rules (A answered Direct, B Omni), and bridge processes started
+with `python -m zrchain.bridge.cli start` — every process started here is stopped here, by PID.
+
+The first test prints its figures (run with -s): responses sent / accepted per flavour and the
+gas each response kind used against the contract's respGas, read with
+`zrchaind evm-bridge status -o json`.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from eth_utils import keccak, to_checksum_address
 
 from zrchain.bridge.ingest import cache_id, eip1559_unsigned
 from zrchain.bridge.testing import FlakyProxy, emit_raw
+from zrchain.bridge.testing import wait as poll_until
 from zrchain.client.chain import ChainClient
 from zrchain.codec.gen.zrchain.treasury import query_pb2 as tq
 from zrchain.evm.contract import (
@@ -36,6 +42,7 @@ from zrchain.evm.contract import (
 )
 from zrchain.testing.anvil import DEFAULT_PRIVATE_KEYS, AnvilNode
 from zrchain.testing.node import TestNode, free_port, zrchaind
+from zrchain.testing.zrsign_v1 import deploy_zrsign_v1
 
 pytestmark = [
     pytest.mark.node,
@@ -48,6 +55,9 @@ CAIP_A, CAIP_B = f"eip155:{CHAIN_A}", f"eip155:{CHAIN_B}"
 MPC_AUTH_KEY = keccak(text="e2e-bridge-mpc-auth")
 PAY = 10**16
 CONFIRMATIONS = 3
+RESP_GAS = 300_000
+#: zrSign's deployment sets respGas = 200000; the v1 test contracts are configured the same.
+V1_RESP_GAS = 200_000
 SEED_PASSPHRASE = "e2e keeper seed passphrase"
 Q = "/zrchain.treasury.Query/"
 
@@ -73,13 +83,7 @@ def stop_pid(proc: subprocess.Popen[bytes] | None, timeout: float = 15) -> None:
 
 
 def wait(pred: Callable[[], Any], timeout: float = 60, what: str = "") -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        got = pred()
-        if got:
-            return got
-        time.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what}")
+    return poll_until(pred, timeout, what)
 
 
 class BridgeProc:
@@ -160,26 +164,31 @@ class Env:
     direct_a: ZrSignContract
     omni_b: ZrSignContract
     omni_a: ZrSignContract
+    v1_a: ZrSignContract
+    v1_b: ZrSignContract
     keyring: str
     mpc_key_file: Path
     responder_key_file: Path
 
     def net(self, which: str, **kw: Any) -> dict[str, Any]:
-        node, contract, caip = {
-            "direct_a": (self.a, self.direct_a, CAIP_A),
-            "omni_a": (self.a, self.omni_a, CAIP_A),
-            "omni_b": (self.b, self.omni_b, CAIP_B),
+        node, contract, caip, mode = {
+            "direct_a": (self.a, self.direct_a, CAIP_A, "direct"),
+            "omni_a": (self.a, self.omni_a, CAIP_A, "omni"),
+            "omni_b": (self.b, self.omni_b, CAIP_B, "omni"),
+            "v1_direct_a": (self.a, self.v1_a, CAIP_A, "direct"),
+            "v1_omni_b": (self.b, self.v1_b, CAIP_B, "omni"),
         }[which]
         out: dict[str, Any] = {
             "name": which,
             "caip2": caip,
             "rpc_url": node.url,
             "contract": contract.address,
+            "flavour": contract.flavour.value,
             "confirmations": CONFIRMATIONS,
             "poll_interval": 0.2,
-            "mode": "direct" if which == "direct_a" else "omni",
+            "mode": mode,
         }
-        if which == "direct_a":
+        if mode == "direct" or which.startswith("v1_"):
             out["mpc_key_file"] = str(self.mpc_key_file)
             out["responder_key_file"] = str(self.responder_key_file)
         out.update(kw)
@@ -221,17 +230,22 @@ class Unlocked(str):
         return str(self)
 
 
-def _deploy(node: AnvilNode, direct: bool) -> ZrSignContract:
+def _deploy(node: AnvilNode, direct: bool, flavour: str = "zrchain") -> ZrSignContract:
+    """Our contract, or the zrsign-v1 test contract (deployed and initialised as zrSign's
+    deployment module does, with its respGas)."""
     w3 = node.web3()
     admin = Account.from_key(DEFAULT_PRIVATE_KEYS[0])
-    c = ZrSignContract.deploy(w3, sender=admin, direct_mode=direct)
+    if flavour == "zrsign-v1":
+        c = deploy_zrsign_v1(w3, sender=admin)
+    else:
+        c = ZrSignContract.deploy(w3, sender=admin, direct_mode=direct)
     c.setup(
         admin=admin,
         mpc_signers=[Account.from_key(MPC_AUTH_KEY).address],
         wallet_types=((44, 60), (44, 2)),  # (44, 2): Litecoin, which zrChain does not support
         chains={EVM_WALLET_TYPE_ID: [CAIP_A, CAIP_B]},
         mpc_fee=10**14,
-        resp_gas=300_000,
+        resp_gas=V1_RESP_GAS if flavour == "zrsign-v1" else RESP_GAS,
         resp_gas_buffer=120,
     )
     return c
@@ -334,6 +348,8 @@ def env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Env]:
             direct_a=_deploy(a, True),
             omni_b=_deploy(b, False),
             omni_a=_deploy(a, False),
+            v1_a=_deploy(a, False, "zrsign-v1"),
+            v1_b=_deploy(b, False, "zrsign-v1"),
             keyring=kr,
             mpc_key_file=mpc_file,
             responder_key_file=responder_file,
@@ -346,23 +362,42 @@ def env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Env]:
         node.stop()
 
 
-def test_keys_signatures_and_relay_across_two_networks(env: Env) -> None:
-    alice = Account.from_key(DEFAULT_PRIVATE_KEYS[2])
-    bridge = BridgeProc(env.base, "main", [env.net("direct_a"), env.net("omni_b")], env).start()
+#: Per flavour: the Direct network on A, the Omni network on B, the owner's anvil key.
+FLOWS = {
+    "zrchain": ("direct_a", "omni_b", DEFAULT_PRIVATE_KEYS[2]),
+    "zrsign-v1": ("v1_direct_a", "v1_omni_b", DEFAULT_PRIVATE_KEYS[3]),
+}
+
+
+def bridge_status(bridge: BridgeProc) -> dict[str, dict[str, Any]]:
+    """`zrchaind evm-bridge status -o json`, by network name."""
+    res = zrchaind("evm-bridge", "status", "--config", str(bridge.config), "-o", "json")
+    return {e["network"]: e for e in json.loads(res.stdout)}
+
+
+@pytest.mark.parametrize("flavour", list(FLOWS))
+def test_keys_signatures_and_relay_across_two_networks(env: Env, flavour: str) -> None:
+    direct_name, omni_name, owner_key = FLOWS[flavour]
+    direct = env.net(direct_name)
+    omni = env.net(omni_name)
+    ca = env.direct_a if flavour == "zrchain" else env.v1_a
+    cb = env.omni_b if flavour == "zrchain" else env.v1_b
+    alice = Account.from_key(owner_key)
+    bridge = BridgeProc(env.base, f"main-{flavour}", [direct, omni], env).start()
     try:
         # zrKeyReq on network A (Direct) -> a FULFILLED key on zrChain -> zrKeyRes on A.
-        env.direct_a.zr_key_req(alice.address, sender=alice, value=PAY)
+        ca.zr_key_req(alice.address, sender=alice, value=PAY)
         env.mine(env.a)
         keys = wait(lambda: env.zr_sign_keys(alice.address), what="zr-sign-keys")
         assert (
             len(keys) == 1 and keys[0]["walletType"] == "60" and int(keys[0].get("index", 0)) == 0
         )
         mpc_wallet = to_checksum_address(keys[0]["address"])
-        wait(lambda: env.direct_a.zr_keys(EVM_WALLET_TYPE_ID, alice.address), what="zrKeyRes")
-        assert env.direct_a.zr_key(EVM_WALLET_TYPE_ID, alice.address, 0) == mpc_wallet
+        wait(lambda: ca.zr_keys(EVM_WALLET_TYPE_ID, alice.address), what="zrKeyRes")
+        assert ca.zr_key(EVM_WALLET_TYPE_ID, alice.address, 0) == mpc_wallet
 
         # The same owner's index 0 on network B resolves to the same key.
-        env.omni_b.zr_key_req(alice.address, sender=alice, value=PAY)
+        cb.zr_key_req(alice.address, sender=alice, value=PAY)
         env.mine(env.b)
         wait(lambda: len(bridge.events("ingested")) >= 2, what="second key request ingested")
         ingested = [e for e in bridge.events("ingested") if e["kind"] == "key"]
@@ -371,17 +406,24 @@ def test_keys_signatures_and_relay_across_two_networks(env: Env) -> None:
         assert (
             len([r for r in env.key_requests() if r.creator.lower() == alice.address.lower()]) == 1
         )
+        if flavour == "zrsign-v1":
+            # Omni on zrsign-v1: the registration is written back, or no signature request
+            # could ever be made (InvalidWalletIndex).
+            wait(lambda: cb.zr_keys(EVM_WALLET_TYPE_ID, alice.address), what="Omni zrKeyRes")
+            assert cb.zr_key(EVM_WALLET_TYPE_ID, alice.address, 0) == mpc_wallet
+        else:
+            assert cb.zr_keys(EVM_WALLET_TYPE_ID, alice.address) == []
 
         # zrSignHash on B -> a signature on zrChain that recovers to the key's address.
-        digest = keccak(text="hello zrSign, from network B")
-        res = env.omni_b.zr_sign_hash(
+        digest = keccak(text=f"hello zrSign, from network B ({flavour})")
+        res = cb.zr_sign_hash(
             SignParams(EVM_WALLET_TYPE_ID, 0, caip2_chain_id(CAIP_B), digest),
             sender=alice,
             value=PAY,
         )
-        trace = res.events[0].trace_id
+        trace_b = res.events[0].trace_id
         env.mine(env.b)
-        cid = cache_id(CAIP_B, env.omni_b.address, trace)
+        cid = cache_id(CAIP_B, cb.address, trace_b)
         req = wait(
             lambda: [r for r in env.by_cache(cid) if r.status.endswith("FULFILLED")],
             what="fulfilled hash signature",
@@ -396,12 +438,12 @@ def test_keys_signatures_and_relay_across_two_networks(env: Env) -> None:
         # sends an EIP-1559 transfer that lands on B; ZrSigResolve is emitted on A.
         w3b = env.b.web3()
         w3b.eth.send_transaction({"from": w3b.eth.accounts[0], "to": mpc_wallet, "value": 10**18})
-        dest = to_checksum_address("0x" + "cd" * 20)
+        dest = to_checksum_address("0x" + ("cd" if flavour == "zrchain" else "ce") * 20)
         base_fee = int(w3b.eth.get_block("latest")["baseFeePerGas"])
         unsigned = eip1559_unsigned(
             CHAIN_B, 0, 10**9, 2 * base_fee + 10**9, 21000, dest, 123_456, b""
         )
-        res = env.direct_a.zr_sign_tx(
+        res = ca.zr_sign_tx(
             SignParams(EVM_WALLET_TYPE_ID, 0, caip2_chain_id(CAIP_B), unsigned, True),
             sender=alice,
             value=PAY,
@@ -413,18 +455,55 @@ def test_keys_signatures_and_relay_across_two_networks(env: Env) -> None:
         assert len(relayed) == 1
         receipt = w3b.eth.get_transaction_receipt(relayed[0]["dst_tx"])
         assert receipt["status"] == 1 and receipt["from"] == mpc_wallet and receipt["type"] == 2
-        wait(lambda: env.direct_a.request_state(trace).status == 2, what="zrSignRes on A")
+        wait(lambda: ca.request_state(trace).status == 2, what="zrSignRes on A")
         resolve = [
             e
-            for e in env.direct_a.get_events(0, "latest")
+            for e in ca.get_events(0, "latest")
             if isinstance(e, ZrSigResolveEvent) and e.trace_id == trace
         ]
         assert len(resolve) == 1 and resolve[0].broadcast
         assert resolve[0].meta_data.hex() == relayed[0]["dst_tx"][2:]
+        assert cb.request_state(trace_b).status == 1  # Omni: the signature stays on zrChain
+
+        # Answers are final once as deep as the confirmation depth.
+        env.mine(env.a)
+        env.mine(env.b)
+        expected = {direct_name: 2, omni_name: 1 if flavour == "zrsign-v1" else 0}
+        wait(
+            lambda: all(
+                bridge_status(bridge)[n]["stats"]["responses_accepted"] == count
+                for n, count in expected.items()
+            ),
+            what="answers accepted",
+        )
+        status = bridge_status(bridge)
         assert bridge.alive()
         assert not bridge.events("error")
+        assert not bridge.events("response_refused") and not bridge.events("response_retry")
     finally:
         bridge.stop()
+    figures(flavour, status, {direct_name: ca, omni_name: cb})
+
+
+def figures(flavour: str, status: dict[str, dict[str, Any]], contracts: dict[str, Any]) -> None:
+    """Print (and check) the issue's figures: responses sent / accepted, gas vs respGas."""
+    for name, entry in status.items():
+        stats, resp_gas = entry["stats"], contracts[name].resp_gas()
+        assert stats["responses_sent"] == stats["responses_accepted"]
+        assert stats["responses_refused"] == 0 and entry["dead_letters"] == []
+        print(
+            f"FIGURES {flavour:<9} {name:<12} responses sent {stats['responses_sent']}"
+            f" accepted {stats['responses_accepted']} (contract respGas {resp_gas})"
+        )
+        for fn, gas in entry["responses"].items():
+            print(
+                f"FIGURES {flavour:<9} {name:<12} {fn}: gas used {gas['max_gas_used']}"
+                f" = {100 * gas['max_gas_used'] / resp_gas:.0f}% of respGas; limit sent"
+                f" {gas['gas_limit']}"
+            )
+            assert gas["max_gas_used"] < resp_gas
+            if flavour == "zrsign-v1":
+                assert gas["gas_limit"] == resp_gas
 
 
 def test_reorg_restart_and_two_bridges_never_duplicate(env: Env) -> None:

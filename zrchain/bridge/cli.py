@@ -71,17 +71,50 @@ def status_cmd(config_path: str, live: bool, output: str) -> None:
             continue
         stats = e["stats"]
         line = (
-            f"{e['network']:<20} {e['mode']:<6} cursor {e['cursor']}"
+            f"{e['network']:<20} {e['mode']:<6} {e['flavour']:<9} cursor {e['cursor']}"
             f" (head seen {e['head_seen']}, {e['confirmations']} conf)"
             f" ingested {stats['ingested']} dup {stats['duplicates']} skipped {stats['skipped']}"
             f" deferred {e['deferred']} follow-ups {e['open_follow_ups']}"
+            f" responses sent {stats['responses_sent']} accepted {stats['responses_accepted']}"
+            f" refused {stats['responses_refused']} dead-letters {len(e['dead_letters'])}"
             f" relayed {stats['relayed']} deep-reorgs {stats['deep_reorgs']}"
         )
         if "behind" in e:
             line += f" behind {e['behind']}"
         click.echo(line)
+        for fn, gas in e["responses"].items():
+            click.echo(
+                f"    {fn}: {gas['accepted']} accepted, gas used up to {gas['max_gas_used']}"
+                f" of limit {gas['gas_limit']}"
+            )
         for tx in e["relayed"]:
             click.echo(f"    relayed {tx}")
+        for r in e["retrying"]:
+            tries = f"after {r['attempts']} attempts"
+            click.echo(f"    retrying {_key_text(r)} {tries}: {r['last_error']}")
+        for d in e["dead_letters"]:
+            click.echo(f"    DEAD-LETTER {_key_text(d)} [{d['error']}] {d['reason']}")
+
+
+def _key_text(entry: dict[str, Any]) -> str:
+    kind, *rest = entry["key"]
+    return f"{kind} {'/'.join(str(r) for r in rest)} (from {entry['origin_tx']})"
+
+
+@evm_bridge_group.command("requeue")
+@click.option("--config", "config_path", required=True, help="bridge config file (TOML)")
+@click.option("--network", default=None, help="only this network (name or CAIP-2 id)")
+def requeue_cmd(config_path: str, network: str | None) -> None:
+    """Put dead-lettered follow-ups back in the queue (run while the bridge is stopped)."""
+    from zrchain.bridge.daemon import requeue_dead_letters
+
+    try:
+        moved = requeue_dead_letters(_config(config_path), network)
+    except (ConfigError, RuntimeError) as exc:
+        click.echo(f"Error: {exc}", err=True)
+        raise SystemExit(1) from None
+    for label, count in moved.items():
+        click.echo(f"{label}: {count} follow-up(s) requeued")
 
 
 @evm_bridge_group.command("cache-id")

@@ -16,6 +16,8 @@ from typing import Any
 from eth_utils import is_address, to_checksum_address
 
 MODES = ("omni", "direct")
+#: Contract flavours (zrchain.evm.flavours.Flavour values): our contract, zrSign as deployed.
+FLAVOURS = ("zrchain", "zrsign-v1")
 _CAIP2 = re.compile(r"^[-a-z0-9]{3,8}:[-_a-zA-Z0-9]{1,32}$")
 
 
@@ -46,6 +48,8 @@ class NetworkConfig:
     rpc_url: str
     contract: str
     name: str = ""
+    #: Which contract's rules `contract` follows: "zrchain" (ours) or "zrsign-v1" (deployed zrSign).
+    flavour: str = "zrchain"
     start_block: int = 0
     confirmations: int = 12
     mode: str = "omni"
@@ -73,6 +77,13 @@ class NetworkConfig:
     @property
     def direct(self) -> bool:
         return self.mode == "direct"
+
+    @property
+    def writes_back(self) -> bool:
+        """Whether answers go back to the contract: Direct mode, and key registrations on a
+        zrsign-v1 contract in Omni mode (it accepts signature requests for registered keys
+        only)."""
+        return self.direct or self.flavour == "zrsign-v1"
 
     def mpc_key(self) -> bytes | None:
         return _read_key(self.mpc_key_file, self.mpc_key_env)
@@ -165,14 +176,21 @@ def _network(raw: dict[str, Any], index: int) -> NetworkConfig:
     if mode not in MODES:
         raise ConfigError(f"{where}: mode must be omni or direct, not {mode!r}")
     values["mode"] = mode
+    flavour = str(values.get("flavour", "zrchain")).lower()
+    if flavour not in FLAVOURS:
+        raise ConfigError(f"{where}: flavour must be one of {', '.join(FLAVOURS)}, not {flavour!r}")
+    values["flavour"] = flavour
     for key in ("start_block", "confirmations", "max_block_range"):
         if key in values and (not isinstance(values[key], int) or values[key] < 0):
             raise ConfigError(f"{where}: {key} must be a non-negative integer")
     if values.get("max_block_range", 1) < 1:
         raise ConfigError(f"{where}: max_block_range must be at least 1")
+    if values.get("response_gas", 0) < 0:
+        raise ConfigError(f"{where}: response_gas must be a non-negative integer")
     net = NetworkConfig(**values)
-    if net.direct and not (net.mpc_key_file or net.mpc_key_env):
-        raise ConfigError(f"{where}: direct mode needs mpc_key_file or mpc_key_env")
+    if net.writes_back and not (net.mpc_key_file or net.mpc_key_env):
+        why = "direct mode" if net.direct else "a zrsign-v1 contract (key registrations)"
+        raise ConfigError(f"{where}: {why} needs mpc_key_file or mpc_key_env")
     return net
 
 

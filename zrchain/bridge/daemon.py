@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from zrchain.bridge.config import BridgeConfig, ConfigError, NetworkConfig
+from zrchain.bridge.contract_check import ContractMismatch, check_contract
 from zrchain.bridge.evm_rpc import EvmRpc, RpcError
 from zrchain.bridge.follower import Follower, RangeRetry
 from zrchain.bridge.gateway import ChainGateway, Gateway, GatewayUnavailable
@@ -25,11 +26,6 @@ from zrchain.bridge.logs import emit, get_logger
 from zrchain.bridge.pipeline import Pipeline
 from zrchain.bridge.responder import Responder
 from zrchain.bridge.state import DirLock, NetworkState, StateStore, state_file
-
-#: Gas limit of zrKeyRes / zrSignRes transactions unless the network config sets one. Our
-#: contract meters its refund from its own entry, so a generous limit costs nothing extra
-#: (node gas estimates come out too tight because of the refund's fixed call stipend).
-DEFAULT_RESPONSE_GAS = 500_000
 
 
 @dataclass
@@ -114,6 +110,12 @@ def coin_lookup(rpc_url: str, contract: str) -> Callable[[str], int | None]:
     return lookup
 
 
+def network_web3(net: NetworkConfig) -> Any:
+    from web3 import Web3
+
+    return Web3(Web3.HTTPProvider(net.rpc_url, request_kwargs={"timeout": 30}))
+
+
 class NetworkWorker(threading.Thread):
     """Follows one network and works through its follow-ups until stopped."""
 
@@ -137,6 +139,9 @@ class NetworkWorker(threading.Thread):
         self.follower: Follower | None = None
         self.responder: Responder | None = None
         self.backoff = Backoff()
+        self.mismatch: str | None = None
+        #: The contract as checked at start (None: it could not be checked then).
+        self.contract: Any = None
 
     def _pipeline(self, state: NetworkState, save: Callable[[], None]) -> Pipeline:
         translator = Translator(
@@ -154,12 +159,14 @@ class NetworkWorker(threading.Thread):
             gateway=self.gateway,
             translator=translator,
             direct=self.net.direct,
+            key_writeback=self.net.writes_back,
             relay=self.net.relay,
             defer_timeout=self.config.defer_timeout,
             convert_simple_tx=simple_tx_converter(self.config.rpc_for, self.nonces),
         )
 
     def _build(self) -> None:
+        contract = self.contract or check_contract(self.net, network_web3(self.net))
         self.follower = Follower(
             net=self.net,
             rpc=self.rpc,
@@ -167,20 +174,17 @@ class NetworkWorker(threading.Thread):
             pipeline_factory=self._pipeline,
             progress_interval=self.config.progress_interval,
         )
-        contract = mpc_key = sender = None
-        if self.net.direct:
+        mpc_key = sender = None
+        if self.net.writes_back:
             from eth_account import Account
-            from web3 import Web3
 
-            from zrchain.evm.contract import ZrSignContract
-
-            w3 = Web3(Web3.HTTPProvider(self.net.rpc_url, request_kwargs={"timeout": 30}))
-            contract = ZrSignContract(w3, self.net.contract)
             mpc_key = self.net.mpc_key()
             responder_key = self.net.responder_key()
             if mpc_key is None or responder_key is None:
-                raise ConfigError(f"{self.net.label}: direct mode needs its MPC key")
+                raise ConfigError(f"{self.net.label}: answers need the network's MPC key")
             sender = Account.from_key(responder_key)
+        else:
+            contract = None
         self.responder = Responder(
             label=self.net.label,
             state=self.follower.state,
@@ -190,7 +194,8 @@ class NetworkWorker(threading.Thread):
             mpc_key=mpc_key,
             sender=sender,
             rpc_for=self.config.rpc_for,
-            response_gas=self.net.response_gas or DEFAULT_RESPONSE_GAS,
+            response_gas=self.net.response_gas,
+            confirmations=self.net.confirmations,
             timeout=self.config.defer_timeout,
         )
 
@@ -204,6 +209,7 @@ class NetworkWorker(threading.Thread):
             caip2=self.net.caip2,
             contract=self.net.contract,
             mode=self.net.mode,
+            flavour=self.net.flavour,
             confirmations=self.net.confirmations,
             start_block=self.net.start_block,
             rpc=self.net.rpc_url,
@@ -218,6 +224,10 @@ class NetworkWorker(threading.Thread):
                 self.backoff.reset()
                 if not more:
                     self.stop_event.wait(self.net.poll_interval)
+            except ContractMismatch as exc:
+                emit(self.log, logging.ERROR, "contract_mismatch", str(exc), network=self.net.label)
+                self.mismatch = str(exc)
+                break
             except RangeRetry as exc:
                 emit(self.log, logging.INFO, "range_retry", str(exc), network=self.net.label)
                 self.stop_event.wait(min(self.net.poll_interval, 0.5))
@@ -304,9 +314,28 @@ class Bridge:
                 f"signer {gateway.address} is not treasury param zr_sign_address ({expected})"
             )
 
+    def _check_contract(self, net: NetworkConfig) -> Any:
+        """Refuse to start on a contract that does not match its network's configuration. An
+        unreachable RPC is not a mismatch: the worker checks before its first step then."""
+        try:
+            return check_contract(net, network_web3(net))
+        except ContractMismatch:
+            raise
+        except Exception as exc:
+            emit(
+                self.log,
+                logging.WARNING,
+                "contract_unchecked",
+                f"cannot check the contract now ({type(exc).__name__}: {exc}); "
+                "the network's worker checks it before following it",
+                network=net.label,
+            )
+            return None
+
     def start(self) -> None:
         self._lock.acquire()
         try:
+            checked = [self._check_contract(net) for net in self.config.networks]
             if self.gateway is None:
                 gw = chain_gateway(self.config)
                 self._check_signer(gw)
@@ -316,6 +345,8 @@ class Bridge:
                 NetworkWorker(net, self.config, self.gateway, self.stop_event, nonces)
                 for net in self.config.networks
             ]
+            for worker, contract in zip(self.workers, checked, strict=True):
+                worker.contract = contract
         except BaseException:
             self._lock.release()
             raise
@@ -357,6 +388,7 @@ def status(config: BridgeConfig, live: bool = False) -> list[dict[str, Any]]:
             "caip2": net.caip2,
             "contract": net.contract,
             "mode": net.mode,
+            "flavour": net.flavour,
             "confirmations": net.confirmations,
             "state_file": str(path),
         }
@@ -371,6 +403,9 @@ def status(config: BridgeConfig, live: bool = False) -> list[dict[str, Any]]:
                 open_follow_ups=len(state.responses),
                 stats=state.stats.__dict__,
                 relayed=[h["relay_tx"] for h in state.history if h.get("relay_tx")][-10:],
+                responses=_response_gas(state),
+                retrying=[_follow_up_summary(r) for r in state.responses if r.get("last_error")],
+                dead_letters=[_follow_up_summary(d) for d in state.dead_letters],
             )
         if live:
             try:
@@ -381,4 +416,59 @@ def status(config: BridgeConfig, live: bool = False) -> list[dict[str, Any]]:
             except RpcError as exc:
                 entry["head_error"] = str(exc)
         out.append(entry)
+    return out
+
+
+def requeue_dead_letters(config: BridgeConfig, network: str | None = None) -> dict[str, int]:
+    """Move every dead letter back to its network's queue (fresh back-off), with the state
+    directory locked, so never while a bridge runs on it."""
+    nets = [n for n in config.networks if network in (None, n.label, n.caip2)]
+    if not nets:
+        raise ConfigError(f"no network named {network!r} in the config")
+    lock = DirLock(config.state_dir)
+    lock.acquire()
+    try:
+        moved = {}
+        for net in nets:
+            store = StateStore(state_file(config.state_dir, net.caip2, net.contract))
+            state = store.load()
+            if state is None or not state.dead_letters:
+                moved[net.label] = 0
+                continue
+            for entry in state.dead_letters:
+                for name in ("reason", "error", "dead_at", "failures", "next_at", "since"):
+                    entry.pop(name, None)
+                state.responses.append(entry)
+            moved[net.label] = len(state.dead_letters)
+            state.dead_letters = []
+            store.save(state)
+        return moved
+    finally:
+        lock.release()
+
+
+def _follow_up_summary(entry: dict[str, Any]) -> dict[str, Any]:
+    """What `status` shows of a queued or dead-lettered follow-up."""
+    item = entry["item"]
+    out = {
+        "key": entry["key"],
+        "origin_tx": item["origin"]["tx_hash"],
+        "attempts": int(entry.get("attempts", 0)),
+    }
+    for name in ("error", "reason", "last_error", "dead_at", "waiting"):
+        if entry.get(name) is not None:
+            out[name] = entry[name]
+    return out
+
+
+def _response_gas(state: NetworkState) -> dict[str, dict[str, int]]:
+    """Per response function: how many were accepted and the gas they used vs their limit."""
+    out: dict[str, dict[str, int]] = {}
+    for h in state.history:
+        if not h.get("fn"):
+            continue
+        agg = out.setdefault(h["fn"], {"accepted": 0, "max_gas_used": 0, "gas_limit": 0})
+        agg["accepted"] += 1
+        agg["max_gas_used"] = max(agg["max_gas_used"], int(h["gas_used"]))
+        agg["gas_limit"] = int(h["gas_limit"])
     return out

@@ -78,6 +78,7 @@ class Pipeline:
         gateway: Gateway,
         translator: Translator,
         direct: bool = False,
+        key_writeback: bool = False,
         relay: bool = True,
         defer_timeout: float = 3600.0,
         convert_simple_tx: SimpleTxConverter | None = None,
@@ -91,6 +92,7 @@ class Pipeline:
         self.gateway = gateway
         self.translator = translator
         self.direct = direct
+        self.key_writeback = direct or key_writeback
         self.relay = relay
         self.defer_timeout = defer_timeout
         self.convert_simple_tx = convert_simple_tx
@@ -265,9 +267,10 @@ class Pipeline:
         self._follow_up(item, result.request_id)
 
     def _follow_up(self, item: Ingest, request_id: int | None) -> None:
-        """Register the Direct response / relay this request needs once it is fulfilled."""
+        """Register the response (key: Direct, or a zrsign-v1 contract's key registration;
+        signature: Direct) and the relay this request needs once it is fulfilled."""
         if isinstance(item, KeyIngest):
-            if not self.direct:
+            if not self.key_writeback:
                 return
             key = ["key", *item.slot]
             if any(r.get("key") == key for r in self.state.responses):

@@ -40,8 +40,19 @@ class Stats:
     rejected: int = 0
     reorgs: int = 0
     deep_reorgs: int = 0
-    responses: int = 0
+    #: Response transactions (zrKeyRes / zrSignRes) signed and sent, mined successfully, and
+    #: refused by the contract (each refusal is dead-lettered).
+    responses_sent: int = 0
+    responses_accepted: int = 0
+    responses_refused: int = 0
     relayed: int = 0
+
+    @classmethod
+    def from_json(cls, doc: dict[str, Any]) -> Stats:
+        doc = dict(doc)
+        if "responses" in doc:  # state files before response accounting
+            doc["responses_accepted"] = doc.pop("responses")
+        return cls(**{k: int(v) for k, v in doc.items() if k in cls.__dataclass_fields__})
 
 
 @dataclass
@@ -57,6 +68,9 @@ class NetworkState:
     chains: dict[str, str] = field(default_factory=dict)
     deferred: list[dict[str, Any]] = field(default_factory=list)
     responses: list[dict[str, Any]] = field(default_factory=list)
+    #: Follow-ups that cannot be completed without an operator (a revert, or zrChain never
+    #: fulfilling), each with its reason; `evm-bridge requeue` puts them back.
+    dead_letters: list[dict[str, Any]] = field(default_factory=list)
     history: list[dict[str, Any]] = field(default_factory=list)
     stats: Stats = field(default_factory=Stats)
     head: int = -1
@@ -87,7 +101,7 @@ class NetworkState:
     def from_json(cls, doc: dict[str, Any]) -> NetworkState:
         if doc.get("version") != STATE_VERSION:
             raise ValueError(f"unsupported state version {doc.get('version')!r}")
-        stats = Stats(**doc.get("stats", {}))
+        stats = Stats.from_json(doc.get("stats", {}))
         return cls(
             caip2=doc["caip2"],
             contract=doc["contract"],
@@ -98,6 +112,7 @@ class NetworkState:
             chains={str(k): str(v) for k, v in doc.get("chains", {}).items()},
             deferred=list(doc.get("deferred", [])),
             responses=list(doc.get("responses", [])),
+            dead_letters=list(doc.get("dead_letters", [])),
             history=list(doc.get("history", [])),
             stats=stats,
             head=int(doc.get("head", -1)),

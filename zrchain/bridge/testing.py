@@ -1,16 +1,25 @@
-"""Test helpers for the bridge against real EVM nodes: make a contract emit arbitrary logs,
-and an RPC proxy that fails chosen calls. Used by tests/unit/bridge and tests/e2e."""
+"""Test helpers for the bridge against real EVM nodes: make a contract emit arbitrary logs, an
+RPC proxy that fails chosen calls, test contracts of either flavour, an in-process bridge and a
+collector of its structured log records. Used by tests/unit/bridge, tests/adversarial and
+tests/e2e."""
 
 from __future__ import annotations
 
 import http.server
 import json
+import logging
 import threading
+import time
 import urllib.request
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
+from zrchain.bridge.logs import LOGGER_NAME
+
 #: Runtime code that copies its calldata to memory and emits LOGn with the first n words as
-#: topics and the rest as data (n = 1 or 3).
+#: topics and the rest as data (n = 1, 3 or 4).
 EMITTER = {
     n: bytes.fromhex(
         "3660006000"
@@ -21,7 +30,7 @@ EMITTER = {
         + f"{0xA0 + n:02x}"
         + "00"
     )
-    for n in (1, 3)
+    for n in (1, 3, 4)
 }
 
 
@@ -86,3 +95,121 @@ class FlakyProxy:
         self.server.shutdown()
         self.server.server_close()
         self.thread.join(5)
+
+
+class Records(logging.Handler):
+    """Collects the bridge's structured log records (thread-safe list appends)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.items: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.items.append(record)
+
+    def named(self, event: str) -> list[logging.LogRecord]:
+        return [r for r in self.items if getattr(r, "event", None) == event]
+
+
+@contextmanager
+def captured_logs() -> Iterator[Records]:
+    """Every bridge log record (debug included) while the block runs."""
+    handler = Records()
+    logger = logging.getLogger(LOGGER_NAME)
+    logger.addHandler(handler)
+    old = logger.level
+    logger.setLevel(logging.DEBUG)
+    try:
+        yield handler
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(old)
+
+
+def wait(pred: Callable[[], Any], timeout: float = 30, what: str = "") -> Any:
+    """Poll `pred` until it returns something true; AssertionError after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        got = pred()
+        if got:
+            return got
+        time.sleep(0.05)
+    raise AssertionError(f"timed out waiting for {what or pred}")
+
+
+def deploy_test_contract(
+    node: Any,
+    *,
+    flavour: str = "zrchain",
+    direct: bool = False,
+    mpc_signers: Sequence[str] = (),
+    extra_types: Sequence[tuple[int, int]] = (),
+    chains: Sequence[str] = (),
+    resp_gas: int = 300_000,
+) -> Any:
+    """Our contract (Omni or Direct), or the zrsign-v1 test contract (it has no modes),
+    deployed by anvil's first account and configured for EVM keys and `chains`."""
+    from eth_account import Account
+
+    from zrchain.evm.contract import EVM_WALLET_TYPE_ID, ZrSignContract
+    from zrchain.testing.anvil import DEFAULT_PRIVATE_KEYS
+    from zrchain.testing.zrsign_v1 import deploy_zrsign_v1
+
+    w3 = node.web3()
+    admin = Account.from_key(DEFAULT_PRIVATE_KEYS[0])
+    if flavour == "zrsign-v1":
+        c = deploy_zrsign_v1(w3, sender=admin)
+    else:
+        c = ZrSignContract.deploy(w3, sender=admin, direct_mode=direct)
+    c.setup(
+        admin=admin,
+        mpc_signers=list(mpc_signers),
+        wallet_types=((44, 60), *extra_types),
+        chains={EVM_WALLET_TYPE_ID: list(chains)},
+        mpc_fee=10**14,
+        resp_gas=resp_gas,
+        resp_gas_buffer=120,
+    )
+    return c
+
+
+def write_key_files(directory: Path, mpc_key: bytes) -> dict[str, str]:
+    """Key files for a network that answers: the MPC_ROLE auth key and the responder's (anvil's
+    second account, funded), as `mpc_key_file` / `responder_key_file` config values."""
+    from zrchain.testing.anvil import DEFAULT_PRIVATE_KEYS
+
+    mpc_file = directory / "mpc.key"
+    mpc_file.write_text("0x" + mpc_key.hex())
+    responder_file = directory / "responder.key"
+    responder_file.write_text(DEFAULT_PRIVATE_KEYS[1])
+    return {"mpc_key_file": str(mpc_file), "responder_key_file": str(responder_file)}
+
+
+def network_entry(node: Any, contract: Any, caip: str, **kw: Any) -> dict[str, Any]:
+    """A [[networks]] table for `contract` on `node` (fast polling, 2 confirmations)."""
+    return {
+        "caip2": caip,
+        "rpc_url": node.url,
+        "contract": contract.address,
+        "flavour": contract.flavour.value,
+        "confirmations": 2,
+        "poll_interval": 0.1,
+        **kw,
+    }
+
+
+def start_bridge(
+    tmp: Path, networks: list[dict[str, Any]], gateway: Any, name: str = "state"
+) -> Any:
+    """An in-process bridge (threads) over `gateway`, started; stop it with `.stop()`."""
+    from zrchain.bridge.config import parse_config
+    from zrchain.bridge.daemon import Bridge
+
+    doc = {
+        "zrchain": {"signer": "unused"},
+        "bridge": {"state_dir": str(tmp / name), "progress_interval": 0.5},
+        "networks": networks,
+    }
+    bridge = Bridge(parse_config(doc), gateway=gateway)
+    bridge.start()
+    return bridge

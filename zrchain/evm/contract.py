@@ -28,6 +28,8 @@ from web3.contract.contract import Contract, ContractFunction
 from web3.exceptions import ContractLogicError
 
 ARTIFACT_PATH = Path(__file__).resolve().parents[2] / "contracts" / "artifacts" / "ZrSign.json"
+#: The test contract that follows the deployed zrSign's rules (contracts/test/ZrSignV1.sol).
+V1_ARTIFACT_PATH = ARTIFACT_PATH.with_name("ZrSignV1.json")
 
 # ---------------------------------------------------------------------------- constants
 
@@ -620,6 +622,11 @@ class ZrSignRevert(Exception):
         self.args_ = args
         self.data = data
 
+    def describe(self) -> str:
+        """`Name(arg, ...)` with bytes as 0x-hex, as an operator reads it."""
+        shown = ", ".join("0x" + a.hex() if isinstance(a, bytes) else str(a) for a in self.args_)
+        return f"{self.name}({shown})"
+
 
 def decode_revert(data: bytes, abi: Sequence[Mapping[str, Any]] | None = None) -> ZrSignRevert:
     """Turn revert data into a ZrSignRevert (custom error, Error(string) or Panic(uint256))."""
@@ -674,11 +681,20 @@ class TxResult:
 
 
 class ZrSignContract:
-    """Typed access to one deployed ZrSign contract."""
+    """Typed access to one deployed ZrSign contract.
 
-    def __init__(self, w3: Web3, address: str, artifact: Artifact | None = None) -> None:
+    `flavour` (zrchain.evm.flavours.Flavour; default our own) decides what authSignatures are
+    bound to. Our artifact's ABI is a superset of zrSign's, so it serves both flavours.
+    """
+
+    def __init__(
+        self, w3: Web3, address: str, artifact: Artifact | None = None, flavour: Any = None
+    ) -> None:
+        from zrchain.evm.flavours import Flavour
+
         self.w3 = w3
         self.artifact = artifact or load_artifact()
+        self.flavour: Flavour = flavour or Flavour.ZRCHAIN
         self.address = to_checksum_address(address)
         self.contract: Contract = w3.eth.contract(address=self.address, abi=self.artifact.abi)
         self.decoder = EventDecoder(self.artifact.abi)
@@ -935,8 +951,8 @@ class ZrSignContract:
         return bool(self.call("hasRole", role, to_checksum_address(account)))
 
     def auth_domain(self) -> bytes:
-        """Computed locally (same formula as the contract's authDomain())."""
-        return auth_domain(self.w3.eth.chain_id, self.address)
+        """The first word of this contract's authSignature payloads (computed locally)."""
+        return self.flavour.auth_domain(self.w3.eth.chain_id, self.address)
 
     # -------------------------------------------------------------- logs
 

@@ -3,15 +3,15 @@ zrChain simulated by a MemoryGateway whose keys and signatures are real secp256k
 
 Covers what needs a real EVM node: anvil_reorg and snapshot/revert, garbage logs emitted at
 the contract address, an RPC proxy that fails mid-range, Direct answers (zrKeyRes,
-zrSignRes) and relaying a signed EIP-1559 transfer to another network.
+zrSignRes) and relaying a signed EIP-1559 transfer to another network. The Omni and Direct
+flows run against both contract flavours: ours and the zrsign-v1 test contract that follows
+the deployed zrSign's rules (Omni there writes key registrations back).
 """
 
 from __future__ import annotations
 
-import logging
 import time
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,16 +20,24 @@ import pytest
 from eth_account import Account
 from eth_utils import keccak, to_checksum_address
 
-from zrchain.bridge.config import parse_config
-from zrchain.bridge.daemon import Bridge
 from zrchain.bridge.gateway import MemoryGateway, ZrKey
 from zrchain.bridge.ingest import eip1559_unsigned
-from zrchain.bridge.logs import LOGGER_NAME
-from zrchain.bridge.testing import FlakyProxy, emit_raw
+from zrchain.bridge.testing import (
+    FlakyProxy,
+    Records,
+    captured_logs,
+    deploy_test_contract,
+    emit_raw,
+    start_bridge,
+    wait,
+    write_key_files,
+)
+from zrchain.bridge.testing import (
+    network_entry as net,
+)
 from zrchain.evm.contract import (
     EVM_WALLET_TYPE_ID,
     SignParams,
-    ZrSignContract,
     ZrSigResolveEvent,
     caip2_chain_id,
     event_topics,
@@ -48,37 +56,14 @@ CHAIN_A, CHAIN_B = 11155111, 80002
 CAIP_A, CAIP_B = f"eip155:{CHAIN_A}", f"eip155:{CHAIN_B}"
 MPC_KEY = keccak(text="bridge-test-mpc-auth")
 PAY = 10**16
-
-
-@dataclass
-class Records(logging.Handler):
-    """Collects the bridge's structured log records (thread-safe list appends)."""
-
-    items: list[logging.LogRecord] = field(default_factory=list)
-
-    def __post_init__(self) -> None:
-        logging.Handler.__init__(self)
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.items.append(record)
-
-    def __hash__(self) -> int:
-        return id(self)
-
-    def named(self, event: str) -> list[logging.LogRecord]:
-        return [r for r in self.items if getattr(r, "event", None) == event]
+FLAVOURS = ["zrchain", "zrsign-v1"]
+RESP_GAS = 300_000
 
 
 @pytest.fixture
 def records() -> Iterator[Records]:
-    handler = Records()
-    logger = logging.getLogger(LOGGER_NAME)
-    logger.addHandler(handler)
-    old = logger.level
-    logger.setLevel(logging.DEBUG)
-    yield handler
-    logger.removeHandler(handler)
-    logger.setLevel(old)
+    with captured_logs() as handler:
+        yield handler
 
 
 @pytest.fixture
@@ -93,20 +78,27 @@ def anvils() -> Iterator[tuple[AnvilNode, AnvilNode]]:
         a.stop()
 
 
-def deploy(node: AnvilNode, direct: bool, extra_types: tuple[tuple[int, int], ...] = ()) -> Any:
-    w3 = node.web3()
-    admin = Account.from_key(DEFAULT_PRIVATE_KEYS[0])
-    c = ZrSignContract.deploy(w3, sender=admin, direct_mode=direct)
-    c.setup(
-        admin=admin,
+def deploy(
+    node: AnvilNode,
+    direct: bool,
+    extra_types: tuple[tuple[int, int], ...] = (),
+    flavour: str = "zrchain",
+) -> Any:
+    """Our contract (Omni or Direct), or the zrsign-v1 test contract (no modes)."""
+    return deploy_test_contract(
+        node,
+        flavour=flavour,
+        direct=direct,
         mpc_signers=[Account.from_key(MPC_KEY).address],
-        wallet_types=((44, 60), *extra_types),
-        chains={EVM_WALLET_TYPE_ID: [CAIP_A, CAIP_B]},
-        mpc_fee=10**14,
-        resp_gas=300_000,
-        resp_gas_buffer=120,
+        extra_types=extra_types,
+        chains=[CAIP_A, CAIP_B],
+        resp_gas=RESP_GAS,
     )
-    return c
+
+
+@pytest.fixture
+def key_files(tmp_path: Path) -> dict[str, str]:
+    return write_key_files(tmp_path, MPC_KEY)
 
 
 class FakeKeyring:
@@ -125,52 +117,26 @@ class FakeKeyring:
         return coincurve.PrivateKey(self.secrets[key_id]).sign_recoverable(digest, hasher=None)
 
 
-def start_bridge(
-    tmp: Path,
-    networks: list[dict[str, Any]],
-    gateway: MemoryGateway,
-    name: str = "state",
-) -> Bridge:
-    doc = {
-        "zrchain": {"signer": "unused"},
-        "bridge": {"state_dir": str(tmp / name), "progress_interval": 0.5},
-        "networks": networks,
-    }
-    bridge = Bridge(parse_config(doc), gateway=gateway)
-    bridge.start()
-    return bridge
-
-
-def net(node: AnvilNode, contract: Any, caip: str, **kw: Any) -> dict[str, Any]:
-    return {
-        "caip2": caip,
-        "rpc_url": node.url,
-        "contract": contract.address,
-        "confirmations": 2,
-        "poll_interval": 0.1,
-        **kw,
-    }
-
-
-def wait(pred: Callable[[], Any], timeout: float = 30, what: str = "") -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        got = pred()
-        if got:
-            return got
-        time.sleep(0.05)
-    raise AssertionError(f"timed out waiting for {what or pred}")
-
-
+@pytest.mark.parametrize("flavour", FLAVOURS)
 def test_omni_two_networks_key_harmonisation_and_reorg(
-    anvils: tuple[AnvilNode, AnvilNode], tmp_path: Path, records: Records
+    anvils: tuple[AnvilNode, AnvilNode],
+    tmp_path: Path,
+    records: Records,
+    flavour: str,
+    key_files: dict[str, str],
 ) -> None:
     a, b = anvils
-    ca, cb = deploy(a, False), deploy(b, False)
+    ca, cb = deploy(a, False, flavour=flavour), deploy(b, False, flavour=flavour)
     alice = Account.from_key(DEFAULT_PRIVATE_KEYS[2])
     gw = MemoryGateway()
+    keys = key_files if flavour == "zrsign-v1" else {}
     bridge = start_bridge(
-        tmp_path, [net(a, ca, CAIP_A, confirmations=4), net(b, cb, CAIP_B, confirmations=4)], gw
+        tmp_path,
+        [
+            net(a, ca, CAIP_A, confirmations=4, **keys),
+            net(b, cb, CAIP_B, confirmations=4, **keys),
+        ],
+        gw,
     )
     try:
         ca.zr_key_req(alice.address, sender=alice, value=PAY)
@@ -203,6 +169,19 @@ def test_omni_two_networks_key_harmonisation_and_reorg(
         a.mine(10)
         time.sleep(1.0)
         assert all(slot[0] != bob.address.lower() for slot in gw.key_requests)
+        key = gw.zr_sign_key(alice.address, 60, 0)
+        assert key is not None
+        if flavour == "zrsign-v1":
+            # (A's answer was mined before the reorg above dropped its block: it is sent again.)
+            a.mine(4)
+            b.mine(4)
+            # Omni on zrsign-v1: the key registration is written back on both networks (the
+            # contract takes signature requests for registered keys only) ...
+            for c in (ca, cb):
+                wait(lambda c=c: c.zr_keys(EVM_WALLET_TYPE_ID, alice.address), what="zrKeyRes")
+                assert c.zr_keys(EVM_WALLET_TYPE_ID, alice.address) == [key.address]
+        else:
+            assert cb.zr_keys(EVM_WALLET_TYPE_ID, alice.address) == []
         # Signature request on B for the harmonised key (index 0, requested on A and B).
         cb.zr_sign_hash(
             SignParams(EVM_WALLET_TYPE_ID, 0, caip2_chain_id(CAIP_A), keccak(text="x")),
@@ -211,9 +190,21 @@ def test_omni_two_networks_key_harmonisation_and_reorg(
         )
         b.mine(4)
         wait(lambda: gw.created("sig") == [0], what="sig request")
+        rid = gw.sign_requests[next(iter(gw.sign_requests))]
+        gw.fulfil_signature(rid, b"\x01" * 65)
+        a.mine(4)
+        b.mine(4)
+        if flavour == "zrsign-v1":
+            wait(lambda: len(records.named("key_response")) == 2, what="answers confirmed")
+        time.sleep(1.0)
     finally:
         bridge.stop()
+    # ... while signatures stay on zrChain: nothing is answered on the contract.
+    assert cb.request_state(0).status == 1
+    assert not records.named("sig_response")
+    assert len(records.named("key_response")) == (2 if flavour == "zrsign-v1" else 0)
     assert not records.named("error")
+    assert not records.named("response_refused") and not records.named("response_retry")
 
 
 def test_garbage_logs_failing_rpc_and_unsupported_wallet_type(
@@ -258,32 +249,21 @@ def test_garbage_logs_failing_rpc_and_unsupported_wallet_type(
     assert records.named("backfill") or records.named("caught_up")
 
 
+@pytest.mark.parametrize("flavour", FLAVOURS)
 def test_direct_answers_and_relay_to_another_network(
-    anvils: tuple[AnvilNode, AnvilNode], tmp_path: Path, records: Records
+    anvils: tuple[AnvilNode, AnvilNode],
+    tmp_path: Path,
+    records: Records,
+    flavour: str,
+    key_files: dict[str, str],
 ) -> None:
     a, b = anvils
-    ca = deploy(a, True)
+    ca = deploy(a, True, flavour=flavour)
     cb = deploy(b, False)
     keyring = FakeKeyring()
     gw = MemoryGateway(key_factory=keyring.key)
-    mpc_file = tmp_path / "mpc.key"
-    mpc_file.write_text("0x" + MPC_KEY.hex())
-    responder_file = tmp_path / "responder.key"
-    responder_file.write_text(DEFAULT_PRIVATE_KEYS[1])
     bridge = start_bridge(
-        tmp_path,
-        [
-            net(
-                a,
-                ca,
-                CAIP_A,
-                mode="direct",
-                mpc_key_file=str(mpc_file),
-                responder_key_file=str(responder_file),
-            ),
-            net(b, cb, CAIP_B),
-        ],
-        gw,
+        tmp_path, [net(a, ca, CAIP_A, mode="direct", **key_files), net(b, cb, CAIP_B)], gw
     )
     alice = Account.from_key(DEFAULT_PRIVATE_KEYS[2])
     try:
@@ -343,7 +323,16 @@ def test_direct_answers_and_relay_to_another_network(
             if isinstance(e, ZrSigResolveEvent) and e.trace_id == trace
         ]
         assert resolve[0].broadcast and resolve[0].meta_data.hex() == tx_hash[2:]
+        # Answers count as accepted once as deep as the confirmation depth.
+        a.mine(2)
+        wait(lambda: len(records.named("sig_response")) == 2, what="answers confirmed")
     finally:
         bridge.stop()
     assert not records.named("error")
-    assert not records.named("response_failed")
+    assert not records.named("response_refused") and not records.named("response_retry")
+    answers = records.named("key_response") + records.named("sig_response")
+    assert len(answers) == 3
+    # Responses to zrsign-v1 are sent with exactly the contract's respGas (never more).
+    limit = RESP_GAS if flavour == "zrsign-v1" else 500_000
+    assert all(r.fields["gas_limit"] == limit for r in answers)
+    assert all(r.fields["gas_used"] < RESP_GAS for r in answers)

@@ -163,3 +163,40 @@ def test_state_dir_lock(tmp_path: Path) -> None:
     a.release()
     b.acquire()
     b.release()
+
+
+def _net(**kw: object) -> dict[str, object]:
+    return {"caip2": "eip155:1", "rpc_url": "http://127.0.0.1:1", "contract": CONTRACT, **kw}
+
+
+def _parse(**kw: object) -> object:
+    return parse_config({"zrchain": {"signer": "r"}, "networks": [_net(**kw)]}).networks[0]
+
+
+def test_flavour_setting() -> None:
+    assert _parse().flavour == "zrchain"  # files written before flavours keep their meaning
+    v1 = _parse(flavour="ZrSign-V1", mpc_key_env="K")
+    assert v1.flavour == "zrsign-v1" and v1.writes_back and not v1.direct
+    assert not _parse(mode="omni").writes_back
+    assert _parse(mode="direct", mpc_key_env="K").writes_back
+    with pytest.raises(ConfigError, match="flavour must be one of zrchain, zrsign-v1"):
+        _parse(flavour="zrsign-v2")
+    # A zrsign-v1 contract needs answers (key registrations) even in Omni mode.
+    with pytest.raises(ConfigError, match=r"zrsign-v1 contract .* needs mpc_key_file"):
+        _parse(flavour="zrsign-v1")
+    with pytest.raises(ConfigError, match="response_gas"):
+        _parse(response_gas=-1)
+
+
+def test_state_files_before_response_accounting_still_load(tmp_path: Path) -> None:
+    doc = NetworkState("eip155:1", CONTRACT, 5).to_json()
+    doc["stats"] = {"ingested": 3, "responses": 2, "a_future_counter": 9}
+    doc.pop("dead_letters")
+    state = NetworkState.from_json(doc)
+    assert state.stats.responses_accepted == 2 and state.stats.ingested == 3
+    assert state.dead_letters == []
+    state.dead_letters.append({"key": ["key", "0xab", "60", 0], "reason": "r", "error": "E"})
+    store = StateStore(tmp_path / "s.json")
+    store.save(state)
+    loaded = store.load()
+    assert loaded is not None and loaded.dead_letters == state.dead_letters
