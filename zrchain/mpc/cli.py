@@ -340,6 +340,8 @@ def _threshold_options(
         ecdsa_scheme=th.ecdsa_scheme,
         eddsa_scheme=th.eddsa_scheme,
         control_dir=str(cfg.path(th.control_dir)),
+        answer_wait=3 * th.round_timeout,
+        round_delay=cfg.testing.threshold_round_delay,
     )
     return {
         "network": net,

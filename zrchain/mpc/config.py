@@ -104,6 +104,7 @@ class LogSection:
 class TestingSection:
     pause_after_persist: float = 0.0
     pause_after_broadcast: float = 0.0
+    threshold_round_delay: float = 0.0
 
 
 @dataclass

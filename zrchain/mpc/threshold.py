@@ -39,8 +39,10 @@ import contextlib
 import hashlib
 import json
 import os
+import random
 import time
 from collections import OrderedDict
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -80,12 +82,16 @@ class ThresholdOptions:
     ecdsa_scheme: str = "dkls23"
     eddsa_scheme: str = "frost-ed25519"
     control_dir: str = ""  # refresh requests from `mpc-keeper refresh`
+    answer_wait: float = 60.0  # how long the keeper's call waits for a running session
+    session_budget: float = 600.0  # attempts of one session stop after this (then retried)
+    round_delay: float = 0.0  # test hook: seconds before each round (kill-mid-protocol tests)
 
 
 @dataclass
 class _Offer:
     context: bytes
     nonce: bytes
+    seen: dict[str, bytes] = field(default_factory=dict)  # peer -> its nonce, as the sender saw it
 
 
 @dataclass
@@ -101,6 +107,7 @@ class _Coord:
 @dataclass
 class RunStats:
     protocol: str
+    session: str
     run: str
     signers: list[int]
     seconds: float = 0.0
@@ -159,6 +166,7 @@ class ThresholdBackend(SignerBackend):
         self._coords: OrderedDict[bytes, _Coord] = OrderedDict()
         self._results: OrderedDict[tuple[bytes, bytes], bytes] = OrderedDict()
         self._running: set[bytes] = set()
+        self._sessions: dict[tuple[bytes, bytes], asyncio.Task[bytes]] = {}
         self._tasks: set[asyncio.Task[Any]] = set()
         self._banned: set[str] = set()
         self.last_run: RunStats | None = None
@@ -172,7 +180,7 @@ class ThresholdBackend(SignerBackend):
             self._spawn(self._watch_control())
 
     async def close(self) -> None:
-        for t in list(self._tasks):
+        for t in [*self._tasks, *self._sessions.values()]:
             t.cancel()
         await self.net.close()
 
@@ -236,26 +244,37 @@ class ThresholdBackend(SignerBackend):
             )
         members, me = self._members(parties)
         context = keygen_context(key.key_id, int(key.key_type), t, parties)
+        return await self._session(
+            session,
+            context,
+            lambda: self._keygen_once(session, key, scheme, members, me, t, context),
+        )
+
+    async def _keygen_once(
+        self,
+        session: SessionId,
+        key: KeyRef,
+        scheme: ThresholdScheme,
+        members: dict[int, str],
+        me: int,
+        t: int,
+        context: bytes,
+    ) -> bytes:
         outcome = await self._agree(session, context, members, me, need=len(members))
         if outcome[0] == "result":
             return self._adopt_keygen(key.key_id, outcome[1])
         _, run, chosen = outcome
         machine = scheme.keygen(run, me, len(members), t)
         await self._drive(
-            session,
-            run,
-            members,
-            me,
-            chosen,
-            machine,
-            reliable=True,
+            session, run, members, me, chosen, machine, reliable=True,
             protocol=f"{scheme.name}-keygen",
-        )
+        )  # fmt: skip
         share, pk = Secret(machine.share()), bytes(machine.public_key())
         info = scheme.share_info(share.reveal())
         rec = ShareRecord(
             key_id=key.key_id, key_type=int(key.key_type), scheme=scheme.name,
-            public_key=pk.hex(), index=int(info["index"]), threshold=t, parties=parties,
+            public_key=pk.hex(), index=int(info["index"]), threshold=t,
+            parties=tuple(members[i] for i in sorted(members)),
             run=run.hex(), state=PENDING, keyring=self.ctx.keyring.address,
             chain_id=self.ctx.chain_id,
         )  # fmt: skip
@@ -265,6 +284,38 @@ class ThresholdBackend(SignerBackend):
         self._publish(session, context, pk, members, me)
         self.log.info("key_generated", key_id=key.key_id, scheme=scheme.name, public_key=pk.hex())
         return pk
+
+    async def _session(
+        self, session: SessionId, context: bytes, attempt: Callable[[], Awaitable[bytes]]
+    ) -> bytes:
+        """Attempts of one session run in the background until one succeeds (so every
+        party keeps offering, whatever the keeper's retry schedule); the keeper's call
+        waits ``answer_wait`` seconds for it, else TransientError and it asks again later."""
+        key = (session.digest(), context)
+        task = self._sessions.get(key)
+        if task is None:
+            task = asyncio.create_task(self._attempts(session, attempt))
+            self._sessions[key] = task
+        try:
+            return await asyncio.wait_for(asyncio.shield(task), self.opts.answer_wait)
+        except TimeoutError:
+            raise TransientError(f"{session}: threshold protocol still running") from None
+        finally:
+            if task.done():
+                self._sessions.pop(key, None)
+
+    async def _attempts(self, session: SessionId, attempt: Callable[[], Awaitable[bytes]]) -> bytes:
+        deadline = time.monotonic() + self.opts.session_budget
+        while True:
+            try:
+                return await attempt()
+            except TransientError as exc:
+                if time.monotonic() >= deadline:
+                    raise
+                self.log.info(
+                    "threshold_attempt_failed", session=str(session), error=str(exc)[:200]
+                )
+                await asyncio.sleep(0.2 + random.random() * 0.3)
 
     def _adopt_keygen(self, key_id: int, pk: bytes) -> bytes:
         rec = self.store.record(key_id)
@@ -309,30 +360,28 @@ class ThresholdBackend(SignerBackend):
         def valid(sig: bytes) -> bool:
             return verify_for_key_type(kt, rec.public_key_bytes, payload, sig)
 
-        outcome = await self._agree(session, context, members, me, need=rec.threshold, valid=valid)
-        if outcome[0] == "result":
-            sig = outcome[1]
-        else:
-            _, run, chosen = outcome
-            machine = scheme.sign(share.reveal(), run, chosen, payload)
-            await self._drive(
-                session,
-                run,
-                members,
-                me,
-                chosen,
-                machine,
-                reliable=False,
-                protocol=f"{scheme.name}-sign",
+        async def once() -> bytes:
+            outcome = await self._agree(
+                session, context, members, me, need=rec.threshold, valid=valid
             )
-            sig = scheme.wire_signature(
-                kt, bytes(machine.signature()), payload, rec.public_key_bytes
-            )
-            if not valid(sig):
-                raise TransientError("the joint signature does not verify")  # pragma: no cover
-        self._remember((digest, context), sig)
-        self._publish(session, context, sig, members, me)
-        return sig
+            if outcome[0] == "result":
+                sig = bytes(outcome[1])
+            else:
+                _, run, chosen = outcome
+                machine = scheme.sign(share.reveal(), run, chosen, payload)
+                await self._drive(
+                    session, run, members, me, chosen, machine, reliable=False,
+                    protocol=f"{scheme.name}-sign",
+                )  # fmt: skip
+                raw = bytes(machine.signature())
+                sig = scheme.wire_signature(kt, raw, payload, rec.public_key_bytes)
+                if not valid(sig):
+                    raise TransientError("the joint signature does not verify")  # pragma: no cover
+            self._remember((digest, context), sig)
+            self._publish(session, context, sig, members, me)
+            return sig
+
+        return await self._session(session, context, once)
 
     def _remember(self, key: tuple[bytes, bytes], value: bytes) -> None:
         self._results[key] = value
@@ -444,9 +493,15 @@ class ThresholdBackend(SignerBackend):
             self._coords.move_to_end(digest)
         return c
 
-    def _offer_payload(self, session: SessionId, offer: _Offer) -> bytes:
+    def _offer_payload(self, session: SessionId, coord: _Coord) -> bytes:
+        assert coord.mine is not None
         s = [session.chain_id, session.keyring, str(session.kind), session.request_id]
-        return json.dumps({"s": s, "c": offer.context.hex(), "n": offer.nonce.hex()}).encode()
+        seen = {
+            a: o.nonce.hex() for a, o in coord.offers.items() if o.context == coord.mine.context
+        }
+        return json.dumps(
+            {"s": s, "c": coord.mine.context.hex(), "n": coord.mine.nonce.hex(), "k": seen}
+        ).encode()
 
     async def _agree(
         self,
@@ -463,7 +518,7 @@ class ThresholdBackend(SignerBackend):
         coord = self._coord(digest)
         coord.mine = _Offer(context, os.urandom(16))
         others = {i: a for i, a in members.items() if i != me and a not in self._banned}
-        payload = self._offer_payload(session, coord.mine)
+        payload = self._offer_payload(session, coord)
         for a in others.values():
             self.net.post(a, digest, "offer", payload)
         deadline = time.monotonic() + self.opts.offer_timeout
@@ -473,12 +528,15 @@ class ThresholdBackend(SignerBackend):
                 if ctx == context and (valid is None or valid(value)):
                     return ("result", value)
                 coord.results.pop(sender, None)
+            # A party is ready when its latest offer matches and acknowledges ours: then
+            # both sides hold the same pair of nonces and derive the same run id.
             live = {
                 i: o.nonce
                 for i, a in others.items()
                 if (o := coord.offers.get(a)) is not None
                 and o.context == context
                 and o.nonce not in coord.burned
+                and o.seen.get(self.ctx.party) == coord.mine.nonce
                 and self.net.connected(a)
             }
             now = time.monotonic()
@@ -526,6 +584,7 @@ class ThresholdBackend(SignerBackend):
                 return True
             chain_id, keyring, kind, rid = msg["s"]
             nonce = bytes.fromhex(msg["n"])
+            seen = {str(a): bytes.fromhex(n) for a, n in dict(msg.get("k", {})).items()}
             session = SessionId(str(chain_id), str(keyring), kind, int(rid))
         except (ValueError, KeyError, TypeError):
             self.metrics.messages_refused.labels("malformed").inc()
@@ -545,7 +604,7 @@ class ThresholdBackend(SignerBackend):
             return True
         coord = self._coord(digest)
         prev = coord.offers.get(sender)
-        coord.offers[sender] = _Offer(context, nonce)
+        coord.offers[sender] = _Offer(context, nonce, seen)
         answer = self._known_result(session, context)
         if answer is not None:
             self.net.post(
@@ -554,8 +613,10 @@ class ThresholdBackend(SignerBackend):
                 "result",
                 json.dumps({"c": context.hex(), "v": answer.hex()}).encode(),
             )
-        elif coord.mine is not None and (prev is None or prev.nonce != nonce):
-            self.net.post(sender, digest, "offer", self._offer_payload(session, coord.mine))
+        elif coord.mine is not None and (
+            prev is None or prev.nonce != nonce or seen.get(self.ctx.party) != coord.mine.nonce
+        ):
+            self.net.post(sender, digest, "offer", self._offer_payload(session, coord))
         elif session.kind == REFRESH and digest not in self._running:
             self._maybe_join_refresh(session, context)
         return True
@@ -598,12 +659,21 @@ class ThresholdBackend(SignerBackend):
     ) -> None:
         digest, prefix = session.digest(), run.hex()[:16]
         peers = {i: members[i] for i in chosen if i != me}
-        stats = RunStats(protocol, prefix, chosen)
+        stats = RunStats(protocol, str(session), prefix, chosen)
         t0 = time.perf_counter()
         errors = protocol_errors()
+        self.log.info(
+            "threshold_run_started",
+            protocol=protocol,
+            session=str(session),
+            run=prefix,
+            signers=chosen,
+        )
         try:
             out_b, out_p = await asyncio.to_thread(machine.start)
             for r in range(1, machine.rounds + 1):
+                if self.opts.round_delay:
+                    await asyncio.sleep(self.opts.round_delay)
                 tag = f"{prefix}:{r}"
                 if out_b is not None:
                     for a in peers.values():

@@ -58,7 +58,9 @@ def make_parties(
         net = PeerNetwork(CHAIN, KEYRING, identity(secrets[i]), f"127.0.0.1:{ports[i]}", peers)
         store = ShareFileStore(base / f"{tag}{i}" / "shares", Secret(os.urandom(32)))
         ctx = BackendContext(CHAIN, info, addrs[i])
-        opts = options or ThresholdOptions(round_timeout=10.0, offer_timeout=10.0, grace=0.2)
+        opts = options or ThresholdOptions(
+            round_timeout=10.0, offer_timeout=10.0, grace=0.2, answer_wait=60.0
+        )
         out.append(Party(secrets[i], addrs[i], ports[i], ThresholdBackend(ctx, net, store, opts)))
     return out
 
