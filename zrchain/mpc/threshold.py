@@ -165,7 +165,6 @@ class ThresholdBackend(SignerBackend):
                 self.schemes[kt] = scheme
         self._coords: OrderedDict[bytes, _Coord] = OrderedDict()
         self._results: OrderedDict[tuple[bytes, bytes], bytes] = OrderedDict()
-        self._running: set[bytes] = set()
         self._sessions: dict[tuple[bytes, bytes], asyncio.Task[bytes]] = {}
         self._tasks: set[asyncio.Task[Any]] = set()
         self._banned: set[str] = set()
@@ -286,7 +285,11 @@ class ThresholdBackend(SignerBackend):
         return pk
 
     async def _session(
-        self, session: SessionId, context: bytes, attempt: Callable[[], Awaitable[bytes]]
+        self,
+        session: SessionId,
+        context: bytes,
+        attempt: Callable[[], Awaitable[bytes]],
+        wait: float | None = -1.0,
     ) -> bytes:
         """Attempts of one session run in the background until one succeeds (so every
         party keeps offering, whatever the keeper's retry schedule); the keeper's call
@@ -297,7 +300,8 @@ class ThresholdBackend(SignerBackend):
             task = asyncio.create_task(self._attempts(session, attempt))
             self._sessions[key] = task
         try:
-            return await asyncio.wait_for(asyncio.shield(task), self.opts.answer_wait)
+            limit = self.opts.answer_wait if wait is not None and wait < 0 else wait
+            return await asyncio.wait_for(asyncio.shield(task), limit)
         except TimeoutError:
             raise TransientError(f"{session}: threshold protocol still running") from None
         finally:
@@ -401,7 +405,20 @@ class ThresholdBackend(SignerBackend):
         return SessionId(self.ctx.chain_id, self.ctx.keyring.address, REFRESH, key_id)  # type: ignore[arg-type]
 
     async def refresh(self, key_id: int) -> ShareRecord:
-        """New shares of ``key_id`` for every party, same public key (all parties run it)."""
+        """New shares of ``key_id`` for every party, same public key (all parties run it;
+        a party that sees another's refresh offer joins by itself)."""
+        found = self.store.load(key_id)
+        if found is None or found[0].state != ACTIVE:
+            raise UnknownKeyError(f"no active share of key {key_id}")
+        rec = found[0]
+        session = self.refresh_session(key_id)
+        context = refresh_context(rec)
+        await self._session(session, context, lambda: self._refresh_once(key_id), wait=None)
+        done = self.store.record(key_id)
+        assert done is not None
+        return done
+
+    async def _refresh_once(self, key_id: int) -> bytes:
         found = self.store.load(key_id)
         if found is None or found[0].state != ACTIVE:
             raise UnknownKeyError(f"no active share of key {key_id}")
@@ -412,7 +429,8 @@ class ThresholdBackend(SignerBackend):
         context = refresh_context(rec)
         outcome = await self._agree(session, context, members, me, need=len(members))
         if outcome[0] == "result":
-            return self._adopt_refresh(key_id, outcome[1])
+            self._adopt_refresh(key_id, outcome[1])
+            return bytes(outcome[1])
         _, run, chosen = outcome
         machine = scheme.refresh(share.reveal(), run)
         await self._drive(
@@ -437,7 +455,7 @@ class ThresholdBackend(SignerBackend):
         done = self.store.promote_next(key_id)
         self._publish(session, context, marker, members, me)
         self.log.info("key_share_refreshed", key_id=key_id, epoch=done.epoch)
-        return done
+        return marker
 
     def _adopt_refresh(self, key_id: int, marker: bytes) -> ShareRecord:
         nxt = self.store.record(key_id, "next")
@@ -462,25 +480,10 @@ class ThresholdBackend(SignerBackend):
             await asyncio.sleep(0.5)
 
     async def _refresh_logged(self, key_id: int) -> None:
-        digest = self.refresh_session(key_id).digest()
-        if digest in self._running:
-            return
-        self._running.add(digest)
         try:
-            for attempt in range(1, 6):
-                try:
-                    await self.refresh(key_id)
-                    return
-                except TransientError as exc:
-                    self.log.warning(
-                        "refresh_retry", key_id=key_id, attempt=attempt, error=str(exc)[:200]
-                    )
-                    await asyncio.sleep(1.0)
-                except BackendError as exc:
-                    self.log.error("refresh_failed", key_id=key_id, error=str(exc)[:200])
-                    return
-        finally:
-            self._running.discard(digest)
+            await self.refresh(key_id)
+        except BackendError as exc:
+            self.log.error("refresh_failed", key_id=key_id, error=str(exc)[:200])
 
     # -- agreement -------------------------------------------------------------------------
     def _coord(self, digest: bytes) -> _Coord:
@@ -617,7 +620,7 @@ class ThresholdBackend(SignerBackend):
             prev is None or prev.nonce != nonce or seen.get(self.ctx.party) != coord.mine.nonce
         ):
             self.net.post(sender, digest, "offer", self._offer_payload(session, coord))
-        elif session.kind == REFRESH and digest not in self._running:
+        elif session.kind == REFRESH and (digest, context) not in self._sessions:
             self._maybe_join_refresh(session, context)
         return True
 
