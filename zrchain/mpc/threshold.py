@@ -41,7 +41,7 @@ import json
 import os
 import random
 import time
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -169,6 +169,7 @@ class ThresholdBackend(SignerBackend):
         self._tasks: set[asyncio.Task[Any]] = set()
         self._banned: set[str] = set()
         self.last_run: RunStats | None = None
+        self.run_log: deque[dict[str, Any]] = deque(maxlen=256)  # recent runs (tests, debugging)
         net.handler = self._handle
 
     # -- lifecycle -----------------------------------------------------------------------
@@ -743,6 +744,7 @@ class ThresholdBackend(SignerBackend):
         self.last_run = stats
         self.metrics.protocol_runs.labels(stats.protocol, outcome).inc()
         fields = {**stats.__dict__, **extra}
+        self.run_log.append({**fields, "outcome": outcome, "error": error})
         if outcome == "ok":
             self.log.info("threshold_run", outcome=outcome, **fields)
         else:
