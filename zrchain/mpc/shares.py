@@ -21,7 +21,6 @@ import base64
 import contextlib
 import json
 import os
-import tempfile
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -31,6 +30,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from zrchain.mpc.files import write_private
 from zrchain.mpc.seed import Secret
 
 FORMAT = "zrchain-mpc-share/1"
@@ -94,24 +94,7 @@ class ShareFileStore:
             "nonce": nonce.hex(),
             "ciphertext": base64.b64encode(self._aead.encrypt(nonce, share, rec.aad())).decode(),
         }
-        fd, tmp = tempfile.mkstemp(dir=self.dir, prefix=".share-", suffix=".part")
-        try:
-            os.fchmod(fd, 0o600)
-            with os.fdopen(fd, "w") as fh:
-                json.dump(body, fh, sort_keys=True)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(tmp)
-            raise
-        with contextlib.suppress(OSError):
-            dfd = os.open(self.dir, os.O_RDONLY)
-            try:
-                os.fsync(dfd)
-            finally:
-                os.close(dfd)
+        write_private(path, json.dumps(body, sort_keys=True), ".share-")
 
     @staticmethod
     def _read(path: Path) -> dict[str, Any] | None:

@@ -128,6 +128,18 @@ fn zero_mul_in(inc: &In) -> Result<(Vec<TransmitInitZeroSharePhase3to4>, Vec<Tra
     Ok((zero3, mul3))
 }
 
+fn zero2_in(inc: &In) -> Result<Vec<TransmitInitZeroSharePhase2to4>> {
+    let mut out = Vec::with_capacity(inc.p2p.len());
+    for (&from, b) in &inc.p2p {
+        let m: TransmitInitZeroSharePhase2to4 = dec(b, from)?;
+        if u16::from(m.parties.sender.as_u8()) != from {
+            return Err(Error::protocol("sender mismatch", Some(from)));
+        }
+        out.push(m);
+    }
+    Ok(out)
+}
+
 /// Round-2 broadcasts: commitments to the DLog proofs (revealed in round 3).
 fn commitments_in(f: &Frame, inc: &In) -> Result<BTreeMap<u16, (PartyIndex, HashOutput, Vec<u8>)>> {
     let mut out = BTreeMap::new();
@@ -240,13 +252,7 @@ impl Protocol for Keygen {
                     self.bip2.insert(idx, bip);
                     self.commitments.insert(from, (idx, c, Vec::new()));
                 }
-                for (&from, b) in &inc.p2p {
-                    let m: TransmitInitZeroSharePhase2to4 = dec(b, from)?;
-                    if u16::from(m.parties.sender.as_u8()) != from {
-                        return Err(Error::protocol("sender mismatch", Some(from)));
-                    }
-                    self.zero2.push(m);
-                }
+                self.zero2 = zero2_in(&inc)?;
                 let (zero3, mul3, bip3) = self.session()?.phase3().map_err(|e| abort("keygen round 2", e))?;
                 let proof = &self.own_proof.as_ref().ok_or_else(|| Error::usage("out of order"))?.proof;
                 let b = enc(&(proof, enc(&bip3)?))?;
@@ -475,13 +481,7 @@ impl Protocol for Refresh {
                 for (from, entry) in commitments_in(&self.f, &inc)? {
                     self.commitments.insert(from, entry);
                 }
-                for (&from, b) in &inc.p2p {
-                    let m: TransmitInitZeroSharePhase2to4 = dec(b, from)?;
-                    if u16::from(m.parties.sender.as_u8()) != from {
-                        return Err(Error::protocol("sender mismatch", Some(from)));
-                    }
-                    self.zero2.push(m);
-                }
+                self.zero2 = zero2_in(&inc)?;
                 let keep2 = self.zero_keep2.take().ok_or_else(|| Error::usage("out of order"))?;
                 let (zk3, zt3, mk3, mt3) = self.party.refresh_complete_phase3(&self.sid, &keep2);
                 self.zero_keep3 = Some(zk3);
