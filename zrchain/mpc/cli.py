@@ -293,7 +293,7 @@ async def _serve(cfg: KeeperConfig, seed: Secret, account_secret: Secret, log: A
     follow_task = asyncio.create_task(follower.run(stop))
     try:
         await keeper.run(follower.wait_block, stop, tick=cfg.follow.tick)
-    except StateError as exc:
+    except (StateError, BackendError) as exc:
         raise _Fatal(str(exc)) from None
     finally:
         stop.set()
@@ -308,11 +308,17 @@ def _threshold_options(
     """The threshold backend's network (identity = the party's account key) and share store."""
     import zrchain.mpc.threshold  # noqa: F401  (registers the threshold backend)
     from zrchain.crypto import keys
+    from zrchain.mpc.backend import BackendError
     from zrchain.mpc.noise import Identity
     from zrchain.mpc.peers import PeerNetwork, parse_peer
     from zrchain.mpc.shares import ShareFileStore
     from zrchain.mpc.threshold import ThresholdOptions
+    from zrchain.mpc.tss import extension
 
+    try:
+        extension()
+    except BackendError as exc:
+        raise _Fatal(str(exc)) from None
     th = cfg.threshold
     secret = account_secret.reveal()
     identity = Identity(keys.public_key(secret), lambda data: keys.sign(secret, data))

@@ -175,7 +175,12 @@ class ThresholdBackend(SignerBackend):
     # -- lifecycle -----------------------------------------------------------------------
     async def start(self) -> None:
         protocol_errors()  # fails early with instructions if the extension is missing
-        await self.net.start()
+        try:
+            await self.net.start()
+        except OSError as exc:
+            raise BackendError(
+                f"cannot listen for peers on {self.net.listen}: {exc.strerror}"
+            ) from None
         if self.opts.control_dir:
             self._spawn(self._watch_control())
 

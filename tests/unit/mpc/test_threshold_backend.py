@@ -117,3 +117,19 @@ def test_shares_are_sealed_and_bound_to_their_public_data(tmp_path: Path) -> Non
         store.load(5)  # another seed
     doc = json.loads(path.read_text())
     assert doc["record"]["state"] == "active" and "ciphertext" in doc
+
+
+def test_a_busy_peer_port_is_a_clear_error(tmp_path: Path) -> None:
+    import socket
+
+    from zrchain.mpc.backend import BackendError
+
+    async def go() -> None:
+        ps = make_parties(tmp_path, 3, 2)
+        with socket.socket() as busy:
+            busy.bind(("127.0.0.1", ps[0].port))
+            busy.listen()
+            with pytest.raises(BackendError, match="cannot listen for peers"):
+                await ps[0].backend.start()
+
+    asyncio.run(go())
