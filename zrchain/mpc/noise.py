@@ -166,30 +166,57 @@ def verify_identity(payload: bytes, prologue_bytes: bytes, static_pub: bytes) ->
 
 
 class Handshake:
-    """One side of a Noise XX handshake (pure: bytes in, bytes out)."""
+    """One side of a Noise XX handshake (pure: bytes in, bytes out).
 
-    def __init__(self, initiator: bool, prologue_bytes: bytes, identity: Identity) -> None:
+    Each ``write*`` takes the message payload (default: this party's identity payload) and
+    each ``read*`` returns the peer's; with ``identities`` (the default) the payloads of
+    messages 2 and 3 must prove a party key, whose address becomes ``peer``. ``static`` and
+    ``ephemeral`` keys are generated unless given (published test vectors give them).
+    """
+
+    def __init__(
+        self,
+        initiator: bool,
+        prologue_bytes: bytes,
+        identity: Identity,
+        *,
+        static: X25519PrivateKey | None = None,
+        ephemeral: X25519PrivateKey | None = None,
+        identities: bool = True,
+    ) -> None:
         self.initiator = initiator
         self.prologue = prologue_bytes
         self.ss = SymmetricState(prologue_bytes)
-        self.s = X25519PrivateKey.generate()
+        self.s = static or X25519PrivateKey.generate()
+        self._e = ephemeral
         self.e: X25519PrivateKey | None = None
         self.re = b""
         self.rs = b""
         self.identity = identity
+        self.identities = identities
         self.peer = ""
 
-    def _payload(self) -> bytes:
+    def _payload(self, payload: bytes | None) -> bytes:
+        if payload is not None:
+            return payload
         return identity_payload(self.identity, self.prologue, _pub(self.s))
 
-    # initiator ------------------------------------------------------------------------------
-    def write1(self) -> bytes:
-        self.e = X25519PrivateKey.generate()
+    def _new_ephemeral(self) -> bytes:
+        self.e = self._e or X25519PrivateKey.generate()
         e = _pub(self.e)
         self.ss.mix_hash(e)
-        return e + self.ss.encrypt_and_hash(b"")
+        return e
 
-    def read2(self, msg: bytes) -> None:
+    def _peer_identity(self, payload: bytes) -> None:
+        if self.identities:
+            self.peer = verify_identity(payload, self.prologue, self.rs)
+
+    # initiator ------------------------------------------------------------------------------
+    def write1(self, payload: bytes = b"") -> bytes:
+        e = self._new_ephemeral()
+        return e + self.ss.encrypt_and_hash(payload)
+
+    def read2(self, msg: bytes) -> bytes:
         assert self.e is not None
         if len(msg) < DH_LEN + DH_LEN + TAG_LEN + TAG_LEN:
             raise HandshakeError("short handshake message 2")
@@ -202,31 +229,31 @@ class Handshake:
             payload = self.ss.decrypt_and_hash(msg[2 * DH_LEN + TAG_LEN :])
         except ChannelError:
             raise HandshakeError("handshake message 2 failed authentication") from None
-        self.peer = verify_identity(payload, self.prologue, self.rs)
+        self._peer_identity(payload)
+        return payload
 
-    def write3(self) -> bytes:
+    def write3(self, payload: bytes | None = None) -> bytes:
         s = self.ss.encrypt_and_hash(_pub(self.s))
         self.ss.mix_key(_dh(self.s, self.re))
-        return s + self.ss.encrypt_and_hash(self._payload())
+        return s + self.ss.encrypt_and_hash(self._payload(payload))
 
     # responder ------------------------------------------------------------------------------
-    def read1(self, msg: bytes) -> None:
-        if len(msg) != DH_LEN:
+    def read1(self, msg: bytes) -> bytes:
+        if len(msg) < DH_LEN or (self.identities and len(msg) != DH_LEN):
             raise HandshakeError("malformed handshake message 1")
-        self.re = msg
+        self.re = msg[:DH_LEN]
         self.ss.mix_hash(self.re)
-        self.ss.decrypt_and_hash(b"")
+        return self.ss.decrypt_and_hash(msg[DH_LEN:])
 
-    def write2(self) -> bytes:
-        self.e = X25519PrivateKey.generate()
-        e = _pub(self.e)
-        self.ss.mix_hash(e)
+    def write2(self, payload: bytes | None = None) -> bytes:
+        e = self._new_ephemeral()
+        assert self.e is not None
         self.ss.mix_key(_dh(self.e, self.re))
         s = self.ss.encrypt_and_hash(_pub(self.s))
         self.ss.mix_key(_dh(self.s, self.re))
-        return e + s + self.ss.encrypt_and_hash(self._payload())
+        return e + s + self.ss.encrypt_and_hash(self._payload(payload))
 
-    def read3(self, msg: bytes) -> None:
+    def read3(self, msg: bytes) -> bytes:
         assert self.e is not None
         if len(msg) < DH_LEN + TAG_LEN + TAG_LEN:
             raise HandshakeError("short handshake message 3")
@@ -236,7 +263,12 @@ class Handshake:
             payload = self.ss.decrypt_and_hash(msg[DH_LEN + TAG_LEN :])
         except ChannelError:
             raise HandshakeError("handshake message 3 failed authentication") from None
-        self.peer = verify_identity(payload, self.prologue, self.rs)
+        self._peer_identity(payload)
+        return payload
+
+    @property
+    def handshake_hash(self) -> bytes:
+        return self.ss.h
 
     def split(self) -> tuple[CipherState, CipherState]:
         """(send, receive) cipher states for this side."""
