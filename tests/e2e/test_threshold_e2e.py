@@ -206,6 +206,10 @@ def test_ecdsa_key_same_public_key_from_all_parties_and_shares_listed(
         share_file = k.home / "shares" / f"key-{rid}.json"
         assert oct(share_file.stat().st_mode & 0o777) == "0o600"
     assert indices == {1, 2, 3}
+    # the same through the zrchaind CLI
+    out = zrchaind("mpc-keeper", "status", "--config", str(running[0].config))
+    listed = json.loads(out.stdout)["threshold"]["keys"]
+    assert any(r["key_id"] == rid and r["public_key"] == pk.hex() for r in listed)
 
 
 def test_ecdsa_signature_all_up_recovers_to_evm_address(
