@@ -120,6 +120,22 @@ def mpc_keeper_group() -> None:
     "--seed-passphrase-file", default="", help="File whose first line is the seed passphrase."
 )
 @click.option("--metrics-listen", default="127.0.0.1:9464", show_default=True)
+@click.option(
+    "--backend",
+    type=click.Choice(["local", "threshold"]),
+    default="local",
+    show_default=True,
+    help="local: keys from the seed; threshold: DKLs23/FROST shares, no party holds a key.",
+)
+@click.option(
+    "--listen", default="127.0.0.1:7070", show_default=True, help="threshold: peer listener."
+)
+@click.option(
+    "--peer",
+    "peers",
+    multiple=True,
+    help="threshold: another party of the keyring as zen1...@host:port (repeat).",
+)
 @click.option("--overwrite", is_flag=True, help="Replace an existing config (never a seed).")
 def init_cmd(
     home: str,
@@ -133,6 +149,9 @@ def init_cmd(
     seed_file: str,
     seed_passphrase_file: str,
     metrics_listen: str,
+    backend: str,
+    listen: str,
+    peers: tuple[str, ...],
     overwrite: bool,
 ) -> None:
     """Write a config and a new encrypted party seed (or adopt an existing seed file)."""
@@ -151,6 +170,8 @@ def init_cmd(
 
     cfg.party.keyring_dir = str(Path(keyring_dir or default_home()).resolve())
     cfg.metrics.listen = metrics_listen
+    cfg.signer.backend = backend
+    cfg.threshold.listen, cfg.threshold.peers = listen, list(peers)
     if seed_passphrase_file:
         cfg.signer.seed_passphrase_file = str(Path(seed_passphrase_file).resolve())
     try:
@@ -233,11 +254,14 @@ async def _serve(cfg: KeeperConfig, seed: Secret, account_secret: Secret, log: A
     if account.address not in info.parties:
         log.warning("not_a_party_yet", party=account.address, keyring=info.address)
     ctx = BackendContext(cfg.chain.chain_id, info, account.address)
+    metrics = Metrics()
+    options: dict[str, object] = {"seed": seed, "log": log}
+    if cfg.signer.backend == "threshold":
+        options.update(_threshold_options(cfg, seed, account_secret, info, metrics, log))
     try:
-        backend = make_backend(cfg.signer.backend, ctx, {"seed": seed})
+        backend = make_backend(cfg.signer.backend, ctx, options)
     except BackendError as exc:
         raise _Fatal(str(exc)) from None
-    metrics = Metrics()
     if cfg.metrics.enabled and cfg.metrics.listen:
         try:
             server = metrics.serve(cfg.metrics.listen)
@@ -269,13 +293,67 @@ async def _serve(cfg: KeeperConfig, seed: Secret, account_secret: Secret, log: A
     follow_task = asyncio.create_task(follower.run(stop))
     try:
         await keeper.run(follower.wait_block, stop, tick=cfg.follow.tick)
-    except StateError as exc:
+    except (StateError, BackendError) as exc:
         raise _Fatal(str(exc)) from None
     finally:
         stop.set()
         follow_task.cancel()
         with contextlib.suppress(asyncio.CancelledError, Exception):
             await follow_task
+
+
+def _threshold_options(
+    cfg: KeeperConfig, seed: Secret, account_secret: Secret, info: Any, metrics: Any, log: Any
+) -> dict[str, object]:
+    """The threshold backend's network (identity = the party's account key) and share store."""
+    import zrchain.mpc.threshold  # noqa: F401  (registers the threshold backend)
+    from zrchain.crypto import keys
+    from zrchain.mpc.backend import BackendError
+    from zrchain.mpc.noise import Identity
+    from zrchain.mpc.peers import PeerNetwork, parse_peer
+    from zrchain.mpc.shares import ShareFileStore
+    from zrchain.mpc.threshold import ThresholdOptions
+    from zrchain.mpc.tss import extension
+
+    try:
+        extension()
+    except BackendError as exc:
+        raise _Fatal(str(exc)) from None
+    th = cfg.threshold
+    secret = account_secret.reveal()
+    identity = Identity(keys.public_key(secret), lambda data: keys.sign(secret, data))
+    peers = [parse_peer(p) for p in th.peers]
+    strangers = [p.address for p in peers if p.address not in info.parties]
+    if strangers:
+        raise _Fatal(f"[threshold] peers that are not parties of the keyring: {strangers}")
+    missing = sorted(set(info.parties) - {p.address for p in peers} - {identity.address})
+    if missing:
+        log.warning("peers_not_configured", parties=missing)
+    net = PeerNetwork(
+        cfg.chain.chain_id,
+        cfg.keyring_address,
+        identity,
+        th.listen,
+        peers,
+        max_message=th.max_message_bytes,
+        metrics=metrics,
+        log=log,
+    )
+    opts = ThresholdOptions(
+        round_timeout=th.round_timeout,
+        offer_timeout=th.offer_timeout,
+        grace=th.grace,
+        ecdsa_scheme=th.ecdsa_scheme,
+        eddsa_scheme=th.eddsa_scheme,
+        control_dir=str(cfg.path(th.control_dir)),
+        answer_wait=3 * th.round_timeout,
+        round_delay=cfg.testing.threshold_round_delay,
+    )
+    return {
+        "network": net,
+        "shares": ShareFileStore(cfg.path(th.shares_dir), seed),
+        "threshold": opts,
+    }
 
 
 async def _retry_startup(fn: Any, log: Any, attempts: int = 30) -> Any:
@@ -321,6 +399,9 @@ def status_cmd(config_path: str) -> None:
     }
     with contextlib.suppress(SeedError):
         out["seed_fingerprint"] = read_seed_info(cfg.path(cfg.signer.seed_file))["fingerprint"]
+    out["backend"] = cfg.signer.backend
+    if cfg.signer.backend == "threshold":
+        out["threshold"] = _share_status(cfg)
     chain = RpcChainView(cfg.chain.rpc, cfg.chain.chain_id, cfg.chain.grpc)
     try:
         height = chain.latest_height()
@@ -333,7 +414,7 @@ def status_cmd(config_path: str) -> None:
                 "active": info.active,
                 "is_party": bool(state and state.party in info.parties),
             }
-        for kind in RequestKind:
+        for kind in (RequestKind.KEY, RequestKind.SIGNATURE):
             reqs = chain.open_requests(kind, cfg.keyring_address, 1, height)
             waiting = [r.id for r in reqs if state and r.needs_answer_from(state.party)]
             out[f"open_{kind}_requests"] = len(reqs)
@@ -341,6 +422,90 @@ def status_cmd(config_path: str) -> None:
     except Exception as exc:
         out["chain_error"] = str(exc)[:300]
     _echo_json(out)
+
+
+def _share_status(cfg: KeeperConfig) -> dict[str, Any]:
+    """The keys this party holds shares of (public data only: no secret is opened)."""
+    from zrchain.mpc.shares import ShareStoreError, list_records
+    from zrchain.x.treasury.sighash import KeyType
+
+    try:
+        records = list_records(cfg.path(cfg.threshold.shares_dir))
+    except ShareStoreError as exc:
+        return {"error": str(exc)}
+    return {
+        "listen": cfg.threshold.listen,
+        "peers": list(cfg.threshold.peers),
+        "shares_dir": str(cfg.path(cfg.threshold.shares_dir)),
+        "keys": [
+            {
+                "key_id": r.key_id,
+                "key_type": KeyType(r.key_type).name,
+                "scheme": r.scheme,
+                "public_key": r.public_key,
+                "party_index": r.index,
+                "threshold": r.threshold,
+                "parties": len(r.parties),
+                "epoch": r.epoch,
+                "state": r.state,
+            }
+            for r in records
+        ],
+    }
+
+
+# -- refresh --------------------------------------------------------------------------------
+@mpc_keeper_group.command("refresh")
+@click.option("--config", "config_path", required=True, type=click.Path(dir_okay=False))
+@click.option("--key-id", "key_ids", multiple=True, type=int, help="Key to refresh (repeat).")
+@click.option("--all", "all_keys", is_flag=True, help="Every key this party holds a share of.")
+@click.option("--wait/--no-wait", default=True, show_default=True)
+@click.option("--timeout", default=300.0, show_default=True, help="Seconds to wait.")
+def refresh_cmd(
+    config_path: str, key_ids: tuple[int, ...], all_keys: bool, wait: bool, timeout: float
+) -> None:
+    """New shares for threshold keys, same public keys (the running keeper does it with
+    every other party of the keyring; they join automatically)."""
+    import time
+
+    from zrchain.mpc.shares import ACTIVE, list_records
+
+    cfg = _load_config(config_path)
+    if cfg.signer.backend != "threshold":
+        _fail("refresh needs [signer] backend = threshold")
+    if not _locked(cfg.path(cfg.state.file)):
+        _fail("the keeper is not running: start it, then ask for the refresh")
+    records = {r.key_id: r for r in list_records(cfg.path(cfg.threshold.shares_dir))}
+    wanted = sorted(records) if all_keys else sorted(set(key_ids))
+    if not wanted:
+        _fail("name keys with --key-id or use --all")
+    for kid in wanted:
+        if kid not in records or records[kid].state != ACTIVE:
+            _fail(f"this party holds no active share of key {kid}")
+    control = cfg.path(cfg.threshold.control_dir)
+    control.mkdir(parents=True, exist_ok=True, mode=0o700)
+    for kid in wanted:
+        (control / f"refresh-{kid}.json").write_text(json.dumps({"key_id": kid}))
+    before = {kid: records[kid].epoch for kid in wanted}
+    if not wait:
+        _echo_json({"requested": wanted})
+        return
+    deadline = time.monotonic() + timeout
+    done: dict[int, int] = {}
+    while len(done) < len(wanted) and time.monotonic() < deadline:
+        now = {r.key_id: r for r in list_records(cfg.path(cfg.threshold.shares_dir))}
+        for kid in wanted:
+            if kid not in done and now[kid].epoch > before[kid] and now[kid].state == ACTIVE:
+                done[kid] = now[kid].epoch
+                click.echo(f"key {kid}: refreshed to epoch {done[kid]}", err=True)
+        time.sleep(0.2)
+    rows = [
+        {"key_id": k, "epoch_before": before[k], "epoch": done.get(k), "refreshed": k in done}
+        for k in wanted
+    ]
+    _echo_json({"keys": rows})
+    if len(done) < len(wanted):
+        sys.exit(1)
 
 
 def _locked(state_path: Path) -> bool:

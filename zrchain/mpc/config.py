@@ -43,6 +43,22 @@ class SignerSection:
 
 
 @dataclass
+class ThresholdSection:
+    """The ``threshold`` backend: where it listens, its peers, its shares, its timeouts."""
+
+    listen: str = "127.0.0.1:7070"
+    peers: list[str] = field(default_factory=list)  # "zen1...@host:port", one per other party
+    shares_dir: str = "shares"
+    control_dir: str = "control"
+    round_timeout: float = 20.0
+    offer_timeout: float = 15.0
+    grace: float = 0.3
+    max_message_bytes: int = 4 << 20
+    ecdsa_scheme: str = "dkls23"
+    eddsa_scheme: str = "frost-ed25519"
+
+
+@dataclass
 class BatchSection:
     max_answers: int = 100
     max_tx_bytes: int = 256 * 1024
@@ -88,6 +104,7 @@ class LogSection:
 class TestingSection:
     pause_after_persist: float = 0.0
     pause_after_broadcast: float = 0.0
+    threshold_round_delay: float = 0.0
 
 
 @dataclass
@@ -96,6 +113,7 @@ class KeeperConfig:
     chain: ChainSection = field(default_factory=ChainSection)
     party: PartySection = field(default_factory=PartySection)
     signer: SignerSection = field(default_factory=SignerSection)
+    threshold: ThresholdSection = field(default_factory=ThresholdSection)
     batch: BatchSection = field(default_factory=BatchSection)
     fees: FeesSection = field(default_factory=FeesSection)
     follow: FollowSection = field(default_factory=FollowSection)
@@ -135,17 +153,44 @@ class KeeperConfig:
             raise ConfigError("[batch] max_answers and max_in_flight_txs must be at least 1")
         if self.batch.tx_timeout_blocks < 2:
             raise ConfigError("[batch] tx_timeout_blocks must be at least 2")
+        if self.signer.backend not in ("local", "threshold"):
+            raise ConfigError("[signer] backend must be local or threshold")
+        if self.signer.backend == "threshold":
+            self._validate_threshold()
         if self.metrics.enabled and self.metrics.listen:
             try:
                 parse_listen(self.metrics.listen)
             except ValueError as exc:
                 raise ConfigError(f"[metrics] {exc}") from None
 
+    def _validate_threshold(self) -> None:
+        from zrchain.mpc.peers import PeerConfigError, parse_peer
+        from zrchain.mpc.tss import SCHEMES
+
+        th = self.threshold
+        host, _, port = th.listen.rpartition(":")
+        if not host or not port.isdigit() or not 0 <= int(port) < 65536:
+            raise ConfigError(f"[threshold] listen {th.listen!r} is not host:port")
+        try:
+            peers = [parse_peer(p) for p in th.peers]
+        except PeerConfigError as exc:
+            raise ConfigError(f"[threshold] {exc}") from None
+        if len({p.address for p in peers}) != len(peers):
+            raise ConfigError("[threshold] peers lists a party twice")
+        for name in (th.ecdsa_scheme, th.eddsa_scheme):
+            if name not in SCHEMES:
+                raise ConfigError(f"[threshold] unknown scheme {name!r}: one of {sorted(SCHEMES)}")
+        if th.round_timeout <= 0 or th.offer_timeout <= 0 or th.grace < 0:
+            raise ConfigError("[threshold] timeouts must be positive")
+        if not 64 * 1024 <= th.max_message_bytes <= 64 << 20:
+            raise ConfigError("[threshold] max_message_bytes must be between 64 KiB and 64 MiB")
+
 
 _SECTIONS = {
     "chain": ChainSection,
     "party": PartySection,
     "signer": SignerSection,
+    "threshold": ThresholdSection,
     "batch": BatchSection,
     "fees": FeesSection,
     "follow": FollowSection,
@@ -166,7 +211,10 @@ def _section(cls: Any, name: str, data: Any) -> Any:
     out = cls()
     for key, value in data.items():
         default = getattr(out, key)
-        if isinstance(default, bool) and not isinstance(value, bool):
+        if isinstance(default, list):
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise ConfigError(f"[{name}] {key} must be a list of strings")
+        elif isinstance(default, bool) and not isinstance(value, bool):
             raise ConfigError(f"[{name}] {key} must be true or false")
         if isinstance(default, int | float) and not isinstance(default, bool):
             if isinstance(value, bool) or not isinstance(value, int | float):
@@ -208,6 +256,8 @@ _HEADER = """\
 
 
 def _toml(value: Any) -> str:
+    if isinstance(value, list):
+        return "[" + ", ".join(json.dumps(str(v)) for v in value) + "]"
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int | float):

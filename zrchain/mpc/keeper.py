@@ -243,6 +243,7 @@ class Keeper:
         if not info.active:
             self.log.warning("keyring_inactive", keyring=self.keyring)
         self.keyring_info = info
+        self.backend.ctx.keyring = info  # a threshold keygen uses the current party list
 
     # -- settling ------------------------------------------------------------------------
     async def _settle(self, height: int, chain_seq: int) -> int:

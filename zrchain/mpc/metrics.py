@@ -59,6 +59,32 @@ class Metrics:
         )
         self.in_flight = Gauge("zrchain_mpc_in_flight_txs", "Txs not yet settled", registry=r)
         self.height = Gauge("zrchain_mpc_chain_height", "Last chain height seen", registry=r)
+        self.peer_bytes_sent = Counter(
+            "zrchain_mpc_peer_bytes_sent", "Protocol bytes sent to a peer", ["peer"], registry=r
+        )
+        self.peer_bytes_received = Counter(
+            "zrchain_mpc_peer_bytes_received", "Protocol bytes from a peer", ["peer"], registry=r
+        )
+        self.peers_connected = Gauge(
+            "zrchain_mpc_peers_connected", "Peers with an open outbound channel", registry=r
+        )
+        self.peers_refused = Counter(
+            "zrchain_mpc_peer_connections_refused",
+            "Inbound connections refused (unknown peer, failed handshake)",
+            registry=r,
+        )
+        self.messages_refused = Counter(
+            "zrchain_mpc_peer_messages_refused",
+            "Peer messages refused (malformed, oversize, another session)",
+            ["reason"],
+            registry=r,
+        )
+        self.protocol_runs = Counter(
+            "zrchain_mpc_protocol_runs",
+            "Threshold protocol runs by outcome",
+            ["protocol", "outcome"],
+            registry=r,
+        )
         self.websocket = Gauge(
             "zrchain_mpc_follow_websocket", "1 when following blocks by websocket", registry=r
         )

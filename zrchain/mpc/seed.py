@@ -13,12 +13,10 @@ contains seed bytes. Parties of a replicated keyring copy the same file (same pa
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import secrets
 import stat
-import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -32,6 +30,7 @@ from zrchain.crypto.encryption import (
     seal,
 )
 from zrchain.mpc.derivation import SEED_BYTES, seed_fingerprint
+from zrchain.mpc.files import write_private
 
 FORMAT = "zrchain-mpc-seed/1"
 MIN_PASSPHRASE_LENGTH = 8
@@ -101,20 +100,7 @@ def write_seed_file(
         "sealed": seal(seed.reveal(), passphrase, _aad(fingerprint), params),
     }
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".seed-", suffix=".part")
-    try:
-        os.fchmod(fd, 0o600)
-        with os.fdopen(fd, "w") as fh:
-            json.dump(record, fh, indent=2, sort_keys=True)
-            fh.write("\n")
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
-    _fsync_dir(target.parent)
+    write_private(target, json.dumps(record, indent=2, sort_keys=True) + "\n", ".seed-")
     return fingerprint
 
 
@@ -170,12 +156,3 @@ def passphrase_from(
         except OSError as exc:
             raise SeedError(f"cannot read passphrase file {file}: {exc.strerror}") from None
     return os.environ.get(env)
-
-
-def _fsync_dir(path: Path) -> None:
-    with contextlib.suppress(OSError):
-        fd = os.open(path, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
