@@ -84,7 +84,7 @@ def decode_tx(raw: bytes, msg_routes: dict[str, MsgRoute]) -> DecodedTx:
         raise ErrInvalidRequest.wrap("must contain at least one message")
     msgs: list[Any] = []
     routes: list[MsgRoute] = []
-    signer_addrs: list[str] = []
+    signer_addrs: dict[str, None] = {}  # ordered and O(1) to test: txs carry many messages
     for any_msg in body.messages:
         route = msg_routes.get(any_msg.type_url)
         if route is None:
@@ -96,8 +96,7 @@ def decode_tx(raw: bytes, msg_routes: dict[str, MsgRoute]) -> DecodedTx:
         except DecodeError as exc:
             raise ErrTxDecode.wrap(f"{any_msg.type_url}: {exc}") from exc
         for s in route.signers(msg):
-            if s not in signer_addrs:
-                signer_addrs.append(s)
+            signer_addrs.setdefault(s)
         if route.validate is not None:
             route.validate(msg)
         msgs.append(msg)
@@ -110,7 +109,7 @@ def decode_tx(raw: bytes, msg_routes: dict[str, MsgRoute]) -> DecodedTx:
     fee_coins = Coins.from_protos(fee.amount, strict=False)
     if any(c.amount < 0 for c in fee_coins):
         raise ErrInvalidRequest.wrap(f"invalid fee provided: {fee_coins}")
-    signers = _signers(signer_addrs, auth_info, list(tx_raw.signatures))
+    signers = _signers(list(signer_addrs), auth_info, list(tx_raw.signatures))
     if fee.payer:
         payer = address.acc_bytes(fee.payer)
         payer_str = fee.payer
