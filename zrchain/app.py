@@ -29,9 +29,10 @@ from zrchain import __version__
 from zrchain.abci import types as abci
 from zrchain.abci.encode import encode_events, encode_finalize_block
 from zrchain.context import Context, Mode
+from zrchain.errors import NodeFault
 from zrchain.gas import GasMeter
 from zrchain.module import Module, Registry
-from zrchain.store.app_store import AppStore, VersionUnavailable
+from zrchain.store.app_store import STORAGE_ERRORS, AppStore, VersionUnavailable, describe
 from zrchain.store.kv import Branch
 from zrchain.store.snapshots import FORMAT as SNAPSHOT_FORMAT
 from zrchain.store.snapshots import Restore, SnapshotStore, decode_pairs, snapshot_from_abci
@@ -233,7 +234,10 @@ class ZrChainApp:
     def check_tx(self, req: Any) -> Any:
         recheck = req.type == abci.CheckTxType.Value("RECHECK")
         with self._lock:
-            return self.pipeline.check(req.tx, self._check, recheck=recheck)
+            try:
+                return self.pipeline.check(req.tx, self._check, recheck=recheck)
+            except STORAGE_ERRORS as exc:  # the next block would hit it too: stop now
+                raise NodeFault(f"CheckTx could not read the state: {describe(exc)}") from exc
 
     # -- consensus ---------------------------------------------------------------------
     def prepare_proposal(self, req: Any) -> Any:
@@ -253,6 +257,13 @@ class ZrChainApp:
         return abci.ResponseVerifyVoteExtension(status=accept)
 
     def finalize_block(self, req: Any) -> Any:
+        try:
+            return self._finalize_block(req)
+        except STORAGE_ERRORS as exc:
+            fault = f"FinalizeBlock {req.height}: storage failure: {describe(exc)}"
+            raise NodeFault(fault) from exc
+
+    def _finalize_block(self, req: Any) -> Any:
         expected = self.store.height + 1 if self.store.height else self.initial_height
         if req.height != expected:
             raise RuntimeError(f"FinalizeBlock height {req.height}, expected {expected}")
@@ -295,7 +306,12 @@ class ZrChainApp:
     def commit(self, req: Any) -> Any:
         if self._pending_app_hash is None:
             raise RuntimeError("Commit without FinalizeBlock")
-        self.store.commit(self._block_height, self._pending_app_hash)
+        try:
+            self.store.commit(self._block_height, self._pending_app_hash)
+        except STORAGE_ERRORS as exc:
+            raise NodeFault(
+                f"Commit {self._block_height}: the block could not be written: {describe(exc)}"
+            ) from exc
         self._pending_app_hash = None
         self._genesis_writes = {}
         self._last_header = self._read_last_header()

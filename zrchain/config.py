@@ -62,16 +62,35 @@ def app_toml_path(home: str | Path) -> Path:
     return Path(home) / "config" / "app.toml"
 
 
+class ConfigError(ValueError):
+    """app.toml cannot be read, is not TOML, or has a value of the wrong type."""
+
+
 def load(home: str | Path) -> NodeConfig:
+    """The settings of ``home`` (defaults when it has no app.toml); ConfigError names the file
+    and what is wrong in one line."""
     cfg = NodeConfig()
     path = app_toml_path(home)
     if not path.exists():
         return cfg
-    data = tomllib.loads(path.read_text())
+    try:
+        data = tomllib.loads(path.read_text())
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"cannot read {path}: {exc}") from None
+    types = {f.name: type(getattr(cfg, f.name)) for f in fields(NodeConfig)}
     for section, key, attr in _LAYOUT:
         table = data if not section else data.get(section, {})
-        if key in table:
-            setattr(cfg, attr, table[key])
+        if not isinstance(table, dict):
+            raise ConfigError(f"{path}: [{section}] must be a table")
+        if key not in table:
+            continue
+        value, want = table[key], types[attr]
+        if type(value) is not want:  # bool is an int subclass: compare exactly
+            name = f"{section}.{key}" if section else key
+            raise ConfigError(
+                f"{path}: {name} must be a {want.__name__}, got {type(value).__name__} {value!r}"
+            )
+        setattr(cfg, attr, value)
     return cfg
 
 

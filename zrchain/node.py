@@ -1,7 +1,8 @@
 """``zrchaind start``: the ABCI app, its gRPC/REST servers and (by default) a CometBFT child.
 
 Shutdown order on SIGINT/SIGTERM: CometBFT first (so it never sees the app vanish
-mid-block), then the servers, then the app's database.
+mid-block), then the servers, then the app's database. A node fault (a storage error, a
+failed FinalizeBlock or Commit) stops the node the same way and exits with code 1.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from zrchain import cometbft
 from zrchain.abci.server import ABCIServer
 from zrchain.app import AppSettings, ZrChainApp
 from zrchain.config import NodeConfig
+from zrchain.errors import NodeFault
 
 log = logging.getLogger("zrchain.node")
 
@@ -57,11 +59,17 @@ class Node:
     servers: list[ServerFactory] = field(default_factory=list)
 
     async def run(self) -> int:
-        app = make_app(self.home, self.cfg)
-        abci_server = ABCIServer(app, self.cfg.abci_address)
+        app = make_app(self.home, self.cfg)  # StoreOpenError: reported by the caller
+        stop = asyncio.Event()
+        faults: list[NodeFault] = []
+
+        def fatal(fault: NodeFault) -> None:
+            faults.append(fault)
+            stop.set()
+
+        abci_server = ABCIServer(app, self.cfg.abci_address, on_fatal=fatal)
         started: list[Any] = []
         proc: asyncio.subprocess.Process | None = None
-        stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
@@ -90,6 +98,8 @@ class Node:
             if proc is not None and proc.returncode is not None and not stop.is_set():
                 log.error("cometbft exited with code %s; stopping", proc.returncode)
                 code = 1
+            if faults:
+                code = 1
         finally:
             if proc is not None and proc.returncode is None:
                 await _terminate(proc)
@@ -98,7 +108,10 @@ class Node:
                     await _maybe_await(srv.stop())
             await abci_server.stop()
             app.close()
-            log.info("zrchaind stopped")
+            if faults:
+                log.critical("zrchaind stopped after a node fault: %s", faults[0])
+            else:
+                log.info("zrchaind stopped")
         return code
 
 

@@ -20,7 +20,7 @@ from zrchain.abci import types as abci
 from zrchain.abci.encode import encode_exec_tx_result
 from zrchain.abci.events import to_abci_events
 from zrchain.context import Context, Event, Mode
-from zrchain.errors import ChainError, ErrInternal, ErrOutOfGas
+from zrchain.errors import ChainError, ErrOutOfGas
 from zrchain.gas import MAX_GAS, GasMeter, OutOfGas, out_of_gas_error
 from zrchain.store.kv import Branch
 from zrchain.tx.ante import AnteHandler, node_and_chain_min_gas_prices
@@ -96,13 +96,14 @@ class TxPipeline:
         gas_cap: int | None = None,
     ) -> TxOutcome:
         app = self.app
+        # Only the state machine's own errors become results. Anything else (a storage
+        # fault, MemoryError, a bug) is not known to happen on every validator alike:
+        # it propagates, and the ABCI layer stops the node instead of recording a result
+        # that could fork it (docs/ARCHITECTURE.md, "Errors").
         try:
             tx = decode_tx(raw, app.registry.msgs)
         except ChainError as exc:
             return TxOutcome(error=exc)
-        except Exception:  # a decoder bug must not stop the chain
-            log.exception("tx decode failed unexpectedly")
-            return TxOutcome(error=ErrInternal.wrap(""))
         simulate = mode == Mode.SIMULATE
         limit = None if simulate else tx.gas_limit
         if gas_cap is not None and limit is not None:
@@ -176,10 +177,6 @@ class TxPipeline:
             return
         except OutOfGas as exc:
             out.error = out_of_gas_error(exc.descriptor, tx.gas_limit, ctx.gas.consumed)
-            return
-        except Exception:
-            log.exception("message handler failed unexpectedly (msg %d of tx)", i)
-            out.error = ErrInternal.wrap("")
             return
         msg_branch.write()
         out.events = out.events + ctx.events

@@ -9,6 +9,7 @@ import pytest
 from zrchain.abci import types as abci
 from zrchain.abci.framing import FrameDecoder, frame
 from zrchain.abci.server import ABCIServer, handle_request
+from zrchain.errors import NodeFault
 
 
 class RecordingApp:
@@ -96,12 +97,49 @@ def test_malformed_frame_closes_only_that_connection() -> None:
     asyncio.run(run())
 
 
-def test_app_bugs_become_error_codes_or_exceptions_not_crashes() -> None:
+def test_a_failed_query_is_an_error_code_and_a_failed_finalize_block_a_node_fault() -> None:
     app = RecordingApp()
     r = handle_request(app, abci.Request(query=abci.RequestQuery(path="/boom")))
     assert r.query.code == 1 and r.query.codespace == "undefined"
-    r = handle_request(app, abci.Request(finalize_block=abci.RequestFinalizeBlock()))
-    assert r.WhichOneof("value") == "exception"
+    with pytest.raises(NodeFault, match="finalize_block failed: ValueError: bug"):
+        handle_request(app, abci.Request(finalize_block=abci.RequestFinalizeBlock()))
+
+
+def test_a_node_fault_even_in_check_tx_stops_the_node() -> None:
+    class FaultyCheck(RecordingApp):
+        def check_tx(self, req):
+            raise NodeFault("disk gone")
+
+    with pytest.raises(NodeFault, match="disk gone"):
+        handle_request(FaultyCheck(), abci.Request(check_tx=abci.RequestCheckTx(tx=b"x")))
+
+
+def test_on_a_fault_cometbft_gets_an_exception_and_every_connection_closes() -> None:
+    faults: list[NodeFault] = []
+
+    async def run() -> None:
+        srv = ABCIServer(RecordingApp(), "tcp://127.0.0.1:0", on_fatal=faults.append)
+        await srv.start()
+        port = srv.port
+        # a second (idle) connection, like CometBFT's mempool connection
+        idle_reader, idle_writer = await asyncio.open_connection("127.0.0.1", port)
+        out = await _roundtrip(
+            srv,
+            [
+                abci.Request(finalize_block=abci.RequestFinalizeBlock()).SerializeToString(),
+                abci.Request(commit=abci.RequestCommit()).SerializeToString(),
+            ],
+        )
+        assert [r.WhichOneof("value") for r in out] == ["exception"]  # nothing after it
+        assert "finalize_block failed" in out[0].exception.error
+        assert await asyncio.wait_for(idle_reader.read(10), 5) == b""  # closed by the server
+        idle_writer.close()
+        with pytest.raises(ConnectionRefusedError):  # nor is a new connection accepted
+            await asyncio.open_connection("127.0.0.1", port)
+        await srv.stop()
+
+    asyncio.run(run())
+    assert len(faults) == 1 and isinstance(faults[0].__cause__, ValueError)
 
 
 @pytest.mark.parametrize(
