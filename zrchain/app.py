@@ -28,7 +28,7 @@ from cosmpy.protos.tendermint.types import params_pb2
 from zrchain import __version__
 from zrchain.abci import types as abci
 from zrchain.abci.encode import encode_events, encode_finalize_block
-from zrchain.context import Context, Mode
+from zrchain.context import Context, Mode, new_context
 from zrchain.errors import NodeFault
 from zrchain.gas import GasMeter
 from zrchain.module import Module, Registry
@@ -36,6 +36,7 @@ from zrchain.store.app_store import STORAGE_ERRORS, AppStore, VersionUnavailable
 from zrchain.store.kv import Branch
 from zrchain.store.snapshots import FORMAT as SNAPSHOT_FORMAT
 from zrchain.store.snapshots import Restore, SnapshotStore, decode_pairs, snapshot_from_abci
+from zrchain.tx.simulation import InlineSimulator, SimulationLimits
 
 log = logging.getLogger("zrchain.app")
 
@@ -55,6 +56,7 @@ class AppSettings:
     keep_versions: int = 100  # committed heights kept for queries and proofs
     sync_writes: bool = False
     min_retain_blocks: int = 0
+    simulation: SimulationLimits = field(default_factory=SimulationLimits)
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -94,6 +96,8 @@ class ZrChainApp:
         self._genesis_writes: dict[bytes, bytes | None] = {}
         self._check = self._fresh_check_state()
         self._last_header = self._read_last_header()
+        # off the consensus path; the node replaces it with worker processes
+        self.simulator: Any = InlineSimulator(self, self.settings.simulation)
 
     # -- base state --------------------------------------------------------------------
     def _load_base(self) -> None:
@@ -144,17 +148,8 @@ class ZrChainApp:
         gas: GasMeter | None = None,
         metered: bool = True,
     ) -> Context:
-        return Context(
-            root=root,
-            mode=mode,
-            height=height,
-            time_ns=time_ns,
-            chain_id=self.chain_id,
-            gas=gas if gas is not None else GasMeter(None),
-            services=self.registry,
-            params=self._ctx_params,
-            metered=metered,
-        )
+        return new_context(self.registry, self.chain_id, self._ctx_params, root, mode,
+                           height, time_ns, gas, metered)  # fmt: skip
 
     # -- handshake ---------------------------------------------------------------------
     def info(self, req: Any) -> Any:
@@ -325,6 +320,12 @@ class ZrChainApp:
         return abci.ResponseCommit(retain_height=retain)
 
     # -- queries -----------------------------------------------------------------------
+    def simulate(self, tx_bytes: bytes) -> tuple[Any, Any]:
+        """(GasInfo, Result) of ``tx_bytes`` over the check state, within the node's limits
+        (``zrchain.tx.simulation``); raises SimulationFailed or QueryError."""
+        result: tuple[Any, Any] = self.simulator.simulate(tx_bytes)
+        return result
+
     def query(self, req: Any) -> Any:
         from zrchain.server.abci_query import answer_query
 
@@ -419,4 +420,5 @@ class ZrChainApp:
         return abci.ResponseApplySnapshotChunk(result=R.Value("ACCEPT"))
 
     def close(self) -> None:
+        self.simulator.close()
         self.store.close()

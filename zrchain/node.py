@@ -12,6 +12,7 @@ import contextlib
 import logging
 import os
 import signal
+import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +23,7 @@ from zrchain.abci.server import ABCIServer
 from zrchain.app import AppSettings, ZrChainApp
 from zrchain.config import NodeConfig
 from zrchain.errors import NodeFault
+from zrchain.tx.simulation import DEFAULT_MAX_TX_BYTES, ProcessSimulator, SimulationLimits
 
 log = logging.getLogger("zrchain.node")
 
@@ -33,12 +35,30 @@ def app_data_dir(home: str | Path) -> str:
     return str(Path(home) / "data" / "application.db")
 
 
+def simulation_limits(home: str | Path, cfg: NodeConfig) -> SimulationLimits:
+    """[simulate] of app.toml; the size limit defaults to CometBFT's own mempool limit."""
+    max_tx = cfg.simulate_max_tx_bytes
+    if max_tx <= 0:
+        try:
+            comet = tomllib.loads((Path(home) / "config" / "config.toml").read_text())
+            max_tx = int(comet.get("mempool", {}).get("max_tx_bytes", DEFAULT_MAX_TX_BYTES))
+        except (OSError, ValueError, tomllib.TOMLDecodeError):
+            max_tx = DEFAULT_MAX_TX_BYTES
+    return SimulationLimits(
+        max_tx_bytes=max_tx,
+        gas_limit=cfg.simulate_gas_limit,
+        timeout=cfg.simulate_timeout,
+        workers=max(1, cfg.simulate_workers),
+    )
+
+
 def make_app(home: str | Path, cfg: NodeConfig) -> ZrChainApp:
     settings = AppSettings(
         min_gas_prices=cfg.minimum_gas_prices,
         keep_versions=cfg.keep_versions,
         sync_writes=cfg.sync_writes,
         min_retain_blocks=cfg.min_retain_blocks,
+        simulation=simulation_limits(home, cfg),
         extra={
             "rpc_address": cfg.rpc_address,
             "snapshot_interval": cfg.snapshot_interval,
@@ -60,6 +80,8 @@ class Node:
 
     async def run(self) -> int:
         app = make_app(self.home, self.cfg)  # StoreOpenError: reported by the caller
+        app.simulator = ProcessSimulator(app, app.settings.simulation)
+        app.simulator.start()
         stop = asyncio.Event()
         faults: list[NodeFault] = []
 

@@ -6,6 +6,10 @@ modules: it decodes each ``Request``, calls the application method named after t
 request's oneof field, and writes the ``Response`` back. ``Flush`` and ``Echo`` are
 answered here. A malformed frame closes only its own connection.
 
+Queries run on a small thread pool, in order per connection: a query (a Simulate through
+ABCI, say) never holds up FinalizeBlock or Commit on the event loop. Everything else runs on
+the loop, which serialises consensus and mempool calls.
+
 Failures: a query, CheckTx or a snapshot served to a peer that fails gets an error answer
 and the node keeps running. Any other failure (FinalizeBlock, Commit, ...), and a
 ``NodeFault`` anywhere, stops the node: CometBFT is answered with an exception (it stops
@@ -20,6 +24,7 @@ import contextlib
 import logging
 import os
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Protocol
 
 from google.protobuf.message import DecodeError
@@ -118,9 +123,11 @@ class ABCIServer:
         self.fault: NodeFault | None = None  # set once: the node is stopping
         self._server: asyncio.base_events.Server | None = None
         self._writers: set[asyncio.StreamWriter] = set()
+        self._queries: ThreadPoolExecutor | None = None
         self.connections = 0
 
     async def start(self) -> None:
+        self._queries = ThreadPoolExecutor(max_workers=4, thread_name_prefix="abci-query")
         kind, target = parse_address(self.address)
         if kind == "unix":
             if os.path.exists(target):
@@ -141,6 +148,9 @@ class ABCIServer:
             self._server.close()
             await self._server.wait_closed()
             self._server = None
+        if self._queries is not None:
+            self._queries.shutdown(wait=False, cancel_futures=True)
+            self._queries = None
 
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         self.connections += 1
@@ -158,7 +168,13 @@ class ABCIServer:
                     if req.WhichOneof("value") is None:
                         raise DecodeError("empty request")
                     try:
-                        resp = handle_request(self.app, req)
+                        if req.WhichOneof("value") == "query" and self._queries is not None:
+                            loop = asyncio.get_running_loop()
+                            resp = await loop.run_in_executor(
+                                self._queries, handle_request, self.app, req
+                            )
+                        else:
+                            resp = handle_request(self.app, req)
                     except NodeFault as fault:
                         await self._answer_fault(writer, fault)
                         return

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 
 import pytest
 
@@ -140,6 +141,37 @@ def test_on_a_fault_cometbft_gets_an_exception_and_every_connection_closes() -> 
 
     asyncio.run(run())
     assert len(faults) == 1 and isinstance(faults[0].__cause__, ValueError)
+
+
+def test_a_slow_query_does_not_hold_up_finalize_block() -> None:
+    """Queries run off the event loop: FinalizeBlock on another connection is answered
+    while a query (a Simulate through ABCI, say) is still running."""
+    release = threading.Event()
+
+    class SlowQuery(RecordingApp):
+        def query(self, req):
+            release.wait(30)
+            return abci.ResponseQuery(code=0)
+
+        def finalize_block(self, req):
+            return abci.ResponseFinalizeBlock()
+
+    async def run() -> None:
+        srv = ABCIServer(SlowQuery(), "tcp://127.0.0.1:0")
+        await srv.start()
+        query = asyncio.create_task(
+            _roundtrip(srv, [abci.Request(query=abci.RequestQuery()).SerializeToString()])
+        )
+        await asyncio.sleep(0.1)
+        fb = abci.Request(finalize_block=abci.RequestFinalizeBlock()).SerializeToString()
+        out = await asyncio.wait_for(_roundtrip(srv, [fb]), 20)  # would hang on the loop
+        assert out[0].WhichOneof("value") == "finalize_block"
+        assert not query.done()
+        release.set()
+        assert (await query)[0].WhichOneof("value") == "query"
+        await srv.stop()
+
+    asyncio.run(run())
 
 
 @pytest.mark.parametrize(

@@ -360,7 +360,7 @@ def test_simulate_over_http_with_cosmpys_body(rest_base, app) -> None:
     parsed = json_format.Parse(r.text, tx_svc.SimulateResponse())
     assert parsed.gas_info.gas_used == 12345
     assert parsed.result.log == "simulated"
-    assert app.pipeline.simulated == [tx.SerializeToString()]
+    assert app.simulator.simulated == [tx.SerializeToString()]
 
 
 def test_simulate_failure_over_http(rest_base) -> None:

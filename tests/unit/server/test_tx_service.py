@@ -38,13 +38,13 @@ def test_simulate_takes_the_deprecated_tx_field_as_cosmpy_sends_it(channel, app)
     assert resp.gas_info.gas_used == 12345
     assert resp.gas_info.gas_wanted == 2**64 - 1
     assert resp.result.log == "simulated"
-    assert app.pipeline.simulated == [tx.SerializeToString()]
+    assert app.simulator.simulated == [tx.SerializeToString()]
 
 
 def test_simulate_prefers_tx_bytes(channel, app) -> None:
     raw = a_tx("raw").SerializeToString()  # exactly these bytes reach the pipeline
     s_grpc.ServiceStub(channel).Simulate(s.SimulateRequest(tx=a_tx("other"), tx_bytes=raw))
-    assert app.pipeline.simulated == [raw]
+    assert app.simulator.simulated == [raw]
 
 
 def test_simulate_without_a_tx_is_invalid_argument(channel) -> None:
