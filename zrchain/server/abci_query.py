@@ -21,6 +21,7 @@ from zrchain.errors import (
     Status,
 )
 from zrchain.server.router import NotReady, QueryRouter
+from zrchain.server.services.comet import VIA_ABCI_QUERY
 from zrchain.store.app_store import VersionUnavailable
 from zrchain.store.kv import iterate_prefix
 from zrchain.store.proof import PROOF_TYPE
@@ -33,6 +34,14 @@ def _error(kind: ErrorKind, context: str, height: int = 0) -> Any:
 
 
 def answer_query(app: Any, req: Any) -> Any:
+    token = VIA_ABCI_QUERY.set(True)
+    try:
+        return _answer(app, req)
+    finally:
+        VIA_ABCI_QUERY.reset(token)
+
+
+def _answer(app: Any, req: Any) -> Any:
     path: str = req.path
     router = QueryRouter(app)
     if path == "/app/version":

@@ -31,7 +31,7 @@ import threading
 import time
 import traceback
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from itertools import islice
 from multiprocessing.connection import Connection
 from typing import Any, Protocol
@@ -341,8 +341,10 @@ class ProcessSimulator:
         ok = False
         try:
             worker.wait_ready(self.STARTUP_TIMEOUT)
-            deadline = started + limits.timeout + self.GRACE
-            kind, value = worker.run(view, tx_bytes, limits, deadline)
+            # the time spent waiting for a worker counts: it gets what is left
+            left = max(0.0, started + limits.timeout - time.monotonic())
+            deadline = time.monotonic() + left + self.GRACE
+            kind, value = worker.run(view, tx_bytes, replace(limits, timeout=left), deadline)
             ok = True
         except TimeoutError:
             log.warning("a simulation ran past %.1fs; its worker is replaced", limits.timeout)
