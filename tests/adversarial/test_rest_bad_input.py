@@ -2,8 +2,9 @@
 (issue 11, item 7).
 
 A real app (every module and service route, LevelDB, committed blocks) behind the real REST
-gateway and gRPC server, driven with garbage: path parameters, query strings, JSON bodies
-(deeply nested, bad base64, wrong types) and raw gRPC payloads, for each route. No answer
+gateway, and a real node's gRPC server, driven with garbage: path parameters, query
+strings, JSON bodies (deeply nested, bad base64, wrong types) and raw gRPC payloads, for
+each route. No answer
 may be a 500 / INTERNAL / UNKNOWN: a malformed request is the client's error. (Routes that
 ask CometBFT have none here and may answer 503 Unavailable; a Simulate of a well-formed tx
 that fails is the SDK's Unknown and is not produced by this garbage.)
@@ -23,9 +24,9 @@ from cosmpy.protos.cosmos.bank.v1beta1 import query_pb2 as bank_q
 
 from zrchain.abci.framing import encode_uvarint
 from zrchain.app import ZrChainApp
-from zrchain.server.grpc_server import GrpcServer
 from zrchain.server.rest import RestServer
 from zrchain.testing.inproc import Chain, make_chain
+from zrchain.testing.node import TestNode
 
 SIMULATE = "/cosmos/tx/v1beta1/simulate"
 GARBAGE = [
@@ -69,12 +70,18 @@ def rest(chain: Chain) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def channel(chain: Chain) -> Iterator[grpc.Channel]:
-    server = GrpcServer(chain.app, "127.0.0.1:0", workers=4)
-    server.start()
-    with grpc.insecure_channel(f"127.0.0.1:{server.port}") as ch:
+def node(tmp_path_factory) -> Iterator[TestNode]:
+    """A real node: its CometBFT answers the RPC-backed routes (and its gRPC server runs in
+    its own process: a gRPC server left in the test process breaks later tests that fork)."""
+    n = TestNode(tmp_path_factory.mktemp("grpc")).init().start(wait_height=2)
+    yield n
+    n.stop()
+
+
+@pytest.fixture(scope="module")
+def channel(node: TestNode) -> Iterator[grpc.Channel]:
+    with grpc.insecure_channel(f"127.0.0.1:{node.ports.grpc}") as ch:
         yield ch
-    server.stop(grace=1)
 
 
 def _bindings(app: ZrChainApp) -> list[tuple[str, str, str]]:
@@ -116,6 +123,22 @@ def test_garbage_in_every_path_and_query_parameter_is_a_client_error(
     # a request line past the HTTP server's 8 KiB is refused by it, still as a client error
     resp = requests.get(rest + "/cosmos/auth/v1beta1/account_info/" + "a" * 9000, timeout=30)
     assert 400 <= resp.status_code < 500
+
+
+def test_garbage_through_a_real_node_is_a_client_error(chain: Chain, node: TestNode) -> None:
+    """The same garbage where CometBFT answers the block, tx and node routes."""
+    rest = f"http://127.0.0.1:{node.ports.api}"
+    for method, path, _ in _bindings(chain.app):
+        for value in GARBAGE:
+            short = value[:200]
+            resp = requests.request(method, rest + _fill(path, value),
+                                    params={"query": short, "events": short, "height": short,
+                                            "pagination.offset": short}, timeout=30)  # fmt: skip
+            _assert_client_error(resp, f"{method} {path} with {value[:20]!r} (node)")
+        if method == "POST":
+            for body in BODIES:
+                resp = requests.post(rest + _fill(path, "x"), data=body, timeout=60)
+                _assert_client_error(resp, f"POST {path} (node)")
 
 
 @pytest.mark.parametrize("body", BODIES, ids=lambda b: b[:30].decode("latin-1"))

@@ -180,15 +180,24 @@ def test_get_tx_of_an_unknown_hash_is_not_found_with_the_hash_as_given(svc) -> N
     assert (err.status, err.message) == (Status.NOT_FOUND, "tx not found: " + "ab" * 32)
 
 
-@pytest.mark.parametrize(("h", "text"), [("", "tx hash cannot be empty"), ("xyz", "not a hex")])
+@pytest.mark.parametrize(
+    ("h", "text"),
+    [
+        ("", "tx hash cannot be empty"),
+        ("xyz", "not a hex"),
+        ("01", "expected 64 hex digits"),
+        (" ", "expected 64 hex digits"),  # fromhex reads it as empty
+        ("ab" * 31 + " ab", "expected 64 hex digits"),  # 32 bytes, with a space
+    ],
+)
 def test_get_tx_argument_errors(svc, h, text) -> None:
     err = failure(lambda: svc.get_tx(CTX, s.GetTxRequest(hash=h)))
     assert err.status == Status.INVALID_ARGUMENT and text in err.message
 
 
 def test_get_tx_of_undecodable_bytes_still_renders_a_body(svc, rpc) -> None:
-    rpc.txs[b"\x01"] = result_tx(b"\xff\xff", "01")
-    resp = svc.get_tx(CTX, s.GetTxRequest(hash="01"))
+    rpc.txs[b"\x01" * 32] = result_tx(b"\xff\xff", "01" * 32)
+    resp = svc.get_tx(CTX, s.GetTxRequest(hash="01" * 32))
     assert resp.tx.HasField("body") and resp.tx_response.tx.type_url == "/cosmos.tx.v1beta1.Tx"
 
 

@@ -149,6 +149,8 @@ class TxService:
             raw_hash = bytes.fromhex(req.hash)
         except ValueError as exc:
             raise invalid_argument(f"invalid tx hash {req.hash!r}: not a hex string") from exc
+        if len(raw_hash) != 32 or len(req.hash) != 64:  # fromhex skips whitespace
+            raise invalid_argument(f"invalid tx hash {req.hash!r}: expected 64 hex digits")
         try:
             res = self.comet.call(lambda rpc: rpc.tx(raw_hash))
         except CometError as exc:
