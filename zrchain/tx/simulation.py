@@ -10,11 +10,12 @@ seconds; each limit has its own clear error.
 Two runners share this contract. ``InlineSimulator`` executes in the caller's thread (unit
 tests, an app without a node). ``ProcessSimulator`` (what ``zrchaind start`` uses) executes
 in worker processes (``zrchain.tx.simworker``): CPU-bound Python in a thread of the node
-would share the interpreter lock with the ABCI loop and slow every block (measured 3-7x on
-consensus work during a large simulate, scripts/bench/simulate_bench.py). A worker holds
-no database: the committed state reaches it through the request's pipe, read by the
-calling (gRPC/REST/query) thread from the LevelDB snapshot, so reads stay consistent and
-LevelDB stays single-process. A worker that overruns is killed and replaced.
+would share the interpreter lock with the ABCI loop and slow every block (2.7-4.9x on
+consensus work during a large simulate, scripts/bench/simulate_bench.py); a worker runs at
+the lowest CPU priority, so on a busy machine the node's own work still comes first. A
+worker holds no database: the committed state reaches it through the request's pipe, read
+by the calling (gRPC/REST/query) thread from the LevelDB snapshot, so reads stay
+consistent and LevelDB stays single-process. A worker that overruns is killed and replaced.
 """
 
 from __future__ import annotations
