@@ -27,7 +27,7 @@ from zrchain.codec.address import acc_string, module_address
 from zrchain.context import Mode
 from zrchain.errors import ChainError
 from zrchain.gas import GasMeter
-from zrchain.module import MsgRoute
+from zrchain.module import legacy_msg_route
 from zrchain.modules import MODULE_PERMISSIONS
 from zrchain.store.kv import Branch
 from zrchain.testing.identity_policy import events, fails, ok, response
@@ -174,7 +174,9 @@ def test_inner_msg_needs_exactly_one_signer(chain) -> None:
     a, b, _, _ = _wallets(chain)
     authz = chain.app.registry.module("authz")
     real = chain.app.registry.msgs[SEND_URL]
-    two = MsgRoute(real.msg_class, real.handler, get_signers=lambda m: [a.address, b.address])
+    two = legacy_msg_route(
+        real.msg_class, real.handler, get_signers=lambda m: [a.address, b.address]
+    )
     authz.msgs.router = lambda url: two if url == SEND_URL else None
     ctx = _ctx(chain, block_time(chain))
     with pytest.raises(ChainError) as e:

@@ -12,7 +12,7 @@ from zrchain.client.tx import pack
 from zrchain.codec.address import acc_string
 from zrchain.codec.coins import Coins
 from zrchain.errors import ChainError
-from zrchain.module import MsgRoute
+from zrchain.module import legacy_msg_route
 from zrchain.tx.decode import decode_tx
 from zrchain.x.bank import msgs as bank_msgs
 
@@ -29,7 +29,7 @@ class CountingStr(str):
 
 def test_collecting_the_signers_of_many_messages_is_linear() -> None:
     n = 3000
-    route = MsgRoute(
+    route = legacy_msg_route(
         bank_tx.MsgSend,
         lambda ctx, msg: None,
         ("from_address",),

@@ -25,7 +25,7 @@ from zrchain.errors import (
     ErrUnauthorized,
     PlainError,
 )
-from zrchain.module import MsgRoute
+from zrchain.module import MsgRoute, legacy_msg_route
 from zrchain.x.auth.keeper import AccountKeeper
 from zrchain.x.authz.keeper import AuthzKeeper, expiration_ns
 from zrchain.x.authz.types import (
@@ -226,9 +226,11 @@ class AuthzMsgs:
 
     def routes(self) -> list[MsgRoute]:
         return [
-            MsgRoute(tx_pb2.MsgGrant, self.grant, ("granter",), self.validate_grant, MODULE),
-            MsgRoute(tx_pb2.MsgRevoke, self.revoke, ("granter",), None, MODULE),
-            MsgRoute(tx_pb2.MsgExec, self.exec, ("grantee",), self.validate_exec, MODULE),
+            legacy_msg_route(
+                tx_pb2.MsgGrant, self.grant, ("granter",), self.validate_grant, MODULE
+            ),
+            legacy_msg_route(tx_pb2.MsgRevoke, self.revoke, ("granter",), None, MODULE),
+            legacy_msg_route(tx_pb2.MsgExec, self.exec, ("grantee",), self.validate_exec, MODULE),
         ]
 
 

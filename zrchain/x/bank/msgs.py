@@ -10,7 +10,7 @@ from zrchain.codec import address
 from zrchain.codec.coins import Coins
 from zrchain.context import Context
 from zrchain.errors import ChainError, ErrInvalidAddress, ErrInvalidCoins, ErrUnauthorized
-from zrchain.module import MsgRoute
+from zrchain.module import MsgRoute, legacy_msg_route
 from zrchain.x.bank.keeper import (
     BankKeeper,
     ErrInputOutputMismatch,
@@ -102,8 +102,8 @@ class BankMsgs:
 
     def routes(self) -> list[MsgRoute]:
         return [
-            MsgRoute(tx_pb2.MsgSend, self.send, ("from_address",), validate_send, "bank"),
-            MsgRoute(
+            legacy_msg_route(tx_pb2.MsgSend, self.send, ("from_address",), validate_send, "bank"),
+            legacy_msg_route(
                 tx_pb2.MsgMultiSend,
                 self.multi_send,
                 (),

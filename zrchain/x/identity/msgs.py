@@ -18,7 +18,7 @@ from zrchain.codec.coins import Coin, Coins
 from zrchain.codec.gen.zrchain.identity import keyring_pb2, tx_pb2, workspace_pb2
 from zrchain.context import Context
 from zrchain.errors import ErrInvalidAddress, ErrInvalidRequest, PlainError
-from zrchain.module import MsgRoute
+from zrchain.module import MsgRoute, legacy_msg_route
 from zrchain.x.identity.keeper import IdentityKeeper
 from zrchain.x.identity.types import (
     EVENT_ADD_OWNER,
@@ -534,7 +534,7 @@ class IdentityMsgs:
             (t.MsgDeactivateKeyring, self.deactivate_keyring, validate_keyring_only),
         ]
         return [
-            MsgRoute(
+            legacy_msg_route(
                 cls,
                 handler,
                 ("authority",) if cls is t.MsgUpdateParams else ("creator",),

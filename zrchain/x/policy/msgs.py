@@ -9,7 +9,7 @@ from zrchain.codec.gen.zrchain.policy import policy_pb2, tx_pb2
 from zrchain.context import Context
 from zrchain.errors import ErrInvalidRequest, ErrLogic, PlainError
 from zrchain.gas import charge_payload
-from zrchain.module import MsgRoute
+from zrchain.module import MsgRoute, legacy_msg_route
 from zrchain.x.policy.engine import Engine, unpack_sign_method
 from zrchain.x.policy.keeper import PolicyKeeper
 from zrchain.x.policy.passkey import PasskeyError, config_id, verify_config
@@ -175,7 +175,7 @@ class PolicyMsgs:
             (tx_pb2.MsgRemoveMultiGrant, self.remove_multi_grant, validate_multi_grant),
         ]
         return [
-            MsgRoute(
+            legacy_msg_route(
                 cls,
                 handler,
                 ("authority",) if cls is tx_pb2.MsgUpdateParams else ("creator",),

@@ -39,7 +39,7 @@ from zrchain.gas import (
     SIGHASH_COST,
     charge_payload,
 )
-from zrchain.module import MsgRoute
+from zrchain.module import MsgRoute, legacy_msg_route
 from zrchain.x.identity.interfaces import IdentityKeeper
 from zrchain.x.policy.interfaces import PolicyEngine
 from zrchain.x.policy.types import account_error, check_account
@@ -1006,7 +1006,7 @@ class TreasuryMsgs:
             (t.MsgUpdateKeyPolicy, self.update_key_policy, validate_creator),
         ]
         return [
-            MsgRoute(
+            legacy_msg_route(
                 cls,
                 handler,
                 ("authority",) if cls is t.MsgUpdateParams else ("creator",),

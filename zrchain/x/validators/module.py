@@ -12,7 +12,7 @@ from zrchain.codec.gen.zrchain.validators import validators_pb2 as pb
 from zrchain.codec.json import from_dict, to_dict
 from zrchain.context import Context
 from zrchain.errors import ChainError, ErrUnauthorized, register
-from zrchain.module import Module, MsgRoute, QueryRoute, RestRoute
+from zrchain.module import Module, MsgRoute, QueryRoute, RestRoute, legacy_msg_route
 from zrchain.valset import MAX_TOTAL_VOTING_POWER, ValidatorSet
 from zrchain.x.validators.keeper import STORE_KEY, ValidatorsKeeper
 
@@ -83,10 +83,12 @@ class ValidatorsModule(Module):
 
     def msg_routes(self) -> list[MsgRoute]:
         return [
-            MsgRoute(
+            legacy_msg_route(
                 pb.MsgSetValidator, self.set_validator, ("authority",), validate_set, "validators"
             ),
-            MsgRoute(pb.MsgUpdateParams, self.update_params, ("authority",), None, "validators"),
+            legacy_msg_route(
+                pb.MsgUpdateParams, self.update_params, ("authority",), None, "validators"
+            ),
         ]
 
     # -- queries -----------------------------------------------------------------------
