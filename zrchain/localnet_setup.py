@@ -45,17 +45,77 @@ def fund_dev_accounts(doc: dict[str, Any], addresses: dict[str, str]) -> None:
     state = doc.setdefault("app_state", {})
     for name, coins in DEV_ACCOUNTS.items():
         add_account(state, addresses[name], coins)
-    state.setdefault("validators", {}).setdefault("params", {})["authority"] = addresses[
-        "validator"
-    ]
+
+
+# A genesis validator's self-delegation (10 units of consensus power) and its account's funds.
+VALIDATOR_STAKE = "10000000urock"
+VALIDATOR_FUNDS = "1000000000000urock"
+
+
+def genesis_validators(
+    doc: dict[str, Any],
+    homes: list[tuple[Path, str]],
+    stake: str = VALIDATOR_STAKE,
+    funds: str = VALIDATOR_FUNDS,
+) -> dict[str, str]:
+    """Make each (node home, moniker) a genesis validator, as operators do with
+    ``genesis gentx`` and ``collect-gentxs``: an operator key ``validator`` in the node's
+    `test` keyring (a dev key: derived from the moniker), funded in ``doc``, bonding
+    ``stake`` with the node's consensus key. Returns moniker -> operator address."""
+    import tempfile
+
+    from zrchain.codec.coins import parse_coins
+    from zrchain.crypto.keyring import Keyring
+    from zrchain.testing.genesis import add_account
+    from zrchain.x.genutil.gentx import (
+        GentxSpec,
+        build_gentx,
+        collect_gentxs,
+        consensus_pubkey_of,
+    )
+
+    state = doc.setdefault("app_state", {})
+    amount = parse_coins(stake)[0]
+    operators = {}
+    with tempfile.TemporaryDirectory(prefix="gentx-") as gentx_dir:
+        for i, (home, moniker) in enumerate(homes):
+            kr = Keyring(home, "test")
+            if kr.has("validator"):
+                key = kr.get("validator")
+            else:
+                key, _ = kr.add("validator", mnemonic=dev_mnemonic(f"validator {moniker}"))
+            add_account(state, key.address, funds)
+            tx = build_gentx(
+                GentxSpec(moniker=moniker, amount=amount),
+                consensus_pubkey_of(home),
+                key.pubkey,
+                lambda data, kr=kr: bytes(kr.sign("validator", data)),
+                str(doc["chain_id"]),
+            )
+            (Path(gentx_dir) / f"gentx-{i:03d}.json").write_text(json.dumps(tx))
+            operators[moniker] = key.address
+        collect_gentxs(doc, gentx_dir)
+    return operators
 
 
 def provision_single(home: str) -> None:
-    """Dev keys in the node's keyring, funded, and `validator` as the validator authority."""
+    """Dev keys in the node's keyring, funded, and the node a validator by gentx: the
+    operator's steps, run through the CLI."""
+    from zrchain.testing.node import zrchaind
+
     addresses = create_dev_keys(home)
     path = Path(home) / "config" / "genesis.json"
     doc = json.loads(path.read_text())
     fund_dev_accounts(doc, addresses)
     path.write_text(json.dumps(doc, indent=2) + "\n")
+    for args in (
+        ("genesis", "gentx", "validator", VALIDATOR_STAKE, "--home", home),
+        ("genesis", "collect-gentxs", "--home", home),
+    ):
+        res = zrchaind(*args, check=False)
+        if res.returncode:
+            raise SystemExit(f"zrchaind {' '.join(args[:2])} failed: {res.stderr.strip()}")
     lines = [f"  {name:<10} {addr}" for name, addr in addresses.items()]
     print("dev accounts (keyring-backend test, in the node home):\n" + "\n".join(lines))
+    print("the `validator` account is the validator's operator (self-delegation "
+          f"{VALIDATOR_STAKE})")

@@ -216,6 +216,12 @@ class Module:
         """Called once the app's registry exists (authz's MsgExec routes through it)."""
         return None
 
+    def bind_tx_runner(self, run: Callable[[Context, bytes], None]) -> None:
+        """Called once the app's tx pipeline exists: ``run(ctx, tx_bytes)`` executes a tx
+        at genesis on ``ctx``'s state, raising ValueError with its log if it fails
+        (x/genutil delivers the gentxs with it)."""
+        return None
+
     def default_genesis(self) -> dict[str, Any] | None:
         """The module's genesis as proto-JSON, or None when it keeps no genesis."""
         return None

@@ -8,16 +8,20 @@ from zrchain.x.auth.keeper import AccountKeeper
 from zrchain.x.auth.module import AuthModule
 from zrchain.x.authz.module import AuthzModule, MsgRouter
 from zrchain.x.bank.module import BankModule
+from zrchain.x.evidence.module import EvidenceModule
+from zrchain.x.genutil.module import GenutilModule
 from zrchain.x.identity.module import IdentityModule
 from zrchain.x.policy.module import PolicyModule
+from zrchain.x.slashing.module import SlashingModule
 from zrchain.x.treasury.module import TreasuryModule
-from zrchain.x.validators.module import ValidatorsModule
+from zrchain.x.validation.module import POOL_PERMISSIONS, ValidationModule
 
 # Module accounts and their permissions (zrChain's app.go maccPerms, for what we run).
 MODULE_PERMISSIONS: dict[str, list[str]] = {
     "fee_collector": [],
     "keyring_collector": [],
     "keyring_escrow": [],
+    **POOL_PERMISSIONS,
 }
 
 
@@ -28,18 +32,24 @@ def default_modules() -> list[Module]:
     authz = AuthzModule(accounts=accounts, router=router.route)
     policy = PolicyModule(authz=authz.policy_api)
     identity = IdentityModule(policy=policy.engine, bank=bank.keeper)
-    valset = ValsetModule()  # the set CometBFT has; modules propose changes to it
+    valset = ValsetModule()  # the set CometBFT has; x/validation proposes changes to it
+    validation = ValidationModule(bank=bank.keeper, accounts=accounts, valset=valset.keeper)
+    slashing = SlashingModule(staking=validation.keeper)
+    validation.keeper.add_hooks(slashing.hooks())
     modules: list[Module] = [
         AuthModule(keeper=accounts),
         bank,
         authz,
         valset,
-        ValidatorsModule(valset=valset.keeper),
+        validation,
+        slashing,
+        EvidenceModule(slashing=slashing.keeper),
         policy,
         identity,
         TreasuryModule(
             identity=identity.api, policy=policy.engine, bank=bank.keeper, accounts=accounts
         ),
+        GenutilModule(validation=validation.keeper),  # gentxs, after every other genesis
     ]
     router.bind(modules)
     return modules

@@ -100,7 +100,6 @@ def init_cmd(
     except cometbft.CometBFTMissing as exc:
         fail(str(exc))
     cometbft.init_home(binary, home)
-    comet_genesis = json.loads(gpath.read_text())
     cfg_path = Path(home) / "config" / "config.toml"
     try:
         node_cfg = config.load(home)
@@ -116,7 +115,9 @@ def init_cmd(
     )
     if not config.app_toml_path(home).exists():
         config.save(home, node_cfg)
-    doc = genesis_doc(chain_id, comet_genesis["validators"], default_app_state(), initial_height)
+    # No validators yet: they come from gentxs (genesis gentx, genesis collect-gentxs), and
+    # InitChain returns the set they bond.
+    doc = genesis_doc(chain_id, [], default_app_state(), initial_height)
     write_genesis(home, doc)
     out = {
         "moniker": moniker,

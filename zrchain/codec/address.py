@@ -57,6 +57,24 @@ def acc_string(raw: bytes) -> str:
     return encode(ACC_PREFIX, raw)
 
 
+def val_bytes(addr: str) -> bytes:
+    """Bytes of a ``zenvaloper1…`` operator address (errors are ErrInvalidAddress)."""
+    return decode_prefixed(addr, VALOPER_PREFIX, (20, 32))
+
+
+def val_string(raw: bytes) -> str:
+    return encode(VALOPER_PREFIX, raw)
+
+
+def cons_string(raw: bytes) -> str:
+    """A consensus address (``zenvalcons1…``): 20 bytes of sha256(ed25519 key)."""
+    return encode(VALCONS_PREFIX, raw)
+
+
+def cons_bytes(addr: str) -> bytes:
+    return decode_prefixed(addr, VALCONS_PREFIX, (20,))
+
+
 def is_acc_address(addr: str) -> bool:
     try:
         acc_bytes(addr)

@@ -136,12 +136,21 @@ class TestNode:
         self,
         genesis: Callable[[dict[str, Any]], None] | None = None,
         extra_config: dict[str, Any] | None = None,
+        validator: bool = True,
     ) -> TestNode:
+        """A new home; with ``validator`` the node is the chain's one genesis validator
+        (a gentx from its ``validator`` key, funded at genesis), then ``genesis`` may edit
+        the genesis doc."""
         zrchaind("init", self.name, "--chain-id", self.chain_id, "--home", str(self.home))
         self.configure(extra_config)
-        if genesis is not None:
+        if validator or genesis is not None:
             doc = self.genesis()
-            genesis(doc)
+            if validator:
+                from zrchain.localnet_setup import genesis_validators
+
+                genesis_validators(doc, [(self.home, self.name)])
+            if genesis is not None:
+                genesis(doc)
             self.write_genesis(doc)
         return self
 

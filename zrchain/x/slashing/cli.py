@@ -1,0 +1,107 @@
+"""``zrchaind tx slashing unjail``, ``zrchaind q slashing …`` and ``zrchaind q evidence …``."""
+
+from __future__ import annotations
+
+import click
+from cosmpy.protos.cosmos.base.query.v1beta1.pagination_pb2 import PageRequest
+from cosmpy.protos.cosmos.evidence.v1beta1 import query_pb2 as eq
+from cosmpy.protos.cosmos.slashing.v1beta1 import query_pb2 as q
+from cosmpy.protos.cosmos.slashing.v1beta1 import tx_pb2
+
+from zrchain.cli.query_cmds import query_options, run_query
+from zrchain.cli.tx_cmds import TxContext, broadcast, tx_flags
+from zrchain.codec import address
+from zrchain.x.policy.cli import page_flags
+
+SVC = "/cosmos.slashing.v1beta1.Query/"
+EVIDENCE = "/cosmos.evidence.v1beta1.Query/"
+
+
+@click.group("slashing")
+def tx_group() -> None:
+    """Transactions subcommands for the slashing module."""
+
+
+@tx_group.command("unjail")
+@tx_flags
+def unjail(tx: TxContext) -> None:
+    """Unjail the --from account's validator (after its jail time, with enough
+    self-delegation)."""
+    valoper = address.val_string(address.acc_bytes(tx.address))
+    broadcast(tx, [tx_pb2.MsgUnjail(validator_addr=valoper)])
+
+
+@click.group("slashing")
+def query_group() -> None:
+    """Querying commands for the slashing module."""
+
+
+@query_group.command("params")
+@query_options
+def params(node: str, height: int, output: str) -> None:
+    """The slashing params."""
+    run_query(node, SVC + "Params", q.QueryParamsRequest(), q.QueryParamsResponse, output, height)
+
+
+@query_group.command("signing-info")
+@click.argument("cons_address")
+@query_options
+def signing_info(cons_address: str, node: str, height: int, output: str) -> None:
+    """A validator's signing info by its consensus address (zenvalcons…)."""
+    run_query(
+        node,
+        SVC + "SigningInfo",
+        q.QuerySigningInfoRequest(cons_address=cons_address),
+        q.QuerySigningInfoResponse,
+        output,
+        height,
+    )
+
+
+@query_group.command("signing-infos")
+@page_flags
+@query_options
+def signing_infos(page: PageRequest | None, node: str, height: int, output: str) -> None:
+    """The signing infos of all validators."""
+    run_query(
+        node,
+        SVC + "SigningInfos",
+        q.QuerySigningInfosRequest(pagination=page),
+        q.QuerySigningInfosResponse,
+        output,
+        height,
+    )
+
+
+@click.group("evidence")
+def evidence_query_group() -> None:
+    """Querying commands for the evidence module."""
+
+
+@evidence_query_group.command("evidence")
+@click.argument("hash_", required=False, default="")
+@page_flags
+@query_options
+def evidence(hash_: str, page: PageRequest | None, node: str, height: int, output: str) -> None:
+    """One piece of evidence by its hash (hex), or all of it."""
+    if hash_:
+        run_query(
+            node,
+            EVIDENCE + "Evidence",
+            eq.QueryEvidenceRequest(hash=hash_),
+            eq.QueryEvidenceResponse,
+            output,
+            height,
+        )
+    else:
+        run_query(
+            node,
+            EVIDENCE + "AllEvidence",
+            eq.QueryAllEvidenceRequest(pagination=page),
+            eq.QueryAllEvidenceResponse,
+            output,
+            height,
+        )
+
+
+__all__ = ["evidence_query_group", "query_group", "tx_group"]
