@@ -27,6 +27,7 @@ from cosmpy.protos.cosmos.bank.v1beta1 import tx_pb2 as bank_tx
 from zrchain.client.chain import ChainClient, TxFailed, TxOptions
 from zrchain.client.tx import private_key_signer
 from zrchain.codec.address import acc_string, pubkey_to_address
+from zrchain.codec.any import pack
 from zrchain.codec.gen.zrchain.identity import tx_pb2 as itx
 from zrchain.codec.gen.zrchain.treasury import key_pb2
 from zrchain.codec.gen.zrchain.treasury import query_pb2 as tq
@@ -36,7 +37,6 @@ from zrchain.gas import PAYLOAD_COST_PER_BYTE, SIGHASH_COST
 from zrchain.testing.genesis import add_account
 from zrchain.testing.node import TestNode
 from zrchain.x.identity.types import keyring_address, workspace_address
-from zrchain.x.policy.types import pack_any
 from zrchain.x.treasury import sighash
 from zrchain.x.treasury.party import KIND_KEY, sign_party_result
 
@@ -179,7 +179,7 @@ def _evm_payload(data_bytes: int) -> bytes:
 
 
 def test_an_evm_payload_larger_than_geth_relays_is_refused(chain: Chain) -> None:
-    meta = pack_any(ttx.MetadataEthereum(chain_id=11155111))
+    meta = pack(ttx.MetadataEthereum(chain_id=11155111))
     ok_payload = _evm_payload(1000)
     chain.send("alice", ttx.MsgNewSignTransactionRequest(
         creator=ADDR["alice"], key_ids=[2], wallet_type=wallet.WALLET_TYPE_EVM,

@@ -19,8 +19,8 @@ from zrchain.codec.gen.zrchain.treasury import tx_pb2 as ttx
 from zrchain.codec.gen.zrchain.treasury import wallet_pb2 as wallet
 from zrchain.gas import PAYLOAD_COST_PER_BYTE, SIG_VERIFY_COST_SECP256K1, SIGHASH_COST, GasMeter
 from zrchain.testing.identity_policy import fails, ok
-from zrchain.x.treasury import msgs as treasury_msgs
 from zrchain.x.treasury import sighash
+from zrchain.x.treasury import validation as treasury_validation
 from zrchain.x.treasury.sighash import (
     MAX_COSMOS_TX_BYTES,
     MAX_EVM_TX_BYTES,
@@ -200,7 +200,7 @@ def test_a_long_solana_recipient_is_refused_without_decoding_it(monkeypatch) -> 
         caip2_chain_id="solana:5eykt4UsFv8P8NJdTREpY1vzqKqZKvdp", asset=1,
     )  # fmt: skip
     with pytest.raises(Exception, match="valid Solana address"):
-        treasury_msgs.check_zenbtc_metadata(md)
+        treasury_validation.check_zenbtc_metadata(md)
 
 
 # -- Cosmos -------------------------------------------------------------------------------------

@@ -14,12 +14,12 @@ from eth_utils import to_checksum_address
 from google.protobuf.any_pb2 import Any as AnyProto
 from treasury_testkit import MPC_PUBKEY, MPC_SECRET, Setup, build, ecdsa_sign
 
+from zrchain.codec.any import pack
 from zrchain.codec.gen.zrchain.policy import query_pb2 as pq
 from zrchain.codec.gen.zrchain.treasury import query_pb2 as q
 from zrchain.codec.gen.zrchain.treasury import tx_pb2 as ttx
 from zrchain.codec.gen.zrchain.treasury import wallet_pb2 as wallet
 from zrchain.testing.identity_policy import events, fails, module_state, ok, response
-from zrchain.x.policy.types import pack_any
 from zrchain.x.treasury import sighash
 from zrchain.x.treasury.wallets import evm_address
 
@@ -40,7 +40,7 @@ def s(tmp_path) -> Setup:
 
 
 def eth_meta(chain_id: int) -> AnyProto:
-    return pack_any(ttx.MetadataEthereum(chain_id=chain_id))
+    return pack(ttx.MetadataEthereum(chain_id=chain_id))
 
 
 def sign_tx(s: Setup, key_ids, wallet_type, payload: bytes, metadata=None, **kw):
@@ -209,7 +209,7 @@ def test_zrchain_12_item_eip1559_still_parses(s: Setup) -> None:
         (LEGACY_14_1, AnyProto(), "expected *MetadataEthereum, got <nil>"),
         (
             LEGACY_14_1,
-            pack_any(ttx.MetadataSolana(network=1)),
+            pack(ttx.MetadataSolana(network=1)),
             "expected *MetadataEthereum, got *types.MetadataSolana",
         ),
         (

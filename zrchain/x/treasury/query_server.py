@@ -1,4 +1,4 @@
-"""zrchain.treasury.Query handlers (treasury.md §11) with the SDK's collection pagination.
+"""zrchain.treasury.Query (treasury.md §11), with the SDK's collection pagination.
 
 Listings read an index whenever one narrows the scan: keys of a workspace, open
 (PENDING/PARTIAL) requests, and the stored item counts for unfiltered totals. So a page
@@ -8,32 +8,21 @@ Wallets are derived from public keys per §10 (``--wallet-type`` / ``--prefixes`
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Sequence
 
+from cosmpy.protos.cosmos.base.query.v1beta1.pagination_pb2 import PageRequest, PageResponse
+
+from zrchain import module
 from zrchain.codec.gen.zrchain.dct import params_pb2 as dct_params
 from zrchain.codec.gen.zrchain.treasury import key_pb2, mpcsign_pb2
 from zrchain.codec.gen.zrchain.treasury import query_pb2 as q
 from zrchain.codec.gen.zrchain.treasury import wallet_pb2 as wallet
-from zrchain.codec.rest_routes import REST_ROUTES
 from zrchain.context import Context
 from zrchain.errors import ChainError, PlainError
-from zrchain.module import QueryRoute, RestRoute
-from zrchain.x.identity.interfaces import IdentityKeeper
-from zrchain.x.pagination import collection_paginate
+from zrchain.x.pagination import page_of
 from zrchain.x.treasury import sighash, wallets
-from zrchain.x.treasury.keeper import (
-    KEY_REQUESTS,
-    KEYS,
-    KEYS_BY_WORKSPACE,
-    KIND_KEY,
-    KIND_SIGN,
-    OPEN,
-    SIGN_REQUESTS,
-    SIGN_TX_REQUESTS,
-    TreasuryKeeper,
-)
-from zrchain.x.treasury.msgs import normalize_owner
+from zrchain.x.treasury.expected import IdentityAccess
+from zrchain.x.treasury.keeper import TreasuryKeeper
 from zrchain.x.treasury.types import (
     KR_PARTIAL,
     KR_PENDING,
@@ -49,8 +38,7 @@ from zrchain.x.treasury.types import (
     sign_status_name,
     wallet_type_name,
 )
-
-SVC = "/zrchain.treasury.Query/"
+from zrchain.x.treasury.validation import normalize_owner
 
 _KEY_TYPE_OF_WALLET = {
     wallet.WALLET_TYPE_NATIVE: KT_ECDSA,
@@ -62,14 +50,6 @@ _KEY_TYPE_OF_WALLET = {
     wallet.WALLET_TYPE_ZCASH_MAINNET: KT_BITCOIN,
     wallet.WALLET_TYPE_ZCASH_TESTNET: KT_BITCOIN,
 }
-
-
-def _page(req: Any) -> Any:
-    return req.pagination if req.HasField("pagination") else None
-
-
-def _id(key: bytes) -> int:
-    return int.from_bytes(key[-8:], "big")
 
 
 # -- response builders ---------------------------------------------------------------------------
@@ -89,7 +69,7 @@ def key_response(key: key_pb2.Key) -> key_pb2.KeyResponse:
 
 
 def wallet_responses(
-    key: key_pb2.Key, wallet_type: int, prefixes: Any = ()
+    key: key_pb2.Key, wallet_type: int, prefixes: Sequence[str] = ()
 ) -> list[q.WalletResponse]:
     return [
         q.WalletResponse(address=w.address, type=w.type)
@@ -97,7 +77,9 @@ def wallet_responses(
     ]
 
 
-def key_and_wallets(key: key_pb2.Key, wallet_type: int, prefixes: Any = ()) -> Any:
+def key_and_wallets(
+    key: key_pb2.Key, wallet_type: int, prefixes: Sequence[str] = ()
+) -> q.KeyAndWalletResponse:
     return q.KeyAndWalletResponse(
         key=key_response(key), wallets=wallet_responses(key, wallet_type, prefixes)
     )
@@ -163,174 +145,157 @@ def sign_tx_response(
     )
 
 
-def routes(k: TreasuryKeeper, identity: IdentityKeeper) -> list[QueryRoute]:
-    def params(ctx: Context, req: Any) -> Any:
-        p = k.params(ctx)
+class TreasuryQueryServer(module.QueryServer):
+    """Listings read an index whenever one narrows the scan (keys of a workspace, open
+    requests) and the stored counts for unfiltered totals, through the keeper's pages."""
+
+    descriptor = q.DESCRIPTOR.services_by_name["Query"]
+
+    def __init__(self, keeper: TreasuryKeeper, identity: IdentityAccess) -> None:
+        self.k = keeper
+        self.identity = identity
+
+    def params(self, ctx: Context, req: q.QueryParamsRequest) -> q.QueryParamsResponse:
+        p = self.k.params(ctx)
         return q.QueryParamsResponse() if p is None else q.QueryParamsResponse(params=p)
 
-    # -- key requests --------------------------------------------------------------------------
-    def key_requests(ctx: Context, req: Any) -> Any:
-        s = k.store(ctx)
+    # -- key requests ----------------------------------------------------------------------
+    def key_requests(
+        self, ctx: Context, req: q.QueryKeyRequestsRequest
+    ) -> q.QueryKeyRequestsResponse:
         keyring, workspace, status = req.keyring_addr, req.workspace_addr, int(req.status)
 
-        def keep(r: key_pb2.KeyRequest) -> Any:
-            if keyring and r.keyring_addr != keyring:
-                return None
-            if workspace and r.workspace_addr != workspace:
-                return None
-            if status and r.status != status:
-                return None
-            return r
-
-        if status in (KR_PENDING, KR_PARTIAL):
-
-            def select_open(key: bytes, _: bytes) -> Any:
-                r = k.key_requests.get(s, _id(key))
-                return None if r is None else keep(r)
-
-            items, page = collection_paginate(s, OPEN + KIND_KEY, _page(req), select_open)
-        else:
-            known = None if keyring or workspace or status else k.key_requests.total(s)
-            items, page = collection_paginate(
-                s,
-                KEY_REQUESTS,
-                _page(req),
-                lambda key, raw: keep(key_pb2.KeyRequest.FromString(raw)),
-                known,
+        def keep(r: key_pb2.KeyRequest) -> bool:
+            return (
+                (not keyring or r.keyring_addr == keyring)
+                and (not workspace or r.workspace_addr == workspace)
+                and (not status or r.status == status)
             )
+
+        items, page = self.k.key_requests_page(
+            ctx,
+            page_of(req),
+            keep if keyring or workspace or status else None,
+            open_only=status in (KR_PENDING, KR_PARTIAL),
+        )
         return q.QueryKeyRequestsResponse(
             key_requests=[key_request_response(r) for r in items], pagination=page
         )
 
-    def key_request_by_id(ctx: Context, req: Any) -> Any:
-        r = k.get_key_request(ctx, req.id)
+    def key_request_by_id(
+        self, ctx: Context, req: q.QueryKeyRequestByIDRequest
+    ) -> q.QueryKeyRequestByIDResponse:
+        r = self.k.get_key_request(ctx, req.id)
         if r is None:
             raise PlainError(f"key request {req.id} not found")
         return q.QueryKeyRequestByIDResponse(key_request=key_request_response(r))
 
-    # -- keys ------------------------------------------------------------------------------------
-    def keys(ctx: Context, req: Any) -> Any:
-        s = k.store(ctx)
+    # -- keys --------------------------------------------------------------------------------
+    def keys(self, ctx: Context, req: q.QueryKeysRequest) -> q.QueryKeysResponse:
         wt = int(req.wallet_type)
         kt = _KEY_TYPE_OF_WALLET.get(wt)
-        prefixes = list(req.prefixes)
 
-        def keep(key: key_pb2.Key) -> Any:
-            return None if kt is not None and key.type != kt else key
+        def keep(key: key_pb2.Key) -> bool:
+            return key.type == kt
 
-        if req.workspace_addr:
-            prefix = KEYS_BY_WORKSPACE + req.workspace_addr.encode() + b"\x00"
-
-            def select_ws(key: bytes, _: bytes) -> Any:
-                found = k.keys.get(s, _id(key))
-                return None if found is None else keep(found)
-
-            items, page = collection_paginate(s, prefix, _page(req), select_ws)
-        else:
-            known = k.keys.total(s) if kt is None else None
-            items, page = collection_paginate(
-                s, KEYS, _page(req), lambda key, raw: keep(key_pb2.Key.FromString(raw)), known
-            )
+        items, page = self.k.keys_page(
+            ctx, page_of(req), None if kt is None else keep, workspace=req.workspace_addr
+        )
         # wallets are derived for the page only, not for every match counted
+        prefixes = list(req.prefixes)
         built = [key_and_wallets(key, wt, prefixes) for key in items]
         return q.QueryKeysResponse(keys=built, pagination=page)
 
-    def key_by_id(ctx: Context, req: Any) -> Any:
-        key = k.get_key(ctx, req.id)
+    def key_by_id(self, ctx: Context, req: q.QueryKeyByIDRequest) -> q.QueryKeyByIDResponse:
+        key = self.k.get_key(ctx, req.id)
         if key is None:
             raise ErrNotFound.wrap(f"key {req.id} not found")
         return q.QueryKeyByIDResponse(
             key=key_response(key),
-            wallets=wallet_responses(key, int(req.wallet_type), req.prefixes),
+            wallets=wallet_responses(key, int(req.wallet_type), list(req.prefixes)),
         )
 
-    # -- signature requests ---------------------------------------------------------------------
-    def signature_requests(ctx: Context, req: Any) -> Any:
-        s = k.store(ctx)
+    # -- signature requests ----------------------------------------------------------------
+    def signature_requests(
+        self, ctx: Context, req: q.QuerySignatureRequestsRequest
+    ) -> q.QuerySignatureRequestsResponse:
         keyring, status = req.keyring_addr, int(req.status)
 
-        def keep(r: mpcsign_pb2.SignRequest) -> Any:
+        def keep(r: mpcsign_pb2.SignRequest) -> bool:
             if status and r.status != status:
-                return None
-            key = k.keys.get(s, r.key_ids[0]) if r.key_ids else None
-            if key is None or (keyring and key.keyring_addr != keyring):
-                return None
-            return r
+                return False
+            key = self.k.get_key(ctx, r.key_ids[0]) if r.key_ids else None
+            return key is not None and (not keyring or key.keyring_addr == keyring)
 
-        if status in (SR_PENDING, SR_PARTIAL):
-
-            def select_open(key: bytes, _: bytes) -> Any:
-                r = k.sign_requests.get(s, _id(key))
-                return None if r is None else keep(r)
-
-            items, page = collection_paginate(s, OPEN + KIND_SIGN, _page(req), select_open)
-        else:
-            items, page = collection_paginate(
-                s,
-                SIGN_REQUESTS,
-                _page(req),
-                lambda key, raw: keep(mpcsign_pb2.SignRequest.FromString(raw)),
-            )
+        items, page = self.k.sign_requests_page(
+            ctx, page_of(req), keep, open_only=status in (SR_PENDING, SR_PARTIAL)
+        )
         return q.QuerySignatureRequestsResponse(
             sign_requests=[sign_request_response(r) for r in items], pagination=page
         )
 
-    def signature_request_by_id(ctx: Context, req: Any) -> Any:
-        r = k.get_sign_request(ctx, req.id)
+    def signature_request_by_id(
+        self, ctx: Context, req: q.QuerySignatureRequestByIDRequest
+    ) -> q.QuerySignatureRequestByIDResponse:
+        r = self.k.get_sign_request(ctx, req.id)
         if r is None:
             raise ErrNotFound.wrap(f"signature request {req.id} not found")
         return q.QuerySignatureRequestByIDResponse(sign_request=sign_request_response(r))
 
-    def sign_transaction_requests(ctx: Context, req: Any) -> Any:
-        s = k.store(ctx)
+    def sign_transaction_requests(
+        self, ctx: Context, req: q.QuerySignTransactionRequestsRequest
+    ) -> q.QuerySignTransactionRequestsResponse:
         key_id, wt, status = int(req.key_id), int(req.wallet_type), int(req.status)
 
-        def select(key: bytes, raw: bytes) -> Any:
-            t = mpcsign_pb2.SignTransactionRequest.FromString(raw)
-            if key_id and key_id not in t.key_ids:
-                return None
-            if wt and t.wallet_type != wt:
-                return None
-            sr = k.sign_requests.get(s, t.sign_request_id)
-            if sr is None or (status and sr.status != status):
-                return None
-            return t, sr
+        def keep(t: mpcsign_pb2.SignTransactionRequest) -> bool:
+            if (key_id and key_id not in t.key_ids) or (wt and t.wallet_type != wt):
+                return False
+            sr = self.k.get_sign_request(ctx, t.sign_request_id)
+            return sr is not None and (not status or sr.status == status)
 
-        known = None if key_id or wt or status else k.sign_tx_requests.total(s)
-        items, page = collection_paginate(s, SIGN_TX_REQUESTS, _page(req), select, known)
-        built = [
-            q.SignTransactionRequestsResponse(
-                sign_transaction_requests=sign_tx_response(t, sr),
-                sign_request=sign_request_response(sr),
+        filtered = bool(key_id or wt or status)
+        items, page = self.k.sign_tx_requests_page(ctx, page_of(req), keep if filtered else None)
+        built = []
+        for t in items:
+            sr = self.k.get_sign_request(ctx, t.sign_request_id)
+            if sr is None:  # never: a sign-tx request is stored with its sign request
+                continue
+            built.append(
+                q.SignTransactionRequestsResponse(
+                    sign_transaction_requests=sign_tx_response(t, sr),
+                    sign_request=sign_request_response(sr),
+                )
             )
-            for t, sr in items
-        ]
         return q.QuerySignTransactionRequestsResponse(
             sign_transaction_requests=built, pagination=page
         )
 
-    def sign_transaction_request_by_id(ctx: Context, req: Any) -> Any:
-        t = k.get_sign_tx_request(ctx, req.id)
+    def sign_transaction_request_by_id(
+        self, ctx: Context, req: q.QuerySignTransactionRequestByIDRequest
+    ) -> q.QuerySignTransactionRequestByIDResponse:
+        t = self.k.get_sign_tx_request(ctx, req.id)
         if t is None:
             raise ErrNotFound.wrap(f"sign transaction request {req.id} not found")
-        sr = k.get_sign_request(ctx, t.sign_request_id)
+        sr = self.k.get_sign_request(ctx, t.sign_request_id)
         return q.QuerySignTransactionRequestByIDResponse(
             sign_transaction_request=sign_tx_response(t, sr)
         )
 
-    # -- zrSign, addresses -------------------------------------------------------------------------
-    def zr_sign_keys(ctx: Context, req: Any) -> Any:
+    # -- zrSign, addresses -------------------------------------------------------------------
+    def zr_sign_keys(
+        self, ctx: Context, req: q.QueryZrSignKeysRequest
+    ) -> q.QueryZrSignKeysResponse:
         try:
             owner = normalize_owner(req.address)
-            children = identity.get_zr_sign_workspaces(ctx, owner, req.walletType)
+            children = self.identity.get_zr_sign_workspaces(ctx, owner, req.walletType)
         except ChainError:
             return q.QueryZrSignKeysResponse()
         found: list[tuple[int, str]] = []
         for alias, ws_addr in children.items():
-            found.extend((kid, alias) for kid in k.key_ids_in_workspace(ctx, ws_addr))
+            found.extend((kid, alias) for kid in self.k.key_ids_in_workspace(ctx, ws_addr))
         out = q.QueryZrSignKeysResponse()
         for kid, alias in sorted(found):
-            key = k.get_key(ctx, kid)
+            key = self.k.get_key(ctx, kid)
             if key is None:
                 continue
             wt = ZRSIGN_ADDRESS_WALLET.get(alias)
@@ -345,7 +310,9 @@ def routes(k: TreasuryKeeper, identity: IdentityKeeper) -> list[QueryRoute]:
             )
         return out
 
-    def key_by_address(ctx: Context, req: Any) -> Any:
+    def key_by_address(
+        self, ctx: Context, req: q.QueryKeyByAddressRequest
+    ) -> q.QueryKeyByAddressResponse:
         wt = wallets.wallet_type(int(req.wallet_type))
         if wt is None or wt == wallets.WalletType.WALLET_TYPE_UNSPECIFIED:
             raise PlainError(wallets.ERR_UNKNOWN_WALLET_TYPE)
@@ -354,7 +321,7 @@ def routes(k: TreasuryKeeper, identity: IdentityKeeper) -> list[QueryRoute]:
         is_evm = wt == wallets.WalletType.WALLET_TYPE_EVM
         if is_evm:
             target = target.lower()
-        for key in k.keys.iterate(k.store(ctx)):
+        for key in self.k.iterate_keys(ctx):
             if req.keyring_addr and key.keyring_addr != req.keyring_addr:
                 continue
             if req.key_type and key.type != req.key_type:
@@ -367,23 +334,22 @@ def routes(k: TreasuryKeeper, identity: IdentityKeeper) -> list[QueryRoute]:
                 continue
             if (addr.lower() if is_evm else addr) == target:
                 return q.QueryKeyByAddressResponse(
-                    response=key_and_wallets(key, int(req.wallet_type), req.prefixes)
+                    response=key_and_wallets(key, int(req.wallet_type), list(req.prefixes))
                 )
         return q.QueryKeyByAddressResponse()
 
     def _metadata_wallets(
-        ctx: Context, req: Any, keep: Callable[[key_pb2.Key], bool]
-    ) -> tuple[list[Any], Any]:
-        def select(key: bytes, raw: bytes) -> Any:
-            found = key_pb2.Key.FromString(raw)
-            if not found.HasField("zenbtc_metadata") or not keep(found):
-                return None
-            return found
+        self, ctx: Context, page: PageRequest | None, keep: Callable[[key_pb2.Key], bool]
+    ) -> tuple[list[q.KeyAndWalletResponse], PageResponse]:
+        def with_metadata(key: key_pb2.Key) -> bool:
+            return key.HasField("zenbtc_metadata") and keep(key)
 
-        items, page = collection_paginate(k.store(ctx), KEYS, _page(req), select)
-        return [key_and_wallets(x, wallet.WALLET_TYPE_UNSPECIFIED) for x in items], page
+        items, resp = self.k.keys_page(ctx, page, with_metadata)
+        return [key_and_wallets(x, wallet.WALLET_TYPE_UNSPECIFIED) for x in items], resp
 
-    def zenbtc_wallets(ctx: Context, req: Any) -> Any:
+    def zenbtc_wallets(
+        self, ctx: Context, req: q.QueryZenbtcWalletsRequest
+    ) -> q.QueryZenbtcWalletsResponse:
         def keep(key: key_pb2.Key) -> bool:
             md = key.zenbtc_metadata
             return (
@@ -394,10 +360,10 @@ def routes(k: TreasuryKeeper, identity: IdentityKeeper) -> list[QueryRoute]:
                 and (not req.return_addr or md.return_address == req.return_addr)
             )
 
-        items, page = _metadata_wallets(ctx, req, keep)
+        items, page = self._metadata_wallets(ctx, page_of(req), keep)
         return q.QueryZenbtcWalletsResponse(zenbtc_wallets=items, pagination=page)
 
-    def dct_wallets(ctx: Context, req: Any) -> Any:
+    def dct_wallets(self, ctx: Context, req: q.QueryDctWalletsRequest) -> q.QueryDctWalletsResponse:
         def keep(key: key_pb2.Key) -> bool:
             md = key.zenbtc_metadata
             return (
@@ -407,57 +373,5 @@ def routes(k: TreasuryKeeper, identity: IdentityKeeper) -> list[QueryRoute]:
                 and (not req.recipient_addr or md.recipient_addr == req.recipient_addr)
             )
 
-        items, page = _metadata_wallets(ctx, req, keep)
+        items, page = self._metadata_wallets(ctx, page_of(req), keep)
         return q.QueryDctWalletsResponse(dct_wallets=items, pagination=page)
-
-    table: list[tuple[str, Any, Any, Any]] = [
-        ("Params", q.QueryParamsRequest, q.QueryParamsResponse, params),
-        ("KeyRequests", q.QueryKeyRequestsRequest, q.QueryKeyRequestsResponse, key_requests),
-        (
-            "KeyRequestByID",
-            q.QueryKeyRequestByIDRequest,
-            q.QueryKeyRequestByIDResponse,
-            key_request_by_id,
-        ),
-        ("Keys", q.QueryKeysRequest, q.QueryKeysResponse, keys),
-        ("KeyByID", q.QueryKeyByIDRequest, q.QueryKeyByIDResponse, key_by_id),
-        (
-            "SignatureRequests",
-            q.QuerySignatureRequestsRequest,
-            q.QuerySignatureRequestsResponse,
-            signature_requests,
-        ),
-        (
-            "SignatureRequestByID",
-            q.QuerySignatureRequestByIDRequest,
-            q.QuerySignatureRequestByIDResponse,
-            signature_request_by_id,
-        ),
-        (
-            "SignTransactionRequests",
-            q.QuerySignTransactionRequestsRequest,
-            q.QuerySignTransactionRequestsResponse,
-            sign_transaction_requests,
-        ),
-        (
-            "SignTransactionRequestByID",
-            q.QuerySignTransactionRequestByIDRequest,
-            q.QuerySignTransactionRequestByIDResponse,
-            sign_transaction_request_by_id,
-        ),
-        ("ZrSignKeys", q.QueryZrSignKeysRequest, q.QueryZrSignKeysResponse, zr_sign_keys),
-        ("KeyByAddress", q.QueryKeyByAddressRequest, q.QueryKeyByAddressResponse, key_by_address),
-        (
-            "ZenbtcWallets",
-            q.QueryZenbtcWalletsRequest,
-            q.QueryZenbtcWalletsResponse,
-            zenbtc_wallets,
-        ),
-        ("DctWallets", q.QueryDctWalletsRequest, q.QueryDctWalletsResponse, dct_wallets),
-    ]
-    out = []
-    for name, req_cls, resp_cls, handler in table:
-        method = SVC + name
-        verb, path = REST_ROUTES[method]
-        out.append(QueryRoute(method, req_cls, resp_cls, handler, (RestRoute(verb, path),)))
-    return out
