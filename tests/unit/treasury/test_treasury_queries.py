@@ -10,13 +10,13 @@ import pytest
 from cosmpy.protos.cosmos.base.query.v1beta1.pagination_pb2 import PageRequest
 from treasury_testkit import MPC_PUBKEY, TQ, build, ecdsa_sign
 
+from zrchain.chains.evm import evm_address
 from zrchain.codec.any import pack
 from zrchain.codec.gen.zrchain.treasury import query_pb2 as q
 from zrchain.codec.gen.zrchain.treasury import tx_pb2 as ttx
 from zrchain.codec.gen.zrchain.treasury import wallet_pb2 as wallet
 from zrchain.testing.identity_policy import ok, response
 from zrchain.testing.inproc import make_chain
-from zrchain.x.treasury.wallets import evm_address
 
 ECDSA_PK = bytes.fromhex("03ca27ea7b0641497b19a723e3b92590801c7e79b114253fc1e99df1fd9730526b")
 EDDSA_PK = bytes.fromhex("29dbaad675878b2f16cb14827a4c1a41bbd63c3b601bdc5e277d00b120ffeece")
@@ -292,7 +292,7 @@ def test_evm_wallet_of_a_fulfilled_key(tmp_path) -> None:
 
 
 def test_hash_vectors_for_wallets() -> None:
-    from zrchain.x.treasury.wallets import native_address
+    from zrchain.chains.cosmos import native_address
 
     pk = bytes.fromhex("025cd45a6614df5348692ea4d0f7c16255b75a6b6f67bea5013621fe84af8031f0")
     assert evm_address(pk) == "0xdD1d3fF09C5EdfF1bE7d466cA614cB1cF3f78738"

@@ -9,13 +9,14 @@ the slot unless it failed.
 
 from __future__ import annotations
 
+from zrchain.chains.errors import ChainDataError
+from zrchain.chains.keys import validate_public_key
 from zrchain.codec.address import KEYRING_PREFIX, WORKSPACE_PREFIX
 from zrchain.codec.gen.zrchain.identity import keyring_pb2
 from zrchain.codec.gen.zrchain.treasury import key_pb2, params_pb2, tx_pb2
 from zrchain.context import Context
 from zrchain.errors import ChainError, ErrInvalidRequest, PlainError
 from zrchain.module import validate_basic
-from zrchain.x.treasury import sighash
 from zrchain.x.treasury.party import KIND_KEY as PARTY_KEY
 from zrchain.x.treasury.party import PARTY_SIGNATURE_LENGTH
 from zrchain.x.treasury.requests import TreasuryRequests, charge_check
@@ -165,8 +166,8 @@ class KeyRequests(TreasuryRequests):
         self._check_party_signature(ctx, msg.creator, psig, PARTY_KEY, req.id, sent)
         charge_check(ctx, int(req.key_type), "public key check")
         try:
-            pk = sighash.validate_public_key(int(req.key_type), sent)
-        except sighash.TreasuryCryptoError as exc:
+            pk = validate_public_key(int(req.key_type), sent)
+        except ChainDataError as exc:
             raise PlainError(str(exc)) from None
         if req.public_key and bytes(req.public_key) != pk:
             self.life.reject_key_request(

@@ -13,6 +13,15 @@ from collections.abc import Callable, Sequence
 from cosmpy.protos.cosmos.base.query.v1beta1.pagination_pb2 import PageRequest, PageResponse
 
 from zrchain import module
+from zrchain.chains.errors import ChainDataError
+from zrchain.chains.wallets import (
+    ERR_UNKNOWN_WALLET_TYPE,
+    WalletError,
+    WalletType,
+    derive,
+    wallet_address,
+    wallet_type,
+)
 from zrchain.codec.gen.zrchain.dct import params_pb2 as dct_params
 from zrchain.codec.gen.zrchain.treasury import key_pb2, mpcsign_pb2
 from zrchain.codec.gen.zrchain.treasury import query_pb2 as q
@@ -20,7 +29,6 @@ from zrchain.codec.gen.zrchain.treasury import wallet_pb2 as wallet
 from zrchain.context import Context
 from zrchain.errors import ChainError, PlainError
 from zrchain.x.pagination import page_of
-from zrchain.x.treasury import sighash, wallets
 from zrchain.x.treasury.expected import IdentityAccess
 from zrchain.x.treasury.keeper import TreasuryKeeper
 from zrchain.x.treasury.types import (
@@ -73,7 +81,7 @@ def wallet_responses(
 ) -> list[q.WalletResponse]:
     return [
         q.WalletResponse(address=w.address, type=w.type)
-        for w in wallets.derive(wallet_type, int(key.type), bytes(key.public_key), list(prefixes))
+        for w in derive(wallet_type, int(key.type), bytes(key.public_key), list(prefixes))
     ]
 
 
@@ -302,8 +310,8 @@ class TreasuryQueryServer(module.QueryServer):
             if wt is None:
                 raise PlainError(f"unknown keyType: {alias}")
             try:
-                addr = wallets.wallet_address(wt, int(key.type), bytes(key.public_key))
-            except (wallets.WalletError, sighash.TreasuryCryptoError) as exc:
+                addr = wallet_address(wt, int(key.type), bytes(key.public_key))
+            except (WalletError, ChainDataError) as exc:
                 raise PlainError(str(exc)) from None
             out.Keys.append(
                 q.ZrSignKeyEntry(walletType=alias, address=addr, index=key.index, id=kid)
@@ -313,12 +321,12 @@ class TreasuryQueryServer(module.QueryServer):
     def key_by_address(
         self, ctx: Context, req: q.QueryKeyByAddressRequest
     ) -> q.QueryKeyByAddressResponse:
-        wt = wallets.wallet_type(int(req.wallet_type))
-        if wt is None or wt == wallets.WalletType.WALLET_TYPE_UNSPECIFIED:
-            raise PlainError(wallets.ERR_UNKNOWN_WALLET_TYPE)
+        wt = wallet_type(int(req.wallet_type))
+        if wt is None or wt == WalletType.WALLET_TYPE_UNSPECIFIED:
+            raise PlainError(ERR_UNKNOWN_WALLET_TYPE)
         wanted_kt = _KEY_TYPE_OF_WALLET[int(wt)]
         target = req.address
-        is_evm = wt == wallets.WalletType.WALLET_TYPE_EVM
+        is_evm = wt == WalletType.WALLET_TYPE_EVM
         if is_evm:
             target = target.lower()
         for key in self.k.iterate_keys(ctx):
@@ -329,8 +337,8 @@ class TreasuryQueryServer(module.QueryServer):
             if key.type != wanted_kt:
                 continue
             try:
-                addr = wallets.wallet_address(wt, int(key.type), bytes(key.public_key))
-            except (wallets.WalletError, sighash.TreasuryCryptoError):
+                addr = wallet_address(wt, int(key.type), bytes(key.public_key))
+            except (WalletError, ChainDataError):
                 continue
             if (addr.lower() if is_evm else addr) == target:
                 return q.QueryKeyByAddressResponse(

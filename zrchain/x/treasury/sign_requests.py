@@ -10,13 +10,21 @@ from collections.abc import Sequence
 
 from google.protobuf.any_pb2 import Any as AnyProto
 
+from zrchain.chains.bitcoin import (
+    BitcoinTx,
+    VerificationStatus,
+    VerificationVersion,
+    parse_bitcoin_tx,
+    verify_data_for_signing,
+)
+from zrchain.chains.errors import ChainDataError
+from zrchain.chains.keys import bitcoin_signature_to_der, verify_signature
 from zrchain.codec.gen.zrchain.identity import workspace_pb2
 from zrchain.codec.gen.zrchain.treasury import key_pb2, tx_pb2
 from zrchain.context import Context
 from zrchain.errors import ErrInvalidRequest, PlainError
 from zrchain.gas import SIGHASH_COST, charge_payload
 from zrchain.module import validate_basic
-from zrchain.x.treasury import sighash
 from zrchain.x.treasury.party import KIND_SIGNATURE as PARTY_SIGNATURE
 from zrchain.x.treasury.party import PARTY_SIGNATURE_LENGTH
 from zrchain.x.treasury.requests import TreasuryRequests, charge_check
@@ -42,15 +50,15 @@ def verify_bitcoin_plus(
     version = int(msg.verify_signing_data_version)
     tx = bytes(msg.verify_signing_data)
     try:
-        parsed: sighash.BitcoinTx | bytes = tx
-        if version == sighash.VerificationVersion.BITCOIN_PLUS and tx and data:
+        parsed: BitcoinTx | bytes = tx
+        if version == VerificationVersion.BITCOIN_PLUS and tx and data:
             charge_payload(ctx.gas, len(tx), "bitcoin")
-            parsed = sighash.parse_bitcoin_tx(tx)
+            parsed = parse_bitcoin_tx(tx)
             ctx.gas.consume(SIGHASH_COST * len(parsed.inputs), "bitcoin sighash")
-        status = sighash.verify_data_for_signing(version, parsed, data)
-    except sighash.TreasuryCryptoError as exc:
+        status = verify_data_for_signing(version, parsed, data)
+    except ChainDataError as exc:
         raise PlainError(f"error whilst verifying transaction & hashes {exc}") from None
-    if status == sighash.VerificationStatus.FAILED:
+    if status == VerificationStatus.FAILED:
         raise PlainError("transaction & hash verification transaction did not verify")
 
 
@@ -186,15 +194,15 @@ class SignatureRequests(TreasuryRequests):
         charge_check(ctx, int(key.type), "signature check", 2 if len(sent) == 65 else 1)
         try:
             if key.type == key_pb2.KEY_TYPE_BITCOIN_SECP256K1:
-                sig = sighash.bitcoin_signature_to_der(sig)
-            sig = sighash.verify_signature(
+                sig = bitcoin_signature_to_der(sig)
+            sig = verify_signature(
                 int(key.type),
                 bytes(key.public_key),
                 bytes(req.data_for_signing[0]) if req.data_for_signing else b"",
                 sig,
                 key.keyring_addr,
             )
-        except sighash.TreasuryCryptoError as exc:
+        except ChainDataError as exc:
             raise PlainError(f"signature verification failed: {exc}") from None
         if req.signed_data and bytes(req.signed_data[0].signed_data) != sig:
             first = bytes(req.signed_data[0].signed_data).hex()

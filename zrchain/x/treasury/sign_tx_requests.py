@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from google.protobuf.any_pb2 import Any as AnyProto
 
+from zrchain.chains.errors import ChainDataError, EvmTxError, SolanaTxError
+from zrchain.chains.wallets import ParsedTransaction, WalletError, parse_transaction, wallet_address
 from zrchain.codec.gen.zrchain.treasury import key_pb2, mpcsign_pb2, tx_pb2
 from zrchain.codec.gen.zrchain.treasury import wallet_pb2 as wallet
 from zrchain.context import Context
 from zrchain.errors import ErrInvalidRequest, PlainError
 from zrchain.gas import SIGHASH_COST, charge_payload
 from zrchain.module import validate_basic
-from zrchain.x.treasury import sighash, wallets
 from zrchain.x.treasury.requests import charge_check
 from zrchain.x.treasury.sign_requests import SignatureRequests
 from zrchain.x.treasury.types import ATTR_REQUEST_ID, EVENT_NEW_SIGN_REQUEST, wallet_type_name
@@ -31,15 +32,15 @@ class SignTransactionRequests(SignatureRequests):
         wallet_type: int,
         payload: bytes,
         metadata: AnyProto | None,
-    ) -> tuple[wallets.ParsedTransaction, list[key_pb2.Key], list[bytes]]:
+    ) -> tuple[ParsedTransaction, list[key_pb2.Key], list[bytes]]:
         """Check every key fits the wallet type, parse the payload (§9), pair keys with the
         hashes to sign: (parsed, keys, data), one key per data element. Gas: each distinct
         key's check, the payload's bytes and each hash to sign, charged before the work."""
         for key in {k.id: k for k in keys}.values():
             charge_check(ctx, int(key.type), "wallet key check")
             try:
-                wallets.wallet_address(wallet_type, int(key.type), bytes(key.public_key))
-            except (wallets.WalletError, sighash.TreasuryCryptoError) as exc:
+                wallet_address(wallet_type, int(key.type), bytes(key.public_key))
+            except (WalletError, ChainDataError) as exc:
                 raise PlainError(str(exc)) from None
         if wallet_type in _NO_TX_PARSER:
             raise PlainError(f"wallet {wallet_type_name(wallet_type)} does not implement TxParser")
@@ -48,21 +49,21 @@ class SignTransactionRequests(SignatureRequests):
         try:
             if wallet_type == wallet.WALLET_TYPE_EVM:
                 if not isinstance(meta, tx_pb2.MetadataEthereum):
-                    raise sighash.EvmTxError(
+                    raise EvmTxError(
                         f"invalid metadata field, expected *MetadataEthereum, got {go_type(meta)}"
                     )
-                parsed = wallets.parse_transaction(
+                parsed = parse_transaction(
                     wallet_type, payload, chain_id=int(meta.chain_id)
                 )
             else:
-                parsed = wallets.parse_transaction(wallet_type, payload)
+                parsed = parse_transaction(wallet_type, payload)
                 if wallet_type == wallet.WALLET_TYPE_SOLANA and not isinstance(
                     meta, tx_pb2.MetadataSolana
                 ):
-                    raise sighash.SolanaTxError(
+                    raise SolanaTxError(
                         f"invalid metadata field, expected *MetadataSolana, got {go_type(meta)}"
                     )
-        except (sighash.TreasuryCryptoError, wallets.WalletError) as exc:
+        except (ChainDataError, WalletError) as exc:
             raise PlainError(f"failed to parse tx: {exc}") from None
         data = list(parsed.data_for_signing)
         ctx.gas.consume(SIGHASH_COST * len(data), "sighash")

@@ -12,15 +12,17 @@ from collections.abc import Sequence
 from google.protobuf.any_pb2 import Any as AnyProto
 from google.protobuf.message import DecodeError, Message
 
+from zrchain.chains import evm
+from zrchain.chains.errors import ChainDataError
 from zrchain.codec import address
 from zrchain.codec.address import KEYRING_PREFIX
+from zrchain.codec.base58 import b58decode
 from zrchain.codec.coins import parse_dec_coins, validate_denom
 from zrchain.codec.gen.zrchain.dct import params_pb2 as dct_params
 from zrchain.codec.gen.zrchain.treasury import key_pb2, params_pb2, tx_pb2
 from zrchain.codec.gen.zrchain.treasury import wallet_pb2 as wallet
 from zrchain.errors import ChainError, ErrInvalidAddress, ErrInvalidRequest, PlainError
 from zrchain.x.policy.types import account_error, check_account
-from zrchain.x.treasury import sighash, wallets
 from zrchain.x.treasury.types import (
     IFACE_METADATA,
     KT_EDDSA,
@@ -32,7 +34,6 @@ from zrchain.x.treasury.types import (
     wallet_type_name,
 )
 
-_EVM_ADDRESS = re.compile(r"0x[0-9a-fA-F]{40}")
 _CAIP2 = re.compile(r"[-a-z0-9]{3,8}:[-_a-zA-Z0-9]{1,32}")
 # A Solana address is base58 of 32 bytes: at most 44 characters (decoding is quadratic in
 # the length, so the length is checked first).
@@ -132,7 +133,7 @@ def check_zenbtc_metadata(md: key_pb2.ZenBTCMetadata) -> None:
             f"invalid CAIP-2 chain id {md.caip2_chain_id!r}"
         )
     if md.chain_type == wallet.WALLET_TYPE_EVM:
-        if not _EVM_ADDRESS.fullmatch(md.recipient_addr):
+        if not evm.is_evm_address(md.recipient_addr):
             raise PlainError(
                 "mint recipient address for deposit key must be a valid Ethereum address"
             )
@@ -140,7 +141,7 @@ def check_zenbtc_metadata(md: key_pb2.ZenBTCMetadata) -> None:
         try:
             ok = (
                 len(md.recipient_addr) <= _SOLANA_ADDRESS_MAX_CHARS
-                and len(sighash.b58decode(md.recipient_addr)) == 32
+                and len(b58decode(md.recipient_addr)) == 32
             )
         except ValueError:
             ok = False
@@ -229,12 +230,11 @@ def unpack_metadata(meta: AnyProto | None) -> Message | None:
 
 
 def normalize_owner(ext: str, what: str = "address") -> str:
-    """An external (zrSign) owner: EVM addresses lower-cased (DECISIONS 11), others as is."""
+    """An external (zrSign) owner by the one rule of ``zrchain.chains.evm.normalize_owner``
+    (EVM addresses in lower case, a wrong EIP-55 checksum refused); required here."""
     if not ext:
         raise PlainError(f"{what} is required for zrSign requests")
-    if _EVM_ADDRESS.fullmatch(ext):
-        try:
-            return wallets.normalize_evm_address(ext)
-        except wallets.WalletError as exc:
-            raise PlainError(str(exc)) from None
-    return ext
+    try:
+        return evm.normalize_owner(ext)
+    except ChainDataError as exc:
+        raise PlainError(str(exc)) from None
