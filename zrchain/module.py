@@ -30,6 +30,7 @@ from typing import Any, ClassVar, TypeVar
 from google.protobuf.descriptor import MethodDescriptor, ServiceDescriptor
 from google.protobuf.message import Message
 
+from zrchain.codec.any import type_url
 from zrchain.codec.services import (
     RestRoute,
     Signers,
@@ -39,7 +40,6 @@ from zrchain.codec.services import (
     message_class,
     rest_routes,
     signers_of,
-    type_url,
 )
 from zrchain.context import Context
 
@@ -59,7 +59,8 @@ def validate_basic(check: Validate) -> Callable[[H], H]:
     """Attach a Msg's stateless check (the SDK's ``ValidateBasic``) to its handler.
 
     The check runs when a tx is decoded (and for each inner Msg of an authz MsgExec), before
-    any state is read; it raises a ChainError."""
+    any state is read; it raises a ChainError. It is a function of the Msg, or a private
+    method of the server defined above the handler (it is then called on the server)."""
 
     def mark(handler: H) -> H:
         setattr(handler, _VALIDATE_ATTR, check)
@@ -140,25 +141,33 @@ class MsgServer(Service):
             raise BindError(f"{self.descriptor.full_name} is not a cosmos.msg.v1 Msg service")
         out = []
         for rpc, handler in self.bound():
-            msg = rpc.input_type
-            url = type_url(msg)
+            msg_class = message_class(rpc.input_type)
+            url = type_url(msg_class)
             try:
-                signers = signers_of(msg)
+                signers = signers_of(rpc.input_type)
             except ValueError as exc:
                 raise BindError(str(exc)) from None
             out.append(
                 MsgRoute(
                     type_url=url,
-                    msg_class=message_class(msg),
+                    msg_class=msg_class,
                     response_class=message_class(rpc.output_type),
                     handler=handler,
                     signers=signers,
-                    validate=getattr(handler, _VALIDATE_ATTR, None),
+                    validate=self._check_of(handler),
                     module=module_of(url),
                     rpc=full_method(rpc),
                 )
             )
         return out
+
+
+    def _check_of(self, handler: Callable[..., Any]) -> Validate | None:
+        check: Validate | None = getattr(handler, _VALIDATE_ATTR, None)
+        if check is not None and getattr(type(self), check.__name__, None) is check:
+            bound: Validate = getattr(self, check.__name__)  # a method of this server
+            return bound
+        return check
 
 
 class QueryServer(Service):
@@ -256,35 +265,6 @@ class Module:
     def cli_query(self) -> Any:
         return None
 
-    # Transitional: modules not yet built from services return routes directly.
-    def msg_routes(self) -> list[MsgRoute]:
-        return []
-
-    def query_routes(self) -> list[QueryRoute]:
-        return []
-
-
-def legacy_msg_route(  # transitional: removed once every module serves its services
-    msg_class: type[Message],
-    handler: MsgHandler,
-    signer_fields: tuple[str, ...] = ("creator",),
-    validate: Validate | None = None,
-    module: str = "",
-    get_signers: Signers | None = None,
-) -> MsgRoute:
-    def by_fields(msg: Any) -> list[str]:
-        out: list[str] = []
-        for f in signer_fields:
-            v = getattr(msg, f)
-            out.extend([v] if isinstance(v, str) else v)
-        return out
-
-    url = type_url(msg_class.DESCRIPTOR)
-    return MsgRoute(
-        url, msg_class, msg_class, handler, get_signers or by_fields, validate,
-        module or module_of(url), "",
-    )
-
 
 class Registry:
     """Msg routes by type URL and query routes by gRPC method, built from the module list.
@@ -299,8 +279,6 @@ class Registry:
         self.queries: dict[str, QueryRoute] = {}
         for m in self.modules:
             self.add_services(m.services())
-            self._add_msgs(m.msg_routes())
-            self.add_queries(m.query_routes())
         for m in self.modules:
             m.bind_registry(self)
 

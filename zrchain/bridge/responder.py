@@ -39,6 +39,8 @@ from zrchain.bridge.gateway import Gateway
 from zrchain.bridge.ingest import KeyIngest, SigIngest, ingest_from_json, unhx
 from zrchain.bridge.logs import emit, get_logger
 from zrchain.bridge.state import NetworkState
+from zrchain.chains.errors import ChainDataError
+from zrchain.chains.evm import assemble_signed_evm_tx
 from zrchain.evm.contract import (
     SIG_REQ_ALREADY_PROCESSED,
     SIG_REQ_IN_PROGRESS,
@@ -50,7 +52,6 @@ from zrchain.evm.contract import (
     ZrSignRevert,
     simulate,
 )
-from zrchain.x.treasury.sighash import TreasuryCryptoError, assemble_signed_evm_tx
 
 #: Gas limit of responses to our contract unless the network config sets one. It meters its
 #: refund from its own entry, so a generous limit costs nothing extra.
@@ -299,7 +300,7 @@ class Responder:
             raw = assemble_signed_evm_tx(
                 item.tx_payload, signature, chain_id=item.dst_evm_chain_id, pubkey=pubkey or None
             )
-        except TreasuryCryptoError as exc:
+        except ChainDataError as exc:
             emit(
                 self.log,
                 logging.ERROR,

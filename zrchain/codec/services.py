@@ -52,8 +52,15 @@ def message_class(desc: Descriptor) -> type[Message]:
     return cls
 
 
-def type_url(desc: Descriptor) -> str:
-    return "/" + desc.full_name
+def msg_rpc(msg: Descriptor) -> MethodDescriptor:
+    """The Msg-service RPC taking ``msg`` (found in the Msg's own proto file)."""
+    for service in msg.file.services_by_name.values():
+        if not is_msg_service(service):
+            continue
+        for method in service.methods:
+            if method.input_type is msg:
+                return method
+    raise ValueError(f"{msg.full_name} is the request of no Msg service RPC")
 
 
 def is_msg_service(service: ServiceDescriptor) -> bool:
@@ -160,9 +167,9 @@ __all__ = [
     "handler_name",
     "is_msg_service",
     "message_class",
+    "msg_rpc",
     "path_fields",
     "rest_routes",
     "signer_fields",
     "signers_of",
-    "type_url",
 ]

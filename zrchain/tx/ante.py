@@ -19,6 +19,7 @@ from cosmpy.protos.cosmos.tx.v1beta1 import tx_pb2
 from google.protobuf.any_pb2 import Any as AnyProto
 
 from zrchain.codec.address import pubkey_to_address
+from zrchain.codec.any import SECP256K1_PUBKEY_URL
 from zrchain.codec.coins import Coin, Coins, ceil_fraction, coins_str, parse_dec_coins
 from zrchain.context import Context, Mode
 from zrchain.errors import (
@@ -35,7 +36,7 @@ from zrchain.errors import (
     ErrUnknownAddress,
     ErrWrongSequence,
 )
-from zrchain.tx.decode import SECP256K1_PUBKEY_URL, DecodedTx
+from zrchain.tx.decode import DecodedTx
 from zrchain.x.auth.keeper import FEE_COLLECTOR, Account, AccountKeeper
 from zrchain.x.bank.keeper import BankKeeper
 

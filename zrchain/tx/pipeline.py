@@ -55,11 +55,6 @@ class TxOutcome:
         return abci.ExecTxResult.FromString(self.encoded())
 
 
-def _module_of(type_url: str) -> str:
-    parts = type_url.split(".")
-    return parts[1] if len(parts) > 1 else ""
-
-
 class TxPipeline:
     def __init__(self, app: Any) -> None:
         self.app = app
@@ -164,7 +159,7 @@ class TxPipeline:
                     "message",
                     ("action", url),
                     ("sender", signers[0] if signers else ""),
-                    ("module", route.module or _module_of(url)),
+                    ("module", route.module),
                 )
                 resp = route.handler(ctx, msg)
                 idx = str(i)

@@ -15,6 +15,12 @@ T = TypeVar("T")
 DEFAULT_LIMIT = 100
 
 
+def page_of(request: Any) -> PageRequest | None:
+    """A query request's ``pagination`` field, or None when it is not set."""
+    page: PageRequest | None = request.pagination if request.HasField("pagination") else None
+    return page
+
+
 def paginate(
     store: Any,
     prefix: bytes,

@@ -35,6 +35,7 @@ from zrchain.bridge.testing import (
 from zrchain.bridge.testing import (
     network_entry as net,
 )
+from zrchain.chains.evm import evm_address, evm_sighash
 from zrchain.evm.contract import (
     EVM_WALLET_TYPE_ID,
     SignParams,
@@ -44,8 +45,6 @@ from zrchain.evm.contract import (
     wallet_type_id,
 )
 from zrchain.testing.anvil import DEFAULT_PRIVATE_KEYS, AnvilNode
-from zrchain.x.treasury.sighash import evm_sighash
-from zrchain.x.treasury.wallets import evm_address
 
 pytestmark = [
     pytest.mark.evm,

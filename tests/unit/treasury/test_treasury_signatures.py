@@ -11,6 +11,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from treasury_testkit import MPC_PUBKEY, MPC_SECRET, Setup, build, ecdsa_sign, party_sig
 
+from zrchain.chains.bitcoin import bitcoin_sighashes
+from zrchain.chains.keys import SECP256K1_N, ecdsa_der
 from zrchain.codec.gen.zrchain.identity import tx_pb2 as itx
 from zrchain.codec.gen.zrchain.treasury import mpcsign_pb2
 from zrchain.codec.gen.zrchain.treasury import tx_pb2 as ttx
@@ -24,7 +26,6 @@ from zrchain.testing.identity_policy import (
     ok,
     response,
 )
-from zrchain.x.treasury import sighash
 from zrchain.x.treasury.party import KIND_KEY, KIND_SIGNATURE
 
 H1 = hashlib.sha256(b"one").digest()
@@ -267,7 +268,7 @@ def test_high_s_is_refused(s: Setup) -> None:
     sid = s.new_sign_request([kid], H1.hex())
     sig = ecdsa_sign(H1)
     r, low_s = sig[:32], int.from_bytes(sig[32:64], "big")
-    high = r + (sighash.SECP256K1_N - low_s).to_bytes(32, "big")
+    high = r + (SECP256K1_N - low_s).to_bytes(32, "big")
     fails(s.fulfil_sign("p1", sid, high), 1, "undefined", "signature verification failed")
 
 
@@ -291,7 +292,7 @@ def test_bitcoin_signature_is_stored_as_low_s_der(s: Setup) -> None:
     ok(s.fulfil_sign("p1", sid, raw))
     stored = s.sign_req(sid).signed_data[0].signed_data
     r, s_ = int.from_bytes(raw[:32], "big"), int.from_bytes(raw[32:], "big")
-    assert stored == sighash.ecdsa_der(r, s_)
+    assert stored == ecdsa_der(r, s_)
     assert coincurve.PublicKey(MPC_PUBKEY).verify(stored, H1, hasher=None)
     fails(
         s.fulfil_sign("p2", sid, raw + b"\x00\x00"), 1, "undefined", "ConvertECDSASigtoBitcoinSig"
@@ -300,7 +301,7 @@ def test_bitcoin_signature_is_stored_as_low_s_der(s: Setup) -> None:
 
 def _sign_with_nonce(digest: bytes, k: int, secret: bytes = MPC_SECRET) -> bytes:
     """A valid low-S ECDSA signature with a chosen nonce (a second valid answer)."""
-    n = sighash.SECP256K1_N
+    n = SECP256K1_N
     d = int.from_bytes(secret, "big")
     r = (
         int.from_bytes(
@@ -462,7 +463,7 @@ BTC_TX = bytes.fromhex(
 def test_bitcoin_plus_checks_what_it_claims(s: Setup) -> None:
     """DECISIONS 12: a matching sighash verifies, a wrong one fails (zrChain: inverted)."""
     kid = s.make_key("bitcoin")
-    good = sighash.bitcoin_sighashes(BTC_TX)[0]
+    good = bitcoin_sighashes(BTC_TX)[0]
     plus = {"verify_signing_data": BTC_TX, "verify_signing_data_version": 1}
     s.new_sign_request([kid], good.hex(), **plus)
     fails(

@@ -12,9 +12,9 @@ from zrchain.client.tx import pack
 from zrchain.codec.address import acc_string
 from zrchain.codec.coins import Coins
 from zrchain.errors import ChainError
-from zrchain.module import legacy_msg_route
+from zrchain.module import MsgRoute
 from zrchain.tx.decode import decode_tx
-from zrchain.x.bank import msgs as bank_msgs
+from zrchain.x.bank import msg_server as bank_msgs
 
 
 class CountingStr(str):
@@ -29,13 +29,15 @@ class CountingStr(str):
 
 def test_collecting_the_signers_of_many_messages_is_linear() -> None:
     n = 3000
-    route = legacy_msg_route(
-        bank_tx.MsgSend,
-        lambda ctx, msg: None,
-        ("from_address",),
-        None,
-        "bank",
-        get_signers=lambda m: [CountingStr(m.from_address)],
+    route = MsgRoute(
+        type_url="/cosmos.bank.v1beta1.MsgSend",
+        msg_class=bank_tx.MsgSend,
+        response_class=bank_tx.MsgSendResponse,
+        handler=lambda ctx, msg: bank_tx.MsgSendResponse(),
+        signers=lambda m: [CountingStr(m.from_address)],
+        validate=None,
+        module="bank",
+        rpc="/cosmos.bank.v1beta1.Msg/Send",
     )
     msgs = [
         pack(bank_tx.MsgSend(from_address=acc_string(i.to_bytes(20, "big")), to_address="x"))

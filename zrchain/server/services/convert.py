@@ -25,6 +25,7 @@ from google.protobuf.any_pb2 import Any as AnyPb
 from google.protobuf.timestamp_pb2 import Timestamp
 
 from zrchain.codec.address import VALCONS_PREFIX, encode
+from zrchain.codec.any import ED25519_PUBKEY_URL, SECP256K1_PUBKEY_URL
 
 Json = Mapping[str, Any]
 
@@ -35,8 +36,8 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 # CometBFT's amino JSON names of public keys -> the SDK's Any type URLs and classes
 _PUBKEYS: dict[str, tuple[str, Any]] = {
-    "tendermint/PubKeyEd25519": ("/cosmos.crypto.ed25519.PubKey", ed25519.PubKey),
-    "tendermint/PubKeySecp256k1": ("/cosmos.crypto.secp256k1.PubKey", secp256k1.PubKey),
+    "tendermint/PubKeyEd25519": (ED25519_PUBKEY_URL, ed25519.PubKey),
+    "tendermint/PubKeySecp256k1": (SECP256K1_PUBKEY_URL, secp256k1.PubKey),
 }
 
 

@@ -1,14 +1,17 @@
-"""Registration of x/auth: no Msgs of its own; accounts, params and queries."""
+"""x/auth: accounts, account numbers and params; it serves queries only (its Msg service,
+UpdateParams, needs x/gov)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from zrchain.context import Context
-from zrchain.module import Module, QueryRoute
-from zrchain.x.auth import genesis, queries
+from zrchain.module import Module, Service
+from zrchain.x.auth import genesis
 from zrchain.x.auth.keeper import STORE_KEY, AccountKeeper
+from zrchain.x.auth.query_server import AuthQueryServer
 
 
 @dataclass
@@ -17,8 +20,8 @@ class AuthModule(Module):
     store_key: str = STORE_KEY
     keeper: AccountKeeper = field(default_factory=AccountKeeper)
 
-    def query_routes(self) -> list[QueryRoute]:
-        return queries.routes(self.keeper)
+    def services(self) -> Sequence[Service]:
+        return [AuthQueryServer(self.keeper)]
 
     def default_genesis(self) -> dict[str, Any]:
         return genesis.default()

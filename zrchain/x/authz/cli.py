@@ -23,10 +23,10 @@ from zrchain.cli.common import INT64, fail
 from zrchain.cli.query_cmds import query_options, run_query
 from zrchain.cli.tx_cmds import TxContext, broadcast, tx_flags
 from zrchain.codec import address
+from zrchain.codec.any import pack
 from zrchain.codec.coins import parse_coins
 from zrchain.codec.json import from_dict
 from zrchain.errors import ChainError
-from zrchain.x.authz.types import pack
 from zrchain.x.policy.cli import list_arg, page_flags
 
 SVC = "/cosmos.authz.v1beta1.Query/"

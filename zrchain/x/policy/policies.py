@@ -27,7 +27,9 @@ from zrchain.x.policy.types import (
 )
 
 
-class Policy(Protocol):
+class PolicyRule(Protocol):
+    """What every policy kind answers (stored boolean policies, generated groups)."""
+
     def validate(self) -> None: ...
     def address_to_participant(self, address: str) -> str: ...
     def participant_addresses(self) -> list[str]: ...

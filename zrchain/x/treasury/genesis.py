@@ -21,7 +21,6 @@ from zrchain.errors import ChainError
 from zrchain.x.policy.genesis import validate_port
 from zrchain.x.policy.types import account_error
 from zrchain.x.treasury.keeper import KIND_KEY, KIND_SIGN, Escrow, TreasuryKeeper
-from zrchain.x.treasury.msgs import validate_params
 from zrchain.x.treasury.types import (
     DEFAULT_PARAMS,
     KR_REJECTED,
@@ -29,6 +28,7 @@ from zrchain.x.treasury.types import (
     OPEN_SIGN_STATUSES,
     PORT_ID,
 )
+from zrchain.x.treasury.validation import validate_params
 
 
 def default() -> dict[str, Any]:
@@ -74,7 +74,6 @@ def init(ctx: Context, k: TreasuryKeeper, data: dict[str, Any]) -> None:
     gs = parse(data)
     k.set_port(ctx, gs.port_id)
     k.set_params(ctx, gs.params)
-    s = k.store(ctx)
     for key in gs.keys:
         k.set_key(ctx, key)
     zr_sign = gs.params.zr_sign_address
@@ -107,26 +106,26 @@ def init(ctx: Context, k: TreasuryKeeper, data: dict[str, Any]) -> None:
             if entries:
                 k.set_escrow(ctx, KIND_SIGN, r.id, Escrow(r.creator, tuple(entries)))
     for t in gs.sign_tx_requests:
-        k.sign_tx_requests.put(s, t.id, t)
+        k.import_sign_tx_request(ctx, t)
     for ica in gs.ica_tx_requests:
-        k.ica_requests.put(s, ica.id, ica)
-    k.key_requests.set_last_id(
-        s, max(_max(x.id for x in gs.keys), _max(x.id for x in gs.key_requests))
+        k.import_ica_request(ctx, ica)
+    k.set_last_ids(
+        ctx,
+        key_requests=max(_max(x.id for x in gs.keys), _max(x.id for x in gs.key_requests)),
+        sign_requests=_max(x.id for x in gs.sign_requests),
+        sign_tx_requests=_max(x.id for x in gs.sign_tx_requests),
+        ica_requests=_max(x.id for x in gs.ica_tx_requests),
     )
-    k.sign_requests.set_last_id(s, _max(x.id for x in gs.sign_requests))
-    k.sign_tx_requests.set_last_id(s, _max(x.id for x in gs.sign_tx_requests))
-    k.ica_requests.set_last_id(s, _max(x.id for x in gs.ica_tx_requests))
 
 
 def export(ctx: Context, k: TreasuryKeeper) -> dict[str, Any]:
-    s = k.store(ctx)
     gs = genesis_pb2.GenesisState(port_id=k.port(ctx))
     params = k.params(ctx)
     if params is not None:
         gs.params.CopyFrom(params)
-    gs.keys.extend(k.keys.iterate(s))
-    gs.key_requests.extend(k.key_requests.iterate(s))
-    gs.sign_requests.extend(k.sign_requests.iterate(s))
-    gs.sign_tx_requests.extend(k.sign_tx_requests.iterate(s))
-    gs.ica_tx_requests.extend(k.ica_requests.iterate(s))
+    gs.keys.extend(k.iterate_keys(ctx))
+    gs.key_requests.extend(k.iterate_key_requests(ctx))
+    gs.sign_requests.extend(k.iterate_sign_requests(ctx))
+    gs.sign_tx_requests.extend(k.iterate_sign_tx_requests(ctx))
+    gs.ica_tx_requests.extend(k.iterate_ica_requests(ctx))
     return to_dict(gs)

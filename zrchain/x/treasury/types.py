@@ -6,7 +6,8 @@ without importing the state machine.
 
 from __future__ import annotations
 
-from zrchain.codec.gen.zrchain.treasury import key_pb2, mpcsign_pb2, params_pb2, wallet_pb2
+from zrchain.codec.any import type_url
+from zrchain.codec.gen.zrchain.treasury import key_pb2, mpcsign_pb2, params_pb2, tx_pb2, wallet_pb2
 from zrchain.errors import PlainError, register
 from zrchain.x.policy.types import GOV_AUTHORITY
 
@@ -78,8 +79,8 @@ ZRSIGN_ADDRESS_WALLET = {
     "501": wallet_pb2.WALLET_TYPE_SOLANA,
 }
 
-METADATA_ETHEREUM_URL = "/zrchain.treasury.MetadataEthereum"
-METADATA_SOLANA_URL = "/zrchain.treasury.MetadataSolana"
+METADATA_ETHEREUM_URL = type_url(tx_pb2.MetadataEthereum)
+METADATA_SOLANA_URL = type_url(tx_pb2.MetadataSolana)
 IFACE_METADATA = "*types.Metadata"
 
 

@@ -1,9 +1,7 @@
-"""Wallet addresses derived from MPC public keys, and per-wallet tx parsing (treasury.md §9, §10).
-
-The query service lists a key's wallets (``--wallet-type`` / ``--prefixes``), ``KeyByAddress``
-matches an address against them, and ``MsgNewSignTransactionRequest`` picks its parser by wallet
-type. All of it is pure and deterministic; errors are :class:`WalletError` (a ``ValueError``) or
-the :mod:`~zrchain.x.treasury.sighash` errors, all ``ValueError`` subclasses.
+"""Wallets of an MPC key: the address per wallet type (zrChain's ``NewWallet``), a key's
+wallets as the queries list them, and each wallet type's transaction parser (docs/treasury.md
+§9, §10). Pure and deterministic; errors are :class:`WalletError` or the other
+``zrchain.chains.errors`` (all ``ChainDataError``, a ``ValueError``).
 """
 
 from __future__ import annotations
@@ -12,32 +10,25 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import IntEnum
 
-import bech32
-from eth_utils import keccak, to_checksum_address
-
-from zrchain.codec import address
-from zrchain.x.treasury.sighash import (
-    KeyType,
-    TreasuryCryptoError,
-    b58encode,
+from zrchain.chains.bitcoin import (
+    bitcoin_p2wpkh_address,
     bitcoin_sighashes,
-    data_for_signing_hex,
-    ed25519_check_public_key,
-    evm_transfer,
-    hash160,
-    key_type,
-    native_sighash,
-    parse_evm_tx,
-    parse_solana_message,
-    secp256k1_compressed,
-    secp256k1_uncompressed,
-    sha256d,
-    solana_transfer,
+    zcash_transparent_address,
 )
+from zrchain.chains.cosmos import DEFAULT_NATIVE_PREFIX, native_address, native_sighash
+from zrchain.chains.errors import ChainDataError
+from zrchain.chains.evm import evm_address, evm_transfer, parse_evm_tx
+from zrchain.chains.keys import KeyType, key_type
+from zrchain.chains.solana import parse_solana_message, solana_address, solana_transfer
 
 
-class WalletError(ValueError):
-    """A wallet cannot be built (unknown type, wrong key type, bad address)."""
+class WalletError(ChainDataError):
+    """A wallet cannot be built (unknown type, wrong key type)."""
+
+
+def data_for_signing_hex(items: Sequence[bytes]) -> str:
+    """The comma-joined lower-case hex string that zrChain stores as ``data_for_signing``."""
+    return ",".join(bytes(item).hex() for item in items)
 
 
 class WalletType(IntEnum):
@@ -55,8 +46,6 @@ class WalletType(IntEnum):
 
 
 ERR_UNKNOWN_WALLET_TYPE = "error in NewWallet: unknown wallet type"
-
-DEFAULT_NATIVE_PREFIX = "zen"
 
 # processWallets' order for WALLET_TYPE_UNSPECIFIED.
 ALL_WALLET_TYPES = (
@@ -116,75 +105,6 @@ def wallet_type(value: WalletType | int | str) -> WalletType | None:
     raise WalletError(f"invalid wallet type {value!r}")
 
 
-# ---------------------------------------------------------------------------------------------
-# Address encoders
-
-
-def evm_address_bytes(pubkey: bytes) -> bytes:
-    """keccak256(X‖Y)[12:] of a secp256k1 key (33 or 65 bytes)."""
-    return keccak(secp256k1_uncompressed(pubkey))[12:]
-
-
-def evm_address(pubkey: bytes) -> str:
-    """EIP-55 checksummed ``0x…`` address, the form zrChain shows and matches."""
-    return to_checksum_address(evm_address_bytes(pubkey))
-
-
-def evm_address_lower(pubkey: bytes) -> str:
-    """Lower-case ``0x…`` address (the normalised owner form of DECISIONS 11)."""
-    return "0x" + evm_address_bytes(pubkey).hex()
-
-
-def normalize_evm_address(address: str) -> str:
-    """Lower-case ``0x`` + 40 hex of an EVM address, so both spellings name one owner.
-
-    Accepts all-lower, all-upper or mixed case; a mixed-case address must carry a valid EIP-55
-    checksum (a wrong one is most likely a typo).
-    """
-    if not isinstance(address, str) or len(address) != 42 or not address.startswith("0x"):
-        raise WalletError(f"invalid EVM address {address!r}: expected 0x followed by 40 hex digits")
-    body = address[2:]
-    try:
-        raw = bytes.fromhex(body)
-    except ValueError:
-        raise WalletError(f"invalid EVM address {address!r}: not hexadecimal") from None
-    if body != body.lower() and body != body.upper() and to_checksum_address(raw) != address:
-        raise WalletError(f"invalid EVM address {address!r}: bad EIP-55 checksum")
-    return "0x" + raw.hex()
-
-
-def native_address(pubkey: bytes, prefix: str = DEFAULT_NATIVE_PREFIX) -> str:
-    """bech32(prefix, ripemd160(sha256(compressed key))): a Cosmos-SDK account address.
-
-    The prefix is lower-cased, as the SDK's bech32 encoder does; characters outside printable
-    ASCII (33-126) are refused.
-    """
-    hrp = (prefix or DEFAULT_NATIVE_PREFIX).lower()
-    if any(not 33 <= ord(ch) <= 126 for ch in hrp):
-        raise WalletError(f"invalid bech32 prefix {prefix!r}")
-    return address.encode(hrp, hash160(secp256k1_compressed(pubkey)))
-
-
-def bitcoin_p2wpkh_address(pubkey: bytes, hrp: str) -> str:
-    """Segwit v0 P2WPKH address (BIP173) of a compressed secp256k1 key; hrp bc / tb / bcrt."""
-    encoded = bech32.encode(hrp, 0, hash160(secp256k1_compressed(pubkey)))
-    if encoded is None:
-        raise WalletError(f"cannot encode a segwit address with hrp {hrp!r}")
-    return encoded
-
-
-def zcash_transparent_address(pubkey: bytes, version: bytes) -> str:
-    """base58check(version ‖ HASH160(compressed key)): Zcash t-address (P2PKH)."""
-    payload = version + hash160(secp256k1_compressed(pubkey))
-    return b58encode(payload + sha256d(payload)[:4])
-
-
-def solana_address(pubkey: bytes) -> str:
-    """base58 of a 32-byte Ed25519 key (validated as a curve point)."""
-    return b58encode(ed25519_check_public_key(pubkey))
-
-
-# ---------------------------------------------------------------------------------------------
 # NewWallet / processWallets
 
 
@@ -256,7 +176,7 @@ def derive(
         for prefix in wanted:
             try:
                 address = wallet_address(kind, ktype, pubkey, prefix or DEFAULT_NATIVE_PREFIX)
-            except (WalletError, TreasuryCryptoError):
+            except (WalletError, ChainDataError):
                 continue
             out.append(WalletAddress(address, kind.name))
     return out

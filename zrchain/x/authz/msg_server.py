@@ -1,8 +1,8 @@
-"""cosmos.authz.v1beta1.Msg handlers (SDK v0.50 msg server): Grant, Revoke, Exec.
+"""cosmos.authz.v1beta1.Msg (the SDK v0.50 msg server): Grant, Revoke, Exec.
 
 MsgExec runs each inner Msg through the app's Msg routes *as its signer* (the granter):
-the route comes from ``router`` (given at construction, see ``zrchain/modules.py``), so
-authz needs neither the tx pipeline nor any other module's code.
+``router`` is the app registry's type URL -> route look-up (``AuthzModule.bind_registry``),
+so authz needs neither the tx pipeline nor any other module's code.
 """
 
 from __future__ import annotations
@@ -14,7 +14,9 @@ from typing import Any
 from cosmpy.protos.cosmos.authz.v1beta1 import authz_pb2, tx_pb2
 from google.protobuf.message import DecodeError
 
+from zrchain import module
 from zrchain.codec import address
+from zrchain.codec.any import pack
 from zrchain.context import Context
 from zrchain.errors import (
     ChainError,
@@ -25,18 +27,16 @@ from zrchain.errors import (
     ErrUnauthorized,
     PlainError,
 )
-from zrchain.module import MsgRoute, legacy_msg_route
+from zrchain.module import MsgRoute, validate_basic
 from zrchain.x.auth.keeper import AccountKeeper
 from zrchain.x.authz.keeper import AuthzKeeper, expiration_ns
 from zrchain.x.authz.types import (
-    MODULE,
     ErrAuthorizationExpired,
     ErrAuthorizationNumOfSigners,
     ErrGranteeIsGranter,
     ErrNoAuthorizationFound,
     check_timestamp,
     compact_text,
-    pack,
     resolve_authorization,
 )
 
@@ -77,34 +77,36 @@ class _Budget:
         self.calls -= 1
 
 
-class AuthzMsgs:
-    def __init__(
-        self,
-        keeper: AuthzKeeper,
-        accounts: AccountKeeper,
-        blocked: set[bytes],
-        router: RouteLookup,
-    ) -> None:
+def _unbound(type_url: str) -> MsgRoute | None:
+    raise RuntimeError("the authz Msg server is used before the app registry bound it")
+
+
+def validate_grant(msg: tx_pb2.MsgGrant) -> None:
+    """Decoding unpacks the authorization Any against the Authorization interface."""
+    _check_grant(msg, 1, _Budget())
+
+
+def _check_grant(msg: tx_pb2.MsgGrant, depth: int, budget: _Budget) -> None:
+    if msg.grant.HasField("authorization"):
+        budget.unpack(depth + 1)
+        resolve_authorization(msg.grant.authorization)
+    if msg.grant.HasField("expiration"):
+        check_timestamp(msg.grant.expiration)
+
+
+class AuthzMsgServer(module.MsgServer):
+    descriptor = tx_pb2.DESCRIPTOR.services_by_name["Msg"]
+
+    def __init__(self, keeper: AuthzKeeper, accounts: AccountKeeper, blocked: set[bytes]) -> None:
         self.k = keeper
         self.accounts = accounts
         self.blocked = blocked
-        self.router = router
+        self.router: RouteLookup = _unbound
 
     # -- stateless checks (what the SDK's tx decoder refuses) ----------------------------
-    def validate_grant(self, msg: Any) -> None:
-        """Decoding unpacks the authorization Any against the Authorization interface."""
-        self._check_grant(msg, 1, _Budget())
-
-    def validate_exec(self, msg: Any) -> None:
+    def _validate_exec(self, msg: tx_pb2.MsgExec) -> None:
         """Decoding resolves every inner Msg Any (recursively) through the Msg registry."""
         self._check_exec(msg, 1, _Budget())
-
-    def _check_grant(self, msg: Any, depth: int, budget: _Budget) -> None:
-        if msg.grant.HasField("authorization"):
-            budget.unpack(depth + 1)
-            resolve_authorization(msg.grant.authorization)
-        if msg.grant.HasField("expiration"):
-            check_timestamp(msg.grant.expiration)
 
     def _check_exec(self, msg: Any, depth: int, budget: _Budget) -> None:
         for any_msg in msg.msgs:
@@ -113,7 +115,7 @@ class AuthzMsgs:
             if isinstance(m, tx_pb2.MsgExec):
                 self._check_exec(m, depth + 1, budget)
             elif isinstance(m, tx_pb2.MsgGrant):
-                self._check_grant(m, depth + 1, budget)
+                _check_grant(m, depth + 1, budget)
 
     def _inner(self, any_msg: Any) -> tuple[MsgRoute, Any]:
         route = self.router(any_msg.type_url)
@@ -127,7 +129,8 @@ class AuthzMsgs:
             raise ErrTxDecode.wrap(f"{any_msg.type_url}: {exc}") from exc
 
     # -- handlers ------------------------------------------------------------------------
-    def grant(self, ctx: Context, msg: Any) -> Any:
+    @validate_basic(validate_grant)
+    def grant(self, ctx: Context, msg: tx_pb2.MsgGrant) -> tx_pb2.MsgGrantResponse:
         granter, grantee = _pair(msg.granter, msg.grantee)
         if not msg.grant.HasField("authorization"):
             raise ErrInvalidType.wrap("expected <nil>, got <nil>")
@@ -146,14 +149,15 @@ class AuthzMsgs:
         self.k.save_grant(ctx, granter, grantee, pack(auth), url, expiration)
         return tx_pb2.MsgGrantResponse()
 
-    def revoke(self, ctx: Context, msg: Any) -> Any:
+    def revoke(self, ctx: Context, msg: tx_pb2.MsgRevoke) -> tx_pb2.MsgRevokeResponse:
         granter, grantee = _pair(msg.granter, msg.grantee)
         if not msg.msg_type_url:
             raise ErrInvalidRequest.wrap("missing msg method name")
         self.k.delete_grant(ctx, granter, grantee, msg.msg_type_url)
         return tx_pb2.MsgRevokeResponse()
 
-    def exec(self, ctx: Context, msg: Any) -> Any:
+    @validate_basic(_validate_exec)
+    def exec(self, ctx: Context, msg: tx_pb2.MsgExec) -> tx_pb2.MsgExecResponse:
         if not msg.grantee:
             raise PlainError("empty address string is not allowed")
         grantee = _addr(msg.grantee, "grantee")
@@ -207,41 +211,22 @@ class AuthzMsgs:
         ctx.events.extend(inner.events)
         return bytes(out.SerializeToString())
 
-    # -- for zrChain's policy module (MsgAddMultiGrant / MsgRemoveMultiGrant) ------------
+
+class PolicyAuthz:
+    """What zrChain's policy module calls (MsgAddMultiGrant / MsgRemoveMultiGrant): the msg
+    server's Grant and Revoke, run as those Msgs would be."""
+
+    def __init__(self, server: AuthzMsgServer) -> None:
+        self._server = server
+
     def grant_generic(self, ctx: Context, granter: str, grantee: str, msg_type_url: str) -> None:
         """``MsgGrant`` of a ``GenericAuthorization`` without expiration (policy.md §7.7)."""
         auth = pack(authz_pb2.GenericAuthorization(msg=msg_type_url))
-        self.grant(
-            ctx,
-            tx_pb2.MsgGrant(
-                granter=granter, grantee=grantee, grant=authz_pb2.Grant(authorization=auth)
-            ),
-        )
-
-    def revoke_grant(self, ctx: Context, granter: str, grantee: str, msg_type_url: str) -> None:
-        """``MsgRevoke`` (policy.md §7.8)."""
-        self.revoke(
-            ctx, tx_pb2.MsgRevoke(granter=granter, grantee=grantee, msg_type_url=msg_type_url)
-        )
-
-    def routes(self) -> list[MsgRoute]:
-        return [
-            legacy_msg_route(
-                tx_pb2.MsgGrant, self.grant, ("granter",), self.validate_grant, MODULE
-            ),
-            legacy_msg_route(tx_pb2.MsgRevoke, self.revoke, ("granter",), None, MODULE),
-            legacy_msg_route(tx_pb2.MsgExec, self.exec, ("grantee",), self.validate_exec, MODULE),
-        ]
-
-
-class PolicyAuthz:
-    """The ``AuthzKeeper`` protocol the policy module calls (``grant_generic``/``revoke``)."""
-
-    def __init__(self, msgs: AuthzMsgs) -> None:
-        self._msgs = msgs
-
-    def grant_generic(self, ctx: Context, granter: str, grantee: str, msg_type_url: str) -> None:
-        self._msgs.grant_generic(ctx, granter, grantee, msg_type_url)
+        grant = authz_pb2.Grant(authorization=auth)
+        self._server.grant(ctx, tx_pb2.MsgGrant(granter=granter, grantee=grantee, grant=grant))
 
     def revoke(self, ctx: Context, granter: str, grantee: str, msg_type_url: str) -> None:
-        self._msgs.revoke_grant(ctx, granter, grantee, msg_type_url)
+        """``MsgRevoke`` (policy.md §7.8)."""
+        self._server.revoke(
+            ctx, tx_pb2.MsgRevoke(granter=granter, grantee=grantee, msg_type_url=msg_type_url)
+        )

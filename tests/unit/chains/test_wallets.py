@@ -17,31 +17,24 @@ from eth_utils import is_checksum_address
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from zrchain.x.treasury.sighash import (
-    KeyType,
-    PublicKeyError,
-    TreasuryCryptoError,
-    b58decode,
-    b58encode,
-    evm_sighash,
-)
-from zrchain.x.treasury.wallets import (
+from zrchain.chains.bitcoin import bitcoin_p2wpkh_address
+from zrchain.chains.cosmos import native_address
+from zrchain.chains.errors import ChainDataError, PublicKeyError
+from zrchain.chains.evm import evm_address, evm_address_lower, evm_sighash, normalize_evm_address
+from zrchain.chains.keys import KeyType
+from zrchain.chains.solana import solana_address
+from zrchain.chains.wallets import (
     ALL_WALLET_TYPES,
     ERR_UNKNOWN_WALLET_TYPE,
     WalletAddress,
     WalletError,
     WalletType,
-    bitcoin_p2wpkh_address,
     derive,
-    evm_address,
-    evm_address_lower,
-    native_address,
-    normalize_evm_address,
     parse_transaction,
-    solana_address,
     wallet_address,
     wallet_type,
 )
+from zrchain.codec.base58 import b58decode, b58encode
 
 h = bytes.fromhex
 ECDSA = KeyType.KEY_TYPE_ECDSA_SECP256K1
@@ -186,18 +179,18 @@ def test_normalize_evm_address() -> None:
         "",
         None,
     ):
-        with pytest.raises(WalletError):
+        with pytest.raises(ChainDataError):
             normalize_evm_address(bad)  # type: ignore[arg-type]
 
 
 @settings(max_examples=300, deadline=None)
 @given(st.text(max_size=50))
-def test_random_strings_only_raise_wallet_error(text: str) -> None:
+def test_random_strings_only_raise_chain_data_error(text: str) -> None:
     for candidate in (text, "0x" + text):
         try:
             out = normalize_evm_address(candidate)
             assert out == out.lower() and len(out) == 42
-        except WalletError:
+        except ChainDataError:
             pass
 
 
@@ -298,13 +291,13 @@ def test_parse_transaction_native_bitcoin_solana_zcash() -> None:
 @settings(max_examples=200, deadline=None)
 @given(st.binary(max_size=200), st.sampled_from(list(WalletType)))
 def test_parse_transaction_only_raises_value_errors(payload: bytes, wtype: WalletType) -> None:
-    with contextlib.suppress(WalletError, TreasuryCryptoError):
+    with contextlib.suppress(WalletError, ChainDataError):
         parse_transaction(wtype, payload, chain_id=1)
 
 
 def test_native_prefixes_are_lower_cased_and_checked() -> None:
     assert native_address(KEY, "COSMOS") == "cosmos1tun7x3s2ywksa32nl38d3fuuv8nk5angln7laj"
-    with pytest.raises(WalletError):
+    with pytest.raises(ChainDataError):
         native_address(KEY, "bad prefix")
     assert [w.address for w in derive("native", ECDSA, KEY, ["bad prefix", "zen"])] == [
         "zen1tun7x3s2ywksa32nl38d3fuuv8nk5ang97v73r"

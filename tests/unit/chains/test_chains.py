@@ -20,45 +20,54 @@ from eth_utils import to_bytes, to_checksum_address
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from zrchain.x.treasury.sighash import (
-    SECP256K1_N,
+from zrchain.chains.bitcoin import (
     SIGHASH_ALL,
     BitcoinPrevOut,
-    BitcoinTxError,
-    EvmTxError,
-    EvmTxType,
-    KeyType,
-    PublicKeyError,
-    SignatureError,
-    SolanaTxError,
-    TreasuryCryptoError,
     VerificationStatus,
     VerificationVersion,
-    assemble_signed_evm_tx,
-    b58encode,
     bip143_sighash,
     bitcoin_prevouts,
     bitcoin_sighashes,
-    bitcoin_signature_to_der,
-    data_for_signing_hex,
-    ed25519_check_public_key,
-    evm_sighash,
-    evm_transfer,
-    key_type,
     legacy_sighash,
-    native_sighash,
     parse_bitcoin_tx,
-    parse_der_signature,
-    parse_evm_tx,
-    parse_solana_message,
-    secp256k1_compressed,
-    solana_signing_payload,
-    solana_transfer,
-    validate_public_key,
     verify_bitcoin_plus,
     verify_data_for_signing,
+)
+from zrchain.chains.cosmos import native_sighash
+from zrchain.chains.errors import (
+    BitcoinTxError,
+    ChainDataError,
+    EvmTxError,
+    PublicKeyError,
+    SignatureError,
+    SolanaTxError,
+)
+from zrchain.chains.evm import (
+    EvmTxType,
+    assemble_signed_evm_tx,
+    evm_sighash,
+    evm_transfer,
+    parse_evm_tx,
+)
+from zrchain.chains.keys import (
+    SECP256K1_N,
+    KeyType,
+    bitcoin_signature_to_der,
+    ed25519_check_public_key,
+    key_type,
+    parse_der_signature,
+    secp256k1_compressed,
+    validate_public_key,
     verify_signature,
 )
+from zrchain.chains.solana import (
+    SOLANA_PACKET_DATA_SIZE,
+    parse_solana_message,
+    solana_signing_payload,
+    solana_transfer,
+)
+from zrchain.chains.wallets import data_for_signing_hex
+from zrchain.codec.base58 import b58encode
 
 h = bytes.fromhex
 FUZZ = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -1202,7 +1211,7 @@ def test_key_type_coercion() -> None:
     assert key_type("bitcoin") is BITCOIN
     assert key_type("ed25519") is EDDSA
     for bad in (9, "secp256k1", True, 1.0):
-        with pytest.raises(TreasuryCryptoError):
+        with pytest.raises(ChainDataError):
             key_type(bad)  # type: ignore[arg-type]
 
 
@@ -1238,3 +1247,24 @@ def test_mutated_payloads_only_raise_their_error_class(
         raw[position % len(raw)] = value
     with contextlib.suppress(error):
         run(bytes(raw[: len(raw) - cut]))
+
+
+# -- Solana's packet (docs/limits.md) ----------------------------------------------------
+def _solana_message(signers: int, data: bytes = b"") -> bytes:
+    """Three accounts and the system program; one instruction carrying ``data``."""
+    keys = [bytes([i + 1]) * 32 for i in range(3)] + [bytes(32)]
+    return bytes([signers]) + _message(keys, [(3, b"\x00\x01", data)])[1:]
+
+
+def test_a_solana_transaction_must_fit_its_packet() -> None:
+    room = SOLANA_PACKET_DATA_SIZE - 1 - 64 - len(_solana_message(1))
+    fits = _solana_message(1, b"\x00" * (room - 1))  # the data length takes a second byte
+    assert 1 + 64 + len(fits) == SOLANA_PACKET_DATA_SIZE
+    parse_solana_message(fits)
+    with pytest.raises(SolanaTxError, match="does not fit Solana's 1232-byte packet"):
+        parse_solana_message(_solana_message(1, b"\x00" * room))
+    # a second signer needs 64 more bytes of the packet
+    with pytest.raises(SolanaTxError, match="packet"):
+        parse_solana_message(_solana_message(2, b"\x00" * (room - 1)))
+    with pytest.raises(SolanaTxError, match="packet"):
+        parse_solana_message(b"\x01" * 5000)

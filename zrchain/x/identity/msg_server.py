@@ -1,9 +1,10 @@
-"""zrchain.identity.Msg handlers (identity.md §5).
+"""zrchain.identity.Msg (identity.md §5).
 
-Workspace changes (add/remove owner, append/new child, update) go through the policy
-engine under the workspace's *admin* policy: the handler pre-checks, creates an action
-and executes it at once if the policy is already satisfied; otherwise the action waits for
-``MsgApproveAction`` and the same ``_exec_*`` function runs then. Keyring Msgs act directly.
+Workspace changes (add/remove owner, append/new child, update) are policy-gated under the
+workspace's *admin* policy (``PolicyGate``, declared in ``__init__``): the handler
+pre-checks and submits the Msg to the policy engine, which runs the ``_exec_*`` step at
+once if the policy is already satisfied, or in the ``MsgApproveAction`` that satisfies it.
+Keyring Msgs act directly.
 """
 
 from __future__ import annotations
@@ -11,14 +12,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from google.protobuf.message import Message
-
+from zrchain import module
 from zrchain.codec.address import canonical_account, zr_account_bytes
 from zrchain.codec.coins import Coin, Coins
 from zrchain.codec.gen.zrchain.identity import keyring_pb2, tx_pb2, workspace_pb2
 from zrchain.context import Context
 from zrchain.errors import ErrInvalidAddress, ErrInvalidRequest, PlainError
-from zrchain.module import MsgRoute, legacy_msg_route
+from zrchain.module import validate_basic
+from zrchain.x.identity.expected import KeyringFees, PolicyGates
 from zrchain.x.identity.keeper import IdentityKeeper
 from zrchain.x.identity.types import (
     EVENT_ADD_OWNER,
@@ -27,7 +28,6 @@ from zrchain.x.identity.types import (
     FEE_DENOM,
     GOV_AUTHORITY,
     KEYRING_COLLECTOR,
-    MODULE,
     ErrInactive,
     ErrInvalidArgument,
     ErrInvalidSigner,
@@ -37,7 +37,7 @@ from zrchain.x.identity.types import (
     check_keyring,
     check_workspace,
 )
-from zrchain.x.policy.interfaces import PolicyEngine
+from zrchain.x.policy.gate import PolicyGate
 from zrchain.x.policy.policies import AnyInGroup, any_in_group
 from zrchain.x.policy.types import collections_not_found
 
@@ -46,13 +46,13 @@ MAX_ADDITIONAL_OWNERS = 100  # ours: zrChain has no cap (its duplicate check is 
 
 
 # -- ValidateBasic ---------------------------------------------------------------------------
-def validate_update_params(msg: Any) -> None:
+def validate_update_params(msg: tx_pb2.MsgUpdateParams) -> None:
     err = account_error(msg.authority)
     if err is not None:
         raise PlainError(f"invalid authority address: {err}")
 
 
-def validate_new_workspace(msg: Any) -> None:
+def validate_new_workspace(msg: tx_pb2.MsgNewWorkspace) -> None:
     check_account(msg.creator, "creator")
     if len(msg.additional_owners) > MAX_ADDITIONAL_OWNERS:
         raise ErrInvalidRequest.wrap(
@@ -64,30 +64,30 @@ def validate_new_workspace(msg: Any) -> None:
             raise ErrInvalidAddress.wrap(f"invalid address for additional owner {owner} ({err})")
 
 
-def validate_add_owner(msg: Any) -> None:
+def validate_add_owner(msg: tx_pb2.MsgAddWorkspaceOwner) -> None:
     check_account(msg.creator, "creator")
     check_workspace(msg.workspace_addr)
     check_account(msg.new_owner, "owner")
 
 
-def validate_append_child(msg: Any) -> None:
+def validate_append_child(msg: tx_pb2.MsgAppendChildWorkspace) -> None:
     check_account(msg.creator, "creator")
     check_workspace(msg.parent_workspace_addr, "parent workspace")
     check_workspace(msg.child_workspace_addr, "child workspace")
 
 
-def validate_new_child(msg: Any) -> None:
+def validate_new_child(msg: tx_pb2.MsgNewChildWorkspace) -> None:
     check_account(msg.creator, "creator")
     check_workspace(msg.parent_workspace_addr, "parent workspace")
 
 
-def validate_remove_owner(msg: Any) -> None:
+def validate_remove_owner(msg: tx_pb2.MsgRemoveWorkspaceOwner) -> None:
     check_account(msg.creator, "creator")
     check_account(msg.owner, "creator")  # sic: zrChain's text names the creator here
     check_workspace(msg.workspace_addr)
 
 
-def validate_update_workspace(msg: Any) -> None:
+def validate_update_workspace(msg: tx_pb2.MsgUpdateWorkspace) -> None:
     check_account(msg.creator, "creator")
     check_workspace(msg.workspace_addr)
 
@@ -97,107 +97,82 @@ def _check_description(text: str) -> None:
         raise ErrInvalidRequest.wrap("invalid description, max len is 255")
 
 
-def validate_new_keyring(msg: Any) -> None:
+def validate_new_keyring(msg: tx_pb2.MsgNewKeyring) -> None:
     check_account(msg.creator, "creator")
     _check_description(msg.description)
 
 
-def validate_add_party(msg: Any) -> None:
+def validate_add_party(msg: tx_pb2.MsgAddKeyringParty) -> None:
     check_account(msg.creator, "creator")
     check_keyring(msg.keyring_addr)
     check_account(msg.party, "party")
 
 
-def validate_update_keyring(msg: Any) -> None:
+def validate_update_keyring(msg: tx_pb2.MsgUpdateKeyring) -> None:
     check_account(msg.creator, "creator")
     check_keyring(msg.keyring_addr)
     _check_description(msg.description)
 
 
-def validate_remove_party(msg: Any) -> None:
+def validate_remove_party(msg: tx_pb2.MsgRemoveKeyringParty) -> None:
     check_account(msg.creator, "creator")
     check_account(msg.party, "party")
     check_keyring(msg.keyring_addr)
 
 
-def validate_add_admin(msg: Any) -> None:
+def validate_add_admin(msg: tx_pb2.MsgAddKeyringAdmin) -> None:
     check_account(msg.creator, "creator")
     check_keyring(msg.keyring_addr)
     check_account(msg.admin, "admin")
 
 
-def validate_remove_admin(msg: Any) -> None:
+def validate_remove_admin(msg: tx_pb2.MsgRemoveKeyringAdmin) -> None:
     check_account(msg.creator, "creator")
     check_account(msg.admin, "admin")
     check_keyring(msg.keyring_addr)
 
 
-def validate_keyring_only(msg: Any) -> None:
+def validate_keyring_only(msg: tx_pb2.MsgDeactivateKeyring) -> None:
     check_account(msg.creator, "creator")
     check_keyring(msg.keyring_addr)
 
 
-class IdentityMsgs:
-    """Msg handlers; ``register_actions`` must run once so approvals can execute them."""
+class IdentityMsgServer(module.MsgServer):
+    descriptor = tx_pb2.DESCRIPTOR.services_by_name["Msg"]
 
-    def __init__(self, keeper: IdentityKeeper, engine: PolicyEngine, bank: Any) -> None:
+    def __init__(self, keeper: IdentityKeeper, engine: PolicyGates, bank: KeyringFees) -> None:
         self.k = keeper
         self.engine = engine
         self.bank = bank
+        t = tx_pb2
+        ws, parent = self._admins("workspace_addr"), self._admins("parent_workspace_addr")
+        engine.declare(
+            PolicyGate(t.MsgAddWorkspaceOwner, self._exec_add_owner, ws),
+            PolicyGate(t.MsgRemoveWorkspaceOwner, self._exec_remove_owner, ws),
+            PolicyGate(t.MsgAppendChildWorkspace, self._exec_append_child, parent),
+            PolicyGate(t.MsgNewChildWorkspace, self._exec_new_child, parent),
+            PolicyGate(t.MsgUpdateWorkspace, self._exec_update_workspace, ws),
+        )
 
     # -- policy plumbing -----------------------------------------------------------------------
-    def _owners_of(self, ctx: Context, addr: str) -> AnyInGroup:
-        ws = self.k.get_workspace(ctx, addr)
-        if ws is None:
-            raise collections_not_found(addr, "zrchain.identity.Workspace")
-        return any_in_group(list(ws.owners))
+    def _admins(self, field: str) -> Callable[[Context, Any], AnyInGroup]:
+        """zrChain's generated policy of a workspace action: any one of the owners of the
+        workspace the Msg's ``field`` names (read when the policy is evaluated)."""
 
-    def register_actions(self) -> None:
-        e = self.engine
-        e.register_action(
-            tx_pb2.MsgAddWorkspaceOwner,
-            self._exec_add_owner,
-            lambda ctx, m: self._owners_of(ctx, m.workspace_addr),
-        )
-        e.register_action(
-            tx_pb2.MsgRemoveWorkspaceOwner,
-            self._exec_remove_owner,
-            lambda ctx, m: self._owners_of(ctx, m.workspace_addr),
-        )
-        e.register_action(
-            tx_pb2.MsgAppendChildWorkspace,
-            self._exec_append_child,
-            lambda ctx, m: self._owners_of(ctx, m.parent_workspace_addr),
-        )
-        e.register_action(
-            tx_pb2.MsgNewChildWorkspace,
-            self._exec_new_child,
-            lambda ctx, m: self._owners_of(ctx, m.parent_workspace_addr),
-        )
-        e.register_action(
-            tx_pb2.MsgUpdateWorkspace,
-            self._exec_update_workspace,
-            lambda ctx, m: self._owners_of(ctx, m.workspace_addr),
-        )
+        def policy(ctx: Context, msg: Any) -> AnyInGroup:
+            addr = getattr(msg, field)
+            ws = self.k.get_workspace(ctx, addr)
+            if ws is None:
+                raise collections_not_found(addr, "zrchain.identity.Workspace")
+            return any_in_group(list(ws.owners))
 
-    def _run_action(
-        self,
-        ctx: Context,
-        msg: Any,
-        policy_id: int,
-        owners: Any,
-        execute: Callable[[Context, Any], Message],
-        after_add: Callable[[int], None] | None = None,
-    ) -> Message:
-        """AddAction then TryExecuteAction; the empty response while approvals are due."""
-        act = self.engine.add_action(ctx, msg.creator, msg, policy_id, msg.btl, None, owners)
-        if after_add is not None:
-            after_add(int(act.id))
-        done = self.engine.try_execute_action(ctx, act, type(msg), execute)
-        return done if done is not None else _response_class(msg)()
+        return policy
 
     # -- params ----------------------------------------------------------------------------------
-    def update_params(self, ctx: Context, msg: Any) -> Any:
+    @validate_basic(validate_update_params)
+    def update_params(
+        self, ctx: Context, msg: tx_pb2.MsgUpdateParams
+    ) -> tx_pb2.MsgUpdateParamsResponse:
         if msg.authority != GOV_AUTHORITY:
             raise ErrInvalidSigner.wrap(
                 f"invalid authority; expected {GOV_AUTHORITY}, got {msg.authority}"
@@ -206,7 +181,10 @@ class IdentityMsgs:
         return tx_pb2.MsgUpdateParamsResponse()
 
     # -- workspaces --------------------------------------------------------------------------------
-    def new_workspace(self, ctx: Context, msg: Any) -> Any:
+    @validate_basic(validate_new_workspace)
+    def new_workspace(
+        self, ctx: Context, msg: tx_pb2.MsgNewWorkspace
+    ) -> tx_pb2.MsgNewWorkspaceResponse:
         owners = [msg.creator]
         seen = {msg.creator}
         for owner in map(canonical_account, msg.additional_owners):
@@ -226,7 +204,10 @@ class IdentityMsgs:
         ctx.emit(EVENT_NEW_WORKSPACE, ("workspace_addr", addr))
         return tx_pb2.MsgNewWorkspaceResponse(addr=addr)
 
-    def add_workspace_owner(self, ctx: Context, msg: Any) -> Any:
+    @validate_basic(validate_add_owner)
+    def add_workspace_owner(
+        self, ctx: Context, msg: tx_pb2.MsgAddWorkspaceOwner
+    ) -> tx_pb2.MsgAddWorkspaceOwnerResponse:
         msg.new_owner = canonical_account(msg.new_owner)  # also in the stored action
         ws = self.k.get_workspace(ctx, msg.workspace_addr)
         if ws is None:
@@ -241,11 +222,13 @@ class IdentityMsgs:
         def event(action_id: int) -> None:
             ctx.emit(EVENT_ADD_OWNER, ("action_id", str(action_id)))
 
-        return self._run_action(
-            ctx, msg, ws.admin_policy_id, list(ws.owners), self._exec_add_owner, event
+        return self.engine.submit(
+            ctx, msg, policy_id=ws.admin_policy_id, btl=msg.btl, owners=ws.owners, on_action=event
         )
 
-    def _exec_add_owner(self, ctx: Context, msg: Any) -> Any:
+    def _exec_add_owner(
+        self, ctx: Context, msg: tx_pb2.MsgAddWorkspaceOwner
+    ) -> tx_pb2.MsgAddWorkspaceOwnerResponse:
         ws = self.k.get_workspace(ctx, msg.workspace_addr)
         if ws is None:
             raise ErrNotFound.wrap(f"workspace {msg.workspace_addr} not found")
@@ -260,7 +243,10 @@ class IdentityMsgs:
         )
         return tx_pb2.MsgAddWorkspaceOwnerResponse()
 
-    def append_child_workspace(self, ctx: Context, msg: Any) -> Any:
+    @validate_basic(validate_append_child)
+    def append_child_workspace(
+        self, ctx: Context, msg: tx_pb2.MsgAppendChildWorkspace
+    ) -> tx_pb2.MsgAppendChildWorkspaceResponse:
         child = self.k.get_workspace(ctx, msg.child_workspace_addr)
         if child is None:
             raise ErrNotFound.wrap(f"child workspace {msg.child_workspace_addr} not found")
@@ -281,11 +267,13 @@ class IdentityMsgs:
             raise ErrInvalidArgument.wrap(
                 f"new child is already a child workspace {msg.child_workspace_addr}"
             )
-        return self._run_action(
-            ctx, msg, parent.admin_policy_id, list(parent.owners), self._exec_append_child
+        return self.engine.submit(
+            ctx, msg, policy_id=parent.admin_policy_id, btl=msg.btl, owners=parent.owners
         )
 
-    def _exec_append_child(self, ctx: Context, msg: Any) -> Any:
+    def _exec_append_child(
+        self, ctx: Context, msg: tx_pb2.MsgAppendChildWorkspace
+    ) -> tx_pb2.MsgAppendChildWorkspaceResponse:
         if self.k.get_workspace(ctx, msg.child_workspace_addr) is None:
             raise ErrNotFound.wrap(f"child workspace {msg.child_workspace_addr} not found")
         parent = self.k.get_workspace(ctx, msg.parent_workspace_addr)
@@ -295,7 +283,10 @@ class IdentityMsgs:
         self.k.set_workspace(ctx, parent)
         return tx_pb2.MsgAppendChildWorkspaceResponse()
 
-    def new_child_workspace(self, ctx: Context, msg: Any) -> Any:
+    @validate_basic(validate_new_child)
+    def new_child_workspace(
+        self, ctx: Context, msg: tx_pb2.MsgNewChildWorkspace
+    ) -> tx_pb2.MsgNewChildWorkspaceResponse:
         parent = self.k.get_workspace(ctx, msg.parent_workspace_addr)
         if parent is None:
             raise ErrInvalidArgument.wrap(f"parent workspace {msg.parent_workspace_addr} not found")
@@ -304,11 +295,13 @@ class IdentityMsgs:
                 f"creator {msg.creator} is not an owner of the workspace "
                 f"{msg.parent_workspace_addr}"
             )
-        return self._run_action(
-            ctx, msg, parent.admin_policy_id, list(parent.owners), self._exec_new_child
+        return self.engine.submit(
+            ctx, msg, policy_id=parent.admin_policy_id, btl=msg.btl, owners=parent.owners
         )
 
-    def _exec_new_child(self, ctx: Context, msg: Any) -> Any:
+    def _exec_new_child(
+        self, ctx: Context, msg: tx_pb2.MsgNewChildWorkspace
+    ) -> tx_pb2.MsgNewChildWorkspaceResponse:
         parent = self.k.get_workspace(ctx, msg.parent_workspace_addr)
         if parent is None:
             raise ErrInvalidArgument.wrap(f"parent workspace {msg.parent_workspace_addr} not found")
@@ -323,7 +316,10 @@ class IdentityMsgs:
         self.k.set_workspace(ctx, parent)
         return tx_pb2.MsgNewChildWorkspaceResponse(address=addr)
 
-    def remove_workspace_owner(self, ctx: Context, msg: Any) -> Any:
+    @validate_basic(validate_remove_owner)
+    def remove_workspace_owner(
+        self, ctx: Context, msg: tx_pb2.MsgRemoveWorkspaceOwner
+    ) -> tx_pb2.MsgRemoveWorkspaceOwnerResponse:
         msg.owner = canonical_account(msg.owner)  # also in the stored action
         ws = self.k.get_workspace(ctx, msg.workspace_addr)
         if ws is None:
@@ -341,11 +337,13 @@ class IdentityMsgs:
                 raise ErrInvalidArgument.wrap(
                     f"user {msg.owner} is used in signpolicy of workspace {msg.workspace_addr}"
                 )
-        return self._run_action(
-            ctx, msg, ws.admin_policy_id, list(ws.owners), self._exec_remove_owner
+        return self.engine.submit(
+            ctx, msg, policy_id=ws.admin_policy_id, btl=msg.btl, owners=ws.owners
         )
 
-    def _exec_remove_owner(self, ctx: Context, msg: Any) -> Any:
+    def _exec_remove_owner(
+        self, ctx: Context, msg: tx_pb2.MsgRemoveWorkspaceOwner
+    ) -> tx_pb2.MsgRemoveWorkspaceOwnerResponse:
         ws = self.k.get_workspace(ctx, msg.workspace_addr)
         if ws is None:
             raise ErrNotFound.wrap(f"workspace {msg.workspace_addr} not found")
@@ -359,7 +357,10 @@ class IdentityMsgs:
         self.k.set_workspace(ctx, ws)
         return tx_pb2.MsgRemoveWorkspaceOwnerResponse()
 
-    def update_workspace(self, ctx: Context, msg: Any) -> Any:
+    @validate_basic(validate_update_workspace)
+    def update_workspace(
+        self, ctx: Context, msg: tx_pb2.MsgUpdateWorkspace
+    ) -> tx_pb2.MsgUpdateWorkspaceResponse:
         ws = self.k.get_workspace(ctx, msg.workspace_addr)
         if ws is None:
             raise PlainError(f"workspace {msg.workspace_addr} not found")
@@ -371,11 +372,13 @@ class IdentityMsgs:
             raise PlainError("no updates to the policies")
         self.engine.policy_members_are_owners(ctx, msg.admin_policy_id, list(ws.owners))
         self.engine.policy_members_are_owners(ctx, msg.sign_policy_id, list(ws.owners))
-        return self._run_action(
-            ctx, msg, ws.admin_policy_id, list(ws.owners), self._exec_update_workspace
+        return self.engine.submit(
+            ctx, msg, policy_id=ws.admin_policy_id, btl=msg.btl, owners=ws.owners
         )
 
-    def _exec_update_workspace(self, ctx: Context, msg: Any) -> Any:
+    def _exec_update_workspace(
+        self, ctx: Context, msg: tx_pb2.MsgUpdateWorkspace
+    ) -> tx_pb2.MsgUpdateWorkspaceResponse:
         ws = self.k.get_workspace(ctx, msg.workspace_addr)
         if ws is None:
             raise PlainError("workspace not found")
@@ -407,7 +410,10 @@ class IdentityMsgs:
         if creator not in kr.admins:
             raise ErrInvalidArgument.wrap(f"tx creator {creator} is not keyring admin")
 
-    def new_keyring(self, ctx: Context, msg: Any) -> Any:
+    @validate_basic(validate_new_keyring)
+    def new_keyring(
+        self, ctx: Context, msg: tx_pb2.MsgNewKeyring
+    ) -> tx_pb2.MsgNewKeyringResponse:
         params = self.k.params(ctx)
         if params is None:
             raise collections_not_found("params", "zrchain.identity.Params")
@@ -432,7 +438,10 @@ class IdentityMsgs:
         )
         return tx_pb2.MsgNewKeyringResponse(addr=self.k.create_keyring(ctx, kr))
 
-    def add_keyring_party(self, ctx: Context, msg: Any) -> Any:
+    @validate_basic(validate_add_party)
+    def add_keyring_party(
+        self, ctx: Context, msg: tx_pb2.MsgAddKeyringParty
+    ) -> tx_pb2.MsgAddKeyringPartyResponse:
         msg.party = canonical_account(msg.party)
         kr = self._keyring(ctx, msg.keyring_addr)
         self._active(kr)
@@ -449,7 +458,10 @@ class IdentityMsgs:
         self.k.set_keyring(ctx, kr)
         return tx_pb2.MsgAddKeyringPartyResponse()
 
-    def update_keyring(self, ctx: Context, msg: Any) -> Any:
+    @validate_basic(validate_update_keyring)
+    def update_keyring(
+        self, ctx: Context, msg: tx_pb2.MsgUpdateKeyring
+    ) -> tx_pb2.MsgUpdateKeyringResponse:
         kr = self._keyring(ctx, msg.keyring_addr)
         if msg.creator not in kr.admins:
             raise ErrInvalidArgument.wrap(
@@ -465,7 +477,10 @@ class IdentityMsgs:
         self.k.set_keyring(ctx, kr)
         return tx_pb2.MsgUpdateKeyringResponse()
 
-    def remove_keyring_party(self, ctx: Context, msg: Any) -> Any:
+    @validate_basic(validate_remove_party)
+    def remove_keyring_party(
+        self, ctx: Context, msg: tx_pb2.MsgRemoveKeyringParty
+    ) -> tx_pb2.MsgRemoveKeyringPartyResponse:
         msg.party = canonical_account(msg.party)
         kr = self._keyring(ctx, msg.keyring_addr)
         self._active(kr)
@@ -482,7 +497,10 @@ class IdentityMsgs:
         self.k.set_keyring(ctx, kr)
         return tx_pb2.MsgRemoveKeyringPartyResponse()
 
-    def add_keyring_admin(self, ctx: Context, msg: Any) -> Any:
+    @validate_basic(validate_add_admin)
+    def add_keyring_admin(
+        self, ctx: Context, msg: tx_pb2.MsgAddKeyringAdmin
+    ) -> tx_pb2.MsgAddKeyringAdminResponse:
         msg.admin = canonical_account(msg.admin)
         kr = self._keyring(ctx, msg.keyring_addr)
         self._active(kr)
@@ -493,7 +511,10 @@ class IdentityMsgs:
         self.k.set_keyring(ctx, kr)
         return tx_pb2.MsgAddKeyringAdminResponse()
 
-    def remove_keyring_admin(self, ctx: Context, msg: Any) -> Any:
+    @validate_basic(validate_remove_admin)
+    def remove_keyring_admin(
+        self, ctx: Context, msg: tx_pb2.MsgRemoveKeyringAdmin
+    ) -> tx_pb2.MsgRemoveKeyringAdminResponse:
         msg.admin = canonical_account(msg.admin)
         kr = self._keyring(ctx, msg.keyring_addr)
         self._active(kr)
@@ -506,45 +527,13 @@ class IdentityMsgs:
         self.k.set_keyring(ctx, kr)
         return tx_pb2.MsgRemoveKeyringAdminResponse()
 
-    def deactivate_keyring(self, ctx: Context, msg: Any) -> Any:
+    @validate_basic(validate_keyring_only)
+    def deactivate_keyring(
+        self, ctx: Context, msg: tx_pb2.MsgDeactivateKeyring
+    ) -> tx_pb2.MsgDeactivateKeyringResponse:
         kr = self._keyring(ctx, msg.keyring_addr)
         if msg.creator not in kr.admins:
             raise PlainError("keyring deactivations should be requested by admins")
         kr.is_active = False
         self.k.set_keyring(ctx, kr)
         return tx_pb2.MsgDeactivateKeyringResponse()
-
-    # -- the route table ---------------------------------------------------------------------------
-    def routes(self) -> list[MsgRoute]:
-        t = tx_pb2
-        table: list[tuple[Any, Any, Any]] = [
-            (t.MsgUpdateParams, self.update_params, validate_update_params),
-            (t.MsgNewWorkspace, self.new_workspace, validate_new_workspace),
-            (t.MsgAddWorkspaceOwner, self.add_workspace_owner, validate_add_owner),
-            (t.MsgAppendChildWorkspace, self.append_child_workspace, validate_append_child),
-            (t.MsgNewChildWorkspace, self.new_child_workspace, validate_new_child),
-            (t.MsgRemoveWorkspaceOwner, self.remove_workspace_owner, validate_remove_owner),
-            (t.MsgUpdateWorkspace, self.update_workspace, validate_update_workspace),
-            (t.MsgNewKeyring, self.new_keyring, validate_new_keyring),
-            (t.MsgAddKeyringParty, self.add_keyring_party, validate_add_party),
-            (t.MsgUpdateKeyring, self.update_keyring, validate_update_keyring),
-            (t.MsgRemoveKeyringParty, self.remove_keyring_party, validate_remove_party),
-            (t.MsgAddKeyringAdmin, self.add_keyring_admin, validate_add_admin),
-            (t.MsgRemoveKeyringAdmin, self.remove_keyring_admin, validate_remove_admin),
-            (t.MsgDeactivateKeyring, self.deactivate_keyring, validate_keyring_only),
-        ]
-        return [
-            legacy_msg_route(
-                cls,
-                handler,
-                ("authority",) if cls is t.MsgUpdateParams else ("creator",),
-                validate,
-                MODULE,
-            )
-            for cls, handler, validate in table
-        ]
-
-
-def _response_class(msg: Any) -> Any:
-    name = msg.DESCRIPTOR.name + "Response"
-    return getattr(tx_pb2, name)

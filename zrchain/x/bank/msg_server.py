@@ -1,4 +1,4 @@
-"""cosmos.bank.v1beta1.Msg handlers: validate -> authorise -> keeper -> events."""
+"""cosmos.bank.v1beta1.Msg: validate -> authorise -> keeper -> events."""
 
 from __future__ import annotations
 
@@ -6,11 +6,12 @@ from typing import Any
 
 from cosmpy.protos.cosmos.bank.v1beta1 import tx_pb2
 
+from zrchain import module
 from zrchain.codec import address
 from zrchain.codec.coins import Coins
 from zrchain.context import Context
 from zrchain.errors import ChainError, ErrInvalidAddress, ErrInvalidCoins, ErrUnauthorized
-from zrchain.module import MsgRoute, legacy_msg_route
+from zrchain.module import validate_basic
 from zrchain.x.bank.keeper import (
     BankKeeper,
     ErrInputOutputMismatch,
@@ -40,13 +41,13 @@ def _coins_of(addr: str, what: str, protos: Any) -> Coins:
     return _coins(protos)
 
 
-def validate_send(msg: Any) -> None:
+def validate_send(msg: tx_pb2.MsgSend) -> None:
     _addr(msg.from_address, "from")
     _addr(msg.to_address, "to")
     _coins(msg.amount)
 
 
-def validate_multi_send(msg: Any) -> None:
+def validate_multi_send(msg: tx_pb2.MsgMultiSend) -> None:
     if not msg.inputs:
         raise ErrNoInputs.wrap("")
     if len(msg.inputs) != 1:
@@ -63,10 +64,16 @@ def validate_multi_send(msg: Any) -> None:
         raise ErrInputOutputMismatch.wrap("")
 
 
-class BankMsgs:
+class BankMsgServer(module.MsgServer):
+    descriptor = tx_pb2.DESCRIPTOR.services_by_name["Msg"]
+    absent = {
+        "UpdateParams": "no x/gov on this chain: bank params are set in genesis",
+        "SetSendEnabled": "no x/gov on this chain: send-enabled flags are set in genesis",
+    }
+
     def __init__(self, keeper: BankKeeper, blocked: set[bytes]) -> None:
         self.k = keeper
-        self.blocked = blocked
+        self.blocked = blocked  # module accounts: they never receive through MsgSend
 
     def _check_send(self, ctx: Context, coins: Coins, to: bytes, to_str: str) -> None:
         for c in coins:
@@ -75,7 +82,8 @@ class BankMsgs:
         if to in self.blocked:
             raise ErrUnauthorized.wrap(f"{to_str} is not allowed to receive funds")
 
-    def send(self, ctx: Context, msg: Any) -> Any:
+    @validate_basic(validate_send)
+    def send(self, ctx: Context, msg: tx_pb2.MsgSend) -> tx_pb2.MsgSendResponse:
         frm = _addr(msg.from_address, "from")
         to = _addr(msg.to_address, "to")
         coins = _coins(msg.amount)
@@ -83,7 +91,8 @@ class BankMsgs:
         self.k.send_coins(ctx, frm, to, coins, msg.from_address, msg.to_address)
         return tx_pb2.MsgSendResponse()
 
-    def multi_send(self, ctx: Context, msg: Any) -> Any:
+    @validate_basic(validate_multi_send)
+    def multi_send(self, ctx: Context, msg: tx_pb2.MsgMultiSend) -> tx_pb2.MsgMultiSendResponse:
         validate_multi_send(msg)
         inp = msg.inputs[0]
         frm = _addr(inp.address, "input")
@@ -99,16 +108,3 @@ class BankMsgs:
                 self.k.accounts.new_account(ctx, to)
             ctx.emit("transfer", ("recipient", to_str), ("amount", str(coins)))
         return tx_pb2.MsgMultiSendResponse()
-
-    def routes(self) -> list[MsgRoute]:
-        return [
-            legacy_msg_route(tx_pb2.MsgSend, self.send, ("from_address",), validate_send, "bank"),
-            legacy_msg_route(
-                tx_pb2.MsgMultiSend,
-                self.multi_send,
-                (),
-                validate_multi_send,
-                "bank",
-                get_signers=lambda m: [i.address for i in m.inputs],
-            ),
-        ]
