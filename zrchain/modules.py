@@ -42,7 +42,7 @@ def default_modules() -> list[Module]:
         valset,
         validation,
         slashing,
-        EvidenceModule(slashing=slashing.keeper),
+        EvidenceModule(slashing=slashing.keeper, staking=validation.keeper),
         policy,
         identity,
         TreasuryModule(

@@ -19,8 +19,9 @@ over.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any, Protocol
+from typing import Any
 
+from cosmpy.protos.cosmos.base.query.v1beta1.pagination_pb2 import PageRequest, PageResponse
 from cosmpy.protos.cosmos.slashing.v1beta1 import slashing_pb2
 from google.protobuf.duration_pb2 import Duration
 from google.protobuf.timestamp_pb2 import Timestamp
@@ -30,8 +31,9 @@ from zrchain.codec.dec import ONE, Dec
 from zrchain.context import BLOCK_ID_FLAG_ABSENT, Context
 from zrchain.errors import register
 from zrchain.store.kv import iterate_prefix
-from zrchain.x.validation.interfaces import BaseStakingHooks
-from zrchain.x.validation.types import VALIDATOR_UPDATE_DELAY, Validator
+from zrchain.x.pagination import paginate
+from zrchain.x.slashing.expected import SlashingStaking
+from zrchain.x.validation.types import VALIDATOR_UPDATE_DELAY
 
 MODULE = "slashing"
 STORE_KEY = "slashing"
@@ -99,27 +101,12 @@ def validate_params(p: slashing_pb2.Params) -> None:
         raise ValueError(f"downtime jail duration must be positive: {jail}ns")
 
 
-class Staking(Protocol):
-    """What x/slashing needs of x/validation (its keeper satisfies it)."""
-
-    def validator(self, ctx: Context, val_addr: bytes) -> Validator | None: ...
-    def validator_by_cons_addr(self, ctx: Context, cons_addr: bytes) -> Validator | None: ...
-    def delegation(self, ctx: Context, del_addr: bytes, val_addr: bytes) -> Any: ...
-    def slash(
-        self, ctx: Context, cons_addr: bytes, infraction_height: int, power: int, fraction: Dec
-    ) -> int: ...
-    def jail(self, ctx: Context, v: Validator) -> None: ...
-    def unjail(self, ctx: Context, v: Validator) -> None: ...
-    def bond_denom(self, ctx: Context) -> str: ...
-    def iterate_validators(self, ctx: Context) -> Iterator[Validator]: ...
-
-
 def timestamp(ns: int) -> Timestamp:
     return Timestamp(seconds=ns // 10**9, nanos=ns % 10**9)
 
 
 class SlashingKeeper:
-    def __init__(self, staking: Staking) -> None:
+    def __init__(self, staking: SlashingStaking) -> None:
         self.staking = staking
         self._params_cache: tuple[bytes, slashing_pb2.Params] | None = None
 
@@ -154,6 +141,16 @@ class SlashingKeeper:
     ) -> Iterator[tuple[bytes, slashing_pb2.ValidatorSigningInfo]]:
         for k, raw in iterate_prefix(self._store(ctx), SIGNING_INFO):
             yield k[1:], slashing_pb2.ValidatorSigningInfo.FromString(raw)
+
+    def signing_infos_page(
+        self, ctx: Context, page: PageRequest | None
+    ) -> tuple[list[slashing_pb2.ValidatorSigningInfo], PageResponse]:
+        return paginate(
+            self._store(ctx),
+            SIGNING_INFO,
+            page,
+            lambda _, raw: slashing_pb2.ValidatorSigningInfo.FromString(raw),
+        )
 
     def is_tombstoned(self, ctx: Context, cons: bytes) -> bool:
         info = self.signing_info(ctx, cons)
@@ -328,37 +325,9 @@ class SlashingKeeper:
         self.staking.unjail(ctx, v)
 
 
-class SlashingHooks(BaseStakingHooks):
-    """Signing infos start when a validator bonds; its consensus key is known from
-    creation (evidence needs it) until it is removed."""
-
-    def __init__(self, keeper: SlashingKeeper) -> None:
-        self.k = keeper
-
-    def after_validator_bonded(self, ctx: Context, cons_addr: bytes, val_addr: bytes) -> None:
-        info = self.k.signing_info(ctx, cons_addr)
-        if info is None:
-            info = slashing_pb2.ValidatorSigningInfo(
-                address=cons_string(cons_addr), start_height=ctx.height
-            )
-            info.jailed_until.CopyFrom(Timestamp(seconds=0))
-        else:
-            info.start_height = ctx.height
-        self.k.set_signing_info(ctx, cons_addr, info)
-
-    def after_validator_created(self, ctx: Context, val_addr: bytes) -> None:
-        v = self.k.staking.validator(ctx, val_addr)
-        if v is not None:
-            self.k.add_pubkey(ctx, v.cons_pubkey, v.cons_address)
-
-    def after_validator_removed(self, ctx: Context, cons_addr: bytes, val_addr: bytes) -> None:
-        self.k.delete_pubkey(ctx, cons_addr)
-
-
 __all__ = [
     "DEFAULT_PARAMS",
     "DOUBLE_SIGN_JAIL_END_S",
-    "SlashingHooks",
     "SlashingKeeper",
     "validate_params",
 ]

@@ -13,21 +13,22 @@ from zrchain.codec.json import from_dict, to_dict
 from zrchain.context import Context
 from zrchain.errors import ChainError
 from zrchain.module import Module, Service
+from zrchain.x.slashing.expected import SlashingStaking
+from zrchain.x.slashing.hooks import SlashingHooks
 from zrchain.x.slashing.keeper import (
     DEFAULT_PARAMS,
     MODULE,
     STORE_KEY,
-    SlashingHooks,
     SlashingKeeper,
-    Staking,
     validate_params,
 )
-from zrchain.x.slashing.services import MsgServer, QueryServer
+from zrchain.x.slashing.msg_server import SlashingMsgServer
+from zrchain.x.slashing.query_server import SlashingQueryServer
 
 
 @dataclass
 class SlashingModule(Module):
-    staking: Staking | None = None
+    staking: SlashingStaking | None = None
     name: str = MODULE
     store_key: str = STORE_KEY
     keeper: SlashingKeeper = field(init=False)
@@ -41,7 +42,7 @@ class SlashingModule(Module):
         return SlashingHooks(self.keeper)
 
     def services(self) -> Sequence[Service]:
-        return (MsgServer(self.keeper), QueryServer(self.keeper))
+        return (SlashingMsgServer(self.keeper), SlashingQueryServer(self.keeper))
 
     def begin_block(self, ctx: Context) -> None:
         for vote in ctx.comet.votes:

@@ -16,7 +16,7 @@ from zrchain.errors import ChainError
 from zrchain.x.validation import params as vparams
 from zrchain.x.validation import types as t
 from zrchain.x.validation.keeper import LAST_POWER, ValidationKeeper, lp
-from zrchain.x.validation.msgs import consensus_pubkey
+from zrchain.x.validation.msg_server import consensus_pubkey
 
 
 def default() -> dict[str, Any]:

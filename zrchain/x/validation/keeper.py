@@ -32,7 +32,7 @@ status, so bank balances always equal what this store says is staked (the invari
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any, Protocol
+from typing import Any
 
 from zrchain.codec.address import acc_string, val_bytes, val_string
 from zrchain.codec.coins import Coin, Coins
@@ -43,7 +43,8 @@ from zrchain.errors import ErrInvalidRequest
 from zrchain.store.kv import iterate_prefix, prefix_end
 from zrchain.valset import MAX_TOTAL_VOTING_POWER, ValidatorSet
 from zrchain.x.validation import types as t
-from zrchain.x.validation.interfaces import MultiStakingHooks, StakingHooks
+from zrchain.x.validation.expected import StakingAccounts, StakingBank
+from zrchain.x.validation.hooks import MultiStakingHooks, StakingHooks
 from zrchain.x.validation.params import DEFAULT_PARAMS
 from zrchain.x.validation.types import Validator
 
@@ -64,23 +65,6 @@ RED_QUEUE = b"\x42"
 VAL_QUEUE = b"\x43"
 PARAMS = b"\x51"
 DELEGATIONS_BY_VAL = b"\x71"
-
-
-class Bank(Protocol):
-    """What x/validation needs of x/bank."""
-
-    def balance(self, ctx: Context, addr: bytes, denom: str) -> int: ...
-    def send_to_module(
-        self, ctx: Context, from_addr: bytes, module: str, coins: Coins, from_str: str = ""
-    ) -> None: ...
-    def send_from_module(self, ctx: Context, module: str, to_addr: bytes, coins: Coins) -> None: ...
-    def send_module_to_module(self, ctx: Context, src: str, dst: str, coins: Coins) -> None: ...
-    def burn_coins(self, ctx: Context, module: str, coins: Coins) -> None: ...
-
-
-class Accounts(Protocol):
-    def module_address(self, name: str) -> bytes: ...
-    def get_module_account(self, ctx: Context, name: str) -> Any: ...
 
 
 def lp(addr: bytes) -> bytes:
@@ -110,7 +94,7 @@ class ValidationKeeper:
     """Staking state and its rules; other modules read it through ``StakingReader``
     (``interfaces.py``) and are told of changes through ``StakingHooks``."""
 
-    def __init__(self, bank: Bank, accounts: Accounts, valset: ValidatorSet) -> None:
+    def __init__(self, bank: StakingBank, accounts: StakingAccounts, valset: ValidatorSet) -> None:
         self.bank = bank
         self.accounts = accounts
         self.valset = valset
@@ -934,4 +918,4 @@ def iter_keys(store: Any, prefix: bytes) -> Iterator[bytes]:
         yield k
 
 
-__all__ = ["Accounts", "Bank", "ValidationKeeper", "lp", "power_key"]
+__all__ = ["ValidationKeeper", "lp", "power_key"]

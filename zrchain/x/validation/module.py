@@ -13,9 +13,10 @@ from zrchain.module import Module, Service
 from zrchain.valset import ValidatorSet
 from zrchain.x.validation import genesis
 from zrchain.x.validation import types as t
-from zrchain.x.validation.keeper import Accounts, Bank, ValidationKeeper
-from zrchain.x.validation.msgs import MsgServer
-from zrchain.x.validation.queries import QueryServer
+from zrchain.x.validation.expected import StakingAccounts, StakingBank
+from zrchain.x.validation.keeper import ValidationKeeper
+from zrchain.x.validation.msg_server import ValidationMsgServer
+from zrchain.x.validation.query_server import ValidationQueryServer
 
 # Module accounts of the two pools: the stake they hold can be burnt by slashing.
 POOL_PERMISSIONS = {t.BONDED_POOL: ["burner", "staking"], t.NOT_BONDED_POOL: ["burner", "staking"]}
@@ -23,8 +24,8 @@ POOL_PERMISSIONS = {t.BONDED_POOL: ["burner", "staking"], t.NOT_BONDED_POOL: ["b
 
 @dataclass
 class ValidationModule(Module):
-    bank: Bank | None = None
-    accounts: Accounts | None = None
+    bank: StakingBank | None = None
+    accounts: StakingAccounts | None = None
     valset: ValidatorSet = field(default_factory=ValidatorSet)
     name: str = t.MODULE
     store_key: str = t.STORE_KEY
@@ -36,7 +37,7 @@ class ValidationModule(Module):
         self.keeper = ValidationKeeper(self.bank, self.accounts, self.valset)
 
     def services(self) -> Sequence[Service]:
-        return (MsgServer(self.keeper), QueryServer(self.keeper))
+        return (ValidationMsgServer(self.keeper), ValidationQueryServer(self.keeper))
 
     # -- genesis -----------------------------------------------------------------------------
     def default_genesis(self) -> dict[str, Any]:

@@ -201,7 +201,7 @@ def update_description(old: st.Description, new: st.Description) -> st.Descripti
     return out
 
 
-class MsgServer(module.MsgServer):
+class ValidationMsgServer(module.MsgServer):
     descriptor = tx.DESCRIPTOR.services_by_name["Msg"]
     absent = {
         "UpdateHVParams": _HYBRID,
@@ -436,4 +436,4 @@ class MsgServer(module.MsgServer):
         return tx.MsgUpdateParamsResponse()
 
 
-__all__ = ["GOV_AUTHORITY", "MsgServer", "consensus_pubkey", "ensure_description_length"]
+__all__ = ["GOV_AUTHORITY", "ValidationMsgServer", "consensus_pubkey", "ensure_description_length"]

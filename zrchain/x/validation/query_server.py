@@ -55,7 +55,7 @@ def _del(text: str) -> bytes:
         raise invalid_argument(exc.log) from None
 
 
-class QueryServer(module.QueryServer):
+class ValidationQueryServer(module.QueryServer):
     descriptor = q.DESCRIPTOR.services_by_name["Query"]
     absent = {
         "HistoricalInfo": "historical info is not recorded: no IBC light client needs it here",
@@ -279,4 +279,4 @@ class QueryServer(module.QueryServer):
         return out
 
 
-__all__ = ["QueryServer"]
+__all__ = ["ValidationQueryServer"]
