@@ -48,7 +48,7 @@ class EvidenceModule(Module):
                 consensus_address=address.cons_string(m.address),
             )
             e.time.seconds, e.time.nanos = divmod(m.time_ns, 10**9)
-            self.keeper.handleequivocation_of(ctx, e)
+            self.keeper.handle_equivocation(ctx, e)
 
     def default_genesis(self) -> dict[str, Any]:
         return to_dict(genesis_pb2.GenesisState())
