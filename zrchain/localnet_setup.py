@@ -43,8 +43,10 @@ def fund_dev_accounts(doc: dict[str, Any], addresses: dict[str, str]) -> None:
     from zrchain.testing.genesis import add_account
 
     state = doc.setdefault("app_state", {})
+    present = {a.get("address") for a in state.get("auth", {}).get("accounts", [])}
     for name, coins in DEV_ACCOUNTS.items():
-        add_account(state, addresses[name], coins)
+        if addresses[name] not in present:  # e.g. the genesis validator's operator, funded
+            add_account(state, addresses[name], coins)
 
 
 # A genesis validator's self-delegation (10 units of consensus power) and its account's funds.

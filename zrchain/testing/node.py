@@ -154,6 +154,26 @@ class TestNode:
             self.write_genesis(doc)
         return self
 
+    def add_genesis_validator(self, stake: str = "", funds: str = "") -> str:
+        """Make this node the genesis validator the way an operator does, through the CLI:
+        a ``validator`` key (a dev key) in its test keyring, funded in genesis.json, a
+        ``genesis gentx`` bonding ``stake`` and ``genesis collect-gentxs``. Returns the
+        operator's account address."""
+        from zrchain.localnet_setup import VALIDATOR_FUNDS, VALIDATOR_STAKE, dev_mnemonic
+
+        home = str(self.home)
+        zrchaind(
+            "keys", "add", "validator", "--recover", "--keyring-backend", "test",
+            "--home", home, input=dev_mnemonic(f"validator {self.name}") + "\n",
+        )  # fmt: skip
+        zrchaind("genesis", "add-genesis-account", "validator", funds or VALIDATOR_FUNDS,
+                 "--home", home)  # fmt: skip
+        zrchaind("genesis", "gentx", "validator", stake or VALIDATOR_STAKE, "--home", home)
+        zrchaind("genesis", "collect-gentxs", "--home", home)
+        out = zrchaind("keys", "show", "validator", "-a", "--keyring-backend", "test",
+                       "--home", home)  # fmt: skip
+        return out.stdout.strip()
+
     def configure(self, extra_config: dict[str, Any] | None = None) -> None:
         p = self.ports
         values: dict[str, Any] = {
