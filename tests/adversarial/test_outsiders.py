@@ -40,6 +40,12 @@ STRANGER = {
     "/zrchain.treasury.MsgUpdateKeyPolicy": "is not an owner",
     "/zrchain.treasury.MsgNewICATransactionRequest": "not supported",
     "/zrchain.treasury.MsgFulfilICATransactionRequest": "not supported",
+    "/zrchain.validation.MsgEditValidator": "validator does not exist",
+    "/zrchain.validation.MsgBeginRedelegate": "no delegation for (address, validator) tuple",
+    "/zrchain.validation.MsgUndelegate": "no delegation for (address, validator) tuple",
+    "/zrchain.validation.MsgCancelUnbondingDelegation": "unbonding delegation with delegator",
+    "/cosmos.slashing.v1beta1.MsgUnjail": "validator does not exist",
+    "/cosmos.evidence.v1beta1.MsgSubmitEvidence": "unregistered handler for evidence type",
 }
 
 pytestmark = pytest.mark.node

@@ -44,10 +44,17 @@ def params(node: str, height: int, output: str) -> None:
 
 
 @query_group.command("signing-info")
-@click.argument("cons_address")
+@click.argument("validator_conspub_or_address")
 @query_options
-def signing_info(cons_address: str, node: str, height: int, output: str) -> None:
-    """A validator's signing info by its consensus address (zenvalcons…)."""
+def signing_info(validator_conspub_or_address: str, node: str, height: int, output: str) -> None:
+    """A validator's signing info, by its consensus public key (as ``zrchaind comet
+    show-validator`` prints it) or its consensus address (zenvalcons…)."""
+    cons_address = validator_conspub_or_address.strip()
+    if cons_address.startswith("{"):
+        from zrchain.x.validation.cli import parse_consensus_pubkey
+        from zrchain.x.validation.types import cons_address as cons_of
+
+        cons_address = address.cons_string(cons_of(parse_consensus_pubkey(cons_address)))
     run_query(
         node,
         SVC + "SigningInfo",
