@@ -62,6 +62,18 @@ def msg_rpc(msg: Descriptor) -> MethodDescriptor:
     raise ValueError(f"{msg.full_name} is the request of no Msg service RPC")
 
 
+def query_rpc(request: Descriptor) -> MethodDescriptor:
+    """The query RPC taking ``request`` (found in the request's own proto file), so callers
+    name a query by its request alone."""
+    for service in request.file.services_by_name.values():
+        if is_msg_service(service):
+            continue
+        for method in service.methods:
+            if method.input_type is request:
+                return method
+    raise ValueError(f"{request.full_name} is the request of no query RPC")
+
+
 def is_msg_service(service: ServiceDescriptor) -> bool:
     """True for a service marked ``option (cosmos.msg.v1.service) = true``."""
     return bool(service.GetOptions().Extensions[msg_pb2.service])
@@ -150,6 +162,7 @@ __all__ = [
     "message_class",
     "msg_rpc",
     "path_fields",
+    "query_rpc",
     "rest_routes",
     "signer_fields",
     "signers_of",
