@@ -10,7 +10,7 @@ from __future__ import annotations
 from eth_account import Account
 from web3 import Web3
 
-from zrchain.bridge.config import ConfigError, NetworkConfig
+from evm_bridge.config import ConfigError, NetworkConfig
 from zrchain.evm.contract import MPC_ROLE, ZrSignContract
 from zrchain.evm.flavours import Flavour, detect_flavour
 

@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from zrchain.bridge.ingest import Ingest, KeyIngest, SigIngest
+from evm_bridge.ingest import Ingest, KeyIngest, SigIngest
 
 
 class Outcome(enum.Enum):

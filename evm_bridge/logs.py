@@ -9,7 +9,7 @@ import sys
 import time
 from typing import Any, TextIO
 
-LOGGER_NAME = "zrchain.bridge"
+LOGGER_NAME = "evm_bridge"
 
 
 class JsonFormatter(logging.Formatter):

@@ -15,9 +15,9 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
-from zrchain.bridge.evm_rpc import BlockHeader, RpcError
-from zrchain.bridge.gateway import Gateway, Outcome, SubmitResult
-from zrchain.bridge.ingest import (
+from evm_bridge.evm_rpc import BlockHeader, RpcError
+from evm_bridge.gateway import Gateway, Outcome, SubmitResult
+from evm_bridge.ingest import (
     ConfigChange,
     Hold,
     Ingest,
@@ -29,8 +29,8 @@ from zrchain.bridge.ingest import (
     ingest_from_json,
     ingest_to_json,
 )
-from zrchain.bridge.logs import emit, get_logger
-from zrchain.bridge.state import NetworkState, log_id
+from evm_bridge.logs import emit, get_logger
+from evm_bridge.state import NetworkState, log_id
 from zrchain.evm.contract import REQ_SIMPLE_TX, REQ_TX, EventDecoder
 
 #: How many requests are sent before the state file is saved again.

@@ -17,10 +17,10 @@ from eth_abi import encode as abi_encode
 from eth_account import Account
 from eth_utils import keccak
 
-from zrchain.bridge.contract_check import ContractMismatch
-from zrchain.bridge.gateway import MemoryGateway
-from zrchain.bridge.state import DirLock
-from zrchain.bridge.testing import (
+from evm_bridge.contract_check import ContractMismatch
+from evm_bridge.gateway import MemoryGateway
+from evm_bridge.state import DirLock
+from evm_bridge.testing import (
     captured_logs,
     deploy_test_contract,
     emit_raw,

@@ -17,11 +17,11 @@ from eth_account import Account
 from eth_utils import keccak
 from web3.exceptions import TransactionNotFound
 
-from zrchain.bridge.config import parse_config
-from zrchain.bridge.daemon import requeue_dead_letters, status
-from zrchain.bridge.gateway import MemoryGateway
-from zrchain.bridge.state import StateStore, state_file
-from zrchain.bridge.testing import (
+from evm_bridge.config import parse_config
+from evm_bridge.daemon import requeue_dead_letters, status
+from evm_bridge.gateway import MemoryGateway
+from evm_bridge.state import StateStore, state_file
+from evm_bridge.testing import (
     captured_logs,
     deploy_test_contract,
     network_entry,

@@ -415,7 +415,7 @@ def _die_with_parent() -> None:
 def test_zrsign_hash_through_the_bridge_with_a_threshold_keyring(
     env: Env, running: list[KeeperProcess]
 ) -> None:
-    from zrchain.bridge.ingest import cache_id
+    from evm_bridge.ingest import cache_id
     from zrchain.evm.contract import (
         EVM_WALLET_TYPE_ID,
         SignParams,
@@ -472,7 +472,7 @@ def test_zrsign_hash_through_the_bridge_with_a_threshold_keyring(
         )
         log = open(d / "bridge.log", "ab")  # noqa: SIM115 - owned by the child
         bridge = subprocess.Popen(
-            [sys.executable, "-m", "zrchain.bridge.cli", "start", "--config", str(cfg)],
+            [sys.executable, "-m", "evm_bridge.cli", "start", "--config", str(cfg)],
             stdout=log,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,

@@ -20,9 +20,9 @@ import pytest
 from eth_account import Account
 from eth_utils import keccak, to_checksum_address
 
-from zrchain.bridge.gateway import MemoryGateway, ZrKey
-from zrchain.bridge.ingest import eip1559_unsigned
-from zrchain.bridge.testing import (
+from evm_bridge.gateway import MemoryGateway, ZrKey
+from evm_bridge.ingest import eip1559_unsigned
+from evm_bridge.testing import (
     FlakyProxy,
     Records,
     captured_logs,
@@ -32,7 +32,7 @@ from zrchain.bridge.testing import (
     wait,
     write_key_files,
 )
-from zrchain.bridge.testing import (
+from evm_bridge.testing import (
     network_entry as net,
 )
 from zrchain.evm.contract import (

@@ -9,11 +9,11 @@ import logging
 import pytest
 from eth_utils import keccak
 
-from zrchain.bridge.evm_rpc import RpcTransportError
-from zrchain.bridge.follower import RangeRetry
-from zrchain.bridge.gateway import GatewayUnavailable, MemoryGateway
-from zrchain.bridge.ingest import cache_id
-from zrchain.bridge.logs import LOGGER_NAME
+from evm_bridge.evm_rpc import RpcTransportError
+from evm_bridge.follower import RangeRetry
+from evm_bridge.gateway import GatewayUnavailable, MemoryGateway
+from evm_bridge.ingest import cache_id
+from evm_bridge.logs import LOGGER_NAME
 from zrchain.evm.contract import wallet_type_id
 
 from .conftest import (

@@ -7,8 +7,8 @@ import rlp
 from eth_abi import encode as abi_encode
 from eth_utils import keccak, to_checksum_address
 
-from zrchain.bridge.gateway import GatewayUnavailable, Outcome, classify
-from zrchain.bridge.ingest import (
+from evm_bridge.gateway import GatewayUnavailable, Outcome, classify
+from evm_bridge.ingest import (
     STANDARD_WALLET_TYPES,
     ConfigChange,
     Hold,

@@ -7,14 +7,14 @@ from dataclasses import dataclass
 
 import pytest
 
-from zrchain.bridge.gateway import MemoryGateway
-from zrchain.bridge.responder import (
+from evm_bridge.gateway import MemoryGateway
+from evm_bridge.responder import (
     BACKOFF_CAP,
     DEFAULT_RESPONSE_GAS,
     Responder,
     backoff_delay,
 )
-from zrchain.bridge.state import NetworkState
+from evm_bridge.state import NetworkState
 from zrchain.evm.flavours import Flavour
 
 
