@@ -30,7 +30,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from zrchain.mpc.files import write_private
+from zrchain.daemon.files import write_private
 from zrchain.mpc.seed import Secret
 
 FORMAT = "zrchain-mpc-share/1"
