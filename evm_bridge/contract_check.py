@@ -11,8 +11,9 @@ from eth_account import Account
 from web3 import Web3
 
 from evm_bridge.config import ConfigError, NetworkConfig
-from zrchain.evm.contract import MPC_ROLE, ZrSignContract
-from zrchain.evm.flavours import Flavour, detect_flavour
+from zrchain.evm.contract import ZrSignContract, detect_flavour
+from zrchain.evm.flavours import Flavour
+from zrchain.evm.ids import MPC_ROLE
 
 _WHY = {
     Flavour.ZRCHAIN: "it has authDomain(), which only our contract has",

@@ -15,14 +15,16 @@ from eth_utils import is_address, keccak, to_checksum_address
 from google.protobuf.any_pb2 import Any as AnyProto
 
 from zrchain.evm.contract import (
-    REQ_HASH,
-    REQ_SIMPLE_TX,
-    REQ_TX,
-    SIMPLE_TX_SELECTOR,
     ChainIdSupportEvent,
     WalletTypeIdSupportEvent,
     ZrKeyRequestEvent,
     ZrSigRequestEvent,
+)
+from zrchain.evm.ids import (
+    REQ_HASH,
+    REQ_SIMPLE_TX,
+    REQ_TX,
+    SIMPLE_TX_SELECTOR,
     caip2_chain_id,
     wallet_type_id,
 )

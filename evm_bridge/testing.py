@@ -151,7 +151,8 @@ def deploy_test_contract(
     deployed by anvil's first account and configured for EVM keys and `chains`."""
     from eth_account import Account
 
-    from zrchain.evm.contract import EVM_WALLET_TYPE_ID, ZrSignContract
+    from zrchain.evm.contract import ZrSignContract
+    from zrchain.evm.ids import EVM_WALLET_TYPE_ID
     from zrchain.testing.anvil import DEFAULT_PRIVATE_KEYS
     from zrchain.testing.zrsign_v1 import deploy_zrsign_v1
 

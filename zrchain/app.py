@@ -25,7 +25,7 @@ from typing import Any
 from cosmpy.protos.tendermint.crypto import keys_pb2
 from cosmpy.protos.tendermint.types import params_pb2
 
-from zrchain import __version__
+from zrchain import __version__, baseapp
 from zrchain.abci import types as abci
 from zrchain.abci.encode import encode_events, encode_finalize_block
 from zrchain.codec.address import canonicalize_json
@@ -41,11 +41,6 @@ from zrchain.valset import merge_updates
 log = logging.getLogger("zrchain.app")
 
 APP_NAME = "ZenrockApp"
-BASEAPP_STORE = "baseapp"
-_CHAIN_ID = b"baseapp/chain_id"
-_INITIAL_HEIGHT = b"baseapp/initial_height"
-CONSENSUS_PARAMS_KEY = b"baseapp/consensus_params"
-_LAST_BLOCK = b"baseapp/last_block"  # height (8 bytes) || block time ns (8 bytes)
 
 
 @dataclass
@@ -99,20 +94,14 @@ class ZrChainApp:
     # -- base state --------------------------------------------------------------------
     def _load_base(self) -> None:
         view = self.store.pending
-        raw = view.get(_CHAIN_ID)
+        raw = view.get(baseapp.CHAIN_ID_KEY)
         self.chain_id = raw.decode() if raw else ""
-        raw = view.get(_INITIAL_HEIGHT)
+        raw = view.get(baseapp.INITIAL_HEIGHT_KEY)
         self.initial_height = int(raw) if raw else 1
-        raw = view.get(CONSENSUS_PARAMS_KEY)
-        self.consensus_params = params_pb2.ConsensusParams()
-        if raw:
-            self.consensus_params.ParseFromString(raw)
+        self.consensus_params = baseapp.consensus_params(view) or params_pb2.ConsensusParams()
 
     def _read_last_header(self) -> tuple[int, int]:
-        raw = self.store.pending.get(_LAST_BLOCK)
-        if not raw:
-            return 0, 0
-        return int.from_bytes(raw[:8], "big"), int.from_bytes(raw[8:16], "big")
+        return baseapp.decode_last_block(self.store.pending.get(baseapp.LAST_BLOCK_KEY))
 
     def last_block_header(self) -> tuple[int, int]:
         """(height, block time ns) of the last committed block: the check state's context."""
@@ -181,9 +170,9 @@ class ZrChainApp:
         self.consensus_params = params_pb2.ConsensusParams()
         self.consensus_params.CopyFrom(req.consensus_params)
         genesis = Branch(self.store.pending)
-        genesis.set(_CHAIN_ID, self.chain_id.encode())
-        genesis.set(_INITIAL_HEIGHT, str(self.initial_height).encode())
-        genesis.set(CONSENSUS_PARAMS_KEY, self.consensus_params.SerializeToString())
+        genesis.set(baseapp.CHAIN_ID_KEY, self.chain_id.encode())
+        genesis.set(baseapp.INITIAL_HEIGHT_KEY, str(self.initial_height).encode())
+        genesis.set(baseapp.CONSENSUS_PARAMS_KEY, self.consensus_params.SerializeToString())
         app_state = json.loads(req.app_state_bytes or b"{}")
         ctx = self.context(
             genesis,
@@ -268,7 +257,7 @@ class ZrChainApp:
             self._pending_app_hash = None
         block = Branch(self.store.pending)
         time_ns = req.time.seconds * 10**9 + req.time.nanos
-        block.set(_LAST_BLOCK, req.height.to_bytes(8, "big") + time_ns.to_bytes(8, "big"))
+        block.set(baseapp.LAST_BLOCK_KEY, baseapp.encode_last_block(req.height, time_ns))
         ctx = self.context(block, Mode.FINALIZE, height=req.height, time_ns=time_ns, metered=False)
         ctx.proposer = req.proposer_address
         for module in self.registry.modules:

@@ -36,7 +36,8 @@ from evm_bridge.gateway import MemoryGateway  # noqa: E402
 from evm_bridge.ingest import Translator  # noqa: E402
 from evm_bridge.pipeline import Pipeline  # noqa: E402
 from evm_bridge.state import NetworkState, StateStore, state_file  # noqa: E402
-from zrchain.evm.contract import EVM_WALLET_TYPE_ID, ZrSignContract  # noqa: E402
+from zrchain.evm.contract import ZrSignContract  # noqa: E402
+from zrchain.evm.ids import EVM_WALLET_TYPE_ID  # noqa: E402
 from zrchain.testing.anvil import DEFAULT_PRIVATE_KEYS, AnvilNode  # noqa: E402
 from zrchain.testing.node import TestNode, _die_with_parent  # noqa: E402
 

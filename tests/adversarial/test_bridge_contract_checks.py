@@ -29,7 +29,8 @@ from evm_bridge.testing import (
     wait,
     write_key_files,
 )
-from zrchain.evm.contract import EVM_WALLET_TYPE_ID, KEY_REQUEST_TOPICS, MPC_ROLE
+from zrchain.evm.contract import KEY_REQUEST_TOPICS
+from zrchain.evm.ids import EVM_WALLET_TYPE_ID, MPC_ROLE
 from zrchain.testing.anvil import DEFAULT_PRIVATE_KEYS, AnvilNode
 from zrchain.testing.node import zrchaind
 

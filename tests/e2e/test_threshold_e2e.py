@@ -416,12 +416,8 @@ def test_zrsign_hash_through_the_bridge_with_a_threshold_keyring(
     env: Env, running: list[KeeperProcess]
 ) -> None:
     from evm_bridge.ingest import cache_id
-    from zrchain.evm.contract import (
-        EVM_WALLET_TYPE_ID,
-        SignParams,
-        ZrSignContract,
-        caip2_chain_id,
-    )
+    from zrchain.evm.contract import SignParams, ZrSignContract
+    from zrchain.evm.ids import EVM_WALLET_TYPE_ID, caip2_chain_id
     from zrchain.testing.anvil import DEFAULT_PRIVATE_KEYS, AnvilNode
 
     chain, caip = 80002, "eip155:80002"

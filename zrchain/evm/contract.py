@@ -18,93 +18,31 @@ from typing import Any
 
 from eth_abi import decode as abi_decode
 from eth_abi import encode as abi_encode
-from eth_account import Account
-from eth_account.messages import encode_defunct
 from eth_account.signers.local import LocalAccount
 from eth_typing import ChecksumAddress
 from eth_utils import keccak, to_checksum_address
 from web3 import Web3
 from web3.contract.contract import Contract, ContractFunction
-from web3.exceptions import ContractLogicError
+from web3.exceptions import BadFunctionCallOutput, ContractLogicError
+
+from zrchain.evm.flavours import Flavour
+from zrchain.evm.ids import (
+    EVM_WALLET_TYPE_ID,
+    FEE_ROLE,
+    MPC_ROLE,
+    OPTIONS_BASIC,
+    PAUSER_ROLE,
+    SRC_CHAIN_ID,
+    auth_domain,
+    sign_auth,
+)
 
 ARTIFACT_PATH = Path(__file__).resolve().parents[2] / "contracts" / "artifacts" / "ZrSign.json"
 #: The test contract that follows the deployed zrSign's rules (contracts/test/ZrSignV1.sol).
 V1_ARTIFACT_PATH = ARTIFACT_PATH.with_name("ZrSignV1.json")
 
-# ---------------------------------------------------------------------------- constants
-
-DEFAULT_ADMIN_ROLE = b"\x00" * 32
-MPC_ROLE = keccak(text="zenrock.role.mpc")
-FEE_ROLE = keccak(text="zenrock.role.fee")
-PAUSER_ROLE = keccak(text="zenrock.role.pauser")
-
-REQ_HASH, REQ_TX, REQ_SIMPLE_TX = 0, 1, 2
-WALLET_REQUESTED, WALLET_REGISTERED = 1, 2
-SIG_REQ_IN_PROGRESS, SIG_REQ_ALREADY_PROCESSED = 1, 2
-OPTIONS_BASIC, OPTIONS_MONITORING = 1, 2
-
-#: `transaction(string,uint256,bytes)`: the selector that prefixes a zrSignSimpleTx payload.
-SIMPLE_TX_SELECTOR = keccak(text="transaction(string,uint256,bytes)")[:4]
-
 PANIC_SELECTOR = bytes.fromhex("4e487b71")
 ERROR_STRING_SELECTOR = bytes.fromhex("08c379a0")
-
-
-def wallet_type_id(purpose: int, coin_type: int) -> bytes:
-    """zrSign walletTypeId: keccak256(abi.encode(purpose, coinType))."""
-    return keccak(abi_encode(["uint256", "uint256"], [purpose, coin_type]))
-
-
-def caip2_chain_id(caip2: str) -> bytes:
-    """zrSign chain id of a CAIP-2 string: keccak256 of its UTF-8 bytes."""
-    return keccak(caip2.encode())
-
-
-EVM_WALLET_TYPE_ID = wallet_type_id(44, 60)
-BTC_TESTNET_WALLET_TYPE_ID = wallet_type_id(44, 1)
-BTC_MAINNET_WALLET_TYPE_ID = wallet_type_id(44, 0)
-SOLANA_WALLET_TYPE_ID = wallet_type_id(44, 501)
-#: zrSign's hard-coded SRC_CHAIN_ID (kept as a getter; our auth signatures use auth_domain()).
-SRC_CHAIN_ID = caip2_chain_id("eip155:11155111")
-
-
-def user_workspace_id(chain_id: int, contract: str, wallet_type: bytes, owner: str) -> bytes:
-    """keccak256(abi.encode(chainid, contract, walletTypeId, owner)): keys registered wallets."""
-    return keccak(
-        abi_encode(
-            ["uint256", "address", "bytes32", "address"], [chain_id, contract, wallet_type, owner]
-        )
-    )
-
-
-def wallet_id(chain_id: int, contract: str, wallet_type: bytes, owner: str, index: int) -> bytes:
-    """keccak256(abi.encode(chainid, contract, walletTypeId, owner, walletIndex))."""
-    return keccak(
-        abi_encode(
-            ["uint256", "address", "bytes32", "address", "uint256"],
-            [chain_id, contract, wallet_type, owner, index],
-        )
-    )
-
-
-def auth_domain(chain_id: int, contract: str) -> bytes:
-    """The domain our authSignatures bind: keccak256(abi.encode(chainid, contract))."""
-    return keccak(abi_encode(["uint256", "address"], [chain_id, contract]))
-
-
-def encode_simple_tx(to: str, value: int, data: bytes = b"") -> bytes:
-    """A zrSignSimpleTx payload: `transaction(string,uint256,bytes)` calldata."""
-    return SIMPLE_TX_SELECTOR + abi_encode(["string", "uint256", "bytes"], [to, value, data])
-
-
-def sign_auth(inner: bytes, private_key: bytes | str | LocalAccount) -> bytes:
-    """EIP-191 personal_sign of a 32-byte hash: 65 bytes r||s||v with v in {27, 28}."""
-    account = (
-        private_key if isinstance(private_key, LocalAccount) else Account.from_key(private_key)
-    )
-    signed = account.sign_message(encode_defunct(primitive=inner))
-    return bytes(signed.signature)
-
 
 # ---------------------------------------------------------------------------- artifact
 
@@ -688,10 +626,12 @@ class ZrSignContract:
     """
 
     def __init__(
-        self, w3: Web3, address: str, artifact: Artifact | None = None, flavour: Any = None
+        self,
+        w3: Web3,
+        address: str,
+        artifact: Artifact | None = None,
+        flavour: Flavour | None = None,
     ) -> None:
-        from zrchain.evm.flavours import Flavour
-
         self.w3 = w3
         self.artifact = artifact or load_artifact()
         self.flavour: Flavour = flavour or Flavour.ZRCHAIN
@@ -1028,3 +968,27 @@ def _send(w3: Web3, fn: Any, sender: Sender, *, value: int, gas: int | None) -> 
     else:
         tx_hash = fn.transact(tx)
     return w3.eth.wait_for_transaction_receipt(tx_hash, timeout=60, poll_latency=0.05)
+
+
+def detect_flavour(contract: ZrSignContract) -> Flavour | None:
+    """Which flavour the contract at `contract.address` is (None: not a zrSign contract).
+
+    Both flavours answer `MPC_ROLE()` and `SRC_CHAIN_ID()` with zrSign's constants; only ours
+    has `authDomain()`, and it answers with this chain's and address's domain. Transport
+    errors propagate: they say nothing about the contract.
+    """
+    try:
+        role = bytes(contract.call("MPC_ROLE"))
+        src = bytes(contract.call("SRC_CHAIN_ID"))
+        contract.call("getRespGas")
+    except (ZrSignRevert, BadFunctionCallOutput):
+        return None
+    if role != MPC_ROLE or src != SRC_CHAIN_ID:
+        return None
+    try:
+        domain = bytes(contract.call("authDomain"))
+    except (ZrSignRevert, BadFunctionCallOutput):
+        return Flavour.ZRSIGN_V1
+    if domain == auth_domain(contract.w3.eth.chain_id, contract.address):
+        return Flavour.ZRCHAIN
+    return None

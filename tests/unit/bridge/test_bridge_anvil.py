@@ -35,14 +35,8 @@ from evm_bridge.testing import (
 from evm_bridge.testing import (
     network_entry as net,
 )
-from zrchain.evm.contract import (
-    EVM_WALLET_TYPE_ID,
-    SignParams,
-    ZrSigResolveEvent,
-    caip2_chain_id,
-    event_topics,
-    wallet_type_id,
-)
+from zrchain.evm.contract import SignParams, ZrSigResolveEvent, event_topics
+from zrchain.evm.ids import EVM_WALLET_TYPE_ID, caip2_chain_id, wallet_type_id
 from zrchain.testing.anvil import DEFAULT_PRIVATE_KEYS, AnvilNode
 from zrchain.x.treasury.sighash import evm_sighash
 from zrchain.x.treasury.wallets import evm_address

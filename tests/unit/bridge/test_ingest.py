@@ -23,10 +23,10 @@ from evm_bridge.ingest import (
     ingest_to_json,
 )
 from zrchain.codec.gen.zrchain.treasury import tx_pb2
-from zrchain.evm.contract import (
+from zrchain.evm.contract import EventDecoder
+from zrchain.evm.ids import (
     EVM_WALLET_TYPE_ID,
     SOLANA_WALLET_TYPE_ID,
-    EventDecoder,
     encode_simple_tx,
     wallet_type_id,
 )

@@ -40,7 +40,8 @@ from zrchain.evm import (
     wallet_id,
     wallet_type_id,
 )
-from zrchain.evm.contract import SRC_CHAIN_ID, signature
+from zrchain.evm.contract import signature
+from zrchain.evm.ids import SRC_CHAIN_ID
 
 SEPOLIA = "eip155:11155111"
 AMOY = "eip155:80002"
