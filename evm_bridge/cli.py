@@ -13,10 +13,11 @@ from typing import Any
 
 import click
 
-from evm_bridge.config import ConfigError, load_config
+from evm_bridge.config import BridgeConfig, ConfigError, load_config
+from zrchain.daemon import logs as daemon_logs
 
 
-def _config(path: str) -> Any:
+def _config(path: str) -> BridgeConfig:
     try:
         return load_config(path)
     except ConfigError as exc:
@@ -39,7 +40,8 @@ def start_cmd(config_path: str, log_format: str | None, log_level: str | None) -
     from evm_bridge.logs import setup_logging
 
     config = _config(config_path)
-    setup_logging(log_format or config.log_format, log_level or config.log_level)
+    fmt = daemon_logs.log_format(log_format) if log_format else config.log_format
+    setup_logging(fmt, log_level or config.log_level)
     bridge = Bridge(config)
 
     def _stop(signum: int, frame: Any) -> None:

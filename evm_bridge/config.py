@@ -15,6 +15,7 @@ from typing import Any
 from eth_utils import is_address, to_checksum_address
 
 from zrchain.daemon.config import ConfigError, read_toml, resolve, table_values
+from zrchain.daemon.logs import Format, log_format
 
 MODES = ("omni", "direct")
 #: Contract flavours (zrchain.evm.flavours.Flavour values): our contract, zrSign as deployed.
@@ -105,7 +106,7 @@ class BridgeConfig:
     networks: tuple[NetworkConfig, ...]
     destinations: tuple[DestinationConfig, ...] = ()
     state_dir: str = "bridge-state"
-    log_format: str = "json"
+    log_format: Format = "json"
     log_level: str = "info"
     progress_interval: float = 5.0
     defer_timeout: float = 3600.0
@@ -228,9 +229,10 @@ def parse_config(doc: dict[str, Any], base: Path | None = None) -> BridgeConfig:
     if base is not None and home:
         home = str(resolve(base, home))
     zr = ZrChainConfig(**{**zr.__dict__, "home": home})
-    fmt = str(bridge.pop("log_format", "json"))
-    if fmt not in ("json", "text"):
-        raise ConfigError("[bridge]: log_format must be json or text")
+    try:
+        fmt = log_format(bridge.pop("log_format", "json"))
+    except ValueError:
+        raise ConfigError("[bridge]: log_format must be json or text") from None
     return BridgeConfig(
         zrchain=zr,
         networks=networks,

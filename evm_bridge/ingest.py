@@ -183,7 +183,7 @@ class SigIngest:
             wallet_index=self.wallet_index,
             cache_id=self.cache_id,
             data=data.hex(),
-            wallet_type=int(COIN_WALLET_TYPE[self.coin_type]),
+            wallet_type=COIN_WALLET_TYPE[self.coin_type].name,
             no_broadcast=not self.broadcast,
             tx=self.is_tx,
         )
@@ -385,7 +385,7 @@ class Translator:
         )
         return self.check_destination(item)
 
-    def check_destination(self, item: SigIngest) -> Decision:
+    def check_destination(self, item: SigIngest) -> SigIngest | Skip | Hold:
         """Resolve the destination CAIP-2 id and validate what depends on it."""
         if not item.dst_caip2:
             caip = self.chains.get(item.dst_chain_id)

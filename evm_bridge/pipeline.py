@@ -13,7 +13,7 @@ import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
-from typing import Any
+from typing import Any, TypedDict
 
 from evm_bridge.evm_rpc import BlockHeader, RpcError
 from evm_bridge.gateway import Gateway, Outcome, SubmitResult
@@ -65,6 +65,14 @@ def raw_log_id(raw: Mapping[str, Any]) -> str | None:
         return log_id(tx, int(idx, 16) if isinstance(idx, str) else int(idx))
     except (KeyError, TypeError, ValueError):
         return None
+
+
+class _Where(TypedDict):
+    """Where a log came from, as its log lines name it."""
+
+    network: str
+    tx: object
+    log_index: object
 
 
 class Pipeline:
@@ -132,7 +140,7 @@ class Pipeline:
     def _decide(
         self, raw: Mapping[str, Any], headers: Mapping[int, BlockHeader | None]
     ) -> Ingest | None:
-        where = {
+        where: _Where = {
             "network": self.label,
             "tx": raw.get("transactionHash"),
             "log_index": raw.get("logIndex"),

@@ -147,7 +147,7 @@ class ZrChainApp:
         )
 
     # -- handshake ---------------------------------------------------------------------
-    def info(self, req: Any) -> Any:
+    def info(self, req: abci.RequestInfo) -> abci.ResponseInfo:
         app_version = (
             int(self.consensus_params.version.app)
             if self.consensus_params.HasField("version")
@@ -161,7 +161,7 @@ class ZrChainApp:
             last_block_app_hash=self.store.app_hash,
         )
 
-    def init_chain(self, req: Any) -> Any:
+    def init_chain(self, req: abci.RequestInitChain) -> abci.ResponseInitChain:
         if self.store.height != 0:
             raise RuntimeError("InitChain on a chain that already has committed blocks")
         self.store.discard_pending()
@@ -222,29 +222,31 @@ class ZrChainApp:
         return out
 
     # -- mempool -----------------------------------------------------------------------
-    def check_tx(self, req: Any) -> Any:
+    def check_tx(self, req: abci.RequestCheckTx) -> abci.ResponseCheckTx:
         recheck = req.type == abci.CheckTxType.Value("RECHECK")
         with self._lock:
             return self.pipeline.check(req.tx, self._check, recheck=recheck)
 
     # -- consensus ---------------------------------------------------------------------
-    def prepare_proposal(self, req: Any) -> Any:
+    def prepare_proposal(self, req: abci.RequestPrepareProposal) -> abci.ResponsePrepareProposal:
         return abci.ResponsePrepareProposal(
             txs=self.pipeline.select_for_proposal(req.txs, req.max_tx_bytes, self.block_max_gas)
         )
 
-    def process_proposal(self, req: Any) -> Any:
-        accept = abci.ResponseProcessProposal.ProposalStatus.Value("ACCEPT")
+    def process_proposal(self, req: abci.RequestProcessProposal) -> abci.ResponseProcessProposal:
+        accept = abci.ResponseProcessProposal.ACCEPT
         return abci.ResponseProcessProposal(status=accept)
 
-    def extend_vote(self, req: Any) -> Any:
+    def extend_vote(self, req: abci.RequestExtendVote) -> abci.ResponseExtendVote:
         return abci.ResponseExtendVote(vote_extension=b"")
 
-    def verify_vote_extension(self, req: Any) -> Any:
-        accept = abci.ResponseVerifyVoteExtension.VerifyStatus.Value("ACCEPT")
+    def verify_vote_extension(
+        self, req: abci.RequestVerifyVoteExtension
+    ) -> abci.ResponseVerifyVoteExtension:
+        accept = abci.ResponseVerifyVoteExtension.ACCEPT
         return abci.ResponseVerifyVoteExtension(status=accept)
 
-    def finalize_block(self, req: Any) -> Any:
+    def finalize_block(self, req: abci.RequestFinalizeBlock) -> abci.ResponseFinalizeBlock:
         expected = self.store.height + 1 if self.store.height else self.initial_height
         if req.height != expected:
             raise RuntimeError(f"FinalizeBlock height {req.height}, expected {expected}")
@@ -284,7 +286,7 @@ class ZrChainApp:
         )
         return abci.ResponseFinalizeBlock.FromString(raw)
 
-    def commit(self, req: Any) -> Any:
+    def commit(self, req: abci.RequestCommit) -> abci.ResponseCommit:
         if self._pending_app_hash is None:
             raise RuntimeError("Commit without FinalizeBlock")
         self.store.commit(self._block_height, self._pending_app_hash)
@@ -301,7 +303,7 @@ class ZrChainApp:
         return abci.ResponseCommit(retain_height=retain)
 
     # -- queries -----------------------------------------------------------------------
-    def query(self, req: Any) -> Any:
+    def query(self, req: abci.RequestQuery) -> abci.ResponseQuery:
         from zrchain.server.abci_query import answer_query
 
         return answer_query(self, req)
@@ -314,7 +316,7 @@ class ZrChainApp:
         version = self.store.version(self.store.height)
         self.snapshots.create_async(version.height, version.kv.iterate())
 
-    def list_snapshots(self, req: Any) -> Any:
+    def list_snapshots(self, req: abci.RequestListSnapshots) -> abci.ResponseListSnapshots:
         return abci.ResponseListSnapshots(
             snapshots=[
                 abci.Snapshot(
@@ -328,40 +330,44 @@ class ZrChainApp:
             ]
         )
 
-    def load_snapshot_chunk(self, req: Any) -> Any:
+    def load_snapshot_chunk(
+        self, req: abci.RequestLoadSnapshotChunk
+    ) -> abci.ResponseLoadSnapshotChunk:
         return abci.ResponseLoadSnapshotChunk(
             chunk=self.snapshots.load_chunk(int(req.height), int(req.format), int(req.chunk))
         )
 
-    def offer_snapshot(self, req: Any) -> Any:
-        R = abci.ResponseOfferSnapshot.Result
+    def offer_snapshot(self, req: abci.RequestOfferSnapshot) -> abci.ResponseOfferSnapshot:
+        R = abci.ResponseOfferSnapshot
         info = snapshot_from_abci(req.snapshot)
         if info.format != SNAPSHOT_FORMAT:
-            return abci.ResponseOfferSnapshot(result=R.Value("REJECT_FORMAT"))
+            return abci.ResponseOfferSnapshot(result=R.REJECT_FORMAT)
         if (
             info.chunks <= 0
             or len(info.metadata) != 32 * info.chunks
             or hashlib.sha256(info.metadata).digest() != info.hash
         ):
-            return abci.ResponseOfferSnapshot(result=R.Value("REJECT"))
+            return abci.ResponseOfferSnapshot(result=R.REJECT)
         if self.store.height != 0:
             log.warning("snapshot offered to a node that already has state; aborting state sync")
-            return abci.ResponseOfferSnapshot(result=R.Value("ABORT"))
+            return abci.ResponseOfferSnapshot(result=R.ABORT)
         self.store.wipe()
         self._restore = Restore(info, bytes(req.app_hash))
         log.info("restoring snapshot at height %d (%d chunks)", info.height, info.chunks)
-        return abci.ResponseOfferSnapshot(result=R.Value("ACCEPT"))
+        return abci.ResponseOfferSnapshot(result=R.ACCEPT)
 
-    def apply_snapshot_chunk(self, req: Any) -> Any:
-        R = abci.ResponseApplySnapshotChunk.Result
+    def apply_snapshot_chunk(
+        self, req: abci.RequestApplySnapshotChunk
+    ) -> abci.ResponseApplySnapshotChunk:
+        R = abci.ResponseApplySnapshotChunk
         rs = self._restore
         if rs is None:
-            return abci.ResponseApplySnapshotChunk(result=R.Value("ABORT"))
+            return abci.ResponseApplySnapshotChunk(result=R.ABORT)
         index = int(req.index)
         if index != rs.next_index:
-            return abci.ResponseApplySnapshotChunk(result=R.Value("RETRY_SNAPSHOT"))
+            return abci.ResponseApplySnapshotChunk(result=R.RETRY_SNAPSHOT)
         bad = abci.ResponseApplySnapshotChunk(
-            result=R.Value("RETRY"),
+            result=R.RETRY,
             refetch_chunks=[index],
             reject_senders=[req.sender] if req.sender else [],
         )
@@ -375,7 +381,7 @@ class ZrChainApp:
         self.store.write_state_pairs(pairs)
         rs.next_index += 1
         if rs.next_index < rs.info.chunks:
-            return abci.ResponseApplySnapshotChunk(result=R.Value("ACCEPT"))
+            return abci.ResponseApplySnapshotChunk(result=R.ACCEPT)
         root = self.store.rebuild_trie()
         self._restore = None
         if root != rs.app_hash:
@@ -385,14 +391,14 @@ class ZrChainApp:
                 rs.app_hash.hex(),
             )
             self.store.wipe()
-            return abci.ResponseApplySnapshotChunk(result=R.Value("REJECT_SNAPSHOT"))
+            return abci.ResponseApplySnapshotChunk(result=R.REJECT_SNAPSHOT)
         self.store.mark_committed(rs.info.height, root)
         self._load_base()
         self._last_header = self._read_last_header()
         with self._lock:
             self._check = self._fresh_check_state()
         log.info("state sync restored height %d", rs.info.height)
-        return abci.ResponseApplySnapshotChunk(result=R.Value("ACCEPT"))
+        return abci.ResponseApplySnapshotChunk(result=R.ACCEPT)
 
     def close(self) -> None:
         self.store.close()

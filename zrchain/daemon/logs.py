@@ -26,6 +26,15 @@ Clock = Literal["iso", "unix"]
 Format = Literal["json", "text"]
 
 
+def log_format(value: object) -> Format:
+    """``value`` as a log format, or ValueError."""
+    if value == "json":
+        return "json"
+    if value == "text":
+        return "text"
+    raise ValueError(f"log format must be json or text, not {value!r}")
+
+
 def looks_secret(name: str) -> bool:
     low = name.lower()
     return any(w in low for w in SECRET_WORDS) and not low.endswith(("_file", "fingerprint"))
@@ -120,7 +129,8 @@ def configure(
 
 
 def emit(
-    logger: logging.Logger, level: int, event: str, msg: str, exc: bool = False, **fields: object
+    logger: logging.Logger, level: int, event: str, msg: str, *, exc: bool = False,
+    **fields: object,
 ) -> None:
     """Log ``msg`` as ``event`` with structured ``fields``."""
     if logger.isEnabledFor(level):

@@ -172,7 +172,7 @@ class ShareFileStore:
 
 def list_records(directory: str | os.PathLike[str]) -> list[ShareRecord]:
     """Public data of a share directory without the seed (status runs without secrets)."""
-    out = []
+    out: list[ShareRecord] = []
     d = Path(directory)
     if not d.exists():
         return out
