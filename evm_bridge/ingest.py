@@ -14,6 +14,7 @@ from eth_abi import encode as abi_encode
 from eth_utils import is_address, keccak, to_checksum_address
 from google.protobuf.any_pb2 import Any as AnyProto
 
+from zrchain.codec.gen.zrchain.treasury import tx_pb2
 from zrchain.evm.contract import (
     ChainIdSupportEvent,
     WalletTypeIdSupportEvent,
@@ -108,9 +109,7 @@ class KeyIngest:
         """(owner lower-case, coin type, index): one zrChain key, whichever network asks."""
         return (self.owner.lower(), str(self.coin_type), self.wallet_index)
 
-    def msg(self, creator: str) -> Any:
-        from zrchain.codec.gen.zrchain.treasury import tx_pb2
-
+    def msg(self, creator: str) -> tx_pb2.MsgNewKeyRequest:
         return tx_pb2.MsgNewKeyRequest(
             creator=creator,
             ext_requester=self.owner,
@@ -172,9 +171,7 @@ class SigIngest:
     def key_slot(self) -> tuple[str, str, int]:
         return (self.owner.lower(), str(self.coin_type), self.wallet_index)
 
-    def msg(self, creator: str) -> Any:
-        from zrchain.codec.gen.zrchain.treasury import tx_pb2
-
+    def msg(self, creator: str) -> tx_pb2.MsgNewZrSignSignatureRequest:
         data = self.tx_payload if self.is_tx else unhx(self.payload)
         msg = tx_pb2.MsgNewZrSignSignatureRequest(
             creator=creator,

@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from enum import IntEnum
-from typing import Any
 
 from zrchain.codec.gen.zrchain.treasury import key_pb2, mpcsign_pb2
 from zrchain.codec.gen.zrchain.treasury import tx_pb2 as ttx
@@ -90,7 +89,7 @@ class Request:
         return self.open and not self.aggregate and party not in self.answered_by
 
     @classmethod
-    def from_key_response(cls, r: Any, keyring: str = "") -> Request:
+    def from_key_response(cls, r: key_pb2.KeyReqResponse, keyring: str = "") -> Request:
         return cls(
             kind=RequestKind.KEY,
             id=int(r.id),
@@ -105,7 +104,7 @@ class Request:
         )
 
     @classmethod
-    def from_sign_response(cls, r: Any, keyring: str = "") -> Request:
+    def from_sign_response(cls, r: mpcsign_pb2.SignReqResponse, keyring: str = "") -> Request:
         return cls(
             kind=RequestKind.SIGNATURE,
             id=int(r.id),
@@ -208,7 +207,9 @@ def party_signature(ans: Answer, account_key: bytes, chain_id: str) -> bytes:
     )
 
 
-def fulfil_msg(ans: Answer, creator: str, account_key: bytes, chain_id: str) -> Any:
+def fulfil_msg(
+    ans: Answer, creator: str, account_key: bytes, chain_id: str
+) -> ttx.MsgFulfilKeyRequest | ttx.MsgFulfilSignatureRequest:
     """MsgFulfilKeyRequest / MsgFulfilSignatureRequest for ``ans``."""
     psig = party_signature(ans, account_key, chain_id)
     if ans.kind == RequestKind.KEY:
