@@ -4,7 +4,8 @@ Requests arrive as query responses (``KeyReqResponse`` / ``SignReqResponse``, wi
 fields as strings); :class:`Request` is their normalised form. :func:`answer` asks the
 backend and turns every "must not sign" (:class:`RefusedError`, malformed requests) into a
 rejection with a public reason; transient backend errors propagate so the keeper retries.
-:func:`fulfil_msg` builds the Msg, carrying the party signature of DECISIONS 2.
+:func:`fulfil_msg` builds the Msg, carrying the party signature (docs/treasury.md, *Party
+signatures*).
 """
 
 from __future__ import annotations
@@ -201,7 +202,7 @@ def attested_bytes(ans: Answer) -> bytes:
 
 
 def party_signature(ans: Answer, account_key: bytes, chain_id: str) -> bytes:
-    """64-byte DECISIONS 2 attestation with the party's account key."""
+    """The 64-byte party signature with the party's account key (docs/treasury.md)."""
     return sign_party_result(
         account_key, chain_id, str(ans.kind), ans.request_id, attested_bytes(ans)
     )

@@ -59,7 +59,7 @@ ZERO = "0x0000000000000000000000000000000000000000"
 
 
 # --------------------------------------------------------------------------- spec tables
-# Selectors and topic hashes as listed in shared/spec/zrsign-bridge.md (2.4, 2.6, 2.7).
+# Selectors and topic hashes of zrSign's deployed interface (contracts/README.md).
 
 SPEC_FUNCTIONS = {
     "zrKeyReq((address,bytes32,uint8))": "60a48995",
