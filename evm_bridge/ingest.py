@@ -15,7 +15,7 @@ from eth_utils import is_address, keccak, to_checksum_address
 from google.protobuf.any_pb2 import Any as AnyProto
 
 from zrchain.codec.gen.zrchain.treasury import tx_pb2
-from zrchain.evm.contract import (
+from zrchain.evm.events import (
     ChainIdSupportEvent,
     WalletTypeIdSupportEvent,
     ZrKeyRequestEvent,
@@ -32,7 +32,8 @@ from zrchain.evm.ids import (
 from zrchain.x.treasury.sighash import TreasuryCryptoError, parse_evm_tx
 from zrchain.x.treasury.wallets import WalletType
 
-#: zrSign coin type (SLIP-44) -> zrChain WalletType used to parse transactions (spec 5.4).
+#: zrSign coin type (SLIP-44) -> zrChain WalletType used to parse transactions
+#: (docs/evm-bridge.md, *Ingestion*).
 COIN_WALLET_TYPE: dict[int, WalletType] = {
     60: WalletType.WALLET_TYPE_EVM,
     1: WalletType.WALLET_TYPE_BTC_TESTNET,

@@ -31,7 +31,7 @@ from evm_bridge.ingest import (
 )
 from evm_bridge.logs import emit, get_logger
 from evm_bridge.state import NetworkState, log_id
-from zrchain.evm.contract import EventDecoder
+from zrchain.evm.events import EventDecoder
 from zrchain.evm.ids import REQ_SIMPLE_TX, REQ_TX
 
 #: How many requests are sent before the state file is saved again.

@@ -29,7 +29,7 @@ from evm_bridge.testing import (
     wait,
     write_key_files,
 )
-from zrchain.evm.contract import KEY_REQUEST_TOPICS
+from zrchain.evm.events import KEY_REQUEST_TOPICS
 from zrchain.evm.ids import EVM_WALLET_TYPE_ID, MPC_ROLE
 from zrchain.testing.anvil import DEFAULT_PRIVATE_KEYS, AnvilNode
 from zrchain.testing.node import zrchaind

@@ -29,7 +29,7 @@ from evm_bridge.testing import (
     wait,
     write_key_files,
 )
-from zrchain.evm.contract import ZrKeyResolveEvent
+from zrchain.evm.events import ZrKeyResolveEvent
 from zrchain.evm.ids import EVM_WALLET_TYPE_ID, MPC_ROLE, PAUSER_ROLE
 from zrchain.testing.anvil import DEFAULT_PRIVATE_KEYS, AnvilNode
 

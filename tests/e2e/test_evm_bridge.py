@@ -31,7 +31,8 @@ from evm_bridge.testing import FlakyProxy, emit_raw
 from evm_bridge.testing import wait as poll_until
 from zrchain.client.chain import ChainClient
 from zrchain.codec.gen.zrchain.treasury import query_pb2 as tq
-from zrchain.evm.contract import SignParams, ZrSignContract, ZrSigResolveEvent, event_topics
+from zrchain.evm.contract import SignParams, ZrSignContract
+from zrchain.evm.events import ZrSigResolveEvent, event_topics
 from zrchain.evm.ids import EVM_WALLET_TYPE_ID, caip2_chain_id, wallet_type_id
 from zrchain.testing.anvil import DEFAULT_PRIVATE_KEYS, AnvilNode
 from zrchain.testing.node import TestNode, free_port, zrchaind

@@ -20,7 +20,7 @@ from evm_bridge.gateway import MemoryGateway
 from evm_bridge.ingest import Translator
 from evm_bridge.pipeline import Pipeline
 from evm_bridge.state import NetworkState, StateStore, state_file
-from zrchain.evm.contract import KEY_REQUEST_TOPICS, SIG_REQUEST_TOPICS, event_topics
+from zrchain.evm.events import KEY_REQUEST_TOPICS, SIG_REQUEST_TOPICS, event_topics
 from zrchain.evm.ids import EVM_WALLET_TYPE_ID, caip2_chain_id, wallet_type_id
 
 CONTRACT = to_checksum_address("0x" + "ab" * 20)

@@ -35,7 +35,8 @@ from evm_bridge.testing import (
 from evm_bridge.testing import (
     network_entry as net,
 )
-from zrchain.evm.contract import SignParams, ZrSigResolveEvent, event_topics
+from zrchain.evm.contract import SignParams
+from zrchain.evm.events import ZrSigResolveEvent, event_topics
 from zrchain.evm.ids import EVM_WALLET_TYPE_ID, caip2_chain_id, wallet_type_id
 from zrchain.testing.anvil import DEFAULT_PRIVATE_KEYS, AnvilNode
 from zrchain.x.treasury.sighash import evm_sighash

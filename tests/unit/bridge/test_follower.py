@@ -235,7 +235,7 @@ def test_unknown_destination_is_held_until_its_chain_is_known(rig_factory, caplo
     # ChainIdSupport for eip155:999 arrives later: the request goes through.
     from eth_abi import encode as abi_encode
 
-    from zrchain.evm.contract import event_topics
+    from zrchain.evm.events import event_topics
     from zrchain.evm.ids import EVM_WALLET_TYPE_ID, caip2_chain_id
 
     rig.chain.mine(

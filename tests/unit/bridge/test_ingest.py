@@ -23,7 +23,7 @@ from evm_bridge.ingest import (
     ingest_to_json,
 )
 from zrchain.codec.gen.zrchain.treasury import tx_pb2
-from zrchain.evm.contract import EventDecoder
+from zrchain.evm.events import EventDecoder
 from zrchain.evm.ids import (
     EVM_WALLET_TYPE_ID,
     SOLANA_WALLET_TYPE_ID,
