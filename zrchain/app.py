@@ -29,13 +29,15 @@ from zrchain import __version__, baseapp
 from zrchain.abci import types as abci
 from zrchain.abci.encode import encode_events, encode_finalize_block
 from zrchain.codec.address import canonicalize_json
-from zrchain.context import Context, Mode
+from zrchain.context import Context, Mode, new_context
+from zrchain.errors import NodeFault
 from zrchain.gas import GasMeter
 from zrchain.module import Module, Registry
-from zrchain.store.app_store import AppStore, VersionUnavailable
+from zrchain.store.app_store import STORAGE_ERRORS, AppStore, VersionUnavailable, describe
 from zrchain.store.kv import Branch
 from zrchain.store.snapshots import FORMAT as SNAPSHOT_FORMAT
 from zrchain.store.snapshots import Restore, SnapshotStore, decode_pairs, snapshot_from_abci
+from zrchain.tx.simulation import InlineSimulator, SimulationLimits
 from zrchain.valset import merge_updates
 
 log = logging.getLogger("zrchain.app")
@@ -51,6 +53,7 @@ class AppSettings:
     keep_versions: int = 100  # committed heights kept for queries and proofs
     sync_writes: bool = False
     min_retain_blocks: int = 0
+    simulation: SimulationLimits = field(default_factory=SimulationLimits)
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -90,6 +93,8 @@ class ZrChainApp:
         self._genesis_writes: dict[bytes, bytes | None] = {}
         self._check = self._fresh_check_state()
         self._last_header = self._read_last_header()
+        # off the consensus path; the node replaces it with worker processes
+        self.simulator: Any = InlineSimulator(self, self.settings.simulation)
 
     # -- base state --------------------------------------------------------------------
     def _load_base(self) -> None:
@@ -134,17 +139,8 @@ class ZrChainApp:
         gas: GasMeter | None = None,
         metered: bool = True,
     ) -> Context:
-        return Context(
-            root=root,
-            mode=mode,
-            height=height,
-            time_ns=time_ns,
-            chain_id=self.chain_id,
-            gas=gas if gas is not None else GasMeter(None),
-            services=self.registry,
-            params=self._ctx_params,
-            metered=metered,
-        )
+        return new_context(self.registry, self.chain_id, self._ctx_params, root, mode,
+                           height, time_ns, gas, metered)  # fmt: skip
 
     # -- handshake ---------------------------------------------------------------------
     def info(self, req: abci.RequestInfo) -> abci.ResponseInfo:
@@ -223,9 +219,12 @@ class ZrChainApp:
 
     # -- mempool -----------------------------------------------------------------------
     def check_tx(self, req: abci.RequestCheckTx) -> abci.ResponseCheckTx:
-        recheck = req.type == abci.CheckTxType.Value("RECHECK")
+        recheck = req.type == abci.RECHECK
         with self._lock:
-            return self.pipeline.check(req.tx, self._check, recheck=recheck)
+            try:
+                return self.pipeline.check(req.tx, self._check, recheck=recheck)
+            except STORAGE_ERRORS as exc:  # the next block would hit it too: stop now
+                raise NodeFault(f"CheckTx could not read the state: {describe(exc)}") from exc
 
     # -- consensus ---------------------------------------------------------------------
     def prepare_proposal(self, req: abci.RequestPrepareProposal) -> abci.ResponsePrepareProposal:
@@ -247,6 +246,13 @@ class ZrChainApp:
         return abci.ResponseVerifyVoteExtension(status=accept)
 
     def finalize_block(self, req: abci.RequestFinalizeBlock) -> abci.ResponseFinalizeBlock:
+        try:
+            return self._finalize_block(req)
+        except STORAGE_ERRORS as exc:
+            fault = f"FinalizeBlock {req.height}: storage failure: {describe(exc)}"
+            raise NodeFault(fault) from exc
+
+    def _finalize_block(self, req: abci.RequestFinalizeBlock) -> abci.ResponseFinalizeBlock:
         expected = self.store.height + 1 if self.store.height else self.initial_height
         if req.height != expected:
             raise RuntimeError(f"FinalizeBlock height {req.height}, expected {expected}")
@@ -289,7 +295,12 @@ class ZrChainApp:
     def commit(self, req: abci.RequestCommit) -> abci.ResponseCommit:
         if self._pending_app_hash is None:
             raise RuntimeError("Commit without FinalizeBlock")
-        self.store.commit(self._block_height, self._pending_app_hash)
+        try:
+            self.store.commit(self._block_height, self._pending_app_hash)
+        except STORAGE_ERRORS as exc:
+            raise NodeFault(
+                f"Commit {self._block_height}: the block could not be written: {describe(exc)}"
+            ) from exc
         self._pending_app_hash = None
         self._genesis_writes = {}
         self._last_header = self._read_last_header()
@@ -303,6 +314,12 @@ class ZrChainApp:
         return abci.ResponseCommit(retain_height=retain)
 
     # -- queries -----------------------------------------------------------------------
+    def simulate(self, tx_bytes: bytes) -> tuple[Any, Any]:
+        """(GasInfo, Result) of ``tx_bytes`` over the check state, within the node's limits
+        (``zrchain.tx.simulation``); raises SimulationFailed or QueryError."""
+        result: tuple[Any, Any] = self.simulator.simulate(tx_bytes)
+        return result
+
     def query(self, req: abci.RequestQuery) -> abci.ResponseQuery:
         from zrchain.server.abci_query import answer_query
 
@@ -401,4 +418,5 @@ class ZrChainApp:
         return abci.ResponseApplySnapshotChunk(result=R.ACCEPT)
 
     def close(self) -> None:
+        self.simulator.close()
         self.store.close()

@@ -98,7 +98,10 @@ def init_cmd(
     cometbft.init_home(binary, home)
     comet_genesis = json.loads(gpath.read_text())
     cfg_path = Path(home) / "config" / "config.toml"
-    node_cfg = config.load(home)
+    try:
+        node_cfg = config.load(home)
+    except config.ConfigError as exc:
+        fail(str(exc))
     cometbft.patch_toml(
         cfg_path,
         {
@@ -157,10 +160,14 @@ def start_cmd(
     """Run the node: the ABCI app, gRPC and REST servers, and CometBFT."""
     from zrchain.node import Node
     from zrchain.server.servers import default_servers
+    from zrchain.store.app_store import StoreOpenError
 
     if not genesis_path(home).exists():
         fail(f"no genesis at {genesis_path(home)}; run `zrchaind init <moniker> --home {home}`")
-    cfg = config.load(home)
+    try:
+        cfg = config.load(home)
+    except config.ConfigError as exc:
+        fail(str(exc))
     overrides = {
         "abci_address": abci_address,
         "grpc_address": grpc_address,
@@ -196,6 +203,11 @@ def start_cmd(
         code = asyncio.run(node.run())
     except cometbft.CometBFTMissing as exc:
         fail(str(exc))
+    except StoreOpenError as exc:
+        fail(
+            f"{exc}. The database is damaged or unreadable: restore it (state sync, a "
+            f"backup) or reset it with `zrchaind comet unsafe-reset-all --home {home}`"
+        )
     except OSError as exc:
         fail(f"cannot start: {exc}")
     sys.exit(code)

@@ -7,6 +7,9 @@ app hash in one ``WriteBatch``, so a crash leaves either the old or the new bloc
 
 Readers (queries from any thread) use ``version(height)``: a LevelDB snapshot pinned at a
 committed height, so they never see a block half-applied.
+
+LevelDB runs with paranoid checks and every read verifies block checksums: a damaged
+database is an error (``STORAGE_ERRORS``), never silently lost or wrong data.
 """
 
 from __future__ import annotations
@@ -30,8 +33,39 @@ _HEIGHT = NS_META + b"height"
 _APP_HASH = NS_META + b"app_hash"
 
 
+# A storage failure of this node: it must stop rather than answer or commit anything.
+STORAGE_ERRORS: tuple[type[BaseException], ...] = (plyvel.Error, OSError)
+
+
 class VersionUnavailable(LookupError):
     pass
+
+
+class StoreOpenError(Exception):
+    """The database cannot be opened or read at start (corrupt, locked, unreadable)."""
+
+
+def describe(exc: BaseException) -> str:
+    """One line for a storage error (plyvel's messages are bytes)."""
+    msg = exc.args[0] if exc.args else ""
+    text = msg.decode(errors="replace") if isinstance(msg, bytes) else str(exc)
+    return f"{type(exc).__name__}: {text}"
+
+
+class VerifiedReader:
+    """A plyvel DB or snapshot whose reads verify LevelDB's block checksums."""
+
+    __slots__ = ("_reader",)
+
+    def __init__(self, reader: Any) -> None:
+        self._reader = reader
+
+    def get(self, key: bytes) -> bytes | None:
+        value: bytes | None = self._reader.get(key, verify_checksums=True)
+        return value
+
+    def iterator(self, **kwargs: Any) -> Any:
+        return self._reader.iterator(verify_checksums=True, **kwargs)
 
 
 @dataclass(frozen=True)
@@ -40,7 +74,7 @@ class Version:
 
     height: int
     app_hash: bytes
-    _snapshot: Any
+    _snapshot: VerifiedReader
 
     @property
     def kv(self) -> LevelView:
@@ -56,22 +90,31 @@ class Version:
 
 class AppStore:
     def __init__(self, path: str, keep_versions: int = 100, sync: bool = False) -> None:
-        os.makedirs(path, exist_ok=True)
-        # 8 MB is LevelDB's default block cache: far too small once the trie's upper levels
-        # and hot accounts exceed it; bloom filters spare disk reads for absent keys.
-        self.db = plyvel.DB(path, create_if_missing=True, lru_cache_size=128 << 20,
-                            bloom_filter_bits=10, write_buffer_size=32 << 20)
-        self.trie = SparseMerkleTrie(self.db, NS_TRIE)
-        self.pending = Branch(LevelView(self.db, NS_STATE))
+        try:
+            os.makedirs(path, exist_ok=True)
+            # 8 MB is LevelDB's default block cache: far too small once the trie's upper
+            # levels and hot accounts exceed it; bloom filters spare disk reads for absent
+            # keys. Paranoid checks make a damaged log or table an error at open, where
+            # LevelDB would otherwise drop what it cannot read.
+            self.db = plyvel.DB(path, create_if_missing=True, paranoid_checks=True,
+                                lru_cache_size=128 << 20, bloom_filter_bits=10,
+                                write_buffer_size=32 << 20)  # fmt: skip
+            self._reader = VerifiedReader(self.db)
+            raw_height = self._reader.get(_HEIGHT)
+            self.app_hash = self._reader.get(_APP_HASH) or b""
+        except STORAGE_ERRORS as exc:
+            raise StoreOpenError(
+                f"cannot open the application database at {path}: {describe(exc)}"
+            ) from exc
+        self.trie = SparseMerkleTrie(self._reader, NS_TRIE)
+        self.pending = Branch(LevelView(self._reader, NS_STATE))
         self.keep_versions = max(1, keep_versions)
         self.sync = sync
-        raw_height = self.db.get(_HEIGHT)
         self.height = int.from_bytes(raw_height, "big") if raw_height else 0
-        self.app_hash = self.db.get(_APP_HASH) or b""
         self._lock = threading.Lock()
         self._versions: OrderedDict[int, Version] = OrderedDict()
         if self.height:
-            self._versions[self.height] = Version(self.height, self.app_hash, self.db.snapshot())
+            self._versions[self.height] = Version(self.height, self.app_hash, self._snapshot())
 
     # -- writing (consensus thread only) -------------------------------------------------
     def apply(self, writes: dict[bytes, bytes | None]) -> bytes:
@@ -103,11 +146,14 @@ class AppStore:
         self.pending.discard()
         self.trie.pending.clear()
         self.height, self.app_hash = height, app_hash
-        version = Version(height, app_hash, self.db.snapshot())
+        version = Version(height, app_hash, self._snapshot())
         with self._lock:
             self._versions[height] = version
             while len(self._versions) > self.keep_versions:
                 self._versions.popitem(last=False)
+
+    def _snapshot(self) -> VerifiedReader:
+        return VerifiedReader(self.db.snapshot())
 
     def discard_pending(self) -> None:
         self.pending.discard()
@@ -168,7 +214,7 @@ class AppStore:
             buf.clear()
             return r
 
-        for k, v in LevelView(self.db, NS_STATE).iterate():
+        for k, v in LevelView(self._reader, NS_STATE).iterate():
             buf.append((k, v))
             if len(buf) >= batch_keys:
                 root = flush()
@@ -183,7 +229,7 @@ class AppStore:
         batch.write()
         self.height, self.app_hash = height, app_hash
         with self._lock:
-            self._versions[height] = Version(height, app_hash, self.db.snapshot())
+            self._versions[height] = Version(height, app_hash, self._snapshot())
 
     def close(self) -> None:
         with self._lock:
