@@ -50,7 +50,7 @@ def test_collecting_the_signers_of_many_messages_is_linear() -> None:
     try:
         decode_tx(raw, {"/cosmos.bank.v1beta1.MsgSend": route})
     except ChainError as exc:  # one signature for 3000 signers
-        assert "expected: 3000" in exc.log
+        assert "expected 3000" in exc.log
     assert CountingStr.comparisons < 3 * n  # a list membership test made ~n²/2 = 4.5M
 
 
