@@ -134,7 +134,8 @@ def _rlp_items(body: bytes, what: str) -> list[object]:
         raise EvmTxError(f"{what}: malformed RLP: {exc}") from None
     if not isinstance(decoded, list):
         raise EvmTxError(f"{what}: expected an RLP list")
-    return decoded
+    items: list[object] = list(decoded)
+    return items
 
 
 def _requested_chain_id(chain_id: int | None) -> int | None:

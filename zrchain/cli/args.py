@@ -11,12 +11,13 @@ import functools
 import json
 import os
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import click
 from cosmpy.protos.cosmos.base.query.v1beta1.pagination_pb2 import PageRequest
 from google.protobuf.any_pb2 import Any as AnyProto
 from google.protobuf.descriptor import EnumDescriptor
+from google.protobuf.internal.enum_type_wrapper import EnumTypeWrapper
 from google.protobuf.message import Message
 
 from zrchain.cli.common import UINT64, fail
@@ -25,6 +26,7 @@ from zrchain.codec.ints import IntSyntaxError, parse_go_int
 from zrchain.codec.json import from_dict
 
 M = TypeVar("M", bound=Message)
+E = TypeVar("E", bound=int)
 
 
 def page_flags(f: Callable[..., Any]) -> Callable[..., Any]:
@@ -121,7 +123,12 @@ def bytes_arg(text: str, what: str) -> bytes:
         fail(f"invalid {what} {text!r}: expected a file, hex or base64")
 
 
-def enum_arg(text: str, enum: Any, prefix: str, what: str) -> int:
+def enum_arg(text: str, enum: type[E], prefix: str, what: str) -> E:
+    """A value of a generated enum (``wallet_pb2.WalletType``) read by ``enum_number``."""
+    return cast(E, enum_number(text, cast(EnumTypeWrapper, enum), prefix, what))
+
+
+def enum_number(text: str, enum: EnumTypeWrapper, prefix: str, what: str) -> int:
     """An enum value by kebab-case short name (``btc-testnet``), full name or number."""
     t = text.strip()
     if t.isascii() and t.isdigit():

@@ -21,8 +21,8 @@ from google.protobuf.internal.enum_type_wrapper import EnumTypeWrapper
 from zrchain.cli.args import (
     bool_arg,
     bytes_arg,
-    enum_arg,
     enum_names,
+    enum_number,
     enum_prefix,
     page_flags,
     uint_arg,
@@ -134,7 +134,7 @@ def _reader(field: FieldDescriptor, what: str) -> Callable[[str], Any]:
         flag = "--" + what
 
         def one(text: str) -> int:
-            return enum_arg(text, wrapper, prefix, flag) if text else 0
+            return enum_number(text, wrapper, prefix, flag) if text else 0
     elif t == FieldDescriptor.TYPE_STRING:
         one = str
     else:

@@ -83,7 +83,7 @@ class KeyRequests(TreasuryRequests):
         payer: str,
         workspace_addr: str,
         kr: keyring_pb2.Keyring,
-        key_type: int,
+        key_type: key_pb2.KeyType,
         index: int,
         sign_policy_id: int,
         metadata: key_pb2.ZenBTCMetadata | None = None,

@@ -48,7 +48,7 @@ from zrchain.x.treasury.types import (
 )
 from zrchain.x.treasury.validation import normalize_owner
 
-_KEY_TYPE_OF_WALLET = {
+_KEY_TYPE_OF_WALLET: dict[int, key_pb2.KeyType] = {
     wallet.WALLET_TYPE_NATIVE: KT_ECDSA,
     wallet.WALLET_TYPE_EVM: KT_ECDSA,
     wallet.WALLET_TYPE_SOLANA: KT_EDDSA,

@@ -100,15 +100,15 @@ def wallet_type_name(wt: int) -> str:
     return str(wallet_pb2.WalletType.Name(wt)) if wt in range(9) else str(wt)
 
 
-def key_type_from_string(text: str) -> int:
+def key_type_from_string(text: str) -> key_pb2.KeyType:
     """zrChain's ``newKeyRequest`` mapping: a substring match on the lower-cased text."""
     t = text.lower()
     if "ecdsa" in t:
-        return int(KT_ECDSA)
+        return KT_ECDSA
     if "ed25519" in t or "eddsa" in t:
-        return int(KT_EDDSA)
+        return KT_EDDSA
     if "bitcoin" in t or "btc" in t:
-        return int(KT_BITCOIN)
+        return KT_BITCOIN
     raise PlainError(f"unknown key type: {text}")
 
 
