@@ -1,5 +1,6 @@
 """``zrchaind tx identity …`` and ``zrchaind q identity …`` (zrChain's autocli shapes,
-identity.md §7): positional args in zrChain's order, other fields as kebab-case flags."""
+docs/node-compat.md, *CLI*): positional args in zrChain's order, other fields as kebab-case
+flags."""
 
 from __future__ import annotations
 

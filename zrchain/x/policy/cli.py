@@ -1,4 +1,5 @@
-"""``zrchaind tx policy …`` and ``zrchaind q policy …`` (zrChain's autocli shapes, policy.md §10).
+"""``zrchaind tx policy …`` and ``zrchaind q policy …`` (zrChain's autocli shapes,
+docs/node-compat.md).
 Argument conventions are ``zrchain/cli/args.py``'s; queries are built from the service."""
 
 from __future__ import annotations

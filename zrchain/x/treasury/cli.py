@@ -1,5 +1,6 @@
 """``zrchaind tx treasury …`` and ``zrchaind q treasury …`` (zrChain's autocli shapes,
-treasury.md §11 and §11.14): positional args in zrChain's order, other fields as kebab-case
+docs/node-compat.md, *CLI*, and docs/treasury.md, *CLI*): positional args in zrChain's order, other
+fields as kebab-case
 flags, enum values in kebab case (``fulfilled``, ``btc-testnet``) or by name or number,
 bytes as a file path, hex or base64, repeated scalars comma-separated.
 

@@ -1,7 +1,8 @@
-"""treasury genesis (treasury.md §3): params, port, keys and the four request stores.
+"""treasury genesis (docs/treasury.md, *Store*): params, port, keys and the four request stores.
 
 Import sets each id counter to the largest imported id, so the next request gets
-max(id) + 1 and nothing imported is ever overwritten (DECISIONS 8; zrChain uses the list
+max(id) + 1 and nothing imported is ever overwritten (fix 8 of docs/COMPATIBILITY.md; zrChain uses
+the list
 lengths). The indexes of ours (open requests, deadlines, zrSign slots, cache ids, keys by
 workspace) and the escrow records of open requests are rebuilt from the imported objects;
 an escrowed fee is owed back to the request's creator, or for zrSign key requests (whose

@@ -1,9 +1,10 @@
-"""zrchain.treasury.Query (treasury.md §11), with the SDK's collection pagination.
+"""zrchain.treasury.Query (docs/treasury.md, *Queries*), with the SDK's collection pagination.
 
 Listings read an index whenever one narrows the scan: keys of a workspace, open
 (PENDING/PARTIAL) requests, and the stored item counts for unfiltered totals. So a page
 costs O(offset + limit) plus the matches counted, not a walk over every key or request.
-Wallets are derived from public keys per §10 (``--wallet-type`` / ``--prefixes``).
+Wallets are derived from public keys (docs/treasury.md, *Wallets*; ``--wallet-type`` /
+``--prefixes``).
 """
 
 from __future__ import annotations
