@@ -1,21 +1,23 @@
 """Development accounts for localnets: deterministic, publicly known keys (never use them
-for anything of value), created in the node's `test` keyring and funded at genesis."""
+for anything of value), created in the node's `test` keyring and funded at genesis as the
+preset says (genesis/presets/localnet.json)."""
 
 from __future__ import annotations
 
 import hashlib
 import json
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mnemonic import Mnemonic
 
-DEV_ACCOUNTS: dict[str, str] = {
-    "validator": "1000000000000000urock",
-    "alice": "1000000000000000urock",
-    "bob": "1000000000000000urock",
-    "relayer": "1000000000000000urock",
-}
+import genesis
+
+if TYPE_CHECKING:
+    from zrchain.crypto.keyring import Keyring
+
+PRESET = genesis.preset("localnet")
 
 
 def dev_mnemonic(name: str) -> str:
@@ -30,7 +32,7 @@ def create_dev_keys(keyring_home: str | Path) -> dict[str, str]:
 
     kr = Keyring(keyring_home, "test")
     out = {}
-    for name in DEV_ACCOUNTS:
+    for name in PRESET.accounts:
         if kr.has(name):
             out[name] = kr.get(name).address
         else:
@@ -44,7 +46,7 @@ def fund_dev_accounts(doc: dict[str, Any], addresses: dict[str, str]) -> None:
 
     state = doc.setdefault("app_state", {})
     present = {a.get("address") for a in state.get("auth", {}).get("accounts", [])}
-    for name, coins in DEV_ACCOUNTS.items():
+    for name, coins in PRESET.accounts.items():
         if addresses[name] not in present:  # e.g. the genesis validator's operator, funded
             add_account(state, addresses[name], coins)
 
@@ -91,7 +93,7 @@ def genesis_validators(
                 GentxSpec(moniker=moniker, amount=amount),
                 consensus_pubkey_of(home),
                 key.pubkey,
-                lambda data, kr=kr: bytes(kr.sign("validator", data)),
+                partial(_sign_as_validator, kr),
                 str(doc["chain_id"]),
             )
             (Path(gentx_dir) / f"gentx-{i:03d}.json").write_text(json.dumps(tx))
@@ -100,18 +102,24 @@ def genesis_validators(
     return operators
 
 
+def _sign_as_validator(kr: Keyring, data: bytes) -> bytes:
+    return bytes(kr.sign("validator", data))
+
+
 def provision_single(home: str) -> None:
-    """Dev keys in the node's keyring, funded, and the node a validator by gentx: the
-    operator's steps, run through the CLI."""
+    """Dev keys in the node's keyring, funded, the preset's node config, and the node a
+    validator by the preset operator's gentx: the operator's steps, run through the CLI."""
+    from zrchain.cometbft import patch_toml
     from zrchain.testing.node import zrchaind
 
+    patch_toml(Path(home) / "config" / "config.toml", PRESET.node_config)
     addresses = create_dev_keys(home)
     path = Path(home) / "config" / "genesis.json"
     doc = json.loads(path.read_text())
     fund_dev_accounts(doc, addresses)
     path.write_text(json.dumps(doc, indent=2) + "\n")
     for args in (
-        ("genesis", "gentx", "validator", VALIDATOR_STAKE, "--home", home),
+        ("genesis", "gentx", PRESET.operator, VALIDATOR_STAKE, "--home", home),
         ("genesis", "collect-gentxs", "--home", home),
     ):
         res = zrchaind(*args, check=False)
@@ -119,5 +127,5 @@ def provision_single(home: str) -> None:
             raise SystemExit(f"zrchaind {' '.join(args[:2])} failed: {res.stderr.strip()}")
     lines = [f"  {name:<10} {addr}" for name, addr in addresses.items()]
     print("dev accounts (keyring-backend test, in the node home):\n" + "\n".join(lines))
-    print("the `validator` account is the validator's operator (self-delegation "
+    print(f"the `{PRESET.operator}` account is the validator's operator (self-delegation "
           f"{VALIDATOR_STAKE})")

@@ -55,7 +55,7 @@ class BindError(ValueError):
     """A service class does not match its proto service (the node refuses to start)."""
 
 
-def validate_basic(check: Validate) -> Callable[[H], H]:
+def validate_basic(check: Callable[..., None]) -> Callable[[H], H]:
     """Attach a Msg's stateless check (the SDK's ``ValidateBasic``) to its handler.
 
     The check runs when a tx is decoded (and for each inner Msg of an authz MsgExec), before
@@ -164,8 +164,9 @@ class MsgServer(Service):
 
     def _check_of(self, handler: Callable[..., Any]) -> Validate | None:
         check: Validate | None = getattr(handler, _VALIDATE_ATTR, None)
-        if check is not None and getattr(type(self), check.__name__, None) is check:
-            bound: Validate = getattr(self, check.__name__)  # a method of this server
+        name = getattr(check, "__name__", "")
+        if check is not None and getattr(type(self), name, None) is check:
+            bound: Validate = getattr(self, name)  # a method of this server
             return bound
         return check
 

@@ -17,10 +17,14 @@ import base64
 import json
 import re
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from google.protobuf import descriptor_pool, json_format
 from google.protobuf.descriptor import Descriptor, FieldDescriptor
+from google.protobuf.descriptor_pb2 import FieldOptions
+
+if TYPE_CHECKING:
+    from google.protobuf.internal.extension_dict import _ExtensionFieldDescriptor
 
 _INT_FIELD_TYPES = frozenset(
     {
@@ -38,6 +42,7 @@ _INT_FIELD_TYPES = frozenset(
 )
 _INT_TEXT = re.compile(r"-?[0-9]+\Z")
 _MAX_INT_TEXT = 21  # "-9223372036854775808" and a little room; longer is out of range anyway
+
 
 
 def to_dict(msg: Any) -> dict[str, Any]:
@@ -73,10 +78,12 @@ _INT_TYPES = frozenset({"cosmossdk.io/math.Int", "github.com/cosmos/cosmos-sdk/t
 def _custom_type(field: FieldDescriptor) -> str:
     from cosmpy.protos.gogoproto import gogo_pb2
 
+    # cosmpy's stubs type the option handle as a plain FieldDescriptor
+    customtype = cast("_ExtensionFieldDescriptor[FieldOptions, str]", gogo_pb2.customtype)
     options = field.GetOptions()
-    if not options.HasExtension(gogo_pb2.customtype):
+    if not options.HasExtension(customtype):
         return ""
-    return str(options.Extensions[gogo_pb2.customtype])
+    return str(options.Extensions[customtype])
 
 
 def _is_legacy_dec(field: FieldDescriptor) -> bool:

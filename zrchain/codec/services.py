@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, cast
 
 from cosmpy.protos.cosmos.msg.v1 import msg_pb2
 from cosmpy.protos.cosmos_proto import cosmos_pb2
@@ -21,10 +22,24 @@ from google.protobuf.descriptor import (
     MethodDescriptor,
     ServiceDescriptor,
 )
+from google.protobuf.descriptor_pb2 import FieldOptions, MessageOptions, ServiceOptions
 from google.protobuf.message import Message
 from google.protobuf.message_factory import GetMessageClass
 
+if TYPE_CHECKING:
+    from google.protobuf.internal.containers import RepeatedScalarFieldContainer
+    from google.protobuf.internal.extension_dict import _ExtensionFieldDescriptor
+
 Signers = Callable[[Message], list[str]]
+
+# cosmos.msg.v1's option handles, typed by what they extend and hold (cosmpy's stubs say
+# only FieldDescriptor).
+_MSG_SERVICE = cast("_ExtensionFieldDescriptor[ServiceOptions, bool]", msg_pb2.service)
+_MSG_SIGNER = cast(
+    "_ExtensionFieldDescriptor[MessageOptions, RepeatedScalarFieldContainer[str]]",
+    msg_pb2.signer,
+)
+_SCALAR = cast("_ExtensionFieldDescriptor[FieldOptions, str]", cosmos_pb2.scalar)
 
 _ACRONYM = re.compile(r"([A-Z]+)([A-Z][a-z])")
 _WORD = re.compile(r"([a-z0-9])([A-Z])")
@@ -63,14 +78,26 @@ def msg_rpc(msg: Descriptor) -> MethodDescriptor:
     raise ValueError(f"{msg.full_name} is the request of no Msg service RPC")
 
 
+def query_rpc(request: Descriptor) -> MethodDescriptor:
+    """The query RPC taking ``request`` (found in the request's own proto file), so callers
+    name a query by its request alone."""
+    for service in request.file.services_by_name.values():
+        if is_msg_service(service):
+            continue
+        for method in service.methods:
+            if method.input_type is request:
+                return method
+    raise ValueError(f"{request.full_name} is the request of no query RPC")
+
+
 def is_msg_service(service: ServiceDescriptor) -> bool:
     """True for a service marked ``option (cosmos.msg.v1.service) = true``."""
-    return bool(service.GetOptions().Extensions[msg_pb2.service])
+    return service.GetOptions().Extensions[_MSG_SERVICE]
 
 
 # -- signers -----------------------------------------------------------------------------
 def signer_fields(desc: Descriptor) -> list[str]:
-    return list(desc.GetOptions().Extensions[msg_pb2.signer])
+    return list(desc.GetOptions().Extensions[_MSG_SIGNER])
 
 
 def signers_of(desc: Descriptor) -> Signers:
@@ -117,7 +144,7 @@ def _field_signers(desc: Descriptor, name: str) -> Signers:
 
 
 def _holds_validator_address(field: FieldDescriptor) -> bool:
-    scalar = field.GetOptions().Extensions[cosmos_pb2.scalar]
+    scalar = field.GetOptions().Extensions[_SCALAR]
     return bool(scalar == "cosmos.ValidatorAddressString")
 
 
@@ -169,6 +196,7 @@ __all__ = [
     "message_class",
     "msg_rpc",
     "path_fields",
+    "query_rpc",
     "rest_routes",
     "signer_fields",
     "signers_of",

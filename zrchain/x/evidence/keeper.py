@@ -17,6 +17,7 @@ from cosmpy.protos.cosmos.base.query.v1beta1.pagination_pb2 import PageRequest, 
 from cosmpy.protos.cosmos.evidence.v1beta1 import evidence_pb2
 from google.protobuf.any_pb2 import Any as AnyProto
 
+from zrchain.baseapp import CONSENSUS_PARAMS_KEY
 from zrchain.codec import address
 from zrchain.context import Context
 from zrchain.store.kv import iterate_prefix
@@ -106,8 +107,6 @@ class EvidenceKeeper:
 def _evidence_age_limits(ctx: Context) -> tuple[int | None, int]:
     """The consensus params' evidence max age (duration ns, blocks)."""
     from cosmpy.protos.tendermint.types import params_pb2
-
-    from zrchain.app import CONSENSUS_PARAMS_KEY
 
     raw = ctx.root.get(CONSENSUS_PARAMS_KEY) if ctx.root is not None else None
     params = params_pb2.ConsensusParams.FromString(raw) if raw else None

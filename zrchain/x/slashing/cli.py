@@ -8,13 +8,10 @@ from cosmpy.protos.cosmos.evidence.v1beta1 import query_pb2 as eq
 from cosmpy.protos.cosmos.slashing.v1beta1 import query_pb2 as q
 from cosmpy.protos.cosmos.slashing.v1beta1 import tx_pb2
 
+from zrchain.cli.args import page_flags
 from zrchain.cli.query_cmds import query_options, run_query
 from zrchain.cli.tx_cmds import TxContext, broadcast, tx_flags
 from zrchain.codec import address
-from zrchain.x.policy.cli import page_flags
-
-SVC = "/cosmos.slashing.v1beta1.Query/"
-EVIDENCE = "/cosmos.evidence.v1beta1.Query/"
 
 
 @click.group("slashing")
@@ -40,7 +37,7 @@ def query_group() -> None:
 @query_options
 def params(node: str, height: int, output: str) -> None:
     """The slashing params."""
-    run_query(node, SVC + "Params", q.QueryParamsRequest(), q.QueryParamsResponse, output, height)
+    run_query(node, q.QueryParamsRequest(), output, height)
 
 
 @query_group.command("signing-info")
@@ -55,14 +52,7 @@ def signing_info(validator_conspub_or_address: str, node: str, height: int, outp
         from zrchain.x.validation.types import cons_address as cons_of
 
         cons_address = address.cons_string(cons_of(parse_consensus_pubkey(cons_address)))
-    run_query(
-        node,
-        SVC + "SigningInfo",
-        q.QuerySigningInfoRequest(cons_address=cons_address),
-        q.QuerySigningInfoResponse,
-        output,
-        height,
-    )
+    run_query(node, q.QuerySigningInfoRequest(cons_address=cons_address), output, height)
 
 
 @query_group.command("signing-infos")
@@ -70,14 +60,7 @@ def signing_info(validator_conspub_or_address: str, node: str, height: int, outp
 @query_options
 def signing_infos(page: PageRequest | None, node: str, height: int, output: str) -> None:
     """The signing infos of all validators."""
-    run_query(
-        node,
-        SVC + "SigningInfos",
-        q.QuerySigningInfosRequest(pagination=page),
-        q.QuerySigningInfosResponse,
-        output,
-        height,
-    )
+    run_query(node, q.QuerySigningInfosRequest(pagination=page), output, height)
 
 
 @click.group("evidence")
@@ -92,23 +75,9 @@ def evidence_query_group() -> None:
 def evidence(hash_: str, page: PageRequest | None, node: str, height: int, output: str) -> None:
     """One piece of evidence by its hash (hex), or all of it."""
     if hash_:
-        run_query(
-            node,
-            EVIDENCE + "Evidence",
-            eq.QueryEvidenceRequest(hash=hash_),
-            eq.QueryEvidenceResponse,
-            output,
-            height,
-        )
+        run_query(node, eq.QueryEvidenceRequest(hash=hash_), output, height)
     else:
-        run_query(
-            node,
-            EVIDENCE + "AllEvidence",
-            eq.QueryAllEvidenceRequest(pagination=page),
-            eq.QueryAllEvidenceResponse,
-            output,
-            height,
-        )
+        run_query(node, eq.QueryAllEvidenceRequest(pagination=page), output, height)
 
 
 __all__ = ["evidence_query_group", "query_group", "tx_group"]

@@ -11,6 +11,7 @@ import click
 from cosmpy.protos.cosmos.base.query.v1beta1.pagination_pb2 import PageRequest
 from cosmpy.protos.cosmos.base.v1beta1.coin_pb2 import Coin
 
+from zrchain.cli.args import page_flags
 from zrchain.cli.common import INT64, fail
 from zrchain.cli.query_cmds import query_options, run_query
 from zrchain.cli.tx_cmds import TxContext, broadcast, tx_flags
@@ -21,10 +22,7 @@ from zrchain.codec.gen.zrchain.validation import query_pb2 as q
 from zrchain.codec.gen.zrchain.validation import staking_pb2 as st
 from zrchain.codec.gen.zrchain.validation import tx_pb2 as tx_pb
 from zrchain.errors import ChainError
-from zrchain.x.policy.cli import page_flags
 from zrchain.x.validation.types import DO_NOT_MODIFY, STATUS_NAMES, pubkey_any
-
-SVC = "/zrchain.validation.Query/"
 
 
 # -- parsing ------------------------------------------------------------------------------
@@ -256,10 +254,6 @@ def query_group() -> None:
     """Querying commands for the validation module."""
 
 
-def _q(node: str, rpc: str, req: Any, resp: Any, output: str, height: int) -> None:
-    run_query(node, SVC + rpc, req, resp, output, height)
-
-
 @query_group.command("validators")
 @click.option(
     "--status", default="", type=click.Choice(["", *STATUS_NAMES.values()]), help="only these"
@@ -269,7 +263,7 @@ def _q(node: str, rpc: str, req: Any, resp: Any, output: str, height: int) -> No
 def validators(status: str, page: PageRequest | None, node: str, height: int, output: str) -> None:
     """All validators (or those with --status)."""
     req = q.QueryValidatorsRequest(status=status, pagination=page)
-    _q(node, "Validators", req, q.QueryValidatorsResponse, output, height)
+    run_query(node, req, output, height)
 
 
 @query_group.command("validator")
@@ -278,14 +272,14 @@ def validators(status: str, page: PageRequest | None, node: str, height: int, ou
 def validator(validator_addr: str, node: str, height: int, output: str) -> None:
     """One validator by its zenvaloper address."""
     req = q.QueryValidatorRequest(validator_addr=validator_addr)
-    _q(node, "Validator", req, q.QueryValidatorResponse, output, height)
+    run_query(node, req, output, height)
 
 
 @query_group.command("validator-power")
 @query_options
 def validator_power(node: str, height: int, output: str) -> None:
     """The consensus power of every validator."""
-    _q(node, "ValidatorPower", q.QueryPowerRequest(), q.QueryPowerResponse, output, height)
+    run_query(node, q.QueryPowerRequest(), output, height)
 
 
 @query_group.command("delegations-to")
@@ -297,7 +291,7 @@ def delegations_to(
 ) -> None:
     """The delegations to a validator."""
     req = q.QueryValidatorDelegationsRequest(validator_addr=validator_addr, pagination=page)
-    _q(node, "ValidatorDelegations", req, q.QueryValidatorDelegationsResponse, output, height)
+    run_query(node, req, output, height)
 
 
 @query_group.command("unbonding-delegations-from")
@@ -311,14 +305,7 @@ def unbonding_from(
     req = q.QueryValidatorUnbondingDelegationsRequest(
         validator_addr=validator_addr, pagination=page
     )
-    _q(
-        node,
-        "ValidatorUnbondingDelegations",
-        req,
-        q.QueryValidatorUnbondingDelegationsResponse,
-        output,
-        height,
-    )
+    run_query(node, req, output, height)
 
 
 @query_group.command("delegation")
@@ -330,7 +317,7 @@ def delegation(
 ) -> None:
     """One delegator's delegation to one validator."""
     req = q.QueryDelegationRequest(delegator_addr=delegator_addr, validator_addr=validator_addr)
-    _q(node, "Delegation", req, q.QueryDelegationResponse, output, height)
+    run_query(node, req, output, height)
 
 
 @query_group.command("unbonding-delegation")
@@ -344,7 +331,7 @@ def unbonding_delegation(
     req = q.QueryUnbondingDelegationRequest(
         delegator_addr=delegator_addr, validator_addr=validator_addr
     )
-    _q(node, "UnbondingDelegation", req, q.QueryUnbondingDelegationResponse, output, height)
+    run_query(node, req, output, height)
 
 
 @query_group.command("delegations")
@@ -356,7 +343,7 @@ def delegations(
 ) -> None:
     """All delegations of a delegator."""
     req = q.QueryDelegatorDelegationsRequest(delegator_addr=delegator_addr, pagination=page)
-    _q(node, "DelegatorDelegations", req, q.QueryDelegatorDelegationsResponse, output, height)
+    run_query(node, req, output, height)
 
 
 @query_group.command("unbonding-delegations")
@@ -370,14 +357,7 @@ def unbonding_delegations(
     req = q.QueryDelegatorUnbondingDelegationsRequest(
         delegator_addr=delegator_addr, pagination=page
     )
-    _q(
-        node,
-        "DelegatorUnbondingDelegations",
-        req,
-        q.QueryDelegatorUnbondingDelegationsResponse,
-        output,
-        height,
-    )
+    run_query(node, req, output, height)
 
 
 @query_group.command("redelegation")
@@ -402,7 +382,7 @@ def redelegation(
         dst_validator_addr=dst_validator_addr,
         pagination=page,
     )
-    _q(node, "Redelegations", req, q.QueryRedelegationsResponse, output, height)
+    run_query(node, req, output, height)
 
 
 @query_group.command("delegator-validators")
@@ -414,7 +394,7 @@ def delegator_validators(
 ) -> None:
     """The validators a delegator is bonded to."""
     req = q.QueryDelegatorValidatorsRequest(delegator_addr=delegator_addr, pagination=page)
-    _q(node, "DelegatorValidators", req, q.QueryDelegatorValidatorsResponse, output, height)
+    run_query(node, req, output, height)
 
 
 @query_group.command("delegator-validator")
@@ -428,21 +408,21 @@ def delegator_validator(
     req = q.QueryDelegatorValidatorRequest(
         delegator_addr=delegator_addr, validator_addr=validator_addr
     )
-    _q(node, "DelegatorValidator", req, q.QueryDelegatorValidatorResponse, output, height)
+    run_query(node, req, output, height)
 
 
 @query_group.command("pool")
 @query_options
 def pool(node: str, height: int, output: str) -> None:
     """Bonded and not-bonded tokens."""
-    _q(node, "Pool", q.QueryPoolRequest(), q.QueryPoolResponse, output, height)
+    run_query(node, q.QueryPoolRequest(), output, height)
 
 
 @query_group.command("params")
 @query_options
 def params(node: str, height: int, output: str) -> None:
     """The validation module's params."""
-    _q(node, "Params", q.QueryParamsRequest(), q.QueryParamsResponse, output, height)
+    run_query(node, q.QueryParamsRequest(), output, height)
 
 
 __all__ = ["create_validator_msg", "parse_consensus_pubkey", "query_group", "tx_group"]

@@ -108,9 +108,9 @@ def init(ctx: Context, k: ValidationKeeper, data: dict[str, Any]) -> None:
         del_addr = address.acc_bytes(ubd.delegator_address)
         val_addr = address.val_bytes(ubd.validator_address)
         k.set_unbonding_delegation(ctx, ubd, del_addr, val_addr)
-        for e in ubd.entries:
-            k.insert_ubd_queue(ctx, del_addr, val_addr, t.ts_ns(e.completion_time))
-            not_bonded += t.int_of(e.balance)
+        for entry in ubd.entries:
+            k.insert_ubd_queue(ctx, del_addr, val_addr, t.ts_ns(entry.completion_time))
+            not_bonded += t.int_of(entry.balance)
     for red in gs.redelegations:
         del_addr = address.acc_bytes(red.delegator_address)
         src = address.val_bytes(red.validator_src_address)
