@@ -227,3 +227,125 @@ def test_edit_validator_changes_description_and_commission_within_its_rules(chai
     v = validator(chain, alice)
     assert v.description.moniker == "renamed"
     assert v.commission.commission_rates.rate == "105000000000000000"
+
+
+def test_queries_page_through_validators_delegations_and_redelegations(chain) -> None:
+    from cosmpy.protos.cosmos.base.query.v1beta1.pagination_pb2 import PageRequest
+
+    alice, bob, carol = (chain.wallets[n] for n in ("alice", "bob", "carol"))
+    _create(chain, "alice", 0)
+    _create(chain, "bob", 1, amount=2 * STAKE)
+    ok(
+        chain.run(
+            carol,
+            [
+                vtx.MsgDelegate(
+                    delegator_address=carol.address,
+                    validator_address=valoper(alice),
+                    amount=coin(3_000_000),
+                )
+            ],
+        )
+    )
+    ok(
+        chain.run(
+            carol,
+            [
+                vtx.MsgBeginRedelegate(
+                    delegator_address=carol.address,
+                    validator_src_address=valoper(alice),
+                    validator_dst_address=valoper(bob),
+                    amount=coin(1_000_000),
+                )
+            ],
+        )
+    )
+    ok(
+        chain.run(
+            carol,
+            [
+                vtx.MsgUndelegate(
+                    delegator_address=carol.address,
+                    validator_address=valoper(bob),
+                    amount=coin(500_000),
+                )
+            ],
+        )
+    )
+
+    def query(rpc: str, req, resp):  # type: ignore[no-untyped-def]
+        return chain.q(VQ + rpc, req, resp)
+
+    vals = query(
+        "Validators",
+        vq.QueryValidatorsRequest(status="BOND_STATUS_BONDED"),
+        vq.QueryValidatorsResponse,
+    )
+    assert sorted(v.operator_address for v in vals.validators) == sorted(
+        [valoper(alice), valoper(bob)]
+    )
+    first = query(
+        "Validators",
+        vq.QueryValidatorsRequest(pagination=PageRequest(limit=1)),
+        vq.QueryValidatorsResponse,
+    )
+    assert len(first.validators) == 1 and first.pagination.next_key
+    rest = query(
+        "Validators",
+        vq.QueryValidatorsRequest(pagination=PageRequest(key=first.pagination.next_key)),
+        vq.QueryValidatorsResponse,
+    )
+    assert len(rest.validators) == 1 and rest.validators[0] != first.validators[0]
+    unbonded = query(
+        "Validators",
+        vq.QueryValidatorsRequest(status="BOND_STATUS_UNBONDED"),
+        vq.QueryValidatorsResponse,
+    )
+    assert list(unbonded.validators) == []
+
+    to_alice = query(
+        "ValidatorDelegations",
+        vq.QueryValidatorDelegationsRequest(validator_addr=valoper(alice)),
+        vq.QueryValidatorDelegationsResponse,
+    )
+    assert {
+        r.delegation.delegator_address: r.balance.amount for r in to_alice.delegation_responses
+    } == {alice.address: str(STAKE), carol.address: "2000000"}
+    mine = query(
+        "DelegatorDelegations",
+        vq.QueryDelegatorDelegationsRequest(delegator_addr=carol.address),
+        vq.QueryDelegatorDelegationsResponse,
+    )
+    assert {
+        r.delegation.validator_address: r.balance.amount for r in mine.delegation_responses
+    } == {valoper(alice): "2000000", valoper(bob): "500000"}
+    from_bob = query(
+        "ValidatorUnbondingDelegations",
+        vq.QueryValidatorUnbondingDelegationsRequest(validator_addr=valoper(bob)),
+        vq.QueryValidatorUnbondingDelegationsResponse,
+    )
+    assert [u.delegator_address for u in from_bob.unbonding_responses] == [carol.address]
+    reds = query(
+        "Redelegations",
+        vq.QueryRedelegationsRequest(delegator_addr=carol.address),
+        vq.QueryRedelegationsResponse,
+    )
+    by_src = query(
+        "Redelegations",
+        vq.QueryRedelegationsRequest(src_validator_addr=valoper(alice)),
+        vq.QueryRedelegationsResponse,
+    )
+    assert len(reds.redelegation_responses) == len(by_src.redelegation_responses) == 1
+    entry = reds.redelegation_responses[0].entries[0]
+    assert entry.redelegation_entry.initial_balance == "1000000" and entry.balance == "1000000"
+    dv = query(
+        "DelegatorValidators",
+        vq.QueryDelegatorValidatorsRequest(delegator_addr=carol.address),
+        vq.QueryDelegatorValidatorsResponse,
+    )
+    assert sorted(v.operator_address for v in dv.validators) == sorted(
+        [valoper(alice), valoper(bob)]
+    )
+    bad = chain.query_raw(VQ + "Validator", vq.QueryValidatorRequest(validator_addr="zen1bad"))
+    assert bad.code != 0
+    check_invariants(chain)

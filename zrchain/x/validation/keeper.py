@@ -31,8 +31,10 @@ status, so bank balances always equal what this store says is staked (the invari
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
+
+from cosmpy.protos.cosmos.base.query.v1beta1.pagination_pb2 import PageRequest, PageResponse
 
 from zrchain.codec.address import acc_string, val_bytes, val_string
 from zrchain.codec.coins import Coin, Coins
@@ -42,6 +44,7 @@ from zrchain.context import Context
 from zrchain.errors import ErrInvalidRequest
 from zrchain.store.kv import iterate_prefix, prefix_end
 from zrchain.valset import MAX_TOTAL_VOTING_POWER, ValidatorSet
+from zrchain.x.pagination import paginate
 from zrchain.x.validation import types as t
 from zrchain.x.validation.expected import StakingAccounts, StakingBank
 from zrchain.x.validation.hooks import MultiStakingHooks, StakingHooks
@@ -65,6 +68,8 @@ RED_QUEUE = b"\x42"
 VAL_QUEUE = b"\x43"
 PARAMS = b"\x51"
 DELEGATIONS_BY_VAL = b"\x71"
+
+T = TypeVar("T")
 
 
 def lp(addr: bytes) -> bytes:
@@ -374,6 +379,67 @@ class ValidationKeeper:
         n = (int.from_bytes(raw, "big") if raw else 0) + 1
         store.set(UNBONDING_ID, _u64(n))
         return n
+
+    # -- pages (the SDK's pagination; the Query server's reads) ------------------------------
+    def _page(
+        self, ctx: Context, prefix: bytes, page: PageRequest | None,
+        pick: Callable[[bytes, bytes], T | None],
+    ) -> tuple[list[T], PageResponse]:  # fmt: skip
+        return paginate(self._store(ctx), prefix, page, pick)
+
+    def validators_page(
+        self, ctx: Context, page: PageRequest | None, pick: Callable[[Validator], T | None]
+    ) -> tuple[list[T], PageResponse]:
+        return self._page(ctx, VALIDATORS, page, lambda k, raw: pick(Validator.decode(raw, k[1:])))
+
+    def validator_delegations_page(
+        self, ctx: Context, val_addr: bytes, page: PageRequest | None,
+        pick: Callable[[st.Delegation], T | None],
+    ) -> tuple[list[T], PageResponse]:  # fmt: skip
+        def one(key: bytes, _: bytes) -> T | None:
+            d = self.delegation(ctx, _split_lp(key, 1)[0], val_addr)
+            return None if d is None else pick(d)
+
+        return self._page(ctx, DELEGATIONS_BY_VAL + lp(val_addr), page, one)
+
+    def validator_unbondings_page(
+        self, ctx: Context, val_addr: bytes, page: PageRequest | None
+    ) -> tuple[list[st.UnbondingDelegation], PageResponse]:
+        def one(key: bytes, _: bytes) -> st.UnbondingDelegation | None:
+            return self.unbonding_delegation(ctx, _split_lp(key, 1)[0], val_addr)
+
+        return self._page(ctx, UBDS_BY_VAL + lp(val_addr), page, one)
+
+    def delegator_delegations_page(
+        self, ctx: Context, del_addr: bytes, page: PageRequest | None,
+        pick: Callable[[st.Delegation], T | None],
+    ) -> tuple[list[T], PageResponse]:  # fmt: skip
+        prefix = DELEGATIONS + lp(del_addr)
+        return self._page(ctx, prefix, page, lambda _, raw: pick(st.Delegation.FromString(raw)))
+
+    def delegator_unbondings_page(
+        self, ctx: Context, del_addr: bytes, page: PageRequest | None
+    ) -> tuple[list[st.UnbondingDelegation], PageResponse]:
+        return self._page(ctx, UBDS + lp(del_addr), page,
+                          lambda _, raw: st.UnbondingDelegation.FromString(raw))  # fmt: skip
+
+    def delegator_redelegations_page(
+        self, ctx: Context, del_addr: bytes, page: PageRequest | None,
+        pick: Callable[[st.Redelegation], T | None],
+    ) -> tuple[list[T], PageResponse]:  # fmt: skip
+        prefix = REDS + lp(del_addr)
+        return self._page(ctx, prefix, page, lambda _, raw: pick(st.Redelegation.FromString(raw)))
+
+    def redelegations_from_page(
+        self, ctx: Context, src: bytes, page: PageRequest | None,
+        pick: Callable[[st.Redelegation], T | None],
+    ) -> tuple[list[T], PageResponse]:  # fmt: skip
+        def one(key: bytes, _: bytes) -> T | None:
+            del_addr, dst = _split_lp(key, 2)
+            red = self.redelegation(ctx, del_addr, src, dst)
+            return None if red is None else pick(red)
+
+        return self._page(ctx, REDS_BY_SRC + lp(src), page, one)
 
     # -- queues ------------------------------------------------------------------------------
     def _queue_insert(self, ctx: Context, key: bytes, cls: Any, field: str, item: Any) -> None:

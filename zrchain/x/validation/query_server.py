@@ -14,20 +14,8 @@ from zrchain.codec.gen.zrchain.validation import query_pb2 as q
 from zrchain.codec.gen.zrchain.validation import staking_pb2 as st
 from zrchain.context import Context
 from zrchain.errors import ChainError, invalid_argument, not_found
-from zrchain.x.pagination import paginate
 from zrchain.x.validation import types as t
-from zrchain.x.validation.keeper import (
-    DELEGATIONS,
-    DELEGATIONS_BY_VAL,
-    REDS,
-    REDS_BY_SRC,
-    UBDS,
-    UBDS_BY_VAL,
-    VALIDATORS,
-    ValidationKeeper,
-    _split_lp,
-    lp,
-)
+from zrchain.x.validation.keeper import ValidationKeeper
 
 _HYBRID = "hybrid validation (oracle headers, Solana, zenBTC) is not part of this node"
 _STATUSES = {name: code for code, name in t.STATUS_NAMES.items()}
@@ -66,9 +54,6 @@ class ValidationQueryServer(module.QueryServer):
     def __init__(self, keeper: ValidationKeeper) -> None:
         self.k = keeper
 
-    def _store(self, ctx: Context) -> Any:
-        return ctx.store(t.STORE_KEY)
-
     def _delegation_response(self, ctx: Context, d: st.Delegation) -> st.DelegationResponse:
         v = self.k.validator(ctx, address.val_bytes(d.validator_address))
         tokens = 0
@@ -94,11 +79,10 @@ class ValidationQueryServer(module.QueryServer):
         if req.status and status is None:
             raise invalid_argument(f"invalid validator status {req.status}")
 
-        def pick(_: bytes, raw: bytes) -> hv.ValidatorHV | None:
-            v = hv.ValidatorHV.FromString(raw)
-            return v if status is None or v.status == status else None
+        def pick(v: t.Validator) -> hv.ValidatorHV | None:
+            return v.proto if status is None or v.status == status else None
 
-        items, page = paginate(self._store(ctx), VALIDATORS, _page(req), pick)
+        items, page = self.k.validators_page(ctx, _page(req), pick)
         return q.QueryValidatorsResponse(validators=items, pagination=page)
 
     def validator(self, ctx: Context, req: q.QueryValidatorRequest) -> q.QueryValidatorResponse:
@@ -112,13 +96,8 @@ class ValidationQueryServer(module.QueryServer):
     ) -> q.QueryValidatorDelegationsResponse:
         val_addr = _val(req.validator_addr)
 
-        def pick(key: bytes, _: bytes) -> st.DelegationResponse | None:
-            (del_addr,) = _split_lp(key, 1)
-            d = self.k.delegation(ctx, del_addr, val_addr)
-            return None if d is None else self._delegation_response(ctx, d)
-
-        items, page = paginate(
-            self._store(ctx), DELEGATIONS_BY_VAL + lp(val_addr), _page(req), pick
+        items, page = self.k.validator_delegations_page(
+            ctx, val_addr, _page(req), lambda d: self._delegation_response(ctx, d)
         )
         return q.QueryValidatorDelegationsResponse(delegation_responses=items, pagination=page)
 
@@ -127,11 +106,7 @@ class ValidationQueryServer(module.QueryServer):
     ) -> q.QueryValidatorUnbondingDelegationsResponse:
         val_addr = _val(req.validator_addr)
 
-        def pick(key: bytes, _: bytes) -> st.UnbondingDelegation | None:
-            (del_addr,) = _split_lp(key, 1)
-            return self.k.unbonding_delegation(ctx, del_addr, val_addr)
-
-        items, page = paginate(self._store(ctx), UBDS_BY_VAL + lp(val_addr), _page(req), pick)
+        items, page = self.k.validator_unbondings_page(ctx, val_addr, _page(req))
         return q.QueryValidatorUnbondingDelegationsResponse(
             unbonding_responses=items, pagination=page
         )
@@ -163,11 +138,8 @@ class ValidationQueryServer(module.QueryServer):
         self, ctx: Context, req: q.QueryDelegatorDelegationsRequest
     ) -> q.QueryDelegatorDelegationsResponse:
         del_addr = _del(req.delegator_addr)
-        items, page = paginate(
-            self._store(ctx),
-            DELEGATIONS + lp(del_addr),
-            _page(req),
-            lambda _, raw: self._delegation_response(ctx, st.Delegation.FromString(raw)),
+        items, page = self.k.delegator_delegations_page(
+            ctx, del_addr, _page(req), lambda d: self._delegation_response(ctx, d)
         )
         return q.QueryDelegatorDelegationsResponse(delegation_responses=items, pagination=page)
 
@@ -175,12 +147,7 @@ class ValidationQueryServer(module.QueryServer):
         self, ctx: Context, req: q.QueryDelegatorUnbondingDelegationsRequest
     ) -> q.QueryDelegatorUnbondingDelegationsResponse:
         del_addr = _del(req.delegator_addr)
-        items, page = paginate(
-            self._store(ctx),
-            UBDS + lp(del_addr),
-            _page(req),
-            lambda _, raw: st.UnbondingDelegation.FromString(raw),
-        )
+        items, page = self.k.delegator_unbondings_page(ctx, del_addr, _page(req))
         return q.QueryDelegatorUnbondingDelegationsResponse(
             unbonding_responses=items, pagination=page
         )
@@ -188,7 +155,6 @@ class ValidationQueryServer(module.QueryServer):
     def redelegations(
         self, ctx: Context, req: q.QueryRedelegationsRequest
     ) -> q.QueryRedelegationsResponse:
-        store = self._store(ctx)
         if req.delegator_addr and req.src_validator_addr and req.dst_validator_addr:
             d, s, x = (
                 _del(req.delegator_addr),
@@ -206,20 +172,13 @@ class ValidationQueryServer(module.QueryServer):
             )
         if not req.delegator_addr and req.src_validator_addr and not req.dst_validator_addr:
             src = _val(req.src_validator_addr)
-
-            def by_src(key: bytes, _: bytes) -> st.RedelegationResponse | None:
-                del_addr, dst = _split_lp(key, 2)
-                red = self.k.redelegation(ctx, del_addr, src, dst)
-                return None if red is None else self._redelegation_response(ctx, red)
-
-            items, page = paginate(store, REDS_BY_SRC + lp(src), _page(req), by_src)
+            items, page = self.k.redelegations_from_page(
+                ctx, src, _page(req), lambda r: self._redelegation_response(ctx, r)
+            )
             return q.QueryRedelegationsResponse(redelegation_responses=items, pagination=page)
         del_addr = _del(req.delegator_addr)
-        items, page = paginate(
-            store,
-            REDS + lp(del_addr),
-            _page(req),
-            lambda _, raw: self._redelegation_response(ctx, st.Redelegation.FromString(raw)),
+        items, page = self.k.delegator_redelegations_page(
+            ctx, del_addr, _page(req), lambda r: self._redelegation_response(ctx, r)
         )
         return q.QueryRedelegationsResponse(redelegation_responses=items, pagination=page)
 
@@ -228,12 +187,11 @@ class ValidationQueryServer(module.QueryServer):
     ) -> q.QueryDelegatorValidatorsResponse:
         del_addr = _del(req.delegator_addr)
 
-        def pick(key: bytes, _: bytes) -> hv.ValidatorHV | None:
-            (val_addr,) = _split_lp(key, 1)
-            v = self.k.validator(ctx, val_addr)
+        def pick(d: st.Delegation) -> hv.ValidatorHV | None:
+            v = self.k.validator(ctx, address.val_bytes(d.validator_address))
             return None if v is None else v.proto
 
-        items, page = paginate(self._store(ctx), DELEGATIONS + lp(del_addr), _page(req), pick)
+        items, page = self.k.delegator_delegations_page(ctx, del_addr, _page(req), pick)
         return q.QueryDelegatorValidatorsResponse(validators=items, pagination=page)
 
     def delegator_validator(
