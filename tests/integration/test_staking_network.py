@@ -119,6 +119,21 @@ def test_four_validators_from_gentxs(net) -> None:
     assert {v["tokensNative"] for v in vals} == {str(STAKE)}
     pool = cli(net, "q", "validation", "pool")["pool"]
     assert pool["bonded_tokens"] == str(4 * STAKE)
+    # the SDK's staking REST routes, as zrChain serves them
+    import requests
+
+    rest = f"http://127.0.0.1:{net.nodes[0].ports.api}"
+    body = requests.get(f"{rest}/cosmos/staking/v1beta1/validators", timeout=10).json()
+    assert len(body["validators"]) == 4 and body["pagination"]["total"] in ("4", "0")
+    one = valoper(net.operators["node1"])
+    got = requests.get(f"{rest}/cosmos/staking/v1beta1/validators/{one}", timeout=10).json()
+    assert got["validator"]["operator_address"] == one
+    dels = requests.get(
+        f"{rest}/cosmos/staking/v1beta1/delegations/{net.operators['node1']}", timeout=10
+    ).json()
+    assert [d["balance"]["amount"] for d in dels["delegation_responses"]] == [str(STAKE)]
+    infos = requests.get(f"{rest}/cosmos/slashing/v1beta1/signing_infos", timeout=10).json()
+    assert len(infos["info"]) == 4
     check_network(net, net.nodes)
 
 
