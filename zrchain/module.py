@@ -25,7 +25,8 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, TypeVar
+from types import ModuleType
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeVar
 
 from google.protobuf.descriptor import MethodDescriptor, ServiceDescriptor
 from google.protobuf.message import Message
@@ -42,6 +43,9 @@ from zrchain.codec.services import (
     signers_of,
 )
 from zrchain.context import Context
+
+if TYPE_CHECKING:
+    import click
 
 MsgHandler = Callable[[Context, Any], Message]
 QueryHandler = Callable[[Context, Any], Message]
@@ -210,6 +214,41 @@ def module_of(url: str) -> str:
     return parts[1] if len(parts) > 1 else ""
 
 
+K_contra = TypeVar("K_contra", contravariant=True)
+
+
+class GenesisFunctions(Protocol[K_contra]):
+    """A module's ``genesis.py`` over its keeper: ``default()``, ``validate(data)``,
+    ``init(ctx, keeper, data)`` and ``export(ctx, keeper)``."""
+
+    def default(self) -> dict[str, Any]: ...
+
+    def validate(self, data: dict[str, Any], /) -> None: ...
+
+    def init(self, ctx: Context, keeper: K_contra, data: dict[str, Any], /) -> None: ...
+
+    def export(self, ctx: Context, keeper: K_contra, /) -> dict[str, Any]: ...
+
+
+@dataclass(frozen=True)
+class Genesis:
+    """A module's genesis hooks, bound to its keeper (the app calls them in module order)."""
+
+    default: Callable[[], dict[str, Any]]
+    validate: Callable[[dict[str, Any]], None]
+    init: Callable[[Context, dict[str, Any]], None]
+    export: Callable[[Context], dict[str, Any]]
+
+    @classmethod
+    def of(cls, functions: GenesisFunctions[K_contra], keeper: K_contra) -> Genesis:
+        return cls(
+            default=functions.default,
+            validate=functions.validate,
+            init=lambda ctx, data: functions.init(ctx, keeper, data),
+            export=lambda ctx: functions.export(ctx, keeper),
+        )
+
+
 @dataclass
 class Module:
     """Base class: override what the module provides; the defaults provide nothing."""
@@ -232,18 +271,30 @@ class Module:
         (x/genutil delivers the gentxs with it)."""
         return None
 
+    def genesis(self) -> Genesis | None:
+        """The module's genesis hooks (``Genesis.of(genesis, self.keeper)``), or None when it
+        keeps no genesis. The four methods below call them; a module may override those
+        instead."""
+        return None
+
     def default_genesis(self) -> dict[str, Any] | None:
         """The module's genesis as proto-JSON, or None when it keeps no genesis."""
-        return None
+        g = self.genesis()
+        return None if g is None else g.default()
 
     def validate_genesis(self, data: dict[str, Any]) -> None:
-        return None
+        g = self.genesis()
+        if g is not None:
+            g.validate(data)
 
     def init_genesis(self, ctx: Context, data: dict[str, Any]) -> None:
-        return None
+        g = self.genesis()
+        if g is not None:
+            g.init(ctx, data)
 
     def export_genesis(self, ctx: Context) -> dict[str, Any] | None:
-        return None
+        g = self.genesis()
+        return None if g is None else g.export(ctx)
 
     def begin_block(self, ctx: Context) -> None:
         return None
@@ -259,12 +310,20 @@ class Module:
         """Validator changes decided in this block, returned from FinalizeBlock."""
         return []
 
-    def cli_tx(self) -> Any:
-        """A click group for ``zrchaind tx <module>`` or None."""
+    def cli(self) -> ModuleType | None:
+        """The module's ``cli.py`` (imported when the CLI runs, not by the node), whose
+        ``tx_group`` and ``query_group`` are mounted under ``zrchaind tx`` / ``query``."""
         return None
 
-    def cli_query(self) -> Any:
-        return None
+    def cli_tx(self) -> click.Group | None:
+        cli = self.cli()
+        group: click.Group | None = getattr(cli, "tx_group", None)
+        return group
+
+    def cli_query(self) -> click.Group | None:
+        cli = self.cli()
+        group: click.Group | None = getattr(cli, "query_group", None)
+        return group
 
 
 class Registry:
@@ -310,6 +369,8 @@ class Registry:
 
 __all__ = [
     "BindError",
+    "Genesis",
+    "GenesisFunctions",
     "Module",
     "MsgRoute",
     "MsgServer",

@@ -5,20 +5,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from types import ModuleType
 
-from cosmpy.protos.cosmos.evidence.v1beta1 import evidence_pb2, genesis_pb2
+from cosmpy.protos.cosmos.evidence.v1beta1 import evidence_pb2
 
 from zrchain.codec import address
-from zrchain.codec.json import from_dict, to_dict
 from zrchain.context import MISBEHAVIOR_DUPLICATE_VOTE, MISBEHAVIOR_LIGHT_CLIENT_ATTACK, Context
-from zrchain.errors import ChainError
-from zrchain.module import Module, Service
+from zrchain.module import Genesis, Module, Service
+from zrchain.x.evidence import genesis
 from zrchain.x.evidence.expected import EvidenceSlashing, EvidenceStaking
 from zrchain.x.evidence.keeper import EvidenceKeeper
 from zrchain.x.evidence.msg_server import EvidenceMsgServer
 from zrchain.x.evidence.query_server import EvidenceQueryServer
-from zrchain.x.evidence.types import MODULE, STORE_KEY, equivocation_of
+from zrchain.x.evidence.types import MODULE, STORE_KEY
 
 
 @dataclass
@@ -50,31 +49,13 @@ class EvidenceModule(Module):
             e.time.seconds, e.time.nanos = divmod(m.time_ns, 10**9)
             self.keeper.handle_equivocation(ctx, e)
 
-    def default_genesis(self) -> dict[str, Any]:
-        return to_dict(genesis_pb2.GenesisState())
+    def genesis(self) -> Genesis:
+        return Genesis.of(genesis, self.keeper)
 
-    def validate_genesis(self, data: dict[str, Any]) -> None:
-        try:
-            gs = from_dict(data, genesis_pb2.GenesisState())
-            for ev in gs.evidence:
-                equivocation_of(ev)
-        except (ValueError, ChainError) as exc:
-            raise ValueError(f"evidence genesis: {getattr(exc, 'log', exc)}") from None
+    def cli(self) -> ModuleType:
+        from zrchain.x.evidence import cli
 
-    def init_genesis(self, ctx: Context, data: dict[str, Any]) -> None:
-        gs = from_dict(data, genesis_pb2.GenesisState())
-        for ev in gs.evidence:
-            self.keeper.set_evidence(ctx, equivocation_of(ev))
-
-    def export_genesis(self, ctx: Context) -> dict[str, Any]:
-        gs = genesis_pb2.GenesisState()
-        gs.evidence.extend(self.keeper.iterate_evidence(ctx))
-        return to_dict(gs)
-
-    def cli_query(self) -> Any:
-        from zrchain.x.slashing.cli import evidence_query_group
-
-        return evidence_query_group
+        return cli
 
 
 __all__ = ["EvidenceModule"]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import click
 from cosmpy.protos.cosmos.base.query.v1beta1.pagination_pb2 import PageRequest
-from cosmpy.protos.cosmos.evidence.v1beta1 import query_pb2 as eq
 from cosmpy.protos.cosmos.slashing.v1beta1 import query_pb2 as q
 from cosmpy.protos.cosmos.slashing.v1beta1 import tx_pb2
 
@@ -63,21 +62,4 @@ def signing_infos(page: PageRequest | None, node: str, height: int, output: str)
     run_query(node, q.QuerySigningInfosRequest(pagination=page), output, height)
 
 
-@click.group("evidence")
-def evidence_query_group() -> None:
-    """Querying commands for the evidence module."""
-
-
-@evidence_query_group.command("evidence")
-@click.argument("hash_", required=False, default="")
-@page_flags
-@query_options
-def evidence(hash_: str, page: PageRequest | None, node: str, height: int, output: str) -> None:
-    """One piece of evidence by its hash (hex), or all of it."""
-    if hash_:
-        run_query(node, eq.QueryEvidenceRequest(hash=hash_), output, height)
-    else:
-        run_query(node, eq.QueryAllEvidenceRequest(pagination=page), output, height)
-
-
-__all__ = ["evidence_query_group", "query_group", "tx_group"]
+__all__ = ["query_group", "tx_group"]

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from types import ModuleType
 
 from zrchain.codec import address
 from zrchain.context import Context
 from zrchain.errors import ChainError
-from zrchain.module import Module, Service
+from zrchain.module import Genesis, Module, Service
 from zrchain.valset import ValidatorSet
 from zrchain.x.validation import genesis
 from zrchain.x.validation import types as t
@@ -39,18 +39,8 @@ class ValidationModule(Module):
     def services(self) -> Sequence[Service]:
         return (ValidationMsgServer(self.keeper), ValidationQueryServer(self.keeper))
 
-    # -- genesis -----------------------------------------------------------------------------
-    def default_genesis(self) -> dict[str, Any]:
-        return genesis.default()
-
-    def validate_genesis(self, data: dict[str, Any]) -> None:
-        genesis.validate(data)
-
-    def init_genesis(self, ctx: Context, data: dict[str, Any]) -> None:
-        genesis.init(ctx, self.keeper, data)
-
-    def export_genesis(self, ctx: Context) -> dict[str, Any]:
-        return genesis.export(ctx, self.keeper)
+    def genesis(self) -> Genesis:
+        return Genesis.of(genesis, self.keeper)
 
     # -- blocks --------------------------------------------------------------------------------
     def end_block(self, ctx: Context) -> None:
@@ -97,16 +87,10 @@ class ValidationModule(Module):
                 ("destination_validator", triplet.validator_dst_address),
             )
 
-    # -- CLI -----------------------------------------------------------------------------------
-    def cli_tx(self) -> Any:
-        from zrchain.x.validation.cli import tx_group
+    def cli(self) -> ModuleType:
+        from zrchain.x.validation import cli
 
-        return tx_group
-
-    def cli_query(self) -> Any:
-        from zrchain.x.validation.cli import query_group
-
-        return query_group
+        return cli
 
 
 __all__ = ["POOL_PERMISSIONS", "ValidationModule"]
