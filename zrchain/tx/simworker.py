@@ -1,6 +1,6 @@
 """Entry point of a simulation worker process (see ``zrchain.tx.simulation``).
 
-python -m zrchain.tx.simworker <inherited socket fd> <module:factory of the app's modules>
+    python -m zrchain.tx.simworker <inherited socket fd> <module:factory of the app's modules>
 """
 
 from __future__ import annotations
