@@ -230,6 +230,10 @@ class ZrChainApp:
 
     # -- mempool -----------------------------------------------------------------------
     def check_tx(self, req: Any) -> Any:
+        return abci.ResponseCheckTx.FromString(self.check_tx_encoded(req))
+
+    def check_tx_encoded(self, req: Any) -> bytes:
+        """ResponseCheckTx wire bytes (the ABCI server sends them as they are)."""
         recheck = req.type == abci.CheckTxType.Value("RECHECK")
         with self._lock:
             try:
@@ -255,13 +259,17 @@ class ZrChainApp:
         return abci.ResponseVerifyVoteExtension(status=accept)
 
     def finalize_block(self, req: Any) -> Any:
+        return abci.ResponseFinalizeBlock.FromString(self.finalize_block_encoded(req))
+
+    def finalize_block_encoded(self, req: Any) -> bytes:
+        """ResponseFinalizeBlock wire bytes (the ABCI server sends them as they are)."""
         try:
             return self._finalize_block(req)
         except STORAGE_ERRORS as exc:
             fault = f"FinalizeBlock {req.height}: storage failure: {describe(exc)}"
             raise NodeFault(fault) from exc
 
-    def _finalize_block(self, req: Any) -> Any:
+    def _finalize_block(self, req: Any) -> bytes:
         expected = self.store.height + 1 if self.store.height else self.initial_height
         if req.height != expected:
             raise RuntimeError(f"FinalizeBlock height {req.height}, expected {expected}")
@@ -296,10 +304,9 @@ class ZrChainApp:
                 for pk, power in updates
             ],
         ).SerializeToString()
-        raw = encode_finalize_block(
+        return encode_finalize_block(
             encode_events(begin_events + end_events, b"\x0a"), results, rest
         )
-        return abci.ResponseFinalizeBlock.FromString(raw)
 
     def commit(self, req: Any) -> Any:
         if self._pending_app_hash is None:

@@ -30,7 +30,7 @@ from typing import Any, Protocol
 from google.protobuf.message import DecodeError
 
 from zrchain.abci import types as abci
-from zrchain.abci.framing import FrameDecoder, FramingError, frame
+from zrchain.abci.framing import FrameDecoder, FramingError, encode_uvarint, frame
 from zrchain.errors import NodeFault
 
 log = logging.getLogger("zrchain.abci")
@@ -60,6 +60,14 @@ _SOFT_FAILURE = {
     "check_tx": lambda: abci.ResponseCheckTx(code=1, codespace="undefined", log="internal"),
     "list_snapshots": abci.ResponseListSnapshots,
     "load_snapshot_chunk": abci.ResponseLoadSnapshotChunk,
+}
+
+
+# Calls an application may answer with pre-encoded bytes (``check_tx_encoded``...).
+_ENCODED = {"check_tx": "check_tx_encoded", "finalize_block": "finalize_block_encoded"}
+_RESPONSE_TAG = {
+    name: encode_uvarint(abci.Response.DESCRIPTOR.fields_by_name[name].number << 3 | 2)
+    for name in _ENCODED
 }
 
 
@@ -95,8 +103,30 @@ def handle_request(app: Application, req: Any) -> Any:
     if which not in _HANDLED:
         raise DecodeError(f"unsupported request type {which!r}")
     method: Callable[[Any], Any] = getattr(app, which)
+    inner = _invoke(which, method, getattr(req, which))
+    resp = abci.Response()
+    getattr(resp, which).CopyFrom(inner)
+    return resp
+
+
+def encoded_response(app: Application, req: Any) -> bytes:
+    """``handle_request`` as wire bytes. For the per-tx calls an application may offer
+    ``<method>_encoded`` returning the inner response's bytes, wrapped here in the Response
+    field without building message objects (docs/performance.md)."""
+    which = req.WhichOneof("value")
+    name = _ENCODED.get(which or "")
+    method: Callable[[Any], Any] | None = getattr(app, name, None) if name else None
+    if method is None or which is None:
+        return bytes(handle_request(app, req).SerializeToString())
+    inner = _invoke(which, method, getattr(req, which))
+    if not isinstance(inner, bytes):  # a soft failure's answer
+        inner = inner.SerializeToString()
+    return _RESPONSE_TAG[which] + encode_uvarint(len(inner)) + inner
+
+
+def _invoke(which: str, method: Callable[[Any], Any], inner_req: Any) -> Any:
     try:
-        inner = method(getattr(req, which))
+        return method(inner_req)
     except NodeFault:
         raise
     except Exception as exc:
@@ -104,10 +134,7 @@ def handle_request(app: Application, req: Any) -> Any:
         if soft is None:
             raise NodeFault(f"{which} failed: {type(exc).__name__}: {exc}") from exc
         log.exception("ABCI %s failed; answered with an error", which)
-        inner = soft()
-    resp = abci.Response()
-    getattr(resp, which).CopyFrom(inner)
-    return resp
+        return soft()
 
 
 class ABCIServer:
@@ -180,16 +207,16 @@ class ABCIServer:
                                 answers = []
                             loop = asyncio.get_running_loop()
                             resp = await loop.run_in_executor(
-                                self._queries, handle_request, self.app, req
+                                self._queries, encoded_response, self.app, req
                             )
                         else:
-                            resp = handle_request(self.app, req)
+                            resp = encoded_response(self.app, req)
                     except NodeFault as fault:
                         if answers:
                             writer.write(b"".join(answers))
                         await self._answer_fault(writer, fault)
                         return
-                    answers.append(frame(resp.SerializeToString()))
+                    answers.append(frame(resp))
                 if answers:
                     writer.write(b"".join(answers))
                 await writer.drain()
