@@ -7,6 +7,8 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from zrchain.store.pruning import PruningOptions
+
 DEFAULT_MIN_GAS_PRICES = "0.0001urock"  # zrChain's default treasury min_gas_fee
 
 
@@ -19,7 +21,9 @@ class NodeConfig:
     api_enable: bool = True
     api_address: str = "tcp://127.0.0.1:1317"
     rpc_address: str = "tcp://127.0.0.1:26657"  # CometBFT RPC, used by the tx/block services
-    keep_versions: int = 100
+    pruning: str = "default"
+    pruning_keep_recent: str = "0"  # read for pruning = "custom" only, as in the SDK
+    pruning_interval: str = "0"
     sync_writes: bool = False
     min_retain_blocks: int = 0
     snapshot_interval: int = 0
@@ -27,18 +31,27 @@ class NodeConfig:
     log_level: str = "info"
     extra: dict[str, Any] = field(default_factory=dict)
 
+    def pruning_options(self) -> PruningOptions:
+        """The state-history settings; raises PruningConfigError (a ValueError) as the SDK
+        refuses them."""
+        opts = PruningOptions.parse(self.pruning, self.pruning_keep_recent, self.pruning_interval)
+        opts.check_snapshots(int(self.snapshot_interval))
+        return opts
+
 
 # TOML layout: (section, key) <-> NodeConfig field
 _LAYOUT: list[tuple[str, str, str]] = [
     ("", "minimum-gas-prices", "minimum_gas_prices"),
     ("", "log-level", "log_level"),
+    ("", "pruning", "pruning"),
+    ("", "pruning-keep-recent", "pruning_keep_recent"),
+    ("", "pruning-interval", "pruning_interval"),
     ("abci", "address", "abci_address"),
     ("grpc", "enable", "grpc_enable"),
     ("grpc", "address", "grpc_address"),
     ("api", "enable", "api_enable"),
     ("api", "address", "api_address"),
     ("comet", "rpc-address", "rpc_address"),
-    ("state", "keep-versions", "keep_versions"),
     ("state", "sync-writes", "sync_writes"),
     ("state", "min-retain-blocks", "min_retain_blocks"),
     ("state-sync", "snapshot-interval", "snapshot_interval"),
@@ -48,12 +61,17 @@ _LAYOUT: list[tuple[str, str, str]] = [
 _COMMENTS = {
     "": "# zrchaind node settings. Flags of `zrchaind start` override these.\n"
     "# minimum-gas-prices: this validator's own floor for CheckTx, on top of the on-chain\n"
-    "# treasury min_gas_fee.",
+    "# treasury min_gas_fee.\n"
+    "# pruning (state history kept for queries and proofs at past heights, as in the SDK):\n"
+    "#   default: the last 362880 states are kept, pruning at 10 block intervals\n"
+    "#   nothing: all historic states are kept (archive node)\n"
+    "#   everything: 2 latest states are kept, pruning at 10 block intervals\n"
+    "#   custom: pruning-keep-recent (>= 2) and pruning-interval (>= 10) apply",
     "abci": "# ABCI socket CometBFT connects to (its proxy_app).",
     "grpc": "# gRPC server (Cosmos and zrChain query services).",
     "api": "# REST gateway (grpc-gateway routes).",
     "comet": "# CometBFT RPC the tx, block and node-info services call.",
-    "state": "# keep-versions: committed heights kept for queries and proofs.",
+    "state": "# sync-writes: fsync every commit; min-retain-blocks: CometBFT blocks kept (0: all).",
     "state-sync": "# Snapshots for CometBFT state sync (0 disables).",
 }
 

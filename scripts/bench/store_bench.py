@@ -48,15 +48,23 @@ def fill(store: AppStore, n: int, batch: int = 100_000) -> int:
     return height
 
 
-def block(
-    store: AppStore, n_keys: int, changed: int, rng: random.Random, height: int, next_new: list[int]
-) -> tuple[float, float]:
+def block_writes(
+    n_keys: int, changed: int, rng: random.Random, next_new: list[int]
+) -> dict[bytes, bytes | None]:
+    """A block changing ``changed`` keys: half updates of existing keys, half inserts."""
     writes: dict[bytes, bytes | None] = {}
     for _ in range(changed // 2):
         writes[key(rng.randrange(n_keys))] = rng.randbytes(8)
     for _ in range(changed - changed // 2):
         writes[key(next_new[0])] = b"new"
         next_new[0] += 1
+    return writes
+
+
+def block(
+    store: AppStore, n_keys: int, changed: int, rng: random.Random, height: int, next_new: list[int]
+) -> tuple[float, float]:
+    writes = block_writes(n_keys, changed, rng, next_new)
     t0 = time.perf_counter()
     root = store.apply(writes)
     t1 = time.perf_counter()
@@ -77,7 +85,7 @@ def main() -> None:
     rss_after = 0.0
     for n in sizes:
         with tempfile.TemporaryDirectory() as d:
-            store = AppStore(os.path.join(d, "db"), keep_versions=2)
+            store = AppStore(os.path.join(d, "db"))  # SDK default pruning: history kept
             print(f"state of {n:,} keys:")
             height = fill(store, n)
             rng = random.Random(n)

@@ -20,6 +20,7 @@ from zrchain.cli.common import INT64, default_home, fail, home_option, node_opti
 from zrchain.client.rpc import CometRPC, RPCError
 from zrchain.codec.coins import parse_dec_coins
 from zrchain.errors import ChainError
+from zrchain.store.app_store import StoreLayoutError
 
 
 def genesis_doc(
@@ -181,6 +182,10 @@ def start_cmd(
         parse_dec_coins(str(cfg.minimum_gas_prices))
     except ChainError as exc:
         fail(f"invalid minimum-gas-prices {cfg.minimum_gas_prices!r}: {exc.context}")
+    try:
+        cfg.pruning_options()
+    except ValueError as exc:
+        fail(f"invalid pruning settings in app.toml: {exc}")
     extra = list(comet_args)
     if rpc_laddr:
         cfg.rpc_address = rpc_laddr
@@ -200,7 +205,7 @@ def start_cmd(
         code = asyncio.run(node.run())
     except cometbft.CometBFTMissing as exc:
         fail(str(exc))
-    except OSError as exc:
+    except (OSError, StoreLayoutError) as exc:
         fail(f"cannot start: {exc}")
     sys.exit(code)
 

@@ -1,37 +1,64 @@
-"""The application's committed state: LevelDB, the state trie and committed versions.
+"""The application's committed state: LevelDB, the state trie and its versions.
 
-LevelDB namespaces: ``s`` state values, ``t`` trie nodes, ``m`` metadata (height, app
-hash). Between commits, applied-but-uncommitted writes live in ``pending`` (a Branch over
-the DB) and in the trie's pending nodes; ``commit`` writes all of them plus the height and
-app hash in one ``WriteBatch``, so a crash leaves either the old or the new block.
+LevelDB namespaces: ``s`` state values and ``t`` trie nodes (the latest version, in place),
+``h``/``n``/``c`` the history of older versions (``history.py``), ``m`` metadata (height,
+app hash, earliest kept height, layout). Between commits, applied-but-uncommitted writes live
+in ``pending`` (a Branch over the DB) and in the trie's pending nodes; ``commit`` writes them,
+what they replace, the height and the app hash in one ``WriteBatch``, so a crash leaves
+either the old or the new block.
 
-Readers (queries from any thread) use ``version(height)``: a LevelDB snapshot pinned at a
-committed height, so they never see a block half-applied.
+Readers (queries from any thread) use ``version(height)``: every kept height from
+``earliest`` to the latest, read through the LevelDB snapshot pinned at the last commit, so
+they never see a block half-applied. Pruning (``pruning.py``) moves ``earliest`` up in a
+commit's batch and deletes the history below it in the background.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
-from collections import OrderedDict
+from collections import deque
 from dataclasses import dataclass
 from typing import Any
 
 import plyvel
 
-from zrchain.store.kv import Branch, LevelView
+from zrchain.store.history import (
+    NS_CHANGES,
+    NS_HIST,
+    NS_NODES,
+    NS_STATE,
+    NS_TRIE,
+    HistoricalNodes,
+    HistoricalView,
+    encode_changes,
+    encode_old_value,
+    escape,
+    height_bytes,
+)
+from zrchain.store.kv import Branch, KVReader, LevelView
 from zrchain.store.proof import Proof
+from zrchain.store.pruning import Pruner, PruningOptions
 from zrchain.store.smt import SparseMerkleTrie
 
-NS_STATE = b"s"
-NS_TRIE = b"t"
+log = logging.getLogger("zrchain.store")
+
 NS_META = b"m"
 _HEIGHT = NS_META + b"height"
 _APP_HASH = NS_META + b"app_hash"
+_EARLIEST = NS_META + b"earliest"
+_LAYOUT = NS_META + b"layout"
+LAYOUT = 2  # 1: latest state only (before on-disk history); 2: with history
+_NAMESPACES = (NS_STATE, NS_TRIE, NS_HIST, NS_NODES, NS_CHANGES, NS_META)
 
 
 class VersionUnavailable(LookupError):
     pass
+
+
+class StoreLayoutError(RuntimeError):
+    """The data directory was written by a newer zrchaind."""
 
 
 @dataclass(frozen=True)
@@ -40,38 +67,104 @@ class Version:
 
     height: int
     app_hash: bytes
-    _snapshot: Any
+    _snapshot: Any  # the LevelDB snapshot of the latest commit
+    latest: bool = True
+
+    @classmethod
+    def past(cls, snapshot: Any, height: int) -> Version:
+        root = SparseMerkleTrie(HistoricalNodes(snapshot, height), NS_TRIE).root()
+        return cls(height, root, snapshot, latest=False)
 
     @property
-    def kv(self) -> LevelView:
-        return LevelView(self._snapshot, NS_STATE)
+    def kv(self) -> KVReader:
+        if self.latest:
+            return LevelView(self._snapshot, NS_STATE)
+        return HistoricalView(self._snapshot, self.height)
 
     def get(self, key: bytes) -> bytes | None:
-        value: bytes | None = self._snapshot.get(NS_STATE + key)
-        return value
+        if self.latest:
+            value: bytes | None = self._snapshot.get(NS_STATE + key)
+            return value
+        return HistoricalView(self._snapshot, self.height).get(key)
 
     def prove(self, key: bytes) -> tuple[bytes | None, Proof]:
-        return self.get(key), SparseMerkleTrie(self._snapshot, NS_TRIE).prove(key)
+        nodes = self._snapshot if self.latest else HistoricalNodes(self._snapshot, self.height)
+        return self.get(key), SparseMerkleTrie(nodes, NS_TRIE).prove(key)
+
+
+class _RecordingView(LevelView):
+    """The latest state as the block reads it, remembering each value read: they are the
+    pre-images the commit records (the block reads most keys it writes), at the cost of
+    one dict store per read instead of a second LevelDB read per write."""
+
+    __slots__ = ("seen",)
+
+    def __init__(self, reader: Any, namespace: bytes) -> None:
+        super().__init__(reader, namespace)
+        self.seen: dict[bytes, bytes | None] = {}
+
+    def get(self, key: bytes) -> bytes | None:
+        value = self.seen[key] = super().get(key)
+        return value
 
 
 class AppStore:
-    def __init__(self, path: str, keep_versions: int = 100, sync: bool = False) -> None:
+    def __init__(
+        self, path: str, pruning: PruningOptions | None = None, sync: bool = False
+    ) -> None:
         os.makedirs(path, exist_ok=True)
         # 8 MB is LevelDB's default block cache: far too small once the trie's upper levels
         # and hot accounts exceed it; bloom filters spare disk reads for absent keys.
         self.db = plyvel.DB(path, create_if_missing=True, lru_cache_size=128 << 20,
                             bloom_filter_bits=10, write_buffer_size=32 << 20)
+        self.path = path
         self.trie = SparseMerkleTrie(self.db, NS_TRIE)
-        self.pending = Branch(LevelView(self.db, NS_STATE))
-        self.keep_versions = max(1, keep_versions)
+        self._read = _RecordingView(self.db, NS_STATE)
+        self.pending = Branch(self._read)
+        self.pruning = pruning or PruningOptions()
         self.sync = sync
         raw_height = self.db.get(_HEIGHT)
         self.height = int.from_bytes(raw_height, "big") if raw_height else 0
         self.app_hash = self.db.get(_APP_HASH) or b""
+        self.earliest = self._open_layout()
         self._lock = threading.Lock()
-        self._versions: OrderedDict[int, Version] = OrderedDict()
+        self._latest: Version | None = None
         if self.height:
-            self._versions[self.height] = Version(self.height, self.app_hash, self.db.snapshot())
+            self._latest = Version(self.height, self.app_hash, self.db.snapshot())
+        self.pruner = Pruner(self.db)
+        if self._history_below(self.earliest):
+            self.pruner.request(self.earliest)  # finish what a stop interrupted
+
+    def _history_below(self, height: int) -> bool:
+        """Whether history that only heights below ``height`` need is still on disk."""
+        stop = NS_CHANGES + height_bytes(height + 1)
+        with self.db.iterator(prefix=NS_CHANGES, include_value=False) as it:
+            first = next(it, None)
+        return first is not None and first < stop
+
+    def _open_layout(self) -> int:
+        """The earliest kept height; a data dir from before history is migrated in place."""
+        raw = self.db.get(_LAYOUT)
+        layout = int(raw) if raw else (1 if self.height else LAYOUT)
+        if layout > LAYOUT:
+            raise StoreLayoutError(
+                f"{self.path} holds state layout {layout}, newer than this zrchaind's "
+                f"({LAYOUT}): run the zrchaind that wrote it, or state-sync into an empty home"
+            )
+        if layout == 1:
+            # The latest state and trie are laid out as before; history starts now.
+            log.warning(
+                "data dir predates on-disk history: heights before %d are not queryable",
+                self.height,
+            )
+            batch = self.db.write_batch(sync=True)
+            batch.put(_EARLIEST, height_bytes(self.height))
+            batch.put(_LAYOUT, str(LAYOUT).encode())
+            batch.write()
+        elif not raw:
+            self.db.put(_LAYOUT, str(LAYOUT).encode())
+        raw_earliest = self.db.get(_EARLIEST)
+        return int.from_bytes(raw_earliest, "big") if raw_earliest else self.height
 
     # -- writing (consensus thread only) -------------------------------------------------
     def apply(self, writes: dict[bytes, bytes | None]) -> bytes:
@@ -85,8 +178,33 @@ class AppStore:
         return self.trie.root()
 
     def commit(self, height: int, app_hash: bytes) -> None:
-        """Write the staged state, trie nodes, height and app hash atomically."""
-        batch = self.db.write_batch(sync=self.sync)
+        """Write the staged state, the trie nodes, what they replace (once a version before
+        this one exists), the height, app hash and earliest kept height atomically."""
+        db = self.db
+        batch = db.write_batch(sync=self.sync)
+        if self.height:
+            self._write_with_history(batch, height_bytes(height))
+        else:
+            self._write_latest(batch)
+        batch.put(_HEIGHT, height_bytes(height))
+        batch.put(_APP_HASH, app_hash)
+        earliest = self.earliest if self.height else height
+        pruned = self.pruning.earliest_after_commit(height)
+        prune = pruned is not None and pruned > earliest
+        if prune:
+            earliest = pruned or 0
+        if earliest != self.earliest:
+            batch.put(_EARLIEST, height_bytes(earliest))
+        batch.write()
+        self._clear_staged()
+        latest = Version(height, app_hash, db.snapshot())
+        with self._lock:
+            self.height, self.app_hash, self._latest = height, app_hash, latest
+            self.earliest = earliest
+        if prune:
+            self.pruner.request(earliest)
+
+    def _write_latest(self, batch: Any) -> None:
         for k, v in self.pending.writes.items():
             if v is None:
                 batch.delete(NS_STATE + k)
@@ -97,51 +215,81 @@ class AppStore:
                 batch.delete(NS_TRIE + pos)
             else:
                 batch.put(NS_TRIE + pos, node)
-        batch.put(_HEIGHT, height.to_bytes(8, "big"))
-        batch.put(_APP_HASH, app_hash)
-        batch.write()
+
+    def _write_with_history(self, batch: Any, hb: bytes) -> None:
+        put, delete, get = batch.put, batch.delete, self.db.get
+        changed: list[bytes] = []
+        seen = self._read.seen
+        for k, v in self.pending.writes.items():
+            sk = NS_STATE + k
+            old = seen[k] if k in seen else get(sk)
+            if old == v:
+                continue
+            ek = escape(k)
+            put(NS_HIST + ek + hb, encode_old_value(old))
+            changed.append(ek)
+            if v is None:
+                delete(sk)
+            else:
+                put(sk, v)
+        # Trie nodes: the update read almost every node it replaces (``committed``); the
+        # rest are new positions, fetched here. An unchanged node recorded as its own
+        # pre-image is harmless. Bulk calls: this runs for ~10 nodes per changed key.
+        nodes = self.trie.pending
+        before = self.trie.committed
+        olds = [(before[p] if p in before else get(NS_TRIE + p)) or b"" for p in nodes]
+        deque(map(put, [NS_NODES + p + hb for p in nodes], olds), maxlen=0)
+        for pos, node in nodes.items():
+            if node is None:
+                delete(NS_TRIE + pos)
+            else:
+                put(NS_TRIE + pos, node)
+        if changed or nodes:
+            put(NS_CHANGES + hb, encode_changes(changed, nodes))
+
+    def _clear_staged(self) -> None:
         self.pending.discard()
+        self._read.seen.clear()
         self.trie.pending.clear()
-        self.height, self.app_hash = height, app_hash
-        version = Version(height, app_hash, self.db.snapshot())
-        with self._lock:
-            self._versions[height] = version
-            while len(self._versions) > self.keep_versions:
-                self._versions.popitem(last=False)
+        self.trie.committed.clear()
 
     def discard_pending(self) -> None:
-        self.pending.discard()
-        self.trie.pending.clear()
+        self._clear_staged()
 
     # -- reading (any thread) -------------------------------------------------------------
     def version(self, height: int = 0) -> Version:
         """The committed state at ``height`` (0: the latest)."""
         with self._lock:
-            if not self._versions:
-                raise VersionUnavailable("no committed state yet")
-            if height == 0:
-                return next(reversed(self._versions.values()))
-            v = self._versions.get(height)
-        if v is None:
+            latest, earliest = self._latest, self.earliest
+        if latest is None:
+            raise VersionUnavailable("no committed state yet")
+        if height == 0 or height == latest.height:
+            return latest
+        if height > latest.height:
             raise VersionUnavailable(
-                f"version {height} is not available (kept: the last {self.keep_versions} heights "
-                f"committed by this process)"
+                f"failed to load state at height {height}; version does not exist "
+                f"(latest height: {latest.height})"
             )
-        return v
+        if height < earliest:
+            raise VersionUnavailable(
+                f"failed to load state at height {height}; version does not exist "
+                f"(latest height: {latest.height}); the earliest kept height is {earliest}"
+            )
+        return Version.past(latest._snapshot, height)
 
     # -- state-sync restore (into an empty store) ------------------------------------------
     def wipe(self) -> None:
-        """Delete all state, trie nodes and metadata (before restoring a snapshot)."""
-        for ns in (NS_STATE, NS_TRIE, NS_META):
+        """Delete all state, history and metadata (before restoring a snapshot)."""
+        for ns in _NAMESPACES:
             batch = self.db.write_batch()
             with self.db.iterator(prefix=ns, include_value=False) as it:
                 for k in it:
                     batch.delete(k)
             batch.write()
+        self.db.put(_LAYOUT, str(LAYOUT).encode())
         self.discard_pending()
-        self.height, self.app_hash = 0, b""
         with self._lock:
-            self._versions.clear()
+            self.height, self.app_hash, self.earliest, self._latest = 0, b"", 0, None
 
     def write_state_pairs(self, pairs: list[tuple[bytes, bytes]]) -> None:
         batch = self.db.write_batch()
@@ -151,7 +299,7 @@ class AppStore:
 
     def rebuild_trie(self, batch_keys: int = 50_000) -> bytes:
         """Recompute the trie from every stored state key (flushing nodes as it goes)."""
-        self.trie.pending.clear()
+        self._clear_staged()
         buf: list[tuple[bytes, bytes]] = []
         root = self.trie.root()
 
@@ -165,6 +313,7 @@ class AppStore:
                     wb.put(NS_TRIE + pos, node)
             wb.write()
             self.trie.pending.clear()
+            self.trie.committed.clear()
             buf.clear()
             return r
 
@@ -177,15 +326,20 @@ class AppStore:
         return root
 
     def mark_committed(self, height: int, app_hash: bytes) -> None:
+        """A restored snapshot's height becomes the latest and the earliest kept version."""
         batch = self.db.write_batch(sync=True)
-        batch.put(_HEIGHT, height.to_bytes(8, "big"))
+        batch.put(_HEIGHT, height_bytes(height))
         batch.put(_APP_HASH, app_hash)
+        batch.put(_EARLIEST, height_bytes(height))
         batch.write()
-        self.height, self.app_hash = height, app_hash
+        latest = Version(height, app_hash, self.db.snapshot())
         with self._lock:
-            self._versions[height] = Version(height, app_hash, self.db.snapshot())
+            self.height, self.app_hash, self.earliest, self._latest = (
+                height, app_hash, height, latest
+            )
 
     def close(self) -> None:
+        self.pruner.close()
         with self._lock:
-            self._versions.clear()
+            self._latest = None
         self.db.close()

@@ -12,7 +12,9 @@ Each node is stored in LevelDB at its *position* ``(depth, path prefix)``:
 
 An update touches only the nodes on the paths of the changed keys: O(k·log N) node reads,
 hashes and writes for k changed keys over N keys, with the upper levels shared between
-keys. Changes are kept in ``pending`` until the app store commits them in its WriteBatch.
+keys. Changes are kept in ``pending`` until the app store commits them in its WriteBatch;
+``committed`` keeps what each position held in the reader when first read, so the commit can
+record the nodes it replaces (``history.py``) without reading them again.
 """
 
 from __future__ import annotations
@@ -64,11 +66,15 @@ class SparseMerkleTrie:
         self.reader = reader
         self.ns = namespace
         self.pending: dict[bytes, bytes | None] = {}
+        self.committed: dict[bytes, bytes | None] = {}
 
     # -- reading ---------------------------------------------------------------------
     def _load(self, depth: int, prefix: int) -> Node | None:
         pos = position_key(depth, prefix)
-        raw = self.pending[pos] if pos in self.pending else self.reader.get(self.ns + pos)
+        if pos in self.pending:
+            raw = self.pending[pos]
+        else:
+            raw = self.committed[pos] = self.reader.get(self.ns + pos)
         return None if raw is None else _decode(raw)
 
     def root(self) -> bytes:
