@@ -8,7 +8,7 @@ A state of ``--keys`` keys is restored (as state sync does, so it has no history
   on disk (LevelDB's size of those ranges after compaction, snappy-compressed);
 * get / prove / iterate-100 latency at the oldest kept height vs the latest (medians, and
   the ratio old/latest);
-* median apply+commit time of blocks while the pruner deletes that history, vs blocks with
+* median apply+commit time of blocks while the worker deletes that history, vs blocks with
   nothing to prune (ratio), and how long pruning took.
 
     .venv/bin/python scripts/bench/history_bench.py [--keys 1000000] [--changed 1000]
@@ -109,7 +109,7 @@ def main() -> None:
             lat_old = median_us(fn(old), probes)
             rows.append((name, lat_new, lat_old))
 
-        # blocks while the pruner deletes all that history vs blocks with nothing to prune
+        # blocks while the worker deletes all that history vs blocks with nothing to prune
         store.pruning = PruningOptions.parse("everything")
         while store.height % 10 != 9:
             commit_blocks(store, 1, c, rng, next_new, n)
@@ -117,7 +117,7 @@ def main() -> None:
         t0 = time.perf_counter()
         pruning_started = store.height
         busy = commit_blocks(store, 5, c, rng, next_new, n)
-        store.pruner.wait()
+        store.worker.wait()
         prune_s = time.perf_counter() - t0
         store.pruning = nothing
         after = commit_blocks(store, 5, c, rng, next_new, n)

@@ -2,15 +2,18 @@
 
 LevelDB namespaces: ``s`` state values and ``t`` trie nodes (the latest version, in place),
 ``h``/``n``/``c`` the history of older versions (``history.py``), ``m`` metadata (height,
-app hash, earliest kept height, layout). Between commits, applied-but-uncommitted writes live
-in ``pending`` (a Branch over the DB) and in the trie's pending nodes; ``commit`` writes them,
-what they replace, the height and the app hash in one ``WriteBatch``, so a crash leaves
-either the old or the new block.
+app hash, earliest kept height, how far the trie history is written, layout). Between
+commits, applied-but-uncommitted writes live in ``pending`` (a Branch over the DB) and in
+the trie's pending nodes; ``commit`` writes them, what they replace, the height and the app
+hash in one ``WriteBatch``, so a crash leaves either the old or the new block.
 
 Readers (queries from any thread) use ``version(height)``: every kept height from
 ``earliest`` to the latest, read through the LevelDB snapshot pinned at the last commit, so
-they never see a block half-applied. Pruning (``pruning.py``) moves ``earliest`` up in a
-commit's batch and deletes the history below it in the background.
+they never see a block half-applied.
+
+A background worker does what the commit defers: it writes the trie history of each height
+(one bounded step per height, in height order) and deletes the history below ``earliest``
+once pruning moves it (a bounded batch per step).
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+import time
 from collections import deque
 from dataclasses import dataclass
 from typing import Any
@@ -30,17 +34,19 @@ from zrchain.store.history import (
     NS_NODES,
     NS_STATE,
     NS_TRIE,
+    Changes,
     HistoricalNodes,
     HistoricalView,
-    encode_changes,
+    Recent,
     encode_old_value,
     escape,
     height_bytes,
 )
 from zrchain.store.kv import Branch, KVReader, LevelView
 from zrchain.store.proof import Proof
-from zrchain.store.pruning import Pruner, PruningOptions
+from zrchain.store.pruning import PruningOptions
 from zrchain.store.smt import SparseMerkleTrie
+from zrchain.store.worker import Worker
 
 log = logging.getLogger("zrchain.store")
 
@@ -48,9 +54,12 @@ NS_META = b"m"
 _HEIGHT = NS_META + b"height"
 _APP_HASH = NS_META + b"app_hash"
 _EARLIEST = NS_META + b"earliest"
+_NODES_WRITTEN = NS_META + b"nodes_written"  # trie history is written up to this height
 _LAYOUT = NS_META + b"layout"
 LAYOUT = 2  # 1: latest state only (before on-disk history); 2: with history
 _NAMESPACES = (NS_STATE, NS_TRIE, NS_HIST, NS_NODES, NS_CHANGES, NS_META)
+MAX_RECENT = 16  # heights whose trie history may wait in memory; a commit waits beyond
+PRUNE_BATCH = 1024  # deletes per pruning step
 
 
 class VersionUnavailable(LookupError):
@@ -69,11 +78,13 @@ class Version:
     app_hash: bytes
     _snapshot: Any  # the LevelDB snapshot of the latest commit
     latest: bool = True
+    recent: Recent = ()  # trie history not yet in the snapshot's ``n`` entries
 
     @classmethod
-    def past(cls, snapshot: Any, height: int) -> Version:
-        root = SparseMerkleTrie(HistoricalNodes(snapshot, height), NS_TRIE).root()
-        return cls(height, root, snapshot, latest=False)
+    def past(cls, at: Version, height: int) -> Version:
+        nodes = HistoricalNodes(at._snapshot, height, at.recent)
+        root = SparseMerkleTrie(nodes, NS_TRIE).root()
+        return cls(height, root, at._snapshot, latest=False, recent=at.recent)
 
     @property
     def kv(self) -> KVReader:
@@ -88,7 +99,11 @@ class Version:
         return HistoricalView(self._snapshot, self.height).get(key)
 
     def prove(self, key: bytes) -> tuple[bytes | None, Proof]:
-        nodes = self._snapshot if self.latest else HistoricalNodes(self._snapshot, self.height)
+        nodes = (
+            self._snapshot
+            if self.latest
+            else HistoricalNodes(self._snapshot, self.height, self.recent)
+        )
         return self.get(key), SparseMerkleTrie(nodes, NS_TRIE).prove(key)
 
 
@@ -110,8 +125,13 @@ class _RecordingView(LevelView):
 
 class AppStore:
     def __init__(
-        self, path: str, pruning: PruningOptions | None = None, sync: bool = False
+        self,
+        path: str,
+        pruning: PruningOptions | None = None,
+        sync: bool = False,
+        background: bool = True,
     ) -> None:
+        """``background=False`` does the deferred history work inside ``commit`` (tests)."""
         os.makedirs(path, exist_ok=True)
         # 8 MB is LevelDB's default block cache: far too small once the trie's upper levels
         # and hot accounts exceed it; bloom filters spare disk reads for absent keys.
@@ -128,19 +148,16 @@ class AppStore:
         self.app_hash = self.db.get(_APP_HASH) or b""
         self.earliest = self._open_layout()
         self._lock = threading.Lock()
+        self._recent = self._load_recent()  # height -> changes whose trie history waits
+        self._pruned_below = 0  # no ``c`` record below this height is left
+        self._pruning: tuple[int, list[bytes], int] | None = None  # height, entries, done
         self._latest: Version | None = None
         if self.height:
-            self._latest = Version(self.height, self.app_hash, self.db.snapshot())
-        self.pruner = Pruner(self.db)
-        if self._history_below(self.earliest):
-            self.pruner.request(self.earliest)  # finish what a stop interrupted
-
-    def _history_below(self, height: int) -> bool:
-        """Whether history that only heights below ``height`` need is still on disk."""
-        stop = NS_CHANGES + height_bytes(height + 1)
-        with self.db.iterator(prefix=NS_CHANGES, include_value=False) as it:
-            first = next(it, None)
-        return first is not None and first < stop
+            self._latest = self._pin(self.height, self.app_hash)
+        self.background = background
+        self.worker = Worker(self._background_step, "history")
+        if self._recent or self._history_below(self.earliest):
+            self._after_commit()  # finish what a stop interrupted
 
     def _open_layout(self) -> int:
         """The earliest kept height; a data dir from before history is migrated in place."""
@@ -166,6 +183,25 @@ class AppStore:
         raw_earliest = self.db.get(_EARLIEST)
         return int.from_bytes(raw_earliest, "big") if raw_earliest else self.height
 
+    def _load_recent(self) -> dict[int, Changes]:
+        """The heights committed with their trie history still to write (after a stop)."""
+        raw = self.db.get(_NODES_WRITTEN)
+        start = NS_CHANGES + height_bytes(int.from_bytes(raw, "big") + 1 if raw else 0)
+        recent = {}
+        with self.db.iterator(start=start, stop=NS_CHANGES + b"\xff" * 8) as it:
+            for key, record in it:
+                changes, written = Changes.decode(record)
+                if not written:
+                    recent[int.from_bytes(key[len(NS_CHANGES) :], "big")] = changes
+        return recent
+
+    def _history_below(self, height: int) -> bool:
+        """Whether history that only heights below ``height`` need is still on disk."""
+        stop = NS_CHANGES + height_bytes(height + 1)
+        with self.db.iterator(prefix=NS_CHANGES, include_value=False) as it:
+            first = next(it, None)
+        return first is not None and first < stop
+
     # -- writing (consensus thread only) -------------------------------------------------
     def apply(self, writes: dict[bytes, bytes | None]) -> bytes:
         """Stage a block's (or genesis') writes and return the resulting state root."""
@@ -180,29 +216,43 @@ class AppStore:
     def commit(self, height: int, app_hash: bytes) -> None:
         """Write the staged state, the trie nodes, what they replace (once a version before
         this one exists), the height, app hash and earliest kept height atomically."""
-        db = self.db
-        batch = db.write_batch(sync=self.sync)
-        if self.height:
-            self._write_with_history(batch, height_bytes(height))
-        else:
+        batch = self.db.write_batch(sync=self.sync)
+        changes = self._write_with_history(batch, height) if self.height else None
+        if changes is None:
             self._write_latest(batch)
         batch.put(_HEIGHT, height_bytes(height))
         batch.put(_APP_HASH, app_hash)
         earliest = self.earliest if self.height else height
         pruned = self.pruning.earliest_after_commit(height)
-        prune = pruned is not None and pruned > earliest
-        if prune:
-            earliest = pruned or 0
+        if pruned is not None and pruned > earliest:
+            earliest = pruned
         if earliest != self.earliest:
             batch.put(_EARLIEST, height_bytes(earliest))
         batch.write()
         self._clear_staged()
-        latest = Version(height, app_hash, db.snapshot())
         with self._lock:
-            self.height, self.app_hash, self._latest = height, app_hash, latest
-            self.earliest = earliest
-        if prune:
-            self.pruner.request(earliest)
+            if changes is not None and changes.nodes:
+                self._recent[height] = changes
+            self.height, self.app_hash, self.earliest = height, app_hash, earliest
+            self._latest = self._pin(height, app_hash)
+        self._after_commit()
+
+    def _pin(self, height: int, app_hash: bytes) -> Version:
+        """The latest version: a snapshot and the trie history it lacks, taken together
+        (under the lock, so the worker cannot write a height in between)."""
+        recent = tuple((h, c.nodes) for h, c in self._recent.items())
+        return Version(height, app_hash, self.db.snapshot(), recent=recent)
+
+    def _after_commit(self) -> None:
+        if not self.background:
+            while self._background_step():
+                pass
+            return
+        self.worker.wake()
+        if len(self._recent) > MAX_RECENT:  # the worker is behind: wait, bounding memory
+            t0 = time.monotonic()
+            self.worker.wait_until(lambda: len(self._recent) <= MAX_RECENT)
+            log.info("commit waited %.3fs for the history worker", time.monotonic() - t0)
 
     def _write_latest(self, batch: Any) -> None:
         for k, v in self.pending.writes.items():
@@ -216,8 +266,12 @@ class AppStore:
             else:
                 batch.put(NS_TRIE + pos, node)
 
-    def _write_with_history(self, batch: Any, hb: bytes) -> None:
+    def _write_with_history(self, batch: Any, height: int) -> Changes:
+        """The latest writes, each state key's pre-image, and one record of the changes
+        holding the trie's old nodes (their entries are written later, in the background:
+        about ten per changed key, they would double the commit's work)."""
         put, delete, get = batch.put, batch.delete, self.db.get
+        hb = height_bytes(height)
         changed: list[bytes] = []
         seen = self._read.seen
         for k, v in self.pending.writes.items():
@@ -232,20 +286,20 @@ class AppStore:
                 delete(sk)
             else:
                 put(sk, v)
-        # Trie nodes: the update read almost every node it replaces (``committed``); the
-        # rest are new positions, fetched here. An unchanged node recorded as its own
-        # pre-image is harmless. Bulk calls: this runs for ~10 nodes per changed key.
+        # The update read almost every node it replaces (``committed``); the rest are new
+        # positions. An unchanged node recorded as its own pre-image is harmless.
         nodes = self.trie.pending
         before = self.trie.committed
         olds = [(before[p] if p in before else get(NS_TRIE + p)) or b"" for p in nodes]
-        deque(map(put, [NS_NODES + p + hb for p in nodes], olds), maxlen=0)
         for pos, node in nodes.items():
             if node is None:
                 delete(NS_TRIE + pos)
             else:
                 put(NS_TRIE + pos, node)
+        changes = Changes(b"".join(changed), dict(zip(nodes, olds, strict=True)))
         if changed or nodes:
-            put(NS_CHANGES + hb, encode_changes(changed, nodes))
+            put(NS_CHANGES + hb, changes.encode(indexed=False))
+        return changes
 
     def _clear_staged(self) -> None:
         self.pending.discard()
@@ -255,6 +309,57 @@ class AppStore:
 
     def discard_pending(self) -> None:
         self._clear_staged()
+
+    # -- background work (the worker thread, or commit with background=False) --------------
+    def _background_step(self) -> bool:
+        """Write the trie history of the lowest waiting height, else delete the pruned
+        history of one height (at most PRUNE_BATCH entries); False when nothing is left."""
+        with self._lock:
+            waiting = min(self._recent, default=None)
+            earliest = self.earliest
+        if waiting is not None:
+            self._write_nodes(waiting, earliest)
+            return True
+        return self._prune_step(earliest)
+
+    def _write_nodes(self, height: int, earliest: int) -> None:
+        changes = self._recent[height]
+        batch = self.db.write_batch()
+        hb = height_bytes(height)
+        if height > earliest:  # else pruned meanwhile: the pruning step deletes its record
+            nodes = changes.nodes
+            deque(map(batch.put, [NS_NODES + p + hb for p in nodes], nodes.values()), maxlen=0)
+            batch.put(NS_CHANGES + hb, changes.encode(indexed=True))
+        batch.put(_NODES_WRITTEN, hb)
+        batch.write()
+        with self._lock:  # after the write: a version pinned from now on has the entries
+            del self._recent[height]
+
+    def _prune_step(self, earliest: int) -> bool:
+        start = NS_CHANGES + height_bytes(self._pruned_below)
+        stop = NS_CHANGES + height_bytes(earliest + 1)
+        with self.db.iterator(start=start, stop=stop, include_value=False) as it:
+            key = next(it, None)
+        if key is None:
+            self._pruned_below = max(self._pruned_below, earliest + 1)
+            return False
+        height = int.from_bytes(key[len(NS_CHANGES) :], "big")
+        if self._pruning is None or self._pruning[0] != height:
+            record = self.db.get(key)
+            self._pruning = (height, Changes.decode(record)[0].history_keys(height), 0)
+        _, keys, done = self._pruning
+        batch = self.db.write_batch()
+        for k in keys[done : done + PRUNE_BATCH]:
+            batch.delete(k)
+        done += PRUNE_BATCH
+        if done >= len(keys):
+            batch.delete(key)  # the record goes with its last entries; after a stop, a
+            self._pruned_below = height + 1  # height pruned halfway starts over (harmless)
+            self._pruning = None
+        else:
+            self._pruning = (height, keys, done)
+        batch.write()
+        return True
 
     # -- reading (any thread) -------------------------------------------------------------
     def version(self, height: int = 0) -> Version:
@@ -275,11 +380,12 @@ class AppStore:
                 f"failed to load state at height {height}; version does not exist "
                 f"(latest height: {latest.height}); the earliest kept height is {earliest}"
             )
-        return Version.past(latest._snapshot, height)
+        return Version.past(latest, height)
 
     # -- state-sync restore (into an empty store) ------------------------------------------
     def wipe(self) -> None:
         """Delete all state, history and metadata (before restoring a snapshot)."""
+        self.worker.wait()
         for ns in _NAMESPACES:
             batch = self.db.write_batch()
             with self.db.iterator(prefix=ns, include_value=False) as it:
@@ -290,6 +396,8 @@ class AppStore:
         self.discard_pending()
         with self._lock:
             self.height, self.app_hash, self.earliest, self._latest = 0, b"", 0, None
+            self._recent.clear()
+            self._pruned_below, self._pruning = 0, None
 
     def write_state_pairs(self, pairs: list[tuple[bytes, bytes]]) -> None:
         batch = self.db.write_batch()
@@ -332,14 +440,12 @@ class AppStore:
         batch.put(_APP_HASH, app_hash)
         batch.put(_EARLIEST, height_bytes(height))
         batch.write()
-        latest = Version(height, app_hash, self.db.snapshot())
         with self._lock:
-            self.height, self.app_hash, self.earliest, self._latest = (
-                height, app_hash, height, latest
-            )
+            self.height, self.app_hash, self.earliest = height, app_hash, height
+            self._latest = self._pin(height, app_hash)
 
     def close(self) -> None:
-        self.pruner.close()
+        self.worker.close()
         with self._lock:
             self._latest = None
         self.db.close()

@@ -1,9 +1,8 @@
 """Past versions of the state on disk: reverse deltas keyed by (key, height).
 
 The latest state stays where consensus reads and writes it (``s`` values by key, ``t`` trie
-nodes by position, see ``app_store.py``). A commit at height h also records, in the same
-WriteBatch, what each state key and trie node it changes held *before* h (its value at
-h-1), and the list of what changed at h:
+nodes by position, see ``app_store.py``). A commit at height h also records what each state
+key and trie node it changes held *before* h (its value at h-1), and the list of changes:
 
 * ``h | esc(key) | 00 01 | h``  ->  ``00`` (absent) or ``01 | value``
 * ``n | position | h``          ->  the old node, or empty (no node there)
@@ -14,14 +13,21 @@ prefix-free and sorts as the keys do.) The value of a key at height H is the pre
 recorded by its first change after H, or its latest value when it has not changed since:
 one seek. Iterating at H merges the latest values with the keys changed since H.
 
-All reads go through one LevelDB snapshot taken after a commit, so a reader never mixes two
+The ``h`` entries are written by the commit itself. The trie's old nodes (about ten per
+changed key) go into the commit's batch as one ``c | h`` record *with* the nodes, and are
+kept in memory as ``recent`` until a background step writes their ``n`` entries and
+rewrites the record without them; a reader at H also looks in ``recent`` for heights above
+H. Either way the commit stays one atomic WriteBatch.
+
+All reads go through one LevelDB snapshot taken at a commit, so a reader never mixes two
 commits. A pre-image recorded at h is needed only by heights below h, so pruning everything
 below height K deletes exactly the entries listed under ``c | h`` for h <= K.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from zrchain.store.kv import LevelView, Pair, merge_overlay, seek_last_below
@@ -60,24 +66,58 @@ def decode_old_value(raw: bytes) -> bytes | None:
     return None if raw[:1] == _ABSENT else raw[1:]
 
 
-def encode_changes(escaped_keys: list[bytes], positions: Iterable[bytes]) -> bytes:
-    """The ``c | h`` record: escaped keys (self-delimiting), then trie positions (each
-    starts with its depth, which gives its length)."""
-    state = b"".join(escaped_keys)
-    return len(state).to_bytes(4, "big") + state + b"".join(positions)
+_INDEXED = b"\x01"  # record: state keys, positions (their ``n`` entries are written)
+_WITH_NODES = b"\x02"  # record: state keys, positions and their old nodes (not yet written)
+_NODE_SIZES = {b"L": 97, b"I": 33, b"\x00": 1}  # smt.py's leaf and inner nodes; none
 
 
-def history_keys(height: int, record: bytes) -> list[bytes]:
-    """Every ``h`` and ``n`` entry a ``c | height`` record lists."""
-    hb = height_bytes(height)
-    n = int.from_bytes(record[:4], "big")
-    state, trie = record[4 : 4 + n], record[4 + n :]
-    out = [NS_HIST + ek + TERM + hb for ek in state.split(TERM)[:-1]]
-    pos = 0
-    while pos < len(trie):
-        depth = int.from_bytes(trie[pos : pos + 2], "big")
+@dataclass(frozen=True)
+class Changes:
+    """What a commit changed: escaped state keys (joined) and the trie's old nodes."""
+
+    state: bytes
+    nodes: dict[bytes, bytes]  # position -> old node (empty: none)
+
+    def encode(self, indexed: bool) -> bytes:
+        head = len(self.state).to_bytes(4, "big") + self.state
+        positions = b"".join(self.nodes)
+        if indexed:
+            return _INDEXED + head + positions
+        olds = b"".join([old or b"\x00" for old in self.nodes.values()])
+        return _WITH_NODES + head + len(positions).to_bytes(4, "big") + positions + olds
+
+    @classmethod
+    def decode(cls, record: bytes) -> tuple[Changes, bool]:
+        """The changes and whether their ``n`` entries are written."""
+        n = int.from_bytes(record[1:5], "big")
+        state, rest = record[5 : 5 + n], record[5 + n :]
+        if record[:1] == _INDEXED:
+            return cls(state, dict.fromkeys(_split_positions(rest), b"")), True
+        m = int.from_bytes(rest[:4], "big")
+        positions, olds = _split_positions(rest[4 : 4 + m]), rest[4 + m :]
+        nodes, pos = {}, 0
+        for p in positions:
+            size = _NODE_SIZES[olds[pos : pos + 1]]
+            old = olds[pos : pos + size]
+            nodes[p] = b"" if size == 1 else old
+            pos += size
+        return cls(state, nodes), False
+
+    def history_keys(self, height: int) -> list[bytes]:
+        """Every ``h`` and ``n`` entry these changes have (or will have) at ``height``."""
+        hb = height_bytes(height)
+        out = [NS_HIST + ek + TERM + hb for ek in self.state.split(TERM)[:-1]]
+        out.extend(NS_NODES + p + hb for p in self.nodes)
+        return out
+
+
+def _split_positions(data: bytes) -> list[bytes]:
+    """Trie positions laid end to end (each starts with its depth, which gives its length)."""
+    out, pos = [], 0
+    while pos < len(data):
+        depth = int.from_bytes(data[pos : pos + 2], "big")
         end = pos + 2 + (depth + 7) // 8
-        out.append(NS_NODES + trie[pos:end] + hb)
+        out.append(data[pos:end])
         pos = end
     return out
 
@@ -85,12 +125,13 @@ def history_keys(height: int, record: bytes) -> list[bytes]:
 class _Seeker:
     """Point reads at a past height: the pre-image of the first change after it, if any."""
 
-    __slots__ = ("_after", "_it", "_snap")
+    __slots__ = ("_after", "_it", "_snap", "found_height")
 
     def __init__(self, snapshot: Any, height: int) -> None:
         self._snap = snapshot
         self._after = height_bytes(height + 1)
         self._it: Any = None
+        self.found_height = 0  # the height of the entry the last call found
 
     def first_change_after(self, prefix: bytes) -> bytes | None:
         """The value of the first entry ``prefix | h`` with h > height (None: none)."""
@@ -98,9 +139,12 @@ class _Seeker:
         if it is None:
             it = self._it = self._snap.raw_iterator()
         it.seek(prefix + self._after)
-        if it.valid() and it.key().startswith(prefix):
-            value: bytes = it.value()
-            return value
+        if it.valid():
+            key: bytes = it.key()
+            if key.startswith(prefix):
+                self.found_height = int.from_bytes(key[-8:], "big")
+                value: bytes = it.value()
+                return value
         return None
 
 
@@ -168,17 +212,30 @@ class HistoricalView:
             it.close()
 
 
+Recent = tuple[tuple[int, dict[bytes, bytes]], ...]  # (height, position -> old node), ascending
+
+
 class HistoricalNodes:
-    """A reader of trie nodes (``get(b"t" + position)``) as they were at ``height``."""
+    """A reader of trie nodes (``get(b"t" + position)``) as they were at ``height``: the
+    first change after it, from the ``n`` entries or the ``recent`` heights not written yet
+    (a height may be in both while it is being written: the lower height wins)."""
 
-    __slots__ = ("_seeker", "_snap")
+    __slots__ = ("_height", "_recent", "_seeker", "_snap")
 
-    def __init__(self, snapshot: Any, height: int) -> None:
+    def __init__(self, snapshot: Any, height: int, recent: Recent = ()) -> None:
         self._snap = snapshot
+        self._height = height
+        self._recent = recent
         self._seeker = _Seeker(snapshot, height)
 
     def get(self, key: bytes) -> bytes | None:
-        old = self._seeker.first_change_after(NS_NODES + key[len(NS_TRIE) :])
+        pos = key[len(NS_TRIE) :]
+        old = self._seeker.first_change_after(NS_NODES + pos)
+        for h, nodes in self._recent:
+            if h > self._height and pos in nodes:
+                if old is None or h < self._seeker.found_height:
+                    old = nodes[pos]
+                break
         if old is not None:
             return old or None
         value: bytes | None = self._snap.get(key)

@@ -1,25 +1,17 @@
-"""Which committed heights stay readable (the SDK's pruning options), and the pruner that
-deletes the history of the others in bounded batches off the consensus thread.
+"""Which committed heights stay readable: the SDK's pruning options.
 
 Options, as app.toml's ``pruning``, ``pruning-keep-recent`` and ``pruning-interval`` mean in
 Cosmos SDK v0.50 (``store/pruning``): ``default`` keeps the last 362880 heights and prunes
 every 10, ``everything`` keeps 2 and prunes every 10, ``nothing`` keeps all, ``custom``
 takes the two numbers (interval >= 10, keep-recent >= 2). Committing height H with
 H % interval == 0 and H > keep-recent makes every height below H - keep-recent unreadable
-at once (so heights H - keep-recent .. H stay), and the pruner then deletes their history.
+at once (so heights H - keep-recent .. H stay); the store's background worker then deletes
+their history (``app_store.py``).
 """
 
 from __future__ import annotations
 
-import logging
-import threading
-import time
 from dataclasses import dataclass
-from typing import Any
-
-from zrchain.store.history import NS_CHANGES, height_bytes, history_keys
-
-log = logging.getLogger("zrchain.pruning")
 
 DEFAULT = "default"
 NOTHING = "nothing"
@@ -111,104 +103,3 @@ def _uint(name: str, value: object) -> int:
     if isinstance(value, bool) or not text.isascii() or not text.isdigit():
         raise PruningConfigError(f"invalid {name} {value!r}: not a non-negative integer")
     return int(text)
-
-
-class Pruner:
-    """Deletes the history of heights below a target, a bounded batch at a time.
-
-    The ``c | h`` records are the work queue: each lists the entries recorded at h, and it
-    is deleted in the batch that deletes its last entries, so a crash mid-way leaves the
-    record to finish after restart (deleting twice is harmless). A record at h is garbage
-    once h <= the earliest kept height, since it only serves heights below h.
-    """
-
-    def __init__(self, db: Any, batch_keys: int = 1024) -> None:
-        self._db = db
-        self._batch_keys = batch_keys
-        self._cv = threading.Condition()
-        self._target = 0  # delete the records of heights <= target
-        self._done = 0
-        self._cursor = 0  # no record below this height is left (skips deleted records' tombstones)
-        self._stopping = False
-        self._thread: threading.Thread | None = None
-
-    def request(self, through: int) -> None:
-        """Delete the records of every height <= ``through`` in the background."""
-        with self._cv:
-            if through <= self._target or self._stopping:
-                return
-            self._target = through
-            self._cv.notify_all()
-            if self._thread is None:
-                self._thread = threading.Thread(target=self._run, name="pruner", daemon=True)
-                self._thread.start()
-
-    def wait(self, timeout: float | None = None) -> bool:
-        """Until every requested height is pruned (tests, benchmarks); False on timeout."""
-        deadline = None if timeout is None else time.monotonic() + timeout
-        with self._cv:
-            while self._done < self._target and not self._stopping:
-                left = None if deadline is None else deadline - time.monotonic()
-                if left is not None and left <= 0:
-                    return False
-                self._cv.wait(left)
-            return self._done >= self._target
-
-    def close(self) -> None:
-        with self._cv:
-            self._stopping = True
-            self._cv.notify_all()
-        if self._thread is not None:
-            self._thread.join()
-            self._thread = None
-
-    def _run(self) -> None:
-        while True:
-            with self._cv:
-                while not self._stopping and self._done >= self._target:
-                    self._cv.wait()
-                if self._stopping:
-                    return
-                target = self._target
-            try:
-                more = self.step(target)
-            except Exception:  # the DB closing under us, or a disk error: stop, log once
-                log.exception("pruning stopped")
-                with self._cv:
-                    self._stopping = True
-                    self._cv.notify_all()
-                return
-            if more:
-                time.sleep(0)  # let the consensus thread have the interpreter
-                continue
-            with self._cv:
-                self._done = max(self._done, target)
-                self._cv.notify_all()
-
-    def step(self, through: int) -> bool:
-        """Delete the oldest record of a height <= ``through`` and its entries (in batches
-        of at most ``batch_keys`` deletes); True when one was found."""
-        start = NS_CHANGES + height_bytes(self._cursor)
-        stop = NS_CHANGES + height_bytes(through + 1)
-        with self._db.iterator(start=start, stop=stop) as it:
-            item = next(it, None)
-        if item is None:
-            self._cursor = max(self._cursor, through + 1)
-            return False
-        key, record = item
-        height = int.from_bytes(key[len(NS_CHANGES) :], "big")
-        keys = history_keys(height, record)
-        # Entries already deleted by an interrupted run are deleted again: harmless, and the
-        # record goes only with the last batch.
-        n = self._batch_keys
-        for i in range(0, max(len(keys), 1), n):
-            batch = self._db.write_batch()
-            for k in keys[i : i + n]:
-                batch.delete(k)
-            if i + n >= len(keys):
-                batch.delete(key)
-            batch.write()
-            if i + n < len(keys):
-                time.sleep(0)
-        self._cursor = height + 1
-        return True

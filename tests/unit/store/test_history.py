@@ -5,15 +5,17 @@ from __future__ import annotations
 
 import tempfile
 from bisect import bisect_left
+from unittest import mock
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from zrchain.store.app_store import LAYOUT, AppStore, VersionUnavailable
-from zrchain.store.history import escape, history_keys, unescape
+from zrchain.store.history import Changes, escape, unescape
 from zrchain.store.proof import verify
 from zrchain.store.pruning import PruningOptions
+from zrchain.store.worker import Worker
 
 # Few bytes, chosen to stress the key escaping (00, 01, FF) and prefix relations.
 keys = st.binary(min_size=1, max_size=4).map(
@@ -69,24 +71,51 @@ def check_height(store: AppStore, h: int, model: dict[bytes, bytes], root: bytes
         assert verify(root, k, value, proof.encode())
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=200, deadline=None)
+def open_store(path: str, mode: str, pruning: PruningOptions = NOTHING) -> AppStore:
+    """``inline``: the deferred history work runs inside each commit; ``deferred``: it waits
+    until the test runs the steps (so the trie history of every height is still in memory,
+    then on disk bit by bit); ``background``: the worker thread races the reads."""
+    if mode != "deferred":
+        return AppStore(path, pruning=pruning, background=mode == "background")
+    with mock.patch.object(Worker, "wake", lambda self: None):  # also the one at open
+        store = AppStore(path, pruning=pruning)
+    store.worker.wake = lambda: None  # type: ignore[method-assign]
+    return store
+
+
+@settings(max_examples=200, deadline=None)
 @given(st.lists(block, min_size=1, max_size=10), st.lists(block, max_size=6),
-       st.lists(keys, max_size=8), keys, st.one_of(st.none(), keys), st.booleans())
+       st.lists(keys, max_size=8), keys, st.one_of(st.none(), keys), st.booleans(),
+       st.sampled_from(["inline", "deferred", "background"]))
 def test_every_kept_height_reads_iterates_and_proves_as_the_model(
-    before, after, extra_probes, lo, hi, split
+    before, after, extra_probes, lo, hi, split, mode
 ) -> None:
     with tempfile.TemporaryDirectory() as d:
         models: dict[int, dict[bytes, bytes]] = {}
         roots: dict[int, bytes] = {}
-        store = AppStore(d, pruning=NOTHING)
+        store = open_store(d, mode)
         run(store, before, 1, models, roots, split)
-        store.close()
-        store = AppStore(d, pruning=NOTHING)  # a restart keeps every height
+        store.close()  # a restart keeps every height, and what was left to write
+        store = open_store(d, mode)
         run(store, after, len(before) + 1, models, roots, split)
         touched = {k for b in before + after for k in b}
         probes = sorted(touched | set(extra_probes))
-        for h in models:
-            check_height(store, h, models[h], roots[h], probes, (lo, hi))
+
+        def check_all() -> None:
+            for h in models:
+                check_height(store, h, models[h], roots[h], probes, (lo, hi))
+
+        check_all()
+        if mode == "deferred":
+            while store._recent:  # the worker's steps, one at a time
+                store._background_step()
+                store.commit(store.height + 1, store.apply({}))  # pins the new state
+                models[store.height], roots[store.height] = models[store.height - 1], \
+                    roots[store.height - 1]
+                check_all()
+        assert store.worker.wait(30)
+        check_all()
         store.close()
 
 
@@ -101,7 +130,7 @@ def entry_height(key: bytes) -> int:
     return int.from_bytes(key[-8:], "big")
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(st.lists(block, min_size=1, max_size=16), st.integers(2, 4), st.integers(1, 4),
        st.lists(keys, max_size=6))
 def test_pruning_removes_exactly_the_history_below_the_earliest_kept_height(
@@ -114,7 +143,7 @@ def test_pruning_removes_exactly_the_history_below_the_earliest_kept_height(
         roots: dict[int, bytes] = {}
         run(full, blocks, 1, {}, {})
         run(pruned, blocks, 1, models, roots)
-        assert pruned.pruner.wait(30)
+        assert pruned.worker.wait(30) and full.worker.wait(30)
         last = len(blocks)
         expected_earliest = 1
         for h in range(2, last + 1):
@@ -143,11 +172,11 @@ def test_pruned_heights_stay_refused_after_a_restart_and_pruning_resumes(tmp_pat
     run(store, [{b"k": str(h).encode(), bytes([h]): b"x"} for h in range(1, 21)], 1, models,
         roots)
     assert store.earliest == 18
-    store.pruner.close()  # stop before it deletes anything: a node killed mid-prune
+    store.worker.close()  # stop before it deletes anything: a node killed mid-prune
     store.db.close()
     store = AppStore(str(tmp_path), pruning=opts)
     assert store.earliest == 18
-    assert store.pruner.wait(30)
+    assert store.worker.wait(30)
     assert all(entry_height(k) > 18 for k in history_dump(store))
     assert store.version(18).kv.get(b"k") == b"18"
     with pytest.raises(VersionUnavailable, match="earliest kept height is 18"):
@@ -216,15 +245,20 @@ def test_escaping_preserves_key_order(a, b) -> None:
     assert (a < b) == (escape(a) < escape(b))
 
 
-def test_change_records_list_the_entries_they_recorded() -> None:
-    from zrchain.store.history import encode_changes
+@given(st.lists(keys, max_size=5), st.dictionaries(
+    st.tuples(st.integers(0, 40), st.integers(0, 2**40)),
+    st.sampled_from([b"", b"I" + bytes(32), b"L" + bytes(range(96))]), max_size=6),
+    st.booleans())
+def test_change_records_round_trip_and_list_their_entries(state_keys, nodes, indexed) -> None:
     from zrchain.store.smt import position_key
 
-    positions = [position_key(0, 0), position_key(9, 300), position_key(17, 5)]
-    record = encode_changes([escape(b"a\x00\x01"), escape(b"\x00")], positions)
+    olds = {position_key(d, p % (1 << d) if d else 0): old for (d, p), old in nodes.items()}
+    changes = Changes(b"".join(escape(k) for k in state_keys), olds)
+    decoded, written = Changes.decode(changes.encode(indexed))
+    assert written == indexed and decoded.state == changes.state
+    assert decoded.nodes == (dict.fromkeys(olds, b"") if indexed else olds)
     hb = (7).to_bytes(8, "big")
-    assert history_keys(7, record) == [
-        b"h" + escape(b"a\x00\x01") + hb,
-        b"h" + escape(b"\x00") + hb,
-        *(b"n" + p + hb for p in positions),
+    assert decoded.history_keys(7) == [
+        *(b"h" + escape(k) + hb for k in state_keys),
+        *(b"n" + p + hb for p in olds),
     ]

@@ -91,7 +91,7 @@ def test_kill_at_random_moments_then_every_kept_height_is_intact(tmp_path) -> No
         assert store.height >= last  # printed heights are committed; maybe one more
         assert store.earliest == max(1, store.height - store.height % 4 - 3)
         check(store)
-        assert store.pruner.wait(30)
+        assert store.worker.wait(30)
         assert all(
             int.from_bytes(k[-8:], "big") > store.earliest
             for ns in (b"h", b"n", b"c")
