@@ -28,6 +28,10 @@ class NodeConfig:
     min_retain_blocks: int = 0
     snapshot_interval: int = 0
     snapshot_keep_recent: int = 2
+    simulate_max_tx_bytes: int = 0  # 0: CometBFT's mempool.max_tx_bytes (config.toml)
+    simulate_gas_limit: int = 300_000_000
+    simulate_timeout: float = 10.0
+    simulate_workers: int = 1
     log_level: str = "info"
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -56,7 +60,13 @@ _LAYOUT: list[tuple[str, str, str]] = [
     ("state", "min-retain-blocks", "min_retain_blocks"),
     ("state-sync", "snapshot-interval", "snapshot_interval"),
     ("state-sync", "snapshot-keep-recent", "snapshot_keep_recent"),
+    ("simulate", "max-tx-bytes", "simulate_max_tx_bytes"),
+    ("simulate", "gas-limit", "simulate_gas_limit"),
+    ("simulate", "timeout", "simulate_timeout"),
+    ("simulate", "workers", "simulate_workers"),
 ]
+
+_SDK_STRING_NUMBERS = {"pruning_keep_recent", "pruning_interval"}
 
 _COMMENTS = {
     "": "# zrchaind node settings. Flags of `zrchaind start` override these.\n"
@@ -73,6 +83,9 @@ _COMMENTS = {
     "comet": "# CometBFT RPC the tx, block and node-info services call.",
     "state": "# sync-writes: fsync every commit; min-retain-blocks: CometBFT blocks kept (0: all).",
     "state-sync": "# Snapshots for CometBFT state sync (0 disables).",
+    "simulate": "# Simulate (gas estimation; anyone may call it) runs in worker processes, off\n"
+    "# the consensus path, within these bounds: tx size (0: CometBFT's mempool.max_tx_bytes),\n"
+    "# gas, seconds, and simulations at once.",
 }
 
 
@@ -80,16 +93,39 @@ def app_toml_path(home: str | Path) -> Path:
     return Path(home) / "config" / "app.toml"
 
 
+class ConfigError(ValueError):
+    """app.toml cannot be read, is not TOML, or has a value of the wrong type."""
+
+
 def load(home: str | Path) -> NodeConfig:
+    """The settings of ``home`` (defaults when it has no app.toml); ConfigError names the file
+    and what is wrong in one line."""
     cfg = NodeConfig()
     path = app_toml_path(home)
     if not path.exists():
         return cfg
-    data = tomllib.loads(path.read_text())
+    try:
+        data = tomllib.loads(path.read_text())
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"cannot read {path}: {exc}") from None
+    types = {f.name: type(getattr(cfg, f.name)) for f in fields(NodeConfig)}
     for section, key, attr in _LAYOUT:
         table = data if not section else data.get(section, {})
-        if key in table:
-            setattr(cfg, attr, table[key])
+        if not isinstance(table, dict):
+            raise ConfigError(f"{path}: [{section}] must be a table")
+        if key not in table:
+            continue
+        value, want = table[key], types[attr]
+        if want is float and type(value) is int:
+            value = float(value)
+        if attr in _SDK_STRING_NUMBERS and type(value) is int:  # the SDK writes "0"; take 0 too
+            value = str(value)
+        if type(value) is not want:  # bool is an int subclass: compare exactly
+            name = f"{section}.{key}" if section else key
+            raise ConfigError(
+                f"{path}: {name} must be a {want.__name__}, got {type(value).__name__} {value!r}"
+            )
+        setattr(cfg, attr, value)
     return cfg
 
 
@@ -113,7 +149,7 @@ def save(home: str | Path, cfg: NodeConfig) -> None:
 def _fmt(v: Any) -> str:
     if isinstance(v, bool):
         return "true" if v else "false"
-    if isinstance(v, int):
+    if isinstance(v, int | float):
         return str(v)
     return '"' + str(v).replace("\\", "\\\\").replace('"', '\\"') + '"'
 

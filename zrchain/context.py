@@ -108,3 +108,28 @@ class Context:
     @property
     def block_time_seconds(self) -> int:
         return self.time_ns // 1_000_000_000
+
+
+def new_context(
+    services: Any,
+    chain_id: str,
+    params: dict[str, Any],
+    root: Any,
+    mode: Mode,
+    height: int = 0,
+    time_ns: int = 0,
+    gas: GasMeter | None = None,
+    metered: bool = True,
+) -> Context:
+    """A context over ``root`` for an app (or a simulation worker) with these services."""
+    return Context(
+        root=root,
+        mode=mode,
+        height=height,
+        time_ns=time_ns,
+        chain_id=chain_id,
+        gas=gas if gas is not None else GasMeter(None),
+        services=services,
+        params=params,
+        metered=metered,
+    )

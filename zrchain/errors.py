@@ -28,6 +28,12 @@ class ErrorKind:
         return isinstance(err, ChainError) and err.kind == self
 
 
+class NodeFault(Exception):
+    """A failure of this node rather than of a tx: storage, memory, a bug on the consensus
+    path. Nothing built on it can be trusted to match the other validators, so the node
+    stops (the ABCI server answers CometBFT with an exception and shuts down)."""
+
+
 class ChainError(Exception):
     """An error that becomes a tx/query result: code, codespace and an SDK-style log."""
 

@@ -26,6 +26,14 @@ KV_GAS = KVGasConfig()
 TX_SIZE_COST_PER_BYTE = 10
 SIG_VERIFY_COST_SECP256K1 = 1000
 SIG_VERIFY_COST_ED25519 = 590
+SIG_VERIFY_COST_SECP256R1 = 2000  # the SDK ante's secp256r1VerifyCost (passkeys)
+
+# Work module code does on the payloads it is handed (another chain's transaction to parse
+# and hash, keys and signatures to check), charged before it is done so that its cost
+# follows the fee. Priced like the KV costs above, which come to ~100 gas per µs of this
+# implementation's work (docs/treasury.md "Payload limits and gas"; scripts/bench/payload_bench.py).
+PAYLOAD_COST_PER_BYTE = 10  # parsing a foreign transaction (RLP, Bitcoin, Solana, CBOR…)
+SIGHASH_COST = 1000  # one signature hash to compute over a parsed transaction (per input)
 
 
 class OutOfGas(Exception):
@@ -57,6 +65,11 @@ class GasMeter:
 
     def reported_limit(self) -> int:
         return MAX_GAS if self.limit is None else self.limit
+
+
+def charge_payload(meter: GasMeter, size: int, what: str) -> None:
+    """Gas for parsing ``size`` bytes of a foreign payload, charged before the work."""
+    meter.consume(PAYLOAD_COST_PER_BYTE * size, f"{what} payload")
 
 
 def out_of_gas_error(descriptor: str, wanted: int, used: int) -> Any:

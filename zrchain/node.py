@@ -1,7 +1,8 @@
 """``zrchaind start``: the ABCI app, its gRPC/REST servers and (by default) a CometBFT child.
 
 Shutdown order on SIGINT/SIGTERM: CometBFT first (so it never sees the app vanish
-mid-block), then the servers, then the app's database.
+mid-block), then the servers, then the app's database. A node fault (a storage error, a
+failed FinalizeBlock or Commit) stops the node the same way and exits with code 1.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import contextlib
 import logging
 import os
 import signal
+import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +22,8 @@ from zrchain import cometbft
 from zrchain.abci.server import ABCIServer
 from zrchain.app import AppSettings, ZrChainApp
 from zrchain.config import NodeConfig
+from zrchain.errors import NodeFault
+from zrchain.tx.simulation import DEFAULT_MAX_TX_BYTES, ProcessSimulator, SimulationLimits
 
 log = logging.getLogger("zrchain.node")
 
@@ -31,12 +35,30 @@ def app_data_dir(home: str | Path) -> str:
     return str(Path(home) / "data" / "application.db")
 
 
+def simulation_limits(home: str | Path, cfg: NodeConfig) -> SimulationLimits:
+    """[simulate] of app.toml; the size limit defaults to CometBFT's own mempool limit."""
+    max_tx = cfg.simulate_max_tx_bytes
+    if max_tx <= 0:
+        try:
+            comet = tomllib.loads((Path(home) / "config" / "config.toml").read_text())
+            max_tx = int(comet.get("mempool", {}).get("max_tx_bytes", DEFAULT_MAX_TX_BYTES))
+        except (OSError, ValueError, tomllib.TOMLDecodeError):
+            max_tx = DEFAULT_MAX_TX_BYTES
+    return SimulationLimits(
+        max_tx_bytes=max_tx,
+        gas_limit=cfg.simulate_gas_limit,
+        timeout=cfg.simulate_timeout,
+        workers=max(1, cfg.simulate_workers),
+    )
+
+
 def make_app(home: str | Path, cfg: NodeConfig) -> ZrChainApp:
     settings = AppSettings(
         min_gas_prices=cfg.minimum_gas_prices,
         pruning=cfg.pruning_options(),
         sync_writes=cfg.sync_writes,
         min_retain_blocks=cfg.min_retain_blocks,
+        simulation=simulation_limits(home, cfg),
         extra={
             "rpc_address": cfg.rpc_address,
             "snapshot_interval": cfg.snapshot_interval,
@@ -57,11 +79,19 @@ class Node:
     servers: list[ServerFactory] = field(default_factory=list)
 
     async def run(self) -> int:
-        app = make_app(self.home, self.cfg)
-        abci_server = ABCIServer(app, self.cfg.abci_address)
+        app = make_app(self.home, self.cfg)  # StoreOpenError: reported by the caller
+        app.simulator = ProcessSimulator(app, app.settings.simulation)
+        app.simulator.start()
+        stop = asyncio.Event()
+        faults: list[NodeFault] = []
+
+        def fatal(fault: NodeFault) -> None:
+            faults.append(fault)
+            stop.set()
+
+        abci_server = ABCIServer(app, self.cfg.abci_address, on_fatal=fatal)
         started: list[Any] = []
         proc: asyncio.subprocess.Process | None = None
-        stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
@@ -81,7 +111,7 @@ class Node:
                 proc = await asyncio.create_subprocess_exec(*args, start_new_session=True)
                 log.info("started cometbft (pid %d): %s", proc.pid, " ".join(args))
             log.info("zrchaind running: home=%s height=%d", self.home, app.last_height)
-            waiters = [asyncio.create_task(stop.wait())]
+            waiters: list[asyncio.Task[object]] = [asyncio.create_task(stop.wait())]
             if proc is not None:
                 waiters.append(asyncio.create_task(proc.wait()))
             _done, pending = await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
@@ -89,6 +119,8 @@ class Node:
                 t.cancel()
             if proc is not None and proc.returncode is not None and not stop.is_set():
                 log.error("cometbft exited with code %s; stopping", proc.returncode)
+                code = 1
+            if faults:
                 code = 1
         finally:
             if proc is not None and proc.returncode is None:
@@ -98,7 +130,10 @@ class Node:
                     await _maybe_await(srv.stop())
             await abci_server.stop()
             app.close()
-            log.info("zrchaind stopped")
+            if faults:
+                log.critical("zrchaind stopped after a node fault: %s", faults[0])
+            else:
+                log.info("zrchaind stopped")
         return code
 
 

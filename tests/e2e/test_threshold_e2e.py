@@ -415,13 +415,9 @@ def _die_with_parent() -> None:
 def test_zrsign_hash_through_the_bridge_with_a_threshold_keyring(
     env: Env, running: list[KeeperProcess]
 ) -> None:
-    from zrchain.bridge.ingest import cache_id
-    from zrchain.evm.contract import (
-        EVM_WALLET_TYPE_ID,
-        SignParams,
-        ZrSignContract,
-        caip2_chain_id,
-    )
+    from evm_bridge.ingest import cache_id
+    from zrchain.evm.contract import SignParams, ZrSignContract
+    from zrchain.evm.ids import EVM_WALLET_TYPE_ID, caip2_chain_id
     from zrchain.testing.anvil import DEFAULT_PRIVATE_KEYS, AnvilNode
 
     chain, caip = 80002, "eip155:80002"
@@ -472,7 +468,7 @@ def test_zrsign_hash_through_the_bridge_with_a_threshold_keyring(
         )
         log = open(d / "bridge.log", "ab")  # noqa: SIM115 - owned by the child
         bridge = subprocess.Popen(
-            [sys.executable, "-m", "zrchain.bridge.cli", "start", "--config", str(cfg)],
+            [sys.executable, "-m", "evm_bridge.cli", "start", "--config", str(cfg)],
             stdout=log,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,

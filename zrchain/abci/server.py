@@ -5,6 +5,16 @@ response per request, in order, of the matching type. The server knows ABCI, not
 modules: it decodes each ``Request``, calls the application method named after the
 request's oneof field, and writes the ``Response`` back. ``Flush`` and ``Echo`` are
 answered here. A malformed frame closes only its own connection.
+
+Queries run on a small thread pool, in order per connection: a query (a Simulate through
+ABCI, say) never holds up FinalizeBlock or Commit on the event loop. Everything else runs on
+the loop, which serialises consensus and mempool calls.
+
+Failures: a query, CheckTx or a snapshot served to a peer that fails gets an error answer
+and the node keeps running. Any other failure (FinalizeBlock, Commit, ...), and a
+``NodeFault`` anywhere, stops the node: CometBFT is answered with an exception (it stops
+on it), every connection is closed, and ``on_fatal`` tells the owner to shut down, so no
+validator goes on after a result it cannot trust.
 """
 
 from __future__ import annotations
@@ -14,12 +24,14 @@ import contextlib
 import logging
 import os
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Protocol
 
-from google.protobuf.message import DecodeError
+from google.protobuf.message import DecodeError, Message
 
 from zrchain.abci import types as abci
 from zrchain.abci.framing import FrameDecoder, FramingError, frame
+from zrchain.errors import NodeFault
 
 log = logging.getLogger("zrchain.abci")
 
@@ -41,34 +53,50 @@ _HANDLED = (
     "finalize_block",
 )
 
-# Calls whose failure CometBFT can survive: answer with an error code instead of an exception.
+# Calls that change no state: a failure is answered (error code, or nothing to offer a peer)
+# and the node keeps running. A NodeFault raised by them still stops it.
 _SOFT_FAILURE = {
     "query": lambda: abci.ResponseQuery(code=1, codespace="undefined", log="internal"),
     "check_tx": lambda: abci.ResponseCheckTx(code=1, codespace="undefined", log="internal"),
+    "list_snapshots": abci.ResponseListSnapshots,
+    "load_snapshot_chunk": abci.ResponseLoadSnapshotChunk,
 }
 
 
 class Application(Protocol):
     """The ABCI methods an application implements; each takes and returns the inner message."""
 
-    def info(self, req: Any) -> Any: ...
-    def init_chain(self, req: Any) -> Any: ...
-    def query(self, req: Any) -> Any: ...
-    def check_tx(self, req: Any) -> Any: ...
-    def commit(self, req: Any) -> Any: ...
-    def list_snapshots(self, req: Any) -> Any: ...
-    def offer_snapshot(self, req: Any) -> Any: ...
-    def load_snapshot_chunk(self, req: Any) -> Any: ...
-    def apply_snapshot_chunk(self, req: Any) -> Any: ...
-    def prepare_proposal(self, req: Any) -> Any: ...
-    def process_proposal(self, req: Any) -> Any: ...
-    def extend_vote(self, req: Any) -> Any: ...
-    def verify_vote_extension(self, req: Any) -> Any: ...
-    def finalize_block(self, req: Any) -> Any: ...
+    def info(self, req: abci.RequestInfo) -> abci.ResponseInfo: ...
+    def init_chain(self, req: abci.RequestInitChain) -> abci.ResponseInitChain: ...
+    def query(self, req: abci.RequestQuery) -> abci.ResponseQuery: ...
+    def check_tx(self, req: abci.RequestCheckTx) -> abci.ResponseCheckTx: ...
+    def commit(self, req: abci.RequestCommit) -> abci.ResponseCommit: ...
+    def list_snapshots(self, req: abci.RequestListSnapshots) -> abci.ResponseListSnapshots: ...
+    def offer_snapshot(self, req: abci.RequestOfferSnapshot) -> abci.ResponseOfferSnapshot: ...
+    def load_snapshot_chunk(
+        self, req: abci.RequestLoadSnapshotChunk
+    ) -> abci.ResponseLoadSnapshotChunk: ...
+    def apply_snapshot_chunk(
+        self, req: abci.RequestApplySnapshotChunk
+    ) -> abci.ResponseApplySnapshotChunk: ...
+    def prepare_proposal(
+        self, req: abci.RequestPrepareProposal
+    ) -> abci.ResponsePrepareProposal: ...
+    def process_proposal(
+        self, req: abci.RequestProcessProposal
+    ) -> abci.ResponseProcessProposal: ...
+    def extend_vote(self, req: abci.RequestExtendVote) -> abci.ResponseExtendVote: ...
+    def verify_vote_extension(
+        self, req: abci.RequestVerifyVoteExtension
+    ) -> abci.ResponseVerifyVoteExtension: ...
+    def finalize_block(self, req: abci.RequestFinalizeBlock) -> abci.ResponseFinalizeBlock: ...
 
 
-def handle_request(app: Application, req: Any) -> Any:
-    """Answer one decoded ``Request`` with its ``Response`` (Flush included)."""
+def handle_request(app: Application, req: abci.Request) -> abci.Response:
+    """Answer one decoded ``Request`` with its ``Response`` (Flush included).
+
+    Raises :class:`NodeFault` when the node must stop (see the module docstring).
+    """
     which = req.WhichOneof("value")
     if which == "echo":
         return abci.Response(echo=abci.ResponseEcho(message=req.echo.message))
@@ -76,29 +104,40 @@ def handle_request(app: Application, req: Any) -> Any:
         return abci.Response(flush=abci.ResponseFlush())
     if which not in _HANDLED:
         raise DecodeError(f"unsupported request type {which!r}")
-    method: Callable[[Any], Any] = getattr(app, which)
+    method: Callable[[Message], Message] = getattr(app, which)
     try:
         inner = method(getattr(req, which))
-    except Exception as exc:  # a bug in the app; never let it kill the server
-        log.exception("ABCI %s failed", which)
+    except NodeFault:
+        raise
+    except Exception as exc:
         soft = _SOFT_FAILURE.get(which)
-        if soft is not None:
-            inner = soft()
-        else:
-            return abci.Response(exception=abci.ResponseException(error=f"{which}: {exc}"))
+        if soft is None:
+            raise NodeFault(f"{which} failed: {type(exc).__name__}: {exc}") from exc
+        log.exception("ABCI %s failed; answered with an error", which)
+        inner = soft()
     resp = abci.Response()
     getattr(resp, which).CopyFrom(inner)
     return resp
 
 
 class ABCIServer:
-    def __init__(self, app: Application, address: str = "tcp://127.0.0.1:26658") -> None:
+    def __init__(
+        self,
+        app: Application,
+        address: str = "tcp://127.0.0.1:26658",
+        on_fatal: Callable[[NodeFault], None] | None = None,
+    ) -> None:
         self.app = app
         self.address = address
+        self.on_fatal = on_fatal
+        self.fault: NodeFault | None = None  # set once: the node is stopping
         self._server: asyncio.base_events.Server | None = None
+        self._writers: set[asyncio.StreamWriter] = set()
+        self._queries: ThreadPoolExecutor | None = None
         self.connections = 0
 
     async def start(self) -> None:
+        self._queries = ThreadPoolExecutor(max_workers=4, thread_name_prefix="abci-query")
         kind, target = parse_address(self.address)
         if kind == "unix":
             if os.path.exists(target):
@@ -119,13 +158,17 @@ class ABCIServer:
             self._server.close()
             await self._server.wait_closed()
             self._server = None
+        if self._queries is not None:
+            self._queries.shutdown(wait=False, cancel_futures=True)
+            self._queries = None
 
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         self.connections += 1
+        self._writers.add(writer)
         peer = writer.get_extra_info("peername") or "unix"
         decoder = FrameDecoder()
         try:
-            while True:
+            while self.fault is None:
                 data = await reader.read(1 << 16)
                 if not data:
                     break
@@ -134,7 +177,17 @@ class ABCIServer:
                     req.ParseFromString(payload)
                     if req.WhichOneof("value") is None:
                         raise DecodeError("empty request")
-                    resp = handle_request(self.app, req)
+                    try:
+                        if req.WhichOneof("value") == "query" and self._queries is not None:
+                            loop = asyncio.get_running_loop()
+                            resp = await loop.run_in_executor(
+                                self._queries, handle_request, self.app, req
+                            )
+                        else:
+                            resp = handle_request(self.app, req)
+                    except NodeFault as fault:
+                        await self._answer_fault(writer, fault)
+                        return
                     writer.write(frame(resp.SerializeToString()))
                     if req.WhichOneof("value") == "flush":
                         await writer.drain()
@@ -145,9 +198,38 @@ class ABCIServer:
             pass
         finally:
             self.connections -= 1
+            self._writers.discard(writer)
             writer.close()
             with contextlib.suppress(ConnectionResetError, BrokenPipeError):
                 await writer.wait_closed()
+
+    async def _answer_fault(self, writer: asyncio.StreamWriter, fault: NodeFault) -> None:
+        """CometBFT gets the exception (it stops on it), then the node stops serving."""
+        resp = abci.Response(exception=abci.ResponseException(error=str(fault)))
+        with contextlib.suppress(ConnectionResetError, BrokenPipeError):
+            writer.write(frame(resp.SerializeToString()))
+            await writer.drain()
+        self._fail(fault)
+
+    def _fail(self, fault: NodeFault) -> None:
+        """Stop serving: the first fault is logged with its cause, every connection closed
+        (CometBFT stops when its app connection fails) and the owner told."""
+        if self.fault is not None:
+            return
+        self.fault = fault
+        log.critical(
+            "stopping the node: ABCI %s. Its result would not be the same on every "
+            "validator, so this node stops rather than fork; fix the cause (disk, "
+            "database, memory), then restart: CometBFT replays the block.",
+            fault,
+            exc_info=fault.__cause__ or fault,
+        )
+        if self._server is not None:
+            self._server.close()  # no new connections
+        for w in list(self._writers):
+            w.close()
+        if self.on_fatal is not None:
+            self.on_fatal(fault)
 
 
 def parse_address(address: str) -> tuple[str, Any]:

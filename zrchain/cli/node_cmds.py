@@ -15,12 +15,12 @@ from typing import Any
 
 import click
 
+import genesis
 from zrchain import __version__, cometbft, config
 from zrchain.cli.common import INT64, default_home, fail, home_option, node_option
 from zrchain.client.rpc import CometRPC, RPCError
 from zrchain.codec.coins import parse_dec_coins
 from zrchain.errors import ChainError
-from zrchain.store.app_store import StoreLayoutError
 
 
 def genesis_doc(
@@ -30,19 +30,14 @@ def genesis_doc(
     initial_height: int = 1,
     genesis_time: str | None = None,
 ) -> dict[str, Any]:
-    """A genesis.json in the format the CometBFT binary loads (node-compat §3.8)."""
+    """A genesis.json in the format the CometBFT binary loads, from genesis/template.json."""
     if genesis_time is None:
         now = dt.datetime.now(dt.UTC)
         genesis_time = now.strftime("%Y-%m-%dT%H:%M:%S.") + f"{now.microsecond:06d}Z"
-    return {
-        "genesis_time": genesis_time,
-        "chain_id": chain_id,
-        "initial_height": str(initial_height),
-        "consensus_params": cometbft.default_consensus_params(),
-        "validators": validators,
-        "app_hash": "",
-        "app_state": app_state,
-    }
+    doc = genesis.template()
+    doc.update(genesis_time=genesis_time, chain_id=chain_id, initial_height=str(initial_height),
+               validators=validators, app_state=app_state)
+    return doc
 
 
 def default_app_state() -> dict[str, Any]:
@@ -103,7 +98,10 @@ def init_cmd(
     cometbft.init_home(binary, home)
     comet_genesis = json.loads(gpath.read_text())
     cfg_path = Path(home) / "config" / "config.toml"
-    node_cfg = config.load(home)
+    try:
+        node_cfg = config.load(home)
+    except config.ConfigError as exc:
+        fail(str(exc))
     cometbft.patch_toml(
         cfg_path,
         {
@@ -162,10 +160,14 @@ def start_cmd(
     """Run the node: the ABCI app, gRPC and REST servers, and CometBFT."""
     from zrchain.node import Node
     from zrchain.server.servers import default_servers
+    from zrchain.store.app_store import StoreLayoutError, StoreOpenError
 
     if not genesis_path(home).exists():
         fail(f"no genesis at {genesis_path(home)}; run `zrchaind init <moniker> --home {home}`")
-    cfg = config.load(home)
+    try:
+        cfg = config.load(home)
+    except config.ConfigError as exc:
+        fail(str(exc))
     overrides = {
         "abci_address": abci_address,
         "grpc_address": grpc_address,
@@ -205,6 +207,11 @@ def start_cmd(
         code = asyncio.run(node.run())
     except cometbft.CometBFTMissing as exc:
         fail(str(exc))
+    except StoreOpenError as exc:
+        fail(
+            f"{exc}. The database is damaged or unreadable: restore it (state sync, a "
+            f"backup) or reset it with `zrchaind comet unsafe-reset-all --home {home}`"
+        )
     except (OSError, StoreLayoutError) as exc:
         fail(f"cannot start: {exc}")
     sys.exit(code)

@@ -1,4 +1,5 @@
-"""Proto-JSON as Cosmos renders it: snake_case names, defaults included, int64 as strings.
+"""Proto-JSON as Cosmos renders it (snake_case names, defaults included, int64 as strings),
+and JSON parsing with a nesting limit for input from outside.
 
 Reading it (genesis, REST bodies, CLI JSON arguments), integer fields given as strings are
 held to Go's grammar first: protobuf's parser calls Python's ``int()``, which also takes
@@ -7,6 +8,7 @@ other scripts' digits and ``1_000`` (Arabic-Indic "100" would become 100).
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -99,3 +101,43 @@ def _any_descriptor(type_url: Any) -> Descriptor | None:
         return descriptor_pool.Default().FindMessageTypeByName(type_url.rsplit("/", 1)[-1])
     except KeyError:
         return None
+
+
+class JSONTooDeep(ValueError):
+    """A JSON text whose arrays and objects nest deeper than allowed."""
+
+
+_ESCAPE = re.compile(r"\\.", re.DOTALL)
+_STRING = re.compile(r'"[^"]*"')
+_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
+
+
+def check_depth(text: str, max_depth: int) -> None:
+    """Refuse ``text`` if its arrays/objects nest deeper than ``max_depth``, before parsing.
+
+    Python's ``json`` recurses once per level and fails at an interpreter-dependent depth
+    with RecursionError. Here escapes, then strings, then everything but brackets are cut
+    out with linear regular expressions, and one loop over the brackets left finds the
+    depth. Invalid JSON may be reported as too deep; the parser reports the rest.
+    """
+    if text.count("[") + text.count("{") <= max_depth:
+        return
+    if "\\" in text:
+        text = _ESCAPE.sub("", text)
+    brackets = _NOT_BRACKET.sub("", _STRING.sub("", text))
+    depth = 0
+    for ch in brackets:
+        if ch in "[{":
+            depth += 1
+            if depth > max_depth:
+                raise JSONTooDeep(f"JSON nested deeper than {max_depth} levels")
+        else:
+            depth -= 1
+
+
+def loads(text: str | bytes, max_depth: int) -> Any:
+    """``json.loads`` after :func:`check_depth` (bytes are decoded as UTF-8 first)."""
+    if isinstance(text, bytes):
+        text = text.decode("utf-8")
+    check_depth(text, max_depth)
+    return json.loads(text)

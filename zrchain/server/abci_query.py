@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from cosmpy.protos.cosmos.store.internal.kv.v1beta1 import kv_pb2
@@ -20,9 +21,11 @@ from zrchain.errors import (
     Status,
 )
 from zrchain.server.router import NotReady, QueryRouter
+from zrchain.server.services.comet import VIA_ABCI_QUERY
 from zrchain.store.app_store import VersionUnavailable
 from zrchain.store.kv import iterate_prefix
 from zrchain.store.proof import PROOF_TYPE
+from zrchain.tx.simulation import SimulationFailed
 
 
 def _error(kind: ErrorKind, context: str, height: int = 0) -> Any:
@@ -31,12 +34,20 @@ def _error(kind: ErrorKind, context: str, height: int = 0) -> Any:
 
 
 def answer_query(app: Any, req: Any) -> Any:
+    token = VIA_ABCI_QUERY.set(True)
+    try:
+        return _answer(app, req)
+    finally:
+        VIA_ABCI_QUERY.reset(token)
+
+
+def _answer(app: Any, req: Any) -> Any:
     path: str = req.path
     router = QueryRouter(app)
     if path == "/app/version":
         return abci.ResponseQuery(value=__version__.encode(), height=app.store.height)
     if path == "/app/simulate":
-        return app.pipeline.simulate_abci(req.data)
+        return _simulate(app, req.data)
     if path.startswith("/store/"):
         return _store_query(app, req)
     if path == "/cosmos.tx.v1beta1.Service/BroadcastTx":
@@ -55,6 +66,25 @@ def answer_query(app: Any, req: Any) -> Any:
             code=kind.code, codespace=kind.codespace, log=exc.abci_log(), height=int(req.height)
         )
     return abci.ResponseQuery(value=value, height=height)
+
+
+def _simulate(app: Any, data: bytes) -> Any:
+    """The legacy ``/app/simulate`` path (a JSON body, as the SDK answers it)."""
+    try:
+        gas_info, result = app.simulate(data)
+    except SimulationFailed as exc:
+        err = exc.error
+        return abci.ResponseQuery(
+            code=err.code, codespace=err.codespace, log=f"{err.log} with gas used: '{exc.gas_used}'"
+        )
+    except QueryError as exc:
+        kind = exc.abci_kind()
+        return abci.ResponseQuery(code=kind.code, codespace=kind.codespace, log=exc.abci_log())
+    body = {
+        "gas_info": {"gas_wanted": str(gas_info.gas_wanted), "gas_used": str(gas_info.gas_used)},
+        "result": {"data": result.data.hex(), "log": "", "events": []},
+    }
+    return abci.ResponseQuery(value=json.dumps(body).encode(), height=app.last_height)
 
 
 def _store_query(app: Any, req: Any) -> Any:

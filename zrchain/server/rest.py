@@ -36,6 +36,7 @@ from google.protobuf import json_format
 from google.protobuf.descriptor import Descriptor, FieldDescriptor
 from google.protobuf.message import Message
 
+from zrchain.codec import json as bounded_json
 from zrchain.codec.json import from_dict
 from zrchain.errors import QueryError, Status
 from zrchain.module import QueryRoute
@@ -45,6 +46,9 @@ from zrchain.server.router import QueryRouter
 log = logging.getLogger("zrchain.rest")
 
 MAX_BODY_BYTES = 10 * 1024 * 1024
+# JSON bodies nest no deeper than this (checked before parsing: Python's json and protobuf's
+# json_format recurse per level). A tx with the SDK's ten levels of nested Anys needs ~40.
+MAX_JSON_DEPTH = 64
 HEIGHT_RESPONSE_HEADER = "Grpc-Metadata-X-Cosmos-Block-Height"  # grpc-gateway's forwarding
 
 # grpc-gateway's HTTPStatusFromCode
@@ -289,6 +293,32 @@ def _set_message_leaf(sub: Message, value: str) -> None:
     raise ValueError(f"a {full} cannot be given as one value; set its fields (name.field=...)")
 
 
+def check_bytes_fields(data: Any, desc: Descriptor, path: str = "") -> None:
+    """Bytes fields of a JSON body must be base64 (standard or URL-safe, as protojson reads
+    them); json_format would silently drop the characters it does not know. ValueError
+    names the field. Depth is bounded by MAX_JSON_DEPTH, checked before."""
+    if not isinstance(data, dict):
+        return
+    for key, value in data.items():
+        field = find_field(desc, key) if isinstance(key, str) else None
+        if field is None or value is None:
+            continue
+        name = f"{path}{field.name}"
+        values = value if isinstance(value, list) else [value]
+        if field.type == FieldDescriptor.TYPE_BYTES:
+            for v in values:
+                if isinstance(v, str):
+                    try:
+                        decode_base64(v)
+                    except ValueError as exc:
+                        raise ValueError(f"field {name}: {exc}") from None
+        elif field.message_type is not None and not field.message_type.GetOptions().map_entry:
+            if field.message_type.full_name == "google.protobuf.Any":
+                continue  # its fields depend on @type; json_format checks them
+            for v in values:
+                check_bytes_fields(v, field.message_type, f"{name}.")
+
+
 # -- rendering ---------------------------------------------------------------------------
 def to_json(msg: Message) -> dict[str, Any]:
     """The SDK gateway's JSON: OrigName, EmitDefaults, int64 as strings, bytes base64."""
@@ -349,8 +379,8 @@ class Gateway:
         if not body.strip():
             return
         try:
-            data = json.loads(body)
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            data = bounded_json.loads(body, MAX_JSON_DEPTH)
+        except (UnicodeDecodeError, json.JSONDecodeError, bounded_json.JSONTooDeep) as exc:
             raise bad_request(f"invalid JSON body: {exc}") from None
         target = msg
         if body_field != "*":
@@ -361,6 +391,7 @@ class Gateway:
         elif not isinstance(data, dict):
             raise bad_request("the JSON body must be an object")
         try:
+            check_bytes_fields(data, target.DESCRIPTOR)
             from_dict(data, target, ignore_unknown_fields=True)
         except (TypeError, ValueError) as exc:
             raise bad_request(f"invalid {target.DESCRIPTOR.full_name} body: {exc}") from None

@@ -14,6 +14,9 @@ they never see a block half-applied.
 A background worker does what the commit defers: it writes the trie history of each height
 (one bounded step per height, in height order) and deletes the history below ``earliest``
 once pruning moves it (a bounded batch per step).
+
+LevelDB runs with paranoid checks and every read verifies block checksums: a damaged
+database is an error (``STORAGE_ERRORS``), never silently lost or wrong data.
 """
 
 from __future__ import annotations
@@ -62,12 +65,46 @@ MAX_RECENT = 16  # heights whose trie history may wait in memory; a commit waits
 PRUNE_BATCH = 1024  # deletes per pruning step
 
 
+# A storage failure of this node: it must stop rather than answer or commit anything.
+STORAGE_ERRORS: tuple[type[BaseException], ...] = (plyvel.Error, OSError)
+
+
 class VersionUnavailable(LookupError):
     pass
 
 
+class StoreOpenError(Exception):
+    """The database cannot be opened or read at start (corrupt, locked, unreadable)."""
+
+
 class StoreLayoutError(RuntimeError):
     """The data directory was written by a newer zrchaind."""
+
+
+def describe(exc: BaseException) -> str:
+    """One line for a storage error (plyvel's messages are bytes)."""
+    msg = exc.args[0] if exc.args else ""
+    text = msg.decode(errors="replace") if isinstance(msg, bytes) else str(exc)
+    return f"{type(exc).__name__}: {text}"
+
+
+class VerifiedReader:
+    """A plyvel DB or snapshot whose reads verify LevelDB's block checksums."""
+
+    __slots__ = ("_reader",)
+
+    def __init__(self, reader: Any) -> None:
+        self._reader = reader
+
+    def get(self, key: bytes) -> bytes | None:
+        value: bytes | None = self._reader.get(key, verify_checksums=True)
+        return value
+
+    def iterator(self, **kwargs: Any) -> Any:
+        return self._reader.iterator(verify_checksums=True, **kwargs)
+
+    def raw_iterator(self) -> Any:
+        return self._reader.raw_iterator(verify_checksums=True)
 
 
 @dataclass(frozen=True)
@@ -76,7 +113,7 @@ class Version:
 
     height: int
     app_hash: bytes
-    _snapshot: Any  # the LevelDB snapshot of the latest commit
+    _snapshot: VerifiedReader  # the LevelDB snapshot of the latest commit
     latest: bool = True
     recent: Recent = ()  # trie history not yet in the snapshot's ``n`` entries
 
@@ -132,23 +169,32 @@ class AppStore:
         background: bool = True,
     ) -> None:
         """``background=False`` does the deferred history work inside ``commit`` (tests)."""
-        os.makedirs(path, exist_ok=True)
-        # 8 MB is LevelDB's default block cache: far too small once the trie's upper levels
-        # and hot accounts exceed it; bloom filters spare disk reads for absent keys.
-        self.db = plyvel.DB(path, create_if_missing=True, lru_cache_size=128 << 20,
-                            bloom_filter_bits=10, write_buffer_size=32 << 20)
         self.path = path
-        self.trie = SparseMerkleTrie(self.db, NS_TRIE)
-        self._read = _RecordingView(self.db, NS_STATE)
+        try:
+            os.makedirs(path, exist_ok=True)
+            # 8 MB is LevelDB's default block cache: far too small once the trie's upper
+            # levels and hot accounts exceed it; bloom filters spare disk reads for absent
+            # keys. Paranoid checks make a damaged log or table an error at open, where
+            # LevelDB would otherwise drop what it cannot read.
+            self.db = plyvel.DB(path, create_if_missing=True, paranoid_checks=True,
+                                lru_cache_size=128 << 20, bloom_filter_bits=10,
+                                write_buffer_size=32 << 20)  # fmt: skip
+            self._reader = VerifiedReader(self.db)
+            raw_height = self._reader.get(_HEIGHT)
+            self.height = int.from_bytes(raw_height, "big") if raw_height else 0
+            self.app_hash = self._reader.get(_APP_HASH) or b""
+            self.earliest = self._open_layout()
+            self._recent = self._load_recent()  # height -> changes whose trie history waits
+        except STORAGE_ERRORS as exc:
+            raise StoreOpenError(
+                f"cannot open the application database at {path}: {describe(exc)}"
+            ) from exc
+        self.trie = SparseMerkleTrie(self._reader, NS_TRIE)
+        self._read = _RecordingView(self._reader, NS_STATE)
         self.pending = Branch(self._read)
         self.pruning = pruning or PruningOptions()
         self.sync = sync
-        raw_height = self.db.get(_HEIGHT)
-        self.height = int.from_bytes(raw_height, "big") if raw_height else 0
-        self.app_hash = self.db.get(_APP_HASH) or b""
-        self.earliest = self._open_layout()
         self._lock = threading.Lock()
-        self._recent = self._load_recent()  # height -> changes whose trie history waits
         self._pruned_below = 0  # no ``c`` record below this height is left
         self._pruning: tuple[int, list[bytes], int] | None = None  # height, entries, done
         self._latest: Version | None = None
@@ -161,7 +207,7 @@ class AppStore:
 
     def _open_layout(self) -> int:
         """The earliest kept height; a data dir from before history is migrated in place."""
-        raw = self.db.get(_LAYOUT)
+        raw = self._reader.get(_LAYOUT)
         layout = int(raw) if raw else (1 if self.height else LAYOUT)
         if layout > LAYOUT:
             raise StoreLayoutError(
@@ -180,15 +226,15 @@ class AppStore:
             batch.write()
         elif not raw:
             self.db.put(_LAYOUT, str(LAYOUT).encode())
-        raw_earliest = self.db.get(_EARLIEST)
+        raw_earliest = self._reader.get(_EARLIEST)
         return int.from_bytes(raw_earliest, "big") if raw_earliest else self.height
 
     def _load_recent(self) -> dict[int, Changes]:
         """The heights committed with their trie history still to write (after a stop)."""
-        raw = self.db.get(_NODES_WRITTEN)
+        raw = self._reader.get(_NODES_WRITTEN)
         start = NS_CHANGES + height_bytes(int.from_bytes(raw, "big") + 1 if raw else 0)
         recent = {}
-        with self.db.iterator(start=start, stop=NS_CHANGES + b"\xff" * 8) as it:
+        with self._reader.iterator(start=start, stop=NS_CHANGES + b"\xff" * 8) as it:
             for key, record in it:
                 changes, written = Changes.decode(record)
                 if not written:
@@ -198,7 +244,7 @@ class AppStore:
     def _history_below(self, height: int) -> bool:
         """Whether history that only heights below ``height`` need is still on disk."""
         stop = NS_CHANGES + height_bytes(height + 1)
-        with self.db.iterator(prefix=NS_CHANGES, include_value=False) as it:
+        with self._reader.iterator(prefix=NS_CHANGES, include_value=False) as it:
             first = next(it, None)
         return first is not None and first < stop
 
@@ -215,7 +261,10 @@ class AppStore:
 
     def commit(self, height: int, app_hash: bytes) -> None:
         """Write the staged state, the trie nodes, what they replace (once a version before
-        this one exists), the height, app hash and earliest kept height atomically."""
+        this one exists), the height, app hash and earliest kept height atomically; a
+        storage error of the background worker is raised here (the node must stop)."""
+        if self.worker.error is not None:
+            raise self.worker.error
         batch = self.db.write_batch(sync=self.sync)
         changes = self._write_with_history(batch, height) if self.height else None
         if changes is None:
@@ -241,7 +290,7 @@ class AppStore:
         """The latest version: a snapshot and the trie history it lacks, taken together
         (under the lock, so the worker cannot write a height in between)."""
         recent = tuple((h, c.nodes) for h, c in self._recent.items())
-        return Version(height, app_hash, self.db.snapshot(), recent=recent)
+        return Version(height, app_hash, VerifiedReader(self.db.snapshot()), recent=recent)
 
     def _after_commit(self) -> None:
         if not self.background:
@@ -270,7 +319,7 @@ class AppStore:
         """The latest writes, each state key's pre-image, and one record of the changes
         holding the trie's old nodes (their entries are written later, in the background:
         about ten per changed key, they would double the commit's work)."""
-        put, delete, get = batch.put, batch.delete, self.db.get
+        put, delete, get = batch.put, batch.delete, self._reader.get
         hb = height_bytes(height)
         changed: list[bytes] = []
         seen = self._read.seen
@@ -338,14 +387,14 @@ class AppStore:
     def _prune_step(self, earliest: int) -> bool:
         start = NS_CHANGES + height_bytes(self._pruned_below)
         stop = NS_CHANGES + height_bytes(earliest + 1)
-        with self.db.iterator(start=start, stop=stop, include_value=False) as it:
+        with self._reader.iterator(start=start, stop=stop, include_value=False) as it:
             key = next(it, None)
         if key is None:
             self._pruned_below = max(self._pruned_below, earliest + 1)
             return False
         height = int.from_bytes(key[len(NS_CHANGES) :], "big")
         if self._pruning is None or self._pruning[0] != height:
-            record = self.db.get(key)
+            record = self._reader.get(key) or b""
             self._pruning = (height, Changes.decode(record)[0].history_keys(height), 0)
         _, keys, done = self._pruning
         batch = self.db.write_batch()
@@ -425,7 +474,7 @@ class AppStore:
             buf.clear()
             return r
 
-        for k, v in LevelView(self.db, NS_STATE).iterate():
+        for k, v in LevelView(self._reader, NS_STATE).iterate():
             buf.append((k, v))
             if len(buf) >= batch_keys:
                 root = flush()

@@ -20,6 +20,7 @@ class Worker:
         self._idle = True
         self._stopping = False
         self._thread: threading.Thread | None = None
+        self.error: Exception | None = None  # what stopped the thread, if anything
 
     def wake(self) -> None:
         """There is (or may be) work: run steps until none is left."""
@@ -67,9 +68,10 @@ class Worker:
             while True:
                 try:
                     more = self._step()
-                except Exception:  # the DB closing under us, or a disk error: log, stop
+                except Exception as exc:  # a disk error: stop; the owner raises it next
                     log.exception("%s stopped", self._name)
                     with self._cv:
+                        self.error = exc
                         self._stopping = True
                         self._cv.notify_all()
                     return

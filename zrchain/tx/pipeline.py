@@ -8,7 +8,6 @@ raw logs, ``TxMsgData`` and events (ante events, then each message's events tagg
 
 from __future__ import annotations
 
-import json
 import logging
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,9 +17,8 @@ from google.protobuf.any_pb2 import Any as AnyProto
 
 from zrchain.abci import types as abci
 from zrchain.abci.encode import encode_exec_tx_result
-from zrchain.abci.events import to_abci_events
 from zrchain.context import Context, Event, Mode
-from zrchain.errors import ChainError, ErrInternal, ErrOutOfGas
+from zrchain.errors import ChainError, ErrOutOfGas
 from zrchain.gas import MAX_GAS, GasMeter, OutOfGas, out_of_gas_error
 from zrchain.store.kv import Branch
 from zrchain.tx.ante import AnteHandler, node_and_chain_min_gas_prices
@@ -29,18 +27,10 @@ from zrchain.tx.decode import DecodedTx, decode_tx, gas_limit_of
 log = logging.getLogger("zrchain.tx")
 
 
-class SimulationFailed(Exception):
-    """Simulation ran and failed: ``error`` is the ChainError, ``gas_used`` the gas so far."""
-
-    def __init__(self, error: Any, gas_used: int) -> None:
-        self.error = error
-        self.gas_used = gas_used
-        super().__init__(f"{error.log} with gas used: '{gas_used}'")
-
-
 @dataclass(slots=True)
 class TxOutcome:
     error: ChainError | None = None
+    undecodable: bool = False  # the bytes are no tx at all (the error is a decode error)
     gas_wanted: int = 0
     gas_used: int = 0
     events: list[Event] = field(default_factory=list)
@@ -93,21 +83,24 @@ class TxPipeline:
         height: int,
         time_ns: int,
         proposer: bytes = b"",
-        gas_cap: int | None = None,
+        sim_meter: GasMeter | None = None,
     ) -> TxOutcome:
+        """One tx against ``root``. A simulation meters with ``sim_meter`` (the node's
+        simulation gas cap and deadline) instead of the tx's own gas limit."""
         app = self.app
+        # Only the state machine's own errors become results. Anything else (a storage
+        # fault, MemoryError, a bug) is not known to happen on every validator alike:
+        # it propagates, and the ABCI layer stops the node instead of recording a result
+        # that could fork it (docs/ARCHITECTURE.md, "Errors").
         try:
             tx = decode_tx(raw, app.registry.msgs)
         except ChainError as exc:
-            return TxOutcome(error=exc)
-        except Exception:  # a decoder bug must not stop the chain
-            log.exception("tx decode failed unexpectedly")
-            return TxOutcome(error=ErrInternal.wrap(""))
+            return TxOutcome(error=exc, undecodable=True)
         simulate = mode == Mode.SIMULATE
-        limit = None if simulate else tx.gas_limit
-        if gas_cap is not None and limit is not None:
-            limit = min(limit, gas_cap)
-        meter = GasMeter(limit)
+        if simulate:
+            meter = sim_meter if sim_meter is not None else GasMeter(None)
+        else:
+            meter = GasMeter(tx.gas_limit)
         out = TxOutcome(gas_wanted=MAX_GAS if simulate else tx.gas_limit)
         max_gas = app.block_max_gas
         if not simulate and max_gas > 0 and tx.gas_limit > max_gas:
@@ -126,7 +119,7 @@ class TxPipeline:
             out.error, out.gas_used = exc, meter.consumed
             return out
         except OutOfGas as exc:
-            out.error = out_of_gas_error(exc.descriptor, tx.gas_limit, meter.consumed)
+            out.error = self._out_of_gas(exc, tx, meter, mode)
             out.gas_used = meter.consumed
             return out
         ante_branch.write()
@@ -137,6 +130,15 @@ class TxPipeline:
         self._run_msgs(ctx, root, tx, out)
         out.gas_used = meter.consumed
         return out
+
+    @staticmethod
+    def _out_of_gas(exc: OutOfGas, tx: DecodedTx, meter: GasMeter, mode: Mode) -> ChainError:
+        if mode != Mode.SIMULATE:
+            return out_of_gas_error(exc.descriptor, tx.gas_limit, meter.consumed)
+        cap = meter.reported_limit()
+        return out_of_gas_error(exc.descriptor, cap, meter.consumed).wrap(
+            f"this node simulates up to {cap} gas ([simulate] gas-limit in app.toml)"
+        )
 
     def _run_msgs(self, ante_ctx: Context, root: Any, tx: DecodedTx, out: TxOutcome) -> None:
         msg_branch = Branch(root)
@@ -175,11 +177,7 @@ class TxPipeline:
             out.error = exc.wrap(f"failed to execute message; message index: {i}")
             return
         except OutOfGas as exc:
-            out.error = out_of_gas_error(exc.descriptor, tx.gas_limit, ctx.gas.consumed)
-            return
-        except Exception:
-            log.exception("message handler failed unexpectedly (msg %d of tx)", i)
-            out.error = ErrInternal.wrap("")
+            out.error = self._out_of_gas(exc, tx, ctx.gas, ctx.mode)
             return
         msg_branch.write()
         out.events = out.events + ctx.events
@@ -207,40 +205,6 @@ class TxPipeline:
             block_gas += min(out.gas_used, out.gas_wanted)
             results.append(out.encoded())
         return results
-
-    def simulate(self, raw: bytes) -> tuple[Any, Any]:
-        """(GasInfo, Result) of running ``raw`` on a throwaway branch of the check state."""
-        app = self.app
-        with app._lock:
-            height, time_ns = app.last_block_header()
-            out = self.run(Branch(app._check), raw, Mode.SIMULATE, height, time_ns)
-        if out.error is not None:
-            raise SimulationFailed(out.error, out.gas_used)
-        gas_info = sdk_abci.GasInfo(gas_wanted=out.gas_wanted, gas_used=out.gas_used)
-        result = sdk_abci.Result(
-            data=out.data, events=to_abci_events(out.events), msg_responses=out.msg_responses
-        )
-        return gas_info, result
-
-    def simulate_abci(self, data: bytes) -> Any:
-        """The legacy ``/app/simulate`` query path (JSON response, as the SDK gives)."""
-        try:
-            gas_info, result = self.simulate(data)
-        except SimulationFailed as exc:
-            err = exc.error
-            return abci.ResponseQuery(
-                code=err.code,
-                codespace=err.codespace,
-                log=f"{err.log} with gas used: '{exc.gas_used}'",
-            )
-        body = {
-            "gas_info": {
-                "gas_wanted": str(gas_info.gas_wanted),
-                "gas_used": str(gas_info.gas_used),
-            },
-            "result": {"data": result.data.hex(), "log": "", "events": []},
-        }
-        return abci.ResponseQuery(value=json.dumps(body).encode(), height=self.app.last_height)
 
     def select_for_proposal(self, txs: Any, max_bytes: int, max_gas: int) -> list[bytes]:
         out: list[bytes] = []

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 
 import pytest
 
 from zrchain.abci import types as abci
 from zrchain.abci.framing import FrameDecoder, frame
 from zrchain.abci.server import ABCIServer, handle_request
+from zrchain.errors import NodeFault
 
 
 class RecordingApp:
@@ -96,12 +98,80 @@ def test_malformed_frame_closes_only_that_connection() -> None:
     asyncio.run(run())
 
 
-def test_app_bugs_become_error_codes_or_exceptions_not_crashes() -> None:
+def test_a_failed_query_is_an_error_code_and_a_failed_finalize_block_a_node_fault() -> None:
     app = RecordingApp()
     r = handle_request(app, abci.Request(query=abci.RequestQuery(path="/boom")))
     assert r.query.code == 1 and r.query.codespace == "undefined"
-    r = handle_request(app, abci.Request(finalize_block=abci.RequestFinalizeBlock()))
-    assert r.WhichOneof("value") == "exception"
+    with pytest.raises(NodeFault, match="finalize_block failed: ValueError: bug"):
+        handle_request(app, abci.Request(finalize_block=abci.RequestFinalizeBlock()))
+
+
+def test_a_node_fault_even_in_check_tx_stops_the_node() -> None:
+    class FaultyCheck(RecordingApp):
+        def check_tx(self, req):
+            raise NodeFault("disk gone")
+
+    with pytest.raises(NodeFault, match="disk gone"):
+        handle_request(FaultyCheck(), abci.Request(check_tx=abci.RequestCheckTx(tx=b"x")))
+
+
+def test_on_a_fault_cometbft_gets_an_exception_and_every_connection_closes() -> None:
+    faults: list[NodeFault] = []
+
+    async def run() -> None:
+        srv = ABCIServer(RecordingApp(), "tcp://127.0.0.1:0", on_fatal=faults.append)
+        await srv.start()
+        port = srv.port
+        # a second (idle) connection, like CometBFT's mempool connection
+        idle_reader, idle_writer = await asyncio.open_connection("127.0.0.1", port)
+        out = await _roundtrip(
+            srv,
+            [
+                abci.Request(finalize_block=abci.RequestFinalizeBlock()).SerializeToString(),
+                abci.Request(commit=abci.RequestCommit()).SerializeToString(),
+            ],
+        )
+        assert [r.WhichOneof("value") for r in out] == ["exception"]  # nothing after it
+        assert "finalize_block failed" in out[0].exception.error
+        assert await asyncio.wait_for(idle_reader.read(10), 5) == b""  # closed by the server
+        idle_writer.close()
+        with pytest.raises(ConnectionRefusedError):  # nor is a new connection accepted
+            await asyncio.open_connection("127.0.0.1", port)
+        await srv.stop()
+
+    asyncio.run(run())
+    assert len(faults) == 1 and isinstance(faults[0].__cause__, ValueError)
+
+
+def test_a_slow_query_does_not_hold_up_finalize_block() -> None:
+    """Queries run off the event loop: FinalizeBlock on another connection is answered
+    while a query (a Simulate through ABCI, say) is still running."""
+    release = threading.Event()
+
+    class SlowQuery(RecordingApp):
+        def query(self, req):
+            release.wait(30)
+            return abci.ResponseQuery(code=0)
+
+        def finalize_block(self, req):
+            return abci.ResponseFinalizeBlock()
+
+    async def run() -> None:
+        srv = ABCIServer(SlowQuery(), "tcp://127.0.0.1:0")
+        await srv.start()
+        query = asyncio.create_task(
+            _roundtrip(srv, [abci.Request(query=abci.RequestQuery()).SerializeToString()])
+        )
+        await asyncio.sleep(0.1)
+        fb = abci.Request(finalize_block=abci.RequestFinalizeBlock()).SerializeToString()
+        out = await asyncio.wait_for(_roundtrip(srv, [fb]), 20)  # would hang on the loop
+        assert out[0].WhichOneof("value") == "finalize_block"
+        assert not query.done()
+        release.set()
+        assert (await query)[0].WhichOneof("value") == "query"
+        await srv.stop()
+
+    asyncio.run(run())
 
 
 @pytest.mark.parametrize(

@@ -443,3 +443,52 @@ def test_all_sign_methods_of_an_owner_count_as_owner_passkeys(tmp_path) -> None:
         assert new_workspace(c, a, admin=pid)
     finally:
         c.app.close()
+
+
+# -- bounds (issue 11) ---------------------------------------------------------------------------
+def test_deeply_nested_client_data_is_a_clean_error_not_a_recursion_error() -> None:
+    """Python's json recurses per level (RecursionError near 1000, depending on the stack):
+    client data nested deeper than 64 levels is refused before parsing, in registration and
+    in approvals alike."""
+    deep = b'{"challenge": "x", "y": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"
+    sm = sign_method_passkey_pb2.SignMethodPasskey(
+        raw_id=REG_RAW_ID, attestation_object=REG_ATTESTATION, client_data_json=deep
+    )
+    with pytest.raises(pk.PasskeyError, match="nested deeper than 64"):
+        pk.verify_config(sm, REG_TX)
+    assert pk.verify_additional_signature(_vec_sig(client_data_json=deep), _vec_sign_method(),
+                                          _vec_action()) == ""  # fmt: skip
+    shallow = b'{"challenge": "x", "y": ' + b"[" * 63 + b"]" * 63 + b"}"  # parsed: bad challenge
+    with pytest.raises(pk.PasskeyError, match="illegal base64"):
+        pk.verify_config(
+            sign_method_passkey_pb2.SignMethodPasskey(
+                raw_id=REG_RAW_ID, attestation_object=REG_ATTESTATION, client_data_json=shallow
+            ),
+            REG_TX,
+        )
+
+
+def test_passkey_work_is_charged_before_it_is_done(chain, monkeypatch) -> None:
+    from zrchain.gas import PAYLOAD_COST_PER_BYTE, SIG_VERIFY_COST_SECP256R1, GasMeter
+
+    charged: list[tuple[str, int]] = []
+    real = GasMeter.consume
+
+    def recording(self: GasMeter, amount: int, descriptor: str) -> None:
+        charged.append((descriptor, amount))
+        real(self, amount, descriptor)
+
+    a = chain.wallets["alice"]
+    monkeypatch.setattr(GasMeter, "consume", recording)
+    p = _register(chain, a)
+    sizes = [n for d, n in charged if d == "passkey payload"]
+    assert sizes and sizes[0] >= PAYLOAD_COST_PER_BYTE * len(_attestation())
+    pid = new_policy(chain, a, f"{a.address} + {p} > 1", [a.address, p])
+    ws = new_workspace(chain, a, admin=pid)
+    b = chain.wallets["bob"]
+    ok(chain.run(a, [itx.MsgAddWorkspaceOwner(creator=a.address, workspace_addr=ws,
+                                              new_owner=b.address)]))  # fmt: skip
+    challenge = {kv.key: kv.value for kv in action(chain, 1).policy_data}["challenge-" + p]
+    charged.clear()
+    approve(chain, a, 1, additional_signatures=[_assertion(challenge, corrupt=True)])
+    assert ("passkey signature", SIG_VERIFY_COST_SECP256R1) in charged

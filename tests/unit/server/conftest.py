@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import grpc
 import pytest
-from server_testkit import HEIGHT, EchoModule, StandInPipeline, run_chain
+from server_testkit import HEIGHT, EchoModule, StandInSimulator, run_chain
 
 from zrchain.app import ZrChainApp
 from zrchain.server.grpc_server import GrpcServer
@@ -24,9 +24,9 @@ def fresh_app(tmp_path) -> Iterator[ZrChainApp]:
 
 @pytest.fixture
 def app(fresh_app: ZrChainApp) -> ZrChainApp:
-    """The app after InitChain and ``HEIGHT`` committed blocks, with a stand-in pipeline."""
+    """The app after InitChain and ``HEIGHT`` committed blocks, with a stand-in simulator."""
     run_chain(fresh_app, HEIGHT)
-    fresh_app.pipeline = StandInPipeline()  # type: ignore[assignment]
+    fresh_app.simulator = StandInSimulator()
     return fresh_app
 
 

@@ -1,5 +1,5 @@
 """Stand-ins shared by the server tests: a bank-like query route whose answer is the query
-height, a stand-in tx pipeline, and a chain driven through InitChain and a few blocks."""
+height, a stand-in simulator, and a chain driven through InitChain and a few blocks."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from zrchain.abci import types as abci
 from zrchain.app import ZrChainApp
 from zrchain.errors import ErrInvalidAddress, ErrOutOfGas, not_found
 from zrchain.module import Module, QueryRoute, RestRoute
-from zrchain.tx.pipeline import SimulationFailed
+from zrchain.tx.simulation import SimulationFailed
 
 BALANCE = "/cosmos.bank.v1beta1.Query/Balance"
 BALANCE_REST = "/cosmos/bank/v1beta1/balances/{address}/by_denom"
@@ -46,8 +46,8 @@ class EchoModule(Module):
         ]
 
 
-class StandInPipeline:
-    """Records what Simulate hands the pipeline; ``b"fail"`` fails like an out-of-gas run."""
+class StandInSimulator:
+    """Records what Simulate hands the simulator; ``b"fail"`` fails like an out-of-gas run."""
 
     def __init__(self) -> None:
         self.simulated: list[bytes] = []
@@ -60,6 +60,9 @@ class StandInPipeline:
             abci_pb2.GasInfo(gas_wanted=2**64 - 1, gas_used=12345),
             abci_pb2.Result(log="simulated"),
         )
+
+    def close(self) -> None:
+        return None
 
 
 def run_chain(app: ZrChainApp, blocks: int) -> None:

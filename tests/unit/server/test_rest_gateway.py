@@ -15,6 +15,7 @@ from cosmpy.protos.cosmos.bank.v1beta1 import query_pb2 as bank_q
 from cosmpy.protos.cosmos.bank.v1beta1 import tx_pb2 as bank_tx
 from cosmpy.protos.cosmos.base.abci.v1beta1 import abci_pb2
 from cosmpy.protos.cosmos.base.v1beta1.coin_pb2 import Coin
+from cosmpy.protos.cosmos.crypto.secp256k1 import keys_pb2 as _secp256k1  # noqa: F401 (Anys)
 from cosmpy.protos.cosmos.tx.signing.v1beta1 import signing_pb2
 from cosmpy.protos.cosmos.tx.v1beta1 import service_pb2 as tx_svc
 from cosmpy.protos.cosmos.tx.v1beta1 import tx_pb2
@@ -235,12 +236,24 @@ def test_post_routes_ignore_the_query_string_and_accept_an_empty_body() -> None:
         (b'{"tx": {"body": {"messages": [{"@type": "/no.such.Msg"}]}}}', "no.such.Msg"),
         (b'{"tx": 5}', "invalid cosmos.tx.v1beta1.SimulateRequest body"),
         (b"\xff\xfe", "invalid JSON body"),
+        # nesting: Python's parser used to hit RecursionError (an HTTP 500)
+        (b"[" * 100_000 + b"]" * 100_000, "JSON nested deeper than 64 levels"),
+        (b'{"tx": ' + b'{"body": ' * 70 + b"{}" + b"}" * 70 + b"}", "deeper than 64"),
+        # bytes must be base64: json_format used to drop what it did not know silently
+        (b'{"tx_bytes": "!!!garbage!!!"}', "field tx_bytes: not valid base64"),
+        (b'{"tx": {"signatures": ["AA==", "%%"]}}', "field tx.signatures: not valid base64"),
     ],
 )
 def test_bad_bodies_are_invalid_argument(body, text) -> None:
     err = error_of(lambda: build("/t/simulate", method="POST", body=body))
     assert err.status == Status.INVALID_ARGUMENT
     assert text in err.message
+
+
+def test_bytes_fields_accept_standard_and_url_safe_base64_without_padding() -> None:
+    for text in ("AAE=", "AAE", "-_8", "+/8="):
+        _, msg = build("/t/simulate", method="POST", body=f'{{"tx_bytes": "{text}"}}'.encode())
+        assert msg.tx_bytes in (b"\x00\x01", b"\xfb\xff")
 
 
 # -- rendering -------------------------------------------------------------------------------
@@ -347,7 +360,7 @@ def test_simulate_over_http_with_cosmpys_body(rest_base, app) -> None:
     parsed = json_format.Parse(r.text, tx_svc.SimulateResponse())
     assert parsed.gas_info.gas_used == 12345
     assert parsed.result.log == "simulated"
-    assert app.pipeline.simulated == [tx.SerializeToString()]
+    assert app.simulator.simulated == [tx.SerializeToString()]
 
 
 def test_simulate_failure_over_http(rest_base) -> None:

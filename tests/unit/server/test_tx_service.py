@@ -38,13 +38,13 @@ def test_simulate_takes_the_deprecated_tx_field_as_cosmpy_sends_it(channel, app)
     assert resp.gas_info.gas_used == 12345
     assert resp.gas_info.gas_wanted == 2**64 - 1
     assert resp.result.log == "simulated"
-    assert app.pipeline.simulated == [tx.SerializeToString()]
+    assert app.simulator.simulated == [tx.SerializeToString()]
 
 
 def test_simulate_prefers_tx_bytes(channel, app) -> None:
     raw = a_tx("raw").SerializeToString()  # exactly these bytes reach the pipeline
     s_grpc.ServiceStub(channel).Simulate(s.SimulateRequest(tx=a_tx("other"), tx_bytes=raw))
-    assert app.pipeline.simulated == [raw]
+    assert app.simulator.simulated == [raw]
 
 
 def test_simulate_without_a_tx_is_invalid_argument(channel) -> None:
@@ -180,15 +180,24 @@ def test_get_tx_of_an_unknown_hash_is_not_found_with_the_hash_as_given(svc) -> N
     assert (err.status, err.message) == (Status.NOT_FOUND, "tx not found: " + "ab" * 32)
 
 
-@pytest.mark.parametrize(("h", "text"), [("", "tx hash cannot be empty"), ("xyz", "not a hex")])
+@pytest.mark.parametrize(
+    ("h", "text"),
+    [
+        ("", "tx hash cannot be empty"),
+        ("xyz", "not a hex"),
+        ("01", "expected 64 hex digits"),
+        (" ", "expected 64 hex digits"),  # fromhex reads it as empty
+        ("ab" * 31 + " ab", "expected 64 hex digits"),  # 32 bytes, with a space
+    ],
+)
 def test_get_tx_argument_errors(svc, h, text) -> None:
     err = failure(lambda: svc.get_tx(CTX, s.GetTxRequest(hash=h)))
     assert err.status == Status.INVALID_ARGUMENT and text in err.message
 
 
 def test_get_tx_of_undecodable_bytes_still_renders_a_body(svc, rpc) -> None:
-    rpc.txs[b"\x01"] = result_tx(b"\xff\xff", "01")
-    resp = svc.get_tx(CTX, s.GetTxRequest(hash="01"))
+    rpc.txs[b"\x01" * 32] = result_tx(b"\xff\xff", "01" * 32)
+    resp = svc.get_tx(CTX, s.GetTxRequest(hash="01" * 32))
     assert resp.tx.HasField("body") and resp.tx_response.tx.type_url == "/cosmos.tx.v1beta1.Tx"
 
 

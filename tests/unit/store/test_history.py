@@ -262,3 +262,20 @@ def test_change_records_round_trip_and_list_their_entries(state_keys, nodes, ind
         *(b"h" + escape(k) + hb for k in state_keys),
         *(b"n" + p + hb for p in olds),
     ]
+
+
+def test_a_storage_error_of_the_worker_stops_the_next_commit(tmp_path) -> None:
+    import plyvel
+
+    store = AppStore(str(tmp_path), pruning=NOTHING)
+    store.commit(1, store.apply({b"a": b"1"}))
+
+    def broken() -> bool:
+        raise plyvel.IOError(b"IO error: File too large")
+
+    store.worker._step = broken
+    store.commit(2, store.apply({b"a": b"2"}))  # wakes the worker, which fails
+    assert store.worker.wait(10) is False and isinstance(store.worker.error, plyvel.IOError)
+    with pytest.raises(plyvel.IOError):
+        store.commit(3, store.apply({b"a": b"3"}))
+    store.close()

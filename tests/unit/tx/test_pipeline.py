@@ -215,7 +215,7 @@ def test_simulate_persists_nothing_and_bounds_real_gas(chain) -> None:
     alice, bob = chain.wallets["alice"], chain.wallets["bob"]
     sim_tx = chain.tx(alice, [send(alice.address, bob.address)], fee="", gas=0)
     before = state_snapshot(chain)
-    gas_info, result = chain.app.pipeline.simulate(sim_tx)
+    gas_info, result = chain.app.simulate(sim_tx)
     assert gas_info.gas_used > 0 and result.msg_responses
     assert state_snapshot(chain) == before
     gas = int(gas_info.gas_used * 1.65)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import Callable
+from contextvars import ContextVar
 from typing import Any, TypeVar
 
 import requests
@@ -49,6 +50,11 @@ def status_for(text: str) -> int:
     return Status.UNKNOWN
 
 
+# Set while an ABCI Query is answered: CometBFT waits on it, and the SDK answers these
+# routes only on gRPC and REST, so they are refused there rather than calling CometBFT back.
+VIA_ABCI_QUERY: ContextVar[bool] = ContextVar("via_abci_query", default=False)
+
+
 def on_event_loop() -> bool:
     try:
         asyncio.get_running_loop()
@@ -76,7 +82,7 @@ class Comet:
 
     def call(self, fn: Callable[[CometRPC], T]) -> T:
         """Run one RPC; CometBFT errors -> ``CometError``, an unreachable node -> UNAVAILABLE."""
-        if on_event_loop():
+        if VIA_ABCI_QUERY.get() or on_event_loop():
             raise CometError(
                 Status.UNIMPLEMENTED,
                 "this query is answered from CometBFT's RPC: use the gRPC or REST server, "

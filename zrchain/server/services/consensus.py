@@ -12,7 +12,7 @@ from typing import Any
 from cosmpy.protos.cosmos.consensus.v1 import query_pb2 as q
 from cosmpy.protos.tendermint.types import params_pb2
 
-from zrchain.app import CONSENSUS_PARAMS_KEY
+from zrchain.baseapp import CONSENSUS_PARAMS_KEY
 from zrchain.module import QueryRoute, RestRoute
 
 METHOD = "/cosmos.consensus.v1.Query/Params"

@@ -17,7 +17,6 @@ from google.protobuf.any_pb2 import Any as AnyPb
 from google.protobuf.message import DecodeError
 
 from zrchain.errors import (
-    ChainError,
     ErrMempoolIsFull,
     ErrorKind,
     ErrTxInMempoolCache,
@@ -31,7 +30,7 @@ from zrchain.module import QueryRoute, RestRoute
 from zrchain.server.services import convert
 from zrchain.server.services.comet import Comet, CometError
 from zrchain.server.services.tendermint import DEFAULT_LIMIT, fetch_block
-from zrchain.tx.pipeline import SimulationFailed
+from zrchain.tx.simulation import SimulationFailed
 
 SERVICE = "/cosmos.tx.v1beta1.Service/"
 API = "/cosmos/tx/v1beta1"
@@ -96,12 +95,10 @@ class TxService:
         else:
             raise invalid_argument("empty txBytes is not allowed")
         try:
-            gas_info, result = self.app.pipeline.simulate(tx_bytes)
-        except SimulationFailed as exc:
+            gas_info, result = self.app.simulate(tx_bytes)
+        except SimulationFailed as exc:  # the tx ran and failed: the SDK's Unknown
             log = getattr(exc.error, "log", str(exc.error))
             raise QueryError(Status.UNKNOWN, f"{log} with gas used: '{exc.gas_used}'") from exc
-        except ChainError as exc:
-            raise QueryError(Status.UNKNOWN, f"{exc.log} with gas used: '0'") from exc
         resp = s.SimulateResponse(gas_info=gas_info)
         if result is not None:
             resp.result.CopyFrom(result)
@@ -152,6 +149,8 @@ class TxService:
             raw_hash = bytes.fromhex(req.hash)
         except ValueError as exc:
             raise invalid_argument(f"invalid tx hash {req.hash!r}: not a hex string") from exc
+        if len(raw_hash) != 32 or len(req.hash) != 64:  # fromhex skips whitespace
+            raise invalid_argument(f"invalid tx hash {req.hash!r}: expected 64 hex digits")
         try:
             res = self.comet.call(lambda rpc: rpc.tx(raw_hash))
         except CometError as exc:

@@ -22,6 +22,7 @@ from zrchain.codec.gen.zrchain.policy import (
 )
 from zrchain.context import Context
 from zrchain.errors import ChainError, PlainError
+from zrchain.gas import SIG_VERIFY_COST_SECP256R1, charge_payload
 from zrchain.x.policy.interfaces import ActionHandler, Execute, M, PolicyGenerator, R
 from zrchain.x.policy.keeper import DEFAULT_PARAMS, PolicyKeeper
 from zrchain.x.policy.passkey import PasskeyError, config_id, verify_additional_signature
@@ -264,6 +265,9 @@ class Engine:
             sm = unpack_sign_method(cfg)
             if not sm.active:
                 continue
+            size = len(sig.client_data_json) + len(sig.authenticator_data)
+            charge_payload(ctx.gas, size + len(sm.attestation_object), "passkey")
+            ctx.gas.consume(SIG_VERIFY_COST_SECP256R1, "passkey signature")
             try:
                 addr = verify_additional_signature(sig, sm, act)
             except PasskeyError as exc:

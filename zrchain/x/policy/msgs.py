@@ -8,6 +8,7 @@ from typing import Any, Protocol
 from zrchain.codec.gen.zrchain.policy import policy_pb2, tx_pb2
 from zrchain.context import Context
 from zrchain.errors import ErrInvalidRequest, ErrLogic, PlainError
+from zrchain.gas import charge_payload
 from zrchain.module import MsgRoute
 from zrchain.x.policy.engine import Engine, unpack_sign_method
 from zrchain.x.policy.keeper import PolicyKeeper
@@ -124,6 +125,7 @@ class PolicyMsgs:
         if not msg.HasField("config") or not msg.config.type_url:
             raise PlainError("empty config")
         sm = unpack_sign_method(msg.config)
+        charge_payload(ctx.gas, len(sm.client_data_json) + len(sm.attestation_object), "passkey")
         try:
             verify_config(sm, ctx.tx_bytes)
         except PasskeyError as exc:

@@ -32,9 +32,13 @@ from zrchain.codec.gen.zrchain.policy import (
     additional_signature_passkey_pb2,
     sign_method_passkey_pb2,
 )
+from zrchain.codec.json import JSONTooDeep, check_depth
 from zrchain.x.policy.types import CHALLENGE_PREFIX, PASSKEY_PREFIX
 
 MAX_NESTED_LEVELS = 4
+# WebAuthn client data is a flat object; deeper JSON is refused before it is parsed (Go's
+# encoding/json would read up to 10000 levels, Python's parser recurses per level).
+MAX_CLIENT_DATA_DEPTH = 64
 _P256_ORDER = 0xFFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551
 
 
@@ -337,7 +341,10 @@ def _client_challenge(client_data_json: bytes) -> str:
         raise PasskeyError(f"invalid character '{name[0]}' looking for beginning of value")
 
     try:
+        check_depth(text, MAX_CLIENT_DATA_DEPTH)
         obj = json.loads(text, parse_constant=no_constants)
+    except JSONTooDeep as exc:
+        raise PasskeyError(f"invalid JSON: {exc}") from None
     except json.JSONDecodeError as exc:
         raise PasskeyError(f"invalid JSON: {exc.msg}") from None
     if obj is None:

@@ -33,6 +33,12 @@ from zrchain.errors import (
     ErrNotSupported,
     PlainError,
 )
+from zrchain.gas import (
+    SIG_VERIFY_COST_ED25519,
+    SIG_VERIFY_COST_SECP256K1,
+    SIGHASH_COST,
+    charge_payload,
+)
 from zrchain.module import MsgRoute
 from zrchain.x.identity.interfaces import IdentityKeeper
 from zrchain.x.policy.interfaces import PolicyEngine
@@ -56,6 +62,8 @@ from zrchain.x.treasury.types import (
     KR_FULFILLED,
     KR_PENDING,
     KR_REJECTED,
+    KT_BITCOIN,
+    KT_ECDSA,
     KT_EDDSA,
     MAX_REJECT_REASON,
     METADATA_ETHEREUM_URL,
@@ -80,6 +88,22 @@ from zrchain.x.treasury.types import (
 )
 
 SECP256K1_PUBKEY_URL = "/cosmos.crypto.secp256k1.PubKey"
+# Gas for checking one key or signature of each key type (the SDK's ante costs).
+_CHECK_COST = {
+    KT_ECDSA: SIG_VERIFY_COST_SECP256K1,
+    KT_BITCOIN: SIG_VERIFY_COST_SECP256K1,
+    KT_EDDSA: SIG_VERIFY_COST_ED25519,
+}
+# A Solana address is base58 of 32 bytes: at most 44 characters (decoding is quadratic in
+# the length, so the length is checked first).
+_SOLANA_ADDRESS_MAX_CHARS = 44
+
+
+def charge_check(ctx: Context, key_type: int, what: str, times: int = 1) -> None:
+    """Gas for checking a key or signature of ``key_type``, charged before the work."""
+    ctx.gas.consume(times * _CHECK_COST.get(key_type, SIG_VERIFY_COST_SECP256K1), what)
+
+
 _EVM_ADDRESS = re.compile(r"0x[0-9a-fA-F]{40}")
 _CAIP2 = re.compile(r"[-a-z0-9]{3,8}:[-_a-zA-Z0-9]{1,32}")
 _NO_TX_PARSER = (wallet.WALLET_TYPE_ZCASH_MAINNET, wallet.WALLET_TYPE_ZCASH_TESTNET)
@@ -433,6 +457,7 @@ class TreasuryMsgs:
         self, ctx: Context, party: str, sig: bytes, kind: str, req_id: int, result: bytes
     ) -> None:
         pk = self._party_pubkey(ctx, party)
+        charge_check(ctx, KT_ECDSA, "party signature")
         if not verify_party_signature(pk, sig, ctx.chain_id, kind, req_id, result):
             raise PlainError(
                 f"invalid mpc party signature: it does not verify against the account key of "
@@ -482,6 +507,7 @@ class TreasuryMsgs:
         if len(psig) != PARTY_SIGNATURE_LENGTH:
             raise PlainError(f"invalid mpc party signature, should be 64 bytes, is {len(psig)}")
         self._check_party_signature(ctx, msg.creator, psig, PARTY_KEY, req.id, sent)
+        charge_check(ctx, int(req.key_type), "public key check")
         try:
             pk = sighash.validate_public_key(int(req.key_type), sent)
         except sighash.TreasuryCryptoError as exc:
@@ -569,11 +595,18 @@ class TreasuryMsgs:
         return [go_hex(item) for item in items]
 
     @staticmethod
-    def _verify_bitcoin_plus(msg: Any, data: Sequence[bytes]) -> None:
+    def _verify_bitcoin_plus(ctx: Context, msg: Any, data: Sequence[bytes]) -> None:
+        """BITCOIN_PLUS: every sighash recomputed from the tx, with gas for the bytes parsed
+        and for each input hashed, charged before the work."""
+        version = int(msg.verify_signing_data_version)
+        tx = bytes(msg.verify_signing_data)
         try:
-            status = sighash.verify_data_for_signing(
-                int(msg.verify_signing_data_version), bytes(msg.verify_signing_data), data
-            )
+            parsed: sighash.BitcoinTx | bytes = tx
+            if version == sighash.VerificationVersion.BITCOIN_PLUS and tx and data:
+                charge_payload(ctx.gas, len(tx), "bitcoin")
+                parsed = sighash.parse_bitcoin_tx(tx)
+                ctx.gas.consume(SIGHASH_COST * len(parsed.inputs), "bitcoin sighash")
+            status = sighash.verify_data_for_signing(version, parsed, data)
         except sighash.TreasuryCryptoError as exc:
             raise PlainError(f"error whilst verifying transaction & hashes {exc}") from None
         if status == sighash.VerificationStatus.FAILED:
@@ -642,7 +675,7 @@ class TreasuryMsgs:
             raise ErrInvalidRequest.wrap("data for signing cannot be empty")
         keys, ws, policy_id = self._authorise(ctx, msg.creator, msg.key_ids)
         data = self._payload(msg.data_for_signing, keys)
-        self._verify_bitcoin_plus(msg, data)
+        self._verify_bitcoin_plus(ctx, msg, data)
         self._check_reserved(msg.key_ids)
         self._check_cache_id(ctx, msg.creator, msg.cache_id)
         return self._run_action(
@@ -660,7 +693,7 @@ class TreasuryMsgs:
         for key in keys:
             self._active_keyring(ctx, key.keyring_addr)
         data = self._payload(msg.data_for_signing, keys)
-        self._verify_bitcoin_plus(msg, data)
+        self._verify_bitcoin_plus(ctx, msg, data)
         self._check_cache_id(ctx, msg.creator, msg.cache_id)
         root = self._create_sign_tree(ctx, msg.creator, keys, data, bytes(msg.cache_id))
         ctx.emit(EVENT_NEW_SIGN_REQUEST, (ATTR_REQUEST_ID, str(root)))
@@ -708,6 +741,8 @@ class TreasuryMsgs:
             raise PlainError("invalid length of mpc party signature")
         self._check_party_signature(ctx, msg.creator, psig, PARTY_SIGNATURE, req.id, sent)
         sig = sent
+        # a 65-byte ECDSA signature also has its recovery id recomputed: a second check
+        charge_check(ctx, int(key.type), "signature check", 2 if len(sent) == 65 else 1)
         try:
             if key.type == key_pb2.KEY_TYPE_BITCOIN_SECP256K1:
                 sig = sighash.bitcoin_signature_to_der(sig)
@@ -732,14 +767,17 @@ class TreasuryMsgs:
     # -- sign-transaction requests -----------------------------------------------------------------
     def _parse_tx(
         self,
+        ctx: Context,
         keys: list[key_pb2.Key],
         wallet_type: int,
         payload: bytes,
         metadata: AnyProto | None,
     ) -> tuple[wallets.ParsedTransaction, list[key_pb2.Key], list[bytes]]:
         """Check every key fits the wallet type, parse the payload (§9), pair keys with the
-        hashes to sign: (parsed, keys, data), one key per data element."""
-        for key in keys:
+        hashes to sign: (parsed, keys, data), one key per data element. Gas: each distinct
+        key's check, the payload's bytes and each hash to sign, charged before the work."""
+        for key in {k.id: k for k in keys}.values():
+            charge_check(ctx, int(key.type), "wallet key check")
             try:
                 wallets.wallet_address(wallet_type, int(key.type), bytes(key.public_key))
             except (wallets.WalletError, sighash.TreasuryCryptoError) as exc:
@@ -747,6 +785,7 @@ class TreasuryMsgs:
         if wallet_type in _NO_TX_PARSER:
             raise PlainError(f"wallet {wallet_type_name(wallet_type)} does not implement TxParser")
         meta = unpack_metadata(metadata)
+        charge_payload(ctx.gas, len(payload), wallet_type_name(wallet_type))
         try:
             if wallet_type == wallet.WALLET_TYPE_EVM:
                 if not isinstance(meta, tx_pb2.MetadataEthereum):
@@ -767,6 +806,7 @@ class TreasuryMsgs:
         except (sighash.TreasuryCryptoError, wallets.WalletError) as exc:
             raise PlainError(f"failed to parse tx: {exc}") from None
         data = list(parsed.data_for_signing)
+        ctx.gas.consume(SIGHASH_COST * len(data), "sighash")
         if len(keys) == 1 and len(data) > 1:
             keys = keys * len(data)  # one key signs every input (e.g. a Bitcoin tx)
         elif len(keys) > 1 and len(data) == 1:
@@ -785,7 +825,7 @@ class TreasuryMsgs:
         keys, ws, policy_id = self._authorise(ctx, msg.creator, msg.key_ids)
         meta = msg.metadata if msg.HasField("metadata") else None
         parsed, _, _ = self._parse_tx(
-            keys, int(msg.wallet_type), bytes(msg.unsigned_transaction), meta
+            ctx, keys, int(msg.wallet_type), bytes(msg.unsigned_transaction), meta
         )
         self._check_reserved(msg.key_ids)
         self._check_cache_id(ctx, msg.creator, msg.cache_id)
@@ -833,7 +873,7 @@ class TreasuryMsgs:
         no_broadcast: bool,
     ) -> tuple[int, int]:
         """Step B of a sign-transaction request: (sign-tx request id, root sign request id)."""
-        _, keys, data = self._parse_tx(keys, wallet_type, payload, metadata)
+        _, keys, data = self._parse_tx(ctx, keys, wallet_type, payload, metadata)
         self._check_cache_id(ctx, creator, cache_id)
         root = self._create_sign_tree(ctx, creator, keys, data, cache_id, metadata)
         tid = self.k.append_sign_tx_request(
@@ -890,7 +930,7 @@ class TreasuryMsgs:
             return tx_pb2.MsgNewZrSignSignatureRequestResponse(req_id=tid)
         try:
             data = self._payload(msg.data, [key])
-            self._verify_bitcoin_plus(msg, data)
+            self._verify_bitcoin_plus(ctx, msg, data)
         except ChainError as exc:
             raise exc.wrap("signatureRequest") from None
         root = self._create_sign_tree(ctx, msg.creator, [key], data, bytes(msg.cache_id))
@@ -993,7 +1033,10 @@ def check_zenbtc_metadata(md: Any) -> None:
             )
     elif md.chain_type == wallet.WALLET_TYPE_SOLANA:
         try:
-            ok = len(sighash.b58decode(md.recipient_addr)) == 32
+            ok = (
+                len(md.recipient_addr) <= _SOLANA_ADDRESS_MAX_CHARS
+                and len(sighash.b58decode(md.recipient_addr)) == 32
+            )
         except ValueError:
             ok = False
         if not ok:

@@ -21,6 +21,8 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from eth_utils import keccak
 
+from zrchain.codec import rlp as rlp_decoder
+
 # ---------------------------------------------------------------------------------------------
 # Errors
 
@@ -43,6 +45,10 @@ class BitcoinTxError(TreasuryCryptoError):
 
 class SolanaTxError(TreasuryCryptoError):
     """A Solana message is malformed."""
+
+
+class CosmosTxError(TreasuryCryptoError):
+    """Cosmos sign bytes are larger than a Cosmos chain accepts."""
 
 
 class SignatureError(TreasuryCryptoError):
@@ -192,33 +198,48 @@ _ED_SQRT_M1 = pow(2, (_ED_P - 1) // 4, _ED_P)
 
 
 def _ed25519_decode(encoded: bytes) -> tuple[int, int] | None:
-    """Affine point of a canonical RFC 8032 encoding, or None when it encodes no point."""
+    """Affine point of a canonical RFC 8032 encoding, or None when it encodes no point.
+
+    The square root of u/v is taken as RFC 8032 §5.1.3 does, with one exponentiation
+    (Python's modular exponentiations are what this check costs).
+    """
+    p = _ED_P
     y = int.from_bytes(encoded, "little")
     sign = y >> 255
     y &= (1 << 255) - 1
-    if y >= _ED_P:
+    if y >= p:
         return None
-    y2 = y * y % _ED_P
-    x2 = (y2 - 1) * pow(_ED_D * y2 + 1, _ED_P - 2, _ED_P) % _ED_P
-    if x2 == 0:
-        return None if sign else (0, y)
-    x = pow(x2, (_ED_P + 3) // 8, _ED_P)
-    if (x * x - x2) % _ED_P:
-        x = x * _ED_SQRT_M1 % _ED_P
-    if (x * x - x2) % _ED_P:
+    y2 = y * y % p
+    u = (y2 - 1) % p
+    v = (_ED_D * y2 + 1) % p
+    v3 = v * v * v % p
+    x = u * v3 * pow(u * v3 * v3 * v % p, (p - 5) // 8, p) % p
+    vx2 = v * x * x % p
+    if vx2 != u:
+        if vx2 != (-u) % p:
+            return None
+        x = x * _ED_SQRT_M1 % p
+    if x == 0 and sign:
         return None
     if x & 1 != sign:
-        x = _ED_P - x
+        x = p - x
     return x, y
 
 
-def _ed25519_add(a: tuple[int, int], b: tuple[int, int]) -> tuple[int, int]:
-    """Complete twisted-Edwards addition (a = -1) in affine coordinates."""
-    (x1, y1), (x2, y2) = a, b
-    t = _ED_D * x1 * x2 * y1 * y2 % _ED_P
-    x3 = (x1 * y2 + y1 * x2) * pow(1 + t, _ED_P - 2, _ED_P) % _ED_P
-    y3 = (y1 * y2 + x1 * x2) * pow(1 - t, _ED_P - 2, _ED_P) % _ED_P
-    return x3, y3
+def _ed25519_times8_is_identity(x: int, y: int) -> bool:
+    """Whether [8]P is the neutral element: three doublings in projective coordinates
+    (EFD dbl-2008-bbjlp with a = -1), so no field inversion is needed."""
+    p = _ED_P
+    X, Y, Z = x, y, 1
+    for _ in range(3):
+        B = (X + Y) * (X + Y) % p
+        C = X * X % p
+        D = Y * Y % p
+        E = -C % p
+        F = (E + D) % p
+        J = (F - 2 * Z * Z) % p
+        X, Y, Z = (B - C - D) * J % p, F * (E - D) % p, F * J % p
+    return X == 0 and (Y - Z) % p == 0
 
 
 def ed25519_check_public_key(pubkey: bytes, *, label: str = "eddsa_ed25519") -> bytes:
@@ -235,9 +256,7 @@ def ed25519_check_public_key(pubkey: bytes, *, label: str = "eddsa_ed25519") -> 
     point = _ed25519_decode(pubkey)
     if point is None:
         raise PublicKeyError(f"invalid {label} public key {pubkey.hex()}: not a curve point")
-    for _ in range(3):
-        point = _ed25519_add(point, point)
-    if point == (0, 1):
+    if _ed25519_times8_is_identity(*point):
         raise PublicKeyError(f"invalid {label} public key {pubkey.hex()}: small-order point")
     return pubkey
 
@@ -276,8 +295,18 @@ def validate_public_key(kind: KeyType | int | str, pubkey: bytes) -> bytes:
 # Native Cosmos (§9.2)
 
 
+# CometBFT's default mempool max_tx_bytes (config.toml): a Cosmos chain relays no larger tx,
+# so no larger sign bytes can be worth signing (docs/treasury.md, limits).
+MAX_COSMOS_TX_BYTES = 1024 * 1024
+
+
 def native_sighash(sign_bytes: bytes) -> bytes:
     """sha256 of the Cosmos sign bytes: what a secp256k1 Cosmos signature commits to."""
+    if len(sign_bytes) > MAX_COSMOS_TX_BYTES:
+        raise CosmosTxError(
+            f"sign bytes of {len(sign_bytes)} bytes are larger than the {MAX_COSMOS_TX_BYTES} "
+            "bytes a Cosmos chain accepts in a transaction"
+        )
     return sha256(bytes(sign_bytes))
 
 
@@ -298,6 +327,11 @@ class EvmTxType(IntEnum):
 
 _UINT64_BYTES = 8
 _UINT256_BYTES = 32
+# go-ethereum's txpool refuses transactions larger than 4 slots of 32 KiB (txMaxSize in
+# core/txpool/legacypool): no EVM network relays a bigger one (docs/treasury.md, limits).
+MAX_EVM_TX_BYTES = 4 * 32 * 1024
+# tx list > access list > entry > storage keys: an EVM transaction nests four lists deep.
+_EVM_RLP_DEPTH = 4
 
 AccessList = tuple[tuple[bytes, tuple[bytes, ...]], ...]
 
@@ -392,8 +426,8 @@ def _rlp_access_list(item: object) -> AccessList:
 
 def _rlp_items(body: bytes, what: str) -> list[object]:
     try:
-        decoded = rlp.decode(body, strict=True)
-    except (rlp.exceptions.RLPException, RecursionError) as exc:
+        decoded = rlp_decoder.decode(body, _EVM_RLP_DEPTH)
+    except rlp_decoder.RLPError as exc:
         raise EvmTxError(f"{what}: malformed RLP: {exc}") from None
     if not isinstance(decoded, list):
         raise EvmTxError(f"{what}: expected an RLP list")
@@ -446,6 +480,11 @@ def parse_evm_tx(payload: bytes, chain_id: int | None = None) -> EvmTransaction:
     payload = bytes(payload)
     if not payload:
         raise EvmTxError("empty transaction payload")
+    if len(payload) > MAX_EVM_TX_BYTES:
+        raise EvmTxError(
+            f"transaction of {len(payload)} bytes is larger than the {MAX_EVM_TX_BYTES} bytes "
+            "an EVM node accepts"
+        )
     requested = _requested_chain_id(chain_id)
     first = payload[0]
     if first > 0x7F:
@@ -614,6 +653,11 @@ SIGHASH_NONE = 0x02
 SIGHASH_SINGLE = 0x03
 SIGHASH_ANYONECANPAY = 0x80
 
+# Bitcoin Core relays no transaction heavier than MAX_STANDARD_TX_WEIGHT (policy/policy.h),
+# weight being 3 x (size without witness) + (size with witness) (BIP141). At 41 bytes of
+# non-witness data per input, that is fewer than 2,440 inputs (docs/treasury.md, limits).
+MAX_STANDARD_TX_WEIGHT = 400_000
+
 
 class _Reader:
     """Cursor over bytes that raises ``error`` instead of running off the end."""
@@ -711,9 +755,13 @@ def parse_bitcoin_tx(raw: bytes) -> BitcoinTx:
     """Decode a Bitcoin transaction in legacy or BIP144 (marker 0x00, flag 0x01) serialisation.
 
     Follows btcd's decoder (a zero input count is the segwit marker; CompactSizes must be
-    minimal) but, unlike btcd, refuses bytes after the lock time.
+    minimal) but, unlike btcd, refuses bytes after the lock time, and refuses transactions
+    heavier than Bitcoin's standard maximum (:data:`MAX_STANDARD_TX_WEIGHT`).
     """
-    reader = _Reader(bytes(raw), BitcoinTxError)
+    raw = bytes(raw)
+    if len(raw) > MAX_STANDARD_TX_WEIGHT:  # the weight is at least the size
+        raise BitcoinTxError(_too_heavy(f"at least {len(raw)}"))
+    reader = _Reader(raw, BitcoinTxError)
     version = reader.unpack("<i", "version")
     n_inputs = reader.compact_size("input count")
     segwit = False
@@ -737,18 +785,30 @@ def parse_bitcoin_tx(raw: bytes) -> BitcoinTx:
         value = reader.unpack("<q", "output value")
         outputs.append(BitcoinTxOut(value, reader.var_bytes("output script")))
     witnesses: list[tuple[bytes, ...]] = [() for _ in raw_inputs]
+    witness_start = reader.pos
     if segwit:
         for index in range(len(raw_inputs)):
             items = reader.count("witness item", 1)
             witnesses[index] = tuple(reader.var_bytes("witness item") for _ in range(items))
+    witness_size = reader.pos - witness_start + (2 if segwit else 0)  # + marker and flag
     locktime = reader.unpack("<I", "lock time")
     if reader.remaining:
         raise BitcoinTxError(f"{reader.remaining} unexpected bytes after the lock time")
+    weight = 3 * (len(raw) - witness_size) + len(raw)
+    if weight > MAX_STANDARD_TX_WEIGHT:
+        raise BitcoinTxError(_too_heavy(str(weight)))
     inputs = tuple(
         BitcoinTxIn(txid, index, script, seq, witness)
         for (txid, index, script, seq), witness in zip(raw_inputs, witnesses, strict=True)
     )
     return BitcoinTx(version, inputs, tuple(outputs), locktime, segwit)
+
+
+def _too_heavy(weight: str) -> str:
+    return (
+        f"transaction weight {weight} exceeds Bitcoin's standard maximum of "
+        f"{MAX_STANDARD_TX_WEIGHT} weight units"
+    )
 
 
 def _script_ops(script: bytes) -> list[tuple[int, int, int]] | None:
@@ -780,28 +840,55 @@ def _check_sighash_index(tx: BitcoinTx, index: int) -> None:
         raise BitcoinTxError(f"input index {index} out of range ({len(tx.inputs)} inputs)")
 
 
+@dataclass(frozen=True)
+class Bip143Digests:
+    """BIP143's per-transaction digests of all outpoints, sequences and outputs.
+
+    They are the same for every input, so :func:`bitcoin_sighashes` computes them once: the
+    specification's point, without which hashing n inputs reads the tx n times (quadratic).
+    """
+
+    prevouts: bytes
+    sequences: bytes
+    outputs: bytes
+
+    @classmethod
+    def of(cls, tx: BitcoinTx) -> Bip143Digests:
+        return cls(
+            sha256d(b"".join(txin.outpoint() for txin in tx.inputs)),
+            sha256d(b"".join(struct.pack("<I", txin.sequence) for txin in tx.inputs)),
+            sha256d(b"".join(out.serialize() for out in tx.outputs)),
+        )
+
+
 def bip143_sighash(
-    tx: BitcoinTx, index: int, script_code: bytes, amount: int, hash_type: int = SIGHASH_ALL
+    tx: BitcoinTx,
+    index: int,
+    script_code: bytes,
+    amount: int,
+    hash_type: int = SIGHASH_ALL,
+    digests: Bip143Digests | None = None,
 ) -> bytes:
     """BIP143 (segwit v0) signature hash of input ``index``.
 
     ``script_code`` is the BIP143 scriptCode without its length prefix (for P2WPKH:
-    ``76a914{hash160}88ac``), ``amount`` the spent output's value in satoshis.
+    ``76a914{hash160}88ac``), ``amount`` the spent output's value in satoshis. Pass the tx's
+    ``digests`` when hashing several of its inputs.
     """
     _check_sighash_index(tx, index)
     if not -(2**63) <= amount < 2**63:
         raise BitcoinTxError(f"amount {amount} does not fit in 64 bits")
+    if digests is None:
+        digests = Bip143Digests.of(tx)
     base = hash_type & 0x1F
     anyone_can_pay = bool(hash_type & SIGHASH_ANYONECANPAY)
     zero = bytes(32)
-    hash_prevouts = zero
-    if not anyone_can_pay:
-        hash_prevouts = sha256d(b"".join(txin.outpoint() for txin in tx.inputs))
+    hash_prevouts = zero if anyone_can_pay else digests.prevouts
     hash_sequence = zero
     if not anyone_can_pay and base not in (SIGHASH_SINGLE, SIGHASH_NONE):
-        hash_sequence = sha256d(b"".join(struct.pack("<I", i.sequence) for i in tx.inputs))
+        hash_sequence = digests.sequences
     if base not in (SIGHASH_SINGLE, SIGHASH_NONE):
-        hash_outputs = sha256d(b"".join(out.serialize() for out in tx.outputs))
+        hash_outputs = digests.outputs
     elif base == SIGHASH_SINGLE and index < len(tx.outputs):
         hash_outputs = sha256d(tx.outputs[index].serialize())
     else:
@@ -907,12 +994,13 @@ def bitcoin_sighashes(
         prevouts = bitcoin_prevouts(parsed)
     elif len(prevouts) != len(parsed.inputs):
         raise BitcoinTxError(f"{len(prevouts)} previous outputs for {len(parsed.inputs)} inputs")
+    digests = Bip143Digests.of(parsed)
     hashes = []
     for index, prevout in enumerate(prevouts):
         if _script_ops(prevout.script_pubkey) is None:
             raise BitcoinTxError(f"input {index}: previous output script does not parse")
         script_code = p2wpkh_script_code(prevout.script_pubkey)
-        hashes.append(bip143_sighash(parsed, index, script_code, prevout.amount))
+        hashes.append(bip143_sighash(parsed, index, script_code, prevout.amount, digests=digests))
     return hashes
 
 
@@ -948,7 +1036,7 @@ def verify_bitcoin_plus(tx: BitcoinTx | bytes, sighashes: Sequence[bytes]) -> Ve
 
 
 def verify_data_for_signing(
-    version: int, tx: bytes | None, data: Sequence[bytes]
+    version: int, tx: BitcoinTx | bytes | None, data: Sequence[bytes]
 ) -> VerificationStatus:
     """``VerifyDataForSigning``: only BITCOIN_PLUS with a tx and data is checked (§9.5)."""
     if version != VerificationVersion.BITCOIN_PLUS or not tx or not data:
@@ -960,6 +1048,9 @@ def verify_data_for_signing(
 # Solana (§9.4, summary)
 
 SOLANA_SYSTEM_PROGRAM = bytes(32)
+# A Solana transaction (compact-u16 signature count, 64 bytes per signature, the message)
+# travels in one UDP packet: PACKET_DATA_SIZE = 1280 - 40 - 8 bytes (solana-sdk packet.rs).
+SOLANA_PACKET_DATA_SIZE = 1232
 SOLANA_TOKEN_PROGRAM = b58decode("TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA")
 
 
@@ -998,8 +1089,15 @@ def _short_vec_len(reader: _Reader, what: str) -> int:
 
 
 def parse_solana_message(message: bytes) -> SolanaMessage:
-    """Decode a legacy or v0 Solana message and check its indices are in range."""
-    reader = _Reader(bytes(message), SolanaTxError)
+    """Decode a legacy or v0 Solana message and check its indices are in range.
+
+    With its signatures the transaction must fit Solana's packet
+    (:data:`SOLANA_PACKET_DATA_SIZE`), as the network requires.
+    """
+    message = bytes(message)
+    if len(message) > SOLANA_PACKET_DATA_SIZE:
+        raise SolanaTxError(_too_big_for_a_packet(len(message)))
+    reader = _Reader(message, SolanaTxError)
     version: int | None = None
     first = reader.u8("message header")
     if first & 0x80:
@@ -1012,6 +1110,9 @@ def parse_solana_message(message: bytes) -> SolanaMessage:
         reader.u8("message header"),
         reader.u8("message header"),
     )
+    signed_size = len(message) + 64 * num_required + (1 if num_required < 0x80 else 2)
+    if signed_size > SOLANA_PACKET_DATA_SIZE:
+        raise SolanaTxError(_too_big_for_a_packet(signed_size))
     keys = tuple(
         reader.take(32, "account key") for _ in range(_short_vec_len(reader, "account keys"))
     )
@@ -1045,6 +1146,13 @@ def parse_solana_message(message: bytes) -> SolanaMessage:
         blockhash,
         tuple(SolanaInstruction(p, a, d) for p, a, d in raw_instructions),
         lookups,
+    )
+
+
+def _too_big_for_a_packet(size: int) -> str:
+    return (
+        f"transaction of {size} bytes with its signatures does not fit Solana's "
+        f"{SOLANA_PACKET_DATA_SIZE}-byte packet"
     )
 
 
