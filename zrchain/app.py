@@ -264,6 +264,7 @@ class ZrChainApp:
             if self._genesis_writes:
                 self.store.apply(self._genesis_writes)
             self._pending_app_hash = None
+        self.store.pause_background()  # resumed by the commit: the block has the interpreter
         block = Branch(self.store.pending)
         time_ns = req.time.seconds * 10**9 + req.time.nanos
         block.set(baseapp.LAST_BLOCK_KEY, baseapp.encode_last_block(req.height, time_ns))

@@ -46,6 +46,7 @@ def commit_blocks(store: AppStore, count: int, changed: int, rng: random.Random,
     times = []
     for _ in range(count):
         writes = block_writes(n_keys, changed, rng, next_new)
+        store.pause_background()  # as FinalizeBlock does
         t0 = time.perf_counter()
         root = store.apply(writes)
         store.commit(store.height + 1, root)
@@ -91,6 +92,7 @@ def main() -> None:
         restore(store, n)
         next_new = [n]
         quiet = commit_blocks(store, v, c, rng, next_new, n)
+        store.worker.wait()
         logical, on_disk = history_bytes(store)
         latest_bytes = sum(
             store.db.approximate_size(ns, bytes([ns[0] + 1])) for ns in (b"s", b"t")

@@ -32,6 +32,7 @@ from typing import Any
 import plyvel
 
 from zrchain.store.history import (
+    NO_NODE,
     NS_CHANGES,
     NS_HIST,
     NS_NODES,
@@ -61,8 +62,10 @@ _NODES_WRITTEN = NS_META + b"nodes_written"  # trie history is written up to thi
 _LAYOUT = NS_META + b"layout"
 LAYOUT = 2  # 1: latest state only (before on-disk history); 2: with history
 _NAMESPACES = (NS_STATE, NS_TRIE, NS_HIST, NS_NODES, NS_CHANGES, NS_META)
-MAX_RECENT = 16  # heights whose trie history may wait in memory; a commit waits beyond
+# Trie history waiting in memory (heights, nodes: ~250 bytes each); a commit waits beyond.
+MAX_RECENT, MAX_RECENT_NODES = 16, 500_000
 PRUNE_BATCH = 1024  # deletes per pruning step
+NODE_BATCH = 2048  # trie history entries per step
 
 
 # A storage failure of this node: it must stop rather than answer or commit anything.
@@ -197,6 +200,7 @@ class AppStore:
         self._lock = threading.Lock()
         self._pruned_below = 0  # no ``c`` record below this height is left
         self._pruning: tuple[int, list[bytes], int] | None = None  # height, entries, done
+        self._writing: tuple[int, int, int] | None = None  # height, entries to write, written
         self._latest: Version | None = None
         if self.height:
             self._latest = self._pin(self.height, self.app_hash)
@@ -280,7 +284,7 @@ class AppStore:
         batch.write()
         self._clear_staged()
         with self._lock:
-            if changes is not None and changes.nodes:
+            if changes is not None and changes.positions:
                 self._recent[height] = changes
             self.height, self.app_hash, self.earliest = height, app_hash, earliest
             self._latest = self._pin(height, app_hash)
@@ -289,19 +293,29 @@ class AppStore:
     def _pin(self, height: int, app_hash: bytes) -> Version:
         """The latest version: a snapshot and the trie history it lacks, taken together
         (under the lock, so the worker cannot write a height in between)."""
-        recent = tuple((h, c.nodes) for h, c in self._recent.items())
+        recent = tuple(self._recent.items())
         return Version(height, app_hash, VerifiedReader(self.db.snapshot()), recent=recent)
+
+    def pause_background(self) -> None:
+        """A block is executing: the history worker waits until the next commit."""
+        self.worker.pause()
 
     def _after_commit(self) -> None:
         if not self.background:
             while self._background_step():
                 pass
             return
+        self.worker.resume()
         self.worker.wake()
-        if len(self._recent) > MAX_RECENT:  # the worker is behind: wait, bounding memory
+        if not self._recent_fits():  # the worker is behind: wait, bounding memory
             t0 = time.monotonic()
-            self.worker.wait_until(lambda: len(self._recent) <= MAX_RECENT)
+            self.worker.wait_until(self._recent_fits)
             log.info("commit waited %.3fs for the history worker", time.monotonic() - t0)
+
+    def _recent_fits(self) -> bool:
+        recent = list(self._recent.values())
+        size = sum(len(c.positions) for c in recent)
+        return len(recent) <= MAX_RECENT and size <= MAX_RECENT_NODES
 
     def _write_latest(self, batch: Any) -> None:
         for k, v in self.pending.writes.items():
@@ -339,13 +353,13 @@ class AppStore:
         # positions. An unchanged node recorded as its own pre-image is harmless.
         nodes = self.trie.pending
         before = self.trie.committed
-        olds = [(before[p] if p in before else get(NS_TRIE + p)) or b"" for p in nodes]
+        olds = [(before[p] if p in before else get(NS_TRIE + p)) or NO_NODE for p in nodes]
         for pos, node in nodes.items():
             if node is None:
                 delete(NS_TRIE + pos)
             else:
                 put(NS_TRIE + pos, node)
-        changes = Changes(b"".join(changed), dict(zip(nodes, olds, strict=True)))
+        changes = Changes(b"".join(changed), list(nodes), olds)
         if changed or nodes:
             put(NS_CHANGES + hb, changes.encode(indexed=False))
         return changes
@@ -372,15 +386,28 @@ class AppStore:
         return self._prune_step(earliest)
 
     def _write_nodes(self, height: int, earliest: int) -> None:
+        """The next NODE_BATCH ``n`` entries of ``height``; with the last ones, the record
+        without its nodes and the written-up-to mark (after a stop the height starts over:
+        writing an entry twice is harmless)."""
         changes = self._recent[height]
-        batch = self.db.write_batch()
+        if self._writing is None or self._writing[0] != height:
+            pruned = height <= earliest  # pruned meanwhile: pruning deletes its record
+            self._writing = (height, 0 if pruned else len(changes.positions), 0)
+        _, total, done = self._writing
         hb = height_bytes(height)
-        if height > earliest:  # else pruned meanwhile: the pruning step deletes its record
-            nodes = changes.nodes
-            deque(map(batch.put, [NS_NODES + p + hb for p in nodes], nodes.values()), maxlen=0)
+        end = min(total, done + NODE_BATCH)
+        batch = self.db.write_batch()
+        keys = [NS_NODES + p + hb for p in changes.positions[done:end]]
+        deque(map(batch.put, keys, changes.olds[done:end]), maxlen=0)
+        if end < total:
+            batch.write()
+            self._writing = (height, total, end)
+            return
+        if total:
             batch.put(NS_CHANGES + hb, changes.encode(indexed=True))
         batch.put(_NODES_WRITTEN, hb)
         batch.write()
+        self._writing = None
         with self._lock:  # after the write: a version pinned from now on has the entries
             del self._recent[height]
 
@@ -434,6 +461,7 @@ class AppStore:
     # -- state-sync restore (into an empty store) ------------------------------------------
     def wipe(self) -> None:
         """Delete all state, history and metadata (before restoring a snapshot)."""
+        self.worker.resume()
         self.worker.wait()
         for ns in _NAMESPACES:
             batch = self.db.write_batch()
@@ -446,7 +474,7 @@ class AppStore:
         with self._lock:
             self.height, self.app_hash, self.earliest, self._latest = 0, b"", 0, None
             self._recent.clear()
-            self._pruned_below, self._pruning = 0, None
+            self._pruned_below, self._pruning, self._writing = 0, None, None
 
     def write_state_pairs(self, pairs: list[tuple[bytes, bytes]]) -> None:
         batch = self.db.write_batch()

@@ -5,7 +5,7 @@ nodes by position, see ``app_store.py``). A commit at height h also records what
 key and trie node it changes held *before* h (its value at h-1), and the list of changes:
 
 * ``h | esc(key) | 00 01 | h``  ->  ``00`` (absent) or ``01 | value``
-* ``n | position | h``          ->  the old node, or empty (no node there)
+* ``n | position | h``          ->  the old node, or ``00`` (no node there)
 * ``c | h``                     ->  the keys and positions changed at h (what pruning deletes)
 
 (h is a u64 BE; ``esc`` doubles each 00 byte as ``00 FF``, so ``esc(key) | 00 01`` is
@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from zrchain.store.kv import LevelView, Pair, merge_overlay, seek_last_below
@@ -68,46 +69,53 @@ def decode_old_value(raw: bytes) -> bytes | None:
 
 _INDEXED = b"\x01"  # record: state keys, positions (their ``n`` entries are written)
 _WITH_NODES = b"\x02"  # record: state keys, positions and their old nodes (not yet written)
-_NODE_SIZES = {b"L": 97, b"I": 33, b"\x00": 1}  # smt.py's leaf and inner nodes; none
+NO_NODE = b"\x00"  # an ``n`` value: no node there
+_NODE_SIZES = {b"L": 97, b"I": 33, NO_NODE: 1}  # smt.py's leaf and inner nodes; none
 
 
 @dataclass(frozen=True)
 class Changes:
-    """What a commit changed: escaped state keys (joined) and the trie's old nodes."""
+    """What a commit changed: its escaped state keys (joined), the trie positions and their
+    old nodes (``NO_NODE``: none), in the same order."""
 
     state: bytes
-    nodes: dict[bytes, bytes]  # position -> old node (empty: none)
+    positions: list[bytes]
+    olds: list[bytes]
+
+    @cached_property
+    def nodes(self) -> dict[bytes, bytes]:
+        """Position -> old node, built when a reader first needs it."""
+        return dict(zip(self.positions, self.olds, strict=True))
 
     def encode(self, indexed: bool) -> bytes:
         head = len(self.state).to_bytes(4, "big") + self.state
-        positions = b"".join(self.nodes)
+        positions = b"".join(self.positions)
         if indexed:
             return _INDEXED + head + positions
-        olds = b"".join([old or b"\x00" for old in self.nodes.values()])
+        olds = b"".join(self.olds)
         return _WITH_NODES + head + len(positions).to_bytes(4, "big") + positions + olds
 
     @classmethod
     def decode(cls, record: bytes) -> tuple[Changes, bool]:
-        """The changes and whether their ``n`` entries are written."""
+        """The changes (without old nodes once written) and whether they are written."""
         n = int.from_bytes(record[1:5], "big")
         state, rest = record[5 : 5 + n], record[5 + n :]
         if record[:1] == _INDEXED:
-            return cls(state, dict.fromkeys(_split_positions(rest), b"")), True
+            return cls(state, _split_positions(rest), []), True
         m = int.from_bytes(rest[:4], "big")
-        positions, olds = _split_positions(rest[4 : 4 + m]), rest[4 + m :]
-        nodes, pos = {}, 0
-        for p in positions:
-            size = _NODE_SIZES[olds[pos : pos + 1]]
-            old = olds[pos : pos + size]
-            nodes[p] = b"" if size == 1 else old
+        positions, data = _split_positions(rest[4 : 4 + m]), rest[4 + m :]
+        olds, pos = [], 0
+        for _ in positions:
+            size = _NODE_SIZES[data[pos : pos + 1]]
+            olds.append(data[pos : pos + size])
             pos += size
-        return cls(state, nodes), False
+        return cls(state, positions, olds), False
 
     def history_keys(self, height: int) -> list[bytes]:
         """Every ``h`` and ``n`` entry these changes have (or will have) at ``height``."""
         hb = height_bytes(height)
         out = [NS_HIST + ek + TERM + hb for ek in self.state.split(TERM)[:-1]]
-        out.extend(NS_NODES + p + hb for p in self.nodes)
+        out.extend(NS_NODES + p + hb for p in self.positions)
         return out
 
 
@@ -212,7 +220,7 @@ class HistoricalView:
             it.close()
 
 
-Recent = tuple[tuple[int, dict[bytes, bytes]], ...]  # (height, position -> old node), ascending
+Recent = tuple[tuple[int, Changes], ...]  # heights whose ``n`` entries may be unwritten, ascending
 
 
 class HistoricalNodes:
@@ -231,12 +239,12 @@ class HistoricalNodes:
     def get(self, key: bytes) -> bytes | None:
         pos = key[len(NS_TRIE) :]
         old = self._seeker.first_change_after(NS_NODES + pos)
-        for h, nodes in self._recent:
-            if h > self._height and pos in nodes:
+        for h, changes in self._recent:
+            if h > self._height and pos in changes.nodes:
                 if old is None or h < self._seeker.found_height:
-                    old = nodes[pos]
+                    old = changes.nodes[pos]
                 break
         if old is not None:
-            return old or None
+            return None if old == NO_NODE else old
         value: bytes | None = self._snap.get(key)
         return value

@@ -116,6 +116,15 @@ class SparseMerkleTrie:
     def _put(self, depth: int, prefix: int, node: Node | None) -> None:
         self.pending[position_key(depth, prefix)] = None if node is None else _encode(node)
 
+    def _put_fresh(self, depth: int, prefix: int, node: Node) -> None:
+        """A node of a subtree built below a leaf or an empty position: nothing is stored
+        there in the reader either (a leaf or an empty position has no stored descendants),
+        unless this update period touched it, and then ``committed`` holds it already."""
+        pos = position_key(depth, prefix)
+        if pos not in self.pending:
+            self.committed.setdefault(pos, None)
+        self.pending[pos] = _encode(node)
+
     def _update(
         self,
         depth: int,
@@ -187,9 +196,9 @@ class SparseMerkleTrie:
         left = self._build(depth + 1, lp, leaves, lo, mid)
         right = self._build(depth + 1, rp, leaves, mid, hi)
         if left is not None:
-            self._put(depth + 1, lp, left)
+            self._put_fresh(depth + 1, lp, left)
         if right is not None:
-            self._put(depth + 1, rp, right)
+            self._put_fresh(depth + 1, rp, right)
         return Node(
             False,
             inner_hash(

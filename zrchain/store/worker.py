@@ -1,5 +1,7 @@
 """A background thread that runs a store's deferred work one bounded step at a time, so
-the consensus thread never waits for it (and gets the interpreter between steps)."""
+the consensus thread never waits for it. It can be paused: with one interpreter lock, work
+running beside FinalizeBlock would slow the block down, so the app pauses it while a block
+executes and the store resumes it after Commit."""
 
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ class Worker:
         self._woken = False
         self._idle = True
         self._stopping = False
+        self._paused = False
         self._thread: threading.Thread | None = None
         self.error: Exception | None = None  # what stopped the thread, if anything
 
@@ -32,6 +35,16 @@ class Worker:
             if self._thread is None:
                 self._thread = threading.Thread(target=self._run, name=self._name, daemon=True)
                 self._thread.start()
+
+    def pause(self) -> None:
+        """No new step starts until ``resume`` (the current one finishes)."""
+        with self._cv:
+            self._paused = True
+
+    def resume(self) -> None:
+        with self._cv:
+            self._paused = False
+            self._cv.notify_all()
 
     def wait(self, timeout: float | None = None) -> bool:
         """Until the work is done (tests, benchmarks, shutdown); False on timeout."""
@@ -66,6 +79,11 @@ class Worker:
                     return
                 self._woken = False
             while True:
+                with self._cv:
+                    while self._paused and not self._stopping:
+                        self._cv.wait()
+                    if self._stopping:
+                        return
                 try:
                     more = self._step()
                 except Exception as exc:  # a disk error: stop; the owner raises it next

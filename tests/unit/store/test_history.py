@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import tempfile
 from bisect import bisect_left
+from contextlib import AbstractContextManager
 from unittest import mock
 
 import pytest
@@ -71,7 +72,11 @@ def check_height(store: AppStore, h: int, model: dict[bytes, bytes], root: bytes
         assert verify(root, k, value, proof.encode())
 
 
-@settings(max_examples=200, deadline=None)
+def small_steps() -> AbstractContextManager[object]:
+    """Background steps of a few entries, so heights are written and pruned in parts."""
+    return mock.patch.multiple("zrchain.store.app_store", NODE_BATCH=3, PRUNE_BATCH=2)
+
+
 def open_store(path: str, mode: str, pruning: PruningOptions = NOTHING) -> AppStore:
     """``inline``: the deferred history work runs inside each commit; ``deferred``: it waits
     until the test runs the steps (so the trie history of every height is still in memory,
@@ -91,7 +96,7 @@ def open_store(path: str, mode: str, pruning: PruningOptions = NOTHING) -> AppSt
 def test_every_kept_height_reads_iterates_and_proves_as_the_model(
     before, after, extra_probes, lo, hi, split, mode
 ) -> None:
-    with tempfile.TemporaryDirectory() as d:
+    with tempfile.TemporaryDirectory() as d, small_steps():
         models: dict[int, dict[bytes, bytes]] = {}
         roots: dict[int, bytes] = {}
         store = open_store(d, mode)
@@ -137,7 +142,8 @@ def test_pruning_removes_exactly_the_history_below_the_earliest_kept_height(
     blocks, keep_recent, interval, probes
 ) -> None:
     pruning = PruningOptions("custom", keep_recent, interval)  # smaller than the SDK allows
-    with tempfile.TemporaryDirectory() as d1, tempfile.TemporaryDirectory() as d2:
+    with tempfile.TemporaryDirectory() as d1, tempfile.TemporaryDirectory() as d2, \
+            small_steps():
         full, pruned = AppStore(d1, pruning=NOTHING), AppStore(d2, pruning=pruning)
         models: dict[int, dict[bytes, bytes]] = {}
         roots: dict[int, bytes] = {}
@@ -247,16 +253,17 @@ def test_escaping_preserves_key_order(a, b) -> None:
 
 @given(st.lists(keys, max_size=5), st.dictionaries(
     st.tuples(st.integers(0, 40), st.integers(0, 2**40)),
-    st.sampled_from([b"", b"I" + bytes(32), b"L" + bytes(range(96))]), max_size=6),
+    st.sampled_from([b"\x00", b"I" + bytes(32), b"L" + bytes(range(96))]), max_size=6),
     st.booleans())
 def test_change_records_round_trip_and_list_their_entries(state_keys, nodes, indexed) -> None:
     from zrchain.store.smt import position_key
 
     olds = {position_key(d, p % (1 << d) if d else 0): old for (d, p), old in nodes.items()}
-    changes = Changes(b"".join(escape(k) for k in state_keys), olds)
+    changes = Changes(b"".join(escape(k) for k in state_keys), list(olds), list(olds.values()))
     decoded, written = Changes.decode(changes.encode(indexed))
     assert written == indexed and decoded.state == changes.state
-    assert decoded.nodes == (dict.fromkeys(olds, b"") if indexed else olds)
+    assert decoded.positions == list(olds)
+    assert decoded.olds == ([] if indexed else list(olds.values()))
     hb = (7).to_bytes(8, "big")
     assert decoded.history_keys(7) == [
         *(b"h" + escape(k) + hb for k in state_keys),
@@ -278,4 +285,17 @@ def test_a_storage_error_of_the_worker_stops_the_next_commit(tmp_path) -> None:
     assert store.worker.wait(10) is False and isinstance(store.worker.error, plyvel.IOError)
     with pytest.raises(plyvel.IOError):
         store.commit(3, store.apply({b"a": b"3"}))
+    store.close()
+
+
+def test_the_worker_waits_while_a_block_executes(tmp_path) -> None:
+    store = AppStore(str(tmp_path), pruning=NOTHING)
+    store.commit(1, store.apply({b"a": b"1"}))
+    store.pause_background()  # as FinalizeBlock does
+    with store._lock:
+        store._recent[2] = Changes(b"", [], [])  # a height waiting to be written
+    store.worker.wake()
+    assert store.worker.wait(0.3) is False and 2 in store._recent  # nothing ran
+    store.worker.resume()  # as the commit does
+    assert store.worker.wait(10) and 2 not in store._recent
     store.close()

@@ -20,10 +20,12 @@ KEYS = [bytes([a, b]) for a in (0, 1, 97, 255) for b in (0, 1, 2, 255)] + [b"\x0
 
 CHILD = """
 import sys
+import zrchain.store.app_store as app_store
 from zrchain.store.app_store import AppStore
 from zrchain.store.pruning import PruningOptions
 sys.path.insert(0, sys.argv[2])
 from test_history_crash import writes_at
+app_store.NODE_BATCH, app_store.PRUNE_BATCH = 3, 2  # kills land inside a height's steps
 store = AppStore(sys.argv[1], pruning=PruningOptions("custom", 3, 4))
 h = store.height
 while True:
