@@ -1,11 +1,12 @@
 """Query heights from an outsider through every door — ABCI (CometBFT RPC ``abci_query``),
 gRPC and REST (``x-cosmos-block-height``), the CLI (``--height``): negative, past int64,
-in the future, not a number, other scripts' digits. Each is refused with a clear error
-(never ``internal``, never a traceback), and nothing changes."""
+in the future, not a number, other scripts' digits, pruned. Each is refused with a clear
+error (never ``internal``, never a traceback), and nothing changes."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 
 import grpc
 import pytest
@@ -15,7 +16,11 @@ from cosmpy.protos.cosmos.bank.v1beta1 import query_pb2_grpc as bq_grpc
 from outsider_world import Outsider, nothing_changes
 
 from zrchain.client.rpc import RPCError
-from zrchain.testing.node import zrchaind
+from zrchain.codec.address import acc_string
+from zrchain.config import load as load_config
+from zrchain.config import save as save_config
+from zrchain.testing.node import TestNode, zrchaind
+from zrchain.testing.state import assert_unchanged, snapshot_node
 
 pytestmark = pytest.mark.node
 
@@ -112,3 +117,48 @@ def test_cli_height_flag(chain: Outsider) -> None:
             assert len(out.stderr) < 1000
         ok = q("0")  # 0 is the latest, as in the SDK
         assert ok.returncode == 0 and json.loads(ok.stdout)["balances"], ok.stderr
+
+
+PRUNED = "failed to load state at height 3; version does not exist (latest height: "
+
+
+@pytest.fixture(scope="module")
+def pruning_node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestNode]:
+    """A node of its own with ``pruning = "everything"`` (the SDK's: keep 2, every 10)."""
+    node = TestNode(tmp_path_factory.mktemp("pruned-heights"))
+    node.init()
+    cfg = load_config(node.home)
+    cfg.pruning = "everything"
+    save_config(node.home, cfg)
+    node.start(wait_height=12)  # pruned at 10: heights from 8 stay
+    try:
+        yield node
+    finally:
+        node.stop()
+
+
+def test_a_pruned_height_is_refused_through_every_door(pruning_node: TestNode) -> None:
+    node = pruning_node
+    addr = acc_string(bytes(20))
+    balance = bq.QueryBalanceRequest(address=addr, denom="urock")
+    before = snapshot_node(node.rpc)
+    res = node.rpc.abci_query("/store/bank/key", b"\x02", height=3, prove=True)
+    assert (res["codespace"], int(res["code"])) == ("sdk", 18) and PRUNED in res["log"], res
+    assert "the earliest kept height is " in res["log"]
+    res = node.rpc.abci_query("/cosmos.bank.v1beta1.Query/Balance",
+                              balance.SerializeToString(), height=3)
+    assert int(res["code"]) != 0 and PRUNED in res["log"], res
+    with grpc.insecure_channel(f"127.0.0.1:{node.ports.grpc}") as ch, \
+            pytest.raises(grpc.RpcError) as info:
+        bq_grpc.QueryStub(ch).Balance(balance, metadata=((HEADER, "3"),), timeout=20)
+    assert info.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert PRUNED in info.value.details(), info.value.details()
+    r = requests.get(f"http://127.0.0.1:{node.ports.api}/cosmos/bank/v1beta1/balances/{addr}",
+                     headers={HEADER: "3"}, timeout=20)
+    assert r.status_code == 400 and PRUNED in r.json()["message"], r.text
+    out = zrchaind("q", "bank", "balances", addr, "--height", "3", "--node", node.rpc_url,
+                   "-o", "json", check=False, timeout=60)
+    assert out.returncode != 0 and PRUNED in out.stderr and "Traceback" not in out.stderr
+    assert len(out.stderr) < 1000, out.stderr
+    assert_unchanged(before, snapshot_node(node.rpc))  # the refusals changed nothing
+    assert node.app_proc is not None and node.app_proc.poll() is None  # and stopped nothing
