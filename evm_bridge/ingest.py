@@ -14,6 +14,9 @@ from eth_abi import encode as abi_encode
 from eth_utils import is_address, keccak, to_checksum_address
 from google.protobuf.any_pb2 import Any as AnyProto
 
+from zrchain.chains.errors import ChainDataError
+from zrchain.chains.evm import parse_evm_tx
+from zrchain.chains.wallets import WalletType
 from zrchain.codec.gen.zrchain.treasury import tx_pb2
 from zrchain.evm.events import (
     ChainIdSupportEvent,
@@ -29,8 +32,6 @@ from zrchain.evm.ids import (
     caip2_chain_id,
     wallet_type_id,
 )
-from zrchain.x.treasury.sighash import TreasuryCryptoError, parse_evm_tx
-from zrchain.x.treasury.wallets import WalletType
 
 #: zrSign coin type (SLIP-44) -> zrChain WalletType used to parse transactions
 #: (docs/evm-bridge.md, *Ingestion*).
@@ -396,7 +397,7 @@ class Translator:
                 return Skip(f"an EVM transaction for non-EVM destination {item.dst_caip2}")
             try:
                 parse_evm_tx(unhx(item.payload), chain)
-            except TreasuryCryptoError as exc:
+            except ChainDataError as exc:
                 return Skip(f"unsigned transaction rejected: {exc}")
         return item
 

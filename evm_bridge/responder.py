@@ -39,6 +39,8 @@ from evm_bridge.gateway import Gateway
 from evm_bridge.ingest import KeyIngest, SigIngest, ingest_from_json, unhx
 from evm_bridge.logs import emit, get_logger
 from evm_bridge.state import NetworkState
+from zrchain.chains.errors import ChainDataError
+from zrchain.chains.evm import assemble_signed_evm_tx
 from zrchain.evm.contract import KeyResponse, SignResponse, ZrSignContract, ZrSignRevert, simulate
 from zrchain.evm.ids import (
     SIG_REQ_ALREADY_PROCESSED,
@@ -46,7 +48,6 @@ from zrchain.evm.ids import (
     WALLET_REGISTERED,
     WALLET_REQUESTED,
 )
-from zrchain.x.treasury.sighash import TreasuryCryptoError, assemble_signed_evm_tx
 
 #: Gas limit of responses to our contract unless the network config sets one. It meters its
 #: refund from its own entry, so a generous limit costs nothing extra.
@@ -295,7 +296,7 @@ class Responder:
             raw = assemble_signed_evm_tx(
                 item.tx_payload, signature, chain_id=item.dst_evm_chain_id, pubkey=pubkey or None
             )
-        except TreasuryCryptoError as exc:
+        except ChainDataError as exc:
             emit(
                 self.log,
                 logging.ERROR,

@@ -5,21 +5,27 @@
     .venv/bin/python scripts/gen_protos.py --check    # exit 1 if the committed code is stale
     .venv/bin/python scripts/gen_protos.py --out DIR  # write the tree somewhere else
 
-Inputs: every ``proto/zrchain/**/*.proto``. Cosmos files they import (e.g.
-``cosmos/base/query/v1beta1/pagination.proto``) are compiled against the small stubs in
-``proto/include/``; no Python is generated for them, because cosmpy already registers the
+Inputs: every ``proto/zrchain/**/*.proto``. Files they import from elsewhere (e.g.
+``cosmos/base/query/v1beta1/pagination.proto``, and the option definitions
+``google/api/annotations.proto``, ``cosmos/msg/v1/msg.proto``, ``amino/amino.proto``) are
+compiled against the small stubs in ``proto/include/``; no Python is generated for them,
+because cosmpy (and googleapis-common-protos, for ``google/api``) already registers the
 real files in protobuf's default descriptor pool (adding a file whose descriptor differs
 from the registered one under the same name fails). After protoc has run, the generated
 imports are rewritten:
 
     from cosmos.X import Y   ->  from cosmpy.protos.cosmos.X import Y
+    from amino import Y      ->  from cosmpy.protos.amino import Y
     from zrchain.X import Y  ->  from zrchain.codec.gen.zrchain.X import Y
+
+(``from google.api import Y`` stays: googleapis-common-protos is that module.)
 
 and the module name handed to protobuf's builder gets the same ``zrchain.codec.gen.``
 prefix, so the classes' ``__module__`` is their real import path. Every import left in the
 output is checked against an allow-list, every cosmpy target must exist, and each stub in
-``proto/include/`` must describe the same messages and fields as the descriptor cosmpy
-registered. The output depends only on the inputs and the protoc version (grpcio-tools).
+``proto/include/`` must describe the same messages, enums and option extensions as the
+descriptor registered at run time. The output depends only on the inputs and the protoc
+version (grpcio-tools).
 """
 
 from __future__ import annotations
@@ -45,16 +51,17 @@ GEN_DIR = ROOT / "zrchain" / "codec" / "gen"
 GEN_PACKAGE = "zrchain.codec.gen"
 COSMPY_PREFIX = "cosmpy.protos"
 
-# Top-level Python modules that generated code may import after rewriting.
-_ALLOWED_IMPORT_PREFIXES = (
+# Python packages (and their submodules) that generated code may import after rewriting.
+_ALLOWED_IMPORTS = (
     "google.protobuf",
+    "google.api",
     "typing",
     "collections.abc",
-    f"{COSMPY_PREFIX}.",
-    f"{GEN_PACKAGE}.",
+    COSMPY_PREFIX,
+    GEN_PACKAGE,
 )
 
-_FROM_COSMOS = re.compile(r"^from cosmos(?=[. ])", re.MULTILINE)
+_FROM_COSMOS = re.compile(r"^from (cosmos|amino)(?=[. ])", re.MULTILINE)
 _FROM_ZRCHAIN = re.compile(rf"^from {SOURCE_PACKAGE}(?=[. ])", re.MULTILINE)
 _BUILDER_NAME = re.compile(
     rf"^(_builder\.BuildTopDescriptorsAndMessages\(DESCRIPTOR, ')({SOURCE_PACKAGE}\.)",
@@ -102,11 +109,11 @@ def protoc_version() -> str:
 
 def rewrite(source: str, name: str) -> str:
     """Point generated imports at cosmpy's and at our package's module paths."""
-    text = _FROM_COSMOS.sub(f"from {COSMPY_PREFIX}.cosmos", source)
+    text = _FROM_COSMOS.sub(rf"from {COSMPY_PREFIX}.\1", source)
     text = _FROM_ZRCHAIN.sub(f"from {GEN_PACKAGE}.{SOURCE_PACKAGE}", text)
     text = _BUILDER_NAME.sub(rf"\g<1>{GEN_PACKAGE}.\g<2>", text)
     for module in _IMPORT_LINE.findall(text):
-        if not module.startswith(_ALLOWED_IMPORT_PREFIXES):
+        if not any(module == p or module.startswith(p + ".") for p in _ALLOWED_IMPORTS):
             raise GenerationError(f"{name}: unexpected import of {module!r} in generated code")
     for package, module in _COSMPY_IMPORT.findall(text):
         try:
@@ -194,19 +201,29 @@ def _message_shapes(prefix: str, messages: Iterable[descriptor_pb2.DescriptorPro
 
 
 def _file_shapes(fd: descriptor_pb2.FileDescriptorProto) -> Shapes:
-    """Messages (fields: number, name, label, type, type name) and enums of one file."""
+    """Messages (fields: number, name, label, type, type name), enums and option
+    extensions (number, extendee, label, type, type name) of one file."""
     shapes = _message_shapes(fd.package, fd.message_type)
     for e in fd.enum_type:
         shapes[f"{fd.package}.{e.name}"] = [(v.name, v.number) for v in e.value]
+    for x in fd.extension:
+        shapes[f"{fd.package}.{x.name}"] = [(x.number, x.extendee, x.label, x.type, x.type_name)]
     return shapes
+
+
+def runtime_module(stub: str) -> str:
+    """The Python module that registers the real file a stub stands for."""
+    base = stub[: -len(".proto")].replace("/", ".") + "_pb2"
+    return base if stub.startswith("google/api/") else f"{COSMPY_PREFIX}.{base}"
 
 
 def check_stubs() -> list[str]:
     """Compare each stub in proto/include/ with the file cosmpy registers; list differences.
 
-    A stub must name the same package, and each of its messages (and enums) must exist in
-    cosmpy's descriptor with the same fields (number, name, label, type, type name). The
-    stub may leave out messages it does not need; options and imports are ignored.
+    A stub must name the same package, and each of its messages, enums and extensions must
+    exist in the registered descriptor with the same fields (number, name, label, type,
+    type name). The stub may leave out what it does not need; options and imports are
+    ignored.
     """
     problems: list[str] = []
     stubs = stub_protos()
@@ -217,22 +234,22 @@ def check_stubs() -> list[str]:
         _protoc(["-I.", f"--descriptor_set_out={out}", *stubs], cwd=INCLUDE_DIR)
         fds = descriptor_pb2.FileDescriptorSet.FromString(out.read_bytes())
     for stub in fds.file:
-        module_name = f"{COSMPY_PREFIX}." + stub.name[: -len(".proto")].replace("/", ".") + "_pb2"
+        module_name = runtime_module(stub.name)
         try:
             module = importlib.import_module(module_name)
         except ImportError as exc:
-            problems.append(f"{stub.name}: cosmpy module {module_name} missing ({exc})")
+            problems.append(f"{stub.name}: module {module_name} missing ({exc})")
             continue
         real = descriptor_pb2.FileDescriptorProto()
         module.DESCRIPTOR.CopyToProto(real)
         if real.name != stub.name:
             problems.append(f"{stub.name}: cosmpy registers it as {real.name}")
         if real.package != stub.package:
-            problems.append(f"{stub.name}: package {stub.package} != cosmpy's {real.package}")
+            problems.append(f"{stub.name}: package {stub.package} != the registered {real.package}")
         real_shapes = _file_shapes(real)
         for name, shape in _file_shapes(stub).items():
             if name not in real_shapes:
-                problems.append(f"{stub.name}: {name} is not in cosmpy's descriptor")
+                problems.append(f"{stub.name}: {name} is not in the registered descriptor")
             elif real_shapes[name] != shape:
                 problems.append(
                     f"{stub.name}: {name} differs\n  stub:   {shape}\n  cosmpy: {real_shapes[name]}"

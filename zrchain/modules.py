@@ -6,7 +6,7 @@ from zrchain.module import Module
 from zrchain.valset import ValsetModule
 from zrchain.x.auth.keeper import AccountKeeper
 from zrchain.x.auth.module import AuthModule
-from zrchain.x.authz.module import AuthzModule, MsgRouter
+from zrchain.x.authz.module import AuthzModule
 from zrchain.x.bank.module import BankModule
 from zrchain.x.identity.module import IdentityModule
 from zrchain.x.policy.module import PolicyModule
@@ -24,8 +24,7 @@ MODULE_PERMISSIONS: dict[str, list[str]] = {
 def default_modules() -> list[Module]:
     accounts = AccountKeeper(MODULE_PERMISSIONS)
     bank = BankModule(accounts=accounts)
-    router = MsgRouter()  # MsgExec's way to the Msg routes of the modules below
-    authz = AuthzModule(accounts=accounts, router=router.route)
+    authz = AuthzModule(accounts=accounts)  # MsgExec routes through the app's registry
     policy = PolicyModule(authz=authz.policy_api)
     identity = IdentityModule(policy=policy.engine, bank=bank.keeper)
     valset = ValsetModule()  # the set CometBFT has; modules propose changes to it
@@ -41,5 +40,4 @@ def default_modules() -> list[Module]:
             identity=identity.api, policy=policy.engine, bank=bank.keeper, accounts=accounts
         ),
     ]
-    router.bind(modules)
     return modules

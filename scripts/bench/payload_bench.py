@@ -26,7 +26,16 @@ import coincurve
 import rlp
 from cosmpy.protos.cosmos.bank.v1beta1 import bank_pb2
 from cosmpy.protos.cosmos.bank.v1beta1 import tx_pb2 as bank_tx
+from zrchain.x.bank.msgs import validate_multi_send
 
+from zrchain.chains.bitcoin import (
+    _compact_size,
+    bip143_sighash,
+    bitcoin_prevouts,
+    bitcoin_sighashes,
+    p2wpkh_script_code,
+    parse_bitcoin_tx,
+)
 from zrchain.codec import rlp as our_rlp
 from zrchain.codec.address import acc_string
 from zrchain.codec.coins import Coins
@@ -35,9 +44,7 @@ from zrchain.codec.gen.zrchain.treasury import key_pb2
 from zrchain.codec.gen.zrchain.treasury import tx_pb2 as ttx
 from zrchain.gas import PAYLOAD_COST_PER_BYTE, SIGHASH_COST
 from zrchain.testing.inproc import Chain, make_chain
-from zrchain.x.bank.msgs import validate_multi_send
 from zrchain.x.identity.types import keyring_address, workspace_address
-from zrchain.x.treasury import sighash
 from zrchain.x.treasury.party import KIND_KEY, sign_party_result
 
 MPC = coincurve.PrivateKey(b"\x11" * 32)
@@ -54,7 +61,7 @@ def best(fn: Callable[[], Any], repeat: int) -> float:
 
 def annotated_btc_tx(inputs: int) -> bytes:
     """zrChain's BITCOIN_PLUS form: each input's witness carries (amount, -, script)."""
-    out = b"\x02\x00\x00\x00\x00\x01" + sighash._compact_size(inputs)
+    out = b"\x02\x00\x00\x00\x00\x01" + _compact_size(inputs)
     for i in range(inputs):
         out += i.to_bytes(32, "little") + b"\x00" * 4 + b"\x00" + b"\xff" * 4
     out += b"\x01" + (1000).to_bytes(8, "little") + b"\x16\x00\x14" + b"\x22" * 20
@@ -65,11 +72,11 @@ def annotated_btc_tx(inputs: int) -> bytes:
 
 def old_bip143(raw: bytes) -> list[bytes]:
     """The quadratic version: digests recomputed for every input."""
-    tx = sighash.parse_bitcoin_tx(raw)
+    tx = parse_bitcoin_tx(raw)
     out = []
-    for i, prev in enumerate(sighash.bitcoin_prevouts(tx)):
-        script = sighash.p2wpkh_script_code(prev.script_pubkey)
-        out.append(sighash.bip143_sighash(tx, i, script, prev.amount))
+    for i, prev in enumerate(bitcoin_prevouts(tx)):
+        script = p2wpkh_script_code(prev.script_pubkey)
+        out.append(bip143_sighash(tx, i, script, prev.amount))
     return out
 
 
@@ -128,8 +135,8 @@ def main() -> None:
 
     print(f"BIP143 sighashes, {n} inputs ({len(annotated_btc_tx(n)):,} bytes):")
     raw = annotated_btc_tx(n)
-    assert old_bip143(raw) == sighash.bitcoin_sighashes(raw)
-    new = best(lambda: sighash.bitcoin_sighashes(raw), rep)
+    assert old_bip143(raw) == bitcoin_sighashes(raw)
+    new = best(lambda: bitcoin_sighashes(raw), rep)
     old = best(lambda: old_bip143(raw), 1)
     print(f"  digests once {new * 1e3:8.1f} ms   per input (old) {old * 1e3:8.1f} ms"
           f"   old/new {old / new:6.1f}x")  # fmt: skip
@@ -155,7 +162,7 @@ def main() -> None:
               f"{attack_res.log[-60:]}")  # fmt: skip
         print(f"  block of one bank send {bank_s * 1e3:6.1f} ms   ratio {attack_s / bank_s:6.1f}x")
 
-        heavy = sighash.bitcoin_sighashes(raw)
+        heavy = bitcoin_sighashes(raw)
         good = ttx.MsgNewSignatureRequest(
             creator=alice.address, key_ids=[kid] * n,
             data_for_signing=",".join(h.hex() for h in heavy),

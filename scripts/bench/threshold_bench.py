@@ -29,11 +29,11 @@ from typing import Any
 
 import zrchain_tss as tss
 
+from zrchain.chains.keys import KeyType
 from zrchain.crypto import keys
 from zrchain.mpc.backend import RequestKind
 from zrchain.mpc.testing import close_all, key_ref, keygen, make_parties, start_all
 from zrchain.mpc.threshold import ThresholdOptions
-from zrchain.x.treasury.sighash import KeyType
 
 ECDSA, EDDSA = KeyType.KEY_TYPE_ECDSA_SECP256K1, KeyType.KEY_TYPE_EDDSA_ED25519
 SHAPES = ((3, 2), (5, 3))

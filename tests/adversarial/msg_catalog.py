@@ -19,7 +19,7 @@ from cosmpy.protos.cosmos.bank.v1beta1 import bank_pb2
 from cosmpy.protos.cosmos.bank.v1beta1 import tx_pb2 as bank_tx
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from zrchain.client.tx import pack
+from zrchain.codec.any import pack
 from zrchain.codec.coins import parse_coins
 from zrchain.codec.gen.zrchain.identity import params_pb2 as iparams
 from zrchain.codec.gen.zrchain.identity import tx_pb2 as itx
@@ -30,7 +30,6 @@ from zrchain.codec.gen.zrchain.treasury import params_pb2 as tparams
 from zrchain.codec.gen.zrchain.treasury import tx_pb2 as ttx
 from zrchain.codec.gen.zrchain.validators import validators_pb2 as vpb
 from zrchain.testing.identity_policy import bool_policy
-from zrchain.x.policy.types import pack_any
 
 SEND_URL = "/cosmos.bank.v1beta1.MsgSend"
 VALIDATOR_KEY = Ed25519PrivateKey.from_private_bytes(b"\x07" * 32).public_key().public_bytes_raw()
@@ -44,7 +43,7 @@ def _coins(text: str = "5urock") -> list[Any]:
 
 
 def _grant(world: Any, a: dict[str, Any], who: str) -> Any:
-    auth = pack_any(authz_pb2.GenericAuthorization(msg=SEND_URL))
+    auth = pack(authz_pb2.GenericAuthorization(msg=SEND_URL))
     return authz_tx.MsgGrant(
         granter=who, grantee=a["outsider"].address, grant=authz_pb2.Grant(authorization=auth)
     )
@@ -88,7 +87,7 @@ SAMPLES: dict[str, Sample] = {
         authority=who, params=pparams.Params(minimum_btl=1, default_btl=1)
     ),
     "/zrchain.policy.MsgNewPolicy": lambda w, a, who: ptx.MsgNewPolicy(
-        creator=who, name="p", policy=pack_any(bool_policy(f"{who} > 0", [who]))
+        creator=who, name="p", policy=pack(bool_policy(f"{who} > 0", [who]))
     ),
     "/zrchain.policy.MsgRevokeAction": lambda w, a, who: ptx.MsgRevokeAction(
         creator=who, action_id=w.pending_action_id
@@ -99,7 +98,7 @@ SAMPLES: dict[str, Sample] = {
         action_id=w.pending_action_id,
     ),
     "/zrchain.policy.MsgAddSignMethod": lambda w, a, who: ptx.MsgAddSignMethod(
-        creator=who, config=pack_any(pparams.Params())
+        creator=who, config=pack(pparams.Params())
     ),
     "/zrchain.policy.MsgRemoveSignMethod": lambda w, a, who: ptx.MsgRemoveSignMethod(
         creator=who, id="passkey"

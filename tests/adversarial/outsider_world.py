@@ -36,6 +36,7 @@ from cosmpy.protos.cosmos.base.abci.v1beta1 import abci_pb2
 from zrchain.client.chain import ChainClient
 from zrchain.client.tx import TxSigner, build_multi_signed_tx, private_key_signer
 from zrchain.codec.address import acc_string, pubkey_to_address
+from zrchain.codec.any import pack
 from zrchain.codec.coins import Coins, parse_coins
 from zrchain.codec.gen.zrchain.identity import tx_pb2 as itx
 from zrchain.codec.gen.zrchain.policy import tx_pb2 as ptx
@@ -47,7 +48,6 @@ from zrchain.testing.identity_policy import bool_policy
 from zrchain.testing.node import TestNode
 from zrchain.testing.state import StateSnapshot, assert_unchanged, snapshot_node
 from zrchain.x.identity.types import keyring_address, workspace_address
-from zrchain.x.policy.types import pack_any
 from zrchain.x.treasury.party import KIND_KEY, sign_party_result
 
 CHAIN_ID = "zenrock"
@@ -252,7 +252,7 @@ def _build_world(chain: Outsider) -> None:
             ptx.MsgNewPolicy(
                 creator=alice.address,
                 name="alice and bob",
-                policy=pack_any(
+                policy=pack(
                     bool_policy(
                         f"{alice.address} + {bob.address} > 1", [alice.address, bob.address]
                     )
@@ -282,7 +282,7 @@ def _build_world(chain: Outsider) -> None:
                 granter=alice.address,
                 grantee=bob.address,
                 grant=authz_pb2.Grant(
-                    authorization=pack_any(
+                    authorization=pack(
                         authz_pb2.GenericAuthorization(msg="/cosmos.bank.v1beta1.MsgSend")
                     )
                 ),

@@ -18,6 +18,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
+from zrchain.chains.keys import KeyType
 from zrchain.crypto import keys
 from zrchain.mpc.backend import RequestKind, SessionId, TransientError
 from zrchain.mpc.noise import Identity, connect_handshake
@@ -33,7 +34,6 @@ from zrchain.mpc.testing import (
     start_all,
 )
 from zrchain.mpc.threshold import ThresholdOptions
-from zrchain.x.treasury.sighash import KeyType
 
 ECDSA = KeyType.KEY_TYPE_ECDSA_SECP256K1
 def quick() -> ThresholdOptions:

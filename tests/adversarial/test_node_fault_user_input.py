@@ -25,6 +25,7 @@ from zrchain.codec.address import acc_string
 from zrchain.codec.gen.zrchain.identity import tx_pb2 as itx
 from zrchain.codec.gen.zrchain.treasury import key_pb2
 from zrchain.codec.gen.zrchain.treasury import tx_pb2 as ttx
+from zrchain.codec.services import signer_fields
 from zrchain.testing.identity_policy import module_state, new_keyring, new_workspace, ok
 from zrchain.testing.inproc import Chain, make_chain
 from zrchain.x.identity.types import keyring_address, workspace_address
@@ -184,13 +185,14 @@ def test_any_input_to_any_msg_is_a_tx_result(chain: Chain, examples: int, type_u
     alice = chain.wallets["alice"]
 
     def signed_by_alice(msg: Message) -> Message:
-        if route.get_signers is not None:  # MsgMultiSend: the (first) input signs
-            if not msg.inputs:
-                msg.inputs.add()
-            msg.inputs[0].address = alice.address
-            del msg.inputs[1:]
-        else:
-            for name in route.signer_fields:
+        for name in signer_fields(desc):  # cosmos.msg.v1.signer
+            if desc.fields_by_name[name].message_type is not None:  # MultiSend's inputs
+                inputs = getattr(msg, name)
+                if not inputs:
+                    inputs.add()
+                inputs[0].address = alice.address
+                del inputs[1:]
+            else:
                 setattr(msg, name, alice.address)
         return msg
 

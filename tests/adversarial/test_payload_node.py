@@ -24,9 +24,11 @@ import rlp
 from cosmpy.protos.cosmos.bank.v1beta1 import query_pb2 as bank_q
 from cosmpy.protos.cosmos.bank.v1beta1 import tx_pb2 as bank_tx
 
+from zrchain.chains.bitcoin import _compact_size, bitcoin_sighashes
 from zrchain.client.chain import ChainClient, TxFailed, TxOptions
 from zrchain.client.tx import private_key_signer
 from zrchain.codec.address import acc_string, pubkey_to_address
+from zrchain.codec.any import pack
 from zrchain.codec.gen.zrchain.identity import tx_pb2 as itx
 from zrchain.codec.gen.zrchain.treasury import key_pb2
 from zrchain.codec.gen.zrchain.treasury import query_pb2 as tq
@@ -36,8 +38,6 @@ from zrchain.gas import PAYLOAD_COST_PER_BYTE, SIGHASH_COST
 from zrchain.testing.genesis import add_account
 from zrchain.testing.node import TestNode
 from zrchain.x.identity.types import keyring_address, workspace_address
-from zrchain.x.policy.types import pack_any
-from zrchain.x.treasury import sighash
 from zrchain.x.treasury.party import KIND_KEY, sign_party_result
 
 pytestmark = pytest.mark.node
@@ -123,7 +123,7 @@ def chain(tmp_path_factory) -> Iterator[Chain]:
 
 
 def annotated_btc_tx(inputs: int) -> bytes:
-    out = b"\x02\x00\x00\x00\x00\x01" + sighash._compact_size(inputs)
+    out = b"\x02\x00\x00\x00\x00\x01" + _compact_size(inputs)
     for i in range(inputs):
         out += i.to_bytes(32, "little") + b"\x00" * 4 + b"\x00" + b"\xff" * 4
     out += b"\x01" + (1000).to_bytes(8, "little") + b"\x16\x00\x14" + b"\x22" * 20
@@ -168,7 +168,7 @@ def block_time(chain: Chain, height: int) -> float:
 def test_the_heaviest_standard_request_is_accepted_and_charged(chain: Chain) -> None:
     n = 2019  # the most zrChain-annotated inputs under Bitcoin's standard weight
     raw = annotated_btc_tx(n)
-    res = chain.send("alice", bitcoin_plus(n, sighash.bitcoin_sighashes(raw)), gas=400_000_000)
+    res = chain.send("alice", bitcoin_plus(n, bitcoin_sighashes(raw)), gas=400_000_000)
     # verified when requested and when executed: bytes and inputs paid each time
     assert res.gas_used >= 2 * (PAYLOAD_COST_PER_BYTE * len(raw) + SIGHASH_COST * n)
 
@@ -179,7 +179,7 @@ def _evm_payload(data_bytes: int) -> bytes:
 
 
 def test_an_evm_payload_larger_than_geth_relays_is_refused(chain: Chain) -> None:
-    meta = pack_any(ttx.MetadataEthereum(chain_id=11155111))
+    meta = pack(ttx.MetadataEthereum(chain_id=11155111))
     ok_payload = _evm_payload(1000)
     chain.send("alice", ttx.MsgNewSignTransactionRequest(
         creator=ADDR["alice"], key_ids=[2], wallet_type=wallet.WALLET_TYPE_EVM,

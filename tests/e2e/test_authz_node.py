@@ -26,10 +26,10 @@ from cosmpy.protos.cosmos.bank.v1beta1 import tx_pb2 as btx
 from cosmpy.protos.cosmos.base.v1beta1.coin_pb2 import Coin
 
 from zrchain.client.chain import ChainClient
+from zrchain.codec.any import pack
 from zrchain.codec.gen.zrchain.identity import tx_pb2 as itx
 from zrchain.localnet_setup import dev_mnemonic
 from zrchain.testing.node import TestNode, zrchaind
-from zrchain.x.policy.types import pack_any
 
 pytestmark = pytest.mark.node
 
@@ -116,7 +116,7 @@ def ledger(node: TestNode) -> LedgerClient:
 def cosmpy_exec(lc: LedgerClient, grantee: LocalWallet, *inner: Any) -> Any:
     """cosmpy's own flow (simulate, sign, broadcast, wait) for one MsgExec."""
     tx = Transaction()
-    tx.add_message(atx.MsgExec(grantee=str(grantee.address()), msgs=[pack_any(m) for m in inner]))
+    tx.add_message(atx.MsgExec(grantee=str(grantee.address()), msgs=[pack(m) for m in inner]))
     return prepare_and_broadcast_basic_transaction(lc, tx, grantee).wait_to_complete()
 
 

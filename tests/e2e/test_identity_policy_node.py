@@ -24,6 +24,7 @@ from cosmpy.crypto.keypairs import PrivateKey
 
 from zrchain.client.chain import ChainClient
 from zrchain.codec import bech32
+from zrchain.codec.any import pack
 from zrchain.codec.gen.zrchain.identity import query_pb2 as iq
 from zrchain.codec.gen.zrchain.identity import tx_pb2 as itx
 from zrchain.codec.gen.zrchain.policy import query_pb2 as pq
@@ -32,7 +33,6 @@ from zrchain.localnet_setup import dev_mnemonic
 from zrchain.testing.identity_policy import bool_policy
 from zrchain.testing.node import TestNode, zrchaind
 from zrchain.x.identity.types import workspace_address
-from zrchain.x.policy.types import pack_any
 
 pytestmark = pytest.mark.node
 
@@ -347,7 +347,7 @@ def test_cosmpy_workspace_admin_policy_flow(node) -> None:
     send(lc, a, itx.MsgAddWorkspaceOwner(creator=A, workspace_addr=ws, new_owner=B))
     assert list(_ws(node, ws).owners) == [A, B]
     pol = bool_policy(f"{A} + {B} > 1", [A, B])
-    send(lc, a, ptx.MsgNewPolicy(creator=A, name="both", policy=pack_any(pol), btl=40))
+    send(lc, a, ptx.MsgNewPolicy(creator=A, name="both", policy=pack(pol), btl=40))
     pid = int(
         grpc_query(
             node,

@@ -24,6 +24,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from eth_account import Account
 from google.protobuf.any_pb2 import Any as AnyProto
 
+from zrchain.chains.evm import assemble_signed_evm_tx, evm_address, evm_sighash
+from zrchain.chains.keys import KeyType
 from zrchain.client.chain import ChainClient
 from zrchain.codec.gen.zrchain.treasury import tx_pb2 as ttx
 from zrchain.codec.gen.zrchain.treasury import wallet_pb2
@@ -43,8 +45,6 @@ from zrchain.mpc.testing import (
 )
 from zrchain.testing.node import TestNode, zrchaind
 from zrchain.x.treasury.party import sign_party_result
-from zrchain.x.treasury.sighash import KeyType, assemble_signed_evm_tx, evm_sighash
-from zrchain.x.treasury.wallets import evm_address
 
 pytestmark = pytest.mark.node
 

@@ -26,6 +26,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from eth_account import Account
 from eth_utils import keccak, to_checksum_address
 
+from zrchain.chains.evm import evm_address
 from zrchain.client.chain import ChainClient
 from zrchain.crypto import keys
 from zrchain.mpc.noise import HandshakeError, Identity, connect_handshake, prologue
@@ -41,7 +42,6 @@ from zrchain.mpc.testing import (
     wait_status,
 )
 from zrchain.testing.node import TestNode, zrchaind
-from zrchain.x.treasury.wallets import evm_address
 
 pytestmark = pytest.mark.node
 

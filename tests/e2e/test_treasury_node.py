@@ -22,6 +22,7 @@ from cosmpy.aerial.wallet import LocalWallet
 from eth_account import Account
 from eth_utils import to_checksum_address
 
+from zrchain.chains.evm import assemble_signed_evm_tx, evm_address
 from zrchain.client.chain import ChainClient
 from zrchain.codec.address import acc_string, decode
 from zrchain.codec.gen.zrchain.treasury import mpcsign_pb2
@@ -30,8 +31,6 @@ from zrchain.localnet_setup import dev_mnemonic
 from zrchain.testing.node import TestNode, zrchaind
 from zrchain.x.identity.types import keyring_address, workspace_address
 from zrchain.x.treasury.party import KIND_SIGNATURE, sign_party_result
-from zrchain.x.treasury.sighash import assemble_signed_evm_tx
-from zrchain.x.treasury.wallets import evm_address
 
 pytestmark = pytest.mark.node
 

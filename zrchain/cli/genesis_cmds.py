@@ -13,6 +13,7 @@ from zrchain.cli.node_cmds import genesis_path, read_genesis, write_genesis
 from zrchain.codec import address
 from zrchain.codec.coins import parse_coins
 from zrchain.errors import ChainError
+from zrchain.x.auth.keeper import BASE_ACCOUNT_URL, MODULE_ACCOUNT_URL
 
 
 @click.group("genesis")
@@ -58,14 +59,14 @@ def add_genesis_account(
     if module_name:
         accounts.append(
             {
-                "@type": "/cosmos.auth.v1beta1.ModuleAccount",
+                "@type": MODULE_ACCOUNT_URL,
                 "base_account": base,
                 "name": module_name,
                 "permissions": [],
             }
         )
     else:
-        accounts.append({"@type": "/cosmos.auth.v1beta1.BaseAccount", **base})
+        accounts.append({"@type": BASE_ACCOUNT_URL, **base})
     bank = state.setdefault("bank", {})
     if parsed:
         bank.setdefault("balances", []).append(

@@ -10,6 +10,7 @@ from typing import Any
 from google.protobuf.descriptor import FieldDescriptor
 
 from zrchain.codec import bech32
+from zrchain.crypto.hashes import hash160
 from zrchain.errors import ErrInvalidAddress
 
 ACC_PREFIX = "zen"
@@ -67,7 +68,7 @@ def is_acc_address(addr: str) -> bool:
 
 def pubkey_to_address(compressed_pubkey: bytes) -> bytes:
     """ripemd160(sha256(pubkey)), the Cosmos secp256k1 account address."""
-    return hashlib.new("ripemd160", hashlib.sha256(compressed_pubkey).digest()).digest()
+    return hash160(compressed_pubkey)
 
 
 def module_address(name: str) -> bytes:

@@ -79,12 +79,30 @@ def _checksum(hrp: str, five: list[int], const: int) -> str:
     return "".join(CHARSET[(chk >> 5 * (5 - i)) & 31] for i in range(6))
 
 
-def encode(hrp: str, raw: bytes) -> str:
+def _five_bit(raw: bytes) -> list[int]:
     nbits = len(raw) * 8
     pad = (-nbits) % 5
     acc = int.from_bytes(raw, "big") << pad
     n = (nbits + pad) // 5
-    five = [(acc >> (5 * (n - 1 - i))) & 31 for i in range(n)]
+    return [(acc >> (5 * (n - 1 - i))) & 31 for i in range(n)]
+
+
+def _encode_five(hrp: str, five: list[int]) -> str:
     chk = _polymod(_hrp_expand(hrp) + five + [0] * 6) ^ 1
-    five += [(chk >> 5 * (5 - i)) & 31 for i in range(6)]
+    five = five + [(chk >> 5 * (5 - i)) & 31 for i in range(6)]
     return hrp + "1" + "".join(CHARSET[v] for v in five)
+
+
+def encode(hrp: str, raw: bytes) -> str:
+    """The bech32 string of ``raw`` bytes (Cosmos addresses)."""
+    return _encode_five(hrp, _five_bit(raw))
+
+
+def encode_segwit(hrp: str, version: int, program: bytes) -> str:
+    """A BIP-173 segwit address: the witness version as one 5-bit word, then the program
+    (``bc1q…`` for version 0; BIP-350's bech32m for later versions is not needed here)."""
+    if version != 0:
+        raise Bech32Error(f"witness version {version} needs bech32m")
+    if len(program) not in (20, 32):
+        raise Bech32Error(f"invalid witness program length {len(program)}")
+    return _encode_five(hrp, [version, *_five_bit(program)])

@@ -23,10 +23,13 @@ import secrets
 import unicodedata
 from dataclasses import dataclass, field
 
-import bech32 as _bech32
 import coincurve
 from coincurve.ecdsa import cdata_to_der, deserialize_compact
 from mnemonic import Mnemonic
+
+from zrchain.codec import bech32
+from zrchain.codec.any import SECP256K1_PUBKEY_URL
+from zrchain.crypto.hashes import hash160
 
 ACCOUNT_HRP = "zen"
 ACCOUNT_PUB_HRP = "zenpub"
@@ -36,7 +39,6 @@ COIN_TYPE = 118
 PURPOSE = 44
 HARDENED = 1 << 31
 DEFAULT_HD_PATH = "m/44'/118'/0'/0/0"
-PUBKEY_TYPE_URL = "/cosmos.crypto.secp256k1.PubKey"
 KEY_TYPE = "secp256k1"
 
 SECP256K1_N = int("FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141", 16)
@@ -218,40 +220,27 @@ def validate_public_key(pubkey: bytes) -> bytes:
     return bytes(pubkey)
 
 
-def _ripemd160(data: bytes) -> bytes:
-    try:
-        return hashlib.new("ripemd160", data).digest()
-    except ValueError:  # OpenSSL 3 builds without the legacy provider
-        from Crypto.Hash import RIPEMD160  # pycryptodome, a cosmpy dependency
-
-        return RIPEMD160.new(data).digest()
-
-
 def address_bytes(pubkey: bytes) -> bytes:
     """20-byte account address: ripemd160(sha256(compressed pubkey))."""
-    return _ripemd160(hashlib.sha256(validate_public_key(pubkey)).digest())
+    return hash160(validate_public_key(pubkey))
 
 
 def bech32_encode(hrp: str, data: bytes) -> str:
     """Classic bech32 (not bech32m), as Cosmos addresses use."""
-    words = _bech32.convertbits(data, 8, 5, True)
-    encoded = _bech32.bech32_encode(hrp, words) if words is not None else None
-    if not encoded:
+    if not hrp or any(not 33 <= ord(c) <= 126 for c in hrp):
         raise InvalidAddressError(f"cannot bech32-encode {len(data)} bytes with prefix {hrp!r}")
-    return encoded
+    return bech32.encode(hrp.lower(), bytes(data))
 
 
 def bech32_decode(address: str, hrp: str | None = None) -> tuple[str, bytes]:
     """(prefix, bytes) of a bech32 string, checking the prefix when one is expected."""
-    got_hrp, words = _bech32.bech32_decode(address)
-    if got_hrp is None or words is None:
-        raise InvalidAddressError(f"{address!r} is not a valid bech32 string")
-    data = _bech32.convertbits(words, 5, 8, False)
-    if data is None:
-        raise InvalidAddressError(f"{address!r} has invalid bech32 padding")
+    try:
+        got_hrp, data = bech32.decode(address)
+    except bech32.Bech32Error as exc:
+        raise InvalidAddressError(f"{address!r} is not a valid bech32 string: {exc}") from None
     if hrp is not None and got_hrp != hrp:
         raise InvalidAddressError(f"{address!r} has prefix {got_hrp!r}, expected {hrp!r}")
-    return got_hrp, bytes(data)
+    return got_hrp, data
 
 
 def account_address(pubkey: bytes, hrp: str = ACCOUNT_HRP) -> str:
@@ -262,7 +251,7 @@ def account_address(pubkey: bytes, hrp: str = ACCOUNT_HRP) -> str:
 def pubkey_any_json(pubkey: bytes) -> str:
     """The pubkey string in SDK key listings: a JSON Any with the base64 key."""
     key = base64.b64encode(validate_public_key(pubkey)).decode()
-    return json.dumps({"@type": PUBKEY_TYPE_URL, "key": key}, separators=(",", ":"))
+    return json.dumps({"@type": SECP256K1_PUBKEY_URL, "key": key}, separators=(",", ":"))
 
 
 def sign(secret: bytes, message: bytes) -> bytes:

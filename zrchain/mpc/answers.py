@@ -14,11 +14,12 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from enum import IntEnum
 
+from zrchain.chains.errors import PublicKeyError
+from zrchain.chains.keys import KeyType, key_type
 from zrchain.codec.gen.zrchain.treasury import key_pb2, mpcsign_pb2
 from zrchain.codec.gen.zrchain.treasury import tx_pb2 as ttx
 from zrchain.mpc.backend import KeyRef, RefusedError, RequestKind, SignerBackend
 from zrchain.x.treasury.party import sign_party_result
-from zrchain.x.treasury.sighash import KeyType, PublicKeyError, key_type
 
 MAX_REJECT_REASON = 512
 

@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import ClassVar, Protocol
 
-from zrchain.x.treasury.sighash import KeyType
+from zrchain.chains.keys import KeyType
 
 SESSION_DOMAIN = b"zrchain/mpc/session/v1"
 

@@ -17,6 +17,8 @@ from typing import Any, Protocol
 from cosmpy.protos.cosmos.base.query.v1beta1.pagination_pb2 import PageRequest
 from google.protobuf.message import Message
 
+from zrchain.chains.errors import PublicKeyError
+from zrchain.chains.keys import key_type
 from zrchain.client.chain import Account, ChainClient, M, QueryFailed
 from zrchain.client.rpc import RPCError
 from zrchain.codec.gen.zrchain.identity import query_pb2 as iq
@@ -24,7 +26,6 @@ from zrchain.codec.gen.zrchain.treasury import key_pb2, mpcsign_pb2
 from zrchain.codec.gen.zrchain.treasury import query_pb2 as tq
 from zrchain.mpc.answers import Request, Status
 from zrchain.mpc.backend import KeyRef, KeyringInfo, RequestKind
-from zrchain.x.treasury.sighash import PublicKeyError, key_type
 
 TQ = "/zrchain.treasury.Query/"
 IQ = "/zrchain.identity.Query/"

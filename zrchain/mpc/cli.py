@@ -426,8 +426,8 @@ def status_cmd(config_path: str) -> None:
 
 def _share_status(cfg: KeeperConfig) -> dict[str, Any]:
     """The keys this party holds shares of (public data only: no secret is opened)."""
+    from zrchain.chains.keys import KeyType
     from zrchain.mpc.shares import ShareStoreError, list_records
-    from zrchain.x.treasury.sighash import KeyType
 
     try:
         records = list_records(cfg.path(cfg.threshold.shares_dir))
@@ -544,9 +544,9 @@ def derive_cmd(
     key_ids: tuple[int, ...],
 ) -> None:
     """Public keys rebuilt offline from a seed file (no chain needed)."""
+    from zrchain.chains.keys import key_type as parse_kt
     from zrchain.mpc.derivation import DerivationError, derive_key, format_path
     from zrchain.mpc.seed import read_seed_file
-    from zrchain.x.treasury.sighash import key_type as parse_kt
 
     try:
         seed = read_seed_file(seed_file, _seed_passphrase(seed_passphrase_file, new=False))
@@ -568,9 +568,9 @@ def derive_cmd(
 def verify_keys_cmd(config_path: str, key_ids: tuple[int, ...]) -> None:
     """Compare on-chain keys with those rebuilt from the seed; exit 1 on any mismatch."""
     cfg = _load_config(config_path)
+    from zrchain.chains.keys import secp256k1_compressed
     from zrchain.mpc.chainview import RpcChainView
     from zrchain.mpc.derivation import derive_key
-    from zrchain.x.treasury.sighash import secp256k1_compressed
 
     seed = _open_seed(cfg)
     chain = RpcChainView(cfg.chain.rpc, cfg.chain.chain_id, cfg.chain.grpc)

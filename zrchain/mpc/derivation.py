@@ -31,8 +31,9 @@ from dataclasses import dataclass
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
+from zrchain.chains.keys import KeyType
 from zrchain.crypto import keys
-from zrchain.x.treasury.sighash import KeyType, hash160
+from zrchain.crypto.hashes import hash160
 
 HARDENED = 1 << 31
 PURPOSE = 0x5A52  # "ZR"

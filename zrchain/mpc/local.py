@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from collections import OrderedDict
 
+from zrchain.chains.errors import SignatureError
+from zrchain.chains.keys import KeyType, secp256k1_compressed
 from zrchain.mpc.backend import (
     BackendContext,
     BadPayloadError,
@@ -25,7 +27,6 @@ from zrchain.mpc.backend import (
 from zrchain.mpc.derivation import DerivationError, DerivedKey, derive_key
 from zrchain.mpc.seed import Secret
 from zrchain.mpc.signatures import check_payload, sign_for_key_type, verify_for_key_type
-from zrchain.x.treasury.sighash import KeyType, SignatureError, secp256k1_compressed
 
 SUPPORTED = (
     KeyType.KEY_TYPE_ECDSA_SECP256K1,

@@ -15,10 +15,10 @@ from __future__ import annotations
 import coincurve
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from zrchain.x.treasury.sighash import (
+from zrchain.chains.errors import SignatureError
+from zrchain.chains.keys import (
     SECP256K1_N,
     KeyType,
-    SignatureError,
     ecdsa_der,
     ed25519_verify,
     secp256k1_compressed,

@@ -29,6 +29,7 @@ from typing import Any
 from cosmpy.protos.cosmos.base.abci.v1beta1 import abci_pb2 as sdk_abci
 from cosmpy.protos.cosmos.tx.v1beta1 import tx_pb2
 
+from zrchain.chains.keys import KeyType
 from zrchain.client.chain import ChainClient, TxFailed, TxOptions
 from zrchain.codec.gen.zrchain.identity import tx_pb2 as itx
 from zrchain.codec.gen.zrchain.treasury import query_pb2 as tq
@@ -41,7 +42,6 @@ from zrchain.mpc.peers import Peer, PeerNetwork
 from zrchain.mpc.seed import Secret
 from zrchain.mpc.shares import ShareFileStore
 from zrchain.mpc.threshold import ThresholdBackend, ThresholdOptions
-from zrchain.x.treasury.sighash import KeyType
 
 SEED_PASSPHRASE = "keeper seed passphrase"
 TQ = "/zrchain.treasury.Query/"

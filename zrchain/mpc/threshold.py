@@ -47,6 +47,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from zrchain.chains.errors import SignatureError
+from zrchain.chains.keys import KeyType, secp256k1_compressed
 from zrchain.mpc.backend import (
     BackendContext,
     BackendError,
@@ -68,7 +70,6 @@ from zrchain.mpc.seed import Secret
 from zrchain.mpc.shares import ACTIVE, PENDING, ShareFileStore, ShareRecord, ShareStoreError
 from zrchain.mpc.signatures import check_payload, verify_for_key_type
 from zrchain.mpc.tss import RoundMachine, ThresholdScheme, make_scheme, protocol_errors
-from zrchain.x.treasury.sighash import KeyType, SignatureError, secp256k1_compressed
 
 MAX_CONTROL_BYTES = 2048
 REFRESH = "refresh"

@@ -16,9 +16,9 @@ import importlib
 from abc import ABC, abstractmethod
 from typing import Any, ClassVar, Protocol
 
+from zrchain.chains.keys import KeyType
 from zrchain.mpc.backend import BackendError
 from zrchain.mpc.signatures import encode_ecdsa
-from zrchain.x.treasury.sighash import KeyType
 
 Out = tuple[bytes | None, dict[int, bytes]]
 

@@ -8,13 +8,13 @@ from typing import Any
 
 import pytest
 
+from zrchain.codec.any import pack
 from zrchain.codec.gen.zrchain.identity import query_pb2 as iq
 from zrchain.codec.gen.zrchain.identity import tx_pb2 as itx
 from zrchain.codec.gen.zrchain.policy import policy_pb2
 from zrchain.codec.gen.zrchain.policy import query_pb2 as pq
 from zrchain.codec.gen.zrchain.policy import tx_pb2 as ptx
 from zrchain.testing.inproc import Chain, Wallet, msg_responses
-from zrchain.x.policy.types import pack_any
 
 IQ = "/zrchain.identity.Query/"
 PQ = "/zrchain.policy.Query/"
@@ -77,7 +77,7 @@ def new_policy(
     msg = ptx.MsgNewPolicy(
         creator=w.address,
         name="p",
-        policy=pack_any(bool_policy(definition, participants)),
+        policy=pack(bool_policy(definition, participants)),
         btl=btl,
     )
     return int(response(chain.run(w, [msg]), ptx.MsgNewPolicyResponse).id)

@@ -14,6 +14,7 @@ from cosmpy.protos.cosmos.tx.v1beta1 import tx_pb2
 from google.protobuf.message import DecodeError
 
 from zrchain.codec import address
+from zrchain.codec.any import SECP256K1_PUBKEY_URL
 from zrchain.codec.coins import Coins
 from zrchain.codec.wire import WireError, check_canonical
 from zrchain.errors import (
@@ -27,7 +28,6 @@ from zrchain.errors import (
 )
 from zrchain.module import MsgRoute
 
-SECP256K1_PUBKEY_URL = "/cosmos.crypto.secp256k1.PubKey"
 MAX_GAS_WANTED = (1 << 63) - 1
 
 # ADR-027: allowed fields (number -> wire type) of the envelope messages.

@@ -13,8 +13,8 @@ from cosmpy.protos.cosmos.bank.v1beta1 import tx_pb2 as btx
 from cosmpy.protos.cosmos.base.v1beta1.coin_pb2 import Coin
 from google.protobuf.timestamp_pb2 import Timestamp
 
+from zrchain.codec.any import pack
 from zrchain.testing.inproc import GENESIS_TIME, Chain
-from zrchain.x.authz.types import pack
 
 AQ = "/cosmos.authz.v1beta1.Query/"
 SEND_URL = "/cosmos.bank.v1beta1.MsgSend"

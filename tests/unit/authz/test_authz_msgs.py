@@ -3,6 +3,8 @@ authorizations, expiry and its begin-block pruning, the SDK's errors and events.
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 from authz_helpers import (
     SEND_URL,
@@ -24,14 +26,14 @@ from cosmpy.protos.cosmos.base.v1beta1.coin_pb2 import Coin
 from google.protobuf.any_pb2 import Any as AnyProto
 
 from zrchain.codec.address import acc_string, module_address
+from zrchain.codec.any import pack
 from zrchain.context import Mode
 from zrchain.errors import ChainError
 from zrchain.gas import GasMeter
-from zrchain.module import MsgRoute
 from zrchain.modules import MODULE_PERMISSIONS
 from zrchain.store.kv import Branch
 from zrchain.testing.identity_policy import events, fails, ok, response
-from zrchain.x.authz.types import format_time_bytes, pack, rfc3339
+from zrchain.x.authz.types import format_time_bytes, rfc3339
 
 EV_GRANT = "cosmos.authz.v1beta1.EventGrant"
 EV_REVOKE = "cosmos.authz.v1beta1.EventRevoke"
@@ -174,7 +176,7 @@ def test_inner_msg_needs_exactly_one_signer(chain) -> None:
     a, b, _, _ = _wallets(chain)
     authz = chain.app.registry.module("authz")
     real = chain.app.registry.msgs[SEND_URL]
-    two = MsgRoute(real.msg_class, real.handler, get_signers=lambda m: [a.address, b.address])
+    two = dataclasses.replace(real, signers=lambda m: [a.address, b.address])
     authz.msgs.router = lambda url: two if url == SEND_URL else None
     ctx = _ctx(chain, block_time(chain))
     with pytest.raises(ChainError) as e:

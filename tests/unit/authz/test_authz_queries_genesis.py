@@ -22,11 +22,11 @@ from authz_helpers import (
 from cosmpy.protos.cosmos.authz.v1beta1 import query_pb2 as aq
 
 from zrchain.codec.address import acc_bytes
+from zrchain.codec.any import pack
 from zrchain.codec.json import to_dict
 from zrchain.testing.identity_policy import ok
 from zrchain.testing.inproc import make_chain
 from zrchain.x.authz import genesis
-from zrchain.x.authz.types import pack
 
 URLS = sorted([SEND_URL, "/zrchain.identity.MsgNewWorkspace", "/zrchain.policy.MsgApproveAction"])
 

@@ -35,12 +35,11 @@ from evm_bridge.testing import (
 from evm_bridge.testing import (
     network_entry as net,
 )
+from zrchain.chains.evm import evm_address, evm_sighash
 from zrchain.evm.contract import SignParams
 from zrchain.evm.events import ZrSigResolveEvent, event_topics
 from zrchain.evm.ids import EVM_WALLET_TYPE_ID, caip2_chain_id, wallet_type_id
 from zrchain.testing.anvil import DEFAULT_PRIVATE_KEYS, AnvilNode
-from zrchain.x.treasury.sighash import evm_sighash
-from zrchain.x.treasury.wallets import evm_address
 
 pytestmark = [
     pytest.mark.evm,

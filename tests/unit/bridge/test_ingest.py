@@ -22,6 +22,7 @@ from evm_bridge.ingest import (
     ingest_from_json,
     ingest_to_json,
 )
+from zrchain.chains.evm import evm_sighash
 from zrchain.codec.gen.zrchain.treasury import tx_pb2
 from zrchain.evm.events import EventDecoder
 from zrchain.evm.ids import (
@@ -30,7 +31,6 @@ from zrchain.evm.ids import (
     encode_simple_tx,
     wallet_type_id,
 )
-from zrchain.x.treasury.sighash import evm_sighash
 
 from .conftest import ALICE, CAIP2, CONTRACT, OTHER_CAIP2, key_request_log, sig_request_log
 

@@ -83,6 +83,8 @@ def test_rewrite_points_imports_at_cosmpy_and_our_package() -> None:
         "from google.protobuf import any_pb2 as x\n"
         "from cosmos.base.query.v1beta1 import pagination_pb2 as p\n"
         "from zrchain.identity import params_pb2 as q\n"
+        "from amino import amino_pb2 as a\n"
+        "from google.api import annotations_pb2 as h\n"
         "_builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'zrchain.identity.tx_pb2', _globals)\n"
     )
     out = generator.rewrite(src, "t.py")
@@ -90,14 +92,16 @@ def test_rewrite_points_imports_at_cosmpy_and_our_package() -> None:
     assert "from zrchain.codec.gen.zrchain.identity import params_pb2 as q\n" in out
     assert "'zrchain.codec.gen.zrchain.identity.tx_pb2'" in out
     assert "from google.protobuf import any_pb2 as x\n" in out
+    assert "from cosmpy.protos.amino import amino_pb2 as a\n" in out
+    assert "from google.api import annotations_pb2 as h\n" in out  # googleapis-common-protos
 
 
 @pytest.mark.parametrize(
     "line",
     [
         "from gogoproto import gogo_pb2 as g\n",
-        "from amino import amino_pb2 as a\n",
         "import cosmos_proto\n",
+        "from google.apis import x_pb2 as x\n",
         "from cosmos.nonexistent.v9 import nothing_pb2 as n\n",
     ],
 )
@@ -126,3 +130,28 @@ def test_writer_removes_stale_generated_files(tmp_path: Path) -> None:
     assert changed == ["zrchain/gone/old_pb2.py"]
     assert not stale.parent.exists()
     assert generator.read_tree(tmp_path) == files
+
+
+def test_stubs_agree_with_the_registered_files() -> None:
+    assert _load_generator().check_stubs() == []
+
+
+def test_the_options_the_node_reads_are_in_our_descriptors() -> None:
+    """REST routes, signers and the Msg-service marker come from the generated code."""
+    from cosmpy.protos.amino import amino_pb2
+    from cosmpy.protos.cosmos.msg.v1 import msg_pb2
+    from google.api import annotations_pb2
+
+    from zrchain.codec.gen.zrchain.treasury import query_pb2, tx_pb2
+
+    rpc = query_pb2.DESCRIPTOR.services_by_name["Query"].methods_by_name["KeyByID"]
+    rule = rpc.GetOptions().Extensions[annotations_pb2.http]
+    assert rule.get == "/zrchain/treasury/key_by_id/{id}/{wallet_type}/{prefixes}"
+    msg = tx_pb2.DESCRIPTOR.services_by_name["Msg"]
+    assert msg.GetOptions().Extensions[msg_pb2.service]
+    assert list(tx_pb2.MsgNewKeyRequest.DESCRIPTOR.GetOptions().Extensions[msg_pb2.signer]) == [
+        "creator"
+    ]
+    params = tx_pb2.MsgUpdateParams.DESCRIPTOR.GetOptions()
+    assert list(params.Extensions[msg_pb2.signer]) == ["authority"]
+    assert params.Extensions[amino_pb2.name].endswith("/x/treasury/MsgUpdateParams")

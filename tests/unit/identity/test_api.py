@@ -1,6 +1,6 @@
 """The narrow identity interface for treasury: look-ups, the default "any owner" policy and
-the zrSign workspace scheme (identity.md §8), including EVM address normalisation
-(DECISIONS 11)."""
+the zrSign workspace scheme (docs/identity-policy.md), including EVM address normalisation
+(fix 11 of docs/COMPATIBILITY.md)."""
 
 from __future__ import annotations
 
@@ -11,15 +11,15 @@ from zrchain.errors import ChainError
 from zrchain.store.kv import Branch
 from zrchain.testing.identity_policy import new_keyring, new_workspace
 from zrchain.x.identity.api import IdentityAPI
-from zrchain.x.identity.interfaces import IdentityKeeper
 from zrchain.x.identity.types import workspace_address
 from zrchain.x.policy.policies import AnyInGroup
+from zrchain.x.treasury.expected import IdentityAccess
 
 EVM = "0x52908400098527886E0F7030069857D2E4169EE7"
 
 
 def _api_ctx(chain):
-    api: IdentityKeeper = chain.app.registry.module("identity").api
+    api: IdentityAccess = chain.app.registry.module("identity").api
     assert isinstance(api, IdentityAPI)
     ctx = chain.app.context(Branch(chain.app.store.pending), Mode.FINALIZE, height=chain.height + 1)
     return api, ctx

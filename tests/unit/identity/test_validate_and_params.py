@@ -1,5 +1,5 @@
 """Bad input changes nothing: ValidateBasic errors (malformed addresses, oversized fields and
-lists), wrong signers, unknown objects; params updates (identity.md §5, §10 items 19, 21)."""
+lists), wrong signers, unknown objects; params updates (docs/identity-policy.md)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from zrchain.context import Mode
 from zrchain.errors import ChainError
 from zrchain.store.kv import Branch
 from zrchain.testing.identity_policy import fails, module_state, new_keyring, new_workspace
-from zrchain.x.identity import msgs as m
+from zrchain.x.identity import msg_server as m
 from zrchain.x.identity.types import GOV_AUTHORITY, keyring_address, workspace_address
 
 COSMOS = bech32.encode("cosmos", bytes(20))

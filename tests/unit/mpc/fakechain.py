@@ -18,6 +18,7 @@ from typing import Any
 from cosmpy.protos.cosmos.crypto.secp256k1.keys_pb2 import PubKey
 from cosmpy.protos.cosmos.tx.v1beta1 import tx_pb2
 
+from zrchain.chains.keys import KeyType, bitcoin_signature_to_der, verify_signature
 from zrchain.client.chain import Account
 from zrchain.codec.gen.zrchain.treasury import key_pb2, mpcsign_pb2
 from zrchain.codec.gen.zrchain.treasury import tx_pb2 as ttx
@@ -26,7 +27,6 @@ from zrchain.mpc.answers import Request, Status
 from zrchain.mpc.backend import KeyRef, KeyringInfo, RequestKind
 from zrchain.mpc.chainview import BroadcastResult, TxOutcome
 from zrchain.x.treasury.party import verify_party_signature
-from zrchain.x.treasury.sighash import KeyType, bitcoin_signature_to_der, verify_signature
 
 
 class Crash(BaseException):

@@ -16,6 +16,7 @@ from collections import defaultdict
 
 import pytest
 
+from zrchain.chains.keys import KeyType, verify_signature
 from zrchain.mpc.backend import (
     BackendContext,
     KeyRef,
@@ -30,7 +31,6 @@ from zrchain.mpc.backend import (
 from zrchain.mpc.derivation import derive_key
 from zrchain.mpc.local import LocalBackend
 from zrchain.mpc.seed import Secret
-from zrchain.x.treasury.sighash import KeyType, verify_signature
 
 KR = "keyring1pfnq7r04rept47gaf5cpdew2"
 PARTIES = ("zen1partya", "zen1partyb", "zen1partyc")

@@ -7,12 +7,12 @@ import stat
 
 from click.testing import CliRunner
 
+from zrchain.chains.keys import KeyType
 from zrchain.crypto.keyring import Keyring
 from zrchain.mpc import config as C
 from zrchain.mpc.cli import mpc_keeper_group
 from zrchain.mpc.derivation import derive_key
 from zrchain.mpc.seed import read_seed_file
-from zrchain.x.treasury.sighash import KeyType
 
 KR = "keyring1pfnq7r04rept47gaf5cpdew2"
 PASS = "seed passphrase 1"

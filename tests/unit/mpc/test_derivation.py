@@ -6,9 +6,10 @@ import hashlib
 
 import pytest
 
+from zrchain.chains.keys import KeyType
+from zrchain.codec.base58 import b58decode
 from zrchain.crypto import keys
 from zrchain.mpc import derivation as d
-from zrchain.x.treasury.sighash import KeyType, b58decode
 
 H = d.HARDENED
 KR = "keyring1pfnq7r04rept47gaf5cpdew2"

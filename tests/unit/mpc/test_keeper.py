@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from zrchain.chains.keys import KeyType
 from zrchain.crypto import keys
 from zrchain.mpc.answers import Status
 from zrchain.mpc.backend import BackendContext, RequestKind
@@ -20,7 +21,6 @@ from zrchain.mpc.local import LocalBackend
 from zrchain.mpc.metrics import Metrics
 from zrchain.mpc.seed import Secret
 from zrchain.mpc.state import StateError, StateStore
-from zrchain.x.treasury.sighash import KeyType
 
 from .fakechain import Crash, FakeChain
 

@@ -7,6 +7,7 @@ import hashlib
 
 import pytest
 
+from zrchain.chains.keys import KeyType, verify_signature
 from zrchain.codec.gen.zrchain.treasury import key_pb2, mpcsign_pb2
 from zrchain.crypto import keys
 from zrchain.mpc import answers as A
@@ -26,7 +27,6 @@ from zrchain.mpc.derivation import derive_key
 from zrchain.mpc.local import LocalBackend
 from zrchain.mpc.seed import Secret
 from zrchain.x.treasury.party import verify_party_signature
-from zrchain.x.treasury.sighash import KeyType, verify_signature
 
 KR = "keyring1pfnq7r04rept47gaf5cpdew2"
 SEED = Secret(bytes(range(32)))

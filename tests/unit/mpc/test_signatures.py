@@ -13,18 +13,18 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from eth_account import Account
 from eth_utils import keccak
 
+from zrchain.chains.errors import SignatureError
+from zrchain.chains.evm import assemble_signed_evm_tx, evm_address, evm_sighash
+from zrchain.chains.keys import SECP256K1_N, KeyType, bitcoin_signature_to_der, verify_signature
 from zrchain.mpc import signatures as sg
 from zrchain.mpc.derivation import derive_key
-from zrchain.x.treasury import sighash as sh
-from zrchain.x.treasury.sighash import KeyType, SignatureError
-from zrchain.x.treasury.wallets import evm_address
 
 KR = "keyring1pfnq7r04rept47gaf5cpdew2"
 SEED = bytes(range(32))
 ECDSA = derive_key(SEED, KR, KeyType.KEY_TYPE_ECDSA_SECP256K1, 1)
 BTC = derive_key(SEED, KR, KeyType.KEY_TYPE_BITCOIN_SECP256K1, 2)
 ED = derive_key(SEED, KR, KeyType.KEY_TYPE_EDDSA_ED25519, 3)
-HALF_N = sh.SECP256K1_N // 2
+HALF_N = SECP256K1_N // 2
 
 
 @pytest.mark.parametrize("i", range(20))
@@ -42,7 +42,7 @@ def test_ecdsa_is_low_s_recoverable_and_deterministic(i: int) -> None:
     assert eth == evm_address(ECDSA.public_key)
     # the chain's own verification accepts it unchanged
     assert (
-        sh.verify_signature(KeyType.KEY_TYPE_ECDSA_SECP256K1, ECDSA.public_key, digest, sig) == sig
+        verify_signature(KeyType.KEY_TYPE_ECDSA_SECP256K1, ECDSA.public_key, digest, sig) == sig
     )
 
 
@@ -61,8 +61,8 @@ def test_bitcoin_signature_is_rs_and_chain_converts_it() -> None:
     digest = hashlib.sha256(b"btc").digest()
     sig = sg.sign_for_key_type(KeyType.KEY_TYPE_BITCOIN_SECP256K1, BTC.private_key, digest)
     assert len(sig) == 64
-    der = sh.bitcoin_signature_to_der(sig)
-    assert sh.verify_signature(KeyType.KEY_TYPE_BITCOIN_SECP256K1, BTC.public_key, digest, der)
+    der = bitcoin_signature_to_der(sig)
+    assert verify_signature(KeyType.KEY_TYPE_BITCOIN_SECP256K1, BTC.public_key, digest, der)
     assert coincurve.PublicKey(BTC.public_key).verify(der, digest, hasher=None)
 
 
@@ -71,7 +71,7 @@ def test_ed25519_verifies_with_cryptography_and_the_chain() -> None:
     sig = sg.sign_for_key_type(KeyType.KEY_TYPE_EDDSA_ED25519, ED.private_key, message)
     assert len(sig) == 64
     Ed25519PublicKey.from_public_bytes(ED.public_key).verify(sig, message)
-    assert sh.verify_signature(KeyType.KEY_TYPE_EDDSA_ED25519, ED.public_key, message, sig) == sig
+    assert verify_signature(KeyType.KEY_TYPE_EDDSA_ED25519, ED.public_key, message, sig) == sig
     assert sig == sg.ed25519_sign(ED.private_key, message)
 
 
@@ -80,10 +80,10 @@ def test_eip1559_sign_transaction_recovers_the_sender() -> None:
     unsigned = b"\x02" + rlp.encode(
         [chain_id, 7, 10**9, 3 * 10**10, 21000, bytes.fromhex("aa" * 20), 10**15, b"", []]
     )
-    digest = sh.evm_sighash(unsigned, chain_id)
+    digest = evm_sighash(unsigned, chain_id)
     assert digest == keccak(unsigned)
     sig = sg.sign_for_key_type(KeyType.KEY_TYPE_ECDSA_SECP256K1, ECDSA.private_key, digest)
-    raw = sh.assemble_signed_evm_tx(unsigned, sig, chain_id=chain_id)
+    raw = assemble_signed_evm_tx(unsigned, sig, chain_id=chain_id)
     assert Account.recover_transaction(raw) == evm_address(ECDSA.public_key)
 
 
@@ -91,7 +91,7 @@ def test_encode_ecdsa_normalises_high_s_and_finds_v() -> None:
     digest = hashlib.sha256(b"threshold output").digest()
     sig = sg.ecdsa_sign(ECDSA.private_key, digest)
     r, s = int.from_bytes(sig[:32], "big"), int.from_bytes(sig[32:64], "big")
-    high = sh.SECP256K1_N - s  # the malleable twin a threshold protocol might output
+    high = SECP256K1_N - s  # the malleable twin a threshold protocol might output
     assert sg.encode_ecdsa(r, high, digest, ECDSA.public_key) == sig
     assert sg.encode_ecdsa(r, s, digest, ECDSA.public_key, recovery=False) == sig[:64]
     with pytest.raises(SignatureError):

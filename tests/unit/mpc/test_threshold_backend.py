@@ -13,12 +13,12 @@ import coincurve
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
+from zrchain.chains.keys import KeyType
 from zrchain.mpc.backend import RequestKind, UnknownKeyError
 from zrchain.mpc.seed import Secret
 from zrchain.mpc.shares import ShareFileStore, ShareStoreError
 from zrchain.mpc.testing import close_all, key_ref, keygen, make_parties, start_all
 from zrchain.mpc.threshold import ThresholdOptions
-from zrchain.x.treasury.sighash import KeyType
 
 ECDSA, EDDSA = KeyType.KEY_TYPE_ECDSA_SECP256K1, KeyType.KEY_TYPE_EDDSA_ED25519
 

@@ -1,5 +1,6 @@
-"""The action engine: BTL rules, expiry at end of block (DECISIONS 7), generated policies
-and the narrow interface other modules use (policy.md §6)."""
+"""The action engine: BTL rules, expiry at end of block (fix 7 of docs/COMPATIBILITY.md), generated
+policies
+and the narrow interface other modules use (docs/identity-policy.md)."""
 
 from __future__ import annotations
 
@@ -26,8 +27,9 @@ from zrchain.testing.identity_policy import (
     ok,
     response,
 )
+from zrchain.x.identity.expected import PolicyGates
 from zrchain.x.policy.engine import Engine
-from zrchain.x.policy.interfaces import PolicyEngine
+from zrchain.x.policy.gate import PolicyGate
 from zrchain.x.policy.keeper import PolicyKeeper
 from zrchain.x.policy.policies import AnyInGroup
 
@@ -44,7 +46,7 @@ def _ctx(chain, height: int | None = None):
 
 
 def test_engine_implements_the_protocol(chain) -> None:
-    engine: PolicyEngine = chain.app.registry.module("policy").engine
+    engine: PolicyGates = chain.app.registry.module("policy").engine
     assert isinstance(engine, Engine)
 
 
@@ -151,12 +153,16 @@ def test_generated_policy_reads_owners_at_evaluation_time(chain) -> None:
     engine = chain.app.registry.module("policy").engine
     ctx = _ctx(chain)
     msg = itx.MsgNewChildWorkspace(creator=a.address, parent_workspace_addr=ws)
-    act = engine.add_action(ctx, a.address, msg, 0, 0, None, [a.address, b.address])
+    res = engine.submit(ctx, msg, policy_id=0, btl=0, owners=[a.address, b.address])
+    assert res.address  # the creator is an owner: the generated policy is met at once
+    act = engine.k.get_action(ctx, engine.k.action_count(ctx))
     pol = engine.policy_for_action(ctx, act)
     assert isinstance(pol, AnyInGroup) and pol.group == (a.address, b.address)
     assert list(act.approvers) == [a.address] and act.btl == ctx.height + 1000
+    assert act.status == action_pb2.ACTION_STATUS_COMPLETED
+    other = itx.MsgNewChildWorkspace(creator="zen1other", parent_workspace_addr=ws)
     with pytest.raises(ChainError, match="is not an owner of this workspace"):
-        engine.add_action(ctx, "zen1other", msg, 0, 0, None, [a.address])
+        engine.submit(ctx, other, policy_id=0, btl=0, owners=[a.address])
 
 
 def test_any_in_group_semantics() -> None:
@@ -174,32 +180,47 @@ def test_any_in_group_semantics() -> None:
         g.address_to_participant("z")
 
 
-def test_action_without_generator_cannot_be_created(chain) -> None:
+def test_a_msg_that_is_not_policy_gated_cannot_be_submitted(chain) -> None:
     engine = chain.app.registry.module("policy").engine
     msg = bank_tx.MsgSend(from_address=chain.wallets["alice"].address)
-    with pytest.raises(ChainError, match="no policy generator registered for"):
-        engine.add_action(_ctx(chain), msg.from_address, msg, 0, 0, None, [msg.from_address])
+    with pytest.raises(ChainError, match="is not policy-gated"):
+        engine.submit(_ctx(chain), msg, policy_id=0, btl=0, owners=[msg.from_address])
 
 
-def test_registered_handler_runs_for_another_module(chain) -> None:
-    """A module registers an action for its own Msg type with execute + generator, then
-    drives it with add_action/try_execute_action: the interface treasury uses. (A bank
-    Msg stands in for "another module's Msg": nothing else registers it.)"""
+def test_a_declared_gate_runs_for_another_module(chain) -> None:
+    """A module declares a gate for its own Msg type (execute + default policy) once, then
+    submits Msgs to it: the interface identity and treasury use. The Msg runs as it was
+    handed over, and its policy is evaluated once. (MsgNewPolicy stands in for "another
+    module's Msg": nothing gates it.)"""
     engine = chain.app.registry.module("policy").engine
-    ran: list[str] = []
+    ran: list[object] = []
+    evaluated: list[str] = []
 
     def execute(ctx, m):
-        ran.append(m.to_address)
-        return bank_tx.MsgSendResponse()
+        ran.append(m)
+        return ptx.MsgNewPolicyResponse(id=7)
 
-    engine.register_action(bank_tx.MsgSend, execute, lambda ctx, m: AnyInGroup(("o1", "o2")))
+    def default_policy(ctx, m):
+        evaluated.append(m.name)
+        return AnyInGroup(("o1", "o2"))
+
+    engine.declare(PolicyGate(ptx.MsgNewPolicy, execute, default_policy))
+    with pytest.raises(ValueError, match="already policy-gated"):
+        engine.declare(PolicyGate(ptx.MsgNewPolicy, execute, default_policy))
     ctx = _ctx(chain)
-    msg = bank_tx.MsgSend(from_address="o1", to_address="w")
-    act = engine.add_action(ctx, "o1", msg, 0, 0, {"TXVALUE": b"5"}, ["o1", "o2"])
+    msg = ptx.MsgNewPolicy(creator="o1", name="p")
+    res = engine.submit(
+        ctx, msg, policy_id=0, btl=0, owners=["o1", "o2"], policy_data={"TXVALUE": b"5"}
+    )
+    assert res == ptx.MsgNewPolicyResponse(id=7) and ran == [msg] and ran[0] is msg
+    assert evaluated == ["p"]
+    act = engine.k.get_action(ctx, engine.k.action_count(ctx))
     assert [(kv.key, kv.value) for kv in act.policy_data] == [("TXVALUE", b"5")]
-    res = engine.try_execute_action(ctx, act, bank_tx.MsgSend, execute)
-    assert isinstance(res, bank_tx.MsgSendResponse) and ran == ["w"]
     assert act.status == action_pb2.ACTION_STATUS_COMPLETED
+    # a creator who is no participant: stored, not executed, the empty response
+    res = engine.submit(ctx, ptx.MsgNewPolicy(creator="o3", name="q"), policy_id=0, btl=0,
+                        owners=["o3"])
+    assert res == ptx.MsgNewPolicyResponse() and len(ran) == 1 and evaluated == ["p", "q"]
 
 
 def test_actions_query_status_filter(chain) -> None:

@@ -1,4 +1,4 @@
-"""Passkey sign methods and additional signatures (policy.md §8): zrChain's test vectors,
+"""Passkey sign methods and additional signatures (docs/identity-policy.md): zrChain's test vectors,
 the strict CBOR reader, and a full on-chain flow with a P-256 credential of our own."""
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import pytest
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 
+from zrchain.codec.any import pack
 from zrchain.codec.gen.zrchain.identity import tx_pb2 as itx
 from zrchain.codec.gen.zrchain.identity import workspace_pb2
 from zrchain.codec.gen.zrchain.policy import (
@@ -40,11 +41,11 @@ from zrchain.testing.identity_policy import (
 from zrchain.testing.inproc import Wallet, make_chain
 from zrchain.x.identity.types import workspace_address
 from zrchain.x.policy import passkey as pk
-from zrchain.x.policy.types import pack_any
 
 __all__ = ["chain"]
 
-# -- zrChain's vectors (policy.md §8.4 and the AddSignMethod keeper test) -------------------------
+# -- zrChain's vectors (docs/identity-policy.md the AddSignMethod keeper test)
+# -------------------------
 B64 = base64.b64decode
 VEC_RAW_ID = b"some-passkey-id"
 VEC_PARTICIPANT = "passkey{c29tZS1wYXNza2V5LWlk}"
@@ -245,7 +246,7 @@ def test_vector_approval_on_chain(tmp_path) -> None:
             approvers=[alice],
             status=action_pb2.ACTION_STATUS_PENDING,
             policy_id=1,
-            msg=pack_any(add),
+            msg=pack(add),
             creator=alice,
             btl=1000,
             policy_data=[
@@ -258,7 +259,7 @@ def test_vector_approval_on_chain(tmp_path) -> None:
             {
                 "owner": alice,
                 "id": "c29tZS1wYXNza2V5LWlk",
-                "config": to_dict(pack_any(_vec_sign_method())),
+                "config": to_dict(pack(_vec_sign_method())),
             }
         ]
 
@@ -272,13 +273,13 @@ def test_vector_approval_on_chain(tmp_path) -> None:
         # a corrupted signature: the approval succeeds, only alice counts
         bad = bytearray(VEC_SIGNATURE)
         bad[-1] ^= 1
-        res = approve(c, a, 1, additional_signatures=[pack_any(_vec_sig(signature=bytes(bad)))])
+        res = approve(c, a, 1, additional_signatures=[pack(_vec_sig(signature=bytes(bad)))])
         assert response(res, ptx.MsgApproveActionResponse).status == "ACTION_STATUS_PENDING"
         other = VEC_CLIENT_DATA.replace(b"4SmZ", b"5SmZ")
-        res = approve(c, a, 1, additional_signatures=[pack_any(_vec_sig(client_data_json=other))])
+        res = approve(c, a, 1, additional_signatures=[pack(_vec_sig(client_data_json=other))])
         assert response(res, ptx.MsgApproveActionResponse).status == "ACTION_STATUS_PENDING"
         assert list(action(c, 1).approvers) == [alice]
-        res = approve(c, a, 1, additional_signatures=[pack_any(_vec_sig())])
+        res = approve(c, a, 1, additional_signatures=[pack(_vec_sig())])
         assert response(res, ptx.MsgApproveActionResponse).status == "ACTION_STATUS_COMPLETED"
         assert list(action(c, 1).approvers) == [alice, VEC_PARTICIPANT]
         assert list(workspace(c, ws).owners) == [alice, bob]
@@ -309,7 +310,7 @@ def _register(chain, w) -> str:
     sm = sign_method_passkey_pb2.SignMethodPasskey(
         raw_id=RAW_ID, attestation_object=_attestation(), client_data_json=cdj
     )
-    ok(chain.run(w, [ptx.MsgAddSignMethod(creator=w.address, config=pack_any(sm))]))
+    ok(chain.run(w, [ptx.MsgAddSignMethod(creator=w.address, config=pack(sm))]))
     return pk.participant_id(RAW_ID)
 
 
@@ -319,7 +320,7 @@ def _assertion(challenge: bytes, corrupt: bool = False):
     sig = KEY.sign(auth + hashlib.sha256(cdj).digest(), ec.ECDSA(hashes.SHA256()))
     if corrupt:
         sig = sig[:-1] + bytes([sig[-1] ^ 1])
-    return pack_any(
+    return pack(
         additional_signature_passkey_pb2.AdditionalSignaturePasskey(
             raw_id=RAW_ID, authenticator_data=auth, client_data_json=cdj, signature=sig
         )
@@ -353,7 +354,7 @@ def test_passkey_flow_on_chain(chain) -> None:
     unknown = _assertion(challenge)
     sig = additional_signature_passkey_pb2.AdditionalSignaturePasskey.FromString(unknown.value)
     sig.raw_id = b"someone-else"
-    fails(approve(chain, a, 1, additional_signatures=[pack_any(sig)]), 1, "undefined", "not found")
+    fails(approve(chain, a, 1, additional_signatures=[pack(sig)]), 1, "undefined", "not found")
     res = approve(chain, a, 1, additional_signatures=[_assertion(challenge)])
     assert response(res, ptx.MsgApproveActionResponse).status == "ACTION_STATUS_COMPLETED"
     assert list(action(chain, 1).approvers) == [a.address, p]
@@ -422,7 +423,7 @@ def test_all_sign_methods_of_an_owner_count_as_owner_passkeys(tmp_path) -> None:
             "owner": alice,
             "id": f"id{i:03d}",
             "config": to_dict(
-                pack_any(
+                pack(
                     sign_method_passkey_pb2.SignMethodPasskey(
                         raw_id=f"id{i:03d}".encode(), active=True
                     )

@@ -1,5 +1,5 @@
 """policy Msgs on an in-process chain: NewPolicy, RevokeAction, ApproveAction, multi-grants,
-params; every listed error (policy.md §7, §12)."""
+params; every listed error (docs/identity-policy.md)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from cosmpy.protos.cosmos.authz.v1beta1 import query_pb2 as aq
 from cosmpy.protos.cosmos.authz.v1beta1 import tx_pb2 as atx
 from google.protobuf.any_pb2 import Any as AnyProto
 
+from zrchain.codec.any import pack
 from zrchain.codec.gen.zrchain.identity import query_pb2 as iq
 from zrchain.codec.gen.zrchain.identity import tx_pb2 as itx
 from zrchain.codec.gen.zrchain.policy import params_pb2
@@ -36,7 +37,7 @@ from zrchain.testing.identity_policy import (
     ok,
     response,
 )
-from zrchain.x.policy.types import GOV_AUTHORITY, pack_any
+from zrchain.x.policy.types import GOV_AUTHORITY
 
 __all__ = ["chain", "free_chain"]
 UNDEF = "undefined"
@@ -81,7 +82,7 @@ def test_new_policy_rejects_malformed_definitions(chain) -> None:
     ]
     for definition, participants, text in cases:
         msg = ptx.MsgNewPolicy(
-            creator=A, name="x", policy=pack_any(bool_policy(definition, participants))
+            creator=A, name="x", policy=pack(bool_policy(definition, participants))
         )
         fails(chain.run(a, [msg]), 1, UNDEF, text)
     fails(
@@ -90,7 +91,7 @@ def test_new_policy_rejects_malformed_definitions(chain) -> None:
         "sdk",
         "invalid name, max len 255",
     )
-    wrong = ptx.MsgNewPolicy(creator=A, name="x", policy=pack_any(ptx.MsgRevokeAction()))
+    wrong = ptx.MsgNewPolicy(creator=A, name="x", policy=pack(ptx.MsgRevokeAction()))
     fails(chain.run(a, [wrong]), 1, UNDEF, "no concrete type registered for type URL")
     fails(chain.run(a, [ptx.MsgNewPolicy(creator=A, name="x")]), 1, UNDEF, "policy is required")
     assert module_state(chain) == before
@@ -239,9 +240,9 @@ def test_policy_queries(chain) -> None:
 
 def test_update_params(chain) -> None:
     mod = chain.app.registry.module("policy")
-    from zrchain.x.policy.msgs import PolicyMsgs, validate_update_params
+    from zrchain.x.policy.msg_server import PolicyMsgServer, validate_update_params
 
-    h = PolicyMsgs(mod.keeper, mod.engine, lambda: None)
+    h = PolicyMsgServer(mod.keeper, mod.engine, None)
     ctx = chain.app.context(Branch(chain.app.store.pending), Mode.FINALIZE, height=chain.height + 1)
     with pytest.raises(ChainError) as e:
         h.update_params(ctx, ptx.MsgUpdateParams(authority=chain.wallets["alice"].address))
@@ -269,12 +270,12 @@ def _authz_grants(chain, granter: str, grantee: str) -> list[str]:
 
 
 def _exec(grantee, msg) -> Any:
-    return atx.MsgExec(grantee=grantee.address, msgs=[pack_any(msg)])
+    return atx.MsgExec(grantee=grantee.address, msgs=[pack(msg)])
 
 
 def test_multi_grants(chain) -> None:
     """MsgAddMultiGrant grants x/authz GenericAuthorizations the grantee then uses through
-    MsgExec; MsgRemoveMultiGrant revokes them (policy.md §7.7-7.8)."""
+    MsgExec; MsgRemoveMultiGrant revokes them (docs/identity-policy.md)."""
     a, b, c = chain.wallets["alice"], chain.wallets["bob"], chain.wallets["carol"]
     urls = [ADD_OWNER_URL, "/zrchain.policy.MsgApproveAction"]
     res = ok(chain.run(a, [ptx.MsgAddMultiGrant(creator=a.address, grantee=b.address, msgs=urls)]))
@@ -358,9 +359,9 @@ def test_sign_method_errors(chain) -> None:
     a = chain.wallets["alice"]
     from zrchain.codec.gen.zrchain.policy import sign_method_passkey_pb2 as smp
 
-    empty = ptx.MsgAddSignMethod(creator=a.address, config=pack_any(smp.SignMethodPasskey()))
+    empty = ptx.MsgAddSignMethod(creator=a.address, config=pack(smp.SignMethodPasskey()))
     fails(chain.run(a, [empty]), 1, UNDEF, "invalid config: ")
-    other = ptx.MsgAddSignMethod(creator=a.address, config=pack_any(ptx.MsgAddSignMethod()))
+    other = ptx.MsgAddSignMethod(creator=a.address, config=pack(ptx.MsgAddSignMethod()))
     fails(chain.run(a, [other]), 1, UNDEF, "no concrete type registered")
     fails(chain.run(a, [ptx.MsgAddSignMethod(creator=a.address)]), 1, UNDEF, "empty config")
     blank = ptx.MsgAddSignMethod(creator=a.address, config=AnyProto())

@@ -14,7 +14,7 @@ from google.protobuf.timestamp_pb2 import Timestamp
 from zrchain.abci import types as abci
 from zrchain.app import ZrChainApp
 from zrchain.errors import ErrInvalidAddress, ErrOutOfGas, not_found
-from zrchain.module import Module, QueryRoute, RestRoute
+from zrchain.module import Module, QueryServer, Service
 from zrchain.tx.simulation import SimulationFailed
 
 BALANCE = "/cosmos.bank.v1beta1.Query/Balance"
@@ -33,17 +33,22 @@ def balance(ctx: Any, req: bank_q.QueryBalanceRequest) -> bank_q.QueryBalanceRes
     return bank_q.QueryBalanceResponse(balance=Coin(denom=req.denom, amount=str(ctx.height)))
 
 
+_BANK_QUERY = bank_q.DESCRIPTOR.services_by_name["Query"]
+
+
+class EchoQueries(QueryServer):
+    """The bank Query service with only Balance served (by the stand-in above)."""
+
+    descriptor = _BANK_QUERY
+    absent = {m.name: "stand-in" for m in _BANK_QUERY.methods if m.name != "Balance"}
+
+    def balance(self, ctx: Any, req: bank_q.QueryBalanceRequest) -> bank_q.QueryBalanceResponse:
+        return balance(ctx, req)
+
+
 class EchoModule(Module):
-    def query_routes(self) -> list[QueryRoute]:
-        return [
-            QueryRoute(
-                BALANCE,
-                bank_q.QueryBalanceRequest,
-                bank_q.QueryBalanceResponse,
-                balance,
-                rest=(RestRoute("GET", BALANCE_REST),),
-            )
-        ]
+    def services(self) -> list[Service]:
+        return [EchoQueries()]
 
 
 class StandInSimulator:

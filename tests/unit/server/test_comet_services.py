@@ -136,23 +136,24 @@ CTX = SimpleNamespace(height=5)
 
 
 def test_latest_block_fills_the_deprecated_block_field(svc) -> None:
-    resp = svc.latest_block(CTX, q.GetLatestBlockRequest())
+    resp = svc.get_latest_block(CTX, q.GetLatestBlockRequest())
     assert resp.block.header.height == 2 and resp.block.header.chain_id == "zenrock"
     assert resp.sdk_block.header.proposer_address.startswith("zenvalcons1")
     assert resp.block_id.hash.hex().upper() == BLOCK["block_id"]["hash"]
 
 
 def test_block_by_height_checks_the_height(svc, rpc) -> None:
-    assert svc.block_by_height(CTX, q.GetBlockByHeightRequest(height=2)).block.header.height == 2
+    block = svc.get_block_by_height(CTX, q.GetBlockByHeightRequest(height=2)).block
+    assert block.header.height == 2
     assert ("block", 2) in rpc.calls
     for height, text in ((0, "greater than 0"), (6, "bigger then the chain length")):
         with pytest.raises(QueryError) as info:
-            svc.block_by_height(CTX, q.GetBlockByHeightRequest(height=height))
+            svc.get_block_by_height(CTX, q.GetBlockByHeightRequest(height=height))
         assert info.value.status == Status.INVALID_ARGUMENT and text in info.value.message
 
 
 def test_node_info_versions_parse_as_cosmpy_parses_them(svc) -> None:
-    resp = svc.node_info(CTX, q.GetNodeInfoRequest())
+    resp = svc.get_node_info(CTX, q.GetNodeInfoRequest())
     v = resp.application_version
     assert v.name == "zrchaind" and v.app_name == "zrchaind"
     assert Version(v.cosmos_sdk_version.lstrip("v")) == Version("0.50.13")
@@ -164,15 +165,15 @@ def test_node_info_versions_parse_as_cosmpy_parses_them(svc) -> None:
 
 
 def test_syncing_and_validator_sets(svc, rpc) -> None:
-    assert svc.syncing(CTX, q.GetSyncingRequest()).syncing is False
-    resp = svc.latest_validator_set(CTX, q.GetLatestValidatorSetRequest())
+    assert svc.get_syncing(CTX, q.GetSyncingRequest()).syncing is False
+    resp = svc.get_latest_validator_set(CTX, q.GetLatestValidatorSetRequest())
     (val,) = resp.validators
     assert val.address.startswith("zenvalcons1") and val.voting_power == 10
     assert val.pub_key.type_url == "/cosmos.crypto.ed25519.PubKey"
     assert resp.block_height == 3 and resp.pagination.total == 1
     req = q.GetValidatorSetByHeightRequest(height=3)
     req.pagination.offset, req.pagination.limit = 20, 10
-    svc.validator_set_by_height(CTX, req)
+    svc.get_validator_set_by_height(CTX, req)
     assert ("validators", {"height": "3", "page": "3", "per_page": "10"}) in rpc.calls
 
 
@@ -200,7 +201,7 @@ def test_cometbft_is_never_called_from_an_event_loop_thread(svc, rpc) -> None:
 
     async def on_the_loop() -> QueryError:
         with pytest.raises(QueryError) as info:
-            svc.latest_block(CTX, q.GetLatestBlockRequest())
+            svc.get_latest_block(CTX, q.GetLatestBlockRequest())
         return info.value
 
     err = asyncio.run(on_the_loop())

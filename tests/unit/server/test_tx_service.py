@@ -87,7 +87,7 @@ def failure(fn) -> QueryError:
 
 def test_broadcast_sync_returns_the_check_tx_result(svc, rpc) -> None:
     req = s.BroadcastTxRequest(tx_bytes=b"tx", mode=s.BROADCAST_MODE_SYNC)
-    r = svc.broadcast(CTX, req).tx_response
+    r = svc.broadcast_tx(CTX, req).tx_response
     assert rpc.calls == [("broadcast_tx_sync", b"tx")]
     assert (r.txhash, r.code, r.codespace, r.raw_log, r.data) == (
         "ABCD",
@@ -100,7 +100,7 @@ def test_broadcast_sync_returns_the_check_tx_result(svc, rpc) -> None:
 
 
 def test_broadcast_async(svc, rpc) -> None:
-    r = svc.broadcast(CTX, s.BroadcastTxRequest(tx_bytes=b"tx", mode=s.BROADCAST_MODE_ASYNC))
+    r = svc.broadcast_tx(CTX, s.BroadcastTxRequest(tx_bytes=b"tx", mode=s.BROADCAST_MODE_ASYNC))
     assert rpc.calls == [("broadcast_tx_async", b"tx")]
     assert (r.tx_response.code, r.tx_response.txhash) == (0, "ABCD")
 
@@ -115,7 +115,7 @@ def test_broadcast_async(svc, rpc) -> None:
 )
 def test_mempool_errors_become_tx_response_codes(svc, rpc, text, code) -> None:
     rpc.errors["broadcast_tx_sync"] = text
-    r = svc.broadcast(CTX, s.BroadcastTxRequest(tx_bytes=b"tx", mode=s.BROADCAST_MODE_SYNC))
+    r = svc.broadcast_tx(CTX, s.BroadcastTxRequest(tx_bytes=b"tx", mode=s.BROADCAST_MODE_SYNC))
     assert (r.tx_response.code, r.tx_response.codespace) == (code, "sdk")
     assert r.tx_response.txhash == hashlib.sha256(b"tx").hexdigest().upper()
 
@@ -123,7 +123,9 @@ def test_mempool_errors_become_tx_response_codes(svc, rpc, text, code) -> None:
 def test_other_broadcast_errors_are_query_errors(svc, rpc) -> None:
     rpc.errors["broadcast_tx_sync"] = "something else broke"
     err = failure(
-        lambda: svc.broadcast(CTX, s.BroadcastTxRequest(tx_bytes=b"t", mode=s.BROADCAST_MODE_SYNC))
+        lambda: svc.broadcast_tx(
+            CTX, s.BroadcastTxRequest(tx_bytes=b"t", mode=s.BROADCAST_MODE_SYNC)
+        )
     )
     assert (err.status, err.message) == (Status.UNKNOWN, "something else broke")
 
@@ -140,7 +142,7 @@ def test_other_broadcast_errors_are_query_errors(svc, rpc) -> None:
     ],
 )
 def test_broadcast_argument_errors(svc, req, text) -> None:
-    err = failure(lambda: svc.broadcast(CTX, req))
+    err = failure(lambda: svc.broadcast_tx(CTX, req))
     assert err.status == Status.INVALID_ARGUMENT
     assert text in err.message
 
@@ -148,7 +150,9 @@ def test_broadcast_argument_errors(svc, req, text) -> None:
 def test_an_unreachable_comet_is_unavailable() -> None:
     svc = TxService(SimpleNamespace(), Comet("tcp://127.0.0.1:1"))
     err = failure(
-        lambda: svc.broadcast(CTX, s.BroadcastTxRequest(tx_bytes=b"t", mode=s.BROADCAST_MODE_SYNC))
+        lambda: svc.broadcast_tx(
+            CTX, s.BroadcastTxRequest(tx_bytes=b"t", mode=s.BROADCAST_MODE_SYNC)
+        )
     )
     assert err.status == Status.UNAVAILABLE
     assert "127.0.0.1:1" in err.message
@@ -238,10 +242,10 @@ def test_legacy_event_conditions_pass_through() -> None:
 
 
 def test_get_block_with_txs(svc) -> None:
-    resp = svc.block_with_txs(CTX, s.GetBlockWithTxsRequest(height=2))
+    resp = svc.get_block_with_txs(CTX, s.GetBlockWithTxsRequest(height=2))
     assert resp.block.header.height == 2 and resp.pagination.total == 1
     assert len(resp.txs) == 1 and resp.block_id.part_set_header.total == 1
-    err = failure(lambda: svc.block_with_txs(CTX, s.GetBlockWithTxsRequest(height=6)))
+    err = failure(lambda: svc.get_block_with_txs(CTX, s.GetBlockWithTxsRequest(height=6)))
     assert err.status == Status.INVALID_ARGUMENT and "current height 5" in err.message
 
 

@@ -11,27 +11,35 @@ import pytest
 import rlp
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from test_sighash import _message
 from treasury_testkit import ESCROW, Setup, build, ecdsa_sign
 
-from zrchain.codec.gen.zrchain.treasury import key_pb2
-from zrchain.codec.gen.zrchain.treasury import tx_pb2 as ttx
-from zrchain.codec.gen.zrchain.treasury import wallet_pb2 as wallet
-from zrchain.gas import PAYLOAD_COST_PER_BYTE, SIG_VERIFY_COST_SECP256K1, SIGHASH_COST, GasMeter
-from zrchain.testing.identity_policy import fails, ok
-from zrchain.x.treasury import msgs as treasury_msgs
-from zrchain.x.treasury import sighash
-from zrchain.x.treasury.sighash import (
-    MAX_COSMOS_TX_BYTES,
-    MAX_EVM_TX_BYTES,
+from zrchain.chains import bitcoin
+from zrchain.chains.bitcoin import (
     MAX_STANDARD_TX_WEIGHT,
-    SOLANA_PACKET_DATA_SIZE,
+    _compact_size,
+    bip143_sighash,
+    bitcoin_prevouts,
+    bitcoin_sighashes,
+    p2wpkh_script_code,
+    parse_bitcoin_tx,
+)
+from zrchain.chains.cosmos import MAX_COSMOS_TX_BYTES, native_sighash
+from zrchain.chains.errors import (
     BitcoinTxError,
     CosmosTxError,
     EvmTxError,
     PublicKeyError,
-    SolanaTxError,
 )
+from zrchain.chains.evm import MAX_EVM_TX_BYTES, parse_evm_tx
+from zrchain.chains.keys import ed25519_check_public_key
+from zrchain.codec.base58 import b58decode
+from zrchain.codec.gen.zrchain.treasury import key_pb2
+from zrchain.codec.gen.zrchain.treasury import tx_pb2 as ttx
+from zrchain.codec.gen.zrchain.treasury import wallet_pb2 as wallet
+from zrchain.crypto.hashes import sha256d
+from zrchain.gas import PAYLOAD_COST_PER_BYTE, SIG_VERIFY_COST_SECP256K1, SIGHASH_COST, GasMeter
+from zrchain.testing.identity_policy import fails, ok
+from zrchain.x.treasury import validation as treasury_validation
 
 
 @pytest.fixture
@@ -43,10 +51,10 @@ def s(tmp_path) -> Setup:
 
 def annotated_btc_tx(inputs: int, outputs: int = 1) -> bytes:
     """A segwit tx in zrChain's BITCOIN_PLUS form: each witness carries (amount, -, script)."""
-    out = b"\x02\x00\x00\x00\x00\x01" + sighash._compact_size(inputs)
+    out = b"\x02\x00\x00\x00\x00\x01" + _compact_size(inputs)
     for i in range(inputs):
         out += i.to_bytes(32, "little") + b"\x00" * 4 + b"\x00" + b"\xff" * 4
-    out += sighash._compact_size(outputs)
+    out += _compact_size(outputs)
     out += ((1000).to_bytes(8, "little") + b"\x16\x00\x14" + b"\x22" * 20) * outputs
     for _ in range(inputs):
         out += b"\x03\x08" + (10_000).to_bytes(8, "little") + b"\x00\x16\x00\x14" + b"\x33" * 20
@@ -58,25 +66,25 @@ def test_bip143_hashes_each_byte_a_bounded_number_of_times(monkeypatch) -> None:
     """The quadratic version rehashed every outpoint for every input: bytes hashed grew 4x
     when the inputs doubled. Now they grow 2x, and the hashes are the per-input ones."""
     hashed = [0]
-    real = sighash.sha256d
+    real = sha256d
 
     def counting(data: bytes) -> bytes:
         hashed[0] += len(data)
         return real(data)
 
-    monkeypatch.setattr(sighash, "sha256d", counting)
+    monkeypatch.setattr(bitcoin, "sha256d", counting)
 
     def bytes_hashed(n: int) -> int:
         hashed[0] = 0
         raw = annotated_btc_tx(n)
-        got = sighash.bitcoin_sighashes(raw)
-        tx = sighash.parse_bitcoin_tx(raw)
+        got = bitcoin_sighashes(raw)
+        tx = parse_bitcoin_tx(raw)
         for i in (0, n - 1):  # the shared digests give the same hash as a lone computation
-            prevout = sighash.bitcoin_prevouts(tx)[i]
-            script = sighash.p2wpkh_script_code(prevout.script_pubkey)
-            assert got[i] == sighash.bip143_sighash(tx, i, script, prevout.amount)
+            prevout = bitcoin_prevouts(tx)[i]
+            script = p2wpkh_script_code(prevout.script_pubkey)
+            assert got[i] == bip143_sighash(tx, i, script, prevout.amount)
         hashed[0] = 0
-        sighash.bitcoin_sighashes(raw)
+        bitcoin_sighashes(raw)
         return hashed[0]
 
     small, large = bytes_hashed(200), bytes_hashed(400)
@@ -86,7 +94,7 @@ def test_bip143_hashes_each_byte_a_bounded_number_of_times(monkeypatch) -> None:
 
 def _weight(inputs: int, outputs: int = 1) -> int:
     """BIP141 weight of :func:`annotated_btc_tx`, counted from its layout."""
-    size = lambda n: len(sighash._compact_size(n))  # noqa: E731
+    size = lambda n: len(_compact_size(n))  # noqa: E731
     base = 4 + size(inputs) + 41 * inputs + size(outputs) + 31 * outputs + 4
     witness = 2 + 34 * inputs  # marker and flag, then 1 + 9 + 1 + 23 bytes per input
     return 3 * base + base + witness
@@ -95,12 +103,12 @@ def _weight(inputs: int, outputs: int = 1) -> int:
 def test_a_transaction_above_bitcoins_standard_weight_is_refused() -> None:
     assert len(annotated_btc_tx(7)) == (_weight(7) + 3 * (2 + 34 * 7)) // 4
     heaviest = max(n for n in range(1900, 2100) if _weight(n) <= MAX_STANDARD_TX_WEIGHT)
-    assert len(sighash.bitcoin_sighashes(annotated_btc_tx(heaviest))) == heaviest
+    assert len(bitcoin_sighashes(annotated_btc_tx(heaviest))) == heaviest
     with pytest.raises(BitcoinTxError, match="exceeds Bitcoin's standard maximum of 400000"):
-        sighash.parse_bitcoin_tx(annotated_btc_tx(heaviest + 1))
+        parse_bitcoin_tx(annotated_btc_tx(heaviest + 1))
     # the request that stalled every validator for 18.5 s: refused before any hashing
     with pytest.raises(BitcoinTxError, match="weight"):
-        sighash.bitcoin_sighashes(annotated_btc_tx(8000))
+        bitcoin_sighashes(annotated_btc_tx(8000))
 
 
 def test_bitcoin_plus_request_pays_per_byte_and_per_input(s: Setup) -> None:
@@ -108,7 +116,7 @@ def test_bitcoin_plus_request_pays_per_byte_and_per_input(s: Setup) -> None:
 
     def gas_of(n: int) -> int:
         raw = annotated_btc_tx(n)
-        hashes = sighash.bitcoin_sighashes(raw)
+        hashes = bitcoin_sighashes(raw)
         res = s.sign_request(
             [kid] * n,
             ",".join(h.hex() for h in hashes),
@@ -148,66 +156,46 @@ def _eip1559(access_list: list, data: bytes = b"") -> bytes:
 def test_evm_payloads_larger_than_geths_txpool_limit_are_refused() -> None:
     fits = _eip1559([], b"\x01" * (MAX_EVM_TX_BYTES - 100))
     assert len(fits) <= MAX_EVM_TX_BYTES
-    sighash.parse_evm_tx(fits)
+    parse_evm_tx(fits)
     with pytest.raises(EvmTxError, match="larger than the 131072 bytes"):
-        sighash.parse_evm_tx(_eip1559([], b"\x01" * MAX_EVM_TX_BYTES))
+        parse_evm_tx(_eip1559([], b"\x01" * MAX_EVM_TX_BYTES))
 
 
 def test_evm_rlp_nesting_is_bounded_and_clean() -> None:
-    sighash.parse_evm_tx(_eip1559([[b"\x11" * 20, [b"\x00" * 32]]]))
+    parse_evm_tx(_eip1559([[b"\x11" * 20, [b"\x00" * 32]]]))
     with pytest.raises(EvmTxError, match="deeper than 4"):
-        sighash.parse_evm_tx(_eip1559([[b"\x11" * 20, [[b"\x00" * 32]]]]))
+        parse_evm_tx(_eip1559([[b"\x11" * 20, [[b"\x00" * 32]]]]))
     deep = b"\xc0"
     for _ in range(3000):  # far past Python's recursion limit
         deep = (bytes([0xC0 + len(deep)]) if len(deep) < 56 else
                 bytes([0xF9]) + len(deep).to_bytes(2, "big")) + deep  # fmt: skip
     with pytest.raises(EvmTxError, match="malformed RLP"):
-        sighash.parse_evm_tx(b"\x02" + deep)
+        parse_evm_tx(b"\x02" + deep)
 
 
 # -- Solana -------------------------------------------------------------------------------------
-def _solana_message(signers: int, data: bytes = b"") -> bytes:
-    """Three accounts and the system program; one instruction carrying ``data``."""
-    keys = [bytes([i + 1]) * 32 for i in range(3)] + [bytes(32)]
-    return bytes([signers]) + _message(keys, [(3, b"\x00\x01", data)])[1:]
-
-
-def test_a_solana_transaction_must_fit_its_packet() -> None:
-    room = SOLANA_PACKET_DATA_SIZE - 1 - 64 - len(_solana_message(1))
-    fits = _solana_message(1, b"\x00" * (room - 1))  # the data length takes a second byte
-    assert 1 + 64 + len(fits) == SOLANA_PACKET_DATA_SIZE
-    sighash.parse_solana_message(fits)
-    with pytest.raises(SolanaTxError, match="does not fit Solana's 1232-byte packet"):
-        sighash.parse_solana_message(_solana_message(1, b"\x00" * room))
-    # a second signer needs 64 more bytes of the packet
-    with pytest.raises(SolanaTxError, match="packet"):
-        sighash.parse_solana_message(_solana_message(2, b"\x00" * (room - 1)))
-    with pytest.raises(SolanaTxError, match="packet"):
-        sighash.parse_solana_message(b"\x01" * 5000)
-
-
 def test_a_long_solana_recipient_is_refused_without_decoding_it(monkeypatch) -> None:
     """base58 decoding is quadratic in the length (160k characters took 6 s)."""
-    real = sighash.b58decode
+    real = b58decode
 
     def bounded(text: str) -> bytes:
         assert len(text) <= 44, "decoded an over-long address"
         return real(text)
 
-    monkeypatch.setattr(sighash, "b58decode", bounded)
+    monkeypatch.setattr(treasury_validation, "b58decode", bounded)
     md = key_pb2.ZenBTCMetadata(
         recipient_addr="2" * 200_000, chain_type=wallet.WALLET_TYPE_SOLANA,
         caip2_chain_id="solana:5eykt4UsFv8P8NJdTREpY1vzqKqZKvdp", asset=1,
     )  # fmt: skip
     with pytest.raises(Exception, match="valid Solana address"):
-        treasury_msgs.check_zenbtc_metadata(md)
+        treasury_validation.check_zenbtc_metadata(md)
 
 
 # -- Cosmos -------------------------------------------------------------------------------------
 def test_cosmos_sign_bytes_larger_than_a_cosmos_tx_are_refused() -> None:
-    sighash.native_sighash(b"\x00" * MAX_COSMOS_TX_BYTES)
+    native_sighash(b"\x00" * MAX_COSMOS_TX_BYTES)
     with pytest.raises(CosmosTxError, match="larger than the 1048576 bytes"):
-        sighash.native_sighash(b"\x00" * (MAX_COSMOS_TX_BYTES + 1))
+        native_sighash(b"\x00" * (MAX_COSMOS_TX_BYTES + 1))
 
 
 # -- keys and signatures ------------------------------------------------------------------------
@@ -242,7 +230,7 @@ def _affine_reference(pubkey: bytes) -> str:
 
 def _ours(pubkey: bytes) -> str:
     try:
-        sighash.ed25519_check_public_key(pubkey)
+        ed25519_check_public_key(pubkey)
     except PublicKeyError as exc:
         return str(exc).rsplit(": ", 1)[-1]
     return "ok"

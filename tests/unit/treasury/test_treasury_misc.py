@@ -1,5 +1,6 @@
 """MsgUpdateParams, MsgUpdateKeyPolicy, MsgTransferFromKeyring, the refused ICA Msgs,
-ValidateBasic, genesis (round trip, DECISIONS 8 counters, zenBTC fields) and the party
+ValidateBasic, genesis (round trip, fix 8 of docs/COMPATIBILITY.md counters, zenBTC fields) and the
+party
 signature payload vector."""
 
 from __future__ import annotations
@@ -226,7 +227,8 @@ def test_export_import_round_trip_and_counters(tmp_path) -> None:
     t = exported["treasury"]
     assert t["keys"][0]["zenbtc_metadata"]["caip2_chain_id"] == "eip155:17000"
     assert t["keys"][0]["zenbtc_metadata"]["asset"] == "ASSET_ZENBTC"
-    # a sparse import (request ids 2 and 9); new ids continue after the largest (DECISIONS 8)
+    # a sparse import (request ids 2 and 9); new ids continue after the largest (fix 8 of
+    # docs/COMPATIBILITY.md)
     t["key_requests"][0]["id"] = "9"
 
     def edit(state):
@@ -243,9 +245,8 @@ def test_export_import_round_trip_and_counters(tmp_path) -> None:
         )
         module = c.app.registry.module("treasury")
         ctx = c.app.context(c.app.store.version().kv, Mode.QUERY, metered=False)
-        s_ = module.keeper.store(ctx)
-        assert module.keeper.key_requests.last_id(s_) == 9
-        assert module.keeper.sign_requests.last_id(s_) == sid
+        last = module.keeper.last_ids(ctx)
+        assert (last["key_requests"], last["sign_requests"]) == (9, sid)
         # the open request's escrow and the cache id survive the import
         from zrchain.x.treasury.keeper import KIND_KEY, KIND_SIGN
 
@@ -292,9 +293,9 @@ def test_party_without_an_account_key(tmp_path) -> None:
     """A party whose account has no public key on chain cannot have signed anything."""
     s = build(tmp_path)
     try:
-        from zrchain.x.treasury.msgs import TreasuryMsgs
+        from zrchain.x.treasury.msg_server import TreasuryMsgServer
 
-        msgs: TreasuryMsgs = s.chain.app.registry.module("treasury").msgs
+        msgs: TreasuryMsgServer = s.chain.app.registry.module("treasury").msgs
         ctx = _ctx(s)
         with pytest.raises(ChainError, match="has no secp256k1 account key"):
             msgs._party_pubkey(ctx, "zen1zpmqphp46nsn097ysltk4j5wmpjn9gd5gwyfnq")

@@ -1,4 +1,4 @@
-"""MsgNewSignTransactionRequest: treasury.md §6.6, §9, §14.1, §14.2 and DECISIONS 9 — EVM
+"""MsgNewSignTransactionRequest: docs/treasury.md fix 9 of docs/COMPATIBILITY.md — EVM
 (legacy/EIP-155, EIP-2930, EIP-1559, chain id from MetadataEthereum), native Cosmos and
 Bitcoin payloads; sighashes checked against eth-account's own signing."""
 
@@ -14,14 +14,14 @@ from eth_utils import to_checksum_address
 from google.protobuf.any_pb2 import Any as AnyProto
 from treasury_testkit import MPC_PUBKEY, MPC_SECRET, Setup, build, ecdsa_sign
 
+from zrchain.chains.bitcoin import bitcoin_sighashes
+from zrchain.chains.evm import assemble_signed_evm_tx, evm_address, evm_sighash
+from zrchain.codec.any import pack
 from zrchain.codec.gen.zrchain.policy import query_pb2 as pq
 from zrchain.codec.gen.zrchain.treasury import query_pb2 as q
 from zrchain.codec.gen.zrchain.treasury import tx_pb2 as ttx
 from zrchain.codec.gen.zrchain.treasury import wallet_pb2 as wallet
 from zrchain.testing.identity_policy import events, fails, module_state, ok, response
-from zrchain.x.policy.types import pack_any
-from zrchain.x.treasury import sighash
-from zrchain.x.treasury.wallets import evm_address
 
 EVM = wallet.WALLET_TYPE_EVM
 LEGACY_14_1 = bytes.fromhex(
@@ -40,7 +40,7 @@ def s(tmp_path) -> Setup:
 
 
 def eth_meta(chain_id: int) -> AnyProto:
-    return pack_any(ttx.MetadataEthereum(chain_id=chain_id))
+    return pack(ttx.MetadataEthereum(chain_id=chain_id))
 
 
 def sign_tx(s: Setup, key_ids, wallet_type, payload: bytes, metadata=None, **kw):
@@ -74,7 +74,8 @@ def tx_dict(kind: int, **extra) -> dict:
 
 
 def unsigned_payload(d: dict) -> bytes:
-    """The standard unsigned encodings (DECISIONS 9): legacy 9 items, typed 8/9 items."""
+    """The standard unsigned encodings (fix 9 of docs/COMPATIBILITY.md): legacy 9 items, typed 8/9
+    items."""
     to = bytes.fromhex(d["to"][2:])
     if "type" not in d:
         return rlp.encode(
@@ -101,7 +102,8 @@ def unsigned_payload(d: dict) -> bytes:
     return bytes([d["type"]]) + rlp.encode(body)
 
 
-# -- §14 vectors ------------------------------------------------------------------------------
+# -- zrChain's vectors
+# ------------------------------------------------------------------------------
 def test_zrchain_legacy_vector(s: Setup) -> None:
     kid = s.make_key()
     res = ok(sign_tx(s, [kid], EVM, LEGACY_14_1, eth_meta(SEPOLIA)))
@@ -128,7 +130,7 @@ def test_zrchain_legacy_vector(s: Setup) -> None:
 
 def test_zrchain_derived_vectors() -> None:
     assert (
-        sighash.evm_sighash(
+        evm_sighash(
             bytes.fromhex(
                 "e679850fd8f4bd2382520894cf4324b9fd2fbc83b98a1483e854d31d3e45944c8203e880808080"
             ),
@@ -165,11 +167,11 @@ def test_evm_sighash_matches_eth_account(kind: int) -> None:
         expected = serializable_unsigned_transaction_from_dict(d).hash()
     else:
         expected = TypedTransaction.from_dict(d).hash()
-    assert sighash.evm_sighash(payload, SEPOLIA) == bytes(expected)
+    assert evm_sighash(payload, SEPOLIA) == bytes(expected)
     signed = Account.sign_transaction(d, MPC_SECRET)
     v = signed.v if kind else signed.v - 35 - 2 * SEPOLIA
     rs = signed.r.to_bytes(32, "big") + signed.s.to_bytes(32, "big")
-    assert sighash.assemble_signed_evm_tx(payload, rs + bytes([v]), chain_id=SEPOLIA) == bytes(
+    assert assemble_signed_evm_tx(payload, rs + bytes([v]), chain_id=SEPOLIA) == bytes(
         signed.raw_transaction
     )
 
@@ -189,7 +191,7 @@ def test_sign_tx_request_end_to_end(s: Setup, kind: int) -> None:
     for p in ("p1", "p2"):
         ok(s.fulfil_sign(p, out.signature_request_id, sig))
     stored = bytes(s.sign_req(out.signature_request_id).signed_data[0].signed_data)
-    raw = sighash.assemble_signed_evm_tx(payload, stored, chain_id=SEPOLIA, pubkey=MPC_PUBKEY)
+    raw = assemble_signed_evm_tx(payload, stored, chain_id=SEPOLIA, pubkey=MPC_PUBKEY)
     assert Account.recover_transaction(raw) == evm_address(MPC_PUBKEY) == ACCOUNT.address
 
 
@@ -199,7 +201,7 @@ def test_zrchain_12_item_eip1559_still_parses(s: Setup) -> None:
     nine = unsigned_payload(d)
     twelve = b"\x02" + rlp.encode([*rlp.decode(nine[1:]), b"", b"", b""])
     ok(sign_tx(s, [kid], EVM, twelve, eth_meta(SEPOLIA)))
-    assert s.sign_req(1).data_for_signing[0] == sighash.evm_sighash(nine, SEPOLIA)
+    assert s.sign_req(1).data_for_signing[0] == evm_sighash(nine, SEPOLIA)
 
 
 @pytest.mark.parametrize(
@@ -209,7 +211,7 @@ def test_zrchain_12_item_eip1559_still_parses(s: Setup) -> None:
         (LEGACY_14_1, AnyProto(), "expected *MetadataEthereum, got <nil>"),
         (
             LEGACY_14_1,
-            pack_any(ttx.MetadataSolana(network=1)),
+            pack(ttx.MetadataSolana(network=1)),
             "expected *MetadataEthereum, got *types.MetadataSolana",
         ),
         (
@@ -282,7 +284,7 @@ def test_bitcoin_inputs_get_one_child_each(s: Setup) -> None:
     second = b"\x99" + first[1:]  # another outpoint
     witness = BTC_TX[80:114]
     two_inputs = BTC_TX[:6] + b"\x02" + first + second + BTC_TX[48:80] + witness * 2 + BTC_TX[114:]
-    hashes = sighash.bitcoin_sighashes(two_inputs)
+    hashes = bitcoin_sighashes(two_inputs)
     assert len(hashes) == 2
     res = ok(sign_tx(s, [kid], wallet.WALLET_TYPE_BTC_TESTNET, two_inputs))
     out = response(res, ttx.MsgNewSignTransactionRequestResponse)

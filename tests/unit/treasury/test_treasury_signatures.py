@@ -1,5 +1,6 @@
-"""MsgNewSignatureRequest and MsgFulfilSignatureRequest: treasury.md §6.4, §6.5, §7.2, §9.5,
-§9.6, §14.1, with DECISIONS 1, 2, 4 and 12, parent/child trees and cache_id uniqueness."""
+"""MsgNewSignatureRequest and MsgFulfilSignatureRequest: docs/treasury.md and
+zrChain's Go tests, with fixes 1, 2, 4 and 12 of docs/COMPATIBILITY.md, parent/child trees
+and cache_id uniqueness."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from treasury_testkit import MPC_PUBKEY, MPC_SECRET, Setup, build, ecdsa_sign, party_sig
 
+from zrchain.chains.bitcoin import bitcoin_sighashes
+from zrchain.chains.keys import SECP256K1_N, ecdsa_der
 from zrchain.codec.gen.zrchain.identity import tx_pb2 as itx
 from zrchain.codec.gen.zrchain.treasury import mpcsign_pb2
 from zrchain.codec.gen.zrchain.treasury import tx_pb2 as ttx
@@ -24,7 +27,6 @@ from zrchain.testing.identity_policy import (
     ok,
     response,
 )
-from zrchain.x.treasury import sighash
 from zrchain.x.treasury.party import KIND_KEY, KIND_SIGNATURE
 
 H1 = hashlib.sha256(b"one").digest()
@@ -108,7 +110,7 @@ def test_creator_must_own_and_keyring_active(s: Setup) -> None:
 
 
 def test_every_key_of_a_multi_key_request_is_authorised(s: Setup) -> None:
-    """DECISIONS 4: zrChain checks only key_ids[0]."""
+    """fix 4 of docs/COMPATIBILITY.md: zrChain checks only key_ids[0]."""
     mine = s.make_key()
     bob = s.w("bob")
     bob_ws = new_workspace(s.chain, bob)
@@ -217,7 +219,7 @@ def test_65_byte_signature_gets_recovery_id(s: Setup) -> None:
 
 
 def test_zrchain_vector_65_byte_signature(tmp_path) -> None:
-    """§14.1: a 65-byte signature ending 1b is stored with a 0/1 recovery id."""
+    """zrChain's test: a 65-byte signature ending 1b is stored with a 0/1 recovery id."""
     setup = build(tmp_path)
     try:
         digest = bytes.fromhex("e8cc5a88" + "00" * 28)
@@ -267,7 +269,7 @@ def test_high_s_is_refused(s: Setup) -> None:
     sid = s.new_sign_request([kid], H1.hex())
     sig = ecdsa_sign(H1)
     r, low_s = sig[:32], int.from_bytes(sig[32:64], "big")
-    high = r + (sighash.SECP256K1_N - low_s).to_bytes(32, "big")
+    high = r + (SECP256K1_N - low_s).to_bytes(32, "big")
     fails(s.fulfil_sign("p1", sid, high), 1, "undefined", "signature verification failed")
 
 
@@ -291,7 +293,7 @@ def test_bitcoin_signature_is_stored_as_low_s_der(s: Setup) -> None:
     ok(s.fulfil_sign("p1", sid, raw))
     stored = s.sign_req(sid).signed_data[0].signed_data
     r, s_ = int.from_bytes(raw[:32], "big"), int.from_bytes(raw[32:], "big")
-    assert stored == sighash.ecdsa_der(r, s_)
+    assert stored == ecdsa_der(r, s_)
     assert coincurve.PublicKey(MPC_PUBKEY).verify(stored, H1, hasher=None)
     fails(
         s.fulfil_sign("p2", sid, raw + b"\x00\x00"), 1, "undefined", "ConvertECDSASigtoBitcoinSig"
@@ -300,7 +302,7 @@ def test_bitcoin_signature_is_stored_as_low_s_der(s: Setup) -> None:
 
 def _sign_with_nonce(digest: bytes, k: int, secret: bytes = MPC_SECRET) -> bytes:
     """A valid low-S ECDSA signature with a chosen nonce (a second valid answer)."""
-    n = sighash.SECP256K1_N
+    n = SECP256K1_N
     d = int.from_bytes(secret, "big")
     r = (
         int.from_bytes(
@@ -460,9 +462,10 @@ BTC_TX = bytes.fromhex(
 
 
 def test_bitcoin_plus_checks_what_it_claims(s: Setup) -> None:
-    """DECISIONS 12: a matching sighash verifies, a wrong one fails (zrChain: inverted)."""
+    """fix 12 of docs/COMPATIBILITY.md: a matching sighash verifies, a wrong one fails (zrChain:
+    inverted)."""
     kid = s.make_key("bitcoin")
-    good = sighash.bitcoin_sighashes(BTC_TX)[0]
+    good = bitcoin_sighashes(BTC_TX)[0]
     plus = {"verify_signing_data": BTC_TX, "verify_signing_data_version": 1}
     s.new_sign_request([kid], good.hex(), **plus)
     fails(

@@ -1,6 +1,6 @@
-"""zrSign paths (treasury.md §6.2.2, §6.7, §11.10; zrsign-bridge.md §5): workspaces per owner
-and wallet type, key harmonisation (one key per owner, wallet type and walletIndex,
-DECISIONS), normalised EVM owners (DECISIONS 11), hash and tx signature requests, ZrSignKeys."""
+"""zrSign paths (docs/treasury.md, *zrSign*; docs/evm-bridge.md): workspaces per owner and
+wallet type, key harmonisation (one key per owner, wallet type and walletIndex), normalised
+EVM owners (fix 11 of docs/COMPATIBILITY.md), hash and tx signature requests, ZrSignKeys."""
 
 from __future__ import annotations
 
@@ -10,12 +10,13 @@ import pytest
 from eth_utils import to_checksum_address
 from treasury_testkit import MPC_PUBKEY, TQ, Setup, build, ecdsa_sign
 
+from zrchain.chains.bitcoin import bitcoin_p2wpkh_address
+from zrchain.chains.evm import evm_address
+from zrchain.codec.any import pack
 from zrchain.codec.gen.zrchain.treasury import query_pb2 as q
 from zrchain.codec.gen.zrchain.treasury import tx_pb2 as ttx
 from zrchain.codec.gen.zrchain.treasury import wallet_pb2 as wallet
 from zrchain.testing.identity_policy import events, fails, module_state, ok, response, workspace
-from zrchain.x.policy.types import pack_any
-from zrchain.x.treasury.wallets import bitcoin_p2wpkh_address, evm_address
 
 OWNER = "0xbe27e519a220d4336a5f9d08c7fa542175e30da0"
 OWNER_CHECKSUM = to_checksum_address(OWNER)
@@ -154,7 +155,7 @@ def test_signature_request_tx_mode(s: Setup) -> None:
             wallet_index=0,
             tx=True,
             wallet_type=wallet.WALLET_TYPE_EVM,
-            metadata=pack_any(ttx.MetadataEthereum(chain_id=111)),
+            metadata=pack(ttx.MetadataEthereum(chain_id=111)),
             no_broadcast=True,
         )
     )
@@ -203,7 +204,7 @@ def test_zr_sign_keys_query(s: Setup) -> None:
 
 
 def test_no_page_cap_on_zrsign_keys(s: Setup) -> None:
-    """DECISIONS 10: zrChain stops at 100 keys; every key is listed here."""
+    """fix 10 of docs/COMPATIBILITY.md: zrChain stops at 100 keys; every key is listed here."""
     module = s.chain.app.registry.module("treasury")
     first = zr_key_id(s, index=0)
     ok(s.fulfil_key("p1", first))

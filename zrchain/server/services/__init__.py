@@ -10,15 +10,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from zrchain.module import QueryRoute
-from zrchain.server.services import consensus, tendermint, tx
+from zrchain.module import QueryRoute, QueryServer
 from zrchain.server.services.comet import DEFAULT_RPC_ADDRESS, Comet
+from zrchain.server.services.consensus import ConsensusQueryServer
+from zrchain.server.services.tendermint import TendermintService
+from zrchain.server.services.tx import TxService
 
 
-def service_routes(app: Any) -> list[QueryRoute]:
+def servers(app: Any) -> list[QueryServer]:
     def rpc_address() -> str:
         extra = getattr(getattr(app, "settings", None), "extra", None) or {}
         return str(extra.get("rpc_address") or DEFAULT_RPC_ADDRESS)
 
     comet = Comet(rpc_address)
-    return [*tx.routes(app, comet), *tendermint.routes(comet), *consensus.routes(app)]
+    return [TxService(app, comet), TendermintService(comet), ConsensusQueryServer(app)]
+
+
+def service_routes(app: Any) -> list[QueryRoute]:
+    return [route for server in servers(app) for route in server.routes()]

@@ -7,20 +7,16 @@ cosmpy's ``query_height``/``query_chain_id``/``query_latest_block`` read only th
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from cosmpy.protos.cosmos.base.tendermint.v1beta1 import query_pb2 as q
 from cosmpy.protos.tendermint.types import types_pb2
 
-from zrchain import APP_NAME, __version__
+from zrchain import APP_NAME, __version__, module
 from zrchain.errors import invalid_argument
-from zrchain.module import QueryRoute, RestRoute
 from zrchain.server.services import convert
 from zrchain.server.services.comet import Comet
 
-SERVICE = "/cosmos.base.tendermint.v1beta1.Service/"
-API = "/cosmos/base/tendermint/v1beta1"
 COSMOS_SDK_VERSION = "v0.50.13"  # the SDK line zrChain runs; cosmpy parses it with packaging
 DEFAULT_LIMIT = 100  # the SDK's query.DefaultLimit; also CometBFT's maximum per_page
 _ABCI_PATHS = ("app", "store", "p2p", "custom")  # what the SDK's ABCIQuery lets through
@@ -42,11 +38,16 @@ def page_of(pagination: Any) -> tuple[int, int]:
     return int(pagination.offset) // limit + 1, min(limit, DEFAULT_LIMIT)
 
 
-class TendermintService:
+class TendermintService(module.QueryServer):
+    """Blocks, node info, syncing and validator sets, from CometBFT's RPC."""
+
+    descriptor = q.DESCRIPTOR.services_by_name["Service"]
+    reads_state = False
+
     def __init__(self, comet: Comet) -> None:
         self.comet = comet
 
-    def node_info(self, ctx: Any, req: q.GetNodeInfoRequest) -> q.GetNodeInfoResponse:
+    def get_node_info(self, ctx: Any, req: q.GetNodeInfoRequest) -> q.GetNodeInfoResponse:
         status = self.comet.call(lambda rpc: rpc.status())
         return q.GetNodeInfoResponse(
             default_node_info=convert.node_info(status.get("node_info") or {}),
@@ -58,27 +59,27 @@ class TendermintService:
             ),
         )
 
-    def syncing(self, ctx: Any, req: q.GetSyncingRequest) -> q.GetSyncingResponse:
+    def get_syncing(self, ctx: Any, req: q.GetSyncingRequest) -> q.GetSyncingResponse:
         status = self.comet.call(lambda rpc: rpc.status())
         return q.GetSyncingResponse(syncing=bool(status["sync_info"].get("catching_up")))
 
-    def latest_block(self, ctx: Any, req: q.GetLatestBlockRequest) -> q.GetLatestBlockResponse:
+    def get_latest_block(self, ctx: Any, req: q.GetLatestBlockRequest) -> q.GetLatestBlockResponse:
         bid, blk = fetch_block(self.comet)
         return q.GetLatestBlockResponse(block_id=bid, block=blk, sdk_block=convert.sdk_block(blk))
 
-    def block_by_height(
+    def get_block_by_height(
         self, ctx: Any, req: q.GetBlockByHeightRequest
     ) -> q.GetBlockByHeightResponse:
         self._check_height(req.height)
         bid, blk = fetch_block(self.comet, req.height)
         return q.GetBlockByHeightResponse(block_id=bid, block=blk, sdk_block=convert.sdk_block(blk))
 
-    def latest_validator_set(
+    def get_latest_validator_set(
         self, ctx: Any, req: q.GetLatestValidatorSetRequest
     ) -> q.GetLatestValidatorSetResponse:
         return self._validators(None, req.pagination, q.GetLatestValidatorSetResponse)
 
-    def validator_set_by_height(
+    def get_validator_set_by_height(
         self, ctx: Any, req: q.GetValidatorSetByHeightRequest
     ) -> q.GetValidatorSetByHeightResponse:
         self._check_height(req.height)
@@ -143,50 +144,3 @@ class TendermintService:
         out.pagination.total = convert.int_of(res.get("total"))
         return out
 
-
-def routes(comet: Comet) -> list[QueryRoute]:
-    s = TendermintService(comet)
-    table: list[tuple[str, Any, Any, Callable[..., Any], str]] = [
-        ("GetNodeInfo", q.GetNodeInfoRequest, q.GetNodeInfoResponse, s.node_info, "/node_info"),
-        ("GetSyncing", q.GetSyncingRequest, q.GetSyncingResponse, s.syncing, "/syncing"),
-        (
-            "GetLatestBlock",
-            q.GetLatestBlockRequest,
-            q.GetLatestBlockResponse,
-            s.latest_block,
-            "/blocks/latest",
-        ),
-        (
-            "GetBlockByHeight",
-            q.GetBlockByHeightRequest,
-            q.GetBlockByHeightResponse,
-            s.block_by_height,
-            "/blocks/{height}",
-        ),
-        (
-            "GetLatestValidatorSet",
-            q.GetLatestValidatorSetRequest,
-            q.GetLatestValidatorSetResponse,
-            s.latest_validator_set,
-            "/validatorsets/latest",
-        ),
-        (
-            "GetValidatorSetByHeight",
-            q.GetValidatorSetByHeightRequest,
-            q.GetValidatorSetByHeightResponse,
-            s.validator_set_by_height,
-            "/validatorsets/{height}",
-        ),
-        ("ABCIQuery", q.ABCIQueryRequest, q.ABCIQueryResponse, s.abci_query, "/abci_query"),
-    ]
-    return [
-        QueryRoute(
-            method=SERVICE + name,
-            request_class=req,
-            response_class=resp,
-            handler=fn,
-            rest=(RestRoute("GET", API + path),),
-            needs_state=False,
-        )
-        for name, req, resp, fn, path in table
-    ]

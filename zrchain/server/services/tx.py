@@ -1,11 +1,11 @@
 """``cosmos.tx.v1beta1.Service``: simulate through the app's pipeline; broadcast, look-ups
 and searches through CometBFT's RPC, with the SDK's request checks, error texts and
-TxResponse fields (node-compat.md §1.10, §2.8)."""
+TxResponse fields (docs/node-compat.md, *The Tx service*)."""
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from cosmpy.protos.cosmos.base.abci.v1beta1 import abci_pb2
@@ -16,6 +16,8 @@ from cosmpy.protos.cosmos.tx.v1beta1 import tx_pb2
 from google.protobuf.any_pb2 import Any as AnyPb
 from google.protobuf.message import DecodeError
 
+from zrchain import module
+from zrchain.codec.any import type_url
 from zrchain.errors import (
     ErrMempoolIsFull,
     ErrorKind,
@@ -26,15 +28,12 @@ from zrchain.errors import (
     invalid_argument,
     not_found,
 )
-from zrchain.module import QueryRoute, RestRoute
 from zrchain.server.services import convert
 from zrchain.server.services.comet import Comet, CometError
 from zrchain.server.services.tendermint import DEFAULT_LIMIT, fetch_block
 from zrchain.tx.simulation import SimulationFailed
 
-SERVICE = "/cosmos.tx.v1beta1.Service/"
-API = "/cosmos/tx/v1beta1"
-TX_TYPE_URL = "/cosmos.tx.v1beta1.Tx"
+TX_TYPE_URL = type_url(tx_pb2.Tx)
 
 # CometBFT broadcast errors that the SDK turns into a TxResponse code instead of an error
 _MEMPOOL_ERRORS: tuple[tuple[str, ErrorKind], ...] = (
@@ -81,7 +80,16 @@ def legacy_events_query(events: Sequence[str]) -> str:
     return " AND ".join(conditions)
 
 
-class TxService:
+class TxService(module.QueryServer):
+    """Simulate through the app; the rest through CometBFT's RPC."""
+
+    descriptor = s.DESCRIPTOR.services_by_name["Service"]
+    absent = {
+        "TxEncodeAmino": "not served: this chain signs with SIGN_MODE_DIRECT, no amino JSON",
+        "TxDecodeAmino": "not served: this chain signs with SIGN_MODE_DIRECT, no amino JSON",
+    }
+    reads_state = False  # answered from the check state and CometBFT, not a version
+
     def __init__(self, app: Any, comet: Comet) -> None:
         self.app = app
         self.comet = comet
@@ -105,7 +113,7 @@ class TxService:
         return resp
 
     # -- BroadcastTx ---------------------------------------------------------------------
-    def broadcast(self, ctx: Any, req: s.BroadcastTxRequest) -> s.BroadcastTxResponse:
+    def broadcast_tx(self, ctx: Any, req: s.BroadcastTxRequest) -> s.BroadcastTxResponse:
         if not req.tx_bytes:
             raise invalid_argument("invalid empty tx")
         method = _MODES.get(req.mode)
@@ -184,7 +192,9 @@ class TxService:
         return out
 
     # -- GetBlockWithTxs / TxDecode / TxEncode -------------------------------------------
-    def block_with_txs(self, ctx: Any, req: s.GetBlockWithTxsRequest) -> s.GetBlockWithTxsResponse:
+    def get_block_with_txs(
+        self, ctx: Any, req: s.GetBlockWithTxsRequest
+    ) -> s.GetBlockWithTxsResponse:
         current = int(ctx.height)
         if req.height < 1 or req.height > current:
             raise invalid_argument(
@@ -255,68 +265,3 @@ class TxService:
             return ""  # pruned block: the SDK would fail; the tx result is still worth giving
         return convert.rfc3339_seconds(convert.timestamp(header.get("time")))
 
-
-def routes(app: Any, comet: Comet) -> list[QueryRoute]:
-    svc = TxService(app, comet)
-    table: list[tuple[str, Any, Any, Callable[..., Any], tuple[RestRoute, ...]]] = [
-        (
-            "Simulate",
-            s.SimulateRequest,
-            s.SimulateResponse,
-            svc.simulate,
-            (RestRoute("POST", API + "/simulate", "*"),),
-        ),
-        (
-            "BroadcastTx",
-            s.BroadcastTxRequest,
-            s.BroadcastTxResponse,
-            svc.broadcast,
-            (RestRoute("POST", API + "/txs", "*"),),
-        ),
-        (
-            "GetTx",
-            s.GetTxRequest,
-            s.GetTxResponse,
-            svc.get_tx,
-            (RestRoute("GET", API + "/txs/{hash}"),),
-        ),
-        (
-            "GetTxsEvent",
-            s.GetTxsEventRequest,
-            s.GetTxsEventResponse,
-            svc.get_txs_event,
-            (RestRoute("GET", API + "/txs"),),
-        ),
-        (
-            "GetBlockWithTxs",
-            s.GetBlockWithTxsRequest,
-            s.GetBlockWithTxsResponse,
-            svc.block_with_txs,
-            (RestRoute("GET", API + "/txs/block/{height}"),),
-        ),
-        (
-            "TxDecode",
-            s.TxDecodeRequest,
-            s.TxDecodeResponse,
-            svc.tx_decode,
-            (RestRoute("POST", API + "/decode", "*"),),
-        ),
-        (
-            "TxEncode",
-            s.TxEncodeRequest,
-            s.TxEncodeResponse,
-            svc.tx_encode,
-            (RestRoute("POST", API + "/encode", "*"),),
-        ),
-    ]
-    return [
-        QueryRoute(
-            method=SERVICE + name,
-            request_class=req,
-            response_class=resp,
-            handler=fn,
-            rest=rest,
-            needs_state=False,
-        )
-        for name, req, resp, fn, rest in table
-    ]

@@ -9,17 +9,20 @@ from __future__ import annotations
 from typing import Any
 
 from cosmpy.protos.cosmos.auth.v1beta1 import auth_pb2
+from cosmpy.protos.cosmos.base.query.v1beta1.pagination_pb2 import PageRequest, PageResponse
 from google.protobuf.any_pb2 import Any as AnyProto
 
 from zrchain.codec.address import acc_string, module_address
+from zrchain.codec.any import type_url
 from zrchain.context import Context
+from zrchain.x.pagination import paginate
 
 STORE_KEY = "auth"
 ACCOUNT_PREFIX = b"\x01"
 _NEXT_NUMBER = b"\x02"
 _PARAMS = b"\x03"
-BASE_ACCOUNT_URL = "/cosmos.auth.v1beta1.BaseAccount"
-MODULE_ACCOUNT_URL = "/cosmos.auth.v1beta1.ModuleAccount"
+BASE_ACCOUNT_URL = type_url(auth_pb2.BaseAccount)
+MODULE_ACCOUNT_URL = type_url(auth_pb2.ModuleAccount)
 FEE_COLLECTOR = "fee_collector"
 
 DEFAULT_PARAMS = auth_pb2.Params(
@@ -156,3 +159,13 @@ class AccountKeeper:
 
         for _, raw in iterate_prefix(self._store(ctx), ACCOUNT_PREFIX):
             yield decode_account(raw)
+
+    def accounts_page(
+        self, ctx: Context, page: PageRequest | None
+    ) -> tuple[list[AnyProto], PageResponse]:
+        """One page of all accounts, packed as the Query service returns them."""
+        return paginate(self._store(ctx), ACCOUNT_PREFIX, page, lambda _k, v: _packed(v))
+
+
+def _packed(raw: bytes) -> AnyProto:
+    return decode_account(raw).to_any()

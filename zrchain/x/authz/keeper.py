@@ -17,6 +17,7 @@ from itertools import islice
 from typing import Any
 
 from cosmpy.protos.cosmos.authz.v1beta1 import authz_pb2, event_pb2
+from cosmpy.protos.cosmos.base.query.v1beta1.pagination_pb2 import PageRequest, PageResponse
 from google.protobuf.any_pb2 import Any as AnyProto
 
 from zrchain.codec.address import acc_string
@@ -33,14 +34,18 @@ from zrchain.x.authz.types import (
     ErrNoGrantKeyFound,
     grant_key,
     grantee_index_key,
+    grantee_index_prefix,
+    granter_prefix,
     parse_queue_key,
     queue_key,
     queue_time_prefix,
     rfc3339,
     split_lp,
+    split_one,
     timestamp_ns,
     typed_event,
 )
+from zrchain.x.pagination import paginate
 
 
 def expiration_ns(grant: Any) -> int | None:
@@ -65,6 +70,43 @@ class AuthzKeeper:
         for k, v in iterate_prefix(self._store(ctx), GRANT_PREFIX):
             granter, grantee, _ = split_lp(k[1:])
             yield granter, grantee, authz_pb2.Grant.FromString(v)
+
+    # -- pages (the Query service) -----------------------------------------------------
+    def grants_page(
+        self, ctx: Context, granter: bytes, grantee: bytes, page: PageRequest | None
+    ) -> tuple[list[authz_pb2.Grant], PageResponse]:
+        """The grants ``granter`` gave ``grantee``, by type URL."""
+        return paginate(
+            self._store(ctx),
+            grant_key(granter, grantee),
+            page,
+            lambda _k, v: authz_pb2.Grant.FromString(v),
+        )
+
+    def granter_page(
+        self, ctx: Context, granter: bytes, page: PageRequest | None
+    ) -> tuple[list[tuple[bytes, authz_pb2.Grant]], PageResponse]:
+        """(grantee, grant) for every grant ``granter`` gave."""
+
+        def item(key: bytes, v: bytes) -> tuple[bytes, authz_pb2.Grant]:
+            return split_one(key)[0], authz_pb2.Grant.FromString(v)
+
+        return paginate(self._store(ctx), granter_prefix(granter), page, item)
+
+    def grantee_page(
+        self, ctx: Context, grantee: bytes, page: PageRequest | None
+    ) -> tuple[list[tuple[bytes, authz_pb2.Grant]], PageResponse]:
+        """(granter, grant) for every grant ``grantee`` holds, through the grantee index."""
+        store = self._store(ctx)
+
+        def item(key: bytes, _v: bytes) -> tuple[bytes, authz_pb2.Grant] | None:
+            granter, url = split_one(key)
+            raw = store.get(grant_key(granter, grantee, url))
+            if raw is None:  # never: the index follows the grants
+                return None
+            return granter, authz_pb2.Grant.FromString(raw)
+
+        return paginate(store, grantee_index_prefix(grantee), page, item)
 
     # -- writes ----------------------------------------------------------------------
     def save_grant(

@@ -19,6 +19,7 @@ from google.protobuf.any_pb2 import Any as AnyProto
 from google.protobuf.message import DecodeError, Message
 from google.protobuf.timestamp_pb2 import Timestamp
 
+from zrchain.codec.any import type_url
 from zrchain.codec.coins import Coins, parse_int
 from zrchain.context import Context, Event
 from zrchain.errors import (
@@ -50,9 +51,9 @@ ErrNegativeMaxTokens = register(MODULE, 12, "max tokens should be positive")
 # x/bank's, raised by SendAuthorization.ValidateBasic.
 ErrDuplicateEntry = register("bank", 8, "duplicate entry")
 
-GENERIC_URL = "/" + authz_pb2.GenericAuthorization.DESCRIPTOR.full_name
-SEND_AUTH_URL = "/" + bank_authz_pb2.SendAuthorization.DESCRIPTOR.full_name
-MSG_SEND_URL = "/" + bank_tx_pb2.MsgSend.DESCRIPTOR.full_name
+GENERIC_URL = type_url(authz_pb2.GenericAuthorization)
+SEND_AUTH_URL = type_url(bank_authz_pb2.SendAuthorization)
+MSG_SEND_URL = type_url(bank_tx_pb2.MsgSend)
 
 # SDK gas constants (x/authz keeper, x/bank SendAuthorization).
 QUEUE_GAS_PER_ITERATION = 20
@@ -284,10 +285,6 @@ def resolve_authorization(any_msg: AnyProto) -> tuple[Authorization, Any]:
         return kind, kind.proto.FromString(any_msg.value)
     except DecodeError as exc:
         raise ErrTxDecode.wrap(f"{any_msg.type_url}: {exc}") from exc
-
-
-def pack(msg: Message) -> AnyProto:
-    return AnyProto(type_url="/" + msg.DESCRIPTOR.full_name, value=msg.SerializeToString())
 
 
 # -- Go's %v of a Msg (gogoproto CompactTextString), for the SDK's exec error text ---------------

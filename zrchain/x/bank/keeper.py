@@ -11,6 +11,8 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from cosmpy.protos.cosmos.bank.v1beta1 import bank_pb2
+from cosmpy.protos.cosmos.base.query.v1beta1.pagination_pb2 import PageRequest, PageResponse
+from cosmpy.protos.cosmos.base.v1beta1.coin_pb2 import Coin as CoinProto
 
 from zrchain.codec.address import acc_string
 from zrchain.codec.coins import Coin, Coins
@@ -18,6 +20,7 @@ from zrchain.context import Context
 from zrchain.errors import ErrInsufficientFunds, ErrInvalidCoins, ErrUnauthorized, register
 from zrchain.store.kv import iterate_prefix
 from zrchain.x.auth.keeper import AccountKeeper
+from zrchain.x.pagination import paginate
 
 STORE_KEY = "bank"
 SUPPLY_PREFIX = b"\x00"
@@ -37,6 +40,10 @@ MINTER, BURNER = "minter", "burner"
 
 def balance_key(addr: bytes, denom: str = "") -> bytes:
     return BALANCE_PREFIX + bytes([len(addr)]) + addr + denom.encode()
+
+
+def _coin(denom: bytes, amount: bytes) -> CoinProto | None:
+    return CoinProto(denom=denom.decode(), amount=amount.decode()) if amount else None
 
 
 _DEFAULT_PARAMS = bank_pb2.Params(default_send_enabled=True)
@@ -74,6 +81,17 @@ class BankKeeper:
     def iterate_supply(self, ctx: Context) -> Iterator[Coin]:
         for k, v in iterate_prefix(self._store(ctx), SUPPLY_PREFIX):
             yield Coin(k[1:].decode(), int(v))
+
+    def balances_page(
+        self, ctx: Context, addr: bytes, page: PageRequest | None
+    ) -> tuple[list[CoinProto], PageResponse]:
+        """One page of an account's balances, by denom (the SDK's pagination)."""
+        return paginate(self._store(ctx), balance_key(addr), page, _coin)
+
+    def supply_page(
+        self, ctx: Context, page: PageRequest | None
+    ) -> tuple[list[CoinProto], PageResponse]:
+        return paginate(self._store(ctx), SUPPLY_PREFIX, page, _coin)
 
     # -- writes ----------------------------------------------------------------------
     def _set_balance(self, ctx: Context, addr: bytes, denom: str, amount: int) -> None:

@@ -1,17 +1,18 @@
-"""Registration of x/bank."""
+"""x/bank: balances, supply, MsgSend/MsgMultiSend, module-account transfers."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from types import ModuleType
 
 from zrchain.codec.address import module_address
-from zrchain.context import Context
-from zrchain.module import Module, MsgRoute, QueryRoute
+from zrchain.module import Genesis, Module, Service
 from zrchain.x.auth.keeper import AccountKeeper
-from zrchain.x.bank import genesis, queries
+from zrchain.x.bank import genesis
 from zrchain.x.bank.keeper import STORE_KEY, BankKeeper
-from zrchain.x.bank.msgs import BankMsgs
+from zrchain.x.bank.msg_server import BankMsgServer
+from zrchain.x.bank.query_server import BankQueryServer
 
 
 @dataclass
@@ -24,32 +25,15 @@ class BankModule(Module):
     def __post_init__(self) -> None:
         self.keeper = BankKeeper(self.accounts)
 
-    def msg_routes(self) -> list[MsgRoute]:
+    def services(self) -> Sequence[Service]:
         # Module accounts may not receive coins through MsgSend (SDK "blocked addresses").
         blocked = {module_address(n) for n in self.accounts.permissions}
-        return BankMsgs(self.keeper, blocked).routes()
+        return [BankMsgServer(self.keeper, blocked), BankQueryServer(self.keeper)]
 
-    def query_routes(self) -> list[QueryRoute]:
-        return queries.routes(self.keeper)
+    def genesis(self) -> Genesis:
+        return Genesis.of(genesis, self.keeper)
 
-    def default_genesis(self) -> dict[str, Any]:
-        return genesis.default()
+    def cli(self) -> ModuleType:
+        from zrchain.x.bank import cli
 
-    def validate_genesis(self, data: dict[str, Any]) -> None:
-        genesis.validate(data)
-
-    def init_genesis(self, ctx: Context, data: dict[str, Any]) -> None:
-        genesis.init(ctx, self.keeper, data)
-
-    def export_genesis(self, ctx: Context) -> dict[str, Any]:
-        return genesis.export(ctx, self.keeper)
-
-    def cli_tx(self) -> Any:
-        from zrchain.x.bank.cli import tx_group
-
-        return tx_group
-
-    def cli_query(self) -> Any:
-        from zrchain.x.bank.cli import query_group
-
-        return query_group
+        return cli

@@ -1,10 +1,11 @@
-"""``interfaces.IdentityKeeper`` for other modules: look-ups, default policies and the
-zrSign workspace scheme (identity.md §8)."""
+"""What other modules use of identity (treasury's ``expected.IdentityAccess``): look-ups,
+default policies and the zrSign workspace scheme (docs/identity-policy.md,
+*zrSign workspaces*)."""
 
 from __future__ import annotations
 
-import re
-
+from zrchain.chains.errors import ChainDataError
+from zrchain.chains.evm import normalize_owner
 from zrchain.codec.gen.zrchain.identity import keyring_pb2, workspace_pb2
 from zrchain.context import Context
 from zrchain.errors import PlainError
@@ -14,12 +15,14 @@ from zrchain.x.policy.policies import AnyInGroup, any_in_group
 from zrchain.x.policy.types import collections_not_found
 
 ZRSIGN_PAGE = 100  # zrChain reads one default page of the creator's workspaces
-_EVM_ADDRESS = re.compile(r"0x[0-9a-fA-F]{40}")
 
 
 def normalize_ext_address(ext: str) -> str:
-    """EVM addresses name the same owner whatever their case (DECISIONS 11)."""
-    return ext.lower() if _EVM_ADDRESS.fullmatch(ext) else ext
+    """An external owner by the one rule (``zrchain.chains.evm.normalize_owner``)."""
+    try:
+        return normalize_owner(ext)
+    except ChainDataError as exc:
+        raise PlainError(str(exc)) from None
 
 
 class IdentityAPI:

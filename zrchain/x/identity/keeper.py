@@ -1,6 +1,6 @@
 """The only code that touches the identity store.
 
-Layout under ``identity/`` (zrChain's collections prefixes, identity.md §3.1, plus ours):
+Layout under ``identity/`` (zrChain's collections prefixes, then ours):
 
 =========  ==============================  =============================================
 prefix     key                             value
@@ -16,19 +16,23 @@ prefix     key                             value
 ``identity-port-``                         IBC port id
 =========  ==============================  =============================================
 
-Creation derives the address from the counter (§2) and, unlike zrChain, never overwrites:
+Creation derives the address from the counter (docs/identity-policy.md, *Addresses*) and, unlike
+zrChain, never overwrites:
 an address already taken (possible only after a genesis import) is skipped.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
+
+from cosmpy.protos.cosmos.base.query.v1beta1.pagination_pb2 import PageRequest, PageResponse
 
 from zrchain.codec.gen.zrchain.identity import keyring_pb2, params_pb2, workspace_pb2
 from zrchain.context import Context
 from zrchain.store.kv import prefix_end
 from zrchain.x.identity.types import STORE_KEY, keyring_address, workspace_address
+from zrchain.x.pagination import collection_paginate
 
 KEYRINGS = b"\x00"
 KEYRING_COUNT = b"\x01"
@@ -52,10 +56,6 @@ class IdentityKeeper:
 
     def _s(self, ctx: Context) -> Any:
         return ctx.store(STORE_KEY)
-
-    def store(self, ctx: Context) -> Any:
-        """The raw store, for the query paginators (read-only use)."""
-        return self._s(ctx)
 
     # -- params / port ---------------------------------------------------------------------
     def params(self, ctx: Context) -> params_pb2.Params | None:
@@ -165,3 +165,37 @@ class IdentityKeeper:
     def iterate_keyrings(self, ctx: Context) -> Iterator[keyring_pb2.Keyring]:
         for _, v in self._s(ctx).iterate(KEYRINGS, prefix_end(KEYRINGS)):
             yield keyring_pb2.Keyring.FromString(v)
+
+    # -- pages (the Query service: zrChain's filtered collection pagination) --------------
+    def workspaces_page(
+        self,
+        ctx: Context,
+        page: PageRequest | None,
+        keep: Callable[[workspace_pb2.Workspace], bool] | None = None,
+    ) -> tuple[list[workspace_pb2.Workspace], PageResponse]:
+        """Workspaces by address (those ``keep`` accepts). Unfiltered, the stored count
+        bounds the scan, so a page costs O(offset + limit)."""
+        if keep is None:
+            known: int | None = self.workspace_total(ctx)
+
+            def item(_k: bytes, raw: bytes) -> workspace_pb2.Workspace | None:
+                return workspace_pb2.Workspace.FromString(raw)
+        else:
+            known = None
+
+            def item(_k: bytes, raw: bytes) -> workspace_pb2.Workspace | None:
+                ws = workspace_pb2.Workspace.FromString(raw)
+                return ws if keep(ws) else None
+
+        return collection_paginate(self._s(ctx), WORKSPACES, page, item, known)
+
+    def keyrings_page(
+        self, ctx: Context, page: PageRequest | None
+    ) -> tuple[list[keyring_pb2.Keyring], PageResponse]:
+        return collection_paginate(
+            self._s(ctx),
+            KEYRINGS,
+            page,
+            lambda _k, raw: keyring_pb2.Keyring.FromString(raw),
+            self.keyring_total(ctx),
+        )

@@ -1,19 +1,21 @@
-"""The action engine (policy.md §6): actions created by other modules' Msgs, approvals,
-execution of the stored Msg once its policy is satisfied, revocation and expiry.
+"""The action engine (docs/identity-policy.md): actions created by other modules' policy-gated Msgs
+(``gate.PolicyGate``), approvals, execution of the stored Msg once its policy is satisfied,
+revocation and expiry.
 
 Atomicity comes from the tx pipeline: an action's creation, approval, COMPLETED status
 and the execution of its Msg all happen in one tx branch, kept only if everything
-succeeds (§6.5).
+succeeds (docs/identity-policy.md, *Failed execution and expiry*).
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from google.protobuf.message import DecodeError, Message
 
+from zrchain.codec.any import pack, type_url
 from zrchain.codec.gen.zrchain.policy import (
     action_pb2,
     additional_signature_passkey_pb2,
@@ -21,12 +23,12 @@ from zrchain.codec.gen.zrchain.policy import (
     sign_method_passkey_pb2,
 )
 from zrchain.context import Context
-from zrchain.errors import ChainError, PlainError
+from zrchain.errors import ChainError, ErrLogic, PlainError
 from zrchain.gas import SIG_VERIFY_COST_SECP256R1, charge_payload
-from zrchain.x.policy.interfaces import ActionHandler, Execute, M, PolicyGenerator, R
+from zrchain.x.policy.gate import PolicyGate
 from zrchain.x.policy.keeper import DEFAULT_PARAMS, PolicyKeeper
 from zrchain.x.policy.passkey import PasskeyError, config_id, verify_additional_signature
-from zrchain.x.policy.policies import BoolPolicy, Policy, unpack_policy
+from zrchain.x.policy.policies import BoolPolicy, PolicyRule, unpack_policy
 from zrchain.x.policy.types import (
     ADDITIONAL_SIGNATURE_PASSKEY_URL,
     ATTR_ACTION_ID,
@@ -44,9 +46,7 @@ from zrchain.x.policy.types import (
     TIMEOUT,
     collections_not_found,
     no_concrete_type,
-    pack_any,
     status_name,
-    type_url_of,
 )
 
 
@@ -67,41 +67,22 @@ def unpack_sign_method(any_: Any) -> sign_method_passkey_pb2.SignMethodPasskey:
 
 
 class Engine:
-    """Implements ``interfaces.PolicyEngine`` over a PolicyKeeper."""
+    """Policy-gated Msgs (declared once each), actions and approvals over a PolicyKeeper."""
 
     def __init__(self, keeper: PolicyKeeper) -> None:
         self.k = keeper
-        self._handlers: dict[str, ActionHandler] = {}
-        self._generators: dict[str, Any] = {}
-        self._classes: dict[str, type[Message]] = {}
+        self._gates: dict[str, PolicyGate[Any, Any]] = {}  # by the Msg's type URL
 
-    # -- registration ----------------------------------------------------------------------
-    def register_action_handler(self, type_url: str, handler: ActionHandler) -> None:
-        self._handlers.setdefault(type_url, handler)
+    # -- declaration ---------------------------------------------------------------------
+    def declare(self, *gates: PolicyGate[Any, Any]) -> None:
+        """Make each gate's Msg policy-gated: ``submit`` and ``MsgApproveAction`` run it."""
+        for gate in gates:
+            if gate.type_url in self._gates:
+                raise ValueError(f"{gate.type_url} is already policy-gated")
+            self._gates[gate.type_url] = gate
 
-    def register_policy_generator(self, msg_class: type[M], generator: PolicyGenerator[M]) -> None:
-        url = type_url_of(msg_class)
-        self._classes.setdefault(url, msg_class)
-        self._generators.setdefault(url, generator)
-
-    def register_action(
-        self,
-        msg_class: type[M],
-        execute: Execute[M, R],
-        generator: PolicyGenerator[M] | None = None,
-    ) -> None:
-        url = type_url_of(msg_class)
-        self._classes.setdefault(url, msg_class)
-
-        def handler(ctx: Context, act: action_pb2.Action) -> Message | None:
-            return self.try_execute_action(ctx, act, msg_class, execute)
-
-        self.register_action_handler(url, handler)
-        if generator is not None:
-            self.register_policy_generator(msg_class, generator)
-
-    def has_handler(self, type_url: str) -> bool:
-        return type_url in self._handlers
+    def gated(self, type_url: str) -> bool:
+        return type_url in self._gates
 
     # -- policies --------------------------------------------------------------------------
     def get_policy(self, ctx: Context, policy_id: int) -> policy_pb2.Policy | None:
@@ -119,6 +100,8 @@ class Engine:
     def policy_members_are_owners(
         self, ctx: Context, policy_id: int, owners: Sequence[str]
     ) -> None:
+        """Creation-time guard: every participant of ``policy_id`` is an owner (or a
+        passkey of an owner). No-op for id 0. Raises ChainError."""
         if policy_id == 0:
             return
         participants = self.get_policy_participants(ctx, policy_id)
@@ -133,28 +116,38 @@ class Engine:
 
     def _unpack_msg(self, act: action_pb2.Action) -> Message:
         url = act.msg.type_url
-        cls = self._classes.get(url)
-        if cls is None:
+        gate = self._gates.get(url)
+        if gate is None:
             raise no_concrete_type(url, IFACE_MSG)
         try:
-            return cls.FromString(act.msg.value)
+            msg: Message = gate.msg_class.FromString(act.msg.value)
         except DecodeError as exc:
             raise PlainError(f"unable to unpack action message: {exc}") from None
+        return msg
 
-    def policy_for_action(self, ctx: Context, act: action_pb2.Action) -> Policy:
+    def _policy(
+        self, ctx: Context, act: action_pb2.Action, msg: Message | None
+    ) -> tuple[PolicyRule, Message | None]:
+        """The action's policy, and its Msg when that had to be unpacked to build it."""
         if act.policy_id == 0:
             url = act.msg.type_url
-            gen = self._generators.get(url)
-            if gen is None:
+            gate = self._gates.get(url)
+            if gate is None:
                 raise PlainError(
                     f"no policy ID specied for action and no policy generator registered for {url}"
                 )
-            pol: Policy = gen(ctx, self._unpack_msg(act))
-            return pol
+            if msg is None:
+                msg = self._unpack_msg(act)
+            rule: PolicyRule = gate.default_policy(ctx, msg)
+            return rule, msg
         p = self.k.get_policy(ctx, act.policy_id)
         if p is None:
             raise PlainError(f"policy not found: {act.policy_id}")
-        return unpack_policy(p.policy)
+        return unpack_policy(p.policy), msg
+
+    def policy_for_action(self, ctx: Context, act: action_pb2.Action) -> PolicyRule:
+        """The policy an action is evaluated against (queries show its participants)."""
+        return self._policy(ctx, act, None)[0]
 
     # -- actions ---------------------------------------------------------------------------
     def checked_btl(self, ctx: Context, requested: int, policy_btl: int) -> int:
@@ -169,16 +162,42 @@ class Engine:
             return int(params.minimum_btl)
         return requested
 
-    def add_action(
+    def submit(
         self,
         ctx: Context,
-        creator: str,
-        msg: Message,
+        msg: Any,
+        *,
+        policy_id: int,
+        btl: int,
+        owners: Sequence[str],
+        policy_data: Mapping[str, bytes] | None = None,
+        on_action: Callable[[int], None] | None = None,
+    ) -> Any:
+        """A policy-gated Msg from its creator (``msg.creator``), after the handler's own
+        checks: store the action, evaluate its policy once, and run the gate's ``execute``
+        if the creator's approval already satisfies it; else return the empty response.
+        ``on_action(id)`` runs once the action exists (e.g. to emit an event)."""
+        gate = self._gates.get(type_url(msg))
+        if gate is None:  # a wiring error: the module declares its gates at construction
+            raise ErrLogic.wrap(f"{type_url(msg)} is not policy-gated")
+        act, rule = self._add_action(ctx, msg, gate, policy_id, btl, policy_data, owners)
+        if on_action is not None:
+            on_action(int(act.id))
+        done = self._execute_if_satisfied(ctx, act, rule, gate, msg)
+        return done if done is not None else gate.response_class()
+
+    def _add_action(
+        self,
+        ctx: Context,
+        msg: Any,
+        gate: PolicyGate[Any, Any],
         policy_id: int,
         btl: int,
         policy_data: Mapping[str, bytes] | None,
-        ws_owners: Sequence[str],
-    ) -> action_pb2.Action:
+        owners: Sequence[str],
+    ) -> tuple[action_pb2.Action, PolicyRule]:
+        """zrChain's AddAction: a PENDING action, approved by its creator when a participant."""
+        creator = str(msg.creator)
         policy_btl = 0
         if policy_id:
             stored = self.k.get_policy(ctx, policy_id)
@@ -188,18 +207,17 @@ class Engine:
         act = action_pb2.Action(
             status=PENDING,
             policy_id=policy_id,
-            msg=pack_any(msg),
+            msg=pack(msg),
             creator=creator,
             btl=ctx.height + self.checked_btl(ctx, btl, policy_btl),
             policy_data=_sorted_data(data),
         )
-        self._classes.setdefault(act.msg.type_url, type(msg))
-        pol = self.policy_for_action(ctx, act)
-        if creator not in ws_owners:
+        rule, _ = self._policy(ctx, act, msg)
+        if creator not in owners:
             raise PlainError(f"creator {creator} is not an owner of this workspace")
-        if creator in pol.participant_addresses():
+        if creator in rule.participant_addresses():
             act.approvers.append(creator)
-        participants = list(pol.participants) if isinstance(pol, BoolPolicy) else []
+        participants = list(rule.participants) if isinstance(rule, BoolPolicy) else []
         snapshot = act.SerializeToString(deterministic=True)
         for p in participants:
             if p.startswith(PASSKEY_PREFIX):
@@ -210,22 +228,29 @@ class Engine:
         aid = self.k.create_action(ctx, act)
         for p in participants:
             ctx.emit(EVENT_NEW_ACTION, (ATTR_ACTION_ID, str(aid)), (ATTR_PARTICIPANT, p))
-        return act
+        return act, rule
 
-    def try_execute_action(
-        self, ctx: Context, act: action_pb2.Action, msg_class: type[M], execute: Execute[M, R]
-    ) -> R | None:
-        msg = self._unpack_msg(act)
-        if not isinstance(msg, msg_class):
-            raise PlainError(f"invalid message type, expected **types.{msg_class.DESCRIPTOR.name}")
-        pol = self.policy_for_action(ctx, act)
+    def _execute_if_satisfied(
+        self,
+        ctx: Context,
+        act: action_pb2.Action,
+        rule: PolicyRule,
+        gate: PolicyGate[Any, Any],
+        msg: Message,
+    ) -> Message | None:
+        """zrChain's TryExecuteAction: COMPLETED and executed once the policy is met."""
+        if not isinstance(msg, gate.msg_class):
+            raise PlainError(
+                f"invalid message type, expected **types.{gate.msg_class.DESCRIPTOR.name}"
+            )
         try:
-            pol.verify(act.approvers, {kv.key: kv.value for kv in act.policy_data})
+            rule.verify(act.approvers, {kv.key: kv.value for kv in act.policy_data})
         except ChainError:
             return None
         act.status = COMPLETED
         self.k.set_action(ctx, act)
-        return execute(ctx, msg)
+        done: Message = gate.execute(ctx, msg)
+        return done
 
     def approve(
         self,
@@ -235,7 +260,7 @@ class Engine:
         action_id: int,
         additional_signatures: Sequence[Any] = (),
     ) -> str:
-        """MsgApproveAction (policy.md §7.4); returns the action's final status name."""
+        """MsgApproveAction; returns the action's final status name."""
         act = self.k.get_action(ctx, action_id)
         if act is None:
             raise PlainError("action not found")
@@ -245,8 +270,8 @@ class Engine:
             act.status = TIMEOUT
             self.k.set_action(ctx, act)
             return status_name(TIMEOUT)
-        pol = self.policy_for_action(ctx, act)
-        participant = pol.address_to_participant(creator)
+        rule, msg = self._policy(ctx, act, None)
+        participant = rule.address_to_participant(creator)
         if participant not in act.approvers:
             act.approvers.append(participant)
         for any_sig in additional_signatures:
@@ -275,16 +300,18 @@ class Engine:
             if not addr:
                 continue
             try:
-                q = pol.address_to_participant(addr)
+                q = rule.address_to_participant(addr)
             except ChainError:
                 continue
             if q not in act.approvers:
                 act.approvers.append(q)
         self.k.set_action(ctx, act)
-        handler = self._handlers.get(action_type)
-        if handler is None:
+        gate = self._gates.get(action_type)
+        if gate is None:
             raise PlainError(f"action handler not found for {action_type}")
-        handler(ctx, act)
+        if msg is None:
+            msg = self._unpack_msg(act)
+        self._execute_if_satisfied(ctx, act, rule, gate, msg)
         return status_name(act.status)
 
     def revoke(self, ctx: Context, creator: str, action_id: int) -> None:
@@ -299,7 +326,8 @@ class Engine:
         self.k.set_action(ctx, act)
 
     def expire(self, ctx: Context) -> int:
-        """End block (DECISIONS 7): PENDING actions with ``btl <= height`` become TIMEOUT.
+        """End block (fix 7 of docs/COMPATIBILITY.md): PENDING actions with ``btl <= height``
+        become TIMEOUT.
 
         Approvals are accepted up to and including height ``btl`` (as in zrChain), so the
         sweep at the end of block ``btl`` is the first moment an action can expire. Reads

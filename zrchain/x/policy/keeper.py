@@ -1,6 +1,6 @@
 """The only code that touches the policy store.
 
-Layout under ``policy/`` (zrChain's collections prefixes, policy.md §2.6):
+Layout under ``policy/`` (zrChain's collections prefixes, then ours):
 
 =========  =====================================  ================================
 prefix     key                                    value
@@ -15,21 +15,26 @@ prefix     key                                    value
 ``policy-port-``                                  IBC port id
 =========  =====================================  ================================
 
-``0x06`` is ours (DECISIONS 7): end-block expiry reads only the entries whose BTL has
+``0x06`` is ours (fix 7 of docs/COMPATIBILITY.md): end-block expiry reads only the entries whose
+BTL has
 passed, so its cost is proportional to the actions expiring, not to all actions.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
 
+from cosmpy.protos.cosmos.base.query.v1beta1.pagination_pb2 import PageRequest, PageResponse
 from google.protobuf.any_pb2 import Any as AnyProto
 
 from zrchain.codec.gen.zrchain.policy import action_pb2, params_pb2, policy_pb2
 from zrchain.context import Context
 from zrchain.store.kv import prefix_end
+from zrchain.x.pagination import collection_paginate
 from zrchain.x.policy.types import PENDING, STORE_KEY
+
+T = TypeVar("T")
 
 ACTIONS = b"\x00"
 ACTION_COUNT = b"\x01"
@@ -171,6 +176,39 @@ class PolicyKeeper:
             owner, cid = split_sign_method_key(k[n:])
             yield owner, cid, AnyProto.FromString(v)
 
-    def store(self, ctx: Context) -> Any:
-        """The raw store, for the query paginators (read-only use)."""
-        return self._s(ctx)
+    # -- pages (the Query service: zrChain's filtered collection pagination) ------------
+    def actions_page(
+        self,
+        ctx: Context,
+        page: PageRequest | None,
+        select: Callable[[action_pb2.Action], T | None],
+    ) -> tuple[list[T], PageResponse]:
+        """Actions by id, each kept as ``select(action)`` unless that is None."""
+        return collection_paginate(
+            self._s(ctx), ACTIONS, page, lambda _k, v: select(action_pb2.Action.FromString(v))
+        )
+
+    def policies_page(
+        self,
+        ctx: Context,
+        page: PageRequest | None,
+        select: Callable[[policy_pb2.Policy], T | None],
+    ) -> tuple[list[T], PageResponse]:
+        return collection_paginate(
+            self._s(ctx), POLICIES, page, lambda _k, v: select(policy_pb2.Policy.FromString(v))
+        )
+
+    def sign_methods_page(
+        self,
+        ctx: Context,
+        page: PageRequest | None,
+        select: Callable[[str, AnyProto], T | None],
+    ) -> tuple[list[T], PageResponse]:
+        """Every sign method, as ``select(owner, config)`` (a filtered scan, as zrChain's, so
+        page keys behave the same)."""
+
+        def item(key: bytes, raw: bytes) -> T | None:
+            owner, _ = split_sign_method_key(key)
+            return select(owner, AnyProto.FromString(raw))
+
+        return collection_paginate(self._s(ctx), SIGN_METHODS, page, item)

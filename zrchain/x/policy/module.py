@@ -1,19 +1,23 @@
-"""Registration of x/policy: Msgs, queries, genesis, and the end-block expiry of actions.
+"""x/policy: policies, sign methods, the action engine and the end-block expiry of actions.
 
-Other modules drive the engine through ``PolicyModule.engine`` (``interfaces.PolicyEngine``).
+Other modules gate their Msgs behind policies through ``PolicyModule.engine``
+(``gate.PolicyGate``: declared once, then ``engine.submit``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from types import ModuleType
 
 from zrchain.context import Context
-from zrchain.module import Module, MsgRoute, QueryRoute
-from zrchain.x.policy import genesis, queries
+from zrchain.module import Genesis, Module, Service
+from zrchain.x.policy import genesis
 from zrchain.x.policy.engine import Engine
+from zrchain.x.policy.expected import GenericGrants
 from zrchain.x.policy.keeper import PolicyKeeper
-from zrchain.x.policy.msgs import AuthzKeeper, PolicyMsgs
+from zrchain.x.policy.msg_server import PolicyMsgServer
+from zrchain.x.policy.query_server import PolicyQueryServer
 from zrchain.x.policy.types import MODULE, STORE_KEY
 
 
@@ -21,7 +25,7 @@ from zrchain.x.policy.types import MODULE, STORE_KEY
 class PolicyModule(Module):
     name: str = MODULE
     store_key: str = STORE_KEY
-    authz: AuthzKeeper | None = None  # x/authz's grant/revoke (zrchain/modules.py)
+    authz: GenericGrants | None = None  # x/authz's grant/revoke (zrchain/modules.py)
     keeper: PolicyKeeper = field(init=False)
     engine: Engine = field(init=False)
 
@@ -29,33 +33,19 @@ class PolicyModule(Module):
         self.keeper = PolicyKeeper()
         self.engine = Engine(self.keeper)
 
-    def msg_routes(self) -> list[MsgRoute]:
-        return PolicyMsgs(self.keeper, self.engine, lambda: self.authz).routes()
+    def services(self) -> Sequence[Service]:
+        return [
+            PolicyMsgServer(self.keeper, self.engine, self.authz),
+            PolicyQueryServer(self.keeper, self.engine),
+        ]
 
-    def query_routes(self) -> list[QueryRoute]:
-        return queries.routes(self.keeper, self.engine)
-
-    def default_genesis(self) -> dict[str, Any]:
-        return genesis.default()
-
-    def validate_genesis(self, data: dict[str, Any]) -> None:
-        genesis.validate(data)
-
-    def init_genesis(self, ctx: Context, data: dict[str, Any]) -> None:
-        genesis.init(ctx, self.keeper, data)
-
-    def export_genesis(self, ctx: Context) -> dict[str, Any]:
-        return genesis.export(ctx, self.keeper)
+    def genesis(self) -> Genesis:
+        return Genesis.of(genesis, self.keeper)
 
     def end_block(self, ctx: Context) -> None:
         self.engine.expire(ctx)
 
-    def cli_tx(self) -> Any:
-        from zrchain.x.policy.cli import tx_group
+    def cli(self) -> ModuleType:
+        from zrchain.x.policy import cli
 
-        return tx_group
-
-    def cli_query(self) -> Any:
-        from zrchain.x.policy.cli import query_group
-
-        return query_group
+        return cli

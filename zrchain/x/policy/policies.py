@@ -1,4 +1,4 @@
-"""The policy abstraction (policy.md §4): stored boolean policies and generated groups.
+"""The policy abstraction: stored boolean policies and generated groups.
 
 Every policy answers four questions: is it well formed (``validate``), which participant
 does an address count as (``address_to_participant``), who takes part
@@ -27,7 +27,9 @@ from zrchain.x.policy.types import (
 )
 
 
-class Policy(Protocol):
+class PolicyRule(Protocol):
+    """What every policy kind answers (stored boolean policies, generated groups)."""
+
     def validate(self) -> None: ...
     def address_to_participant(self, address: str) -> str: ...
     def participant_addresses(self) -> list[str]: ...

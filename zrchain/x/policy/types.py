@@ -6,18 +6,21 @@ without importing the engine.
 
 from __future__ import annotations
 
-from google.protobuf.any_pb2 import Any as AnyProto
-from google.protobuf.message import Message
-
 from zrchain.codec.address import acc_string, module_address, zr_account_bytes
-from zrchain.codec.gen.zrchain.policy import action_pb2
+from zrchain.codec.any import type_url
+from zrchain.codec.gen.zrchain.policy import (
+    action_pb2,
+    additional_signature_passkey_pb2,
+    policy_pb2,
+    sign_method_passkey_pb2,
+)
 from zrchain.errors import ErrInvalidAddress, PlainError, register
 
 MODULE = "policy"
 STORE_KEY = "policy"
 PORT_ID = "policy"
 
-# Codespace "policy", zrChain's codes (policy.md §1).
+# Codespace "policy", zrChain's codes (x/policy/types/errors.go).
 ErrInvalidSigner = register(
     MODULE, 1100, "expected gov account as only signer for proposal message"
 )
@@ -38,10 +41,11 @@ REVOKED = action_pb2.ACTION_STATUS_REVOKED
 TIMEOUT = action_pb2.ACTION_STATUS_TIMEOUT
 UNSPECIFIED = action_pb2.ACTION_STATUS_UNSPECIFIED
 
-BOOLPARSER_POLICY_URL = "/zrchain.policy.BoolparserPolicy"
-SIGN_METHOD_PASSKEY_URL = "/zrchain.policy.SignMethodPasskey"
-ADDITIONAL_SIGNATURE_PASSKEY_URL = "/zrchain.policy.AdditionalSignaturePasskey"
-GENERIC_AUTHORIZATION_URL = "/cosmos.authz.v1beta1.GenericAuthorization"
+BOOLPARSER_POLICY_URL = type_url(policy_pb2.BoolparserPolicy)
+SIGN_METHOD_PASSKEY_URL = type_url(sign_method_passkey_pb2.SignMethodPasskey)
+ADDITIONAL_SIGNATURE_PASSKEY_URL = type_url(
+    additional_signature_passkey_pb2.AdditionalSignaturePasskey
+)
 
 # Go names of the interfaces Anys are unpacked against (they appear in error texts).
 IFACE_POLICY = "*policy.Policy"
@@ -54,21 +58,14 @@ CHALLENGE_PREFIX = "challenge-"
 
 # Events.
 EVENT_NEW_ACTION = "new_action"
-EVENT_ACTION_TIMEOUT = "action_timeout"  # ours: DECISIONS 7 (zrChain has no sweep)
+# ours: fix 7 of docs/COMPATIBILITY.md (zrChain has no sweep)
+EVENT_ACTION_TIMEOUT = "action_timeout"
 ATTR_ACTION_ID = "action_id"
 ATTR_PARTICIPANT = "participant_addr"
 
 
 def status_name(status: int) -> str:
     return str(action_pb2.ActionStatus.Name(status))
-
-
-def type_url_of(msg: Message | type[Message]) -> str:
-    return "/" + msg.DESCRIPTOR.full_name
-
-
-def pack_any(msg: Message) -> AnyProto:
-    return AnyProto(type_url=type_url_of(msg), value=msg.SerializeToString())
 
 
 def no_concrete_type(url: str, iface: str) -> PlainError:

@@ -1,4 +1,5 @@
-"""Keyring fees (DECISIONS 5): escrowed at request time, paid out of escrow when the
+"""Keyring fees (fix 5 of docs/COMPATIBILITY.md): escrowed at request time, paid out of escrow when
+the
 request completes, refunded exactly when it is rejected or times out.
 
 One escrow record per request tree (a key request, or a root sign request with its
@@ -12,13 +13,12 @@ record's total to the payer. Either way the record is deleted, so nothing is pai
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from zrchain.codec.address import zr_account_bytes
 from zrchain.codec.coins import Coin, Coins
 from zrchain.context import Context
 from zrchain.errors import PlainError
-from zrchain.x.identity.interfaces import IdentityKeeper
+from zrchain.x.treasury.expected import EscrowBank, IdentityAccess
 from zrchain.x.treasury.keeper import Escrow, TreasuryKeeper
 from zrchain.x.treasury.types import DENOM, KEYRING_COLLECTOR, KEYRING_ESCROW
 
@@ -39,7 +39,7 @@ def split_fee(amount: int, commission_percent: int) -> tuple[int, int]:
 
 
 class FeeBook:
-    def __init__(self, keeper: TreasuryKeeper, bank: Any, identity: IdentityKeeper) -> None:
+    def __init__(self, keeper: TreasuryKeeper, bank: EscrowBank, identity: IdentityAccess) -> None:
         self.k = keeper
         self.bank = bank
         self.identity = identity

@@ -1,7 +1,8 @@
-"""treasury genesis (treasury.md §3): params, port, keys and the four request stores.
+"""treasury genesis (docs/treasury.md, *Store*): params, port, keys and the four request stores.
 
 Import sets each id counter to the largest imported id, so the next request gets
-max(id) + 1 and nothing imported is ever overwritten (DECISIONS 8; zrChain uses the list
+max(id) + 1 and nothing imported is ever overwritten (fix 8 of docs/COMPATIBILITY.md; zrChain uses
+the list
 lengths). The indexes of ours (open requests, deadlines, zrSign slots, cache ids, keys by
 workspace) and the escrow records of open requests are rebuilt from the imported objects;
 an escrowed fee is owed back to the request's creator, or for zrSign key requests (whose
@@ -21,7 +22,6 @@ from zrchain.errors import ChainError
 from zrchain.x.policy.genesis import validate_port
 from zrchain.x.policy.types import account_error
 from zrchain.x.treasury.keeper import KIND_KEY, KIND_SIGN, Escrow, TreasuryKeeper
-from zrchain.x.treasury.msgs import validate_params
 from zrchain.x.treasury.types import (
     DEFAULT_PARAMS,
     KR_REJECTED,
@@ -29,6 +29,7 @@ from zrchain.x.treasury.types import (
     OPEN_SIGN_STATUSES,
     PORT_ID,
 )
+from zrchain.x.treasury.validation import validate_params
 
 
 def default() -> dict[str, Any]:
@@ -74,7 +75,6 @@ def init(ctx: Context, k: TreasuryKeeper, data: dict[str, Any]) -> None:
     gs = parse(data)
     k.set_port(ctx, gs.port_id)
     k.set_params(ctx, gs.params)
-    s = k.store(ctx)
     for key in gs.keys:
         k.set_key(ctx, key)
     zr_sign = gs.params.zr_sign_address
@@ -90,43 +90,43 @@ def init(ctx: Context, k: TreasuryKeeper, data: dict[str, Any]) -> None:
     for key in gs.keys:
         if k.zrsign_slot(ctx, key.workspace_addr, key.index) is None:
             k.set_zrsign_slot(ctx, key.workspace_addr, key.index, key.id)
-    by_id = {r.id: r for r in gs.sign_requests}
-    for r in sorted(gs.sign_requests, key=lambda x: x.id):
-        k.save_sign_request(ctx, r)
-        if r.parent_req_id:
+    by_id = {sr.id: sr for sr in gs.sign_requests}
+    for sr in sorted(gs.sign_requests, key=lambda x: x.id):
+        k.save_sign_request(ctx, sr)
+        if sr.parent_req_id:
             continue
-        if r.cache_id and k.cache_owner(ctx, r.creator, r.cache_id) is None:
-            k.set_cache_owner(ctx, r.creator, r.cache_id, r.id)
-        if r.status in OPEN_SIGN_STATUSES and r.fee:
-            leaves = [by_id[c] for c in r.child_req_ids if c in by_id] or [r]
+        if sr.cache_id and k.cache_owner(ctx, sr.creator, sr.cache_id) is None:
+            k.set_cache_owner(ctx, sr.creator, sr.cache_id, sr.id)
+        if sr.status in OPEN_SIGN_STATUSES and sr.fee:
+            leaves = [by_id[c] for c in sr.child_req_ids if c in by_id] or [sr]
             entries = []
             for leaf in leaves:
-                key = k.get_key(ctx, leaf.key_ids[0]) if leaf.key_ids else None
-                if key is not None and leaf.fee:
-                    entries.append((key.keyring_addr, int(leaf.fee)))
+                signer = k.get_key(ctx, leaf.key_ids[0]) if leaf.key_ids else None
+                if signer is not None and leaf.fee:
+                    entries.append((signer.keyring_addr, int(leaf.fee)))
             if entries:
-                k.set_escrow(ctx, KIND_SIGN, r.id, Escrow(r.creator, tuple(entries)))
+                k.set_escrow(ctx, KIND_SIGN, sr.id, Escrow(sr.creator, tuple(entries)))
     for t in gs.sign_tx_requests:
-        k.sign_tx_requests.put(s, t.id, t)
+        k.import_sign_tx_request(ctx, t)
     for ica in gs.ica_tx_requests:
-        k.ica_requests.put(s, ica.id, ica)
-    k.key_requests.set_last_id(
-        s, max(_max(x.id for x in gs.keys), _max(x.id for x in gs.key_requests))
+        k.import_ica_request(ctx, ica)
+    k.set_last_ids(
+        ctx,
+        key_requests=max(_max(x.id for x in gs.keys), _max(x.id for x in gs.key_requests)),
+        sign_requests=_max(x.id for x in gs.sign_requests),
+        sign_tx_requests=_max(x.id for x in gs.sign_tx_requests),
+        ica_requests=_max(x.id for x in gs.ica_tx_requests),
     )
-    k.sign_requests.set_last_id(s, _max(x.id for x in gs.sign_requests))
-    k.sign_tx_requests.set_last_id(s, _max(x.id for x in gs.sign_tx_requests))
-    k.ica_requests.set_last_id(s, _max(x.id for x in gs.ica_tx_requests))
 
 
 def export(ctx: Context, k: TreasuryKeeper) -> dict[str, Any]:
-    s = k.store(ctx)
     gs = genesis_pb2.GenesisState(port_id=k.port(ctx))
     params = k.params(ctx)
     if params is not None:
         gs.params.CopyFrom(params)
-    gs.keys.extend(k.keys.iterate(s))
-    gs.key_requests.extend(k.key_requests.iterate(s))
-    gs.sign_requests.extend(k.sign_requests.iterate(s))
-    gs.sign_tx_requests.extend(k.sign_tx_requests.iterate(s))
-    gs.ica_tx_requests.extend(k.ica_requests.iterate(s))
+    gs.keys.extend(k.iterate_keys(ctx))
+    gs.key_requests.extend(k.iterate_key_requests(ctx))
+    gs.sign_requests.extend(k.iterate_sign_requests(ctx))
+    gs.sign_tx_requests.extend(k.iterate_sign_tx_requests(ctx))
+    gs.ica_tx_requests.extend(k.iterate_ica_requests(ctx))
     return to_dict(gs)

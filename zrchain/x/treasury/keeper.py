@@ -1,6 +1,6 @@
 """The only code that touches the treasury store.
 
-Layout under ``treasury/`` — zrChain's collection prefixes first (treasury.md §2), then
+Layout under ``treasury/`` — zrChain's collection prefixes first, then
 indexes of ours that keep every look-up proportional to what it returns:
 
 ==========  =====================================  ========================================
@@ -34,15 +34,17 @@ their parent.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
+from cosmpy.protos.cosmos.base.query.v1beta1.pagination_pb2 import PageRequest, PageResponse
 from google.protobuf.message import Message
 
 from zrchain.codec.gen.zrchain.treasury import key_pb2, mpcsign_pb2, params_pb2
-from zrchain.context import Context
-from zrchain.store.kv import prefix_end
+from zrchain.context import Context, store_prefix
+from zrchain.store.kv import PrefixStore, prefix_end
+from zrchain.x.pagination import collection_paginate
 from zrchain.x.treasury.types import OPEN_KEY_STATUSES, OPEN_SIGN_STATUSES, STORE_KEY
 
 KEYS = b"\x00"
@@ -123,6 +125,33 @@ class Table(Generic[P]):
         for _, v in s.iterate(self.prefix, prefix_end(self.prefix), reverse=reverse):
             yield self.cls.FromString(v)
 
+    def page(
+        self, s: Any, page: PageRequest | None, keep: Callable[[P], bool] | None
+    ) -> tuple[list[P], PageResponse]:
+        """One page of items (those ``keep`` accepts); unfiltered, the stored size bounds
+        the scan, so a page costs O(offset + limit)."""
+        if keep is None:
+            return collection_paginate(
+                s, self.prefix, page, lambda _k, v: self.cls.FromString(v), self.total(s)
+            )
+        return collection_paginate(s, self.prefix, page, lambda _k, v: _kept(self.cls, v, keep))
+
+    def page_of_index(
+        self, s: Any, index: bytes, page: PageRequest | None, keep: Callable[[P], bool] | None
+    ) -> tuple[list[P], PageResponse]:
+        """One page of the items an index (``index ‖ u64(id)`` -> empty) names."""
+
+        def item(key: bytes, _v: bytes) -> P | None:
+            obj = self.get(s, _u64(key[-8:]))
+            return obj if obj is not None and (keep is None or keep(obj)) else None
+
+        return collection_paginate(s, index, page, item)
+
+
+def _kept(cls: type[P], raw: bytes, keep: Callable[[P], bool]) -> P | None:
+    obj = cls.FromString(raw)
+    return obj if keep(obj) else None
+
 
 @dataclass(frozen=True)
 class Escrow:
@@ -149,82 +178,87 @@ class TreasuryKeeper:
     """Typed reads and writes; request saves keep the deadline and open indexes true."""
 
     def __init__(self) -> None:
-        self.keys: Table[key_pb2.Key] = Table(KEYS, None, key_pb2.Key)
-        self.key_requests: Table[key_pb2.KeyRequest] = Table(
+        self._keys: Table[key_pb2.Key] = Table(KEYS, None, key_pb2.Key)
+        self._key_requests: Table[key_pb2.KeyRequest] = Table(
             KEY_REQUESTS, KEY_REQUEST_COUNT, key_pb2.KeyRequest
         )
-        self.sign_requests: Table[mpcsign_pb2.SignRequest] = Table(
+        self._sign_requests: Table[mpcsign_pb2.SignRequest] = Table(
             SIGN_REQUESTS, SIGN_REQUEST_COUNT, mpcsign_pb2.SignRequest
         )
-        self.sign_tx_requests: Table[mpcsign_pb2.SignTransactionRequest] = Table(
+        self._sign_tx_requests: Table[mpcsign_pb2.SignTransactionRequest] = Table(
             SIGN_TX_REQUESTS, SIGN_TX_REQUEST_COUNT, mpcsign_pb2.SignTransactionRequest
         )
-        self.ica_requests: Table[mpcsign_pb2.ICATransactionRequest] = Table(
+        self._ica_requests: Table[mpcsign_pb2.ICATransactionRequest] = Table(
             ICA_REQUESTS, ICA_REQUEST_COUNT, mpcsign_pb2.ICATransactionRequest
         )
 
-    def store(self, ctx: Context) -> Any:
+    def _store(self, ctx: Context) -> Any:
         return ctx.store(STORE_KEY)
 
     # -- params / port -----------------------------------------------------------------------
     def params(self, ctx: Context) -> params_pb2.Params | None:
-        raw = self.store(ctx).get(PARAMS)
+        raw = self._store(ctx).get(PARAMS)
         return None if raw is None else params_pb2.Params.FromString(raw)
 
+    def min_gas_fee(self, ctx: Context) -> str:
+        """Params' ``min_gas_fee``, read without gas (the ante handler's CheckTx check)."""
+        raw = PrefixStore(ctx.root, store_prefix(STORE_KEY)).get(PARAMS)
+        return "" if raw is None else str(params_pb2.Params.FromString(raw).min_gas_fee)
+
     def set_params(self, ctx: Context, p: params_pb2.Params) -> None:
-        self.store(ctx).set(PARAMS, p.SerializeToString())
+        self._store(ctx).set(PARAMS, p.SerializeToString())
 
     def port(self, ctx: Context) -> str:
-        raw = self.store(ctx).get(PORT_KEY)
+        raw = self._store(ctx).get(PORT_KEY)
         return raw.decode() if raw else ""
 
     def set_port(self, ctx: Context, port: str) -> None:
-        self.store(ctx).set(PORT_KEY, port.encode())
+        self._store(ctx).set(PORT_KEY, port.encode())
 
     # -- keys --------------------------------------------------------------------------------
     def get_key(self, ctx: Context, id_: int) -> key_pb2.Key | None:
-        return self.keys.get(self.store(ctx), id_)
+        return self._keys.get(self._store(ctx), id_)
 
     def set_key(self, ctx: Context, key: key_pb2.Key) -> None:
-        s = self.store(ctx)
-        old = self.keys.get(s, key.id)
+        s = self._store(ctx)
+        old = self._keys.get(s, key.id)
         if old is not None and old.workspace_addr != key.workspace_addr:
             s.delete(_ws_key(old.workspace_addr, old.id))
-        self.keys.put(s, key.id, key)
+        self._keys.put(s, key.id, key)
         s.set(_ws_key(key.workspace_addr, key.id), b"")
 
     def key_ids_in_workspace(self, ctx: Context, workspace: str) -> Iterator[int]:
         prefix = KEYS_BY_WORKSPACE + workspace.encode() + b"\x00"
-        s = self.store(ctx)
+        s = self._store(ctx)
         for k, _ in s.iterate(prefix, prefix_end(prefix)):
             yield _u64(k[len(prefix) :])
 
     # -- key requests ------------------------------------------------------------------------
     def get_key_request(self, ctx: Context, id_: int) -> key_pb2.KeyRequest | None:
-        return self.key_requests.get(self.store(ctx), id_)
+        return self._key_requests.get(self._store(ctx), id_)
 
     def append_key_request(self, ctx: Context, req: key_pb2.KeyRequest) -> int:
-        req.id = self.key_requests.next_id(self.store(ctx))
+        req.id = self._key_requests.next_id(self._store(ctx))
         self.save_key_request(ctx, req)
         return int(req.id)
 
     def save_key_request(self, ctx: Context, req: key_pb2.KeyRequest) -> None:
-        s = self.store(ctx)
-        self.key_requests.put(s, req.id, req)
+        s = self._store(ctx)
+        self._key_requests.put(s, req.id, req)
         self._index_open(s, KIND_KEY, req.id, req.mpc_btl, req.status in OPEN_KEY_STATUSES)
 
     # -- sign requests -----------------------------------------------------------------------
     def get_sign_request(self, ctx: Context, id_: int) -> mpcsign_pb2.SignRequest | None:
-        return self.sign_requests.get(self.store(ctx), id_)
+        return self._sign_requests.get(self._store(ctx), id_)
 
     def append_sign_request(self, ctx: Context, req: mpcsign_pb2.SignRequest) -> int:
-        req.id = self.sign_requests.next_id(self.store(ctx))
+        req.id = self._sign_requests.next_id(self._store(ctx))
         self.save_sign_request(ctx, req)
         return int(req.id)
 
     def save_sign_request(self, ctx: Context, req: mpcsign_pb2.SignRequest) -> None:
-        s = self.store(ctx)
-        self.sign_requests.put(s, req.id, req)
+        s = self._store(ctx)
+        self._sign_requests.put(s, req.id, req)
         is_open = req.status in OPEN_SIGN_STATUSES
         s_open = OPEN + KIND_SIGN + u64(req.id)
         if is_open:
@@ -242,12 +276,12 @@ class TreasuryKeeper:
     def get_sign_tx_request(
         self, ctx: Context, id_: int
     ) -> mpcsign_pb2.SignTransactionRequest | None:
-        return self.sign_tx_requests.get(self.store(ctx), id_)
+        return self._sign_tx_requests.get(self._store(ctx), id_)
 
     def append_sign_tx_request(self, ctx: Context, req: mpcsign_pb2.SignTransactionRequest) -> int:
-        s = self.store(ctx)
-        req.id = self.sign_tx_requests.next_id(s)
-        self.sign_tx_requests.put(s, req.id, req)
+        s = self._store(ctx)
+        req.id = self._sign_tx_requests.next_id(s)
+        self._sign_tx_requests.put(s, req.id, req)
         return int(req.id)
 
     # -- indexes -----------------------------------------------------------------------------
@@ -265,7 +299,7 @@ class TreasuryKeeper:
     def due(self, ctx: Context, kind: bytes, height: int, limit: int) -> list[int]:
         """Ids of open requests whose deadline ``mpc_btl`` is below ``height``, earliest
         deadline first, at most ``limit``."""
-        s = self.store(ctx)
+        s = self._store(ctx)
         start = DEADLINES + kind
         out: list[int] = []
         for k, _ in s.iterate(start, start + u64(height)):
@@ -274,33 +308,123 @@ class TreasuryKeeper:
                 break
         return out
 
-    def open_prefix(self, kind: bytes) -> bytes:
-        return OPEN + kind
-
     def cache_owner(self, ctx: Context, creator: str, cache_id: bytes) -> int | None:
-        raw = self.store(ctx).get(CACHE_IDS + creator.encode() + b"\x00" + bytes(cache_id))
+        raw = self._store(ctx).get(CACHE_IDS + creator.encode() + b"\x00" + bytes(cache_id))
         return None if raw is None else _u64(raw)
 
     def set_cache_owner(self, ctx: Context, creator: str, cache_id: bytes, id_: int) -> None:
-        self.store(ctx).set(CACHE_IDS + creator.encode() + b"\x00" + bytes(cache_id), u64(id_))
+        self._store(ctx).set(CACHE_IDS + creator.encode() + b"\x00" + bytes(cache_id), u64(id_))
 
     def zrsign_slot(self, ctx: Context, workspace: str, index: int) -> int | None:
-        raw = self.store(ctx).get(_slot_key(workspace, index))
+        raw = self._store(ctx).get(_slot_key(workspace, index))
         return None if raw is None else _u64(raw)
 
     def set_zrsign_slot(self, ctx: Context, workspace: str, index: int, req_id: int) -> None:
-        self.store(ctx).set(_slot_key(workspace, index), u64(req_id))
+        self._store(ctx).set(_slot_key(workspace, index), u64(req_id))
+
+    # -- iterators and pages (queries and genesis never see the key layout) ------------
+    def iterate_keys(self, ctx: Context) -> Iterator[key_pb2.Key]:
+        return self._keys.iterate(self._store(ctx))
+
+    def iterate_key_requests(self, ctx: Context) -> Iterator[key_pb2.KeyRequest]:
+        return self._key_requests.iterate(self._store(ctx))
+
+    def iterate_sign_requests(self, ctx: Context) -> Iterator[mpcsign_pb2.SignRequest]:
+        return self._sign_requests.iterate(self._store(ctx))
+
+    def iterate_sign_tx_requests(
+        self, ctx: Context
+    ) -> Iterator[mpcsign_pb2.SignTransactionRequest]:
+        return self._sign_tx_requests.iterate(self._store(ctx))
+
+    def iterate_ica_requests(self, ctx: Context) -> Iterator[mpcsign_pb2.ICATransactionRequest]:
+        return self._ica_requests.iterate(self._store(ctx))
+
+    def keys_page(
+        self,
+        ctx: Context,
+        page: PageRequest | None,
+        keep: Callable[[key_pb2.Key], bool] | None = None,
+        workspace: str = "",
+    ) -> tuple[list[key_pb2.Key], PageResponse]:
+        """Keys by id, or those of one workspace (through its index)."""
+        s = self._store(ctx)
+        if workspace:
+            index = KEYS_BY_WORKSPACE + workspace.encode() + b"\x00"
+            return self._keys.page_of_index(s, index, page, keep)
+        return self._keys.page(s, page, keep)
+
+    def key_requests_page(
+        self,
+        ctx: Context,
+        page: PageRequest | None,
+        keep: Callable[[key_pb2.KeyRequest], bool] | None = None,
+        open_only: bool = False,
+    ) -> tuple[list[key_pb2.KeyRequest], PageResponse]:
+        """Key requests by id; ``open_only``: only PENDING/PARTIAL ones, from their index."""
+        s = self._store(ctx)
+        if open_only:
+            return self._key_requests.page_of_index(s, OPEN + KIND_KEY, page, keep)
+        return self._key_requests.page(s, page, keep)
+
+    def sign_requests_page(
+        self,
+        ctx: Context,
+        page: PageRequest | None,
+        keep: Callable[[mpcsign_pb2.SignRequest], bool] | None = None,
+        open_only: bool = False,
+    ) -> tuple[list[mpcsign_pb2.SignRequest], PageResponse]:
+        s = self._store(ctx)
+        if open_only:
+            return self._sign_requests.page_of_index(s, OPEN + KIND_SIGN, page, keep)
+        return self._sign_requests.page(s, page, keep)
+
+    def sign_tx_requests_page(
+        self,
+        ctx: Context,
+        page: PageRequest | None,
+        keep: Callable[[mpcsign_pb2.SignTransactionRequest], bool] | None = None,
+    ) -> tuple[list[mpcsign_pb2.SignTransactionRequest], PageResponse]:
+        return self._sign_tx_requests.page(self._store(ctx), page, keep)
+
+    # -- genesis --------------------------------------------------------------------------
+    def import_sign_tx_request(
+        self, ctx: Context, req: mpcsign_pb2.SignTransactionRequest
+    ) -> None:
+        self._sign_tx_requests.put(self._store(ctx), req.id, req)
+
+    def import_ica_request(self, ctx: Context, req: mpcsign_pb2.ICATransactionRequest) -> None:
+        self._ica_requests.put(self._store(ctx), req.id, req)
+
+    def last_ids(self, ctx: Context) -> dict[str, int]:
+        """The last id given out per request table (the next is the first free one after)."""
+        s = self._store(ctx)
+        return {name: table.last_id(s) for name, table in self._counted().items()}
+
+    def set_last_ids(self, ctx: Context, **last: int) -> None:
+        """``key_requests=``, ``sign_requests=``, ``sign_tx_requests=``, ``ica_requests=``."""
+        s, tables = self._store(ctx), self._counted()
+        for name, n in last.items():
+            tables[name].set_last_id(s, n)
+
+    def _counted(self) -> dict[str, Table[Any]]:
+        return {
+            "key_requests": self._key_requests,
+            "sign_requests": self._sign_requests,
+            "sign_tx_requests": self._sign_tx_requests,
+            "ica_requests": self._ica_requests,
+        }
 
     # -- escrow ------------------------------------------------------------------------------
     def escrow(self, ctx: Context, kind: bytes, id_: int) -> Escrow | None:
-        raw = self.store(ctx).get(ESCROW + kind + u64(id_))
+        raw = self._store(ctx).get(ESCROW + kind + u64(id_))
         return None if raw is None else Escrow.decode(raw)
 
     def set_escrow(self, ctx: Context, kind: bytes, id_: int, e: Escrow) -> None:
-        self.store(ctx).set(ESCROW + kind + u64(id_), e.encode())
+        self._store(ctx).set(ESCROW + kind + u64(id_), e.encode())
 
     def delete_escrow(self, ctx: Context, kind: bytes, id_: int) -> None:
-        self.store(ctx).delete(ESCROW + kind + u64(id_))
+        self._store(ctx).delete(ESCROW + kind + u64(id_))
 
 
 def _ws_key(workspace: str, key_id: int) -> bytes:

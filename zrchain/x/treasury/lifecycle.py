@@ -1,7 +1,10 @@
-"""Request state transitions (treasury.md §7, §8) with their fees and events.
+"""Request state transitions (docs/treasury.md, *Requests and their lifecycle*) with their fees and
+events.
 
-Msg handlers and the begin-block timeouts both go through here, so a request changes
-status, pays or refunds its fees and emits its event in exactly one place.
+Every status a request takes is set here: opened PENDING (fees escrowed), PARTIAL and
+FULFILLED as parties answer (fees paid out), REJECTED by a party or by the begin-block MPC
+timeout (fees refunded). Msg handlers and the begin-block hook only call these methods, so
+a request changes status, moves its fees and emits its event in exactly one place.
 
 A sign request tree is a root (``parent_req_id == 0``) and, when it carries several data
 elements, one child per element. Parties answer leaves only (a root without children is
@@ -11,22 +14,32 @@ rejected or the root times out, the whole tree is closed and the escrow refunded
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from google.protobuf.any_pb2 import Any as AnyProto
+
 from zrchain.codec.gen.zrchain.treasury import key_pb2, mpcsign_pb2
 from zrchain.context import Context
+from zrchain.errors import ChainError
 from zrchain.x.treasury.fees import FeeBook
 from zrchain.x.treasury.keeper import KIND_KEY, KIND_SIGN, TreasuryKeeper
 from zrchain.x.treasury.types import (
     ATTR_REQUEST_ID,
     EVENT_KEY_REQUEST_FULFILLED,
     EVENT_KEY_REQUEST_REJECTED,
+    EVENT_NEW_KEY_REQUEST,
     EVENT_SIGN_REQUEST_FULFILLED,
     EVENT_SIGN_REQUEST_REJECTED,
     KR_FULFILLED,
     KR_PARTIAL,
+    KR_PENDING,
     KR_REJECTED,
+    OPEN_KEY_STATUSES,
     OPEN_SIGN_STATUSES,
     SR_FULFILLED,
     SR_PARTIAL,
+    SR_PENDING,
     SR_REJECTED,
 )
 
@@ -40,6 +53,21 @@ class Lifecycle:
         self.fees = fees
 
     # -- key requests ------------------------------------------------------------------------
+    def open_key_request(
+        self, ctx: Context, req: key_pb2.KeyRequest, payer: str, fee: int
+    ) -> int:
+        """Store a new PENDING key request, escrow ``fee`` from ``payer`` for its keyring,
+        point its zrSign slot at it unless a live request holds the slot; returns its id."""
+        req.status = KR_PENDING
+        rid = self.k.append_key_request(ctx, req)
+        self.fees.collect(ctx, KIND_KEY, rid, payer, [(req.keyring_addr, fee)])
+        slot = self.k.zrsign_slot(ctx, req.workspace_addr, req.index)
+        held = None if slot is None else self.k.get_key_request(ctx, slot)
+        if held is None or held.status == KR_REJECTED:
+            self.k.set_zrsign_slot(ctx, req.workspace_addr, req.index, rid)
+        ctx.emit(EVENT_NEW_KEY_REQUEST, (ATTR_REQUEST_ID, str(rid)))
+        return rid
+
     def reject_key_request(self, ctx: Context, req: key_pb2.KeyRequest, reason: str) -> None:
         req.status = KR_REJECTED
         req.reject_reason = reason
@@ -86,6 +114,53 @@ class Lifecycle:
         self.reject_key_request(ctx, req, KEY_TIMEOUT_REASON)
 
     # -- sign requests -----------------------------------------------------------------------
+    def open_sign_tree(
+        self,
+        ctx: Context,
+        creator: str,
+        keys: Sequence[key_pb2.Key],
+        data: Sequence[bytes],
+        fees: Sequence[tuple[str, int]],
+        mpc_btl: int,
+        cache_id: bytes,
+        metadata: AnyProto | None = None,
+    ) -> int:
+        """A new PENDING root sign request (and one PENDING child per element when there
+        are several, ``fees[i]`` the keyring and fee of element i), fees escrowed from
+        ``creator``, the cache id taken; returns the root id."""
+        root = mpcsign_pb2.SignRequest(
+            creator=creator,
+            key_ids=[k.id for k in keys],
+            key_type=keys[0].type,
+            data_for_signing=list(data),
+            status=SR_PENDING,
+            cache_id=cache_id,
+            mpc_btl=mpc_btl,
+            fee=sum(f for _, f in fees),
+        )
+        if metadata is not None and metadata.type_url:
+            root.metadata.CopyFrom(metadata)
+        root_id = self.k.append_sign_request(ctx, root)
+        if len(data) > 1:
+            for key, item, (_, fee) in zip(keys, data, fees, strict=True):
+                child = mpcsign_pb2.SignRequest(
+                    creator=creator,
+                    key_ids=[key.id],
+                    key_type=key.type,
+                    data_for_signing=[item],
+                    status=SR_PENDING,
+                    parent_req_id=root_id,
+                    cache_id=cache_id,
+                    mpc_btl=mpc_btl,
+                    fee=fee,
+                )
+                root.child_req_ids.append(self.k.append_sign_request(ctx, child))
+            self.k.save_sign_request(ctx, root)
+        self.fees.collect(ctx, KIND_SIGN, root_id, creator, fees)
+        if cache_id:
+            self.k.set_cache_owner(ctx, creator, cache_id, root_id)
+        return root_id
+
     def _close(self, ctx: Context, req: mpcsign_pb2.SignRequest, reason: str) -> None:
         req.status = SR_REJECTED
         req.reject_reason = reason
@@ -168,3 +243,43 @@ class Lifecycle:
             ctx.emit(EVENT_SIGN_REQUEST_FULFILLED, (ATTR_REQUEST_ID, str(root.id)))
         else:
             self.k.save_sign_request(ctx, root)
+
+    # -- MPC timeouts (begin block) -----------------------------------------------------------
+    def time_out_due(self, ctx: Context, limit: int) -> None:
+        """Requests whose ``mpc_btl`` is below this height are rejected and refunded,
+        earliest deadline first, at most ``limit`` of each kind per block (the rest in the
+        next blocks), docs/treasury.md, *Timeouts*."""
+        for rid in self.k.due(ctx, KIND_KEY, ctx.height, limit):
+            kreq = self.k.get_key_request(ctx, rid)
+            if kreq is not None and kreq.status in OPEN_KEY_STATUSES:
+                self._safely(ctx, kreq.id, self.time_out_key_request, kreq)
+        for rid in self.k.due(ctx, KIND_SIGN, ctx.height, limit):
+            sreq = self.k.get_sign_request(ctx, rid)
+            if sreq is not None and sreq.status in OPEN_SIGN_STATUSES:
+                self._safely(ctx, sreq.id, self.time_out_sign_request, sreq)
+
+    def _safely(
+        self,
+        ctx: Context,
+        req_id: int,
+        step: Callable[[Context, Any], None],
+        req: key_pb2.KeyRequest | mpcsign_pb2.SignRequest,
+    ) -> None:
+        """Run one timeout in a branch; if its refund fails (an escrow shortfall, which the
+        fee book never allows), close the request without it rather than halt the chain."""
+        child, br = ctx.branch()
+        try:
+            step(child, req)
+        except ChainError as exc:
+            ctx.log.error("treasury: timeout of request %d failed: %s", req_id, exc.log)
+            if isinstance(req, key_pb2.KeyRequest):
+                req.status = KR_REJECTED
+                req.reject_reason = f"{KEY_TIMEOUT_REASON} (refund failed)"
+                self.k.save_key_request(ctx, req)
+            else:
+                req.status = SR_REJECTED
+                req.reject_reason = f"{SIGN_TIMEOUT_REASON} (refund failed)"
+                self.k.save_sign_request(ctx, req)
+            return
+        br.write()
+        ctx.events.extend(child.events)

@@ -23,38 +23,49 @@ _sym_db = _symbol_database.Default()
 
 
 from cosmpy.protos.cosmos.base.query.v1beta1 import pagination_pb2 as cosmos_dot_base_dot_query_dot_v1beta1_dot_pagination__pb2
+from google.api import annotations_pb2 as google_dot_api_dot_annotations__pb2
 from zrchain.codec.gen.zrchain.identity import keyring_pb2 as zrchain_dot_identity_dot_keyring__pb2
 from zrchain.codec.gen.zrchain.identity import params_pb2 as zrchain_dot_identity_dot_params__pb2
 from zrchain.codec.gen.zrchain.identity import workspace_pb2 as zrchain_dot_identity_dot_workspace__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1czrchain/identity/query.proto\x12\x10zrchain.identity\x1a*cosmos/base/query/v1beta1/pagination.proto\x1a\x1ezrchain/identity/keyring.proto\x1a\x1dzrchain/identity/params.proto\x1a zrchain/identity/workspace.proto\"\x14\n\x12QueryParamsRequest\"?\n\x13QueryParamsResponse\x12(\n\x06params\x18\x01 \x01(\x0b\x32\x18.zrchain.identity.Params\"t\n\x16QueryWorkspacesRequest\x12:\n\npagination\x18\x01 \x01(\x0b\x32&.cosmos.base.query.v1beta1.PageRequest\x12\r\n\x05owner\x18\x02 \x01(\t\x12\x0f\n\x07\x63reator\x18\x03 \x01(\t\"\x87\x01\n\x17QueryWorkspacesResponse\x12/\n\nworkspaces\x18\x01 \x03(\x0b\x32\x1b.zrchain.identity.Workspace\x12;\n\npagination\x18\x02 \x01(\x0b\x32\'.cosmos.base.query.v1beta1.PageResponse\"8\n\x1eQueryWorkspaceByAddressRequest\x12\x16\n\x0eworkspace_addr\x18\x01 \x01(\t\"Q\n\x1fQueryWorkspaceByAddressResponse\x12.\n\tworkspace\x18\x01 \x01(\x0b\x32\x1b.zrchain.identity.Workspace\"R\n\x14QueryKeyringsRequest\x12:\n\npagination\x18\x01 \x01(\x0b\x32&.cosmos.base.query.v1beta1.PageRequest\"\x81\x01\n\x15QueryKeyringsResponse\x12+\n\x08keyrings\x18\x01 \x03(\x0b\x32\x19.zrchain.identity.Keyring\x12;\n\npagination\x18\x02 \x01(\x0b\x32\'.cosmos.base.query.v1beta1.PageResponse\"4\n\x1cQueryKeyringByAddressRequest\x12\x14\n\x0ckeyring_addr\x18\x01 \x01(\t\"K\n\x1dQueryKeyringByAddressResponse\x12*\n\x07keyring\x18\x01 \x01(\x0b\x32\x19.zrchain.identity.Keyring2\x8e\x04\n\x05Query\x12U\n\x06Params\x12$.zrchain.identity.QueryParamsRequest\x1a%.zrchain.identity.QueryParamsResponse\x12\x61\n\nWorkspaces\x12(.zrchain.identity.QueryWorkspacesRequest\x1a).zrchain.identity.QueryWorkspacesResponse\x12y\n\x12WorkspaceByAddress\x12\x30.zrchain.identity.QueryWorkspaceByAddressRequest\x1a\x31.zrchain.identity.QueryWorkspaceByAddressResponse\x12[\n\x08Keyrings\x12&.zrchain.identity.QueryKeyringsRequest\x1a\'.zrchain.identity.QueryKeyringsResponse\x12s\n\x10KeyringByAddress\x12..zrchain.identity.QueryKeyringByAddressRequest\x1a/.zrchain.identity.QueryKeyringByAddressResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1czrchain/identity/query.proto\x12\x10zrchain.identity\x1a*cosmos/base/query/v1beta1/pagination.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x1ezrchain/identity/keyring.proto\x1a\x1dzrchain/identity/params.proto\x1a zrchain/identity/workspace.proto\"\x14\n\x12QueryParamsRequest\"?\n\x13QueryParamsResponse\x12(\n\x06params\x18\x01 \x01(\x0b\x32\x18.zrchain.identity.Params\"t\n\x16QueryWorkspacesRequest\x12:\n\npagination\x18\x01 \x01(\x0b\x32&.cosmos.base.query.v1beta1.PageRequest\x12\r\n\x05owner\x18\x02 \x01(\t\x12\x0f\n\x07\x63reator\x18\x03 \x01(\t\"\x87\x01\n\x17QueryWorkspacesResponse\x12/\n\nworkspaces\x18\x01 \x03(\x0b\x32\x1b.zrchain.identity.Workspace\x12;\n\npagination\x18\x02 \x01(\x0b\x32\'.cosmos.base.query.v1beta1.PageResponse\"8\n\x1eQueryWorkspaceByAddressRequest\x12\x16\n\x0eworkspace_addr\x18\x01 \x01(\t\"Q\n\x1fQueryWorkspaceByAddressResponse\x12.\n\tworkspace\x18\x01 \x01(\x0b\x32\x1b.zrchain.identity.Workspace\"R\n\x14QueryKeyringsRequest\x12:\n\npagination\x18\x01 \x01(\x0b\x32&.cosmos.base.query.v1beta1.PageRequest\"\x81\x01\n\x15QueryKeyringsResponse\x12+\n\x08keyrings\x18\x01 \x03(\x0b\x32\x19.zrchain.identity.Keyring\x12;\n\npagination\x18\x02 \x01(\x0b\x32\'.cosmos.base.query.v1beta1.PageResponse\"4\n\x1cQueryKeyringByAddressRequest\x12\x14\n\x0ckeyring_addr\x18\x01 \x01(\t\"K\n\x1dQueryKeyringByAddressResponse\x12*\n\x07keyring\x18\x01 \x01(\x0b\x32\x19.zrchain.identity.Keyring2\xfb\x05\n\x05Query\x12w\n\x06Params\x12$.zrchain.identity.QueryParamsRequest\x1a%.zrchain.identity.QueryParamsResponse\" \x82\xd3\xe4\x93\x02\x1a\x12\x18/zrchain/identity/params\x12\x87\x01\n\nWorkspaces\x12(.zrchain.identity.QueryWorkspacesRequest\x1a).zrchain.identity.QueryWorkspacesResponse\"$\x82\xd3\xe4\x93\x02\x1e\x12\x1c/zrchain/identity/workspaces\x12\xba\x01\n\x12WorkspaceByAddress\x12\x30.zrchain.identity.QueryWorkspaceByAddressRequest\x1a\x31.zrchain.identity.QueryWorkspaceByAddressResponse\"?\x82\xd3\xe4\x93\x02\x39\x12\x37/zrchain/identity/workspace_by_address/{workspace_addr}\x12\x7f\n\x08Keyrings\x12&.zrchain.identity.QueryKeyringsRequest\x1a\'.zrchain.identity.QueryKeyringsResponse\"\"\x82\xd3\xe4\x93\x02\x1c\x12\x1a/zrchain/identity/keyrings\x12\xb0\x01\n\x10KeyringByAddress\x12..zrchain.identity.QueryKeyringByAddressRequest\x1a/.zrchain.identity.QueryKeyringByAddressResponse\";\x82\xd3\xe4\x93\x02\x35\x12\x33/zrchain/identity/keyring_by_address/{keyring_addr}b\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'zrchain.codec.gen.zrchain.identity.query_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_QUERYPARAMSREQUEST']._serialized_start=191
-  _globals['_QUERYPARAMSREQUEST']._serialized_end=211
-  _globals['_QUERYPARAMSRESPONSE']._serialized_start=213
-  _globals['_QUERYPARAMSRESPONSE']._serialized_end=276
-  _globals['_QUERYWORKSPACESREQUEST']._serialized_start=278
-  _globals['_QUERYWORKSPACESREQUEST']._serialized_end=394
-  _globals['_QUERYWORKSPACESRESPONSE']._serialized_start=397
-  _globals['_QUERYWORKSPACESRESPONSE']._serialized_end=532
-  _globals['_QUERYWORKSPACEBYADDRESSREQUEST']._serialized_start=534
-  _globals['_QUERYWORKSPACEBYADDRESSREQUEST']._serialized_end=590
-  _globals['_QUERYWORKSPACEBYADDRESSRESPONSE']._serialized_start=592
-  _globals['_QUERYWORKSPACEBYADDRESSRESPONSE']._serialized_end=673
-  _globals['_QUERYKEYRINGSREQUEST']._serialized_start=675
-  _globals['_QUERYKEYRINGSREQUEST']._serialized_end=757
-  _globals['_QUERYKEYRINGSRESPONSE']._serialized_start=760
-  _globals['_QUERYKEYRINGSRESPONSE']._serialized_end=889
-  _globals['_QUERYKEYRINGBYADDRESSREQUEST']._serialized_start=891
-  _globals['_QUERYKEYRINGBYADDRESSREQUEST']._serialized_end=943
-  _globals['_QUERYKEYRINGBYADDRESSRESPONSE']._serialized_start=945
-  _globals['_QUERYKEYRINGBYADDRESSRESPONSE']._serialized_end=1020
-  _globals['_QUERY']._serialized_start=1023
-  _globals['_QUERY']._serialized_end=1549
+  _globals['_QUERY'].methods_by_name['Params']._loaded_options = None
+  _globals['_QUERY'].methods_by_name['Params']._serialized_options = b'\202\323\344\223\002\032\022\030/zrchain/identity/params'
+  _globals['_QUERY'].methods_by_name['Workspaces']._loaded_options = None
+  _globals['_QUERY'].methods_by_name['Workspaces']._serialized_options = b'\202\323\344\223\002\036\022\034/zrchain/identity/workspaces'
+  _globals['_QUERY'].methods_by_name['WorkspaceByAddress']._loaded_options = None
+  _globals['_QUERY'].methods_by_name['WorkspaceByAddress']._serialized_options = b'\202\323\344\223\0029\0227/zrchain/identity/workspace_by_address/{workspace_addr}'
+  _globals['_QUERY'].methods_by_name['Keyrings']._loaded_options = None
+  _globals['_QUERY'].methods_by_name['Keyrings']._serialized_options = b'\202\323\344\223\002\034\022\032/zrchain/identity/keyrings'
+  _globals['_QUERY'].methods_by_name['KeyringByAddress']._loaded_options = None
+  _globals['_QUERY'].methods_by_name['KeyringByAddress']._serialized_options = b'\202\323\344\223\0025\0223/zrchain/identity/keyring_by_address/{keyring_addr}'
+  _globals['_QUERYPARAMSREQUEST']._serialized_start=221
+  _globals['_QUERYPARAMSREQUEST']._serialized_end=241
+  _globals['_QUERYPARAMSRESPONSE']._serialized_start=243
+  _globals['_QUERYPARAMSRESPONSE']._serialized_end=306
+  _globals['_QUERYWORKSPACESREQUEST']._serialized_start=308
+  _globals['_QUERYWORKSPACESREQUEST']._serialized_end=424
+  _globals['_QUERYWORKSPACESRESPONSE']._serialized_start=427
+  _globals['_QUERYWORKSPACESRESPONSE']._serialized_end=562
+  _globals['_QUERYWORKSPACEBYADDRESSREQUEST']._serialized_start=564
+  _globals['_QUERYWORKSPACEBYADDRESSREQUEST']._serialized_end=620
+  _globals['_QUERYWORKSPACEBYADDRESSRESPONSE']._serialized_start=622
+  _globals['_QUERYWORKSPACEBYADDRESSRESPONSE']._serialized_end=703
+  _globals['_QUERYKEYRINGSREQUEST']._serialized_start=705
+  _globals['_QUERYKEYRINGSREQUEST']._serialized_end=787
+  _globals['_QUERYKEYRINGSRESPONSE']._serialized_start=790
+  _globals['_QUERYKEYRINGSRESPONSE']._serialized_end=919
+  _globals['_QUERYKEYRINGBYADDRESSREQUEST']._serialized_start=921
+  _globals['_QUERYKEYRINGBYADDRESSREQUEST']._serialized_end=973
+  _globals['_QUERYKEYRINGBYADDRESSRESPONSE']._serialized_start=975
+  _globals['_QUERYKEYRINGBYADDRESSRESPONSE']._serialized_end=1050
+  _globals['_QUERY']._serialized_start=1053
+  _globals['_QUERY']._serialized_end=1816
 # @@protoc_insertion_point(module_scope)

@@ -1,3 +1,5 @@
+from cosmpy.protos.amino import amino_pb2 as _amino_pb2
+from cosmpy.protos.cosmos.msg.v1 import msg_pb2 as _msg_pb2
 from zrchain.codec.gen.zrchain.identity import params_pb2 as _params_pb2
 from google.protobuf.internal import containers as _containers
 from google.protobuf import descriptor as _descriptor

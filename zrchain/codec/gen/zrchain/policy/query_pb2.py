@@ -23,49 +23,64 @@ _sym_db = _symbol_database.Default()
 
 
 from cosmpy.protos.cosmos.base.query.v1beta1 import pagination_pb2 as cosmos_dot_base_dot_query_dot_v1beta1_dot_pagination__pb2
+from google.api import annotations_pb2 as google_dot_api_dot_annotations__pb2
 from google.protobuf import any_pb2 as google_dot_protobuf_dot_any__pb2
 from zrchain.codec.gen.zrchain.policy import action_pb2 as zrchain_dot_policy_dot_action__pb2
 from zrchain.codec.gen.zrchain.policy import params_pb2 as zrchain_dot_policy_dot_params__pb2
 from zrchain.codec.gen.zrchain.policy import policy_pb2 as zrchain_dot_policy_dot_policy__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1azrchain/policy/query.proto\x12\x0ezrchain.policy\x1a*cosmos/base/query/v1beta1/pagination.proto\x1a\x19google/protobuf/any.proto\x1a\x1bzrchain/policy/action.proto\x1a\x1bzrchain/policy/params.proto\x1a\x1bzrchain/policy/policy.proto\"\x14\n\x12QueryParamsRequest\"=\n\x13QueryParamsResponse\x12&\n\x06params\x18\x01 \x01(\x0b\x32\x16.zrchain.policy.Params\"\x90\x01\n\x13QueryActionsRequest\x12:\n\npagination\x18\x01 \x01(\x0b\x32&.cosmos.base.query.v1beta1.PageRequest\x12\x0f\n\x07\x61\x64\x64ress\x18\x02 \x01(\t\x12,\n\x06status\x18\x03 \x01(\x0e\x32\x1c.zrchain.policy.ActionStatus\"\x84\x01\n\x14QueryActionsResponse\x12;\n\npagination\x18\x01 \x01(\x0b\x32\'.cosmos.base.query.v1beta1.PageResponse\x12/\n\x07\x61\x63tions\x18\x02 \x03(\x0b\x32\x1e.zrchain.policy.ActionResponse\"R\n\x14QueryPoliciesRequest\x12:\n\npagination\x18\x01 \x01(\x0b\x32&.cosmos.base.query.v1beta1.PageRequest\"`\n\x0ePolicyResponse\x12&\n\x06policy\x18\x01 \x01(\x0b\x32\x16.zrchain.policy.Policy\x12&\n\x08metadata\x18\x02 \x01(\x0b\x32\x14.google.protobuf.Any\"\x86\x01\n\x15QueryPoliciesResponse\x12;\n\npagination\x18\x01 \x01(\x0b\x32\'.cosmos.base.query.v1beta1.PageResponse\x12\x30\n\x08policies\x18\x02 \x03(\x0b\x32\x1e.zrchain.policy.PolicyResponse\"$\n\x16QueryPolicyByIdRequest\x12\n\n\x02id\x18\x01 \x01(\x04\"I\n\x17QueryPolicyByIdResponse\x12.\n\x06policy\x18\x01 \x01(\x0b\x32\x1e.zrchain.policy.PolicyResponse\"o\n QuerySignMethodsByAddressRequest\x12:\n\npagination\x18\x01 \x01(\x0b\x32&.cosmos.base.query.v1beta1.PageRequest\x12\x0f\n\x07\x61\x64\x64ress\x18\x02 \x01(\t\"\x86\x01\n!QuerySignMethodsByAddressResponse\x12;\n\npagination\x18\x01 \x01(\x0b\x32\'.cosmos.base.query.v1beta1.PageResponse\x12$\n\x06\x63onfig\x18\x02 \x03(\x0b\x32\x14.google.protobuf.Any\"m\n\x1dQueryPoliciesByCreatorRequest\x12\x10\n\x08\x63reators\x18\x01 \x03(\t\x12:\n\npagination\x18\x02 \x01(\x0b\x32&.cosmos.base.query.v1beta1.PageRequest\"\x87\x01\n\x1eQueryPoliciesByCreatorResponse\x12(\n\x08policies\x18\x01 \x03(\x0b\x32\x16.zrchain.policy.Policy\x12;\n\npagination\x18\x02 \x01(\x0b\x32\'.cosmos.base.query.v1beta1.PageResponse\"+\n\x1dQueryActionDetailsByIdRequest\x12\n\n\x02id\x18\x01 \x01(\x04\"\xc2\x01\n\x1eQueryActionDetailsByIdResponse\x12\n\n\x02id\x18\x01 \x01(\x04\x12&\n\x06\x61\x63tion\x18\x02 \x01(\x0b\x32\x16.zrchain.policy.Action\x12&\n\x06policy\x18\x03 \x01(\x0b\x32\x16.zrchain.policy.Policy\x12\x11\n\tapprovers\x18\x04 \x03(\t\x12\x19\n\x11pending_approvers\x18\x05 \x03(\t\x12\x16\n\x0e\x63urrent_height\x18\x06 \x01(\x04\x32\xcd\x05\n\x05Query\x12Q\n\x06Params\x12\".zrchain.policy.QueryParamsRequest\x1a#.zrchain.policy.QueryParamsResponse\x12T\n\x07\x41\x63tions\x12#.zrchain.policy.QueryActionsRequest\x1a$.zrchain.policy.QueryActionsResponse\x12W\n\x08Policies\x12$.zrchain.policy.QueryPoliciesRequest\x1a%.zrchain.policy.QueryPoliciesResponse\x12]\n\nPolicyById\x12&.zrchain.policy.QueryPolicyByIdRequest\x1a\'.zrchain.policy.QueryPolicyByIdResponse\x12{\n\x14SignMethodsByAddress\x12\x30.zrchain.policy.QuerySignMethodsByAddressRequest\x1a\x31.zrchain.policy.QuerySignMethodsByAddressResponse\x12r\n\x11PoliciesByCreator\x12-.zrchain.policy.QueryPoliciesByCreatorRequest\x1a..zrchain.policy.QueryPoliciesByCreatorResponse\x12r\n\x11\x41\x63tionDetailsById\x12-.zrchain.policy.QueryActionDetailsByIdRequest\x1a..zrchain.policy.QueryActionDetailsByIdResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1azrchain/policy/query.proto\x12\x0ezrchain.policy\x1a*cosmos/base/query/v1beta1/pagination.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x19google/protobuf/any.proto\x1a\x1bzrchain/policy/action.proto\x1a\x1bzrchain/policy/params.proto\x1a\x1bzrchain/policy/policy.proto\"\x14\n\x12QueryParamsRequest\"=\n\x13QueryParamsResponse\x12&\n\x06params\x18\x01 \x01(\x0b\x32\x16.zrchain.policy.Params\"\x90\x01\n\x13QueryActionsRequest\x12:\n\npagination\x18\x01 \x01(\x0b\x32&.cosmos.base.query.v1beta1.PageRequest\x12\x0f\n\x07\x61\x64\x64ress\x18\x02 \x01(\t\x12,\n\x06status\x18\x03 \x01(\x0e\x32\x1c.zrchain.policy.ActionStatus\"\x84\x01\n\x14QueryActionsResponse\x12;\n\npagination\x18\x01 \x01(\x0b\x32\'.cosmos.base.query.v1beta1.PageResponse\x12/\n\x07\x61\x63tions\x18\x02 \x03(\x0b\x32\x1e.zrchain.policy.ActionResponse\"R\n\x14QueryPoliciesRequest\x12:\n\npagination\x18\x01 \x01(\x0b\x32&.cosmos.base.query.v1beta1.PageRequest\"`\n\x0ePolicyResponse\x12&\n\x06policy\x18\x01 \x01(\x0b\x32\x16.zrchain.policy.Policy\x12&\n\x08metadata\x18\x02 \x01(\x0b\x32\x14.google.protobuf.Any\"\x86\x01\n\x15QueryPoliciesResponse\x12;\n\npagination\x18\x01 \x01(\x0b\x32\'.cosmos.base.query.v1beta1.PageResponse\x12\x30\n\x08policies\x18\x02 \x03(\x0b\x32\x1e.zrchain.policy.PolicyResponse\"$\n\x16QueryPolicyByIdRequest\x12\n\n\x02id\x18\x01 \x01(\x04\"I\n\x17QueryPolicyByIdResponse\x12.\n\x06policy\x18\x01 \x01(\x0b\x32\x1e.zrchain.policy.PolicyResponse\"o\n QuerySignMethodsByAddressRequest\x12:\n\npagination\x18\x01 \x01(\x0b\x32&.cosmos.base.query.v1beta1.PageRequest\x12\x0f\n\x07\x61\x64\x64ress\x18\x02 \x01(\t\"\x86\x01\n!QuerySignMethodsByAddressResponse\x12;\n\npagination\x18\x01 \x01(\x0b\x32\'.cosmos.base.query.v1beta1.PageResponse\x12$\n\x06\x63onfig\x18\x02 \x03(\x0b\x32\x14.google.protobuf.Any\"m\n\x1dQueryPoliciesByCreatorRequest\x12\x10\n\x08\x63reators\x18\x01 \x03(\t\x12:\n\npagination\x18\x02 \x01(\x0b\x32&.cosmos.base.query.v1beta1.PageRequest\"\x87\x01\n\x1eQueryPoliciesByCreatorResponse\x12(\n\x08policies\x18\x01 \x03(\x0b\x32\x16.zrchain.policy.Policy\x12;\n\npagination\x18\x02 \x01(\x0b\x32\'.cosmos.base.query.v1beta1.PageResponse\"+\n\x1dQueryActionDetailsByIdRequest\x12\n\n\x02id\x18\x01 \x01(\x04\"\xc2\x01\n\x1eQueryActionDetailsByIdResponse\x12\n\n\x02id\x18\x01 \x01(\x04\x12&\n\x06\x61\x63tion\x18\x02 \x01(\x0b\x32\x16.zrchain.policy.Action\x12&\n\x06policy\x18\x03 \x01(\x0b\x32\x16.zrchain.policy.Policy\x12\x11\n\tapprovers\x18\x04 \x03(\t\x12\x19\n\x11pending_approvers\x18\x05 \x03(\t\x12\x16\n\x0e\x63urrent_height\x18\x06 \x01(\x04\x32\x85\x08\n\x05Query\x12q\n\x06Params\x12\".zrchain.policy.QueryParamsRequest\x1a#.zrchain.policy.QueryParamsResponse\"\x1e\x82\xd3\xe4\x93\x02\x18\x12\x16/zrchain/policy/params\x12u\n\x07\x41\x63tions\x12#.zrchain.policy.QueryActionsRequest\x1a$.zrchain.policy.QueryActionsResponse\"\x1f\x82\xd3\xe4\x93\x02\x19\x12\x17/zrchain/policy/actions\x12y\n\x08Policies\x12$.zrchain.policy.QueryPoliciesRequest\x1a%.zrchain.policy.QueryPoliciesResponse\" \x82\xd3\xe4\x93\x02\x1a\x12\x18/zrchain/policy/policies\x12\x88\x01\n\nPolicyById\x12&.zrchain.policy.QueryPolicyByIdRequest\x1a\'.zrchain.policy.QueryPolicyByIdResponse\")\x82\xd3\xe4\x93\x02#\x12!/zrchain/policy/policy_by_id/{id}\x12\xb6\x01\n\x14SignMethodsByAddress\x12\x30.zrchain.policy.QuerySignMethodsByAddressRequest\x1a\x31.zrchain.policy.QuerySignMethodsByAddressResponse\"9\x82\xd3\xe4\x93\x02\x33\x12\x31/zrchain/policy/sign_methods_by_address/{address}\x12\xaa\x01\n\x11PoliciesByCreator\x12-.zrchain.policy.QueryPoliciesByCreatorRequest\x1a..zrchain.policy.QueryPoliciesByCreatorResponse\"6\x82\xd3\xe4\x93\x02\x30\x12./zrchain/policy/policies_by_creator/{creators}\x12\xa5\x01\n\x11\x41\x63tionDetailsById\x12-.zrchain.policy.QueryActionDetailsByIdRequest\x1a..zrchain.policy.QueryActionDetailsByIdResponse\"1\x82\xd3\xe4\x93\x02+\x12)/zrchain/policy/action_details_by_id/{id}b\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'zrchain.codec.gen.zrchain.policy.query_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_QUERYPARAMSREQUEST']._serialized_start=204
-  _globals['_QUERYPARAMSREQUEST']._serialized_end=224
-  _globals['_QUERYPARAMSRESPONSE']._serialized_start=226
-  _globals['_QUERYPARAMSRESPONSE']._serialized_end=287
-  _globals['_QUERYACTIONSREQUEST']._serialized_start=290
-  _globals['_QUERYACTIONSREQUEST']._serialized_end=434
-  _globals['_QUERYACTIONSRESPONSE']._serialized_start=437
-  _globals['_QUERYACTIONSRESPONSE']._serialized_end=569
-  _globals['_QUERYPOLICIESREQUEST']._serialized_start=571
-  _globals['_QUERYPOLICIESREQUEST']._serialized_end=653
-  _globals['_POLICYRESPONSE']._serialized_start=655
-  _globals['_POLICYRESPONSE']._serialized_end=751
-  _globals['_QUERYPOLICIESRESPONSE']._serialized_start=754
-  _globals['_QUERYPOLICIESRESPONSE']._serialized_end=888
-  _globals['_QUERYPOLICYBYIDREQUEST']._serialized_start=890
-  _globals['_QUERYPOLICYBYIDREQUEST']._serialized_end=926
-  _globals['_QUERYPOLICYBYIDRESPONSE']._serialized_start=928
-  _globals['_QUERYPOLICYBYIDRESPONSE']._serialized_end=1001
-  _globals['_QUERYSIGNMETHODSBYADDRESSREQUEST']._serialized_start=1003
-  _globals['_QUERYSIGNMETHODSBYADDRESSREQUEST']._serialized_end=1114
-  _globals['_QUERYSIGNMETHODSBYADDRESSRESPONSE']._serialized_start=1117
-  _globals['_QUERYSIGNMETHODSBYADDRESSRESPONSE']._serialized_end=1251
-  _globals['_QUERYPOLICIESBYCREATORREQUEST']._serialized_start=1253
-  _globals['_QUERYPOLICIESBYCREATORREQUEST']._serialized_end=1362
-  _globals['_QUERYPOLICIESBYCREATORRESPONSE']._serialized_start=1365
-  _globals['_QUERYPOLICIESBYCREATORRESPONSE']._serialized_end=1500
-  _globals['_QUERYACTIONDETAILSBYIDREQUEST']._serialized_start=1502
-  _globals['_QUERYACTIONDETAILSBYIDREQUEST']._serialized_end=1545
-  _globals['_QUERYACTIONDETAILSBYIDRESPONSE']._serialized_start=1548
-  _globals['_QUERYACTIONDETAILSBYIDRESPONSE']._serialized_end=1742
-  _globals['_QUERY']._serialized_start=1745
-  _globals['_QUERY']._serialized_end=2462
+  _globals['_QUERY'].methods_by_name['Params']._loaded_options = None
+  _globals['_QUERY'].methods_by_name['Params']._serialized_options = b'\202\323\344\223\002\030\022\026/zrchain/policy/params'
+  _globals['_QUERY'].methods_by_name['Actions']._loaded_options = None
+  _globals['_QUERY'].methods_by_name['Actions']._serialized_options = b'\202\323\344\223\002\031\022\027/zrchain/policy/actions'
+  _globals['_QUERY'].methods_by_name['Policies']._loaded_options = None
+  _globals['_QUERY'].methods_by_name['Policies']._serialized_options = b'\202\323\344\223\002\032\022\030/zrchain/policy/policies'
+  _globals['_QUERY'].methods_by_name['PolicyById']._loaded_options = None
+  _globals['_QUERY'].methods_by_name['PolicyById']._serialized_options = b'\202\323\344\223\002#\022!/zrchain/policy/policy_by_id/{id}'
+  _globals['_QUERY'].methods_by_name['SignMethodsByAddress']._loaded_options = None
+  _globals['_QUERY'].methods_by_name['SignMethodsByAddress']._serialized_options = b'\202\323\344\223\0023\0221/zrchain/policy/sign_methods_by_address/{address}'
+  _globals['_QUERY'].methods_by_name['PoliciesByCreator']._loaded_options = None
+  _globals['_QUERY'].methods_by_name['PoliciesByCreator']._serialized_options = b'\202\323\344\223\0020\022./zrchain/policy/policies_by_creator/{creators}'
+  _globals['_QUERY'].methods_by_name['ActionDetailsById']._loaded_options = None
+  _globals['_QUERY'].methods_by_name['ActionDetailsById']._serialized_options = b'\202\323\344\223\002+\022)/zrchain/policy/action_details_by_id/{id}'
+  _globals['_QUERYPARAMSREQUEST']._serialized_start=234
+  _globals['_QUERYPARAMSREQUEST']._serialized_end=254
+  _globals['_QUERYPARAMSRESPONSE']._serialized_start=256
+  _globals['_QUERYPARAMSRESPONSE']._serialized_end=317
+  _globals['_QUERYACTIONSREQUEST']._serialized_start=320
+  _globals['_QUERYACTIONSREQUEST']._serialized_end=464
+  _globals['_QUERYACTIONSRESPONSE']._serialized_start=467
+  _globals['_QUERYACTIONSRESPONSE']._serialized_end=599
+  _globals['_QUERYPOLICIESREQUEST']._serialized_start=601
+  _globals['_QUERYPOLICIESREQUEST']._serialized_end=683
+  _globals['_POLICYRESPONSE']._serialized_start=685
+  _globals['_POLICYRESPONSE']._serialized_end=781
+  _globals['_QUERYPOLICIESRESPONSE']._serialized_start=784
+  _globals['_QUERYPOLICIESRESPONSE']._serialized_end=918
+  _globals['_QUERYPOLICYBYIDREQUEST']._serialized_start=920
+  _globals['_QUERYPOLICYBYIDREQUEST']._serialized_end=956
+  _globals['_QUERYPOLICYBYIDRESPONSE']._serialized_start=958
+  _globals['_QUERYPOLICYBYIDRESPONSE']._serialized_end=1031
+  _globals['_QUERYSIGNMETHODSBYADDRESSREQUEST']._serialized_start=1033
+  _globals['_QUERYSIGNMETHODSBYADDRESSREQUEST']._serialized_end=1144
+  _globals['_QUERYSIGNMETHODSBYADDRESSRESPONSE']._serialized_start=1147
+  _globals['_QUERYSIGNMETHODSBYADDRESSRESPONSE']._serialized_end=1281
+  _globals['_QUERYPOLICIESBYCREATORREQUEST']._serialized_start=1283
+  _globals['_QUERYPOLICIESBYCREATORREQUEST']._serialized_end=1392
+  _globals['_QUERYPOLICIESBYCREATORRESPONSE']._serialized_start=1395
+  _globals['_QUERYPOLICIESBYCREATORRESPONSE']._serialized_end=1530
+  _globals['_QUERYACTIONDETAILSBYIDREQUEST']._serialized_start=1532
+  _globals['_QUERYACTIONDETAILSBYIDREQUEST']._serialized_end=1575
+  _globals['_QUERYACTIONDETAILSBYIDRESPONSE']._serialized_start=1578
+  _globals['_QUERYACTIONDETAILSBYIDRESPONSE']._serialized_end=1772
+  _globals['_QUERY']._serialized_start=1775
+  _globals['_QUERY']._serialized_end=2804
 # @@protoc_insertion_point(module_scope)

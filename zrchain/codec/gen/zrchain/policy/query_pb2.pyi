@@ -1,4 +1,5 @@
 from cosmpy.protos.cosmos.base.query.v1beta1 import pagination_pb2 as _pagination_pb2
+from google.api import annotations_pb2 as _annotations_pb2
 from google.protobuf import any_pb2 as _any_pb2
 from zrchain.codec.gen.zrchain.policy import action_pb2 as _action_pb2
 from zrchain.codec.gen.zrchain.policy import params_pb2 as _params_pb2

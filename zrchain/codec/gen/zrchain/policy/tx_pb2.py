@@ -22,49 +22,69 @@ _runtime_version.ValidateProtobufRuntimeVersion(
 _sym_db = _symbol_database.Default()
 
 
+from cosmpy.protos.amino import amino_pb2 as amino_dot_amino__pb2
+from cosmpy.protos.cosmos.msg.v1 import msg_pb2 as cosmos_dot_msg_dot_v1_dot_msg__pb2
 from google.protobuf import any_pb2 as google_dot_protobuf_dot_any__pb2
 from zrchain.codec.gen.zrchain.policy import params_pb2 as zrchain_dot_policy_dot_params__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x17zrchain/policy/tx.proto\x12\x0ezrchain.policy\x1a\x19google/protobuf/any.proto\x1a\x1bzrchain/policy/params.proto\"L\n\x0fMsgUpdateParams\x12\x11\n\tauthority\x18\x01 \x01(\t\x12&\n\x06params\x18\x02 \x01(\x0b\x32\x16.zrchain.policy.Params\"\x19\n\x17MsgUpdateParamsResponse\"`\n\x0cMsgNewPolicy\x12\x0f\n\x07\x63reator\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12$\n\x06policy\x18\x03 \x01(\x0b\x32\x14.google.protobuf.Any\x12\x0b\n\x03\x62tl\x18\x04 \x01(\x04\"\"\n\x14MsgNewPolicyResponse\x12\n\n\x02id\x18\x01 \x01(\x04\"5\n\x0fMsgRevokeAction\x12\x0f\n\x07\x63reator\x18\x01 \x01(\t\x12\x11\n\taction_id\x18\x02 \x01(\x04\"\x19\n\x17MsgRevokeActionResponse\"\x80\x01\n\x10MsgApproveAction\x12\x0f\n\x07\x63reator\x18\x01 \x01(\t\x12\x13\n\x0b\x61\x63tion_type\x18\x02 \x01(\t\x12\x11\n\taction_id\x18\x03 \x01(\x04\x12\x33\n\x15\x61\x64\x64itional_signatures\x18\x04 \x03(\x0b\x32\x14.google.protobuf.Any\"*\n\x18MsgApproveActionResponse\x12\x0e\n\x06status\x18\x01 \x01(\t\"I\n\x10MsgAddSignMethod\x12\x0f\n\x07\x63reator\x18\x01 \x01(\t\x12$\n\x06\x63onfig\x18\x02 \x01(\x0b\x32\x14.google.protobuf.Any\"\x1a\n\x18MsgAddSignMethodResponse\"2\n\x13MsgRemoveSignMethod\x12\x0f\n\x07\x63reator\x18\x01 \x01(\t\x12\n\n\x02id\x18\x02 \x01(\t\"\x1d\n\x1bMsgRemoveSignMethodResponse\"B\n\x10MsgAddMultiGrant\x12\x0f\n\x07\x63reator\x18\x01 \x01(\t\x12\x0f\n\x07grantee\x18\x02 \x01(\t\x12\x0c\n\x04msgs\x18\x03 \x03(\t\"\x1a\n\x18MsgAddMultiGrantResponse\"E\n\x13MsgRemoveMultiGrant\x12\x0f\n\x07\x63reator\x18\x01 \x01(\t\x12\x0f\n\x07grantee\x18\x02 \x01(\t\x12\x0c\n\x04msgs\x18\x03 \x03(\t\"\x1d\n\x1bMsgRemoveMultiGrantResponse2\xed\x05\n\x03Msg\x12X\n\x0cUpdateParams\x12\x1f.zrchain.policy.MsgUpdateParams\x1a\'.zrchain.policy.MsgUpdateParamsResponse\x12O\n\tNewPolicy\x12\x1c.zrchain.policy.MsgNewPolicy\x1a$.zrchain.policy.MsgNewPolicyResponse\x12X\n\x0cRevokeAction\x12\x1f.zrchain.policy.MsgRevokeAction\x1a\'.zrchain.policy.MsgRevokeActionResponse\x12[\n\rApproveAction\x12 .zrchain.policy.MsgApproveAction\x1a(.zrchain.policy.MsgApproveActionResponse\x12[\n\rAddSignMethod\x12 .zrchain.policy.MsgAddSignMethod\x1a(.zrchain.policy.MsgAddSignMethodResponse\x12\x64\n\x10RemoveSignMethod\x12#.zrchain.policy.MsgRemoveSignMethod\x1a+.zrchain.policy.MsgRemoveSignMethodResponse\x12[\n\rAddMultiGrant\x12 .zrchain.policy.MsgAddMultiGrant\x1a(.zrchain.policy.MsgAddMultiGrantResponse\x12\x64\n\x10RemoveMultiGrant\x12#.zrchain.policy.MsgRemoveMultiGrant\x1a+.zrchain.policy.MsgRemoveMultiGrantResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x17zrchain/policy/tx.proto\x12\x0ezrchain.policy\x1a\x11\x61mino/amino.proto\x1a\x17\x63osmos/msg/v1/msg.proto\x1a\x19google/protobuf/any.proto\x1a\x1bzrchain/policy/params.proto\"\x81\x01\n\x0fMsgUpdateParams\x12\x11\n\tauthority\x18\x01 \x01(\t\x12&\n\x06params\x18\x02 \x01(\x0b\x32\x16.zrchain.policy.Params:3\x82\xe7\xb0*\tauthority\x8a\xe7\xb0* zrchain/x/policy/MsgUpdateParams\"\x19\n\x17MsgUpdateParamsResponse\"n\n\x0cMsgNewPolicy\x12\x0f\n\x07\x63reator\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12$\n\x06policy\x18\x03 \x01(\x0b\x32\x14.google.protobuf.Any\x12\x0b\n\x03\x62tl\x18\x04 \x01(\x04:\x0c\x82\xe7\xb0*\x07\x63reator\"\"\n\x14MsgNewPolicyResponse\x12\n\n\x02id\x18\x01 \x01(\x04\"C\n\x0fMsgRevokeAction\x12\x0f\n\x07\x63reator\x18\x01 \x01(\t\x12\x11\n\taction_id\x18\x02 \x01(\x04:\x0c\x82\xe7\xb0*\x07\x63reator\"\x19\n\x17MsgRevokeActionResponse\"\x8e\x01\n\x10MsgApproveAction\x12\x0f\n\x07\x63reator\x18\x01 \x01(\t\x12\x13\n\x0b\x61\x63tion_type\x18\x02 \x01(\t\x12\x11\n\taction_id\x18\x03 \x01(\x04\x12\x33\n\x15\x61\x64\x64itional_signatures\x18\x04 \x03(\x0b\x32\x14.google.protobuf.Any:\x0c\x82\xe7\xb0*\x07\x63reator\"*\n\x18MsgApproveActionResponse\x12\x0e\n\x06status\x18\x01 \x01(\t\"W\n\x10MsgAddSignMethod\x12\x0f\n\x07\x63reator\x18\x01 \x01(\t\x12$\n\x06\x63onfig\x18\x02 \x01(\x0b\x32\x14.google.protobuf.Any:\x0c\x82\xe7\xb0*\x07\x63reator\"\x1a\n\x18MsgAddSignMethodResponse\"@\n\x13MsgRemoveSignMethod\x12\x0f\n\x07\x63reator\x18\x01 \x01(\t\x12\n\n\x02id\x18\x02 \x01(\t:\x0c\x82\xe7\xb0*\x07\x63reator\"\x1d\n\x1bMsgRemoveSignMethodResponse\"P\n\x10MsgAddMultiGrant\x12\x0f\n\x07\x63reator\x18\x01 \x01(\t\x12\x0f\n\x07grantee\x18\x02 \x01(\t\x12\x0c\n\x04msgs\x18\x03 \x03(\t:\x0c\x82\xe7\xb0*\x07\x63reator\"\x1a\n\x18MsgAddMultiGrantResponse\"S\n\x13MsgRemoveMultiGrant\x12\x0f\n\x07\x63reator\x18\x01 \x01(\t\x12\x0f\n\x07grantee\x18\x02 \x01(\t\x12\x0c\n\x04msgs\x18\x03 \x03(\t:\x0c\x82\xe7\xb0*\x07\x63reator\"\x1d\n\x1bMsgRemoveMultiGrantResponse2\xf4\x05\n\x03Msg\x12X\n\x0cUpdateParams\x12\x1f.zrchain.policy.MsgUpdateParams\x1a\'.zrchain.policy.MsgUpdateParamsResponse\x12O\n\tNewPolicy\x12\x1c.zrchain.policy.MsgNewPolicy\x1a$.zrchain.policy.MsgNewPolicyResponse\x12X\n\x0cRevokeAction\x12\x1f.zrchain.policy.MsgRevokeAction\x1a\'.zrchain.policy.MsgRevokeActionResponse\x12[\n\rApproveAction\x12 .zrchain.policy.MsgApproveAction\x1a(.zrchain.policy.MsgApproveActionResponse\x12[\n\rAddSignMethod\x12 .zrchain.policy.MsgAddSignMethod\x1a(.zrchain.policy.MsgAddSignMethodResponse\x12\x64\n\x10RemoveSignMethod\x12#.zrchain.policy.MsgRemoveSignMethod\x1a+.zrchain.policy.MsgRemoveSignMethodResponse\x12[\n\rAddMultiGrant\x12 .zrchain.policy.MsgAddMultiGrant\x1a(.zrchain.policy.MsgAddMultiGrantResponse\x12\x64\n\x10RemoveMultiGrant\x12#.zrchain.policy.MsgRemoveMultiGrant\x1a+.zrchain.policy.MsgRemoveMultiGrantResponse\x1a\x05\x80\xe7\xb0*\x01\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'zrchain.codec.gen.zrchain.policy.tx_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_MSGUPDATEPARAMS']._serialized_start=99
-  _globals['_MSGUPDATEPARAMS']._serialized_end=175
-  _globals['_MSGUPDATEPARAMSRESPONSE']._serialized_start=177
-  _globals['_MSGUPDATEPARAMSRESPONSE']._serialized_end=202
-  _globals['_MSGNEWPOLICY']._serialized_start=204
-  _globals['_MSGNEWPOLICY']._serialized_end=300
-  _globals['_MSGNEWPOLICYRESPONSE']._serialized_start=302
-  _globals['_MSGNEWPOLICYRESPONSE']._serialized_end=336
-  _globals['_MSGREVOKEACTION']._serialized_start=338
-  _globals['_MSGREVOKEACTION']._serialized_end=391
-  _globals['_MSGREVOKEACTIONRESPONSE']._serialized_start=393
-  _globals['_MSGREVOKEACTIONRESPONSE']._serialized_end=418
-  _globals['_MSGAPPROVEACTION']._serialized_start=421
-  _globals['_MSGAPPROVEACTION']._serialized_end=549
-  _globals['_MSGAPPROVEACTIONRESPONSE']._serialized_start=551
-  _globals['_MSGAPPROVEACTIONRESPONSE']._serialized_end=593
-  _globals['_MSGADDSIGNMETHOD']._serialized_start=595
-  _globals['_MSGADDSIGNMETHOD']._serialized_end=668
-  _globals['_MSGADDSIGNMETHODRESPONSE']._serialized_start=670
-  _globals['_MSGADDSIGNMETHODRESPONSE']._serialized_end=696
-  _globals['_MSGREMOVESIGNMETHOD']._serialized_start=698
-  _globals['_MSGREMOVESIGNMETHOD']._serialized_end=748
-  _globals['_MSGREMOVESIGNMETHODRESPONSE']._serialized_start=750
-  _globals['_MSGREMOVESIGNMETHODRESPONSE']._serialized_end=779
-  _globals['_MSGADDMULTIGRANT']._serialized_start=781
-  _globals['_MSGADDMULTIGRANT']._serialized_end=847
-  _globals['_MSGADDMULTIGRANTRESPONSE']._serialized_start=849
-  _globals['_MSGADDMULTIGRANTRESPONSE']._serialized_end=875
-  _globals['_MSGREMOVEMULTIGRANT']._serialized_start=877
-  _globals['_MSGREMOVEMULTIGRANT']._serialized_end=946
-  _globals['_MSGREMOVEMULTIGRANTRESPONSE']._serialized_start=948
-  _globals['_MSGREMOVEMULTIGRANTRESPONSE']._serialized_end=977
-  _globals['_MSG']._serialized_start=980
-  _globals['_MSG']._serialized_end=1729
+  _globals['_MSGUPDATEPARAMS']._loaded_options = None
+  _globals['_MSGUPDATEPARAMS']._serialized_options = b'\202\347\260*\tauthority\212\347\260* zrchain/x/policy/MsgUpdateParams'
+  _globals['_MSGNEWPOLICY']._loaded_options = None
+  _globals['_MSGNEWPOLICY']._serialized_options = b'\202\347\260*\007creator'
+  _globals['_MSGREVOKEACTION']._loaded_options = None
+  _globals['_MSGREVOKEACTION']._serialized_options = b'\202\347\260*\007creator'
+  _globals['_MSGAPPROVEACTION']._loaded_options = None
+  _globals['_MSGAPPROVEACTION']._serialized_options = b'\202\347\260*\007creator'
+  _globals['_MSGADDSIGNMETHOD']._loaded_options = None
+  _globals['_MSGADDSIGNMETHOD']._serialized_options = b'\202\347\260*\007creator'
+  _globals['_MSGREMOVESIGNMETHOD']._loaded_options = None
+  _globals['_MSGREMOVESIGNMETHOD']._serialized_options = b'\202\347\260*\007creator'
+  _globals['_MSGADDMULTIGRANT']._loaded_options = None
+  _globals['_MSGADDMULTIGRANT']._serialized_options = b'\202\347\260*\007creator'
+  _globals['_MSGREMOVEMULTIGRANT']._loaded_options = None
+  _globals['_MSGREMOVEMULTIGRANT']._serialized_options = b'\202\347\260*\007creator'
+  _globals['_MSG']._loaded_options = None
+  _globals['_MSG']._serialized_options = b'\200\347\260*\001'
+  _globals['_MSGUPDATEPARAMS']._serialized_start=144
+  _globals['_MSGUPDATEPARAMS']._serialized_end=273
+  _globals['_MSGUPDATEPARAMSRESPONSE']._serialized_start=275
+  _globals['_MSGUPDATEPARAMSRESPONSE']._serialized_end=300
+  _globals['_MSGNEWPOLICY']._serialized_start=302
+  _globals['_MSGNEWPOLICY']._serialized_end=412
+  _globals['_MSGNEWPOLICYRESPONSE']._serialized_start=414
+  _globals['_MSGNEWPOLICYRESPONSE']._serialized_end=448
+  _globals['_MSGREVOKEACTION']._serialized_start=450
+  _globals['_MSGREVOKEACTION']._serialized_end=517
+  _globals['_MSGREVOKEACTIONRESPONSE']._serialized_start=519
+  _globals['_MSGREVOKEACTIONRESPONSE']._serialized_end=544
+  _globals['_MSGAPPROVEACTION']._serialized_start=547
+  _globals['_MSGAPPROVEACTION']._serialized_end=689
+  _globals['_MSGAPPROVEACTIONRESPONSE']._serialized_start=691
+  _globals['_MSGAPPROVEACTIONRESPONSE']._serialized_end=733
+  _globals['_MSGADDSIGNMETHOD']._serialized_start=735
+  _globals['_MSGADDSIGNMETHOD']._serialized_end=822
+  _globals['_MSGADDSIGNMETHODRESPONSE']._serialized_start=824
+  _globals['_MSGADDSIGNMETHODRESPONSE']._serialized_end=850
+  _globals['_MSGREMOVESIGNMETHOD']._serialized_start=852
+  _globals['_MSGREMOVESIGNMETHOD']._serialized_end=916
+  _globals['_MSGREMOVESIGNMETHODRESPONSE']._serialized_start=918
+  _globals['_MSGREMOVESIGNMETHODRESPONSE']._serialized_end=947
+  _globals['_MSGADDMULTIGRANT']._serialized_start=949
+  _globals['_MSGADDMULTIGRANT']._serialized_end=1029
+  _globals['_MSGADDMULTIGRANTRESPONSE']._serialized_start=1031
+  _globals['_MSGADDMULTIGRANTRESPONSE']._serialized_end=1057
+  _globals['_MSGREMOVEMULTIGRANT']._serialized_start=1059
+  _globals['_MSGREMOVEMULTIGRANT']._serialized_end=1142
+  _globals['_MSGREMOVEMULTIGRANTRESPONSE']._serialized_start=1144
+  _globals['_MSGREMOVEMULTIGRANTRESPONSE']._serialized_end=1173
+  _globals['_MSG']._serialized_start=1176
+  _globals['_MSG']._serialized_end=1932
 # @@protoc_insertion_point(module_scope)

@@ -23,6 +23,7 @@ _sym_db = _symbol_database.Default()
 
 
 from cosmpy.protos.cosmos.base.query.v1beta1 import pagination_pb2 as cosmos_dot_base_dot_query_dot_v1beta1_dot_pagination__pb2
+from google.api import annotations_pb2 as google_dot_api_dot_annotations__pb2
 from zrchain.codec.gen.zrchain.dct import params_pb2 as zrchain_dot_dct_dot_params__pb2
 from zrchain.codec.gen.zrchain.treasury import key_pb2 as zrchain_dot_treasury_dot_key__pb2
 from zrchain.codec.gen.zrchain.treasury import mpcsign_pb2 as zrchain_dot_treasury_dot_mpcsign__pb2
@@ -30,73 +31,99 @@ from zrchain.codec.gen.zrchain.treasury import params_pb2 as zrchain_dot_treasur
 from zrchain.codec.gen.zrchain.treasury import wallet_pb2 as zrchain_dot_treasury_dot_wallet__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1czrchain/treasury/query.proto\x12\x10zrchain.treasury\x1a*cosmos/base/query/v1beta1/pagination.proto\x1a\x18zrchain/dct/params.proto\x1a\x1azrchain/treasury/key.proto\x1a\x1ezrchain/treasury/mpcsign.proto\x1a\x1dzrchain/treasury/params.proto\x1a\x1dzrchain/treasury/wallet.proto\"\x14\n\x12QueryParamsRequest\"?\n\x13QueryParamsResponse\x12(\n\x06params\x18\x01 \x01(\x0b\x32\x18.zrchain.treasury.Params\"\xb7\x01\n\x17QueryKeyRequestsRequest\x12\x14\n\x0ckeyring_addr\x18\x01 \x01(\t\x12\x32\n\x06status\x18\x02 \x01(\x0e\x32\".zrchain.treasury.KeyRequestStatus\x12\x16\n\x0eworkspace_addr\x18\x03 \x01(\t\x12:\n\npagination\x18\x04 \x01(\x0b\x32&.cosmos.base.query.v1beta1.PageRequest\"\x8f\x01\n\x18QueryKeyRequestsResponse\x12\x36\n\x0ckey_requests\x18\x01 \x03(\x0b\x32 .zrchain.treasury.KeyReqResponse\x12;\n\npagination\x18\x02 \x01(\x0b\x32\'.cosmos.base.query.v1beta1.PageResponse\"f\n\x13QueryKeyByIDRequest\x12\n\n\x02id\x18\x01 \x01(\x04\x12\x31\n\x0bwallet_type\x18\x02 \x01(\x0e\x32\x1c.zrchain.treasury.WalletType\x12\x10\n\x08prefixes\x18\x03 \x03(\t\"u\n\x14QueryKeyByIDResponse\x12*\n\x03key\x18\x01 \x01(\x0b\x32\x1d.zrchain.treasury.KeyResponse\x12\x31\n\x07wallets\x18\x02 \x03(\x0b\x32 .zrchain.treasury.WalletResponse\"\xab\x01\n\x10QueryKeysRequest\x12\x16\n\x0eworkspace_addr\x18\x01 \x01(\t\x12\x31\n\x0bwallet_type\x18\x02 \x01(\x0e\x32\x1c.zrchain.treasury.WalletType\x12\x10\n\x08prefixes\x18\x03 \x03(\t\x12:\n\npagination\x18\x04 \x01(\x0b\x32&.cosmos.base.query.v1beta1.PageRequest\"\x86\x01\n\x11QueryKeysResponse\x12\x34\n\x04keys\x18\x01 \x03(\x0b\x32&.zrchain.treasury.KeyAndWalletResponse\x12;\n\npagination\x18\x02 \x01(\x0b\x32\'.cosmos.base.query.v1beta1.PageResponse\"u\n\x14KeyAndWalletResponse\x12*\n\x03key\x18\x01 \x01(\x0b\x32\x1d.zrchain.treasury.KeyResponse\x12\x31\n\x07wallets\x18\x02 \x03(\x0b\x32 .zrchain.treasury.WalletResponse\"/\n\x0eWalletResponse\x12\x0f\n\x07\x61\x64\x64ress\x18\x01 \x01(\t\x12\x0c\n\x04type\x18\x02 \x01(\t\"(\n\x1aQueryKeyRequestByIDRequest\x12\n\n\x02id\x18\x01 \x01(\x04\"T\n\x1bQueryKeyRequestByIDResponse\x12\x35\n\x0bkey_request\x18\x01 \x01(\x0b\x32 .zrchain.treasury.KeyReqResponse\"\xa6\x01\n\x1dQuerySignatureRequestsRequest\x12\x14\n\x0ckeyring_addr\x18\x01 \x01(\t\x12\x33\n\x06status\x18\x02 \x01(\x0e\x32#.zrchain.treasury.SignRequestStatus\x12:\n\npagination\x18\x03 \x01(\x0b\x32&.cosmos.base.query.v1beta1.PageRequest\"\x97\x01\n\x1eQuerySignatureRequestsResponse\x12\x38\n\rsign_requests\x18\x01 \x03(\x0b\x32!.zrchain.treasury.SignReqResponse\x12;\n\npagination\x18\x02 \x01(\x0b\x32\'.cosmos.base.query.v1beta1.PageResponse\".\n QuerySignatureRequestByIDRequest\x12\n\n\x02id\x18\x01 \x01(\x04\"\\\n!QuerySignatureRequestByIDResponse\x12\x37\n\x0csign_request\x18\x01 \x01(\x0b\x32!.zrchain.treasury.SignReqResponse\"\xed\x01\n#QuerySignTransactionRequestsRequest\x12\x12\n\nrequest_id\x18\x01 \x01(\x04\x12\x0e\n\x06key_id\x18\x02 \x01(\x04\x12\x31\n\x0bwallet_type\x18\x03 \x01(\x0e\x32\x1c.zrchain.treasury.WalletType\x12\x33\n\x06status\x18\x04 \x01(\x0e\x32#.zrchain.treasury.SignRequestStatus\x12:\n\npagination\x18\x05 \x01(\x0b\x32&.cosmos.base.query.v1beta1.PageRequest\"\xb9\x01\n$QuerySignTransactionRequestsResponse\x12T\n\x19sign_transaction_requests\x18\x01 \x03(\x0b\x32\x31.zrchain.treasury.SignTransactionRequestsResponse\x12;\n\npagination\x18\x02 \x01(\x0b\x32\'.cosmos.base.query.v1beta1.PageResponse\"\xa2\x01\n\x1fSignTransactionRequestsResponse\x12\x46\n\x19sign_transaction_requests\x18\x01 \x01(\x0b\x32#.zrchain.treasury.SignTxReqResponse\x12\x37\n\x0csign_request\x18\x02 \x01(\x0b\x32!.zrchain.treasury.SignReqResponse\"4\n&QuerySignTransactionRequestByIDRequest\x12\n\n\x02id\x18\x01 \x01(\x04\"p\n\'QuerySignTransactionRequestByIDResponse\x12\x45\n\x18sign_transaction_request\x18\x01 \x01(\x0b\x32#.zrchain.treasury.SignTxReqResponse\"y\n\x16QueryZrSignKeysRequest\x12\x0f\n\x07\x61\x64\x64ress\x18\x01 \x01(\t\x12\x12\n\nwalletType\x18\x02 \x01(\t\x12:\n\npagination\x18\x03 \x01(\x0b\x32&.cosmos.base.query.v1beta1.PageRequest\"P\n\x0eZrSignKeyEntry\x12\x12\n\nwalletType\x18\x01 \x01(\t\x12\x0f\n\x07\x61\x64\x64ress\x18\x02 \x01(\t\x12\r\n\x05index\x18\x03 \x01(\x04\x12\n\n\x02id\x18\x04 \x01(\x04\"\x86\x01\n\x17QueryZrSignKeysResponse\x12.\n\x04Keys\x18\x01 \x03(\x0b\x32 .zrchain.treasury.ZrSignKeyEntry\x12;\n\npagination\x18\x02 \x01(\x0b\x32\'.cosmos.base.query.v1beta1.PageResponse\"\xb3\x01\n\x18QueryKeyByAddressRequest\x12\x0f\n\x07\x61\x64\x64ress\x18\x01 \x01(\t\x12\x14\n\x0ckeyring_addr\x18\x02 \x01(\t\x12+\n\x08key_type\x18\x03 \x01(\x0e\x32\x19.zrchain.treasury.KeyType\x12\x31\n\x0bwallet_type\x18\x04 \x01(\x0e\x32\x1c.zrchain.treasury.WalletType\x12\x10\n\x08prefixes\x18\x05 \x03(\t\"U\n\x19QueryKeyByAddressResponse\x12\x38\n\x08response\x18\x01 \x01(\x0b\x32&.zrchain.treasury.KeyAndWalletResponse\"\xcd\x01\n\x19QueryZenbtcWalletsRequest\x12\x16\n\x0erecipient_addr\x18\x01 \x01(\t\x12\x30\n\nchain_type\x18\x02 \x01(\x0e\x32\x1c.zrchain.treasury.WalletType\x12\x15\n\rmint_chain_id\x18\x03 \x01(\t\x12\x13\n\x0breturn_addr\x18\x04 \x01(\t\x12:\n\npagination\x18\x05 \x01(\x0b\x32&.cosmos.base.query.v1beta1.PageRequest\"\x99\x01\n\x1aQueryZenbtcWalletsResponse\x12>\n\x0ezenbtc_wallets\x18\x01 \x03(\x0b\x32&.zrchain.treasury.KeyAndWalletResponse\x12;\n\npagination\x18\x02 \x01(\x0b\x32\'.cosmos.base.query.v1beta1.PageResponse\"\xde\x01\n\x16QueryDctWalletsRequest\x12&\n\nasset_type\x18\x01 \x01(\x0e\x32\x12.zrchain.dct.Asset\x12\x31\n\x0bwallet_type\x18\x02 \x01(\x0e\x32\x1c.zrchain.treasury.WalletType\x12\x15\n\rmint_chain_id\x18\x03 \x01(\t\x12\x16\n\x0erecipient_addr\x18\x04 \x01(\t\x12:\n\npagination\x18\x05 \x01(\x0b\x32&.cosmos.base.query.v1beta1.PageRequest\"\x93\x01\n\x17QueryDctWalletsResponse\x12;\n\x0b\x64\x63t_wallets\x18\x01 \x03(\x0b\x32&.zrchain.treasury.KeyAndWalletResponse\x12;\n\npagination\x18\x02 \x01(\x0b\x32\'.cosmos.base.query.v1beta1.PageResponse2\x91\x0b\n\x05Query\x12U\n\x06Params\x12$.zrchain.treasury.QueryParamsRequest\x1a%.zrchain.treasury.QueryParamsResponse\x12\x64\n\x0bKeyRequests\x12).zrchain.treasury.QueryKeyRequestsRequest\x1a*.zrchain.treasury.QueryKeyRequestsResponse\x12m\n\x0eKeyRequestByID\x12,.zrchain.treasury.QueryKeyRequestByIDRequest\x1a-.zrchain.treasury.QueryKeyRequestByIDResponse\x12O\n\x04Keys\x12\".zrchain.treasury.QueryKeysRequest\x1a#.zrchain.treasury.QueryKeysResponse\x12X\n\x07KeyByID\x12%.zrchain.treasury.QueryKeyByIDRequest\x1a&.zrchain.treasury.QueryKeyByIDResponse\x12v\n\x11SignatureRequests\x12/.zrchain.treasury.QuerySignatureRequestsRequest\x1a\x30.zrchain.treasury.QuerySignatureRequestsResponse\x12\x7f\n\x14SignatureRequestByID\x12\x32.zrchain.treasury.QuerySignatureRequestByIDRequest\x1a\x33.zrchain.treasury.QuerySignatureRequestByIDResponse\x12\x88\x01\n\x17SignTransactionRequests\x12\x35.zrchain.treasury.QuerySignTransactionRequestsRequest\x1a\x36.zrchain.treasury.QuerySignTransactionRequestsResponse\x12\x91\x01\n\x1aSignTransactionRequestByID\x12\x38.zrchain.treasury.QuerySignTransactionRequestByIDRequest\x1a\x39.zrchain.treasury.QuerySignTransactionRequestByIDResponse\x12\x61\n\nZrSignKeys\x12(.zrchain.treasury.QueryZrSignKeysRequest\x1a).zrchain.treasury.QueryZrSignKeysResponse\x12g\n\x0cKeyByAddress\x12*.zrchain.treasury.QueryKeyByAddressRequest\x1a+.zrchain.treasury.QueryKeyByAddressResponse\x12j\n\rZenbtcWallets\x12+.zrchain.treasury.QueryZenbtcWalletsRequest\x1a,.zrchain.treasury.QueryZenbtcWalletsResponse\x12\x61\n\nDctWallets\x12(.zrchain.treasury.QueryDctWalletsRequest\x1a).zrchain.treasury.QueryDctWalletsResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1czrchain/treasury/query.proto\x12\x10zrchain.treasury\x1a*cosmos/base/query/v1beta1/pagination.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x18zrchain/dct/params.proto\x1a\x1azrchain/treasury/key.proto\x1a\x1ezrchain/treasury/mpcsign.proto\x1a\x1dzrchain/treasury/params.proto\x1a\x1dzrchain/treasury/wallet.proto\"\x14\n\x12QueryParamsRequest\"?\n\x13QueryParamsResponse\x12(\n\x06params\x18\x01 \x01(\x0b\x32\x18.zrchain.treasury.Params\"\xb7\x01\n\x17QueryKeyRequestsRequest\x12\x14\n\x0ckeyring_addr\x18\x01 \x01(\t\x12\x32\n\x06status\x18\x02 \x01(\x0e\x32\".zrchain.treasury.KeyRequestStatus\x12\x16\n\x0eworkspace_addr\x18\x03 \x01(\t\x12:\n\npagination\x18\x04 \x01(\x0b\x32&.cosmos.base.query.v1beta1.PageRequest\"\x8f\x01\n\x18QueryKeyRequestsResponse\x12\x36\n\x0ckey_requests\x18\x01 \x03(\x0b\x32 .zrchain.treasury.KeyReqResponse\x12;\n\npagination\x18\x02 \x01(\x0b\x32\'.cosmos.base.query.v1beta1.PageResponse\"f\n\x13QueryKeyByIDRequest\x12\n\n\x02id\x18\x01 \x01(\x04\x12\x31\n\x0bwallet_type\x18\x02 \x01(\x0e\x32\x1c.zrchain.treasury.WalletType\x12\x10\n\x08prefixes\x18\x03 \x03(\t\"u\n\x14QueryKeyByIDResponse\x12*\n\x03key\x18\x01 \x01(\x0b\x32\x1d.zrchain.treasury.KeyResponse\x12\x31\n\x07wallets\x18\x02 \x03(\x0b\x32 .zrchain.treasury.WalletResponse\"\xab\x01\n\x10QueryKeysRequest\x12\x16\n\x0eworkspace_addr\x18\x01 \x01(\t\x12\x31\n\x0bwallet_type\x18\x02 \x01(\x0e\x32\x1c.zrchain.treasury.WalletType\x12\x10\n\x08prefixes\x18\x03 \x03(\t\x12:\n\npagination\x18\x04 \x01(\x0b\x32&.cosmos.base.query.v1beta1.PageRequest\"\x86\x01\n\x11QueryKeysResponse\x12\x34\n\x04keys\x18\x01 \x03(\x0b\x32&.zrchain.treasury.KeyAndWalletResponse\x12;\n\npagination\x18\x02 \x01(\x0b\x32\'.cosmos.base.query.v1beta1.PageResponse\"u\n\x14KeyAndWalletResponse\x12*\n\x03key\x18\x01 \x01(\x0b\x32\x1d.zrchain.treasury.KeyResponse\x12\x31\n\x07wallets\x18\x02 \x03(\x0b\x32 .zrchain.treasury.WalletResponse\"/\n\x0eWalletResponse\x12\x0f\n\x07\x61\x64\x64ress\x18\x01 \x01(\t\x12\x0c\n\x04type\x18\x02 \x01(\t\"(\n\x1aQueryKeyRequestByIDRequest\x12\n\n\x02id\x18\x01 \x01(\x04\"T\n\x1bQueryKeyRequestByIDResponse\x12\x35\n\x0bkey_request\x18\x01 \x01(\x0b\x32 .zrchain.treasury.KeyReqResponse\"\xa6\x01\n\x1dQuerySignatureRequestsRequest\x12\x14\n\x0ckeyring_addr\x18\x01 \x01(\t\x12\x33\n\x06status\x18\x02 \x01(\x0e\x32#.zrchain.treasury.SignRequestStatus\x12:\n\npagination\x18\x03 \x01(\x0b\x32&.cosmos.base.query.v1beta1.PageRequest\"\x97\x01\n\x1eQuerySignatureRequestsResponse\x12\x38\n\rsign_requests\x18\x01 \x03(\x0b\x32!.zrchain.treasury.SignReqResponse\x12;\n\npagination\x18\x02 \x01(\x0b\x32\'.cosmos.base.query.v1beta1.PageResponse\".\n QuerySignatureRequestByIDRequest\x12\n\n\x02id\x18\x01 \x01(\x04\"\\\n!QuerySignatureRequestByIDResponse\x12\x37\n\x0csign_request\x18\x01 \x01(\x0b\x32!.zrchain.treasury.SignReqResponse\"\xed\x01\n#QuerySignTransactionRequestsRequest\x12\x12\n\nrequest_id\x18\x01 \x01(\x04\x12\x0e\n\x06key_id\x18\x02 \x01(\x04\x12\x31\n\x0bwallet_type\x18\x03 \x01(\x0e\x32\x1c.zrchain.treasury.WalletType\x12\x33\n\x06status\x18\x04 \x01(\x0e\x32#.zrchain.treasury.SignRequestStatus\x12:\n\npagination\x18\x05 \x01(\x0b\x32&.cosmos.base.query.v1beta1.PageRequest\"\xb9\x01\n$QuerySignTransactionRequestsResponse\x12T\n\x19sign_transaction_requests\x18\x01 \x03(\x0b\x32\x31.zrchain.treasury.SignTransactionRequestsResponse\x12;\n\npagination\x18\x02 \x01(\x0b\x32\'.cosmos.base.query.v1beta1.PageResponse\"\xa2\x01\n\x1fSignTransactionRequestsResponse\x12\x46\n\x19sign_transaction_requests\x18\x01 \x01(\x0b\x32#.zrchain.treasury.SignTxReqResponse\x12\x37\n\x0csign_request\x18\x02 \x01(\x0b\x32!.zrchain.treasury.SignReqResponse\"4\n&QuerySignTransactionRequestByIDRequest\x12\n\n\x02id\x18\x01 \x01(\x04\"p\n\'QuerySignTransactionRequestByIDResponse\x12\x45\n\x18sign_transaction_request\x18\x01 \x01(\x0b\x32#.zrchain.treasury.SignTxReqResponse\"y\n\x16QueryZrSignKeysRequest\x12\x0f\n\x07\x61\x64\x64ress\x18\x01 \x01(\t\x12\x12\n\nwalletType\x18\x02 \x01(\t\x12:\n\npagination\x18\x03 \x01(\x0b\x32&.cosmos.base.query.v1beta1.PageRequest\"P\n\x0eZrSignKeyEntry\x12\x12\n\nwalletType\x18\x01 \x01(\t\x12\x0f\n\x07\x61\x64\x64ress\x18\x02 \x01(\t\x12\r\n\x05index\x18\x03 \x01(\x04\x12\n\n\x02id\x18\x04 \x01(\x04\"\x86\x01\n\x17QueryZrSignKeysResponse\x12.\n\x04Keys\x18\x01 \x03(\x0b\x32 .zrchain.treasury.ZrSignKeyEntry\x12;\n\npagination\x18\x02 \x01(\x0b\x32\'.cosmos.base.query.v1beta1.PageResponse\"\xb3\x01\n\x18QueryKeyByAddressRequest\x12\x0f\n\x07\x61\x64\x64ress\x18\x01 \x01(\t\x12\x14\n\x0ckeyring_addr\x18\x02 \x01(\t\x12+\n\x08key_type\x18\x03 \x01(\x0e\x32\x19.zrchain.treasury.KeyType\x12\x31\n\x0bwallet_type\x18\x04 \x01(\x0e\x32\x1c.zrchain.treasury.WalletType\x12\x10\n\x08prefixes\x18\x05 \x03(\t\"U\n\x19QueryKeyByAddressResponse\x12\x38\n\x08response\x18\x01 \x01(\x0b\x32&.zrchain.treasury.KeyAndWalletResponse\"\xcd\x01\n\x19QueryZenbtcWalletsRequest\x12\x16\n\x0erecipient_addr\x18\x01 \x01(\t\x12\x30\n\nchain_type\x18\x02 \x01(\x0e\x32\x1c.zrchain.treasury.WalletType\x12\x15\n\rmint_chain_id\x18\x03 \x01(\t\x12\x13\n\x0breturn_addr\x18\x04 \x01(\t\x12:\n\npagination\x18\x05 \x01(\x0b\x32&.cosmos.base.query.v1beta1.PageRequest\"\x99\x01\n\x1aQueryZenbtcWalletsResponse\x12>\n\x0ezenbtc_wallets\x18\x01 \x03(\x0b\x32&.zrchain.treasury.KeyAndWalletResponse\x12;\n\npagination\x18\x02 \x01(\x0b\x32\'.cosmos.base.query.v1beta1.PageResponse\"\xde\x01\n\x16QueryDctWalletsRequest\x12&\n\nasset_type\x18\x01 \x01(\x0e\x32\x12.zrchain.dct.Asset\x12\x31\n\x0bwallet_type\x18\x02 \x01(\x0e\x32\x1c.zrchain.treasury.WalletType\x12\x15\n\rmint_chain_id\x18\x03 \x01(\t\x12\x16\n\x0erecipient_addr\x18\x04 \x01(\t\x12:\n\npagination\x18\x05 \x01(\x0b\x32&.cosmos.base.query.v1beta1.PageRequest\"\x93\x01\n\x17QueryDctWalletsResponse\x12;\n\x0b\x64\x63t_wallets\x18\x01 \x03(\x0b\x32&.zrchain.treasury.KeyAndWalletResponse\x12;\n\npagination\x18\x02 \x01(\x0b\x32\'.cosmos.base.query.v1beta1.PageResponse2\xff\x0f\n\x05Query\x12w\n\x06Params\x12$.zrchain.treasury.QueryParamsRequest\x1a%.zrchain.treasury.QueryParamsResponse\" \x82\xd3\xe4\x93\x02\x1a\x12\x18/zrchain/treasury/params\x12\x8c\x01\n\x0bKeyRequests\x12).zrchain.treasury.QueryKeyRequestsRequest\x1a*.zrchain.treasury.QueryKeyRequestsResponse\"&\x82\xd3\xe4\x93\x02 \x12\x1e/zrchain/treasury/key_requests\x12\x9f\x01\n\x0eKeyRequestByID\x12,.zrchain.treasury.QueryKeyRequestByIDRequest\x1a-.zrchain.treasury.QueryKeyRequestByIDResponse\"0\x82\xd3\xe4\x93\x02*\x12(/zrchain/treasury/key_request_by_id/{id}\x12o\n\x04Keys\x12\".zrchain.treasury.QueryKeysRequest\x1a#.zrchain.treasury.QueryKeysResponse\"\x1e\x82\xd3\xe4\x93\x02\x18\x12\x16/zrchain/treasury/keys\x12\x9b\x01\n\x07KeyByID\x12%.zrchain.treasury.QueryKeyByIDRequest\x1a&.zrchain.treasury.QueryKeyByIDResponse\"A\x82\xd3\xe4\x93\x02;\x12\x39/zrchain/treasury/key_by_id/{id}/{wallet_type}/{prefixes}\x12\xa4\x01\n\x11SignatureRequests\x12/.zrchain.treasury.QuerySignatureRequestsRequest\x1a\x30.zrchain.treasury.QuerySignatureRequestsResponse\",\x82\xd3\xe4\x93\x02&\x12$/zrchain/treasury/signature_requests\x12\xb7\x01\n\x14SignatureRequestByID\x12\x32.zrchain.treasury.QuerySignatureRequestByIDRequest\x1a\x33.zrchain.treasury.QuerySignatureRequestByIDResponse\"6\x82\xd3\xe4\x93\x02\x30\x12./zrchain/treasury/signature_request_by_id/{id}\x12\xbc\x01\n\x17SignTransactionRequests\x12\x35.zrchain.treasury.QuerySignTransactionRequestsRequest\x1a\x36.zrchain.treasury.QuerySignTransactionRequestsResponse\"2\x82\xd3\xe4\x93\x02,\x12*/zrchain/treasury/sign_transaction_request\x12\xd0\x01\n\x1aSignTransactionRequestByID\x12\x38.zrchain.treasury.QuerySignTransactionRequestByIDRequest\x1a\x39.zrchain.treasury.QuerySignTransactionRequestByIDResponse\"=\x82\xd3\xe4\x93\x02\x37\x12\x35/zrchain/treasury/sign_transaction_request_by_id/{id}\x12\x89\x01\n\nZrSignKeys\x12(.zrchain.treasury.QueryZrSignKeysRequest\x1a).zrchain.treasury.QueryZrSignKeysResponse\"&\x82\xd3\xe4\x93\x02 \x12\x1e/zrchain/treasury/zr_sign_keys\x12\x9b\x01\n\x0cKeyByAddress\x12*.zrchain.treasury.QueryKeyByAddressRequest\x1a+.zrchain.treasury.QueryKeyByAddressResponse\"2\x82\xd3\xe4\x93\x02,\x12*/zrchain/treasury/key_by_address/{address}\x12\x94\x01\n\rZenbtcWallets\x12+.zrchain.treasury.QueryZenbtcWalletsRequest\x1a,.zrchain.treasury.QueryZenbtcWalletsResponse\"(\x82\xd3\xe4\x93\x02\"\x12 /zrchain/treasury/zenbtc_wallets\x12\x88\x01\n\nDctWallets\x12(.zrchain.treasury.QueryDctWalletsRequest\x1a).zrchain.treasury.QueryDctWalletsResponse\"%\x82\xd3\xe4\x93\x02\x1f\x12\x1d/zrchain/treasury/dct_walletsb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'zrchain.codec.gen.zrchain.treasury.query_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_QUERYPARAMSREQUEST']._serialized_start=242
-  _globals['_QUERYPARAMSREQUEST']._serialized_end=262
-  _globals['_QUERYPARAMSRESPONSE']._serialized_start=264
-  _globals['_QUERYPARAMSRESPONSE']._serialized_end=327
-  _globals['_QUERYKEYREQUESTSREQUEST']._serialized_start=330
-  _globals['_QUERYKEYREQUESTSREQUEST']._serialized_end=513
-  _globals['_QUERYKEYREQUESTSRESPONSE']._serialized_start=516
-  _globals['_QUERYKEYREQUESTSRESPONSE']._serialized_end=659
-  _globals['_QUERYKEYBYIDREQUEST']._serialized_start=661
-  _globals['_QUERYKEYBYIDREQUEST']._serialized_end=763
-  _globals['_QUERYKEYBYIDRESPONSE']._serialized_start=765
-  _globals['_QUERYKEYBYIDRESPONSE']._serialized_end=882
-  _globals['_QUERYKEYSREQUEST']._serialized_start=885
-  _globals['_QUERYKEYSREQUEST']._serialized_end=1056
-  _globals['_QUERYKEYSRESPONSE']._serialized_start=1059
-  _globals['_QUERYKEYSRESPONSE']._serialized_end=1193
-  _globals['_KEYANDWALLETRESPONSE']._serialized_start=1195
-  _globals['_KEYANDWALLETRESPONSE']._serialized_end=1312
-  _globals['_WALLETRESPONSE']._serialized_start=1314
-  _globals['_WALLETRESPONSE']._serialized_end=1361
-  _globals['_QUERYKEYREQUESTBYIDREQUEST']._serialized_start=1363
-  _globals['_QUERYKEYREQUESTBYIDREQUEST']._serialized_end=1403
-  _globals['_QUERYKEYREQUESTBYIDRESPONSE']._serialized_start=1405
-  _globals['_QUERYKEYREQUESTBYIDRESPONSE']._serialized_end=1489
-  _globals['_QUERYSIGNATUREREQUESTSREQUEST']._serialized_start=1492
-  _globals['_QUERYSIGNATUREREQUESTSREQUEST']._serialized_end=1658
-  _globals['_QUERYSIGNATUREREQUESTSRESPONSE']._serialized_start=1661
-  _globals['_QUERYSIGNATUREREQUESTSRESPONSE']._serialized_end=1812
-  _globals['_QUERYSIGNATUREREQUESTBYIDREQUEST']._serialized_start=1814
-  _globals['_QUERYSIGNATUREREQUESTBYIDREQUEST']._serialized_end=1860
-  _globals['_QUERYSIGNATUREREQUESTBYIDRESPONSE']._serialized_start=1862
-  _globals['_QUERYSIGNATUREREQUESTBYIDRESPONSE']._serialized_end=1954
-  _globals['_QUERYSIGNTRANSACTIONREQUESTSREQUEST']._serialized_start=1957
-  _globals['_QUERYSIGNTRANSACTIONREQUESTSREQUEST']._serialized_end=2194
-  _globals['_QUERYSIGNTRANSACTIONREQUESTSRESPONSE']._serialized_start=2197
-  _globals['_QUERYSIGNTRANSACTIONREQUESTSRESPONSE']._serialized_end=2382
-  _globals['_SIGNTRANSACTIONREQUESTSRESPONSE']._serialized_start=2385
-  _globals['_SIGNTRANSACTIONREQUESTSRESPONSE']._serialized_end=2547
-  _globals['_QUERYSIGNTRANSACTIONREQUESTBYIDREQUEST']._serialized_start=2549
-  _globals['_QUERYSIGNTRANSACTIONREQUESTBYIDREQUEST']._serialized_end=2601
-  _globals['_QUERYSIGNTRANSACTIONREQUESTBYIDRESPONSE']._serialized_start=2603
-  _globals['_QUERYSIGNTRANSACTIONREQUESTBYIDRESPONSE']._serialized_end=2715
-  _globals['_QUERYZRSIGNKEYSREQUEST']._serialized_start=2717
-  _globals['_QUERYZRSIGNKEYSREQUEST']._serialized_end=2838
-  _globals['_ZRSIGNKEYENTRY']._serialized_start=2840
-  _globals['_ZRSIGNKEYENTRY']._serialized_end=2920
-  _globals['_QUERYZRSIGNKEYSRESPONSE']._serialized_start=2923
-  _globals['_QUERYZRSIGNKEYSRESPONSE']._serialized_end=3057
-  _globals['_QUERYKEYBYADDRESSREQUEST']._serialized_start=3060
-  _globals['_QUERYKEYBYADDRESSREQUEST']._serialized_end=3239
-  _globals['_QUERYKEYBYADDRESSRESPONSE']._serialized_start=3241
-  _globals['_QUERYKEYBYADDRESSRESPONSE']._serialized_end=3326
-  _globals['_QUERYZENBTCWALLETSREQUEST']._serialized_start=3329
-  _globals['_QUERYZENBTCWALLETSREQUEST']._serialized_end=3534
-  _globals['_QUERYZENBTCWALLETSRESPONSE']._serialized_start=3537
-  _globals['_QUERYZENBTCWALLETSRESPONSE']._serialized_end=3690
-  _globals['_QUERYDCTWALLETSREQUEST']._serialized_start=3693
-  _globals['_QUERYDCTWALLETSREQUEST']._serialized_end=3915
-  _globals['_QUERYDCTWALLETSRESPONSE']._serialized_start=3918
-  _globals['_QUERYDCTWALLETSRESPONSE']._serialized_end=4065
-  _globals['_QUERY']._serialized_start=4068
-  _globals['_QUERY']._serialized_end=5493
+  _globals['_QUERY'].methods_by_name['Params']._loaded_options = None
+  _globals['_QUERY'].methods_by_name['Params']._serialized_options = b'\202\323\344\223\002\032\022\030/zrchain/treasury/params'
+  _globals['_QUERY'].methods_by_name['KeyRequests']._loaded_options = None
+  _globals['_QUERY'].methods_by_name['KeyRequests']._serialized_options = b'\202\323\344\223\002 \022\036/zrchain/treasury/key_requests'
+  _globals['_QUERY'].methods_by_name['KeyRequestByID']._loaded_options = None
+  _globals['_QUERY'].methods_by_name['KeyRequestByID']._serialized_options = b'\202\323\344\223\002*\022(/zrchain/treasury/key_request_by_id/{id}'
+  _globals['_QUERY'].methods_by_name['Keys']._loaded_options = None
+  _globals['_QUERY'].methods_by_name['Keys']._serialized_options = b'\202\323\344\223\002\030\022\026/zrchain/treasury/keys'
+  _globals['_QUERY'].methods_by_name['KeyByID']._loaded_options = None
+  _globals['_QUERY'].methods_by_name['KeyByID']._serialized_options = b'\202\323\344\223\002;\0229/zrchain/treasury/key_by_id/{id}/{wallet_type}/{prefixes}'
+  _globals['_QUERY'].methods_by_name['SignatureRequests']._loaded_options = None
+  _globals['_QUERY'].methods_by_name['SignatureRequests']._serialized_options = b'\202\323\344\223\002&\022$/zrchain/treasury/signature_requests'
+  _globals['_QUERY'].methods_by_name['SignatureRequestByID']._loaded_options = None
+  _globals['_QUERY'].methods_by_name['SignatureRequestByID']._serialized_options = b'\202\323\344\223\0020\022./zrchain/treasury/signature_request_by_id/{id}'
+  _globals['_QUERY'].methods_by_name['SignTransactionRequests']._loaded_options = None
+  _globals['_QUERY'].methods_by_name['SignTransactionRequests']._serialized_options = b'\202\323\344\223\002,\022*/zrchain/treasury/sign_transaction_request'
+  _globals['_QUERY'].methods_by_name['SignTransactionRequestByID']._loaded_options = None
+  _globals['_QUERY'].methods_by_name['SignTransactionRequestByID']._serialized_options = b'\202\323\344\223\0027\0225/zrchain/treasury/sign_transaction_request_by_id/{id}'
+  _globals['_QUERY'].methods_by_name['ZrSignKeys']._loaded_options = None
+  _globals['_QUERY'].methods_by_name['ZrSignKeys']._serialized_options = b'\202\323\344\223\002 \022\036/zrchain/treasury/zr_sign_keys'
+  _globals['_QUERY'].methods_by_name['KeyByAddress']._loaded_options = None
+  _globals['_QUERY'].methods_by_name['KeyByAddress']._serialized_options = b'\202\323\344\223\002,\022*/zrchain/treasury/key_by_address/{address}'
+  _globals['_QUERY'].methods_by_name['ZenbtcWallets']._loaded_options = None
+  _globals['_QUERY'].methods_by_name['ZenbtcWallets']._serialized_options = b'\202\323\344\223\002\"\022 /zrchain/treasury/zenbtc_wallets'
+  _globals['_QUERY'].methods_by_name['DctWallets']._loaded_options = None
+  _globals['_QUERY'].methods_by_name['DctWallets']._serialized_options = b'\202\323\344\223\002\037\022\035/zrchain/treasury/dct_wallets'
+  _globals['_QUERYPARAMSREQUEST']._serialized_start=272
+  _globals['_QUERYPARAMSREQUEST']._serialized_end=292
+  _globals['_QUERYPARAMSRESPONSE']._serialized_start=294
+  _globals['_QUERYPARAMSRESPONSE']._serialized_end=357
+  _globals['_QUERYKEYREQUESTSREQUEST']._serialized_start=360
+  _globals['_QUERYKEYREQUESTSREQUEST']._serialized_end=543
+  _globals['_QUERYKEYREQUESTSRESPONSE']._serialized_start=546
+  _globals['_QUERYKEYREQUESTSRESPONSE']._serialized_end=689
+  _globals['_QUERYKEYBYIDREQUEST']._serialized_start=691
+  _globals['_QUERYKEYBYIDREQUEST']._serialized_end=793
+  _globals['_QUERYKEYBYIDRESPONSE']._serialized_start=795
+  _globals['_QUERYKEYBYIDRESPONSE']._serialized_end=912
+  _globals['_QUERYKEYSREQUEST']._serialized_start=915
+  _globals['_QUERYKEYSREQUEST']._serialized_end=1086
+  _globals['_QUERYKEYSRESPONSE']._serialized_start=1089
+  _globals['_QUERYKEYSRESPONSE']._serialized_end=1223
+  _globals['_KEYANDWALLETRESPONSE']._serialized_start=1225
+  _globals['_KEYANDWALLETRESPONSE']._serialized_end=1342
+  _globals['_WALLETRESPONSE']._serialized_start=1344
+  _globals['_WALLETRESPONSE']._serialized_end=1391
+  _globals['_QUERYKEYREQUESTBYIDREQUEST']._serialized_start=1393
+  _globals['_QUERYKEYREQUESTBYIDREQUEST']._serialized_end=1433
+  _globals['_QUERYKEYREQUESTBYIDRESPONSE']._serialized_start=1435
+  _globals['_QUERYKEYREQUESTBYIDRESPONSE']._serialized_end=1519
+  _globals['_QUERYSIGNATUREREQUESTSREQUEST']._serialized_start=1522
+  _globals['_QUERYSIGNATUREREQUESTSREQUEST']._serialized_end=1688
+  _globals['_QUERYSIGNATUREREQUESTSRESPONSE']._serialized_start=1691
+  _globals['_QUERYSIGNATUREREQUESTSRESPONSE']._serialized_end=1842
+  _globals['_QUERYSIGNATUREREQUESTBYIDREQUEST']._serialized_start=1844
+  _globals['_QUERYSIGNATUREREQUESTBYIDREQUEST']._serialized_end=1890
+  _globals['_QUERYSIGNATUREREQUESTBYIDRESPONSE']._serialized_start=1892
+  _globals['_QUERYSIGNATUREREQUESTBYIDRESPONSE']._serialized_end=1984
+  _globals['_QUERYSIGNTRANSACTIONREQUESTSREQUEST']._serialized_start=1987
+  _globals['_QUERYSIGNTRANSACTIONREQUESTSREQUEST']._serialized_end=2224
+  _globals['_QUERYSIGNTRANSACTIONREQUESTSRESPONSE']._serialized_start=2227
+  _globals['_QUERYSIGNTRANSACTIONREQUESTSRESPONSE']._serialized_end=2412
+  _globals['_SIGNTRANSACTIONREQUESTSRESPONSE']._serialized_start=2415
+  _globals['_SIGNTRANSACTIONREQUESTSRESPONSE']._serialized_end=2577
+  _globals['_QUERYSIGNTRANSACTIONREQUESTBYIDREQUEST']._serialized_start=2579
+  _globals['_QUERYSIGNTRANSACTIONREQUESTBYIDREQUEST']._serialized_end=2631
+  _globals['_QUERYSIGNTRANSACTIONREQUESTBYIDRESPONSE']._serialized_start=2633
+  _globals['_QUERYSIGNTRANSACTIONREQUESTBYIDRESPONSE']._serialized_end=2745
+  _globals['_QUERYZRSIGNKEYSREQUEST']._serialized_start=2747
+  _globals['_QUERYZRSIGNKEYSREQUEST']._serialized_end=2868
+  _globals['_ZRSIGNKEYENTRY']._serialized_start=2870
+  _globals['_ZRSIGNKEYENTRY']._serialized_end=2950
+  _globals['_QUERYZRSIGNKEYSRESPONSE']._serialized_start=2953
+  _globals['_QUERYZRSIGNKEYSRESPONSE']._serialized_end=3087
+  _globals['_QUERYKEYBYADDRESSREQUEST']._serialized_start=3090
+  _globals['_QUERYKEYBYADDRESSREQUEST']._serialized_end=3269
+  _globals['_QUERYKEYBYADDRESSRESPONSE']._serialized_start=3271
+  _globals['_QUERYKEYBYADDRESSRESPONSE']._serialized_end=3356
+  _globals['_QUERYZENBTCWALLETSREQUEST']._serialized_start=3359
+  _globals['_QUERYZENBTCWALLETSREQUEST']._serialized_end=3564
+  _globals['_QUERYZENBTCWALLETSRESPONSE']._serialized_start=3567
+  _globals['_QUERYZENBTCWALLETSRESPONSE']._serialized_end=3720
+  _globals['_QUERYDCTWALLETSREQUEST']._serialized_start=3723
+  _globals['_QUERYDCTWALLETSREQUEST']._serialized_end=3945
+  _globals['_QUERYDCTWALLETSRESPONSE']._serialized_start=3948
+  _globals['_QUERYDCTWALLETSRESPONSE']._serialized_end=4095
+  _globals['_QUERY']._serialized_start=4098
+  _globals['_QUERY']._serialized_end=6145
 # @@protoc_insertion_point(module_scope)

@@ -1,4 +1,5 @@
 from cosmpy.protos.cosmos.base.query.v1beta1 import pagination_pb2 as _pagination_pb2
+from google.api import annotations_pb2 as _annotations_pb2
 from zrchain.codec.gen.zrchain.dct import params_pb2 as _params_pb2
 from zrchain.codec.gen.zrchain.treasury import key_pb2 as _key_pb2
 from zrchain.codec.gen.zrchain.treasury import mpcsign_pb2 as _mpcsign_pb2

@@ -22,6 +22,8 @@ _runtime_version.ValidateProtobufRuntimeVersion(
 _sym_db = _symbol_database.Default()
 
 
+from cosmpy.protos.amino import amino_pb2 as amino_dot_amino__pb2
+from cosmpy.protos.cosmos.msg.v1 import msg_pb2 as cosmos_dot_msg_dot_v1_dot_msg__pb2
 from google.protobuf import any_pb2 as google_dot_protobuf_dot_any__pb2
 from zrchain.codec.gen.zrchain.treasury import key_pb2 as zrchain_dot_treasury_dot_key__pb2
 from zrchain.codec.gen.zrchain.treasury import mpcsign_pb2 as zrchain_dot_treasury_dot_mpcsign__pb2
@@ -29,67 +31,91 @@ from zrchain.codec.gen.zrchain.treasury import params_pb2 as zrchain_dot_treasur
 from zrchain.codec.gen.zrchain.treasury import wallet_pb2 as zrchain_dot_treasury_dot_wallet__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x19zrchain/treasury/tx.proto\x12\x10zrchain.treasury\x1a\x19google/protobuf/any.proto\x1a\x1azrchain/treasury/key.proto\x1a\x1ezrchain/treasury/mpcsign.proto\x1a\x1dzrchain/treasury/params.proto\x1a\x1dzrchain/treasury/wallet.proto\"N\n\x0fMsgUpdateParams\x12\x11\n\tauthority\x18\x01 \x01(\t\x12(\n\x06params\x18\x02 \x01(\x0b\x32\x18.zrchain.treasury.Params\"\x19\n\x17MsgUpdateParamsResponse\"\x90\x02\n\x10MsgNewKeyRequest\x12\x0f\n\x07\x63reator\x18\x01 \x01(\t\x12\x16\n\x0eworkspace_addr\x18\x02 \x01(\t\x12\x14\n\x0ckeyring_addr\x18\x03 \x01(\t\x12\x10\n\x08key_type\x18\x04 \x01(\t\x12\x0b\n\x03\x62tl\x18\x05 \x01(\x04\x12\r\n\x05index\x18\x06 \x01(\x04\x12\x15\n\rext_requester\x18\x07 \x01(\t\x12\x14\n\x0c\x65xt_key_type\x18\x08 \x01(\x04\x12\x16\n\x0esign_policy_id\x18\t \x01(\x04\x12\x39\n\x0fzenbtc_metadata\x18\n \x01(\x0b\x32 .zrchain.treasury.ZenBTCMetadata\x12\x0f\n\x07mpc_btl\x18\x0b \x01(\x04\".\n\x18MsgNewKeyRequestResponse\x12\x12\n\nkey_req_id\x18\x01 \x01(\x04\"\xde\x01\n\x13MsgFulfilKeyRequest\x12\x0f\n\x07\x63reator\x18\x01 \x01(\t\x12\x12\n\nrequest_id\x18\x02 \x01(\x04\x12\x32\n\x06status\x18\x03 \x01(\x0e\x32\".zrchain.treasury.KeyRequestStatus\x12*\n\x03key\x18\x04 \x01(\x0b\x32\x1b.zrchain.treasury.MsgNewKeyH\x00\x12\x17\n\rreject_reason\x18\x05 \x01(\tH\x00\x12\x1f\n\x17keyring_party_signature\x18\x06 \x01(\x0c\x42\x08\n\x06result\"\x1f\n\tMsgNewKey\x12\x12\n\npublic_key\x18\x01 \x01(\x0c\"\x1d\n\x1bMsgFulfilKeyRequestResponse\"\x86\x02\n\x16MsgNewSignatureRequest\x12\x0f\n\x07\x63reator\x18\x01 \x01(\t\x12\x0f\n\x07key_ids\x18\x02 \x03(\x04\x12\x18\n\x10\x64\x61ta_for_signing\x18\x03 \x01(\t\x12\x0b\n\x03\x62tl\x18\x04 \x01(\x04\x12\x10\n\x08\x63\x61\x63he_id\x18\x05 \x01(\x0c\x12\x1b\n\x13verify_signing_data\x18\x06 \x01(\x0c\x12J\n\x1bverify_signing_data_version\x18\x07 \x01(\x0e\x32%.zrchain.treasury.VerificationVersion\x12\x0f\n\x07mpc_btl\x18\x08 \x01(\x04\x12\x17\n\x0fzenbtc_tx_bytes\x18\t \x01(\x0c\"4\n\x1eMsgNewSignatureRequestResponse\x12\x12\n\nsig_req_id\x18\x01 \x01(\x04\"\xc2\x01\n\x19MsgFulfilSignatureRequest\x12\x0f\n\x07\x63reator\x18\x01 \x01(\t\x12\x12\n\nrequest_id\x18\x02 \x01(\x04\x12\x33\n\x06status\x18\x03 \x01(\x0e\x32#.zrchain.treasury.SignRequestStatus\x12\x1f\n\x17keyring_party_signature\x18\x04 \x01(\x0c\x12\x13\n\x0bsigned_data\x18\x05 \x01(\x0c\x12\x15\n\rreject_reason\x18\x06 \x01(\t\"#\n!MsgFulfilSignatureRequestResponse\"$\n\x10MetadataEthereum\x12\x10\n\x08\x63hain_id\x18\x01 \x01(\x04\"[\n\x0eMetadataSolana\x12\x34\n\x07network\x18\x01 \x01(\x0e\x32#.zrchain.treasury.SolanaNetworkType\x12\x13\n\x0bmintAddress\x18\x02 \x01(\t\"\x8f\x02\n\x1cMsgNewSignTransactionRequest\x12\x0f\n\x07\x63reator\x18\x01 \x01(\t\x12\x0e\n\x06key_id\x18\x02 \x01(\x04\x12\x31\n\x0bwallet_type\x18\x03 \x01(\x0e\x32\x1c.zrchain.treasury.WalletType\x12\x1c\n\x14unsigned_transaction\x18\x04 \x01(\x0c\x12&\n\x08metadata\x18\x05 \x01(\x0b\x32\x14.google.protobuf.Any\x12\x0b\n\x03\x62tl\x18\x06 \x01(\x04\x12\x10\n\x08\x63\x61\x63he_id\x18\x07 \x01(\x0c\x12\x14\n\x0cno_broadcast\x18\x08 \x01(\x08\x12\x0f\n\x07mpc_btl\x18\t \x01(\x04\x12\x0f\n\x07key_ids\x18\n \x03(\x04\"P\n$MsgNewSignTransactionRequestResponse\x12\n\n\x02id\x18\x01 \x01(\x04\x12\x1c\n\x14signature_request_id\x18\x02 \x01(\x04\"l\n\x16MsgTransferFromKeyring\x12\x0f\n\x07\x63reator\x18\x01 \x01(\t\x12\x0f\n\x07keyring\x18\x02 \x01(\t\x12\x11\n\trecipient\x18\x03 \x01(\t\x12\x0e\n\x06\x61mount\x18\x04 \x01(\x04\x12\r\n\x05\x64\x65nom\x18\x05 \x01(\t\" \n\x1eMsgTransferFromKeyringResponse\"\x9d\x01\n\x1bMsgNewICATransactionRequest\x12\x0f\n\x07\x63reator\x18\x01 \x01(\t\x12\x0e\n\x06key_id\x18\x02 \x01(\x04\x12\x15\n\rinput_payload\x18\x03 \x01(\t\x12\x15\n\rconnection_id\x18\x04 \x01(\t\x12\"\n\x1arelative_timeout_timestamp\x18\x05 \x01(\x04\x12\x0b\n\x03\x62tl\x18\x06 \x01(\x04\"O\n#MsgNewICATransactionRequestResponse\x12\n\n\x02id\x18\x01 \x01(\x04\x12\x1c\n\x14signature_request_id\x18\x02 \x01(\x04\"\xc7\x01\n\x1eMsgFulfilICATransactionRequest\x12\x0f\n\x07\x63reator\x18\x01 \x01(\t\x12\x12\n\nrequest_id\x18\x02 \x01(\x04\x12\x33\n\x06status\x18\x03 \x01(\x0e\x32#.zrchain.treasury.SignRequestStatus\x12\x1f\n\x17keyring_party_signature\x18\x04 \x01(\x0c\x12\x13\n\x0bsigned_data\x18\x05 \x01(\x0c\x12\x15\n\rreject_reason\x18\x06 \x01(\t\"(\n&MsgFulfilICATransactionRequestResponse\"\xfb\x02\n\x1cMsgNewZrSignSignatureRequest\x12\x0f\n\x07\x63reator\x18\x01 \x01(\t\x12\x0f\n\x07\x61\x64\x64ress\x18\x02 \x01(\t\x12\x10\n\x08key_type\x18\x03 \x01(\x04\x12\x14\n\x0cwallet_index\x18\x04 \x01(\x04\x12\x10\n\x08\x63\x61\x63he_id\x18\x05 \x01(\x0c\x12\x0c\n\x04\x64\x61ta\x18\x06 \x01(\t\x12\x1b\n\x13verify_signing_data\x18\x07 \x01(\x0c\x12J\n\x1bverify_signing_data_version\x18\x08 \x01(\x0e\x32%.zrchain.treasury.VerificationVersion\x12\x31\n\x0bwallet_type\x18\t \x01(\x0e\x32\x1c.zrchain.treasury.WalletType\x12&\n\x08metadata\x18\n \x01(\x0b\x32\x14.google.protobuf.Any\x12\x14\n\x0cno_broadcast\x18\x0b \x01(\x08\x12\x0b\n\x03\x62tl\x18\x0c \x01(\x04\x12\n\n\x02tx\x18\r \x01(\x08\"6\n$MsgNewZrSignSignatureRequestResponse\x12\x0e\n\x06req_id\x18\x01 \x01(\x04\"M\n\x12MsgUpdateKeyPolicy\x12\x0f\n\x07\x63reator\x18\x01 \x01(\t\x12\x0e\n\x06key_id\x18\x02 \x01(\x04\x12\x16\n\x0esign_policy_id\x18\x03 \x01(\x04\"\x1c\n\x1aMsgUpdateKeyPolicyResponse*4\n\x13VerificationVersion\x12\x0b\n\x07UNKNOWN\x10\x00\x12\x10\n\x0c\x42ITCOIN_PLUS\x10\x01*T\n\x11SolanaNetworkType\x12\r\n\tUNDEFINED\x10\x00\x12\x0b\n\x07MAINNET\x10\x01\x12\n\n\x06\x44\x45VNET\x10\x02\x12\x0b\n\x07TESTNET\x10\x03\x12\n\n\x06REGNET\x10\x04\x32\x92\n\n\x03Msg\x12\\\n\x0cUpdateParams\x12!.zrchain.treasury.MsgUpdateParams\x1a).zrchain.treasury.MsgUpdateParamsResponse\x12_\n\rNewKeyRequest\x12\".zrchain.treasury.MsgNewKeyRequest\x1a*.zrchain.treasury.MsgNewKeyRequestResponse\x12h\n\x10\x46ulfilKeyRequest\x12%.zrchain.treasury.MsgFulfilKeyRequest\x1a-.zrchain.treasury.MsgFulfilKeyRequestResponse\x12q\n\x13NewSignatureRequest\x12(.zrchain.treasury.MsgNewSignatureRequest\x1a\x30.zrchain.treasury.MsgNewSignatureRequestResponse\x12z\n\x16\x46ulfilSignatureRequest\x12+.zrchain.treasury.MsgFulfilSignatureRequest\x1a\x33.zrchain.treasury.MsgFulfilSignatureRequestResponse\x12\x83\x01\n\x19NewSignTransactionRequest\x12..zrchain.treasury.MsgNewSignTransactionRequest\x1a\x36.zrchain.treasury.MsgNewSignTransactionRequestResponse\x12q\n\x13TransferFromKeyring\x12(.zrchain.treasury.MsgTransferFromKeyring\x1a\x30.zrchain.treasury.MsgTransferFromKeyringResponse\x12\x80\x01\n\x18NewICATransactionRequest\x12-.zrchain.treasury.MsgNewICATransactionRequest\x1a\x35.zrchain.treasury.MsgNewICATransactionRequestResponse\x12\x89\x01\n\x1b\x46ulfilICATransactionRequest\x12\x30.zrchain.treasury.MsgFulfilICATransactionRequest\x1a\x38.zrchain.treasury.MsgFulfilICATransactionRequestResponse\x12\x83\x01\n\x19NewZrSignSignatureRequest\x12..zrchain.treasury.MsgNewZrSignSignatureRequest\x1a\x36.zrchain.treasury.MsgNewZrSignSignatureRequestResponse\x12\x65\n\x0fUpdateKeyPolicy\x12$.zrchain.treasury.MsgUpdateKeyPolicy\x1a,.zrchain.treasury.MsgUpdateKeyPolicyResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x19zrchain/treasury/tx.proto\x12\x10zrchain.treasury\x1a\x11\x61mino/amino.proto\x1a\x17\x63osmos/msg/v1/msg.proto\x1a\x19google/protobuf/any.proto\x1a\x1azrchain/treasury/key.proto\x1a\x1ezrchain/treasury/mpcsign.proto\x1a\x1dzrchain/treasury/params.proto\x1a\x1dzrchain/treasury/wallet.proto\"\xa6\x01\n\x0fMsgUpdateParams\x12\x11\n\tauthority\x18\x01 \x01(\t\x12(\n\x06params\x18\x02 \x01(\x0b\x32\x18.zrchain.treasury.Params:V\x82\xe7\xb0*\tauthority\x8a\xe7\xb0*Cgithub.com/Zenrock-Foundation/zrchain/v6/x/treasury/MsgUpdateParams\"\x19\n\x17MsgUpdateParamsResponse\"\x9e\x02\n\x10MsgNewKeyRequest\x12\x0f\n\x07\x63reator\x18\x01 \x01(\t\x12\x16\n\x0eworkspace_addr\x18\x02 \x01(\t\x12\x14\n\x0ckeyring_addr\x18\x03 \x01(\t\x12\x10\n\x08key_type\x18\x04 \x01(\t\x12\x0b\n\x03\x62tl\x18\x05 \x01(\x04\x12\r\n\x05index\x18\x06 \x01(\x04\x12\x15\n\rext_requester\x18\x07 \x01(\t\x12\x14\n\x0c\x65xt_key_type\x18\x08 \x01(\x04\x12\x16\n\x0esign_policy_id\x18\t \x01(\x04\x12\x39\n\x0fzenbtc_metadata\x18\n \x01(\x0b\x32 .zrchain.treasury.ZenBTCMetadata\x12\x0f\n\x07mpc_btl\x18\x0b \x01(\x04:\x0c\x82\xe7\xb0*\x07\x63reator\".\n\x18MsgNewKeyRequestResponse\x12\x12\n\nkey_req_id\x18\x01 \x01(\x04\"\xec\x01\n\x13MsgFulfilKeyRequest\x12\x0f\n\x07\x63reator\x18\x01 \x01(\t\x12\x12\n\nrequest_id\x18\x02 \x01(\x04\x12\x32\n\x06status\x18\x03 \x01(\x0e\x32\".zrchain.treasury.KeyRequestStatus\x12*\n\x03key\x18\x04 \x01(\x0b\x32\x1b.zrchain.treasury.MsgNewKeyH\x00\x12\x17\n\rreject_reason\x18\x05 \x01(\tH\x00\x12\x1f\n\x17keyring_party_signature\x18\x06 \x01(\x0c:\x0c\x82\xe7\xb0*\x07\x63reatorB\x08\n\x06result\"\x1f\n\tMsgNewKey\x12\x12\n\npublic_key\x18\x01 \x01(\x0c\"\x1d\n\x1bMsgFulfilKeyRequestResponse\"\x94\x02\n\x16MsgNewSignatureRequest\x12\x0f\n\x07\x63reator\x18\x01 \x01(\t\x12\x0f\n\x07key_ids\x18\x02 \x03(\x04\x12\x18\n\x10\x64\x61ta_for_signing\x18\x03 \x01(\t\x12\x0b\n\x03\x62tl\x18\x04 \x01(\x04\x12\x10\n\x08\x63\x61\x63he_id\x18\x05 \x01(\x0c\x12\x1b\n\x13verify_signing_data\x18\x06 \x01(\x0c\x12J\n\x1bverify_signing_data_version\x18\x07 \x01(\x0e\x32%.zrchain.treasury.VerificationVersion\x12\x0f\n\x07mpc_btl\x18\x08 \x01(\x04\x12\x17\n\x0fzenbtc_tx_bytes\x18\t \x01(\x0c:\x0c\x82\xe7\xb0*\x07\x63reator\"4\n\x1eMsgNewSignatureRequestResponse\x12\x12\n\nsig_req_id\x18\x01 \x01(\x04\"\xd0\x01\n\x19MsgFulfilSignatureRequest\x12\x0f\n\x07\x63reator\x18\x01 \x01(\t\x12\x12\n\nrequest_id\x18\x02 \x01(\x04\x12\x33\n\x06status\x18\x03 \x01(\x0e\x32#.zrchain.treasury.SignRequestStatus\x12\x1f\n\x17keyring_party_signature\x18\x04 \x01(\x0c\x12\x13\n\x0bsigned_data\x18\x05 \x01(\x0c\x12\x15\n\rreject_reason\x18\x06 \x01(\t:\x0c\x82\xe7\xb0*\x07\x63reator\"#\n!MsgFulfilSignatureRequestResponse\"$\n\x10MetadataEthereum\x12\x10\n\x08\x63hain_id\x18\x01 \x01(\x04\"[\n\x0eMetadataSolana\x12\x34\n\x07network\x18\x01 \x01(\x0e\x32#.zrchain.treasury.SolanaNetworkType\x12\x13\n\x0bmintAddress\x18\x02 \x01(\t\"\x9d\x02\n\x1cMsgNewSignTransactionRequest\x12\x0f\n\x07\x63reator\x18\x01 \x01(\t\x12\x0e\n\x06key_id\x18\x02 \x01(\x04\x12\x31\n\x0bwallet_type\x18\x03 \x01(\x0e\x32\x1c.zrchain.treasury.WalletType\x12\x1c\n\x14unsigned_transaction\x18\x04 \x01(\x0c\x12&\n\x08metadata\x18\x05 \x01(\x0b\x32\x14.google.protobuf.Any\x12\x0b\n\x03\x62tl\x18\x06 \x01(\x04\x12\x10\n\x08\x63\x61\x63he_id\x18\x07 \x01(\x0c\x12\x14\n\x0cno_broadcast\x18\x08 \x01(\x08\x12\x0f\n\x07mpc_btl\x18\t \x01(\x04\x12\x0f\n\x07key_ids\x18\n \x03(\x04:\x0c\x82\xe7\xb0*\x07\x63reator\"P\n$MsgNewSignTransactionRequestResponse\x12\n\n\x02id\x18\x01 \x01(\x04\x12\x1c\n\x14signature_request_id\x18\x02 \x01(\x04\"z\n\x16MsgTransferFromKeyring\x12\x0f\n\x07\x63reator\x18\x01 \x01(\t\x12\x0f\n\x07keyring\x18\x02 \x01(\t\x12\x11\n\trecipient\x18\x03 \x01(\t\x12\x0e\n\x06\x61mount\x18\x04 \x01(\x04\x12\r\n\x05\x64\x65nom\x18\x05 \x01(\t:\x0c\x82\xe7\xb0*\x07\x63reator\" \n\x1eMsgTransferFromKeyringResponse\"\xab\x01\n\x1bMsgNewICATransactionRequest\x12\x0f\n\x07\x63reator\x18\x01 \x01(\t\x12\x0e\n\x06key_id\x18\x02 \x01(\x04\x12\x15\n\rinput_payload\x18\x03 \x01(\t\x12\x15\n\rconnection_id\x18\x04 \x01(\t\x12\"\n\x1arelative_timeout_timestamp\x18\x05 \x01(\x04\x12\x0b\n\x03\x62tl\x18\x06 \x01(\x04:\x0c\x82\xe7\xb0*\x07\x63reator\"O\n#MsgNewICATransactionRequestResponse\x12\n\n\x02id\x18\x01 \x01(\x04\x12\x1c\n\x14signature_request_id\x18\x02 \x01(\x04\"\xd5\x01\n\x1eMsgFulfilICATransactionRequest\x12\x0f\n\x07\x63reator\x18\x01 \x01(\t\x12\x12\n\nrequest_id\x18\x02 \x01(\x04\x12\x33\n\x06status\x18\x03 \x01(\x0e\x32#.zrchain.treasury.SignRequestStatus\x12\x1f\n\x17keyring_party_signature\x18\x04 \x01(\x0c\x12\x13\n\x0bsigned_data\x18\x05 \x01(\x0c\x12\x15\n\rreject_reason\x18\x06 \x01(\t:\x0c\x82\xe7\xb0*\x07\x63reator\"(\n&MsgFulfilICATransactionRequestResponse\"\x89\x03\n\x1cMsgNewZrSignSignatureRequest\x12\x0f\n\x07\x63reator\x18\x01 \x01(\t\x12\x0f\n\x07\x61\x64\x64ress\x18\x02 \x01(\t\x12\x10\n\x08key_type\x18\x03 \x01(\x04\x12\x14\n\x0cwallet_index\x18\x04 \x01(\x04\x12\x10\n\x08\x63\x61\x63he_id\x18\x05 \x01(\x0c\x12\x0c\n\x04\x64\x61ta\x18\x06 \x01(\t\x12\x1b\n\x13verify_signing_data\x18\x07 \x01(\x0c\x12J\n\x1bverify_signing_data_version\x18\x08 \x01(\x0e\x32%.zrchain.treasury.VerificationVersion\x12\x31\n\x0bwallet_type\x18\t \x01(\x0e\x32\x1c.zrchain.treasury.WalletType\x12&\n\x08metadata\x18\n \x01(\x0b\x32\x14.google.protobuf.Any\x12\x14\n\x0cno_broadcast\x18\x0b \x01(\x08\x12\x0b\n\x03\x62tl\x18\x0c \x01(\x04\x12\n\n\x02tx\x18\r \x01(\x08:\x0c\x82\xe7\xb0*\x07\x63reator\"6\n$MsgNewZrSignSignatureRequestResponse\x12\x0e\n\x06req_id\x18\x01 \x01(\x04\"[\n\x12MsgUpdateKeyPolicy\x12\x0f\n\x07\x63reator\x18\x01 \x01(\t\x12\x0e\n\x06key_id\x18\x02 \x01(\x04\x12\x16\n\x0esign_policy_id\x18\x03 \x01(\x04:\x0c\x82\xe7\xb0*\x07\x63reator\"\x1c\n\x1aMsgUpdateKeyPolicyResponse*4\n\x13VerificationVersion\x12\x0b\n\x07UNKNOWN\x10\x00\x12\x10\n\x0c\x42ITCOIN_PLUS\x10\x01*T\n\x11SolanaNetworkType\x12\r\n\tUNDEFINED\x10\x00\x12\x0b\n\x07MAINNET\x10\x01\x12\n\n\x06\x44\x45VNET\x10\x02\x12\x0b\n\x07TESTNET\x10\x03\x12\n\n\x06REGNET\x10\x04\x32\x99\n\n\x03Msg\x12\\\n\x0cUpdateParams\x12!.zrchain.treasury.MsgUpdateParams\x1a).zrchain.treasury.MsgUpdateParamsResponse\x12_\n\rNewKeyRequest\x12\".zrchain.treasury.MsgNewKeyRequest\x1a*.zrchain.treasury.MsgNewKeyRequestResponse\x12h\n\x10\x46ulfilKeyRequest\x12%.zrchain.treasury.MsgFulfilKeyRequest\x1a-.zrchain.treasury.MsgFulfilKeyRequestResponse\x12q\n\x13NewSignatureRequest\x12(.zrchain.treasury.MsgNewSignatureRequest\x1a\x30.zrchain.treasury.MsgNewSignatureRequestResponse\x12z\n\x16\x46ulfilSignatureRequest\x12+.zrchain.treasury.MsgFulfilSignatureRequest\x1a\x33.zrchain.treasury.MsgFulfilSignatureRequestResponse\x12\x83\x01\n\x19NewSignTransactionRequest\x12..zrchain.treasury.MsgNewSignTransactionRequest\x1a\x36.zrchain.treasury.MsgNewSignTransactionRequestResponse\x12q\n\x13TransferFromKeyring\x12(.zrchain.treasury.MsgTransferFromKeyring\x1a\x30.zrchain.treasury.MsgTransferFromKeyringResponse\x12\x80\x01\n\x18NewICATransactionRequest\x12-.zrchain.treasury.MsgNewICATransactionRequest\x1a\x35.zrchain.treasury.MsgNewICATransactionRequestResponse\x12\x89\x01\n\x1b\x46ulfilICATransactionRequest\x12\x30.zrchain.treasury.MsgFulfilICATransactionRequest\x1a\x38.zrchain.treasury.MsgFulfilICATransactionRequestResponse\x12\x83\x01\n\x19NewZrSignSignatureRequest\x12..zrchain.treasury.MsgNewZrSignSignatureRequest\x1a\x36.zrchain.treasury.MsgNewZrSignSignatureRequestResponse\x12\x65\n\x0fUpdateKeyPolicy\x12$.zrchain.treasury.MsgUpdateKeyPolicy\x1a,.zrchain.treasury.MsgUpdateKeyPolicyResponse\x1a\x05\x80\xe7\xb0*\x01\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'zrchain.codec.gen.zrchain.treasury.tx_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_VERIFICATIONVERSION']._serialized_start=3131
-  _globals['_VERIFICATIONVERSION']._serialized_end=3183
-  _globals['_SOLANANETWORKTYPE']._serialized_start=3185
-  _globals['_SOLANANETWORKTYPE']._serialized_end=3269
-  _globals['_MSGUPDATEPARAMS']._serialized_start=196
-  _globals['_MSGUPDATEPARAMS']._serialized_end=274
-  _globals['_MSGUPDATEPARAMSRESPONSE']._serialized_start=276
-  _globals['_MSGUPDATEPARAMSRESPONSE']._serialized_end=301
-  _globals['_MSGNEWKEYREQUEST']._serialized_start=304
-  _globals['_MSGNEWKEYREQUEST']._serialized_end=576
-  _globals['_MSGNEWKEYREQUESTRESPONSE']._serialized_start=578
-  _globals['_MSGNEWKEYREQUESTRESPONSE']._serialized_end=624
-  _globals['_MSGFULFILKEYREQUEST']._serialized_start=627
-  _globals['_MSGFULFILKEYREQUEST']._serialized_end=849
-  _globals['_MSGNEWKEY']._serialized_start=851
-  _globals['_MSGNEWKEY']._serialized_end=882
-  _globals['_MSGFULFILKEYREQUESTRESPONSE']._serialized_start=884
-  _globals['_MSGFULFILKEYREQUESTRESPONSE']._serialized_end=913
-  _globals['_MSGNEWSIGNATUREREQUEST']._serialized_start=916
-  _globals['_MSGNEWSIGNATUREREQUEST']._serialized_end=1178
-  _globals['_MSGNEWSIGNATUREREQUESTRESPONSE']._serialized_start=1180
-  _globals['_MSGNEWSIGNATUREREQUESTRESPONSE']._serialized_end=1232
-  _globals['_MSGFULFILSIGNATUREREQUEST']._serialized_start=1235
-  _globals['_MSGFULFILSIGNATUREREQUEST']._serialized_end=1429
-  _globals['_MSGFULFILSIGNATUREREQUESTRESPONSE']._serialized_start=1431
-  _globals['_MSGFULFILSIGNATUREREQUESTRESPONSE']._serialized_end=1466
-  _globals['_METADATAETHEREUM']._serialized_start=1468
-  _globals['_METADATAETHEREUM']._serialized_end=1504
-  _globals['_METADATASOLANA']._serialized_start=1506
-  _globals['_METADATASOLANA']._serialized_end=1597
-  _globals['_MSGNEWSIGNTRANSACTIONREQUEST']._serialized_start=1600
-  _globals['_MSGNEWSIGNTRANSACTIONREQUEST']._serialized_end=1871
-  _globals['_MSGNEWSIGNTRANSACTIONREQUESTRESPONSE']._serialized_start=1873
-  _globals['_MSGNEWSIGNTRANSACTIONREQUESTRESPONSE']._serialized_end=1953
-  _globals['_MSGTRANSFERFROMKEYRING']._serialized_start=1955
-  _globals['_MSGTRANSFERFROMKEYRING']._serialized_end=2063
-  _globals['_MSGTRANSFERFROMKEYRINGRESPONSE']._serialized_start=2065
-  _globals['_MSGTRANSFERFROMKEYRINGRESPONSE']._serialized_end=2097
-  _globals['_MSGNEWICATRANSACTIONREQUEST']._serialized_start=2100
-  _globals['_MSGNEWICATRANSACTIONREQUEST']._serialized_end=2257
-  _globals['_MSGNEWICATRANSACTIONREQUESTRESPONSE']._serialized_start=2259
-  _globals['_MSGNEWICATRANSACTIONREQUESTRESPONSE']._serialized_end=2338
-  _globals['_MSGFULFILICATRANSACTIONREQUEST']._serialized_start=2341
-  _globals['_MSGFULFILICATRANSACTIONREQUEST']._serialized_end=2540
-  _globals['_MSGFULFILICATRANSACTIONREQUESTRESPONSE']._serialized_start=2542
-  _globals['_MSGFULFILICATRANSACTIONREQUESTRESPONSE']._serialized_end=2582
-  _globals['_MSGNEWZRSIGNSIGNATUREREQUEST']._serialized_start=2585
-  _globals['_MSGNEWZRSIGNSIGNATUREREQUEST']._serialized_end=2964
-  _globals['_MSGNEWZRSIGNSIGNATUREREQUESTRESPONSE']._serialized_start=2966
-  _globals['_MSGNEWZRSIGNSIGNATUREREQUESTRESPONSE']._serialized_end=3020
-  _globals['_MSGUPDATEKEYPOLICY']._serialized_start=3022
-  _globals['_MSGUPDATEKEYPOLICY']._serialized_end=3099
-  _globals['_MSGUPDATEKEYPOLICYRESPONSE']._serialized_start=3101
-  _globals['_MSGUPDATEKEYPOLICYRESPONSE']._serialized_end=3129
-  _globals['_MSG']._serialized_start=3272
-  _globals['_MSG']._serialized_end=4570
+  _globals['_MSGUPDATEPARAMS']._loaded_options = None
+  _globals['_MSGUPDATEPARAMS']._serialized_options = b'\202\347\260*\tauthority\212\347\260*Cgithub.com/Zenrock-Foundation/zrchain/v6/x/treasury/MsgUpdateParams'
+  _globals['_MSGNEWKEYREQUEST']._loaded_options = None
+  _globals['_MSGNEWKEYREQUEST']._serialized_options = b'\202\347\260*\007creator'
+  _globals['_MSGFULFILKEYREQUEST']._loaded_options = None
+  _globals['_MSGFULFILKEYREQUEST']._serialized_options = b'\202\347\260*\007creator'
+  _globals['_MSGNEWSIGNATUREREQUEST']._loaded_options = None
+  _globals['_MSGNEWSIGNATUREREQUEST']._serialized_options = b'\202\347\260*\007creator'
+  _globals['_MSGFULFILSIGNATUREREQUEST']._loaded_options = None
+  _globals['_MSGFULFILSIGNATUREREQUEST']._serialized_options = b'\202\347\260*\007creator'
+  _globals['_MSGNEWSIGNTRANSACTIONREQUEST']._loaded_options = None
+  _globals['_MSGNEWSIGNTRANSACTIONREQUEST']._serialized_options = b'\202\347\260*\007creator'
+  _globals['_MSGTRANSFERFROMKEYRING']._loaded_options = None
+  _globals['_MSGTRANSFERFROMKEYRING']._serialized_options = b'\202\347\260*\007creator'
+  _globals['_MSGNEWICATRANSACTIONREQUEST']._loaded_options = None
+  _globals['_MSGNEWICATRANSACTIONREQUEST']._serialized_options = b'\202\347\260*\007creator'
+  _globals['_MSGFULFILICATRANSACTIONREQUEST']._loaded_options = None
+  _globals['_MSGFULFILICATRANSACTIONREQUEST']._serialized_options = b'\202\347\260*\007creator'
+  _globals['_MSGNEWZRSIGNSIGNATUREREQUEST']._loaded_options = None
+  _globals['_MSGNEWZRSIGNSIGNATUREREQUEST']._serialized_options = b'\202\347\260*\007creator'
+  _globals['_MSGUPDATEKEYPOLICY']._loaded_options = None
+  _globals['_MSGUPDATEKEYPOLICY']._serialized_options = b'\202\347\260*\007creator'
+  _globals['_MSG']._loaded_options = None
+  _globals['_MSG']._serialized_options = b'\200\347\260*\001'
+  _globals['_VERIFICATIONVERSION']._serialized_start=3404
+  _globals['_VERIFICATIONVERSION']._serialized_end=3456
+  _globals['_SOLANANETWORKTYPE']._serialized_start=3458
+  _globals['_SOLANANETWORKTYPE']._serialized_end=3542
+  _globals['_MSGUPDATEPARAMS']._serialized_start=241
+  _globals['_MSGUPDATEPARAMS']._serialized_end=407
+  _globals['_MSGUPDATEPARAMSRESPONSE']._serialized_start=409
+  _globals['_MSGUPDATEPARAMSRESPONSE']._serialized_end=434
+  _globals['_MSGNEWKEYREQUEST']._serialized_start=437
+  _globals['_MSGNEWKEYREQUEST']._serialized_end=723
+  _globals['_MSGNEWKEYREQUESTRESPONSE']._serialized_start=725
+  _globals['_MSGNEWKEYREQUESTRESPONSE']._serialized_end=771
+  _globals['_MSGFULFILKEYREQUEST']._serialized_start=774
+  _globals['_MSGFULFILKEYREQUEST']._serialized_end=1010
+  _globals['_MSGNEWKEY']._serialized_start=1012
+  _globals['_MSGNEWKEY']._serialized_end=1043
+  _globals['_MSGFULFILKEYREQUESTRESPONSE']._serialized_start=1045
+  _globals['_MSGFULFILKEYREQUESTRESPONSE']._serialized_end=1074
+  _globals['_MSGNEWSIGNATUREREQUEST']._serialized_start=1077
+  _globals['_MSGNEWSIGNATUREREQUEST']._serialized_end=1353
+  _globals['_MSGNEWSIGNATUREREQUESTRESPONSE']._serialized_start=1355
+  _globals['_MSGNEWSIGNATUREREQUESTRESPONSE']._serialized_end=1407
+  _globals['_MSGFULFILSIGNATUREREQUEST']._serialized_start=1410
+  _globals['_MSGFULFILSIGNATUREREQUEST']._serialized_end=1618
+  _globals['_MSGFULFILSIGNATUREREQUESTRESPONSE']._serialized_start=1620
+  _globals['_MSGFULFILSIGNATUREREQUESTRESPONSE']._serialized_end=1655
+  _globals['_METADATAETHEREUM']._serialized_start=1657
+  _globals['_METADATAETHEREUM']._serialized_end=1693
+  _globals['_METADATASOLANA']._serialized_start=1695
+  _globals['_METADATASOLANA']._serialized_end=1786
+  _globals['_MSGNEWSIGNTRANSACTIONREQUEST']._serialized_start=1789
+  _globals['_MSGNEWSIGNTRANSACTIONREQUEST']._serialized_end=2074
+  _globals['_MSGNEWSIGNTRANSACTIONREQUESTRESPONSE']._serialized_start=2076
+  _globals['_MSGNEWSIGNTRANSACTIONREQUESTRESPONSE']._serialized_end=2156
+  _globals['_MSGTRANSFERFROMKEYRING']._serialized_start=2158
+  _globals['_MSGTRANSFERFROMKEYRING']._serialized_end=2280
+  _globals['_MSGTRANSFERFROMKEYRINGRESPONSE']._serialized_start=2282
+  _globals['_MSGTRANSFERFROMKEYRINGRESPONSE']._serialized_end=2314
+  _globals['_MSGNEWICATRANSACTIONREQUEST']._serialized_start=2317
+  _globals['_MSGNEWICATRANSACTIONREQUEST']._serialized_end=2488
+  _globals['_MSGNEWICATRANSACTIONREQUESTRESPONSE']._serialized_start=2490
+  _globals['_MSGNEWICATRANSACTIONREQUESTRESPONSE']._serialized_end=2569
+  _globals['_MSGFULFILICATRANSACTIONREQUEST']._serialized_start=2572
+  _globals['_MSGFULFILICATRANSACTIONREQUEST']._serialized_end=2785
+  _globals['_MSGFULFILICATRANSACTIONREQUESTRESPONSE']._serialized_start=2787
+  _globals['_MSGFULFILICATRANSACTIONREQUESTRESPONSE']._serialized_end=2827
+  _globals['_MSGNEWZRSIGNSIGNATUREREQUEST']._serialized_start=2830
+  _globals['_MSGNEWZRSIGNSIGNATUREREQUEST']._serialized_end=3223
+  _globals['_MSGNEWZRSIGNSIGNATUREREQUESTRESPONSE']._serialized_start=3225
+  _globals['_MSGNEWZRSIGNSIGNATUREREQUESTRESPONSE']._serialized_end=3279
+  _globals['_MSGUPDATEKEYPOLICY']._serialized_start=3281
+  _globals['_MSGUPDATEKEYPOLICY']._serialized_end=3372
+  _globals['_MSGUPDATEKEYPOLICYRESPONSE']._serialized_start=3374
+  _globals['_MSGUPDATEKEYPOLICYRESPONSE']._serialized_end=3402
+  _globals['_MSG']._serialized_start=3545
+  _globals['_MSG']._serialized_end=4850
 # @@protoc_insertion_point(module_scope)

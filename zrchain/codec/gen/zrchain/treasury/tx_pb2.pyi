@@ -1,3 +1,5 @@
+from cosmpy.protos.amino import amino_pb2 as _amino_pb2
+from cosmpy.protos.cosmos.msg.v1 import msg_pb2 as _msg_pb2
 from google.protobuf import any_pb2 as _any_pb2
 from zrchain.codec.gen.zrchain.treasury import key_pb2 as _key_pb2
 from zrchain.codec.gen.zrchain.treasury import mpcsign_pb2 as _mpcsign_pb2

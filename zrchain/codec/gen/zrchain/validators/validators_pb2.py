@@ -22,39 +22,51 @@ _runtime_version.ValidateProtobufRuntimeVersion(
 _sym_db = _symbol_database.Default()
 
 
+from cosmpy.protos.cosmos.msg.v1 import msg_pb2 as cosmos_dot_msg_dot_v1_dot_msg__pb2
+from google.api import annotations_pb2 as google_dot_api_dot_annotations__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n#zrchain/validators/validators.proto\x12\x12zrchain.validators\"\x1b\n\x06Params\x12\x11\n\tauthority\x18\x01 \x01(\t\"9\n\tValidator\x12\x0f\n\x07pub_key\x18\x01 \x01(\x0c\x12\r\n\x05power\x18\x02 \x01(\x03\x12\x0c\n\x04name\x18\x03 \x01(\t\":\n\x0cGenesisState\x12*\n\x06params\x18\x01 \x01(\x0b\x32\x1a.zrchain.validators.Params\"R\n\x0fMsgSetValidator\x12\x11\n\tauthority\x18\x01 \x01(\t\x12\x0f\n\x07pub_key\x18\x02 \x01(\x0c\x12\r\n\x05power\x18\x03 \x01(\x03\x12\x0c\n\x04name\x18\x04 \x01(\t\"\x19\n\x17MsgSetValidatorResponse\"P\n\x0fMsgUpdateParams\x12\x11\n\tauthority\x18\x01 \x01(\t\x12*\n\x06params\x18\x02 \x01(\x0b\x32\x1a.zrchain.validators.Params\"\x19\n\x17MsgUpdateParamsResponse\"\x18\n\x16QueryValidatorsRequest\"L\n\x17QueryValidatorsResponse\x12\x31\n\nvalidators\x18\x01 \x03(\x0b\x32\x1d.zrchain.validators.Validator\"\x14\n\x12QueryParamsRequest\"A\n\x13QueryParamsResponse\x12*\n\x06params\x18\x01 \x01(\x0b\x32\x1a.zrchain.validators.Params2\xc9\x01\n\x03Msg\x12`\n\x0cSetValidator\x12#.zrchain.validators.MsgSetValidator\x1a+.zrchain.validators.MsgSetValidatorResponse\x12`\n\x0cUpdateParams\x12#.zrchain.validators.MsgUpdateParams\x1a+.zrchain.validators.MsgUpdateParamsResponse2\xc9\x01\n\x05Query\x12\x65\n\nValidators\x12*.zrchain.validators.QueryValidatorsRequest\x1a+.zrchain.validators.QueryValidatorsResponse\x12Y\n\x06Params\x12&.zrchain.validators.QueryParamsRequest\x1a\'.zrchain.validators.QueryParamsResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n#zrchain/validators/validators.proto\x12\x12zrchain.validators\x1a\x17\x63osmos/msg/v1/msg.proto\x1a\x1cgoogle/api/annotations.proto\"\x1b\n\x06Params\x12\x11\n\tauthority\x18\x01 \x01(\t\"9\n\tValidator\x12\x0f\n\x07pub_key\x18\x01 \x01(\x0c\x12\r\n\x05power\x18\x02 \x01(\x03\x12\x0c\n\x04name\x18\x03 \x01(\t\":\n\x0cGenesisState\x12*\n\x06params\x18\x01 \x01(\x0b\x32\x1a.zrchain.validators.Params\"b\n\x0fMsgSetValidator\x12\x11\n\tauthority\x18\x01 \x01(\t\x12\x0f\n\x07pub_key\x18\x02 \x01(\x0c\x12\r\n\x05power\x18\x03 \x01(\x03\x12\x0c\n\x04name\x18\x04 \x01(\t:\x0e\x82\xe7\xb0*\tauthority\"\x19\n\x17MsgSetValidatorResponse\"`\n\x0fMsgUpdateParams\x12\x11\n\tauthority\x18\x01 \x01(\t\x12*\n\x06params\x18\x02 \x01(\x0b\x32\x1a.zrchain.validators.Params:\x0e\x82\xe7\xb0*\tauthority\"\x19\n\x17MsgUpdateParamsResponse\"\x18\n\x16QueryValidatorsRequest\"L\n\x17QueryValidatorsResponse\x12\x31\n\nvalidators\x18\x01 \x03(\x0b\x32\x1d.zrchain.validators.Validator\"\x14\n\x12QueryParamsRequest\"A\n\x13QueryParamsResponse\x12*\n\x06params\x18\x01 \x01(\x0b\x32\x1a.zrchain.validators.Params2\xd0\x01\n\x03Msg\x12`\n\x0cSetValidator\x12#.zrchain.validators.MsgSetValidator\x1a+.zrchain.validators.MsgSetValidatorResponse\x12`\n\x0cUpdateParams\x12#.zrchain.validators.MsgUpdateParams\x1a+.zrchain.validators.MsgUpdateParamsResponse\x1a\x05\x80\xe7\xb0*\x01\x32\x96\x02\n\x05Query\x12\x8d\x01\n\nValidators\x12*.zrchain.validators.QueryValidatorsRequest\x1a+.zrchain.validators.QueryValidatorsResponse\"&\x82\xd3\xe4\x93\x02 \x12\x1e/zrchain/validators/validators\x12}\n\x06Params\x12&.zrchain.validators.QueryParamsRequest\x1a\'.zrchain.validators.QueryParamsResponse\"\"\x82\xd3\xe4\x93\x02\x1c\x12\x1a/zrchain/validators/paramsb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'zrchain.codec.gen.zrchain.validators.validators_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_PARAMS']._serialized_start=59
-  _globals['_PARAMS']._serialized_end=86
-  _globals['_VALIDATOR']._serialized_start=88
-  _globals['_VALIDATOR']._serialized_end=145
-  _globals['_GENESISSTATE']._serialized_start=147
-  _globals['_GENESISSTATE']._serialized_end=205
-  _globals['_MSGSETVALIDATOR']._serialized_start=207
-  _globals['_MSGSETVALIDATOR']._serialized_end=289
-  _globals['_MSGSETVALIDATORRESPONSE']._serialized_start=291
-  _globals['_MSGSETVALIDATORRESPONSE']._serialized_end=316
-  _globals['_MSGUPDATEPARAMS']._serialized_start=318
-  _globals['_MSGUPDATEPARAMS']._serialized_end=398
-  _globals['_MSGUPDATEPARAMSRESPONSE']._serialized_start=400
-  _globals['_MSGUPDATEPARAMSRESPONSE']._serialized_end=425
-  _globals['_QUERYVALIDATORSREQUEST']._serialized_start=427
-  _globals['_QUERYVALIDATORSREQUEST']._serialized_end=451
-  _globals['_QUERYVALIDATORSRESPONSE']._serialized_start=453
-  _globals['_QUERYVALIDATORSRESPONSE']._serialized_end=529
-  _globals['_QUERYPARAMSREQUEST']._serialized_start=531
-  _globals['_QUERYPARAMSREQUEST']._serialized_end=551
-  _globals['_QUERYPARAMSRESPONSE']._serialized_start=553
-  _globals['_QUERYPARAMSRESPONSE']._serialized_end=618
-  _globals['_MSG']._serialized_start=621
-  _globals['_MSG']._serialized_end=822
-  _globals['_QUERY']._serialized_start=825
-  _globals['_QUERY']._serialized_end=1026
+  _globals['_MSGSETVALIDATOR']._loaded_options = None
+  _globals['_MSGSETVALIDATOR']._serialized_options = b'\202\347\260*\tauthority'
+  _globals['_MSGUPDATEPARAMS']._loaded_options = None
+  _globals['_MSGUPDATEPARAMS']._serialized_options = b'\202\347\260*\tauthority'
+  _globals['_MSG']._loaded_options = None
+  _globals['_MSG']._serialized_options = b'\200\347\260*\001'
+  _globals['_QUERY'].methods_by_name['Validators']._loaded_options = None
+  _globals['_QUERY'].methods_by_name['Validators']._serialized_options = b'\202\323\344\223\002 \022\036/zrchain/validators/validators'
+  _globals['_QUERY'].methods_by_name['Params']._loaded_options = None
+  _globals['_QUERY'].methods_by_name['Params']._serialized_options = b'\202\323\344\223\002\034\022\032/zrchain/validators/params'
+  _globals['_PARAMS']._serialized_start=114
+  _globals['_PARAMS']._serialized_end=141
+  _globals['_VALIDATOR']._serialized_start=143
+  _globals['_VALIDATOR']._serialized_end=200
+  _globals['_GENESISSTATE']._serialized_start=202
+  _globals['_GENESISSTATE']._serialized_end=260
+  _globals['_MSGSETVALIDATOR']._serialized_start=262
+  _globals['_MSGSETVALIDATOR']._serialized_end=360
+  _globals['_MSGSETVALIDATORRESPONSE']._serialized_start=362
+  _globals['_MSGSETVALIDATORRESPONSE']._serialized_end=387
+  _globals['_MSGUPDATEPARAMS']._serialized_start=389
+  _globals['_MSGUPDATEPARAMS']._serialized_end=485
+  _globals['_MSGUPDATEPARAMSRESPONSE']._serialized_start=487
+  _globals['_MSGUPDATEPARAMSRESPONSE']._serialized_end=512
+  _globals['_QUERYVALIDATORSREQUEST']._serialized_start=514
+  _globals['_QUERYVALIDATORSREQUEST']._serialized_end=538
+  _globals['_QUERYVALIDATORSRESPONSE']._serialized_start=540
+  _globals['_QUERYVALIDATORSRESPONSE']._serialized_end=616
+  _globals['_QUERYPARAMSREQUEST']._serialized_start=618
+  _globals['_QUERYPARAMSREQUEST']._serialized_end=638
+  _globals['_QUERYPARAMSRESPONSE']._serialized_start=640
+  _globals['_QUERYPARAMSRESPONSE']._serialized_end=705
+  _globals['_MSG']._serialized_start=708
+  _globals['_MSG']._serialized_end=916
+  _globals['_QUERY']._serialized_start=919
+  _globals['_QUERY']._serialized_end=1197
 # @@protoc_insertion_point(module_scope)

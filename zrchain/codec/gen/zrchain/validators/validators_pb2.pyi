@@ -1,3 +1,5 @@
+from cosmpy.protos.cosmos.msg.v1 import msg_pb2 as _msg_pb2
+from google.api import annotations_pb2 as _annotations_pb2
 from google.protobuf.internal import containers as _containers
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
