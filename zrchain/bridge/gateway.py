@@ -331,7 +331,10 @@ def _response_ids(final: Any, n: int) -> list[int | None]:
         if anyv.type_url.endswith("MsgNewKeyRequestResponse"):
             ids[i] = tx_pb2.MsgNewKeyRequestResponse.FromString(anyv.value).key_req_id
         elif anyv.type_url.endswith("MsgNewZrSignSignatureRequestResponse"):
-            ids[i] = tx_pb2.MsgNewZrSignSignatureRequestResponse.FromString(anyv.value).req_id
+            # 0: the key's sign policy holds the request as an action (docs/zrsign-policies.md);
+            # its SignRequest appears later and is found by cache_id.
+            rid = tx_pb2.MsgNewZrSignSignatureRequestResponse.FromString(anyv.value).req_id
+            ids[i] = rid or None
     return ids
 
 

@@ -10,10 +10,10 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from eth_abi import decode as abi_decode
-from eth_abi import encode as abi_encode
-from eth_utils import is_address, keccak, to_checksum_address
+from eth_utils import is_address, to_checksum_address
 from google.protobuf.any_pb2 import Any as AnyProto
 
+from zrchain.chains.caip import zrsign_cache_id as cache_id
 from zrchain.chains.errors import ChainDataError
 from zrchain.chains.evm import parse_evm_tx
 from zrchain.chains.wallets import WalletType
@@ -46,23 +46,6 @@ STANDARD_WALLET_TYPES: dict[str, int] = {
 ZERO_ADDRESS = "0x" + "00" * 20
 
 REQ_KIND = {REQ_HASH: "hash", REQ_TX: "tx", REQ_SIMPLE_TX: "simple_tx"}
-
-
-def cache_id(caip2: str, contract: str, trace_id: int) -> bytes:
-    """The `cache_id` of the zrChain request for one zrSign signature request.
-
-    keccak256(abi.encode(string caip2, address contract, uint256 traceId)) — 32 bytes. A
-    traceId is unique per contract, the contract address per chain and the CAIP-2 id per
-    chain, so the triple names one request in the world; abi.encode is unambiguous (the
-    string is length-prefixed) and a Solidity contract can compute the same value.
-    """
-    if not is_address(contract):
-        raise ValueError(f"not an EVM address: {contract!r}")
-    return keccak(
-        abi_encode(
-            ["string", "address", "uint256"], [caip2, to_checksum_address(contract), trace_id]
-        )
-    )
 
 
 def hx(data: bytes) -> str:

@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from eth_utils import to_checksum_address
+from eth_abi import encode as abi_encode
+from eth_utils import keccak, to_checksum_address
 
 from zrchain.chains.errors import ChainDataError
 from zrchain.chains.evm import is_evm_address, normalize_owner
@@ -95,3 +96,32 @@ def evm_account_of_owner(owner: str, chain_id: int | None = None) -> EvmAccount:
     if not is_evm_address(owner):
         raise Caip10Error(f"invalid EVM address {owner!r}")
     return EvmAccount(normalize_owner(owner), chain_id)
+
+
+def zrsign_cache_id(caip2: str, contract: str, trace_id: int) -> bytes:
+    """The ``cache_id`` of the zrChain request for one zrSign signature request.
+
+    keccak256(abi.encode(string caip2, address contract, uint256 traceId)) — 32 bytes. A
+    traceId is unique per contract, the contract address per chain and the CAIP-2 id per
+    chain, so the triple names one request in the world; abi.encode is unambiguous (the
+    string is length-prefixed) and a Solidity contract can compute the same value. The
+    bridge sets it; the chain finds a zrSign request's policy action by it.
+    """
+    if not is_evm_address(contract):
+        raise Caip10Error(f"not an EVM address: {contract!r}")
+    return keccak(
+        abi_encode(
+            ["string", "address", "uint256"], [caip2, to_checksum_address(contract), trace_id]
+        )
+    )
+
+
+def parse_caip2_eip155(caip2: str) -> int:
+    """The chain id of an ``eip155:<chainId>`` CAIP-2 id."""
+    ns, _, ref = caip2.partition(":")
+    if ns != NAMESPACE or not ref.isascii() or not ref.isdigit() or (ref != "0" and ref[0] == "0"):
+        raise Caip10Error(f"invalid CAIP-2 EVM chain {caip2!r}: expected eip155:<chainId>")
+    cid = int(ref)
+    if not 1 <= cid <= MAX_CHAIN_ID:
+        raise Caip10Error(f"invalid CAIP-2 EVM chain {caip2!r}: chain id must be 1..2**64-1")
+    return cid

@@ -1,0 +1,37 @@
+"""The only code that touches the omni store.
+
+=========  ==============================  =====================================
+prefix     key                             value
+=========  ==============================  =====================================
+``0x01``   EVM address (20 bytes)          next EIP-712 nonce (u64 BE)
+``0x02``   cache_id                        empty: a forwarded contract call seen
+=========  ==============================  =====================================
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from zrchain.context import Context
+from zrchain.x.omni.types import STORE_KEY
+
+NONCES = b"\x01"
+FORWARDED = b"\x02"
+
+
+class OmniKeeper:
+    def _s(self, ctx: Context) -> Any:
+        return ctx.store(STORE_KEY)
+
+    def nonce(self, ctx: Context, address: str) -> int:
+        raw = self._s(ctx).get(NONCES + bytes.fromhex(address[2:]))
+        return int.from_bytes(raw, "big") if raw else 0
+
+    def set_nonce(self, ctx: Context, address: str, nonce: int) -> None:
+        self._s(ctx).set(NONCES + bytes.fromhex(address[2:]), nonce.to_bytes(8, "big"))
+
+    def forwarded(self, ctx: Context, cache_id: bytes) -> bool:
+        return self._s(ctx).get(FORWARDED + cache_id) is not None
+
+    def set_forwarded(self, ctx: Context, cache_id: bytes) -> None:
+        self._s(ctx).set(FORWARDED + cache_id, b"")
