@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from zrchain.bridge.ingest import Ingest, KeyIngest, SigIngest
+from zrchain.bridge.ingest import Ingest, KeyIngest, OmniIngest, SigIngest
 
 
 class Outcome(enum.Enum):
@@ -356,6 +356,7 @@ class MemoryGateway:
     sign_requests: dict[bytes, int] = field(default_factory=dict)
     sign_items: dict[int, SigIngest] = field(default_factory=dict)
     signatures: dict[int, SignStatus] = field(default_factory=dict)
+    forwarded: set[bytes] = field(default_factory=set)  # cache_ids of zrSign Omni calls
     log: list[tuple[str, Any]] = field(default_factory=list)
     block: int = 0
     next_id: int = 1
@@ -376,6 +377,15 @@ class MemoryGateway:
             return [self._one(it) for it in items]
 
     def _one(self, item: Ingest) -> SubmitResult:
+        if isinstance(item, OmniIngest):
+            cid = item.cache_id
+            if cid in self.forwarded:
+                return SubmitResult(
+                    Outcome.DUPLICATE, None, self.block, "cache_id already forwarded"
+                )
+            self.forwarded.add(cid)
+            self.log.append(("omni", (item.op, item.sender)))
+            return SubmitResult(Outcome.CREATED, None, self.block)
         if isinstance(item, KeyIngest):
             slot = item.slot
             if slot in self.key_requests:

@@ -133,10 +133,12 @@ class World:
             ).nonce
         )
 
-    def zr_sign(self, data: bytes, cache_id: bytes, index: int = 0, **kw: Any) -> Any:
+    def zr_sign(
+        self, data: bytes, cache_id: bytes, index: int = 0, owner: str = "", **kw: Any
+    ) -> Any:
         msg = ttx.MsgNewZrSignSignatureRequest(
             creator=self.addr("zrsign"),
-            address=OWNER.address,
+            address=owner or OWNER.address,
             key_type=60,
             wallet_index=index,
             data=data.hex(),
@@ -145,10 +147,13 @@ class World:
         )
         return self.run("zrsign", msg)
 
-    def zr_key(self, index: int) -> int:
-        """A fulfilled zrSign key of OWNER at (EVM, index)."""
+    def zr_key(self, index: int, owner: str = "") -> int:
+        """A fulfilled zrSign key of ``owner`` (default OWNER) at (EVM, index)."""
         req = ttx.MsgNewKeyRequest(
-            creator=self.addr("zrsign"), ext_requester=OWNER.address, ext_key_type=60, index=index
+            creator=self.addr("zrsign"),
+            ext_requester=owner or OWNER.address,
+            ext_key_type=60,
+            index=index,
         )
         kid = int(response(self.run("zrsign", req), ttx.MsgNewKeyRequestResponse).key_req_id)
         pub = coincurve.PrivateKey(MPC_SECRET).public_key.format()
