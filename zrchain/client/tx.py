@@ -5,13 +5,13 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import coincurve
 from cosmpy.protos.cosmos.crypto.secp256k1.keys_pb2 import PubKey
 from cosmpy.protos.cosmos.tx.signing.v1beta1.signing_pb2 import SIGN_MODE_DIRECT
 from cosmpy.protos.cosmos.tx.v1beta1 import tx_pb2
 from google.protobuf.any_pb2 import Any as AnyProto
+from google.protobuf.message import Message
 
 from zrchain.codec.coins import Coin
 
@@ -28,7 +28,7 @@ def private_key_signer(private_key: bytes) -> Signer:
     return sign
 
 
-def pack(msg: Any) -> Any:
+def pack(msg: Message) -> AnyProto:
     return AnyProto(type_url="/" + msg.DESCRIPTOR.full_name, value=msg.SerializeToString())
 
 
@@ -44,7 +44,7 @@ class TxSigner:
 
 
 def build_tx(
-    msgs: Sequence[Any],
+    msgs: Sequence[Message],
     *,
     pubkey: bytes,
     sequence: int,
@@ -73,7 +73,7 @@ def build_tx(
 
 
 def build_multi_signed_tx(
-    msgs: Sequence[Any],
+    msgs: Sequence[Message],
     signers: Sequence[TxSigner],
     *,
     chain_id: str,
@@ -113,7 +113,7 @@ def build_multi_signed_tx(
     ).SerializeToString()
 
 
-def _signer_info(s: TxSigner) -> Any:
+def _signer_info(s: TxSigner) -> tx_pb2.SignerInfo:
     info = tx_pb2.SignerInfo(
         mode_info=tx_pb2.ModeInfo(single=tx_pb2.ModeInfo.Single(mode=SIGN_MODE_DIRECT)),
         sequence=s.sequence,

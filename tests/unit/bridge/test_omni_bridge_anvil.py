@@ -16,14 +16,14 @@ import pytest
 from eth_account import Account
 from eth_utils import to_checksum_address
 
-from zrchain.bridge.gateway import Outcome, SubmitResult, classify
-from zrchain.bridge.ingest import Ingest, OmniIngest
-from zrchain.bridge.testing import deploy_test_contract, start_bridge, wait
-from zrchain.bridge.testing import network_entry as net
+from evm_bridge.gateway import Outcome, SubmitResult, classify
+from evm_bridge.ingest import Ingest, OmniIngest
+from evm_bridge.testing import deploy_test_contract, start_bridge, wait
+from evm_bridge.testing import network_entry as net
 from zrchain.chains.caip import zrsign_cache_id
 from zrchain.codec.gen.zrchain.policy import query_pb2 as pq
 from zrchain.codec.gen.zrchain.treasury import query_pb2 as tq
-from zrchain.evm.contract import EVM_WALLET_TYPE_ID
+from zrchain.evm.ids import EVM_WALLET_TYPE_ID
 from zrchain.testing.anvil import DEFAULT_PRIVATE_KEYS, AnvilNode
 from zrchain.testing.identity_policy import PQ, events, ok
 from zrchain.testing.omni import World, build_world, evm_participant
