@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from types import ModuleType
 
 from zrchain.module import Module, Service
 from zrchain.x.omni.expected import Policies, ZrSignOwners
@@ -26,6 +27,11 @@ class OmniModule(Module):
     def __post_init__(self) -> None:
         if self.policy is None or self.zrsign is None:
             raise ValueError("OmniModule needs policy= and zrsign=")
+
+    def cli(self) -> ModuleType:
+        from zrchain.x.omni import cli
+
+        return cli
 
     def services(self) -> Sequence[Service]:
         assert self.policy is not None and self.zrsign is not None
