@@ -200,3 +200,39 @@ def test_contract_owner_sets_policy_through_forwarded_call(w: World) -> None:
     ok(w.run("bob", approve_msg(w.addr("bob"), a, 0, out.action_id)))
     ok(w.run("bob", approve_msg(w.addr("bob"), b, 0, out.action_id)))
     assert key(w).sign_policy_id == 0
+
+
+def test_genesis_export_import_keeps_nonces_forwards_and_held_requests(w: World, tmp_path) -> None:
+    """An export/import neither reopens a replay nor loses a held request."""
+    from zrchain.testing.inproc import make_chain
+
+    two_of_three(w)
+    cache = zrsign_cache_id(CAIP2_A, CONTRACT, 9)
+    aid = int(events(ok(w.zr_sign(H, cache)), "zrsign_action")[0]["action_id"])
+    ok(forward_approval(w, APPROVERS[0], aid, tag=b"fwd"))
+    exported = w.chain.app.export_genesis()
+    omni = exported["omni"]
+    assert {n["address"]: int(n["nonce"]) for n in omni["nonces"]} == {OWNER.address.lower(): 2}
+    assert len(omni["forwarded"]) == 1 and omni["zr_sign_actions"][0]["action_id"] == str(aid)
+
+    def same(state: dict) -> None:
+        for name, data in exported.items():
+            if name not in ("auth", "bank"):
+                state[name] = data
+
+    again = make_chain(tmp_path / "again", {"bob": "100000000000urock"}, app_state=same)
+    try:
+        byc = again.q(
+            OQ + "ZrSignAction",
+            oq.QueryZrSignActionRequest(cache_id=cache),
+            oq.QueryZrSignActionResponse,
+        )
+        assert byc.action_id == aid
+        nonce = again.q(
+            OQ + "EvmNonce",
+            oq.QueryEvmNonceRequest(address=OWNER.address),
+            oq.QueryEvmNonceResponse,
+        )
+        assert nonce.nonce == 2
+    finally:
+        again.app.close()

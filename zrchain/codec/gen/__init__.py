@@ -17,6 +17,7 @@ MODULES: tuple[str, ...] = (
     "zrchain.codec.gen.zrchain.identity.query_pb2",
     "zrchain.codec.gen.zrchain.identity.tx_pb2",
     "zrchain.codec.gen.zrchain.identity.workspace_pb2",
+    "zrchain.codec.gen.zrchain.omni.genesis_pb2",
     "zrchain.codec.gen.zrchain.omni.query_pb2",
     "zrchain.codec.gen.zrchain.omni.tx_pb2",
     "zrchain.codec.gen.zrchain.policy.action_pb2",

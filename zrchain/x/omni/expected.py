@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Protocol
 
 from cosmpy.protos.cosmos.base.query.v1beta1.pagination_pb2 import PageRequest, PageResponse
@@ -36,6 +37,14 @@ class ZrSignOwners(Protocol):
         ...
 
     def zr_sign_action(self, ctx: Context, cache_id: bytes) -> int | None: ...
+
+    def set_zr_sign_action(
+        self, ctx: Context, owner: str, cache_id: bytes, action_id: int
+    ) -> None: ...
+
+    def iterate_zr_sign_actions(self, ctx: Context) -> Iterator[tuple[str, bytes, int]]:
+        """(owner, cache_id, action id) of every zrSign request held by a policy."""
+        ...
 
     def zr_sign_actions_page(
         self, ctx: Context, owner: str, page: PageRequest | None

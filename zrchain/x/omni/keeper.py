@@ -10,9 +10,11 @@ prefix     key                             value
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from zrchain.context import Context
+from zrchain.store.kv import prefix_end
 from zrchain.x.omni.types import STORE_KEY
 
 NONCES = b"\x01"
@@ -35,3 +37,11 @@ class OmniKeeper:
 
     def set_forwarded(self, ctx: Context, cache_id: bytes) -> None:
         self._s(ctx).set(FORWARDED + cache_id, b"")
+
+    def iterate_nonces(self, ctx: Context) -> Iterator[tuple[str, int]]:
+        for k, v in self._s(ctx).iterate(NONCES, prefix_end(NONCES)):
+            yield "0x" + k[len(NONCES) :].hex(), int.from_bytes(v, "big")
+
+    def iterate_forwarded(self, ctx: Context) -> Iterator[bytes]:
+        for k, _ in self._s(ctx).iterate(FORWARDED, prefix_end(FORWARDED)):
+            yield bytes(k[len(FORWARDED) :])

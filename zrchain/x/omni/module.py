@@ -8,8 +8,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from types import ModuleType
 
-from zrchain.module import Module, Service
+from zrchain.module import Genesis, Module, Service
+from zrchain.x.omni import genesis
 from zrchain.x.omni.expected import Policies, ZrSignOwners
+from zrchain.x.omni.genesis import OmniState
 from zrchain.x.omni.keeper import OmniKeeper
 from zrchain.x.omni.msg_server import OmniMsgServer
 from zrchain.x.omni.query_server import OmniQueryServer
@@ -27,6 +29,10 @@ class OmniModule(Module):
     def __post_init__(self) -> None:
         if self.policy is None or self.zrsign is None:
             raise ValueError("OmniModule needs policy= and zrsign=")
+
+    def genesis(self) -> Genesis:
+        assert self.zrsign is not None
+        return Genesis.of(genesis, OmniState(self.keeper, self.zrsign))
 
     def cli(self) -> ModuleType:
         from zrchain.x.omni import cli

@@ -329,6 +329,13 @@ class TreasuryKeeper:
         s.set(ZRSIGN_ACTIONS + bytes(cache_id), u64(action_id))
         s.set(ZRSIGN_ACTIONS_BY_OWNER + owner.encode() + b"\x00" + u64(action_id), cache_id)
 
+    def iterate_zrsign_actions(self, ctx: Context) -> Iterator[tuple[str, bytes, int]]:
+        """(owner, cache_id, action id), by owner then action id."""
+        n = len(ZRSIGN_ACTIONS_BY_OWNER)
+        end = prefix_end(ZRSIGN_ACTIONS_BY_OWNER)
+        for k, v in self._store(ctx).iterate(ZRSIGN_ACTIONS_BY_OWNER, end):
+            yield k[n:-9].decode(), bytes(v), _u64(k[-8:])  # owner ‖ 0x00 ‖ u64 id
+
     def zrsign_actions_page(
         self, ctx: Context, owner: str, page: PageRequest | None
     ) -> tuple[list[tuple[int, bytes]], PageResponse]:

@@ -5,6 +5,8 @@ to our contract forwarded by the bridge). Not a Msg server: its callers are.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from cosmpy.protos.cosmos.base.query.v1beta1.pagination_pb2 import PageRequest, PageResponse
 
 from zrchain.codec.gen.zrchain.treasury import key_pb2, tx_pb2
@@ -69,6 +71,12 @@ class ZrSignOwners:
 
     def zr_sign_action(self, ctx: Context, cache_id: bytes) -> int | None:
         return self.k.zrsign_action(ctx, cache_id)
+
+    def set_zr_sign_action(self, ctx: Context, owner: str, cache_id: bytes, action_id: int) -> None:
+        self.k.set_zrsign_action(ctx, normalize_owner(owner, "owner"), cache_id, action_id)
+
+    def iterate_zr_sign_actions(self, ctx: Context) -> Iterator[tuple[str, bytes, int]]:
+        return self.k.iterate_zrsign_actions(ctx)
 
     def zr_sign_actions_page(
         self, ctx: Context, owner: str, page: PageRequest | None
