@@ -14,8 +14,6 @@ the swap landed; the last line says what happened.
 from __future__ import annotations
 
 import json
-import os
-import signal
 import subprocess
 import sys
 import tempfile
@@ -38,7 +36,16 @@ from zrchain.evm.artifact import load_artifact  # noqa: E402
 from zrchain.evm.contract import SignParams, ZrSignContract  # noqa: E402
 from zrchain.evm.ids import EVM_WALLET_TYPE_ID, caip2_chain_id  # noqa: E402
 from zrchain.testing.anvil import DEFAULT_PRIVATE_KEYS, AnvilNode  # noqa: E402
-from zrchain.testing.node import TestNode, free_port, zrchaind  # noqa: E402
+from zrchain.testing.node import TestNode  # noqa: E402
+from zrchain.testing.zrsign_node import (  # noqa: E402
+    cli_json,
+    cli_sign,
+    cli_tx,
+    die_with_parent,
+    init_zrsign_node,
+    start_keeper,
+    stop_pid,
+)
 
 CHAINS = {"A": 1001, "B": 1002, "C": 1003}
 CAIP = {k: f"eip155:{v}" for k, v in CHAINS.items()}
@@ -65,34 +72,15 @@ def wait(pred: Callable[[], Any], what: str, timeout: float = 120) -> Any:
     raise SystemExit(f"timed out waiting for {what}")
 
 
-def _die_with_parent() -> None:
-    import ctypes
-
-    os.setsid()
-    ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)
-
-
-def spawn(args: list[str], log: Path, env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
+def spawn(args: list[str], log: Path) -> subprocess.Popen[bytes]:
     with open(log, "ab") as out:
         return subprocess.Popen(
             args,
             stdout=out,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
-            env=env,
-            preexec_fn=_die_with_parent,
+            preexec_fn=die_with_parent,
         )
-
-
-def stop(proc: subprocess.Popen[bytes] | None) -> None:
-    if proc is None or proc.poll() is not None:
-        return
-    os.kill(proc.pid, signal.SIGTERM)
-    try:
-        proc.wait(15)
-    except subprocess.TimeoutExpired:
-        os.kill(proc.pid, signal.SIGKILL)
-        proc.wait(15)
 
 
 class Example:
@@ -104,127 +92,23 @@ class Example:
 
     # -- zrChain side (CLI as a user runs it) -------------------------------------------------
     def cli(self, *args: str) -> dict[str, Any]:
-        out = zrchaind(*args, "--node", self.node.rpc_url, check=False)
-        if out.returncode != 0:
-            raise SystemExit(f"zrchaind {' '.join(args[:3])}: {out.stderr.strip()}")
-        return dict(json.loads(out.stdout))
+        return cli_json(self.node, *args)
 
     def tx(self, *args: str) -> int:
-        res = self.cli(
-            "tx",
-            *args,
-            "--from",
-            "alice",
-            "--keyring-backend",
-            "test",
-            "--home",
-            str(self.node.home),
-            "--chain-id",
-            "zenrock",
-            "--gas",
-            "auto",
-            "--gas-adjustment",
-            "1.5",
-            "--gas-prices",
-            "0.0001urock",
-            "-y",
-        )
-        final = ChainClient(self.node.rpc_url).wait_tx(res["txhash"])
-        if final.code != 0:
-            raise SystemExit(f"tx {args[:2]} failed: {final.raw_log}")
-        return int(final.height)
+        return cli_tx(self.node, *args)
 
     def signed(self, account: Any, typed_args: list[str], name: str) -> Path:
-        """Typed data from the node, signed as a wallet would (here: a local key file)."""
-        typed = zrchaind("q", "omni", "typed-data", *typed_args, "--node", self.node.rpc_url)
-        (self.base / f"{name}.typed.json").write_text(typed.stdout)
-        key = self.base / f"{name}.key"
-        key.write_text(account.key.hex())
-        out = self.base / f"{name}.signed.json"
-        zrchaind(
-            "tx",
-            "omni",
-            "sign-typed-data",
-            str(self.base / f"{name}.typed.json"),
-            "--evm-key-file",
-            str(key),
-            "--out",
-            str(out),
-        )
-        return out
+        return cli_sign(self.node, self.base, account, typed_args, name)
 
     # -- start ---------------------------------------------------------------------------------
     def start(self) -> None:
-        from zrchain.localnet_setup import create_dev_keys, fund_dev_accounts
-        from zrchain.x.identity.types import keyring_address
-
         step("starting zrChain (CometBFT + zrchaind)")
-        self.node.init()
-        addresses = create_dev_keys(self.node.home)
-        kr = keyring_address(1)
-        doc = self.node.genesis()
-        fund_dev_accounts(doc, addresses)
-        state = doc["app_state"]
-        state["identity"]["keyrings"] = [
-            {
-                "address": kr,
-                "creator": addresses["validator"],
-                "description": "zrSign keyring",
-                "admins": [addresses["validator"]],
-                "parties": [addresses["bob"]],
-                "party_threshold": 1,
-                "key_req_fee": "0",
-                "sig_req_fee": "0",
-                "is_active": True,
-            }
-        ]
-        state["treasury"]["params"]["mpc_keyring"] = kr
-        state["treasury"]["params"]["zr_sign_address"] = addresses["relayer"]
-        self.node.write_genesis(doc)
+        kr = init_zrsign_node(self.node)
         self.node.start()
         step("starting the MPC keeper")
-        home = self.base / "keeper"
-        env = {**os.environ, "ZRCHAIN_MPC_SEED_PASSPHRASE": SEED_PASSPHRASE}
-        subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "zrchain.mpc.cli",
-                "init",
-                "--home",
-                str(home),
-                "--keyring-addr",
-                kr,
-                "--chain-id",
-                "zenrock",
-                "--node",
-                self.node.rpc_url,
-                "--from",
-                "bob",
-                "--keyring-backend",
-                "test",
-                "--keyring-dir",
-                str(self.node.home),
-                "--metrics-listen",
-                f"127.0.0.1:{free_port()}",
-            ],
-            check=True,
-            capture_output=True,
-            env=env,
-            timeout=120,
-        )
         self.procs.append(
-            spawn(
-                [
-                    sys.executable,
-                    "-m",
-                    "zrchain.mpc.cli",
-                    "start",
-                    "--config",
-                    str(home / "mpc-keeper.toml"),
-                ],
-                self.base / "keeper.log",
-                env,
+            start_keeper(
+                self.node, kr, self.base / "keeper", self.base / "keeper.log", SEED_PASSPHRASE
             )
         )
         step("starting anvil networks A, B, C and deploying zrSign on each, DexPool on C")
@@ -303,7 +187,7 @@ class Example:
 
     def stop(self) -> None:
         for proc in reversed(self.procs):
-            stop(proc)
+            stop_pid(proc)
         for node in self.anvils.values():
             node.stop()
         self.node.stop()

@@ -10,7 +10,6 @@ block to the transfer's block on B."""
 
 from __future__ import annotations
 
-import json
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -32,13 +31,14 @@ from test_evm_bridge import (  # the same real environment, started for this mod
 
 from evm_bridge.ingest import eip1559_unsigned
 from zrchain.chains.caip import zrsign_cache_id
-from zrchain.client.chain import ChainClient
 from zrchain.client.rpc import CometRPC
 from zrchain.codec.gen.zrchain.omni import query_pb2 as oq
 from zrchain.evm.contract import SignParams
 from zrchain.evm.ids import EVM_WALLET_TYPE_ID, caip2_chain_id
 from zrchain.testing.anvil import DEFAULT_PRIVATE_KEYS
-from zrchain.testing.node import zrchaind
+from zrchain.testing.zrsign_node import cli_json as node_json
+from zrchain.testing.zrsign_node import cli_sign
+from zrchain.testing.zrsign_node import cli_tx as tx_height
 
 __all__ = ["env"]
 
@@ -47,57 +47,16 @@ pytestmark = [pytest.mark.node, pytest.mark.evm, pytest.mark.usefixtures("needs_
 OQ = "/zrchain.omni.Query/"
 
 
-def cli_json(e: Env, *args: str) -> dict:
-    out = zrchaind(*args, "--node", e.node.rpc_url, check=False)
-    assert out.returncode == 0, out.stderr
-    return json.loads(out.stdout)
-
-
 def cli_tx(e: Env, *args: str) -> dict:
-    res = cli_json(
-        e,
-        "tx",
-        *args,
-        "--from",
-        "alice",
-        "--keyring-backend",
-        "test",
-        "--home",
-        str(e.node.home),
-        "--chain-id",
-        "zenrock",
-        "--gas",
-        "auto",
-        "--gas-adjustment",
-        "1.5",
-        "--gas-prices",
-        "0.0001urock",
-        "-y",
-    )
-    assert res["code"] == 0, res
-    final = ChainClient(e.node.rpc_url).wait_tx(res["txhash"])
-    assert final.code == 0, final.raw_log
-    return {"height": int(final.height), "log": final.raw_log}
+    return {"height": tx_height(e.node, *args)}
+
+
+def cli_json(e: Env, *args: str) -> dict:
+    return node_json(e.node, *args)
 
 
 def sign_with_cli(e: Env, tmp: Path, account, typed_args: list[str], name: str) -> Path:
-    """q omni typed-data … -> tx omni sign-typed-data (a local key file) -> signed file."""
-    typed = zrchaind("q", "omni", "typed-data", *typed_args, "--node", e.node.rpc_url)
-    (tmp / f"{name}.typed.json").write_text(typed.stdout)
-    key = tmp / f"{name}.key"
-    key.write_text(account.key.hex())
-    out = tmp / f"{name}.signed.json"
-    zrchaind(
-        "tx",
-        "omni",
-        "sign-typed-data",
-        str(tmp / f"{name}.typed.json"),
-        "--evm-key-file",
-        str(key),
-        "--out",
-        str(out),
-    )
-    return out
+    return cli_sign(e.node, tmp, account, typed_args, name)
 
 
 def zr_sign_action(e: Env, cid: bytes) -> oq.QueryZrSignActionResponse:
