@@ -203,6 +203,8 @@ contract ZrSign {
     /// @notice zrSign Omni (ours): the caller approves zrChain policy action `actionId`, as
     ///         the participant eip155:<block.chainid>:<caller> (or eip155:<caller>).
     event ZrActionApproval(address indexed approver, uint64 indexed actionId);
+    /// @notice zrSign Omni (ours): the caller, a participant, says no to action `actionId`.
+    event ZrActionRejection(address indexed approver, uint64 indexed actionId);
 
     // ------------------------------------------------------------------ errors
 
@@ -432,6 +434,12 @@ contract ZrSign {
     function zrActionApprove(uint64 actionId) external {
         _requireNotPaused();
         emit ZrActionApproval(msg.sender, actionId);
+    }
+
+    /// @notice Say no to a zrChain policy action from this network; see ZrActionRejection.
+    function zrActionReject(uint64 actionId) external {
+        _requireNotPaused();
+        emit ZrActionRejection(msg.sender, actionId);
     }
 
     // ------------------------------------------------------------------ responses (Direct)

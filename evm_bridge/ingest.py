@@ -197,14 +197,14 @@ class SigIngest:
         }
 
 
-OMNI_EVENTS = ("ZrPolicyCreate", "ZrKeyPolicySet", "ZrActionApproval")
+OMNI_EVENTS = ("ZrPolicyCreate", "ZrKeyPolicySet", "ZrActionApproval", "ZrActionRejection")
 
 
 @dataclass(frozen=True)
 class OmniIngest:
     """A zrSign Omni call on our contract (ours, docs/zrsign-policies.md): forwarded as
     MsgForwardOwnerCall (``new_policy``, ``set_key_policy``) or MsgForwardApproval
-    (``approve``), attributed to ``sender`` on this network."""
+    (``approve``, ``reject``), attributed to ``sender`` on this network."""
 
     origin: Origin
     op: str
@@ -235,13 +235,14 @@ class OmniIngest:
         from zrchain.codec.gen.zrchain.omni import tx_pb2
 
         caip2, cid = self.origin.caip2, self.cache_id
-        if self.op == "approve":
+        if self.op in ("approve", "reject"):
             return tx_pb2.MsgForwardApproval(
                 creator=creator,
                 caip2=caip2,
                 approver=self.sender,
                 action_id=self.action_id,
                 cache_id=cid,
+                reject=self.op == "reject",
             )
         msg = tx_pb2.MsgForwardOwnerCall(
             creator=creator, caip2=caip2, owner=self.sender, cache_id=cid
@@ -392,9 +393,10 @@ class Translator:
 
     def _omni(self, ev: OtherEvent, block_time: int) -> Decision:
         a, origin = ev.args, self.origin(ev.meta, block_time)
-        if ev.name == "ZrActionApproval":
+        if ev.name in ("ZrActionApproval", "ZrActionRejection"):
+            op = "approve" if ev.name == "ZrActionApproval" else "reject"
             sender = to_checksum_address(a["approver"])
-            return OmniIngest(origin, "approve", sender, action_id=int(a["actionId"]))
+            return OmniIngest(origin, op, sender, action_id=int(a["actionId"]))
         sender = to_checksum_address(a["owner"])
         if ev.name == "ZrPolicyCreate":
             return OmniIngest(

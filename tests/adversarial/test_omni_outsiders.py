@@ -26,6 +26,7 @@ from zrchain.testing.omni import (
     build_world,
     evm_participant,
     new_policy_msg,
+    reject_msg,
     set_key_policy_msg,
 )
 
@@ -51,9 +52,7 @@ def world(tmp_path_factory) -> Iterator[tuple[World, int, int]]:
     w.chain.app.close()
 
 
-def refused(
-    w: World, who: str, msg: Any, code: int, space: str, text: str, fee: int = FEE
-) -> None:
+def refused(w: World, who: str, msg: Any, code: int, space: str, text: str, fee: int = FEE) -> None:
     """``msg`` from ``who`` fails with (space, code, text); only ``who``'s fee is spent
     (none when the Msg's stateless checks refuse it before the ante handler charges)."""
     accounts = [OWNER, *APPROVERS, OUTSIDER_EVM]
@@ -204,6 +203,31 @@ CASES: dict[str, Case] = {
         1,
         "undefined",
         "must be written",
+    ),
+    "a rejection's signature used as an approval": lambda w, pid, aid: (
+        "bob",
+        otx.MsgApproveActionEvm(
+            submitter=w.addr("bob"),
+            auth=reject_msg(w.addr("bob"), B, w.nonce(B), aid).auth,
+            action_id=aid,
+        ),
+        2,
+        "omni",
+        "signed by",
+    ),
+    "non-participant rejects": lambda w, pid, aid: (
+        "outsider",
+        reject_msg(w.addr("outsider"), OUTSIDER_EVM, 0, aid),
+        1,
+        "undefined",
+        "is not a participant of this policy",
+    ),
+    "non-participant rejects through the contract": lambda w, pid, aid: (
+        "zrsign",
+        forwarded_approval(w, OUTSIDER_EVM.address, aid, reject=True),
+        1,
+        "undefined",
+        "is not a participant of this policy",
     ),
     "malformed signer address": lambda w, pid, aid: (
         "bob",

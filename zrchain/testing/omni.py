@@ -102,6 +102,21 @@ def approve_msg(
     return tx_pb2.MsgApproveActionEvm(submitter=submitter, auth=a, action_id=action_id)
 
 
+def reject_msg(
+    submitter: str,
+    account: LocalAccount,
+    nonce: int,
+    action_id: int,
+    *,
+    chain_id: str = "zenrock",
+    deadline: int = FAR,
+) -> tx_pb2.MsgRejectActionEvm:
+    a = auth(account, nonce, deadline)
+    values = typed_data.approve_action_values(a, action_id)
+    a.signature = sign_typed(account, chain_id, typed_data.REJECT_ACTION, values)
+    return tx_pb2.MsgRejectActionEvm(submitter=submitter, auth=a, action_id=action_id)
+
+
 # -- an in-process chain with a zrSign owner's key (tests of docs/zrsign-policies.md) -------
 OWNER = Account.from_key(b"\x0a" * 32)  # the zrSign owner's EOA (e.g. the aggregator)
 APPROVERS = tuple(Account.from_key(bytes([0x0B + i]) * 32) for i in range(3))

@@ -21,6 +21,7 @@ from evm_bridge.ingest import Ingest, OmniIngest
 from evm_bridge.testing import deploy_test_contract, start_bridge, wait
 from evm_bridge.testing import network_entry as net
 from zrchain.chains.caip import zrsign_cache_id
+from zrchain.codec.gen.zrchain.omni import query_pb2 as oq
 from zrchain.codec.gen.zrchain.policy import query_pb2 as pq
 from zrchain.codec.gen.zrchain.treasury import query_pb2 as tq
 from zrchain.evm.ids import EVM_WALLET_TYPE_ID
@@ -196,5 +197,21 @@ def test_contract_owner_and_approvers_on_two_networks(setup, tmp_path: Path) -> 
         a.mine(2)
         wait(lambda: len(gw.results) == 5, what="wrong-network approval")
         assert gw.results[-1][1].outcome is Outcome.REJECTED
+        # A "no" through the contract: with 2 of 2 required, one rejection ends the action.
+        cache2 = zrsign_cache_id(CAIP_A, ca.address, 2)
+        with lock:
+            res = ok(world.zr_sign(hashlib.sha256(b"swap 2").digest(), cache2, owner=owner))
+        aid2 = int(events(res, "zrsign_action")[0]["action_id"])
+        cb.transact("zrActionReject", aid2, sender=ap2)
+        b.mine(2)
+        wait(lambda: len(gw.results) == 6, what="rejection on B")
+        assert (gw.results[-1][0], gw.results[-1][1].outcome) == ("reject", Outcome.CREATED)
+        with lock:
+            act = world.chain.q(
+                "/zrchain.omni.Query/ZrSignAction",
+                oq.QueryZrSignActionRequest(cache_id=cache2),
+                oq.QueryZrSignActionResponse,
+            ).action
+        assert act.status == "ACTION_STATUS_REVOKED"
     finally:
         bridge.stop()

@@ -995,11 +995,13 @@ OMNI_FUNCTIONS = {
     "zrPolicyCreate(string,string,string[],uint64)",
     "zrKeyPolicySet(bytes32,uint256,uint64)",
     "zrActionApprove(uint64)",
+    "zrActionReject(uint64)",
 }
 OMNI_EVENTS = {
     "ZrPolicyCreate(address,string,string,string[],uint64)",
     "ZrKeyPolicySet(address,bytes32,uint256,uint64)",
     "ZrActionApproval(address,uint64)",
+    "ZrActionRejection(address,uint64)",
 }
 
 

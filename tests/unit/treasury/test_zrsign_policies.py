@@ -27,6 +27,7 @@ from zrchain.testing.omni import (
     build_world,
     evm_participant,
     new_policy_msg,
+    reject_msg,
     set_key_policy_msg,
 )
 
@@ -236,3 +237,43 @@ def test_genesis_export_import_keeps_nonces_forwards_and_held_requests(w: World,
         assert nonce.nonce == 2
     finally:
         again.app.close()
+
+
+def test_participants_reject_until_the_policy_is_unreachable(w: World) -> None:
+    """2 of 3: one "no" leaves it reachable; a second makes it unreachable: REVOKED, and
+    no approval can revive it."""
+    two_of_three(w)
+    cache = zrsign_cache_id(CAIP2_A, CONTRACT, 11)
+    aid = int(events(ok(w.zr_sign(H, cache)), "zrsign_action")[0]["action_id"])
+    a, b, c = APPROVERS
+    res = ok(w.run("bob", reject_msg(w.addr("bob"), c, 0, aid)))
+    assert response(res, otx.MsgRejectActionEvmResponse).status == "ACTION_STATUS_PENDING"
+    fwd = otx.MsgForwardApproval(
+        creator=w.addr("zrsign"),
+        caip2=CAIP2_A,
+        approver=a.address,
+        action_id=aid,
+        cache_id=hashlib.sha256(b"no-a").digest(),
+        reject=True,
+    )
+    res = ok(w.run("zrsign", fwd))
+    assert response(res, otx.MsgForwardApprovalResponse).status == "ACTION_STATUS_REVOKED"
+    [ev] = events(res, "action_rejected")
+    assert ev["action_id"] == str(aid)
+    assert set(ev["rejected_by"].split(",")) == {evm_participant(c), evm_participant(a, 31337)}
+    fails(w.run("bob", approve_msg(w.addr("bob"), b, 0, aid)), 1, "undefined", "not pending")
+    assert sign_requests(w) == []
+
+
+def test_an_approver_cannot_reject_what_it_approved(w: World) -> None:
+    two_of_three(w)
+    aid = int(
+        events(ok(w.zr_sign(H, zrsign_cache_id(CAIP2_A, CONTRACT, 12))), "zrsign_action")[0][
+            "action_id"
+        ]
+    )
+    b = APPROVERS[1]
+    ok(w.run("bob", approve_msg(w.addr("bob"), b, 0, aid)))
+    before = w.state()
+    fails(w.run("bob", reject_msg(w.addr("bob"), b, 1, aid)), 1, "undefined", "already approved")
+    assert w.state() == before

@@ -90,6 +90,17 @@ def typed_approve(approver: str, action_id: int, node: str, chain_id: str, valid
     _typed(node, chain_id, typed_data.APPROVE_ACTION, values, approver)
 
 
+@typed_group.command("reject-action")
+@click.argument("approver")
+@click.argument("action_id", type=click.IntRange(0, 2**64 - 1))
+@_with_common
+def typed_reject(approver: str, action_id: int, node: str, chain_id: str, valid_for: int) -> None:
+    """APPROVER (0x…, a participant) says no to ACTION_ID."""
+    values: dict[str, Value] = {"approver": approver, "actionId": action_id}
+    values["deadline"] = _deadline(valid_for)
+    _typed(node, chain_id, typed_data.REJECT_ACTION, values, approver)
+
+
 @typed_group.command("set-key-policy")
 @click.argument("owner")
 @click.argument("wallet_type", type=click.IntRange(0, 2**64 - 1))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Protocol
 
 from cosmpy.protos.cosmos.base.query.v1beta1.pagination_pb2 import PageRequest, PageResponse
@@ -20,6 +20,10 @@ class Policies(Protocol):
     ) -> int: ...
 
     def approve_as(self, ctx: Context, approver: str, action_id: int) -> str: ...
+
+    def reject_as(
+        self, ctx: Context, rejecter: str, action_id: int, rejected: Sequence[str]
+    ) -> tuple[str, str]: ...
 
     def get_action(self, ctx: Context, action_id: int) -> action_pb2.Action | None: ...
 

@@ -67,6 +67,8 @@ def init(ctx: Context, state: OmniState, data: dict[str, Any]) -> None:
         state.keeper.set_forwarded(ctx, bytes(cid))
     for r in gs.zr_sign_actions:
         state.zrsign.set_zr_sign_action(ctx, r.owner, bytes(r.cache_id), int(r.action_id))
+    for rej in gs.rejections:
+        state.keeper.add_rejection(ctx, int(rej.action_id), rej.participant)
 
 
 def export(ctx: Context, state: OmniState) -> dict[str, Any]:
@@ -78,6 +80,10 @@ def export(ctx: Context, state: OmniState) -> dict[str, Any]:
         zr_sign_actions=[
             genesis_pb2.ZrSignActionRecord(owner=o, cache_id=c, action_id=a)
             for o, c, a in state.zrsign.iterate_zr_sign_actions(ctx)
+        ],
+        rejections=[
+            genesis_pb2.Rejection(action_id=a, participant=p)
+            for a, p in state.keeper.iterate_rejections(ctx)
         ],
     )
     return to_dict(gs)

@@ -5,6 +5,7 @@ prefix     key                             value
 =========  ==============================  =====================================
 ``0x01``   EVM address (20 bytes)          next EIP-712 nonce (u64 BE)
 ``0x02``   cache_id                        empty: a forwarded contract call seen
+``0x03``   action id (u64 BE) ‖ participant  empty: a participant's "no"
 =========  ==============================  =====================================
 """
 
@@ -19,6 +20,7 @@ from zrchain.x.omni.types import STORE_KEY
 
 NONCES = b"\x01"
 FORWARDED = b"\x02"
+REJECTIONS = b"\x03"
 
 
 class OmniKeeper:
@@ -45,3 +47,17 @@ class OmniKeeper:
     def iterate_forwarded(self, ctx: Context) -> Iterator[bytes]:
         for k, _ in self._s(ctx).iterate(FORWARDED, prefix_end(FORWARDED)):
             yield bytes(k[len(FORWARDED) :])
+
+    def rejections(self, ctx: Context, action_id: int) -> list[str]:
+        prefix = REJECTIONS + action_id.to_bytes(8, "big")
+        return [
+            k[len(prefix) :].decode() for k, _ in self._s(ctx).iterate(prefix, prefix_end(prefix))
+        ]
+
+    def add_rejection(self, ctx: Context, action_id: int, participant: str) -> None:
+        self._s(ctx).set(REJECTIONS + action_id.to_bytes(8, "big") + participant.encode(), b"")
+
+    def iterate_rejections(self, ctx: Context) -> Iterator[tuple[int, str]]:
+        n = len(REJECTIONS)
+        for k, _ in self._s(ctx).iterate(REJECTIONS, prefix_end(REJECTIONS)):
+            yield int.from_bytes(k[n : n + 8], "big"), k[n + 8 :].decode()

@@ -68,7 +68,9 @@ def validate_new_policy(msg: tx_pb2.MsgNewPolicyEvm) -> None:
         raise ErrInvalid.wrap("invalid name, max len 255")
 
 
-def validate_signed(msg: tx_pb2.MsgSetKeyPolicyEvm | tx_pb2.MsgApproveActionEvm) -> None:
+def validate_signed(
+    msg: tx_pb2.MsgSetKeyPolicyEvm | tx_pb2.MsgApproveActionEvm | tx_pb2.MsgRejectActionEvm,
+) -> None:
     _check_account(msg.submitter, "submitter")
     _check_auth(msg.auth)
 
@@ -200,6 +202,24 @@ class OmniMsgServer(module.MsgServer):
             status=self._approve(ctx, EvmAccount(signer), int(msg.action_id))
         )
 
+    @validate_basic(validate_signed)
+    def reject_action_evm(
+        self, ctx: Context, msg: tx_pb2.MsgRejectActionEvm
+    ) -> tx_pb2.MsgRejectActionEvmResponse:
+        values = typed_data.approve_action_values(msg.auth, int(msg.action_id))
+        signer = self._signed_by(ctx, msg.auth, typed_data.REJECT_ACTION, values)
+        return tx_pb2.MsgRejectActionEvmResponse(
+            status=self._reject(ctx, EvmAccount(signer), int(msg.action_id))
+        )
+
+    def _reject(self, ctx: Context, account: EvmAccount, action_id: int) -> str:
+        before = self.k.rejections(ctx, action_id)
+        participant, status = self.policies.reject_as(ctx, str(account), action_id, before)
+        if participant not in before:
+            self.k.add_rejection(ctx, action_id, participant)
+        self._emit(ctx, account, "reject_action", action_id=action_id, status=status)
+        return status
+
     def _approve(self, ctx: Context, account: EvmAccount, action_id: int) -> str:
         status = self.policies.approve_as(ctx, str(account), action_id)
         self._emit(ctx, account, "approve_action", action_id=action_id, status=status)
@@ -229,6 +249,5 @@ class OmniMsgServer(module.MsgServer):
     ) -> tx_pb2.MsgForwardApprovalResponse:
         chain_id = self._forwarded(ctx, msg.creator, msg.caip2, bytes(msg.cache_id))
         account = EvmAccount(_check_evm(msg.approver, "approver"), chain_id)
-        return tx_pb2.MsgForwardApprovalResponse(
-            status=self._approve(ctx, account, int(msg.action_id))
-        )
+        decide = self._reject if msg.reject else self._approve
+        return tx_pb2.MsgForwardApprovalResponse(status=decide(ctx, account, int(msg.action_id)))

@@ -47,7 +47,8 @@ def msg_from_signed(doc: dict[str, Any], submitter: str) -> Message:
         ) from None
     if not isinstance(message, dict):
         raise SignedFileError("typedData.message must be an object")
-    signer_field = "approver" if primary == typed_data.APPROVE_ACTION.name else "owner"
+    decisions = (typed_data.APPROVE_ACTION.name, typed_data.REJECT_ACTION.name)
+    signer_field = "approver" if primary in decisions else "owner"
     auth = tx_pb2.EvmSignature(
         address=_str(message, signer_field),
         nonce=_uint(message, "nonce"),
@@ -56,6 +57,10 @@ def msg_from_signed(doc: dict[str, Any], submitter: str) -> Message:
     )
     if primary == typed_data.APPROVE_ACTION.name:
         return tx_pb2.MsgApproveActionEvm(
+            submitter=submitter, auth=auth, action_id=_uint(message, "actionId")
+        )
+    if primary == typed_data.REJECT_ACTION.name:
+        return tx_pb2.MsgRejectActionEvm(
             submitter=submitter, auth=auth, action_id=_uint(message, "actionId")
         )
     if primary == typed_data.SET_KEY_POLICY.name:

@@ -56,6 +56,8 @@ APPROVE_ACTION = StructType(
     ),
 )
 
+REJECT_ACTION = StructType("RejectAction", APPROVE_ACTION.fields)
+
 
 def domain(chain_id: str) -> dict[str, Value]:
     return eip712.domain_values(DOMAIN_NAME, DOMAIN_VERSION, keccak(chain_id.encode()))
@@ -87,6 +89,7 @@ def set_key_policy_values(auth: tx_pb2.EvmSignature, op: tx_pb2.SetKeyPolicyOp) 
 
 
 def approve_action_values(auth: tx_pb2.EvmSignature, action_id: int) -> dict[str, Value]:
+    """The fields of ApproveAction and of RejectAction (the same fields, another type)."""
     return {"approver": auth.address, "actionId": int(action_id), **_auth(auth)}
 
 

@@ -35,6 +35,7 @@ from zrchain.x.policy.types import (
     ATTR_PARTICIPANT,
     CHALLENGE_PREFIX,
     COMPLETED,
+    EVENT_ACTION_REJECTED,
     EVENT_ACTION_TIMEOUT,
     EVENT_NEW_ACTION,
     IFACE_ADDITIONAL_SIGNATURE,
@@ -356,6 +357,39 @@ class Engine:
         if participant not in act.approvers:
             act.approvers.append(participant)
         return self._record_and_try(ctx, act, rule, msg, act.msg.type_url)
+
+    def reject_as(
+        self, ctx: Context, rejecter: str, action_id: int, rejected: Sequence[str]
+    ) -> tuple[str, str]:
+        """A participant's "no" (an authenticated identity, as ``approve_as``): (the
+        participant, the action's status). ``rejected`` are the participants who already
+        said no. When approvals from every participant left could no longer satisfy the
+        policy, the action is REVOKED (rejected) and nothing of it runs."""
+        act = self.k.get_action(ctx, action_id)
+        if act is None:
+            raise PlainError(f"action {action_id} not found")
+        if act.status == TIMEOUT or (act.status == PENDING and 0 < act.btl < ctx.height):
+            raise PlainError(f"action {action_id} expired at block {act.btl}")
+        if act.status != PENDING:
+            raise PlainError(f"action {action_id} is not pending: {status_name(act.status)}")
+        rule, _ = self._policy(ctx, act, None)
+        participant = rule.address_to_participant(rejecter)
+        if participant in act.approvers:
+            raise PlainError(f"{participant} already approved action {action_id}")
+        no = {*rejected, participant}
+        still = [p for p in rule.participant_addresses() if p not in no]
+        try:
+            rule.verify(still, {kv.key: kv.value for kv in act.policy_data})
+        except ChainError:
+            act.status = action_pb2.ACTION_STATUS_REVOKED
+            self.k.set_action(ctx, act)
+            ctx.emit(
+                EVENT_ACTION_REJECTED,
+                (ATTR_ACTION_ID, str(action_id)),
+                ("action_type", act.msg.type_url),
+                ("rejected_by", ",".join(sorted(no))),
+            )
+        return participant, status_name(act.status)
 
     def action_status(self, ctx: Context, action_id: int) -> str:
         act = self.k.get_action(ctx, action_id)

@@ -24,7 +24,7 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1azrchain/omni/genesis.proto\x12\x0czrchain.omni\"*\n\x08\x45vmNonce\x12\x0f\n\x07\x61\x64\x64ress\x18\x01 \x01(\t\x12\r\n\x05nonce\x18\x02 \x01(\x04\"H\n\x12ZrSignActionRecord\x12\r\n\x05owner\x18\x01 \x01(\t\x12\x10\n\x08\x63\x61\x63he_id\x18\x02 \x01(\x0c\x12\x11\n\taction_id\x18\x03 \x01(\x04\"\x84\x01\n\x0cGenesisState\x12&\n\x06nonces\x18\x01 \x03(\x0b\x32\x16.zrchain.omni.EvmNonce\x12\x11\n\tforwarded\x18\x02 \x03(\x0c\x12\x39\n\x0fzr_sign_actions\x18\x03 \x03(\x0b\x32 .zrchain.omni.ZrSignActionRecordb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1azrchain/omni/genesis.proto\x12\x0czrchain.omni\"*\n\x08\x45vmNonce\x12\x0f\n\x07\x61\x64\x64ress\x18\x01 \x01(\t\x12\r\n\x05nonce\x18\x02 \x01(\x04\"H\n\x12ZrSignActionRecord\x12\r\n\x05owner\x18\x01 \x01(\t\x12\x10\n\x08\x63\x61\x63he_id\x18\x02 \x01(\x0c\x12\x11\n\taction_id\x18\x03 \x01(\x04\"3\n\tRejection\x12\x11\n\taction_id\x18\x01 \x01(\x04\x12\x13\n\x0bparticipant\x18\x02 \x01(\t\"\xb1\x01\n\x0cGenesisState\x12&\n\x06nonces\x18\x01 \x03(\x0b\x32\x16.zrchain.omni.EvmNonce\x12\x11\n\tforwarded\x18\x02 \x03(\x0c\x12\x39\n\x0fzr_sign_actions\x18\x03 \x03(\x0b\x32 .zrchain.omni.ZrSignActionRecord\x12+\n\nrejections\x18\x04 \x03(\x0b\x32\x17.zrchain.omni.Rejectionb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -35,6 +35,8 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_EVMNONCE']._serialized_end=86
   _globals['_ZRSIGNACTIONRECORD']._serialized_start=88
   _globals['_ZRSIGNACTIONRECORD']._serialized_end=160
-  _globals['_GENESISSTATE']._serialized_start=163
-  _globals['_GENESISSTATE']._serialized_end=295
+  _globals['_REJECTION']._serialized_start=162
+  _globals['_REJECTION']._serialized_end=213
+  _globals['_GENESISSTATE']._serialized_start=216
+  _globals['_GENESISSTATE']._serialized_end=393
 # @@protoc_insertion_point(module_scope)

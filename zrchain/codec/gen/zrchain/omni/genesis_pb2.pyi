@@ -23,12 +23,22 @@ class ZrSignActionRecord(_message.Message):
     action_id: int
     def __init__(self, owner: _Optional[str] = ..., cache_id: _Optional[bytes] = ..., action_id: _Optional[int] = ...) -> None: ...
 
+class Rejection(_message.Message):
+    __slots__ = ("action_id", "participant")
+    ACTION_ID_FIELD_NUMBER: _ClassVar[int]
+    PARTICIPANT_FIELD_NUMBER: _ClassVar[int]
+    action_id: int
+    participant: str
+    def __init__(self, action_id: _Optional[int] = ..., participant: _Optional[str] = ...) -> None: ...
+
 class GenesisState(_message.Message):
-    __slots__ = ("nonces", "forwarded", "zr_sign_actions")
+    __slots__ = ("nonces", "forwarded", "zr_sign_actions", "rejections")
     NONCES_FIELD_NUMBER: _ClassVar[int]
     FORWARDED_FIELD_NUMBER: _ClassVar[int]
     ZR_SIGN_ACTIONS_FIELD_NUMBER: _ClassVar[int]
+    REJECTIONS_FIELD_NUMBER: _ClassVar[int]
     nonces: _containers.RepeatedCompositeFieldContainer[EvmNonce]
     forwarded: _containers.RepeatedScalarFieldContainer[bytes]
     zr_sign_actions: _containers.RepeatedCompositeFieldContainer[ZrSignActionRecord]
-    def __init__(self, nonces: _Optional[_Iterable[_Union[EvmNonce, _Mapping]]] = ..., forwarded: _Optional[_Iterable[bytes]] = ..., zr_sign_actions: _Optional[_Iterable[_Union[ZrSignActionRecord, _Mapping]]] = ...) -> None: ...
+    rejections: _containers.RepeatedCompositeFieldContainer[Rejection]
+    def __init__(self, nonces: _Optional[_Iterable[_Union[EvmNonce, _Mapping]]] = ..., forwarded: _Optional[_Iterable[bytes]] = ..., zr_sign_actions: _Optional[_Iterable[_Union[ZrSignActionRecord, _Mapping]]] = ..., rejections: _Optional[_Iterable[_Union[Rejection, _Mapping]]] = ...) -> None: ...

@@ -25,7 +25,7 @@ _sym_db = _symbol_database.Default()
 from cosmpy.protos.cosmos.msg.v1 import msg_pb2 as cosmos_dot_msg_dot_v1_dot_msg__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x15zrchain/omni/tx.proto\x12\x0czrchain.omni\x1a\x17\x63osmos/msg/v1/msg.proto\"S\n\x0c\x45vmSignature\x12\x0f\n\x07\x61\x64\x64ress\x18\x01 \x01(\t\x12\r\n\x05nonce\x18\x02 \x01(\x04\x12\x10\n\x08\x64\x65\x61\x64line\x18\x03 \x01(\x04\x12\x11\n\tsignature\x18\x04 \x01(\x0c\"R\n\x0bNewPolicyOp\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x12\n\ndefinition\x18\x02 \x01(\t\x12\x14\n\x0cparticipants\x18\x03 \x03(\t\x12\x0b\n\x03\x62tl\x18\x04 \x01(\x04\"S\n\x0eSetKeyPolicyOp\x12\x13\n\x0bwallet_type\x18\x01 \x01(\x04\x12\x14\n\x0cwallet_index\x18\x02 \x01(\x04\x12\x16\n\x0esign_policy_id\x18\x03 \x01(\x04\"\x85\x01\n\x0fMsgNewPolicyEvm\x12\x11\n\tsubmitter\x18\x01 \x01(\t\x12(\n\x04\x61uth\x18\x02 \x01(\x0b\x32\x1a.zrchain.omni.EvmSignature\x12%\n\x02op\x18\x03 \x01(\x0b\x32\x19.zrchain.omni.NewPolicyOp:\x0e\x82\xe7\xb0*\tsubmitter\",\n\x17MsgNewPolicyEvmResponse\x12\x11\n\tpolicy_id\x18\x01 \x01(\x04\"\x8b\x01\n\x12MsgSetKeyPolicyEvm\x12\x11\n\tsubmitter\x18\x01 \x01(\t\x12(\n\x04\x61uth\x18\x02 \x01(\x0b\x32\x1a.zrchain.omni.EvmSignature\x12(\n\x02op\x18\x03 \x01(\x0b\x32\x1c.zrchain.omni.SetKeyPolicyOp:\x0e\x82\xe7\xb0*\tsubmitter\"O\n\x1aMsgSetKeyPolicyEvmResponse\x12\x0e\n\x06key_id\x18\x01 \x01(\x04\x12\x11\n\taction_id\x18\x02 \x01(\x04\x12\x0e\n\x06status\x18\x03 \x01(\t\"u\n\x13MsgApproveActionEvm\x12\x11\n\tsubmitter\x18\x01 \x01(\t\x12(\n\x04\x61uth\x18\x02 \x01(\x0b\x32\x1a.zrchain.omni.EvmSignature\x12\x11\n\taction_id\x18\x03 \x01(\x04:\x0e\x82\xe7\xb0*\tsubmitter\"-\n\x1bMsgApproveActionEvmResponse\x12\x0e\n\x06status\x18\x01 \x01(\t\"\xd3\x01\n\x13MsgForwardOwnerCall\x12\x0f\n\x07\x63reator\x18\x01 \x01(\t\x12\r\n\x05\x63\x61ip2\x18\x02 \x01(\t\x12\r\n\x05owner\x18\x03 \x01(\t\x12/\n\nnew_policy\x18\x04 \x01(\x0b\x32\x19.zrchain.omni.NewPolicyOpH\x00\x12\x36\n\x0eset_key_policy\x18\x05 \x01(\x0b\x32\x1c.zrchain.omni.SetKeyPolicyOpH\x00\x12\x10\n\x08\x63\x61\x63he_id\x18\x06 \x01(\x0c:\x0c\x82\xe7\xb0*\x07\x63reatorB\x04\n\x02op\"c\n\x1bMsgForwardOwnerCallResponse\x12\x11\n\tpolicy_id\x18\x01 \x01(\x04\x12\x0e\n\x06key_id\x18\x02 \x01(\x04\x12\x11\n\taction_id\x18\x03 \x01(\x04\x12\x0e\n\x06status\x18\x04 \x01(\t\"y\n\x12MsgForwardApproval\x12\x0f\n\x07\x63reator\x18\x01 \x01(\t\x12\r\n\x05\x63\x61ip2\x18\x02 \x01(\t\x12\x10\n\x08\x61pprover\x18\x03 \x01(\t\x12\x11\n\taction_id\x18\x04 \x01(\x04\x12\x10\n\x08\x63\x61\x63he_id\x18\x05 \x01(\x0c:\x0c\x82\xe7\xb0*\x07\x63reator\",\n\x1aMsgForwardApprovalResponse\x12\x0e\n\x06status\x18\x01 \x01(\t2\xe4\x03\n\x03Msg\x12T\n\x0cNewPolicyEvm\x12\x1d.zrchain.omni.MsgNewPolicyEvm\x1a%.zrchain.omni.MsgNewPolicyEvmResponse\x12]\n\x0fSetKeyPolicyEvm\x12 .zrchain.omni.MsgSetKeyPolicyEvm\x1a(.zrchain.omni.MsgSetKeyPolicyEvmResponse\x12`\n\x10\x41pproveActionEvm\x12!.zrchain.omni.MsgApproveActionEvm\x1a).zrchain.omni.MsgApproveActionEvmResponse\x12`\n\x10\x46orwardOwnerCall\x12!.zrchain.omni.MsgForwardOwnerCall\x1a).zrchain.omni.MsgForwardOwnerCallResponse\x12]\n\x0f\x46orwardApproval\x12 .zrchain.omni.MsgForwardApproval\x1a(.zrchain.omni.MsgForwardApprovalResponse\x1a\x05\x80\xe7\xb0*\x01\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x15zrchain/omni/tx.proto\x12\x0czrchain.omni\x1a\x17\x63osmos/msg/v1/msg.proto\"S\n\x0c\x45vmSignature\x12\x0f\n\x07\x61\x64\x64ress\x18\x01 \x01(\t\x12\r\n\x05nonce\x18\x02 \x01(\x04\x12\x10\n\x08\x64\x65\x61\x64line\x18\x03 \x01(\x04\x12\x11\n\tsignature\x18\x04 \x01(\x0c\"R\n\x0bNewPolicyOp\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x12\n\ndefinition\x18\x02 \x01(\t\x12\x14\n\x0cparticipants\x18\x03 \x03(\t\x12\x0b\n\x03\x62tl\x18\x04 \x01(\x04\"S\n\x0eSetKeyPolicyOp\x12\x13\n\x0bwallet_type\x18\x01 \x01(\x04\x12\x14\n\x0cwallet_index\x18\x02 \x01(\x04\x12\x16\n\x0esign_policy_id\x18\x03 \x01(\x04\"\x85\x01\n\x0fMsgNewPolicyEvm\x12\x11\n\tsubmitter\x18\x01 \x01(\t\x12(\n\x04\x61uth\x18\x02 \x01(\x0b\x32\x1a.zrchain.omni.EvmSignature\x12%\n\x02op\x18\x03 \x01(\x0b\x32\x19.zrchain.omni.NewPolicyOp:\x0e\x82\xe7\xb0*\tsubmitter\",\n\x17MsgNewPolicyEvmResponse\x12\x11\n\tpolicy_id\x18\x01 \x01(\x04\"\x8b\x01\n\x12MsgSetKeyPolicyEvm\x12\x11\n\tsubmitter\x18\x01 \x01(\t\x12(\n\x04\x61uth\x18\x02 \x01(\x0b\x32\x1a.zrchain.omni.EvmSignature\x12(\n\x02op\x18\x03 \x01(\x0b\x32\x1c.zrchain.omni.SetKeyPolicyOp:\x0e\x82\xe7\xb0*\tsubmitter\"O\n\x1aMsgSetKeyPolicyEvmResponse\x12\x0e\n\x06key_id\x18\x01 \x01(\x04\x12\x11\n\taction_id\x18\x02 \x01(\x04\x12\x0e\n\x06status\x18\x03 \x01(\t\"u\n\x13MsgApproveActionEvm\x12\x11\n\tsubmitter\x18\x01 \x01(\t\x12(\n\x04\x61uth\x18\x02 \x01(\x0b\x32\x1a.zrchain.omni.EvmSignature\x12\x11\n\taction_id\x18\x03 \x01(\x04:\x0e\x82\xe7\xb0*\tsubmitter\"-\n\x1bMsgApproveActionEvmResponse\x12\x0e\n\x06status\x18\x01 \x01(\t\"t\n\x12MsgRejectActionEvm\x12\x11\n\tsubmitter\x18\x01 \x01(\t\x12(\n\x04\x61uth\x18\x02 \x01(\x0b\x32\x1a.zrchain.omni.EvmSignature\x12\x11\n\taction_id\x18\x03 \x01(\x04:\x0e\x82\xe7\xb0*\tsubmitter\",\n\x1aMsgRejectActionEvmResponse\x12\x0e\n\x06status\x18\x01 \x01(\t\"\xd3\x01\n\x13MsgForwardOwnerCall\x12\x0f\n\x07\x63reator\x18\x01 \x01(\t\x12\r\n\x05\x63\x61ip2\x18\x02 \x01(\t\x12\r\n\x05owner\x18\x03 \x01(\t\x12/\n\nnew_policy\x18\x04 \x01(\x0b\x32\x19.zrchain.omni.NewPolicyOpH\x00\x12\x36\n\x0eset_key_policy\x18\x05 \x01(\x0b\x32\x1c.zrchain.omni.SetKeyPolicyOpH\x00\x12\x10\n\x08\x63\x61\x63he_id\x18\x06 \x01(\x0c:\x0c\x82\xe7\xb0*\x07\x63reatorB\x04\n\x02op\"c\n\x1bMsgForwardOwnerCallResponse\x12\x11\n\tpolicy_id\x18\x01 \x01(\x04\x12\x0e\n\x06key_id\x18\x02 \x01(\x04\x12\x11\n\taction_id\x18\x03 \x01(\x04\x12\x0e\n\x06status\x18\x04 \x01(\t\"\x89\x01\n\x12MsgForwardApproval\x12\x0f\n\x07\x63reator\x18\x01 \x01(\t\x12\r\n\x05\x63\x61ip2\x18\x02 \x01(\t\x12\x10\n\x08\x61pprover\x18\x03 \x01(\t\x12\x11\n\taction_id\x18\x04 \x01(\x04\x12\x10\n\x08\x63\x61\x63he_id\x18\x05 \x01(\x0c\x12\x0e\n\x06reject\x18\x06 \x01(\x08:\x0c\x82\xe7\xb0*\x07\x63reator\",\n\x1aMsgForwardApprovalResponse\x12\x0e\n\x06status\x18\x01 \x01(\t2\xc3\x04\n\x03Msg\x12T\n\x0cNewPolicyEvm\x12\x1d.zrchain.omni.MsgNewPolicyEvm\x1a%.zrchain.omni.MsgNewPolicyEvmResponse\x12]\n\x0fSetKeyPolicyEvm\x12 .zrchain.omni.MsgSetKeyPolicyEvm\x1a(.zrchain.omni.MsgSetKeyPolicyEvmResponse\x12`\n\x10\x41pproveActionEvm\x12!.zrchain.omni.MsgApproveActionEvm\x1a).zrchain.omni.MsgApproveActionEvmResponse\x12]\n\x0fRejectActionEvm\x12 .zrchain.omni.MsgRejectActionEvm\x1a(.zrchain.omni.MsgRejectActionEvmResponse\x12`\n\x10\x46orwardOwnerCall\x12!.zrchain.omni.MsgForwardOwnerCall\x1a).zrchain.omni.MsgForwardOwnerCallResponse\x12]\n\x0f\x46orwardApproval\x12 .zrchain.omni.MsgForwardApproval\x1a(.zrchain.omni.MsgForwardApprovalResponse\x1a\x05\x80\xe7\xb0*\x01\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -38,6 +38,8 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_MSGSETKEYPOLICYEVM']._serialized_options = b'\202\347\260*\tsubmitter'
   _globals['_MSGAPPROVEACTIONEVM']._loaded_options = None
   _globals['_MSGAPPROVEACTIONEVM']._serialized_options = b'\202\347\260*\tsubmitter'
+  _globals['_MSGREJECTACTIONEVM']._loaded_options = None
+  _globals['_MSGREJECTACTIONEVM']._serialized_options = b'\202\347\260*\tsubmitter'
   _globals['_MSGFORWARDOWNERCALL']._loaded_options = None
   _globals['_MSGFORWARDOWNERCALL']._serialized_options = b'\202\347\260*\007creator'
   _globals['_MSGFORWARDAPPROVAL']._loaded_options = None
@@ -62,14 +64,18 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_MSGAPPROVEACTIONEVM']._serialized_end=840
   _globals['_MSGAPPROVEACTIONEVMRESPONSE']._serialized_start=842
   _globals['_MSGAPPROVEACTIONEVMRESPONSE']._serialized_end=887
-  _globals['_MSGFORWARDOWNERCALL']._serialized_start=890
-  _globals['_MSGFORWARDOWNERCALL']._serialized_end=1101
-  _globals['_MSGFORWARDOWNERCALLRESPONSE']._serialized_start=1103
-  _globals['_MSGFORWARDOWNERCALLRESPONSE']._serialized_end=1202
-  _globals['_MSGFORWARDAPPROVAL']._serialized_start=1204
-  _globals['_MSGFORWARDAPPROVAL']._serialized_end=1325
-  _globals['_MSGFORWARDAPPROVALRESPONSE']._serialized_start=1327
-  _globals['_MSGFORWARDAPPROVALRESPONSE']._serialized_end=1371
-  _globals['_MSG']._serialized_start=1374
-  _globals['_MSG']._serialized_end=1858
+  _globals['_MSGREJECTACTIONEVM']._serialized_start=889
+  _globals['_MSGREJECTACTIONEVM']._serialized_end=1005
+  _globals['_MSGREJECTACTIONEVMRESPONSE']._serialized_start=1007
+  _globals['_MSGREJECTACTIONEVMRESPONSE']._serialized_end=1051
+  _globals['_MSGFORWARDOWNERCALL']._serialized_start=1054
+  _globals['_MSGFORWARDOWNERCALL']._serialized_end=1265
+  _globals['_MSGFORWARDOWNERCALLRESPONSE']._serialized_start=1267
+  _globals['_MSGFORWARDOWNERCALLRESPONSE']._serialized_end=1366
+  _globals['_MSGFORWARDAPPROVAL']._serialized_start=1369
+  _globals['_MSGFORWARDAPPROVAL']._serialized_end=1506
+  _globals['_MSGFORWARDAPPROVALRESPONSE']._serialized_start=1508
+  _globals['_MSGFORWARDAPPROVALRESPONSE']._serialized_end=1552
+  _globals['_MSG']._serialized_start=1555
+  _globals['_MSG']._serialized_end=2134
 # @@protoc_insertion_point(module_scope)

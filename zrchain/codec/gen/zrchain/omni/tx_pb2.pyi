@@ -92,6 +92,22 @@ class MsgApproveActionEvmResponse(_message.Message):
     status: str
     def __init__(self, status: _Optional[str] = ...) -> None: ...
 
+class MsgRejectActionEvm(_message.Message):
+    __slots__ = ("submitter", "auth", "action_id")
+    SUBMITTER_FIELD_NUMBER: _ClassVar[int]
+    AUTH_FIELD_NUMBER: _ClassVar[int]
+    ACTION_ID_FIELD_NUMBER: _ClassVar[int]
+    submitter: str
+    auth: EvmSignature
+    action_id: int
+    def __init__(self, submitter: _Optional[str] = ..., auth: _Optional[_Union[EvmSignature, _Mapping]] = ..., action_id: _Optional[int] = ...) -> None: ...
+
+class MsgRejectActionEvmResponse(_message.Message):
+    __slots__ = ("status",)
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    status: str
+    def __init__(self, status: _Optional[str] = ...) -> None: ...
+
 class MsgForwardOwnerCall(_message.Message):
     __slots__ = ("creator", "caip2", "owner", "new_policy", "set_key_policy", "cache_id")
     CREATOR_FIELD_NUMBER: _ClassVar[int]
@@ -121,18 +137,20 @@ class MsgForwardOwnerCallResponse(_message.Message):
     def __init__(self, policy_id: _Optional[int] = ..., key_id: _Optional[int] = ..., action_id: _Optional[int] = ..., status: _Optional[str] = ...) -> None: ...
 
 class MsgForwardApproval(_message.Message):
-    __slots__ = ("creator", "caip2", "approver", "action_id", "cache_id")
+    __slots__ = ("creator", "caip2", "approver", "action_id", "cache_id", "reject")
     CREATOR_FIELD_NUMBER: _ClassVar[int]
     CAIP2_FIELD_NUMBER: _ClassVar[int]
     APPROVER_FIELD_NUMBER: _ClassVar[int]
     ACTION_ID_FIELD_NUMBER: _ClassVar[int]
     CACHE_ID_FIELD_NUMBER: _ClassVar[int]
+    REJECT_FIELD_NUMBER: _ClassVar[int]
     creator: str
     caip2: str
     approver: str
     action_id: int
     cache_id: bytes
-    def __init__(self, creator: _Optional[str] = ..., caip2: _Optional[str] = ..., approver: _Optional[str] = ..., action_id: _Optional[int] = ..., cache_id: _Optional[bytes] = ...) -> None: ...
+    reject: bool
+    def __init__(self, creator: _Optional[str] = ..., caip2: _Optional[str] = ..., approver: _Optional[str] = ..., action_id: _Optional[int] = ..., cache_id: _Optional[bytes] = ..., reject: bool = ...) -> None: ...
 
 class MsgForwardApprovalResponse(_message.Message):
     __slots__ = ("status",)
