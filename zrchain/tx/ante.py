@@ -8,6 +8,7 @@ messages fail, as in Cosmos.
 from __future__ import annotations
 
 import base64
+import functools
 from collections.abc import Callable
 from fractions import Fraction
 from typing import Any
@@ -20,7 +21,14 @@ from google.protobuf.any_pb2 import Any as AnyProto
 
 from zrchain.codec.address import pubkey_to_address
 from zrchain.codec.any import SECP256K1_PUBKEY_URL
-from zrchain.codec.coins import Coin, Coins, ceil_fraction, coins_str, parse_dec_coins
+from zrchain.codec.coins import (
+    Coin,
+    Coins,
+    DecCoin,
+    ceil_fraction,
+    coins_str,
+    parse_dec_coins,
+)
 from zrchain.context import Context, Mode
 from zrchain.errors import (
     ChainError,
@@ -37,6 +45,7 @@ from zrchain.errors import (
     ErrWrongSequence,
 )
 from zrchain.tx.decode import DecodedTx
+from zrchain.tx.sigcache import VerifiedSignatures
 from zrchain.x.auth.keeper import FEE_COLLECTOR, Account, AccountKeeper
 from zrchain.x.bank.keeper import BankKeeper
 
@@ -90,6 +99,7 @@ class AnteHandler:
         self.accounts = accounts
         self.bank = bank
         self.min_gas_prices = min_gas_prices
+        self.signatures = VerifiedSignatures(verify_secp256k1)
 
     def run(self, ctx: Context, tx: DecodedTx) -> None:
         simulate = ctx.mode == Mode.SIMULATE
@@ -125,7 +135,14 @@ class AnteHandler:
             if pk is None:
                 raise ErrInvalidPubKey.wrap("pubkey on account is not set")
             number = acc.number if ctx.height > 0 else 0
-            if not verify_secp256k1(pk, signer.signature, sign_doc_bytes(tx, ctx.chain_id, number)):
+            doc = sign_doc_bytes(tx, ctx.chain_id, number)
+            if ctx.mode == Mode.CHECK:
+                ok = self.signatures.check(pk, signer.signature, doc)
+            elif ctx.mode == Mode.FINALIZE:
+                ok = self.signatures.deliver(pk, signer.signature, doc)
+            else:
+                ok = verify_secp256k1(pk, signer.signature, doc)
+            if not ok:
                 raise ErrUnauthorized.wrap(
                     f"signature verification failed; please verify account number ({number}) "
                     f"and chain-id ({ctx.chain_id}): (unable to verify single signer signature)"
@@ -158,7 +175,7 @@ class AnteHandler:
     def _check_min_fee(self, ctx: Context, tx: DecodedTx) -> None:
         """zrChain's rule: passes when any required coin of any price list is covered."""
         for prices_text in self.min_gas_prices(ctx):
-            prices = [p for p in parse_dec_coins(prices_text) if p.amount > 0]
+            prices = _positive_prices(prices_text)
             if not prices:
                 continue
             gas = Fraction(tx.gas_limit)
@@ -197,6 +214,12 @@ class AnteHandler:
         for signer in tx.signers:
             ctx.emit("tx", ("signature", base64.b64encode(signer.signature).decode()))
         return accounts
+
+
+@functools.lru_cache(maxsize=64)
+def _positive_prices(text: str) -> tuple[DecCoin, ...]:
+    """A price list parsed once, not per tx (the text changes only with params)."""
+    return tuple(p for p in parse_dec_coins(text) if p.amount > 0)
 
 
 def node_and_chain_min_gas_prices(ctx: Context) -> list[str]:
