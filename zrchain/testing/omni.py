@@ -86,6 +86,21 @@ def set_key_policy_msg(
     return tx_pb2.MsgSetKeyPolicyEvm(submitter=submitter, auth=a, op=op)
 
 
+def _decision(
+    struct: StructType,
+    account: LocalAccount,
+    nonce: int,
+    action_id: int,
+    chain_id: str,
+    deadline: int,
+    signer: LocalAccount | None,
+) -> tx_pb2.EvmSignature:
+    a = auth(account, nonce, deadline)
+    values = typed_data.approve_action_values(a, action_id)
+    a.signature = sign_typed(signer or account, chain_id, struct, values)
+    return a
+
+
 def approve_msg(
     submitter: str,
     account: LocalAccount,
@@ -96,9 +111,7 @@ def approve_msg(
     deadline: int = FAR,
     signer: LocalAccount | None = None,
 ) -> tx_pb2.MsgApproveActionEvm:
-    a = auth(account, nonce, deadline)
-    values = typed_data.approve_action_values(a, action_id)
-    a.signature = sign_typed(signer or account, chain_id, typed_data.APPROVE_ACTION, values)
+    a = _decision(typed_data.APPROVE_ACTION, account, nonce, action_id, chain_id, deadline, signer)
     return tx_pb2.MsgApproveActionEvm(submitter=submitter, auth=a, action_id=action_id)
 
 
@@ -110,10 +123,9 @@ def reject_msg(
     *,
     chain_id: str = "zenrock",
     deadline: int = FAR,
+    signer: LocalAccount | None = None,
 ) -> tx_pb2.MsgRejectActionEvm:
-    a = auth(account, nonce, deadline)
-    values = typed_data.approve_action_values(a, action_id)
-    a.signature = sign_typed(account, chain_id, typed_data.REJECT_ACTION, values)
+    a = _decision(typed_data.REJECT_ACTION, account, nonce, action_id, chain_id, deadline, signer)
     return tx_pb2.MsgRejectActionEvm(submitter=submitter, auth=a, action_id=action_id)
 
 

@@ -79,26 +79,21 @@ def typed_group() -> None:
     """Print the EIP-712 typed data (eth_signTypedData_v4 JSON) of an operation to sign."""
 
 
-@typed_group.command("approve-action")
-@click.argument("approver")
-@click.argument("action_id", type=click.IntRange(0, 2**64 - 1))
-@_with_common
-def typed_approve(approver: str, action_id: int, node: str, chain_id: str, valid_for: int) -> None:
-    """APPROVER (0x…) approves ACTION_ID."""
-    values: dict[str, Value] = {"approver": approver, "actionId": action_id}
-    values["deadline"] = _deadline(valid_for)
-    _typed(node, chain_id, typed_data.APPROVE_ACTION, values, approver)
+def _decision_command(name: str, struct: StructType, help_text: str) -> None:
+    @typed_group.command(name, help=help_text)
+    @click.argument("approver")
+    @click.argument("action_id", type=click.IntRange(0, 2**64 - 1))
+    @_with_common
+    def command(approver: str, action_id: int, node: str, chain_id: str, valid_for: int) -> None:
+        values: dict[str, Value] = {"approver": approver, "actionId": action_id}
+        values["deadline"] = _deadline(valid_for)
+        _typed(node, chain_id, struct, values, approver)
 
 
-@typed_group.command("reject-action")
-@click.argument("approver")
-@click.argument("action_id", type=click.IntRange(0, 2**64 - 1))
-@_with_common
-def typed_reject(approver: str, action_id: int, node: str, chain_id: str, valid_for: int) -> None:
-    """APPROVER (0x…, a participant) says no to ACTION_ID."""
-    values: dict[str, Value] = {"approver": approver, "actionId": action_id}
-    values["deadline"] = _deadline(valid_for)
-    _typed(node, chain_id, typed_data.REJECT_ACTION, values, approver)
+_decision_command("approve-action", typed_data.APPROVE_ACTION, "APPROVER (0x…) approves ACTION_ID.")
+_decision_command(
+    "reject-action", typed_data.REJECT_ACTION, "APPROVER (0x…, a participant) says no to ACTION_ID."
+)
 
 
 @typed_group.command("set-key-policy")
