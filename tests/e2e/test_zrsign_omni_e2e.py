@@ -203,3 +203,65 @@ def zr_block_time(e: Env, height: int) -> float:
     text = CometRPC(e.node.rpc_url).block(height)["block"]["header"]["time"]
     whole = text.split(".")[0].rstrip("Z")
     return datetime.fromisoformat(whole).replace(tzinfo=UTC).timestamp()
+
+
+def test_one_approval_only_expires_at_btl_and_nothing_is_signed(env: Env, tmp_path: Path) -> None:
+    """Another aggregator, a 2-of-2 policy with the minimum BTL: one approval on A, then
+    the action times out; no signature request exists, a late approval is refused."""
+    e = env
+    ca = e.direct_a
+    owner = Account.from_key(DEFAULT_PRIVATE_KEYS[3])
+    ap1, ap2 = Account.create(), Account.create()
+    w3a = e.a.web3()
+    w3a.eth.send_transaction({"from": w3a.eth.accounts[0], "to": ap1.address, "value": 10**18})
+    bridge = BridgeProc(e.base, "omni-expiry", [e.net("direct_a")], e).start()
+    try:
+        ca.zr_key_req(owner.address, sender=owner, value=PAY)
+        e.mine(e.a)
+        wait(lambda: e.zr_sign_keys(owner.address), what="zr-sign-keys")
+        parts = [f"eip155:{CHAIN_A}:{ap1.address}", f"eip155:{ap2.address}"]
+        new = ["new-policy", owner.address, "tight", " + ".join(parts) + " > 1", ",".join(parts)]
+        cli_tx(
+            e, "omni", "submit", str(sign_with_cli(e, tmp_path, owner, [*new, "--btl", "10"], "p"))
+        )
+        created = cli_json(
+            e, "q", "policy", "policies-by-creator", f"eip155:{owner.address}", "-o", "json"
+        )
+        pid = created["policies"][0]["id"]
+        attach = ["set-key-policy", owner.address, "60", "0", str(pid)]
+        cli_tx(e, "omni", "submit", str(sign_with_cli(e, tmp_path, owner, attach, "a")))
+        digest = bytes(32 * [7])
+        res = ca.zr_sign_hash(
+            SignParams(EVM_WALLET_TYPE_ID, 0, caip2_chain_id(CAIP_A), digest),
+            sender=owner,
+            value=PAY,
+        )
+        e.mine(e.a)
+        cid = zrsign_cache_id(CAIP_A, ca.address, res.events[0].trace_id)
+        act = wait(lambda: _action(e, cid), what="pending action")
+        ca.transact("zrActionApprove", act.action_id, sender=ap1)
+        e.mine(e.a)
+        wait(lambda: len(zr_sign_action(e, cid).action.approvers) == 1, what="approval on A")
+        wait(
+            lambda: zr_sign_action(e, cid).action.status == "ACTION_STATUS_TIMEOUT",
+            timeout=90,
+            what="timeout at the BTL",
+        )
+        assert e.by_cache(cid) == []
+        late = sign_with_cli(
+            e, tmp_path, ap2, ["approve-action", ap2.address, str(act.action_id)], "late"
+        )
+        out = zrchaind_tx_refused(e, "omni", "submit", str(late))
+        assert f"action {act.action_id} expired at block" in out
+        assert e.by_cache(cid) == []
+    finally:
+        bridge.stop()
+
+
+def zrchaind_tx_refused(e: Env, *args: str) -> str:
+    """A tx the chain refuses in its block: the raw log."""
+    try:
+        tx_height(e.node, *args)
+    except RuntimeError as exc:
+        return str(exc)
+    raise AssertionError(f"tx {args} was accepted")
