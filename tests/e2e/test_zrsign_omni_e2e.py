@@ -154,6 +154,10 @@ def test_dex_aggregator_flow_with_approvers_on_two_networks(env: Env, tmp_path: 
             and shown["action"]["status"] == "ACTION_STATUS_PENDING"
         )
         assert e.by_cache(cid) == []
+        mine = cli_json(
+            e, "q", "policy", "actions", "--participant", f"eip155:{ap2.address}", "-o", "json"
+        )
+        assert [int(a["id"]) for a in mine["actions"]] == [act.action_id]
         # Approver 1 calls our contract on A; still one approval short.
         ca.transact("zrActionApprove", act.action_id, sender=ap1)
         e.mine(e.a)

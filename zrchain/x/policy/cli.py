@@ -155,3 +155,8 @@ add_queries(
         ),
     },
 )
+# `--participant` names the same filter (an EVM participant reads better as one:
+# `q policy actions --participant eip155:0x…`, docs/zrsign-policies.md).
+next(p for p in query_group.commands["actions"].params if p.name == "address").opts.append(
+    "--participant"
+)
