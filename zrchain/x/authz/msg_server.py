@@ -16,7 +16,7 @@ from google.protobuf.message import DecodeError
 
 from zrchain import module
 from zrchain.codec import address
-from zrchain.codec.any import pack
+from zrchain.codec.any import MAX_ANY_CALLS, MAX_ANY_DEPTH, pack
 from zrchain.context import Context
 from zrchain.errors import (
     ChainError,
@@ -57,10 +57,6 @@ def _pair(granter: str, grantee: str) -> tuple[bytes, bytes]:
     grantee_b = _addr(grantee, "grantee")
     return _addr(granter, "granter"), grantee_b
 
-
-# The SDK's interface registry limits Any unpacking while decoding a tx body.
-MAX_ANY_DEPTH = 10
-MAX_ANY_CALLS = 100
 
 
 class _Budget:

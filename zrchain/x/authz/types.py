@@ -6,7 +6,6 @@ definition of what a grant key looks like and what each authorization accepts.
 
 from __future__ import annotations
 
-import json
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -21,6 +20,7 @@ from google.protobuf.timestamp_pb2 import Timestamp
 
 from zrchain.codec.any import type_url
 from zrchain.codec.coins import Coins, parse_int
+from zrchain.codec.json import go_json_string
 from zrchain.context import Context, Event
 from zrchain.errors import (
     ErrInsufficientFunds,
@@ -162,18 +162,10 @@ def rfc3339(time_ns: int) -> str:
 
 
 # -- typed events -----------------------------------------------------------------------------
-def _go_json_string(s: str) -> str:
-    """``json.Marshal`` of a Go string (HTML-safe escapes included)."""
-    out = json.dumps(s, ensure_ascii=False)
-    for ch, esc in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026")):
-        out = out.replace(ch, esc)
-    return out.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
-
-
 def typed_event(msg: Message) -> Event:
     """The SDK's ``TypedEventToEvent`` for events with string fields: type = the proto name,
     one attribute per field (JSON names, sorted), values as JSON."""
-    attrs = [(f.name, _go_json_string(getattr(msg, f.name))) for f in msg.DESCRIPTOR.fields]
+    attrs = [(f.name, go_json_string(getattr(msg, f.name))) for f in msg.DESCRIPTOR.fields]
     return Event(msg.DESCRIPTOR.full_name, sorted(attrs))
 
 
