@@ -8,6 +8,7 @@ from zrchain.x.auth.keeper import AccountKeeper
 from zrchain.x.auth.module import AuthModule
 from zrchain.x.authz.module import AuthzModule
 from zrchain.x.bank.module import BankModule
+from zrchain.x.feegrant.module import FeegrantModule
 from zrchain.x.identity.module import IdentityModule
 from zrchain.x.policy.module import PolicyModule
 from zrchain.x.treasury.module import TreasuryModule
@@ -32,6 +33,7 @@ def default_modules() -> list[Module]:
         AuthModule(keeper=accounts),
         bank,
         authz,
+        FeegrantModule(accounts=accounts),  # the ante handler lets granters pay fees
         valset,
         ValidatorsModule(valset=valset.keeper),
         policy,

@@ -13,13 +13,14 @@ from __future__ import annotations
 import base64
 from collections.abc import Callable
 from fractions import Fraction
-from typing import Any
+from typing import Any, Protocol
 
 import coincurve
 from coincurve.ecdsa import cdata_to_der, deserialize_compact
 from cosmpy.protos.cosmos.tx.signing.v1beta1 import signing_pb2
 from cosmpy.protos.cosmos.tx.v1beta1 import tx_pb2
 
+from zrchain.codec.address import acc_bytes, acc_string
 from zrchain.codec.coins import Coin, Coins, ceil_fraction, coins_str, parse_dec_coins
 from zrchain.context import Context, Mode
 from zrchain.errors import (
@@ -58,6 +59,14 @@ from zrchain.x.bank.keeper import BankKeeper
 _HALF_N = 0x7FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF5D576E7357A4501DDFE92F46681B20A0
 
 MinGasPrices = Callable[[Context], list[str]]
+
+
+class FeeGrants(Protocol):
+    """x/feegrant's keeper: a granter's allowance pays a grantee's fee, or refuses."""
+
+    def use_granted_fees(
+        self, ctx: Context, granter: bytes, grantee: bytes, fee: Coins, msg_urls: list[str]
+    ) -> None: ...
 
 
 class _PubKeyCache:
@@ -100,11 +109,16 @@ def sign_doc_bytes(tx: DecodedTx, chain_id: str, account_number: int) -> bytes:
 
 class AnteHandler:
     def __init__(
-        self, accounts: AccountKeeper, bank: BankKeeper, min_gas_prices: MinGasPrices
+        self,
+        accounts: AccountKeeper,
+        bank: BankKeeper,
+        min_gas_prices: MinGasPrices,
+        feegrant: FeeGrants | None = None,
     ) -> None:
         self.accounts = accounts
         self.bank = bank
         self.min_gas_prices = min_gas_prices
+        self.feegrant = feegrant
 
     def run(self, ctx: Context, tx: DecodedTx) -> None:
         simulate = ctx.mode == Mode.SIMULATE
@@ -166,21 +180,34 @@ class AnteHandler:
             raise ErrInvalidGasLimit.wrap("must provide positive gas")
         if ctx.is_check and not simulate:
             self._check_min_fee(ctx, tx)
-        if tx.fee_granter:
-            # The SDK's DeductFeeDecorator without a feegrant keeper: refused, never ignored
-            # (ignoring it would charge the payer for a fee the granter was meant to pay).
-            raise ErrInvalidRequest.wrap("fee grants are not enabled")
-        if not self.accounts.has_account(ctx, tx.fee_payer):
-            raise ErrUnknownAddress.wrap(f"fee payer address: {tx.fee_payer_str} does not exist")
         fee = Coins(c for c in tx.fee if c.amount)
+        pays, pays_str = tx.fee_payer, tx.fee_payer_str
+        if tx.fee_granter:
+            if self.feegrant is None:
+                # The SDK's DeductFeeDecorator without a feegrant keeper: refused, never
+                # ignored (that would charge the payer for a fee the granter was to pay).
+                raise ErrInvalidRequest.wrap("fee grants are not enabled")
+            granter = acc_bytes(tx.fee_granter)
+            if granter != tx.fee_payer:
+                urls = [r.type_url for r in tx.routes]
+                try:
+                    self.feegrant.use_granted_fees(ctx, granter, tx.fee_payer, fee, urls)
+                except ChainError as exc:
+                    raise exc.wrap(
+                        f"{acc_string(granter)} does not allow to pay fees for "
+                        f"{tx.fee_payer_str}"
+                    ) from exc
+            pays, pays_str = granter, acc_string(granter)
+        if not self.accounts.has_account(ctx, pays):
+            raise ErrUnknownAddress.wrap(f"fee payer address: {pays_str} does not exist")
         if fee:
             try:
-                self.bank.send_to_module(ctx, tx.fee_payer, FEE_COLLECTOR, fee, tx.fee_payer_str)
+                self.bank.send_to_module(ctx, pays, FEE_COLLECTOR, fee, pays_str)
             except ChainError as exc:
                 if exc.kind == ErrInsufficientFunds:
                     raise ErrInsufficientFunds.wrap(exc.log) from exc
                 raise
-        ctx.emit("tx", ("fee", str(fee)), ("fee_payer", tx.fee_payer_str))
+        ctx.emit("tx", ("fee", str(fee)), ("fee_payer", pays_str))
 
     def _check_min_fee(self, ctx: Context, tx: DecodedTx) -> None:
         """zrChain's rule: passes when any required coin of any price list is covered."""

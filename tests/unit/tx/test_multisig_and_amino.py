@@ -106,8 +106,13 @@ def test_a_nested_multisig_signs(chain) -> None:
     outer = MultisigKey(2, (inner, key_of(carol)))
     addr = fund_multisig(chain, outer)
     for mode in (1, SIGN_MODE_LEGACY_AMINO_JSON):
-        tx = ms_tx(chain, outer, {0: {1: sign_of(bob)}, 1: sign_of(carol)},
-                   [send(addr, alice.address)], mode=mode)
+        tx = ms_tx(
+            chain,
+            outer,
+            {0: {1: sign_of(bob)}, 1: sign_of(carol)},
+            [send(addr, alice.address)],
+            mode=mode,
+        )
         res = chain.block([tx]).tx_results[0]
         assert res.code == 0, res.log
 
@@ -117,9 +122,19 @@ def test_an_amino_json_single_signature_is_accepted(chain) -> None:
     b0 = chain.balance(bob.address)
     tx = build_multi_signed_tx(
         [send(alice.address, bob.address, "7urock")],
-        [TxSigner(sign_of(alice), alice.pubkey, alice.number, alice.sequence,
-                  mode=SIGN_MODE_LEGACY_AMINO_JSON)],
-        chain_id=chain.chain_id, fee=parse_coins(FEE), gas_limit=200_000, memo="ledger <&>",
+        [
+            TxSigner(
+                sign_of(alice),
+                alice.pubkey,
+                alice.number,
+                alice.sequence,
+                mode=SIGN_MODE_LEGACY_AMINO_JSON,
+            )
+        ],
+        chain_id=chain.chain_id,
+        fee=parse_coins(FEE),
+        gas_limit=200_000,
+        memo="ledger <&>",
     )
     res = chain.block([tx]).tx_results[0]
     assert res.code == 0, res.log
@@ -144,17 +159,28 @@ def test_short_forged_and_mismatched_multisignatures_are_refused(chain) -> None:
     # one signature of a 2-of-3
     refused(chain, ms_tx(chain, ms, {0: sign_of(alice)}, msg), 4, "signature size is incorrect 1")
     # carol signs in bob's slot
-    refused(chain, ms_tx(chain, ms, {0: sign_of(alice), 1: sign_of(carol)}, msg), 4,
-            "unable to verify signature at index 1")
+    refused(
+        chain,
+        ms_tx(chain, ms, {0: sign_of(alice), 1: sign_of(carol)}, msg),
+        4,
+        "unable to verify signature at index 1",
+    )
     # alice twice
-    refused(chain, ms_tx(chain, ms, {0: sign_of(alice), 1: sign_of(alice)}, msg), 4,
-            "unable to verify signature at index 1")
+    refused(
+        chain,
+        ms_tx(chain, ms, {0: sign_of(alice), 1: sign_of(alice)}, msg),
+        4,
+        "unable to verify signature at index 1",
+    )
     # a 2-of-3 of other keys claiming the account's address
     other = MultisigKey(2, (key_of(alice), key_of(bob), key_of(alice)))
     acc = chain.account(addr)
     forged = build_multi_signed_tx(
-        msg, [MultisigTxSigner(other, {0: sign_of(alice), 1: sign_of(bob)}, acc.number, 0)],
-        chain_id=chain.chain_id, fee=parse_coins(FEE), gas_limit=200_000,
+        msg,
+        [MultisigTxSigner(other, {0: sign_of(alice), 1: sign_of(bob)}, acc.number, 0)],
+        chain_id=chain.chain_id,
+        fee=parse_coins(FEE),
+        gas_limit=200_000,
     )
     refused(chain, forged, 8, "pubKey does not match signer address")
     # a 1-of-3 with the same keys is another account
@@ -175,26 +201,49 @@ def test_an_amino_signature_over_another_sequence_is_refused(chain) -> None:
     alice, bob, _ = three(chain)
     tx = build_multi_signed_tx(
         [send(alice.address, bob.address)],
-        [TxSigner(sign_of(alice), alice.pubkey, alice.number, alice.sequence + 1,
-                  mode=SIGN_MODE_LEGACY_AMINO_JSON)],
-        chain_id=chain.chain_id, fee=parse_coins(FEE), gas_limit=200_000,
+        [
+            TxSigner(
+                sign_of(alice),
+                alice.pubkey,
+                alice.number,
+                alice.sequence + 1,
+                mode=SIGN_MODE_LEGACY_AMINO_JSON,
+            )
+        ],
+        chain_id=chain.chain_id,
+        fee=parse_coins(FEE),
+        gas_limit=200_000,
     )
     # the SignerInfo's sequence is wrong too, so the sequence check speaks first
     refused(chain, tx, 32, "account sequence mismatch")
     # right SignerInfo sequence, signature over the next one: the SDK's amino-only text
-    good = TxSigner(sign_of(alice), alice.pubkey, alice.number, alice.sequence,
-                    mode=SIGN_MODE_LEGACY_AMINO_JSON)
+    good = TxSigner(
+        sign_of(alice), alice.pubkey, alice.number, alice.sequence, mode=SIGN_MODE_LEGACY_AMINO_JSON
+    )
 
     def sign_next(doc: bytes) -> bytes:
-        return sign_of(alice)(doc.replace(
-            f'"sequence":"{alice.sequence}"'.encode(), f'"sequence":"{alice.sequence + 1}"'.encode()
-        ))
+        return sign_of(alice)(
+            doc.replace(
+                f'"sequence":"{alice.sequence}"'.encode(),
+                f'"sequence":"{alice.sequence + 1}"'.encode(),
+            )
+        )
 
     bad = TxSigner(sign_next, good.pubkey, good.account_number, good.sequence, mode=good.mode)
-    tx = build_multi_signed_tx([send(alice.address, bob.address)], [bad],
-                               chain_id=chain.chain_id, fee=parse_coins(FEE), gas_limit=200_000)
-    refused(chain, tx, 4, f"please verify account number ({alice.number}), sequence "
-                          f"({alice.sequence}) and chain-id (zenrock)")
+    tx = build_multi_signed_tx(
+        [send(alice.address, bob.address)],
+        [bad],
+        chain_id=chain.chain_id,
+        fee=parse_coins(FEE),
+        gas_limit=200_000,
+    )
+    refused(
+        chain,
+        tx,
+        4,
+        f"please verify account number ({alice.number}), sequence "
+        f"({alice.sequence}) and chain-id (zenrock)",
+    )
 
 
 def test_an_unsupported_sign_mode_is_refused(chain) -> None:
@@ -202,6 +251,8 @@ def test_an_unsupported_sign_mode_is_refused(chain) -> None:
     tx = build_multi_signed_tx(
         [send(alice.address, bob.address)],
         [TxSigner(sign_of(alice), alice.pubkey, alice.number, alice.sequence, mode=2)],
-        chain_id=chain.chain_id, fee=parse_coins(FEE), gas_limit=200_000,
+        chain_id=chain.chain_id,
+        fee=parse_coins(FEE),
+        gas_limit=200_000,
     )
     refused(chain, tx, 4, "unsupported sign mode SIGN_MODE_TEXTUAL")

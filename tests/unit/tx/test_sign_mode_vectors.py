@@ -55,18 +55,45 @@ FEE = [Coin(denom="atom", amount="150")]
 @pytest.mark.parametrize(
     ("timeout", "fee", "gas", "payer", "granter", "fee_json", "tail"),
     [
-        (10, FEE, 100000, "", "", '{"amount":[{"amount":"150","denom":"atom"}],"gas":"100000"}',
-         ',"timeout_height":"10"'),
-        (0, FEE, 100000, "", "", '{"amount":[{"amount":"150","denom":"atom"}],"gas":"100000"}',
-         ""),
+        (
+            10,
+            FEE,
+            100000,
+            "",
+            "",
+            '{"amount":[{"amount":"150","denom":"atom"}],"gas":"100000"}',
+            ',"timeout_height":"10"',
+        ),
+        (0, FEE, 100000, "", "", '{"amount":[{"amount":"150","denom":"atom"}],"gas":"100000"}', ""),
         (0, [], 0, "", "", '{"amount":[],"gas":"0"}', ""),
-        (0, FEE, 100000, "", ADDR,
-         f'{{"amount":[{{"amount":"150","denom":"atom"}}],"gas":"100000","granter":"{ADDR}"}}', ""),
-        (0, FEE, 100000, ADDR, "",
-         f'{{"amount":[{{"amount":"150","denom":"atom"}}],"gas":"100000","payer":"{ADDR}"}}', ""),
-        (0, FEE, 100000, ADDR, ADDR,
-         f'{{"amount":[{{"amount":"150","denom":"atom"}}],"gas":"100000","granter":"{ADDR}",'
-         f'"payer":"{ADDR}"}}', ""),
+        (
+            0,
+            FEE,
+            100000,
+            "",
+            ADDR,
+            f'{{"amount":[{{"amount":"150","denom":"atom"}}],"gas":"100000","granter":"{ADDR}"}}',
+            "",
+        ),
+        (
+            0,
+            FEE,
+            100000,
+            ADDR,
+            "",
+            f'{{"amount":[{{"amount":"150","denom":"atom"}}],"gas":"100000","payer":"{ADDR}"}}',
+            "",
+        ),
+        (
+            0,
+            FEE,
+            100000,
+            ADDR,
+            ADDR,
+            f'{{"amount":[{{"amount":"150","denom":"atom"}}],"gas":"100000","granter":"{ADDR}",'
+            f'"payer":"{ADDR}"}}',
+            "",
+        ),
     ],
     ids=["timeout", "no-timeout", "empty-fee", "granter", "payer", "payer-and-granter"],
 )
@@ -164,8 +191,12 @@ def test_feegrant_msgs_as_in_the_sdk() -> None:
 def test_zrchain_msgs_use_their_amino_name_or_else_their_type_url() -> None:
     """x/tx v0.13's encoder: an Any without ``amino.name`` is typed by its URL."""
     named = identity_tx.MsgUpdateParams(authority="zen1x")
-    assert aminojson.marshal(named).decode().startswith(
-        '{"type":"github.com/Zenrock-Foundation/zrchain/v6/x/identity/MsgUpdateParams",'
+    assert (
+        aminojson.marshal(named)
+        .decode()
+        .startswith(
+            '{"type":"github.com/Zenrock-Foundation/zrchain/v6/x/identity/MsgUpdateParams",'
+        )
     )
     unnamed = identity_tx.MsgNewWorkspace(creator="zen1x", sign_policy_id=3)
     got = sdk_msgs_test_doc(unnamed)

@@ -35,9 +35,11 @@ from zrchain.x.authz.types import (
     ErrAuthorizationNumOfSigners,
     ErrGranteeIsGranter,
     ErrNoAuthorizationFound,
-    check_timestamp,
     compact_text,
     resolve_authorization,
+)
+from zrchain.x.storekeys import (
+    check_timestamp,
 )
 
 RouteLookup = Callable[[str], MsgRoute | None]
