@@ -14,12 +14,21 @@ if [ -f "$ROOT/package.json" ]; then
     fi
 fi
 "$ROOT/.venv/bin/ruff" check "$ROOT"
+# Types (cosmpy ships no stubs: they are generated from its descriptors first). A type error
+# fails the run, after the tests have run too.
+"$ROOT/.venv/bin/python" "$ROOT/scripts/typing_stubs.py"
 set +e
+"$ROOT/.venv/bin/mypy" zrchain evm_bridge genesis abci_app.py
+types=$?
 "$ROOT/.venv/bin/python" -m pytest "$@"
 code=$?
 set -e
 if [ "$code" -eq 5 ]; then
     echo "error: pytest collected no tests" >&2
     exit 1
+fi
+if [ "$types" -ne 0 ]; then
+    echo "error: mypy found type errors (listed before the tests)" >&2
+    [ "$code" -eq 0 ] && code=1
 fi
 exit "$code"

@@ -25,7 +25,7 @@ from typing import Any
 from cosmpy.protos.tendermint.crypto import keys_pb2
 from cosmpy.protos.tendermint.types import params_pb2
 
-from zrchain import __version__
+from zrchain import __version__, baseapp
 from zrchain.abci import types as abci
 from zrchain.abci.encode import encode_events, encode_finalize_block
 from zrchain.codec.address import canonicalize_json
@@ -43,11 +43,6 @@ from zrchain.valset import merge_updates
 log = logging.getLogger("zrchain.app")
 
 APP_NAME = "ZenrockApp"
-BASEAPP_STORE = "baseapp"
-_CHAIN_ID = b"baseapp/chain_id"
-_INITIAL_HEIGHT = b"baseapp/initial_height"
-CONSENSUS_PARAMS_KEY = b"baseapp/consensus_params"
-_LAST_BLOCK = b"baseapp/last_block"  # height (8 bytes) || block time ns (8 bytes)
 
 
 @dataclass
@@ -104,20 +99,14 @@ class ZrChainApp:
     # -- base state --------------------------------------------------------------------
     def _load_base(self) -> None:
         view = self.store.pending
-        raw = view.get(_CHAIN_ID)
+        raw = view.get(baseapp.CHAIN_ID_KEY)
         self.chain_id = raw.decode() if raw else ""
-        raw = view.get(_INITIAL_HEIGHT)
+        raw = view.get(baseapp.INITIAL_HEIGHT_KEY)
         self.initial_height = int(raw) if raw else 1
-        raw = view.get(CONSENSUS_PARAMS_KEY)
-        self.consensus_params = params_pb2.ConsensusParams()
-        if raw:
-            self.consensus_params.ParseFromString(raw)
+        self.consensus_params = baseapp.consensus_params(view) or params_pb2.ConsensusParams()
 
     def _read_last_header(self) -> tuple[int, int]:
-        raw = self.store.pending.get(_LAST_BLOCK)
-        if not raw:
-            return 0, 0
-        return int.from_bytes(raw[:8], "big"), int.from_bytes(raw[8:16], "big")
+        return baseapp.decode_last_block(self.store.pending.get(baseapp.LAST_BLOCK_KEY))
 
     def last_block_header(self) -> tuple[int, int]:
         """(height, block time ns) of the last committed block: the check state's context."""
@@ -154,7 +143,7 @@ class ZrChainApp:
                            height, time_ns, gas, metered)  # fmt: skip
 
     # -- handshake ---------------------------------------------------------------------
-    def info(self, req: Any) -> Any:
+    def info(self, req: abci.RequestInfo) -> abci.ResponseInfo:
         app_version = (
             int(self.consensus_params.version.app)
             if self.consensus_params.HasField("version")
@@ -168,7 +157,7 @@ class ZrChainApp:
             last_block_app_hash=self.store.app_hash,
         )
 
-    def init_chain(self, req: Any) -> Any:
+    def init_chain(self, req: abci.RequestInitChain) -> abci.ResponseInitChain:
         if self.store.height != 0:
             raise RuntimeError("InitChain on a chain that already has committed blocks")
         self.store.discard_pending()
@@ -177,9 +166,9 @@ class ZrChainApp:
         self.consensus_params = params_pb2.ConsensusParams()
         self.consensus_params.CopyFrom(req.consensus_params)
         genesis = Branch(self.store.pending)
-        genesis.set(_CHAIN_ID, self.chain_id.encode())
-        genesis.set(_INITIAL_HEIGHT, str(self.initial_height).encode())
-        genesis.set(CONSENSUS_PARAMS_KEY, self.consensus_params.SerializeToString())
+        genesis.set(baseapp.CHAIN_ID_KEY, self.chain_id.encode())
+        genesis.set(baseapp.INITIAL_HEIGHT_KEY, str(self.initial_height).encode())
+        genesis.set(baseapp.CONSENSUS_PARAMS_KEY, self.consensus_params.SerializeToString())
         app_state = json.loads(req.app_state_bytes or b"{}")
         ctx = self.context(
             genesis,
@@ -229,8 +218,8 @@ class ZrChainApp:
         return out
 
     # -- mempool -----------------------------------------------------------------------
-    def check_tx(self, req: Any) -> Any:
-        recheck = req.type == abci.CheckTxType.Value("RECHECK")
+    def check_tx(self, req: abci.RequestCheckTx) -> abci.ResponseCheckTx:
+        recheck = req.type == abci.RECHECK
         with self._lock:
             try:
                 return self.pipeline.check(req.tx, self._check, recheck=recheck)
@@ -238,30 +227,32 @@ class ZrChainApp:
                 raise NodeFault(f"CheckTx could not read the state: {describe(exc)}") from exc
 
     # -- consensus ---------------------------------------------------------------------
-    def prepare_proposal(self, req: Any) -> Any:
+    def prepare_proposal(self, req: abci.RequestPrepareProposal) -> abci.ResponsePrepareProposal:
         return abci.ResponsePrepareProposal(
             txs=self.pipeline.select_for_proposal(req.txs, req.max_tx_bytes, self.block_max_gas)
         )
 
-    def process_proposal(self, req: Any) -> Any:
-        accept = abci.ResponseProcessProposal.ProposalStatus.Value("ACCEPT")
+    def process_proposal(self, req: abci.RequestProcessProposal) -> abci.ResponseProcessProposal:
+        accept = abci.ResponseProcessProposal.ACCEPT
         return abci.ResponseProcessProposal(status=accept)
 
-    def extend_vote(self, req: Any) -> Any:
+    def extend_vote(self, req: abci.RequestExtendVote) -> abci.ResponseExtendVote:
         return abci.ResponseExtendVote(vote_extension=b"")
 
-    def verify_vote_extension(self, req: Any) -> Any:
-        accept = abci.ResponseVerifyVoteExtension.VerifyStatus.Value("ACCEPT")
+    def verify_vote_extension(
+        self, req: abci.RequestVerifyVoteExtension
+    ) -> abci.ResponseVerifyVoteExtension:
+        accept = abci.ResponseVerifyVoteExtension.ACCEPT
         return abci.ResponseVerifyVoteExtension(status=accept)
 
-    def finalize_block(self, req: Any) -> Any:
+    def finalize_block(self, req: abci.RequestFinalizeBlock) -> abci.ResponseFinalizeBlock:
         try:
             return self._finalize_block(req)
         except STORAGE_ERRORS as exc:
             fault = f"FinalizeBlock {req.height}: storage failure: {describe(exc)}"
             raise NodeFault(fault) from exc
 
-    def _finalize_block(self, req: Any) -> Any:
+    def _finalize_block(self, req: abci.RequestFinalizeBlock) -> abci.ResponseFinalizeBlock:
         expected = self.store.height + 1 if self.store.height else self.initial_height
         if req.height != expected:
             raise RuntimeError(f"FinalizeBlock height {req.height}, expected {expected}")
@@ -274,7 +265,7 @@ class ZrChainApp:
             self._pending_app_hash = None
         block = Branch(self.store.pending)
         time_ns = req.time.seconds * 10**9 + req.time.nanos
-        block.set(_LAST_BLOCK, req.height.to_bytes(8, "big") + time_ns.to_bytes(8, "big"))
+        block.set(baseapp.LAST_BLOCK_KEY, baseapp.encode_last_block(req.height, time_ns))
         ctx = self.context(block, Mode.FINALIZE, height=req.height, time_ns=time_ns, metered=False)
         ctx.proposer = req.proposer_address
         for module in self.registry.modules:
@@ -301,7 +292,7 @@ class ZrChainApp:
         )
         return abci.ResponseFinalizeBlock.FromString(raw)
 
-    def commit(self, req: Any) -> Any:
+    def commit(self, req: abci.RequestCommit) -> abci.ResponseCommit:
         if self._pending_app_hash is None:
             raise RuntimeError("Commit without FinalizeBlock")
         try:
@@ -329,7 +320,7 @@ class ZrChainApp:
         result: tuple[Any, Any] = self.simulator.simulate(tx_bytes)
         return result
 
-    def query(self, req: Any) -> Any:
+    def query(self, req: abci.RequestQuery) -> abci.ResponseQuery:
         from zrchain.server.abci_query import answer_query
 
         return answer_query(self, req)
@@ -342,7 +333,7 @@ class ZrChainApp:
         version = self.store.version(self.store.height)
         self.snapshots.create_async(version.height, version.kv.iterate())
 
-    def list_snapshots(self, req: Any) -> Any:
+    def list_snapshots(self, req: abci.RequestListSnapshots) -> abci.ResponseListSnapshots:
         return abci.ResponseListSnapshots(
             snapshots=[
                 abci.Snapshot(
@@ -356,40 +347,44 @@ class ZrChainApp:
             ]
         )
 
-    def load_snapshot_chunk(self, req: Any) -> Any:
+    def load_snapshot_chunk(
+        self, req: abci.RequestLoadSnapshotChunk
+    ) -> abci.ResponseLoadSnapshotChunk:
         return abci.ResponseLoadSnapshotChunk(
             chunk=self.snapshots.load_chunk(int(req.height), int(req.format), int(req.chunk))
         )
 
-    def offer_snapshot(self, req: Any) -> Any:
-        R = abci.ResponseOfferSnapshot.Result
+    def offer_snapshot(self, req: abci.RequestOfferSnapshot) -> abci.ResponseOfferSnapshot:
+        R = abci.ResponseOfferSnapshot
         info = snapshot_from_abci(req.snapshot)
         if info.format != SNAPSHOT_FORMAT:
-            return abci.ResponseOfferSnapshot(result=R.Value("REJECT_FORMAT"))
+            return abci.ResponseOfferSnapshot(result=R.REJECT_FORMAT)
         if (
             info.chunks <= 0
             or len(info.metadata) != 32 * info.chunks
             or hashlib.sha256(info.metadata).digest() != info.hash
         ):
-            return abci.ResponseOfferSnapshot(result=R.Value("REJECT"))
+            return abci.ResponseOfferSnapshot(result=R.REJECT)
         if self.store.height != 0:
             log.warning("snapshot offered to a node that already has state; aborting state sync")
-            return abci.ResponseOfferSnapshot(result=R.Value("ABORT"))
+            return abci.ResponseOfferSnapshot(result=R.ABORT)
         self.store.wipe()
         self._restore = Restore(info, bytes(req.app_hash))
         log.info("restoring snapshot at height %d (%d chunks)", info.height, info.chunks)
-        return abci.ResponseOfferSnapshot(result=R.Value("ACCEPT"))
+        return abci.ResponseOfferSnapshot(result=R.ACCEPT)
 
-    def apply_snapshot_chunk(self, req: Any) -> Any:
-        R = abci.ResponseApplySnapshotChunk.Result
+    def apply_snapshot_chunk(
+        self, req: abci.RequestApplySnapshotChunk
+    ) -> abci.ResponseApplySnapshotChunk:
+        R = abci.ResponseApplySnapshotChunk
         rs = self._restore
         if rs is None:
-            return abci.ResponseApplySnapshotChunk(result=R.Value("ABORT"))
+            return abci.ResponseApplySnapshotChunk(result=R.ABORT)
         index = int(req.index)
         if index != rs.next_index:
-            return abci.ResponseApplySnapshotChunk(result=R.Value("RETRY_SNAPSHOT"))
+            return abci.ResponseApplySnapshotChunk(result=R.RETRY_SNAPSHOT)
         bad = abci.ResponseApplySnapshotChunk(
-            result=R.Value("RETRY"),
+            result=R.RETRY,
             refetch_chunks=[index],
             reject_senders=[req.sender] if req.sender else [],
         )
@@ -403,7 +398,7 @@ class ZrChainApp:
         self.store.write_state_pairs(pairs)
         rs.next_index += 1
         if rs.next_index < rs.info.chunks:
-            return abci.ResponseApplySnapshotChunk(result=R.Value("ACCEPT"))
+            return abci.ResponseApplySnapshotChunk(result=R.ACCEPT)
         root = self.store.rebuild_trie()
         self._restore = None
         if root != rs.app_hash:
@@ -413,14 +408,14 @@ class ZrChainApp:
                 rs.app_hash.hex(),
             )
             self.store.wipe()
-            return abci.ResponseApplySnapshotChunk(result=R.Value("REJECT_SNAPSHOT"))
+            return abci.ResponseApplySnapshotChunk(result=R.REJECT_SNAPSHOT)
         self.store.mark_committed(rs.info.height, root)
         self._load_base()
         self._last_header = self._read_last_header()
         with self._lock:
             self._check = self._fresh_check_state()
         log.info("state sync restored height %d", rs.info.height)
-        return abci.ResponseApplySnapshotChunk(result=R.Value("ACCEPT"))
+        return abci.ResponseApplySnapshotChunk(result=R.ACCEPT)
 
     def close(self) -> None:
         self.simulator.close()

@@ -85,20 +85,6 @@ def _toml_value(v: Any) -> str:
     return json.dumps(str(v))
 
 
-def default_consensus_params() -> dict[str, Any]:
-    return {
-        "block": {"max_bytes": "22020096", "max_gas": "-1"},
-        "evidence": {
-            "max_age_num_blocks": "100000",
-            "max_age_duration": "172800000000000",
-            "max_bytes": "1048576",
-        },
-        "validator": {"pub_key_types": ["ed25519"]},
-        "version": {"app": "0"},
-        "abci": {"vote_extensions_enable_height": "0"},
-    }
-
-
 def tcp_to_hostport(addr: str) -> str:
     return addr.split("://", 1)[-1]
 

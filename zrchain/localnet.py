@@ -19,6 +19,7 @@ from pathlib import Path
 import click
 
 from zrchain.cli.node_cmds import genesis_path
+from zrchain.localnet_setup import PRESET
 
 
 @click.group()
@@ -68,8 +69,7 @@ def multi(count: int, base: str, chain_id: str, snapshot_interval: int, fresh: b
         return Ports(rpc=26657 + 10 * i, p2p=26656 + 10 * i, abci=26658 + 10 * i,
                      grpc=9090 + i, api=1317 + i)
 
-    normal = {"consensus.timeout_commit": "1s"}
-    net = TestNetwork(base, count, chain_id, consensus=normal,
+    net = TestNetwork(base, count, chain_id, consensus=PRESET.node_config,
                       snapshot_interval=snapshot_interval, ports=ports)
     created = not all(genesis_path(n.home).exists() for n in net.nodes)
     if created:

@@ -1,5 +1,6 @@
 """Development accounts for localnets: deterministic, publicly known keys (never use them
-for anything of value), created in the node's `test` keyring and funded at genesis."""
+for anything of value), created in the node's `test` keyring and funded at genesis as the
+preset says (genesis/presets/localnet.json)."""
 
 from __future__ import annotations
 
@@ -10,12 +11,9 @@ from typing import Any
 
 from mnemonic import Mnemonic
 
-DEV_ACCOUNTS: dict[str, str] = {
-    "validator": "1000000000000000urock",
-    "alice": "1000000000000000urock",
-    "bob": "1000000000000000urock",
-    "relayer": "1000000000000000urock",
-}
+import genesis
+
+PRESET = genesis.preset("localnet")
 
 
 def dev_mnemonic(name: str) -> str:
@@ -30,7 +28,7 @@ def create_dev_keys(keyring_home: str | Path) -> dict[str, str]:
 
     kr = Keyring(keyring_home, "test")
     out = {}
-    for name in DEV_ACCOUNTS:
+    for name in PRESET.accounts:
         if kr.has(name):
             out[name] = kr.get(name).address
         else:
@@ -43,15 +41,17 @@ def fund_dev_accounts(doc: dict[str, Any], addresses: dict[str, str]) -> None:
     from zrchain.testing.genesis import add_account
 
     state = doc.setdefault("app_state", {})
-    for name, coins in DEV_ACCOUNTS.items():
+    for name, coins in PRESET.accounts.items():
         add_account(state, addresses[name], coins)
-    state.setdefault("validators", {}).setdefault("params", {})["authority"] = addresses[
-        "validator"
-    ]
+    params = state.setdefault("validators", {}).setdefault("params", {})
+    params["authority"] = addresses[PRESET.authority]
 
 
 def provision_single(home: str) -> None:
-    """Dev keys in the node's keyring, funded, and `validator` as the validator authority."""
+    """Dev keys in the node's keyring, funded, the preset's authority, its node config."""
+    from zrchain.cometbft import patch_toml
+
+    patch_toml(Path(home) / "config" / "config.toml", PRESET.node_config)
     addresses = create_dev_keys(home)
     path = Path(home) / "config" / "genesis.json"
     doc = json.loads(path.read_text())

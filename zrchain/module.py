@@ -25,7 +25,8 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, TypeVar
+from types import ModuleType
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeVar
 
 from google.protobuf.descriptor import MethodDescriptor, ServiceDescriptor
 from google.protobuf.message import Message
@@ -43,6 +44,9 @@ from zrchain.codec.services import (
 )
 from zrchain.context import Context
 
+if TYPE_CHECKING:
+    import click
+
 MsgHandler = Callable[[Context, Any], Message]
 QueryHandler = Callable[[Context, Any], Message]
 Validate = Callable[[Any], None]
@@ -55,7 +59,7 @@ class BindError(ValueError):
     """A service class does not match its proto service (the node refuses to start)."""
 
 
-def validate_basic(check: Validate) -> Callable[[H], H]:
+def validate_basic(check: Callable[..., None]) -> Callable[[H], H]:
     """Attach a Msg's stateless check (the SDK's ``ValidateBasic``) to its handler.
 
     The check runs when a tx is decoded (and for each inner Msg of an authz MsgExec), before
@@ -164,8 +168,9 @@ class MsgServer(Service):
 
     def _check_of(self, handler: Callable[..., Any]) -> Validate | None:
         check: Validate | None = getattr(handler, _VALIDATE_ATTR, None)
-        if check is not None and getattr(type(self), check.__name__, None) is check:
-            bound: Validate = getattr(self, check.__name__)  # a method of this server
+        name = getattr(check, "__name__", "")
+        if check is not None and getattr(type(self), name, None) is check:
+            bound: Validate = getattr(self, name)  # a method of this server
             return bound
         return check
 
@@ -209,6 +214,41 @@ def module_of(url: str) -> str:
     return parts[1] if len(parts) > 1 else ""
 
 
+K_contra = TypeVar("K_contra", contravariant=True)
+
+
+class GenesisFunctions(Protocol[K_contra]):
+    """A module's ``genesis.py`` over its keeper: ``default()``, ``validate(data)``,
+    ``init(ctx, keeper, data)`` and ``export(ctx, keeper)``."""
+
+    def default(self) -> dict[str, Any]: ...
+
+    def validate(self, data: dict[str, Any], /) -> None: ...
+
+    def init(self, ctx: Context, keeper: K_contra, data: dict[str, Any], /) -> None: ...
+
+    def export(self, ctx: Context, keeper: K_contra, /) -> dict[str, Any]: ...
+
+
+@dataclass(frozen=True)
+class Genesis:
+    """A module's genesis hooks, bound to its keeper (the app calls them in module order)."""
+
+    default: Callable[[], dict[str, Any]]
+    validate: Callable[[dict[str, Any]], None]
+    init: Callable[[Context, dict[str, Any]], None]
+    export: Callable[[Context], dict[str, Any]]
+
+    @classmethod
+    def of(cls, functions: GenesisFunctions[K_contra], keeper: K_contra) -> Genesis:
+        return cls(
+            default=functions.default,
+            validate=functions.validate,
+            init=lambda ctx, data: functions.init(ctx, keeper, data),
+            export=lambda ctx: functions.export(ctx, keeper),
+        )
+
+
 @dataclass
 class Module:
     """Base class: override what the module provides; the defaults provide nothing."""
@@ -225,18 +265,30 @@ class Module:
         """Called once the app's registry exists (authz's MsgExec routes through it)."""
         return None
 
+    def genesis(self) -> Genesis | None:
+        """The module's genesis hooks (``Genesis.of(genesis, self.keeper)``), or None when it
+        keeps no genesis. The four methods below call them; a module may override those
+        instead."""
+        return None
+
     def default_genesis(self) -> dict[str, Any] | None:
         """The module's genesis as proto-JSON, or None when it keeps no genesis."""
-        return None
+        g = self.genesis()
+        return None if g is None else g.default()
 
     def validate_genesis(self, data: dict[str, Any]) -> None:
-        return None
+        g = self.genesis()
+        if g is not None:
+            g.validate(data)
 
     def init_genesis(self, ctx: Context, data: dict[str, Any]) -> None:
-        return None
+        g = self.genesis()
+        if g is not None:
+            g.init(ctx, data)
 
     def export_genesis(self, ctx: Context) -> dict[str, Any] | None:
-        return None
+        g = self.genesis()
+        return None if g is None else g.export(ctx)
 
     def begin_block(self, ctx: Context) -> None:
         return None
@@ -252,12 +304,20 @@ class Module:
         """Validator changes decided in this block, returned from FinalizeBlock."""
         return []
 
-    def cli_tx(self) -> Any:
-        """A click group for ``zrchaind tx <module>`` or None."""
+    def cli(self) -> ModuleType | None:
+        """The module's ``cli.py`` (imported when the CLI runs, not by the node), whose
+        ``tx_group`` and ``query_group`` are mounted under ``zrchaind tx`` / ``query``."""
         return None
 
-    def cli_query(self) -> Any:
-        return None
+    def cli_tx(self) -> click.Group | None:
+        cli = self.cli()
+        group: click.Group | None = getattr(cli, "tx_group", None)
+        return group
+
+    def cli_query(self) -> click.Group | None:
+        cli = self.cli()
+        group: click.Group | None = getattr(cli, "query_group", None)
+        return group
 
 
 class Registry:
@@ -303,6 +363,8 @@ class Registry:
 
 __all__ = [
     "BindError",
+    "Genesis",
+    "GenesisFunctions",
     "Module",
     "MsgRoute",
     "MsgServer",

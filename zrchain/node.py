@@ -111,7 +111,7 @@ class Node:
                 proc = await asyncio.create_subprocess_exec(*args, start_new_session=True)
                 log.info("started cometbft (pid %d): %s", proc.pid, " ".join(args))
             log.info("zrchaind running: home=%s height=%d", self.home, app.last_height)
-            waiters = [asyncio.create_task(stop.wait())]
+            waiters: list[asyncio.Task[object]] = [asyncio.create_task(stop.wait())]
             if proc is not None:
                 waiters.append(asyncio.create_task(proc.wait()))
             _done, pending = await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)

@@ -24,8 +24,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from cosmpy.protos.tendermint.types import params_pb2
-
+from zrchain.baseapp import consensus_params
 from zrchain.context import Context
 from zrchain.errors import register
 from zrchain.module import Module
@@ -142,10 +141,7 @@ class ValidatorSet:
 
     @staticmethod
     def _allowed_key_types(ctx: Context) -> list[str]:
-        from zrchain.app import CONSENSUS_PARAMS_KEY
-
-        raw = ctx.root.get(CONSENSUS_PARAMS_KEY) if ctx.root is not None else None
-        params = params_pb2.ConsensusParams.FromString(raw) if raw else None
+        params = consensus_params(ctx.root) if ctx.root is not None else None
         if params is None or not params.HasField("validator"):
             return ["ed25519"]  # CometBFT's default
         return list(params.validator.pub_key_types) or ["ed25519"]

@@ -29,14 +29,15 @@ from eth_account import Account
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from zrchain.bridge.config import NetworkConfig  # noqa: E402
-from zrchain.bridge.evm_rpc import EvmRpc  # noqa: E402
-from zrchain.bridge.follower import Follower  # noqa: E402
-from zrchain.bridge.gateway import MemoryGateway  # noqa: E402
-from zrchain.bridge.ingest import Translator  # noqa: E402
-from zrchain.bridge.pipeline import Pipeline  # noqa: E402
-from zrchain.bridge.state import NetworkState, StateStore, state_file  # noqa: E402
-from zrchain.evm.contract import EVM_WALLET_TYPE_ID, ZrSignContract  # noqa: E402
+from evm_bridge.config import NetworkConfig  # noqa: E402
+from evm_bridge.evm_rpc import EvmRpc  # noqa: E402
+from evm_bridge.follower import Follower  # noqa: E402
+from evm_bridge.gateway import MemoryGateway  # noqa: E402
+from evm_bridge.ingest import Translator  # noqa: E402
+from evm_bridge.pipeline import Pipeline  # noqa: E402
+from evm_bridge.state import NetworkState, StateStore, state_file  # noqa: E402
+from zrchain.evm.contract import ZrSignContract  # noqa: E402
+from zrchain.evm.ids import EVM_WALLET_TYPE_ID  # noqa: E402
 from zrchain.testing.anvil import DEFAULT_PRIVATE_KEYS, AnvilNode  # noqa: E402
 from zrchain.testing.node import TestNode, _die_with_parent  # noqa: E402
 
@@ -182,7 +183,7 @@ class BridgeProc:
         self.config.write_text("\n".join(cfg) + "\n")
         with open(self.log, "ab") as fh:
             self.proc = subprocess.Popen(
-                [sys.executable, "-m", "zrchain.bridge.cli", "start", "--config", str(self.config)],
+                [sys.executable, "-m", "evm_bridge.cli", "start", "--config", str(self.config)],
                 stdout=fh,
                 stderr=subprocess.STDOUT,
                 preexec_fn=_die_with_parent,

@@ -17,10 +17,10 @@ from eth_abi import encode as abi_encode
 from eth_account import Account
 from eth_utils import keccak
 
-from zrchain.bridge.contract_check import ContractMismatch
-from zrchain.bridge.gateway import MemoryGateway
-from zrchain.bridge.state import DirLock
-from zrchain.bridge.testing import (
+from evm_bridge.contract_check import ContractMismatch
+from evm_bridge.gateway import MemoryGateway
+from evm_bridge.state import DirLock
+from evm_bridge.testing import (
     captured_logs,
     deploy_test_contract,
     emit_raw,
@@ -29,7 +29,8 @@ from zrchain.bridge.testing import (
     wait,
     write_key_files,
 )
-from zrchain.evm.contract import EVM_WALLET_TYPE_ID, KEY_REQUEST_TOPICS, MPC_ROLE
+from zrchain.evm.events import KEY_REQUEST_TOPICS
+from zrchain.evm.ids import EVM_WALLET_TYPE_ID, MPC_ROLE
 from zrchain.testing.anvil import DEFAULT_PRIVATE_KEYS, AnvilNode
 from zrchain.testing.node import zrchaind
 

@@ -17,11 +17,11 @@ from eth_account import Account
 from eth_utils import keccak
 from web3.exceptions import TransactionNotFound
 
-from zrchain.bridge.config import parse_config
-from zrchain.bridge.daemon import requeue_dead_letters, status
-from zrchain.bridge.gateway import MemoryGateway
-from zrchain.bridge.state import StateStore, state_file
-from zrchain.bridge.testing import (
+from evm_bridge.config import parse_config
+from evm_bridge.daemon import requeue_dead_letters, status
+from evm_bridge.gateway import MemoryGateway
+from evm_bridge.state import StateStore, state_file
+from evm_bridge.testing import (
     captured_logs,
     deploy_test_contract,
     network_entry,
@@ -29,7 +29,8 @@ from zrchain.bridge.testing import (
     wait,
     write_key_files,
 )
-from zrchain.evm.contract import EVM_WALLET_TYPE_ID, MPC_ROLE, PAUSER_ROLE, ZrKeyResolveEvent
+from zrchain.evm.events import ZrKeyResolveEvent
+from zrchain.evm.ids import EVM_WALLET_TYPE_ID, MPC_ROLE, PAUSER_ROLE
 from zrchain.testing.anvil import DEFAULT_PRIVATE_KEYS, AnvilNode
 
 pytestmark = [pytest.mark.evm, pytest.mark.usefixtures("needs_anvil")]

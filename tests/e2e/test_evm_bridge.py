@@ -2,7 +2,7 @@
 a real MPC keeper process serving the zrSign keyring, two real anvil networks with our
 contract (A in Direct mode, B in Omni mode) and, next to it, the zrsign-v1 test contract that
 follows the deployed zrSign's rules (A answered Direct, B Omni), and bridge processes started
-with `python -m zrchain.bridge.cli start` — every process started here is stopped here, by PID.
+with `python -m evm_bridge.cli start` — every process started here is stopped here, by PID.
 
 The first test prints its figures (run with -s): responses sent / accepted per flavour and the
 gas each response kind used against the contract's respGas, read with
@@ -26,20 +26,14 @@ import pytest
 from eth_account import Account
 from eth_utils import keccak, to_checksum_address
 
-from zrchain.bridge.ingest import cache_id, eip1559_unsigned
-from zrchain.bridge.testing import FlakyProxy, emit_raw
-from zrchain.bridge.testing import wait as poll_until
+from evm_bridge.ingest import cache_id, eip1559_unsigned
+from evm_bridge.testing import FlakyProxy, emit_raw
+from evm_bridge.testing import wait as poll_until
 from zrchain.client.chain import ChainClient
 from zrchain.codec.gen.zrchain.treasury import query_pb2 as tq
-from zrchain.evm.contract import (
-    EVM_WALLET_TYPE_ID,
-    SignParams,
-    ZrSignContract,
-    ZrSigResolveEvent,
-    caip2_chain_id,
-    event_topics,
-    wallet_type_id,
-)
+from zrchain.evm.contract import SignParams, ZrSignContract
+from zrchain.evm.events import ZrSigResolveEvent, event_topics
+from zrchain.evm.ids import EVM_WALLET_TYPE_ID, caip2_chain_id, wallet_type_id
 from zrchain.testing.anvil import DEFAULT_PRIVATE_KEYS, AnvilNode
 from zrchain.testing.node import TestNode, free_port, zrchaind
 from zrchain.testing.zrsign_v1 import deploy_zrsign_v1
@@ -119,7 +113,7 @@ class BridgeProc:
     def start(self) -> BridgeProc:
         log = open(self.log_path, "ab")  # noqa: SIM115 - owned by the child
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "zrchain.bridge.cli", "start", "--config", str(self.config)],
+            [sys.executable, "-m", "evm_bridge.cli", "start", "--config", str(self.config)],
             stdout=log,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
@@ -148,7 +142,7 @@ class BridgeProc:
         return self.proc is not None and self.proc.poll() is None
 
     def state_file(self, caip2: str, contract: str) -> Path:
-        from zrchain.bridge.state import state_file
+        from evm_bridge.state import state_file
 
         return state_file(self.dir / "state", caip2, contract)
 

@@ -4,7 +4,17 @@ ExecTxResult): building protobuf objects field by field costs more than the tx i
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Protocol
+
+
+class EventData(Protocol):
+    """What an event must have to be encoded: a type and its (key, value) attributes."""
+
+    @property
+    def type(self) -> str: ...
+
+    @property
+    def attributes(self) -> Sequence[tuple[str, str]]: ...
 
 _SMALL = [bytes((i,)) for i in range(128)]
 _ATTRS: dict[tuple[str, str], bytes] = {}  # attributes repeat a lot across txs
@@ -52,7 +62,7 @@ def encode_event(type_: str, attributes: Sequence[tuple[str, str]]) -> bytes:
     return b"".join(parts)
 
 
-def encode_events(events: Sequence[Any], field_tag: bytes) -> bytes:
+def encode_events(events: Sequence[EventData], field_tag: bytes) -> bytes:
     return b"".join(_ld(field_tag, encode_event(e.type, e.attributes)) for e in events)
 
 
@@ -62,7 +72,7 @@ def encode_exec_tx_result(
     log: str,
     gas_wanted: int,
     gas_used: int,
-    events: Sequence[Any],
+    events: Sequence[EventData],
     codespace: str,
 ) -> bytes:
     """tendermint.abci.ExecTxResult: code=1 data=2 log=3 info=4 gas_wanted=5 gas_used=6

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from zrchain.abci import types as abci
+from zrchain.abci.encode import EventData
 
 
-def to_abci_events(events: Sequence[Any]) -> list[Any]:
+def to_abci_events(events: Sequence[EventData]) -> list[abci.Event]:
     Ev, Attr = abci.Event, abci.EventAttribute
     return [
         Ev(type=e.type, attributes=[Attr(key=k, value=v, index=True) for k, v in e.attributes])

@@ -1,6 +1,7 @@
 """Bitcoin (and Zcash transparent) transactions: parsing with relay limits, BIP-143 and
 legacy sighashes per input, the BITCOIN_PLUS check of requested hashes, and addresses
-(docs/treasury.md §9.3, §9.5, DECISIONS 12)."""
+(docs/treasury.md, *Transaction parsing and signature checks*; fix 12 of
+docs/COMPATIBILITY.md)."""
 
 from __future__ import annotations
 
@@ -273,7 +274,7 @@ class BitcoinPrevOut:
 
 
 def bitcoin_prevouts(tx: BitcoinTx) -> list[BitcoinPrevOut]:
-    """Per-input (amount, scriptPubKey) from zrChain's repurposed witness stacks (§9.3).
+    """Per-input (amount, scriptPubKey) from zrChain's repurposed witness stacks.
 
     ``witness[0]`` holds the amount as 8 little-endian bytes (shorter ⇒ 0, extra bytes ignored,
     as btcd's reader behaves), ``witness[2]`` the previous output's scriptPubKey.
@@ -303,7 +304,7 @@ def p2wpkh_script_code(script_pubkey: bytes) -> bytes:
 def bitcoin_sighashes(
     tx: BitcoinTx | bytes, prevouts: Sequence[BitcoinPrevOut] | None = None
 ) -> list[bytes]:
-    """One BIP143 SIGHASH_ALL hash per input, as zrChain's Bitcoin parser computes them (§9.3).
+    """One BIP143 SIGHASH_ALL hash per input, as zrChain's Bitcoin parser computes them.
 
     Every input is hashed as segwit v0 (that is what zrChain's BITCOIN keys sign: P2WPKH), using
     the amount and script carried in the witness, or ``prevouts`` when given (one per input,
@@ -338,7 +339,8 @@ class VerificationStatus(IntEnum):
 
 
 def verify_bitcoin_plus(tx: BitcoinTx | bytes, sighashes: Sequence[bytes]) -> VerificationStatus:
-    """DECISIONS 12: SUCCEEDED iff there is one sighash per input, each equal to the recomputed one.
+    """fix 12 of docs/COMPATIBILITY.md: SUCCEEDED iff there is one sighash per input, each equal to
+    the recomputed one.
 
     A hash that differs gives FAILED. A transaction that does not parse, lacks the per-input
     annotations, or a count that is not the input count raises :class:`BitcoinTxError`.
@@ -358,7 +360,7 @@ def verify_bitcoin_plus(tx: BitcoinTx | bytes, sighashes: Sequence[bytes]) -> Ve
 def verify_data_for_signing(
     version: int, tx: BitcoinTx | bytes | None, data: Sequence[bytes]
 ) -> VerificationStatus:
-    """``VerifyDataForSigning``: only BITCOIN_PLUS with a tx and data is checked (§9.5)."""
+    """``VerifyDataForSigning``: only BITCOIN_PLUS with a tx and data is checked."""
     if version != VerificationVersion.BITCOIN_PLUS or not tx or not data:
         return VerificationStatus.NOT_VERIFIED
     return verify_bitcoin_plus(tx, data)

@@ -1,5 +1,5 @@
 """Cosmos SDK chains: what a secp256k1 signature over sign bytes commits to, and account
-addresses (docs/treasury.md §9.2, §10)."""
+addresses (docs/treasury.md, *Transaction parsing*, *Wallets*)."""
 
 from __future__ import annotations
 

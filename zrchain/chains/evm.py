@@ -1,6 +1,7 @@
 """EVM chains: unsigned transactions (legacy, EIP-2930, EIP-1559) parsed and hashed for
 signing, transfers read from them, signed transactions assembled, addresses, and the one
-rule for an EVM owner address (docs/treasury.md §9.1, DECISIONS 9 and 11)."""
+rule for an EVM owner address (docs/treasury.md, *Transaction parsing*; fixes 9 and 11 of
+docs/COMPATIBILITY.md)."""
 
 from __future__ import annotations
 
@@ -134,7 +135,8 @@ def _rlp_items(body: bytes, what: str) -> list[object]:
         raise EvmTxError(f"{what}: malformed RLP: {exc}") from None
     if not isinstance(decoded, list):
         raise EvmTxError(f"{what}: expected an RLP list")
-    return decoded
+    items: list[object] = list(decoded)
+    return items
 
 
 def _requested_chain_id(chain_id: int | None) -> int | None:
@@ -172,7 +174,7 @@ def _legacy_chain_hint(v: int, r: int, s: int) -> int | None:
 
 
 def parse_evm_tx(payload: bytes, chain_id: int | None = None) -> EvmTransaction:
-    """Decode and validate an unsigned EVM payload (DECISIONS 9).
+    """Decode and validate an unsigned EVM payload (fix 9 of docs/COMPATIBILITY.md).
 
     Accepted: legacy (RLP list of 9 items, last three ``chainId,0,0``, ``0,0,0`` or a previous
     signature), EIP-2930 (``0x01‖rlp`` of 8 items) and EIP-1559 (``0x02‖rlp`` of 9 items, or of
@@ -254,7 +256,7 @@ _ERC20_TRANSFER_FROM = keccak(b"transferFrom(address,address,uint256)")[:4]  # 2
 
 @dataclass(frozen=True)
 class EvmTransfer:
-    """Who receives how much, for the policy's TXVALUE (§9.1 step 4)."""
+    """Who receives how much, for the policy's TXVALUE."""
 
     to: bytes
     amount: int
@@ -345,7 +347,7 @@ def evm_address(pubkey: bytes) -> str:
 
 
 def evm_address_lower(pubkey: bytes) -> str:
-    """Lower-case ``0x…`` address (the normalised owner form of DECISIONS 11)."""
+    """Lower-case ``0x…`` address (the normalised owner form of fix 11 of docs/COMPATIBILITY.md)."""
     return "0x" + evm_address_bytes(pubkey).hex()
 
 
@@ -379,7 +381,8 @@ def is_evm_address(text: str) -> bool:
 
 def normalize_owner(owner: str) -> str:
     """An external (zrSign) owner as stored and compared: an EVM address in lower case,
-    anything else (a Solana or Bitcoin address, case-sensitive) as given (DECISIONS 11).
+    anything else (a Solana or Bitcoin address, case-sensitive) as given (fix 11 of
+    docs/COMPATIBILITY.md).
 
     All-lower, all-upper and correctly checksummed EIP-55 spellings name one owner; a
     mixed-case address with a wrong checksum is refused (``ChainDataError``): it is most

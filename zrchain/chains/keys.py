@@ -1,5 +1,5 @@
 """MPC key types, public-key validation and returned-signature verification
-(docs/treasury.md, keys and signatures; DECISIONS 3).
+(docs/treasury.md, keys and signatures; fix 3 of docs/COMPATIBILITY.md).
 
 Pure: no state, no floats, no randomness, no clock (this runs inside consensus)."""
 
@@ -56,7 +56,7 @@ def key_type(value: KeyType | int | str) -> KeyType:
 
 
 # ---------------------------------------------------------------------------------------------
-# Public keys (DECISIONS 3)
+# Public keys (fix 3 of docs/COMPATIBILITY.md)
 
 SECP256K1_N = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141
 SECP256K1_HALF_N = SECP256K1_N // 2
@@ -209,7 +209,7 @@ def recovery_id(digest: bytes, r: int, s: int, compressed_pubkey: bytes) -> int 
 
 
 # ---------------------------------------------------------------------------------------------
-# Returned-signature verification (§9.6)
+# Returned-signature verification (docs/treasury.md, *Transaction parsing and signature checks*)
 
 
 def _der_int(value: int) -> bytes:
@@ -291,7 +291,7 @@ def verify_signature(
     signature: bytes,
     keyring_addr: str = "",
 ) -> bytes:
-    """Check a keyring's returned signature over ``data`` (§9.6); return the bytes to store.
+    """Check a keyring's returned signature over ``data``; return the bytes to store.
 
     ECDSA: 64-byte r‖s or 65-byte r‖s‖v over a 32-byte hash, low S only; a 65-byte signature
     gets its last byte replaced by the recovery id (0/1). EdDSA: 64 bytes over the message.

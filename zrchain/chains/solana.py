@@ -1,5 +1,5 @@
 """Solana: legacy and v0 messages parsed within a packet's size, SOL and SPL transfers read
-from them, the signing payload, and addresses (docs/treasury.md §9.4)."""
+from them, the signing payload, and addresses (docs/treasury.md, *Transaction parsing*)."""
 
 from __future__ import annotations
 

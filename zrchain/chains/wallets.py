@@ -1,6 +1,7 @@
 """Wallets of an MPC key: the address per wallet type (zrChain's ``NewWallet``), a key's
-wallets as the queries list them, and each wallet type's transaction parser (docs/treasury.md
-§9, §10). Pure and deterministic; errors are :class:`WalletError` or the other
+wallets as the queries list them, and each wallet type's transaction parser (docs/treasury.md,
+*Transaction parsing and signature checks*, *Wallets*). Pure and deterministic; errors are
+:class:`WalletError` or the other
 ``zrchain.chains.errors`` (all ``ChainDataError``, a ``ValueError``).
 """
 
@@ -183,7 +184,7 @@ def derive(
 
 
 # ---------------------------------------------------------------------------------------------
-# ParseTx per wallet type (§9)
+# ParseTx per wallet type (docs/treasury.md, *Transaction parsing*)
 
 
 @dataclass(frozen=True)

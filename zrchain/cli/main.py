@@ -2,16 +2,28 @@
 
 from __future__ import annotations
 
+import importlib
+
 import click
 
 from zrchain.cli import genesis_cmds, node_cmds, query_cmds, tx_cmds
 
 
 class _Root(click.Group):
-    """Resolves the ``q`` alias of ``query``."""
+    """Resolves the ``q`` alias of ``query``, and imports the packages that depend on zrchain
+    (the EVM bridge) only when their command is asked for: zrchain never imports them."""
+
+    LAZY = {"evm-bridge": "evm_bridge.cli:evm_bridge_group"}
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.LAZY})
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
-        return super().get_command(ctx, "query" if name == "q" else name)
+        name = "query" if name == "q" else name
+        if name in self.LAZY and name not in self.commands:
+            module, _, attr = self.LAZY[name].partition(":")
+            self.add_command(getattr(importlib.import_module(module), attr), name)
+        return super().get_command(ctx, name)
 
 
 @click.group(cls=_Root, context_settings={"help_option_names": ["-h", "--help"]})
@@ -26,13 +38,11 @@ def _build() -> None:
         cli.add_command(cmd)
     cli.add_command(genesis_cmds.genesis_group)
     cli.add_command(genesis_cmds.export_cmd)
-    from zrchain.bridge.cli import evm_bridge_group
     from zrchain.cli.keys_cmds import keys_group
     from zrchain.mpc.cli import mpc_keeper_group
 
     cli.add_command(keys_group)
     cli.add_command(mpc_keeper_group)
-    cli.add_command(evm_bridge_group)
     modules = default_modules()
     tx_cmds.mount(tx_cmds.tx_group, modules)
     query_cmds.mount(query_cmds.query_group, modules)

@@ -15,6 +15,7 @@ from typing import Any
 
 import click
 
+import genesis
 from zrchain import __version__, cometbft, config
 from zrchain.cli.common import INT64, default_home, fail, home_option, node_option
 from zrchain.client.rpc import CometRPC, RPCError
@@ -29,19 +30,14 @@ def genesis_doc(
     initial_height: int = 1,
     genesis_time: str | None = None,
 ) -> dict[str, Any]:
-    """A genesis.json in the format the CometBFT binary loads (node-compat §3.8)."""
+    """A genesis.json in the format the CometBFT binary loads, from genesis/template.json."""
     if genesis_time is None:
         now = dt.datetime.now(dt.UTC)
         genesis_time = now.strftime("%Y-%m-%dT%H:%M:%S.") + f"{now.microsecond:06d}Z"
-    return {
-        "genesis_time": genesis_time,
-        "chain_id": chain_id,
-        "initial_height": str(initial_height),
-        "consensus_params": cometbft.default_consensus_params(),
-        "validators": validators,
-        "app_hash": "",
-        "app_state": app_state,
-    }
+    doc = genesis.template()
+    doc.update(genesis_time=genesis_time, chain_id=chain_id, initial_height=str(initial_height),
+               validators=validators, app_state=app_state)
+    return doc
 
 
 def default_app_state() -> dict[str, Any]:

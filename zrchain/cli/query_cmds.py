@@ -7,12 +7,14 @@ from collections.abc import Callable
 from typing import Any
 
 import click
+from google.protobuf.message import Message
 
 from zrchain.cli.common import INT64, fail
 from zrchain.cli.output import emit, output_option
 from zrchain.client.chain import ChainClient, QueryFailed, rpc_tx_response
 from zrchain.client.rpc import RPCError
 from zrchain.codec.json import to_dict
+from zrchain.codec.services import full_method, message_class, query_rpc
 
 
 def query_options(f: Callable[..., Any]) -> Callable[..., Any]:
@@ -23,12 +25,14 @@ def query_options(f: Callable[..., Any]) -> Callable[..., Any]:
     return output_option("text")(f)
 
 
-def run_query(
-    node: str, method: str, request: Any, response_cls: Any, output: str, height: int = 0
-) -> Any:
-    """One module query through abci_query, printed; errors exit non-zero with the log."""
+def run_query(node: str, request: Message, output: str, height: int = 0) -> Any:
+    """One query through abci_query, printed; errors exit non-zero with the log. The gRPC
+    method and the response class are the request's RPC's (from the descriptor)."""
+    rpc = query_rpc(request.DESCRIPTOR)
     try:
-        res = ChainClient(node).query(method, request, response_cls, height=height)
+        res = ChainClient(node).query(
+            full_method(rpc), request, message_class(rpc.output_type), height=height
+        )
     except QueryFailed as exc:
         fail(exc.log)
     except (RPCError, OSError) as exc:

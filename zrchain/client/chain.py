@@ -9,16 +9,19 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any
+from typing import Any, TypeVar
 
 from cosmpy.protos.cosmos.auth.v1beta1 import query_pb2 as auth_q
 from cosmpy.protos.cosmos.base.abci.v1beta1 import abci_pb2 as sdk_abci
 from cosmpy.protos.cosmos.tx.v1beta1 import service_pb2 as tx_svc
 from cosmpy.protos.cosmos.tx.v1beta1 import tx_pb2
+from google.protobuf.message import Message
 
 from zrchain.client.rpc import CometRPC, RPCError
 from zrchain.client.tx import Signer, build_tx, tx_hash
 from zrchain.codec.coins import Coin, Coins, parse_coins, parse_dec_coins
+
+M = TypeVar("M", bound=Message)
 
 
 class QueryFailed(RuntimeError):
@@ -30,7 +33,7 @@ class QueryFailed(RuntimeError):
 class TxFailed(RuntimeError):
     """A tx was rejected (CheckTx or execution); ``response`` is the TxResponse."""
 
-    def __init__(self, response: Any) -> None:
+    def __init__(self, response: sdk_abci.TxResponse) -> None:
         self.response = response
         super().__init__(
             f"tx {response.txhash} failed with code {response.code} "
@@ -60,7 +63,7 @@ class TxOptions:
     sequence: int | None = None
 
 
-def rpc_tx_response(res: dict[str, Any], timestamp: str = "") -> Any:
+def rpc_tx_response(res: dict[str, Any], timestamp: str = "") -> sdk_abci.TxResponse:
     """TxResponse from CometBFT's ``tx`` RPC result (and its block's time)."""
     r = res.get("tx_result", {})
     raw = base64.b64decode(res.get("tx", ""))
@@ -112,7 +115,9 @@ class ChainClient:
             raise QueryFailed(code, res.get("codespace", ""), res.get("log", ""))
         return base64.b64decode(res.get("value") or "")
 
-    def query(self, method: str, request: Any, response_cls: Any, height: int = 0) -> Any:
+    def query(
+        self, method: str, request: Message, response_cls: type[M], height: int = 0
+    ) -> M:
         return response_cls.FromString(self.query_raw(method, request.SerializeToString(), height))
 
     def account(self, address: str) -> Account | None:
@@ -140,7 +145,7 @@ class ChainClient:
         return int(res.gas_info.gas_used)
 
     # -- txs ---------------------------------------------------------------------------
-    def broadcast(self, tx_bytes: bytes, mode: str = "sync") -> Any:
+    def broadcast(self, tx_bytes: bytes, mode: str = "sync") -> sdk_abci.TxResponse:
         """TxResponse of a sync/async broadcast (CheckTx result for sync)."""
         h = tx_hash(tx_bytes)
         try:
@@ -172,7 +177,7 @@ class ChainClient:
             data=base64.b64decode(res.get("data") or "").hex().upper(),
         )
 
-    def get_tx(self, txhash: str) -> Any | None:
+    def get_tx(self, txhash: str) -> sdk_abci.TxResponse | None:
         try:
             res = self.rpc.tx(bytes.fromhex(txhash))
         except RPCError as exc:
@@ -182,7 +187,9 @@ class ChainClient:
         block = self.rpc.block(int(res["height"]))
         return rpc_tx_response(res, block["block"]["header"]["time"])
 
-    def wait_tx(self, txhash: str, timeout: float = 30.0, interval: float = 0.2) -> Any:
+    def wait_tx(
+        self, txhash: str, timeout: float = 30.0, interval: float = 0.2
+    ) -> sdk_abci.TxResponse:
         deadline = time.monotonic() + timeout
         while True:
             r = self.get_tx(txhash)
@@ -193,7 +200,12 @@ class ChainClient:
             time.sleep(interval)
 
     def build_signed(
-        self, msgs: Sequence[Any], signer_address: str, pubkey: bytes, sign: Signer, opts: TxOptions
+        self,
+        msgs: Sequence[Message],
+        signer_address: str,
+        pubkey: bytes,
+        sign: Signer,
+        opts: TxOptions,
     ) -> bytes:
         """Account look-up, gas (fixed or simulated), fee, signature."""
         if opts.account_number is None or opts.sequence is None:
@@ -229,7 +241,7 @@ class ChainClient:
 
     def send(
         self,
-        msgs: Sequence[Any],
+        msgs: Sequence[Message],
         signer_address: str,
         pubkey: bytes,
         sign: Signer,
@@ -237,7 +249,7 @@ class ChainClient:
         wait: bool = True,
         mode: str = "sync",
         timeout: float = 30.0,
-    ) -> Any:
+    ) -> sdk_abci.TxResponse:
         """Sign, broadcast and (by default) wait for the tx; raises TxFailed on a non-zero code."""
         raw = self.build_signed(msgs, signer_address, pubkey, sign, opts or TxOptions())
         res = self.broadcast(raw, mode)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Union
+from typing import Any, Union, cast
 
 import coincurve
 from cosmpy.protos.cosmos.crypto.multisig.v1beta1 import multisig_pb2
@@ -17,6 +17,7 @@ from cosmpy.protos.cosmos.tx.signing.v1beta1.signing_pb2 import (
 )
 from cosmpy.protos.cosmos.tx.v1beta1 import tx_pb2
 from google.protobuf.any_pb2 import Any as AnyProto
+from google.protobuf.message import Message
 
 from zrchain.codec.coins import Coin
 from zrchain.tx import aminojson
@@ -35,7 +36,7 @@ def private_key_signer(private_key: bytes) -> Signer:
     return sign
 
 
-def pack(msg: Any) -> Any:
+def pack(msg: Message) -> AnyProto:
     return AnyProto(type_url="/" + msg.DESCRIPTOR.full_name, value=msg.SerializeToString())
 
 
@@ -73,7 +74,7 @@ AnySigner = TxSigner | MultisigTxSigner
 
 
 def build_tx(
-    msgs: Sequence[Any],
+    msgs: Sequence[Message],
     *,
     pubkey: bytes,
     sequence: int,
@@ -102,7 +103,7 @@ def build_tx(
 
 
 def build_multi_signed_tx(
-    msgs: Sequence[Any],
+    msgs: Sequence[Message],
     signers: Sequence[AnySigner],
     *,
     chain_id: str,
@@ -160,7 +161,7 @@ def build_multi_signed_tx(
     ).SerializeToString()
 
 
-def _signer_info(s: AnySigner) -> Any:
+def _signer_info(s: AnySigner) -> tx_pb2.SignerInfo:
     if isinstance(s, MultisigTxSigner):
         info = tx_pb2.SignerInfo(mode_info=_multi_mode_info(s.key, s.members, s.mode))
         info.sequence = s.sequence
@@ -168,7 +169,7 @@ def _signer_info(s: AnySigner) -> Any:
             info.public_key.CopyFrom(s.key.to_any())
         return info
     info = tx_pb2.SignerInfo(
-        mode_info=tx_pb2.ModeInfo(single=tx_pb2.ModeInfo.Single(mode=s.mode)),
+        mode_info=tx_pb2.ModeInfo(single=tx_pb2.ModeInfo.Single(mode=cast(Any, s.mode))),
         sequence=s.sequence,
     )
     if s.pubkey is not None:
@@ -190,7 +191,7 @@ def _multi_mode_info(key: MultisigKey, members: Members, mode: int) -> Any:
         if isinstance(m, Mapping) and isinstance(sub, MultisigKey):
             infos.append(_multi_mode_info(sub, m, mode))
         else:
-            infos.append(tx_pb2.ModeInfo(single=tx_pb2.ModeInfo.Single(mode=mode)))
+            infos.append(tx_pb2.ModeInfo(single=tx_pb2.ModeInfo.Single(mode=cast(Any, mode))))
     multi = tx_pb2.ModeInfo.Multi(mode_infos=infos)
     multi.bitarray.extra_bits_stored = bits.extra
     multi.bitarray.elems = bits.elems

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, cast
 
 from cosmpy.protos.cosmos.msg.v1 import msg_pb2
 from google.api import annotations_pb2, http_pb2
@@ -20,10 +21,23 @@ from google.protobuf.descriptor import (
     MethodDescriptor,
     ServiceDescriptor,
 )
+from google.protobuf.descriptor_pb2 import MessageOptions, ServiceOptions
 from google.protobuf.message import Message
 from google.protobuf.message_factory import GetMessageClass
 
+if TYPE_CHECKING:
+    from google.protobuf.internal.containers import RepeatedScalarFieldContainer
+    from google.protobuf.internal.extension_dict import _ExtensionFieldDescriptor
+
 Signers = Callable[[Message], list[str]]
+
+# cosmos.msg.v1's option handles, typed by what they extend and hold (cosmpy's stubs say
+# only FieldDescriptor).
+_MSG_SERVICE = cast("_ExtensionFieldDescriptor[ServiceOptions, bool]", msg_pb2.service)
+_MSG_SIGNER = cast(
+    "_ExtensionFieldDescriptor[MessageOptions, RepeatedScalarFieldContainer[str]]",
+    msg_pb2.signer,
+)
 
 _ACRONYM = re.compile(r"([A-Z]+)([A-Z][a-z])")
 _WORD = re.compile(r"([a-z0-9])([A-Z])")
@@ -62,14 +76,26 @@ def msg_rpc(msg: Descriptor) -> MethodDescriptor:
     raise ValueError(f"{msg.full_name} is the request of no Msg service RPC")
 
 
+def query_rpc(request: Descriptor) -> MethodDescriptor:
+    """The query RPC taking ``request`` (found in the request's own proto file), so callers
+    name a query by its request alone."""
+    for service in request.file.services_by_name.values():
+        if is_msg_service(service):
+            continue
+        for method in service.methods:
+            if method.input_type is request:
+                return method
+    raise ValueError(f"{request.full_name} is the request of no query RPC")
+
+
 def is_msg_service(service: ServiceDescriptor) -> bool:
     """True for a service marked ``option (cosmos.msg.v1.service) = true``."""
-    return bool(service.GetOptions().Extensions[msg_pb2.service])
+    return service.GetOptions().Extensions[_MSG_SERVICE]
 
 
 # -- signers -----------------------------------------------------------------------------
 def signer_fields(desc: Descriptor) -> list[str]:
-    return list(desc.GetOptions().Extensions[msg_pb2.signer])
+    return list(desc.GetOptions().Extensions[_MSG_SIGNER])
 
 
 def signers_of(desc: Descriptor) -> Signers:
@@ -150,6 +176,7 @@ __all__ = [
     "message_class",
     "msg_rpc",
     "path_fields",
+    "query_rpc",
     "rest_routes",
     "signer_fields",
     "signers_of",

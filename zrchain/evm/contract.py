@@ -1,4 +1,7 @@
-"""Our zrSign-compatible contract from Python: artifact, deployment, typed calls, log decoding.
+"""Our zrSign-compatible contract from Python: deployment, typed calls and results, reverts.
+
+The build is ``zrchain.evm.artifact``, the events and their decoding ``zrchain.evm.events``,
+zrSign's ids and hashes ``zrchain.evm.ids``.
 
 The contract (contracts/ZrSign.sol) keeps zrSign's selectors and event topics; see
 contracts/README.md for where its behaviour deliberately differs. Everything here works with
@@ -9,148 +12,35 @@ from __future__ import annotations
 
 import ast
 import dataclasses
-import functools
-import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from eth_abi import decode as abi_decode
 from eth_abi import encode as abi_encode
-from eth_account import Account
-from eth_account.messages import encode_defunct
 from eth_account.signers.local import LocalAccount
 from eth_typing import ChecksumAddress
 from eth_utils import keccak, to_checksum_address
 from web3 import Web3
 from web3.contract.contract import Contract, ContractFunction
-from web3.exceptions import ContractLogicError
+from web3.exceptions import BadFunctionCallOutput, ContractLogicError
 
-ARTIFACT_PATH = Path(__file__).resolve().parents[2] / "contracts" / "artifacts" / "ZrSign.json"
-#: The test contract that follows the deployed zrSign's rules (contracts/test/ZrSignV1.sol).
-V1_ARTIFACT_PATH = ARTIFACT_PATH.with_name("ZrSignV1.json")
-
-# ---------------------------------------------------------------------------- constants
-
-DEFAULT_ADMIN_ROLE = b"\x00" * 32
-MPC_ROLE = keccak(text="zenrock.role.mpc")
-FEE_ROLE = keccak(text="zenrock.role.fee")
-PAUSER_ROLE = keccak(text="zenrock.role.pauser")
-
-REQ_HASH, REQ_TX, REQ_SIMPLE_TX = 0, 1, 2
-WALLET_REQUESTED, WALLET_REGISTERED = 1, 2
-SIG_REQ_IN_PROGRESS, SIG_REQ_ALREADY_PROCESSED = 1, 2
-OPTIONS_BASIC, OPTIONS_MONITORING = 1, 2
-
-#: `transaction(string,uint256,bytes)`: the selector that prefixes a zrSignSimpleTx payload.
-SIMPLE_TX_SELECTOR = keccak(text="transaction(string,uint256,bytes)")[:4]
+from zrchain.evm.artifact import Artifact, canonical_type, load_artifact, selector_map
+from zrchain.evm.events import EventDecoder, ZrSignEvent, as_bytes, as_hex, get_logs
+from zrchain.evm.flavours import Flavour
+from zrchain.evm.ids import (
+    EVM_WALLET_TYPE_ID,
+    FEE_ROLE,
+    MPC_ROLE,
+    OPTIONS_BASIC,
+    PAUSER_ROLE,
+    SRC_CHAIN_ID,
+    auth_domain,
+    sign_auth,
+)
 
 PANIC_SELECTOR = bytes.fromhex("4e487b71")
 ERROR_STRING_SELECTOR = bytes.fromhex("08c379a0")
-
-
-def wallet_type_id(purpose: int, coin_type: int) -> bytes:
-    """zrSign walletTypeId: keccak256(abi.encode(purpose, coinType))."""
-    return keccak(abi_encode(["uint256", "uint256"], [purpose, coin_type]))
-
-
-def caip2_chain_id(caip2: str) -> bytes:
-    """zrSign chain id of a CAIP-2 string: keccak256 of its UTF-8 bytes."""
-    return keccak(caip2.encode())
-
-
-EVM_WALLET_TYPE_ID = wallet_type_id(44, 60)
-BTC_TESTNET_WALLET_TYPE_ID = wallet_type_id(44, 1)
-BTC_MAINNET_WALLET_TYPE_ID = wallet_type_id(44, 0)
-SOLANA_WALLET_TYPE_ID = wallet_type_id(44, 501)
-#: zrSign's hard-coded SRC_CHAIN_ID (kept as a getter; our auth signatures use auth_domain()).
-SRC_CHAIN_ID = caip2_chain_id("eip155:11155111")
-
-
-def user_workspace_id(chain_id: int, contract: str, wallet_type: bytes, owner: str) -> bytes:
-    """keccak256(abi.encode(chainid, contract, walletTypeId, owner)): keys registered wallets."""
-    return keccak(
-        abi_encode(
-            ["uint256", "address", "bytes32", "address"], [chain_id, contract, wallet_type, owner]
-        )
-    )
-
-
-def wallet_id(chain_id: int, contract: str, wallet_type: bytes, owner: str, index: int) -> bytes:
-    """keccak256(abi.encode(chainid, contract, walletTypeId, owner, walletIndex))."""
-    return keccak(
-        abi_encode(
-            ["uint256", "address", "bytes32", "address", "uint256"],
-            [chain_id, contract, wallet_type, owner, index],
-        )
-    )
-
-
-def auth_domain(chain_id: int, contract: str) -> bytes:
-    """The domain our authSignatures bind: keccak256(abi.encode(chainid, contract))."""
-    return keccak(abi_encode(["uint256", "address"], [chain_id, contract]))
-
-
-def encode_simple_tx(to: str, value: int, data: bytes = b"") -> bytes:
-    """A zrSignSimpleTx payload: `transaction(string,uint256,bytes)` calldata."""
-    return SIMPLE_TX_SELECTOR + abi_encode(["string", "uint256", "bytes"], [to, value, data])
-
-
-def sign_auth(inner: bytes, private_key: bytes | str | LocalAccount) -> bytes:
-    """EIP-191 personal_sign of a 32-byte hash: 65 bytes r||s||v with v in {27, 28}."""
-    account = (
-        private_key if isinstance(private_key, LocalAccount) else Account.from_key(private_key)
-    )
-    signed = account.sign_message(encode_defunct(primitive=inner))
-    return bytes(signed.signature)
-
-
-# ---------------------------------------------------------------------------- artifact
-
-
-@dataclass(frozen=True)
-class Artifact:
-    """The committed build output of contracts/ZrSign.sol."""
-
-    abi: list[dict[str, Any]]
-    bytecode: str
-    deployed_bytecode: str
-    compiler: dict[str, Any]
-    source_sha256: str
-
-
-@functools.lru_cache(maxsize=4)
-def load_artifact(path: Path | None = None) -> Artifact:
-    """Load contracts/artifacts/ZrSign.json (or `path`)."""
-    raw = json.loads((path or ARTIFACT_PATH).read_text())
-    return Artifact(
-        abi=raw["abi"],
-        bytecode=raw["bytecode"],
-        deployed_bytecode=raw["deployedBytecode"],
-        compiler=raw["compiler"],
-        source_sha256=raw["sourceSha256"],
-    )
-
-
-def _canonical_type(param: Mapping[str, Any]) -> str:
-    """ABI type of a parameter with tuples expanded, e.g. `(bytes32,uint256)[]`."""
-    typ = str(param["type"])
-    if typ.startswith("tuple"):
-        inner = ",".join(_canonical_type(c) for c in param["components"])
-        return f"({inner}){typ[len('tuple') :]}"
-    return typ
-
-
-def signature(entry: Mapping[str, Any]) -> str:
-    """Canonical signature of an ABI function, event or error entry."""
-    args = ",".join(_canonical_type(p) for p in entry.get("inputs", []))
-    return f"{entry['name']}({args})"
-
-
-def _selector_map(abi: Sequence[Mapping[str, Any]], kind: str) -> dict[bytes, Mapping[str, Any]]:
-    return {keccak(text=signature(e))[:4]: e for e in abi if e.get("type") == kind}
-
 
 # ---------------------------------------------------------------------------- dataclasses
 
@@ -278,338 +168,6 @@ class SignResponse:
         )
 
 
-@dataclass(frozen=True)
-class LogMeta:
-    """Where a log came from; (chain, tx_hash, log_index) identifies it."""
-
-    address: str
-    block_number: int
-    block_hash: str
-    transaction_hash: str
-    log_index: int
-    removed: bool = False
-
-
-@dataclass(frozen=True)
-class ZrKeyRequestEvent:
-    """ZrKeyRequest. `value`/`mpc_fee` are None in legacy layouts that lack them."""
-
-    meta: LogMeta
-    wallet_type_id: bytes
-    owner: str
-    wallet_index: int
-    options: int
-    value: int | None
-    mpc_fee: int | None
-    layout: str = "head"
-
-
-@dataclass(frozen=True)
-class ZrKeyResolveEvent:
-    meta: LogMeta
-    wallet_type_id: bytes
-    owner: str
-    wallet_index: int
-    addr: str
-
-
-@dataclass(frozen=True)
-class SigReqParams:
-    """The request tuple carried by ZrSigRequest (owner is the requester)."""
-
-    wallet_type_id: bytes
-    wallet_index: int
-    dst_chain_id: bytes
-    payload: bytes
-    owner: str
-    req_type: int
-    broadcast: bool
-
-
-@dataclass(frozen=True)
-class ZrSigRequestEvent:
-    """ZrSigRequest. In legacy layouts `value`/`mpc_fee` may be None and req_type differs."""
-
-    meta: LogMeta
-    trace_id: int
-    wallet_id: bytes
-    value: int | None
-    mpc_fee: int | None
-    params: SigReqParams
-    layout: str = "head"
-
-
-@dataclass(frozen=True)
-class ZrSigResolveEvent:
-    meta: LogMeta
-    trace_id: int
-    meta_data: bytes
-    signature: bytes
-    broadcast: bool
-
-
-@dataclass(frozen=True)
-class ZrSigGasRefundEvent:
-    meta: LogMeta
-    engine_wallet_cost: int
-    user_change: int
-
-
-@dataclass(frozen=True)
-class WalletTypeIdSupportEvent:
-    meta: LogMeta
-    purpose: int
-    coin_type: int
-    wallet_type_id: bytes
-    support: bool
-
-
-@dataclass(frozen=True)
-class ChainIdSupportEvent:
-    meta: LogMeta
-    wallet_type_id: bytes
-    chain_id: bytes
-    caip: str
-    support: bool
-
-
-@dataclass(frozen=True)
-class OtherEvent:
-    """Any other event of the contract's ABI (fee updates, roles, pause, refunds...)."""
-
-    meta: LogMeta
-    name: str
-    args: dict[str, Any]
-
-
-ZrSignEvent = (
-    ZrKeyRequestEvent
-    | ZrKeyResolveEvent
-    | ZrSigRequestEvent
-    | ZrSigResolveEvent
-    | ZrSigGasRefundEvent
-    | WalletTypeIdSupportEvent
-    | ChainIdSupportEvent
-    | OtherEvent
-)
-
-_SIG_TUPLE = "(bytes32,uint256,bytes32,bytes,address,uint8,bool)"
-
-#: topic0 of the zrSign request events, HEAD and legacy (spec 2.9), by layout name.
-KEY_REQUEST_TOPICS: dict[str, str] = {
-    "head": "0x" + keccak(text="ZrKeyRequest(bytes32,address,uint256,uint8,uint256,uint256)").hex(),
-    "legacy-value": "0x" + keccak(text="ZrKeyRequest(bytes32,address,uint256,uint8,uint256)").hex(),
-    "legacy": "0x" + keccak(text="ZrKeyRequest(bytes32,address,uint256,uint8)").hex(),
-}
-SIG_REQUEST_TOPICS: dict[str, str] = {
-    "head": "0x" + keccak(text=f"ZrSigRequest(uint256,bytes32,uint256,uint256,{_SIG_TUPLE})").hex(),
-    "legacy-value": "0x" + keccak(text=f"ZrSigRequest(uint256,bytes32,uint256,{_SIG_TUPLE})").hex(),
-    "legacy": "0x" + keccak(text=f"ZrSigRequest(uint256,bytes32,{_SIG_TUPLE})").hex(),
-}
-_HEAD_DATA: dict[str, list[str]] = {
-    "head": ["uint256", "uint256"],
-    "legacy-value": ["uint256"],
-    "legacy": [],
-}
-
-
-def event_topics(abi: Sequence[Mapping[str, Any]] | None = None) -> dict[str, str]:
-    """topic0 ("0x..." lower-case) of every event in the ABI, by event name."""
-    entries = abi if abi is not None else load_artifact().abi
-    return {
-        str(e["name"]): "0x" + keccak(text=signature(e)).hex()
-        for e in entries
-        if e.get("type") == "event"
-    }
-
-
-# ---------------------------------------------------------------------------- log decoding
-
-
-def _b(value: Any) -> bytes:
-    """bytes from HexBytes / bytes / "0x.." / ".." hex strings."""
-    if isinstance(value, bytes | bytearray):
-        return bytes(value)
-    text = str(value)
-    return bytes.fromhex(text[2:] if text.startswith(("0x", "0X")) else text)
-
-
-def _hex(value: Any) -> str:
-    """ "0x"-prefixed lower-case hex, whatever HexBytes.hex() does in this web3 version."""
-    return "0x" + _b(value).hex()
-
-
-def _topic_int(topic: Any) -> int:
-    return int.from_bytes(_b(topic), "big")
-
-
-def _topic_address(topic: Any) -> str:
-    return to_checksum_address(_b(topic)[-20:])
-
-
-def log_meta(log: Mapping[str, Any]) -> LogMeta:
-    """The position fields of a raw log (eth_getLogs or receipt entry)."""
-    return LogMeta(
-        address=to_checksum_address(log["address"]),
-        block_number=int(log["blockNumber"]),
-        block_hash=_hex(log["blockHash"]),
-        transaction_hash=_hex(log["transactionHash"]),
-        log_index=int(log["logIndex"]),
-        removed=bool(log.get("removed", False)),
-    )
-
-
-def _sig_params(raw: Sequence[Any]) -> SigReqParams:
-    return SigReqParams(
-        wallet_type_id=bytes(raw[0]),
-        wallet_index=int(raw[1]),
-        dst_chain_id=bytes(raw[2]),
-        payload=bytes(raw[3]),
-        owner=to_checksum_address(raw[4]),
-        req_type=int(raw[5]),
-        broadcast=bool(raw[6]),
-    )
-
-
-class EventDecoder:
-    """Decodes raw logs of ZrSign (and zrSign's legacy request layouts) into dataclasses."""
-
-    def __init__(self, abi: Sequence[Mapping[str, Any]] | None = None) -> None:
-        self.abi = list(abi if abi is not None else load_artifact().abi)
-        self._events = {
-            "0x" + keccak(text=signature(e)).hex(): e for e in self.abi if e.get("type") == "event"
-        }
-        self._key_layouts = {t: name for name, t in KEY_REQUEST_TOPICS.items()}
-        self._sig_layouts = {t: name for name, t in SIG_REQUEST_TOPICS.items()}
-
-    def decode(self, log: Mapping[str, Any]) -> ZrSignEvent | None:
-        """The event a raw log carries, or None when topic0 is not one of ours."""
-        topics = [_b(t) for t in log.get("topics", [])]
-        if not topics:
-            return None
-        topic0 = "0x" + topics[0].hex()
-        data = _b(log.get("data", b""))
-        meta = log_meta(log)
-        if topic0 in self._key_layouts:
-            layout = self._key_layouts[topic0]
-            values = abi_decode(["uint8", *_HEAD_DATA[layout]], data)
-            return ZrKeyRequestEvent(
-                meta=meta,
-                wallet_type_id=topics[1],
-                owner=_topic_address(topics[2]),
-                wallet_index=_topic_int(topics[3]),
-                options=int(values[0]),
-                value=int(values[1]) if len(values) > 1 else None,
-                mpc_fee=int(values[2]) if len(values) > 2 else None,
-                layout=layout,
-            )
-        if topic0 in self._sig_layouts:
-            layout = self._sig_layouts[topic0]
-            head = _HEAD_DATA[layout]
-            values = abi_decode([*head, _SIG_TUPLE], data)
-            return ZrSigRequestEvent(
-                meta=meta,
-                trace_id=_topic_int(topics[1]),
-                wallet_id=topics[2],
-                value=int(values[0]) if len(head) > 0 else None,
-                mpc_fee=int(values[1]) if len(head) > 1 else None,
-                params=_sig_params(values[-1]),
-                layout=layout,
-            )
-        entry = self._events.get(topic0)
-        if entry is None:
-            return None
-        args = self._decode_args(entry, topics, data)
-        return self._typed(entry["name"], meta, args)
-
-    def decode_all(self, logs: Iterable[Mapping[str, Any]]) -> list[ZrSignEvent]:
-        """Decode every log that is ours, in the given order."""
-        out = []
-        for log in logs:
-            event = self.decode(log)
-            if event is not None:
-                out.append(event)
-        return out
-
-    @staticmethod
-    def _decode_args(
-        entry: Mapping[str, Any], topics: Sequence[bytes], data: bytes
-    ) -> dict[str, Any]:
-        indexed = [p for p in entry["inputs"] if p.get("indexed")]
-        plain = [p for p in entry["inputs"] if not p.get("indexed")]
-        args: dict[str, Any] = {}
-        for param, topic in zip(indexed, topics[1:], strict=True):
-            args[param["name"]] = abi_decode([_canonical_type(param)], topic)[0]
-        values = abi_decode([_canonical_type(p) for p in plain], data)
-        for param, value in zip(plain, values, strict=True):
-            args[param["name"]] = value
-        return args
-
-    @staticmethod
-    def _typed(name: str, meta: LogMeta, a: dict[str, Any]) -> ZrSignEvent:
-        if name == "ZrKeyResolve":
-            return ZrKeyResolveEvent(
-                meta,
-                a["walletTypeId"],
-                to_checksum_address(a["owner"]),
-                int(a["walletIndex"]),
-                a["addr"],
-            )
-        if name == "ZrSigResolve":
-            return ZrSigResolveEvent(
-                meta, int(a["traceId"]), a["metaData"], a["signature"], bool(a["broadcast"])
-            )
-        if name == "ZrSigGasRefund":
-            return ZrSigGasRefundEvent(meta, int(a["engineWalletCost"]), int(a["userChange"]))
-        if name == "WalletTypeIdSupport":
-            return WalletTypeIdSupportEvent(
-                meta, int(a["purpose"]), int(a["coinType"]), a["walletTypeId"], bool(a["support"])
-            )
-        if name == "ChainIdSupport":
-            return ChainIdSupportEvent(
-                meta, a["walletTypeId"], a["chainId"], a["caip"], bool(a["support"])
-            )
-        return OtherEvent(meta, name, a)
-
-
-@functools.lru_cache(maxsize=1)
-def _default_decoder() -> EventDecoder:
-    return EventDecoder()
-
-
-def decode_log(log: Mapping[str, Any]) -> ZrSignEvent | None:
-    """Decode one raw log with the committed ABI (None if it is not a ZrSign event)."""
-    return _default_decoder().decode(log)
-
-
-def get_logs(
-    w3: Web3,
-    address: str | Sequence[str],
-    from_block: int,
-    to_block: int | str,
-    topic0: Sequence[str] | None = None,
-) -> list[ZrSignEvent]:
-    """eth_getLogs over [from_block, to_block] for the contract(s), decoded and ordered.
-
-    `topic0` restricts to those event topics (an OR); topics are sent as "0x..." strings,
-    which every provider (eth-tester included) accepts.
-    """
-    params: dict[str, Any] = {
-        "fromBlock": from_block,
-        "toBlock": to_block,
-        "address": (
-            to_checksum_address(address)
-            if isinstance(address, str)
-            else [to_checksum_address(a) for a in address]
-        ),
-    }
-    if topic0 is not None:
-        params["topics"] = [[t if t.startswith("0x") else "0x" + t for t in topic0]]
-    logs = w3.eth.get_logs(params)  # type: ignore[arg-type]
-    ordered = sorted(logs, key=lambda lg: (int(lg["blockNumber"]), int(lg["logIndex"])))
-    return _default_decoder().decode_all(ordered)
-
-
 # ---------------------------------------------------------------------------- reverts
 
 
@@ -636,10 +194,10 @@ def decode_revert(data: bytes, abi: Sequence[Mapping[str, Any]] | None = None) -
         return ZrSignRevert("Error", tuple(abi_decode(["string"], body)), data)
     if selector == PANIC_SELECTOR:
         return ZrSignRevert("Panic", tuple(abi_decode(["uint256"], body)), data)
-    entry = _selector_map(entries, "error").get(selector)
+    entry = selector_map(entries, "error").get(selector)
     if entry is None:
         return ZrSignRevert("UnknownRevert", (), data)
-    types = [_canonical_type(p) for p in entry["inputs"]]
+    types = [canonical_type(p) for p in entry["inputs"]]
     return ZrSignRevert(str(entry["name"]), tuple(abi_decode(types, body)), data)
 
 
@@ -688,10 +246,12 @@ class ZrSignContract:
     """
 
     def __init__(
-        self, w3: Web3, address: str, artifact: Artifact | None = None, flavour: Any = None
+        self,
+        w3: Web3,
+        address: str,
+        artifact: Artifact | None = None,
+        flavour: Flavour | None = None,
     ) -> None:
-        from zrchain.evm.flavours import Flavour
-
         self.w3 = w3
         self.artifact = artifact or load_artifact()
         self.flavour: Flavour = flavour or Flavour.ZRCHAIN
@@ -780,7 +340,7 @@ class ZrSignContract:
             sim["gas"] = gas
         simulate(self.w3, sim)
         receipt = _send(self.w3, fn, sender, value=value, gas=gas)
-        tx_hash = _hex(receipt["transactionHash"])
+        tx_hash = as_hex(receipt["transactionHash"])
         if receipt["status"] != 1:
             raise ZrSignRevert("TransactionFailed", (tx_hash,))
         return TxResult(tx_hash, receipt, self.decoder.decode_all(receipt["logs"]))
@@ -990,7 +550,7 @@ def _simulate_tester(tester: Any, tx: Mapping[str, Any]) -> bytes:
 
     call_tx: dict[str, Any] = {
         "from": to_checksum_address(tx["from"]),
-        "data": _hex(tx.get("data", b"")),
+        "data": as_hex(tx.get("data", b"")),
         "value": int(tx.get("value", 0)),
     }
     if tx.get("to") is not None:  # absent: a contract creation
@@ -998,7 +558,7 @@ def _simulate_tester(tester: Any, tx: Mapping[str, Any]) -> bytes:
     if tx.get("gas") is not None:
         call_tx["gas"] = int(tx["gas"])
     try:
-        return _b(tester.call(call_tx, "latest"))
+        return as_bytes(tester.call(call_tx, "latest"))
     except TransactionFailed as exc:
         raw = exc.args[0] if exc.args else b""
         if isinstance(raw, Exception):
@@ -1028,3 +588,27 @@ def _send(w3: Web3, fn: Any, sender: Sender, *, value: int, gas: int | None) -> 
     else:
         tx_hash = fn.transact(tx)
     return w3.eth.wait_for_transaction_receipt(tx_hash, timeout=60, poll_latency=0.05)
+
+
+def detect_flavour(contract: ZrSignContract) -> Flavour | None:
+    """Which flavour the contract at `contract.address` is (None: not a zrSign contract).
+
+    Both flavours answer `MPC_ROLE()` and `SRC_CHAIN_ID()` with zrSign's constants; only ours
+    has `authDomain()`, and it answers with this chain's and address's domain. Transport
+    errors propagate: they say nothing about the contract.
+    """
+    try:
+        role = bytes(contract.call("MPC_ROLE"))
+        src = bytes(contract.call("SRC_CHAIN_ID"))
+        contract.call("getRespGas")
+    except (ZrSignRevert, BadFunctionCallOutput):
+        return None
+    if role != MPC_ROLE or src != SRC_CHAIN_ID:
+        return None
+    try:
+        domain = bytes(contract.call("authDomain"))
+    except (ZrSignRevert, BadFunctionCallOutput):
+        return Flavour.ZRSIGN_V1
+    if domain == auth_domain(contract.w3.eth.chain_id, contract.address):
+        return Flavour.ZRCHAIN
+    return None

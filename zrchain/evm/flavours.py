@@ -8,20 +8,15 @@
   response must be sent with a gas limit no higher than the contract's ``respGas``; signature
   requests need a key slot registered by ``zrKeyRes``, in Omni mode too.
 
-docs/evm-bridge.md records the facts and where they come from.
+docs/evm-bridge.md records the facts and where they come from. ``detect_flavour`` (which
+asks a deployed contract) is in ``zrchain.evm.contract``.
 """
 
 from __future__ import annotations
 
 import enum
-from typing import TYPE_CHECKING
 
-from web3.exceptions import BadFunctionCallOutput
-
-from zrchain.evm.contract import MPC_ROLE, SRC_CHAIN_ID, ZrSignRevert, auth_domain
-
-if TYPE_CHECKING:
-    from zrchain.evm.contract import ZrSignContract
+from zrchain.evm.ids import SRC_CHAIN_ID, auth_domain
 
 
 class Flavour(enum.Enum):
@@ -46,27 +41,3 @@ class Flavour(enum.Enum):
 
 
 FLAVOURS = tuple(f.value for f in Flavour)
-
-
-def detect_flavour(contract: ZrSignContract) -> Flavour | None:
-    """Which flavour the contract at `contract.address` is (None: not a zrSign contract).
-
-    Both flavours answer `MPC_ROLE()` and `SRC_CHAIN_ID()` with zrSign's constants; only ours
-    has `authDomain()`, and it answers with this chain's and address's domain. Transport
-    errors propagate: they say nothing about the contract.
-    """
-    try:
-        role = bytes(contract.call("MPC_ROLE"))
-        src = bytes(contract.call("SRC_CHAIN_ID"))
-        contract.call("getRespGas")
-    except (ZrSignRevert, BadFunctionCallOutput):
-        return None
-    if role != MPC_ROLE or src != SRC_CHAIN_ID:
-        return None
-    try:
-        domain = bytes(contract.call("authDomain"))
-    except (ZrSignRevert, BadFunctionCallOutput):
-        return Flavour.ZRSIGN_V1
-    if domain == auth_domain(contract.w3.eth.chain_id, contract.address):
-        return Flavour.ZRCHAIN
-    return None

@@ -4,7 +4,8 @@ Requests arrive as query responses (``KeyReqResponse`` / ``SignReqResponse``, wi
 fields as strings); :class:`Request` is their normalised form. :func:`answer` asks the
 backend and turns every "must not sign" (:class:`RefusedError`, malformed requests) into a
 rejection with a public reason; transient backend errors propagate so the keeper retries.
-:func:`fulfil_msg` builds the Msg, carrying the party signature of DECISIONS 2.
+:func:`fulfil_msg` builds the Msg, carrying the party signature (docs/treasury.md, *Party
+signatures*).
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from enum import IntEnum
-from typing import Any
 
 from zrchain.chains.errors import PublicKeyError
 from zrchain.chains.keys import KeyType, key_type
@@ -91,7 +91,7 @@ class Request:
         return self.open and not self.aggregate and party not in self.answered_by
 
     @classmethod
-    def from_key_response(cls, r: Any, keyring: str = "") -> Request:
+    def from_key_response(cls, r: key_pb2.KeyReqResponse, keyring: str = "") -> Request:
         return cls(
             kind=RequestKind.KEY,
             id=int(r.id),
@@ -106,7 +106,7 @@ class Request:
         )
 
     @classmethod
-    def from_sign_response(cls, r: Any, keyring: str = "") -> Request:
+    def from_sign_response(cls, r: mpcsign_pb2.SignReqResponse, keyring: str = "") -> Request:
         return cls(
             kind=RequestKind.SIGNATURE,
             id=int(r.id),
@@ -203,13 +203,15 @@ def attested_bytes(ans: Answer) -> bytes:
 
 
 def party_signature(ans: Answer, account_key: bytes, chain_id: str) -> bytes:
-    """64-byte DECISIONS 2 attestation with the party's account key."""
+    """The 64-byte party signature with the party's account key (docs/treasury.md)."""
     return sign_party_result(
         account_key, chain_id, str(ans.kind), ans.request_id, attested_bytes(ans)
     )
 
 
-def fulfil_msg(ans: Answer, creator: str, account_key: bytes, chain_id: str) -> Any:
+def fulfil_msg(
+    ans: Answer, creator: str, account_key: bytes, chain_id: str
+) -> ttx.MsgFulfilKeyRequest | ttx.MsgFulfilSignatureRequest:
     """MsgFulfilKeyRequest / MsgFulfilSignatureRequest for ``ans``."""
     psig = party_signature(ans, account_key, chain_id)
     if ans.kind == RequestKind.KEY:

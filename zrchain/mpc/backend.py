@@ -1,7 +1,7 @@
 """The signer backend interface: how a keeper obtains public keys and signatures.
 
-Shaped for threshold protocols (``/work/shared/spec/mpc.md``) although the first backend,
-``local``, needs none of it:
+Shaped for threshold protocols (docs/mpc-keeper.md, *Threshold keyrings*) although the first
+backend, ``local``, needs none of it:
 
 * **Asynchronous, possibly multi-round.** ``generate_key`` and ``sign`` are coroutines; a
   threshold backend runs its rounds inside them, exchanging messages with the other parties
@@ -41,7 +41,8 @@ SESSION_DOMAIN = b"zrchain/mpc/session/v1"
 
 
 class RequestKind(StrEnum):
-    """The request kinds a keyring answers; the values are DECISIONS 2's payload kinds."""
+    """The request kinds a keyring answers; the values are the party-signature payload's kinds
+    (docs/treasury.md, *Party signatures*)."""
 
     KEY = "key"
     SIGNATURE = "signature"

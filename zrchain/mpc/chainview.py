@@ -15,10 +15,11 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from cosmpy.protos.cosmos.base.query.v1beta1.pagination_pb2 import PageRequest
+from google.protobuf.message import Message
 
 from zrchain.chains.errors import PublicKeyError
 from zrchain.chains.keys import key_type
-from zrchain.client.chain import Account, ChainClient, QueryFailed
+from zrchain.client.chain import Account, ChainClient, M, QueryFailed
 from zrchain.client.rpc import RPCError
 from zrchain.codec.gen.zrchain.identity import query_pb2 as iq
 from zrchain.codec.gen.zrchain.treasury import key_pb2, mpcsign_pb2
@@ -115,7 +116,9 @@ class RpcChainView:
         return self.client.chain_id
 
     # -- raw queries ---------------------------------------------------------------------
-    def _query(self, method: str, request: Any, response_cls: Any, height: int = 0) -> Any:
+    def _query(
+        self, method: str, request: Message, response_cls: type[M], height: int = 0
+    ) -> M:
         data = request.SerializeToString()
         raw = (
             self._grpc(method, data, height)
@@ -243,13 +246,13 @@ class RpcChainView:
     def request(self, kind: RequestKind, request_id: int, height: int = 0) -> Request | None:
         try:
             if kind == RequestKind.KEY:
-                res = self._query(
+                got = self._query(
                     TQ + "KeyRequestByID",
                     tq.QueryKeyRequestByIDRequest(id=request_id),
                     tq.QueryKeyRequestByIDResponse,
                     height,
                 )
-                return Request.from_key_response(res.key_request) if res.key_request.id else None
+                return Request.from_key_response(got.key_request) if got.key_request.id else None
             res = self._query(
                 TQ + "SignatureRequestByID",
                 tq.QuerySignatureRequestByIDRequest(id=request_id),

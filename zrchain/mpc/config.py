@@ -7,17 +7,13 @@ file: they come from a ``*_passphrase_file`` or the environment.
 from __future__ import annotations
 
 import json
-import tomllib
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from zrchain.daemon.config import ConfigError, read_toml, resolve, table_values
 from zrchain.mpc.keeper import KeeperSettings
 from zrchain.mpc.metrics import parse_listen
-
-
-class ConfigError(Exception):
-    """A config file that is missing, malformed or inconsistent."""
 
 
 @dataclass
@@ -125,8 +121,7 @@ class KeeperConfig:
 
     def path(self, value: str) -> Path:
         """A path from the config, relative to the config file's directory."""
-        p = Path(value).expanduser()
-        return p if p.is_absolute() else self.base_dir / p
+        return resolve(self.base_dir, value)
 
     def settings(self) -> KeeperSettings:
         return KeeperSettings(
@@ -186,7 +181,7 @@ class KeeperConfig:
             raise ConfigError("[threshold] max_message_bytes must be between 64 KiB and 64 MiB")
 
 
-_SECTIONS = {
+_SECTIONS: dict[str, type] = {
     "chain": ChainSection,
     "party": PartySection,
     "signer": SignerSection,
@@ -201,39 +196,9 @@ _SECTIONS = {
 }
 
 
-def _section(cls: Any, name: str, data: Any) -> Any:
-    if not isinstance(data, dict):
-        raise ConfigError(f"[{name}] must be a table")
-    known = {f.name: f for f in fields(cls)}
-    unknown = sorted(set(data) - set(known))
-    if unknown:
-        raise ConfigError(f"unknown key(s) in [{name}]: {', '.join(unknown)}")
-    out = cls()
-    for key, value in data.items():
-        default = getattr(out, key)
-        if isinstance(default, list):
-            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-                raise ConfigError(f"[{name}] {key} must be a list of strings")
-        elif isinstance(default, bool) and not isinstance(value, bool):
-            raise ConfigError(f"[{name}] {key} must be true or false")
-        if isinstance(default, int | float) and not isinstance(default, bool):
-            if isinstance(value, bool) or not isinstance(value, int | float):
-                raise ConfigError(f"[{name}] {key} must be a number")
-            value = type(default)(value)
-        elif isinstance(default, str) and not isinstance(value, str):
-            raise ConfigError(f"[{name}] {key} must be a string")
-        setattr(out, key, value)
-    return out
-
-
 def load(path: str | Path) -> KeeperConfig:
     p = Path(path)
-    try:
-        data = tomllib.loads(p.read_text())
-    except FileNotFoundError:
-        raise ConfigError(f"config file {p} not found") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"config file {p} is not valid TOML: {exc}") from None
+    data = read_toml(p)
     cfg = KeeperConfig(base_dir=p.resolve().parent)
     for key, value in data.items():
         if key == "keyring_address":
@@ -241,7 +206,8 @@ def load(path: str | Path) -> KeeperConfig:
                 raise ConfigError("keyring_address must be a string")
             cfg.keyring_address = value
         elif key in _SECTIONS:
-            setattr(cfg, key, _section(_SECTIONS[key], key, value))
+            cls = _SECTIONS[key]
+            setattr(cfg, key, cls(**table_values(cls, value, f"[{key}]")))
         else:
             raise ConfigError(f"unknown key {key!r} in {p}")
     cfg.validate()

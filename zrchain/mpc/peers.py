@@ -238,13 +238,14 @@ class PeerNetwork:
         while not self.closing:
             writer: asyncio.StreamWriter | None = None
             try:
-                reader, writer = await asyncio.wait_for(
+                reader, opened = await asyncio.wait_for(
                     asyncio.open_connection(peer.host, peer.port, limit=1 << 16), 5.0
                 )
+                writer = opened
                 channel = await asyncio.wait_for(
                     connect_handshake(
                         reader,
-                        writer,
+                        opened,
                         self.prologue,
                         self.identity,
                         lambda a: a == peer.address,

@@ -29,8 +29,8 @@ from zrchain.crypto.encryption import (
     open_sealed,
     seal,
 )
+from zrchain.daemon.files import write_private
 from zrchain.mpc.derivation import SEED_BYTES, seed_fingerprint
-from zrchain.mpc.files import write_private
 
 FORMAT = "zrchain-mpc-seed/1"
 MIN_PASSPHRASE_LENGTH = 8

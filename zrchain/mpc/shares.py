@@ -30,7 +30,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from zrchain.mpc.files import write_private
+from zrchain.daemon.files import write_private
 from zrchain.mpc.seed import Secret
 
 FORMAT = "zrchain-mpc-share/1"
@@ -172,7 +172,7 @@ class ShareFileStore:
 
 def list_records(directory: str | os.PathLike[str]) -> list[ShareRecord]:
     """Public data of a share directory without the seed (status runs without secrets)."""
-    out = []
+    out: list[ShareRecord] = []
     d = Path(directory)
     if not d.exists():
         return out

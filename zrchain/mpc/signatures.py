@@ -1,4 +1,5 @@
-"""Signature wire formats a keyring returns (treasury.md §7.2, §9.6).
+"""Signature wire formats a keyring returns (docs/mpc-keeper.md, *Answers*; the checks the
+chain runs on them: docs/treasury.md, *Requests and their lifecycle*).
 
 * ECDSA secp256k1 (EVM, Cosmos): 65 bytes ``r‖s‖v`` over a 32-byte hash, low S, v ∈ {0, 1},
   deterministic (RFC 6979), so EVM ``ecrecover`` gives the key's address;
@@ -25,7 +26,7 @@ from zrchain.chains.keys import (
 
 _HALF_N = SECP256K1_N // 2
 ECDSA_HASH_BYTES = 32
-# zrChain accepts EdDSA payloads shorter than 2000 hex characters (treasury.md §6.4 step 4).
+# zrChain accepts EdDSA payloads shorter than 2000 hex characters (docs/mpc-keeper.md, *Answers*).
 ED25519_MAX_MESSAGE_BYTES = 999
 
 

@@ -19,15 +19,13 @@ mode 0600, and locked (``flock`` on ``<file>.lock``) so two keepers cannot share
 from __future__ import annotations
 
 import base64
-import contextlib
-import fcntl
 import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from zrchain.mpc.files import write_private
+from zrchain.daemon.files import FileLock, LockHeld, write_private
 
 FORMAT = "zrchain-mpc-keeper-state/1"
 
@@ -116,27 +114,19 @@ class StateStore:
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = Path(path)
-        self._lock_fd: int | None = None
+        self._lock = FileLock(self.path.with_name(self.path.name + ".lock"))
 
     def lock(self) -> None:
         """Take the exclusive lock (released by the OS if the process dies)."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path.with_name(self.path.name + ".lock"), os.O_RDWR | os.O_CREAT, 0o600)
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            os.close(fd)
+            self._lock.acquire()
+        except LockHeld:
             raise StateError(
                 f"state file {self.path} is in use by another keeper process"
             ) from None
-        self._lock_fd = fd
 
     def unlock(self) -> None:
-        if self._lock_fd is not None:
-            with contextlib.suppress(OSError):
-                fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
-                os.close(self._lock_fd)
-            self._lock_fd = None
+        self._lock.release()
 
     def load(self, chain_id: str, keyring: str, party: str) -> KeeperState:
         """The saved state, or a fresh one; refuses a state of another chain/keyring/party."""

@@ -98,13 +98,13 @@ class FrostEd25519(ThresholdScheme):
     audited = "NCC Group audit of the ZcashFoundation frost crates (v0.6)"
 
     def keygen(self, sid: bytes, me: int, n: int, t: int) -> RoundMachine:
-        return extension().frost_keygen(sid, me, n, t)  # type: ignore[no-any-return]
+        return extension().frost_keygen(sid, me, n, t)
 
     def sign(self, share: bytes, sid: bytes, signers: list[int], payload: bytes) -> RoundMachine:
-        return extension().frost_sign(share, sid, signers, payload)  # type: ignore[no-any-return]
+        return extension().frost_sign(share, sid, signers, payload)
 
     def refresh(self, share: bytes, sid: bytes) -> RoundMachine:
-        return extension().frost_refresh(share, sid)  # type: ignore[no-any-return]
+        return extension().frost_refresh(share, sid)
 
     def wire_signature(
         self, key_type: KeyType, raw: bytes, payload: bytes, public_key: bytes
@@ -118,13 +118,13 @@ class Dkls23(ThresholdScheme):
     audited = ""  # the dkls23 crate names no audit report
 
     def keygen(self, sid: bytes, me: int, n: int, t: int) -> RoundMachine:
-        return extension().dkls_keygen(sid, me, n, t)  # type: ignore[no-any-return]
+        return extension().dkls_keygen(sid, me, n, t)
 
     def sign(self, share: bytes, sid: bytes, signers: list[int], payload: bytes) -> RoundMachine:
-        return extension().dkls_sign(share, sid, signers, payload)  # type: ignore[no-any-return]
+        return extension().dkls_sign(share, sid, signers, payload)
 
     def refresh(self, share: bytes, sid: bytes) -> RoundMachine:
-        return extension().dkls_refresh(share, sid)  # type: ignore[no-any-return]
+        return extension().dkls_refresh(share, sid)
 
     def wire_signature(
         self, key_type: KeyType, raw: bytes, payload: bytes, public_key: bytes

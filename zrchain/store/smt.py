@@ -131,10 +131,10 @@ class SparseMerkleTrie:
             leaves.extend((khs[i], vh) for i in range(lo, hi) if (vh := vhs[i]) is not None)
             if len(leaves) > 1:
                 leaves.sort()
-            node = self._build(depth, prefix, leaves, 0, len(leaves))
-            if node != existing:
-                self._put(depth, prefix, node)
-            return node
+            built = self._build(depth, prefix, leaves, 0, len(leaves))
+            if built != existing:
+                self._put(depth, prefix, built)
+            return built
         shift = 255 - depth
         mid = bisect_left(khs, ((prefix << 1) | 1) << shift, lo, hi)
         lp, rp = prefix << 1, (prefix << 1) | 1

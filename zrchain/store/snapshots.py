@@ -23,7 +23,7 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Protocol
 
 from zrchain.abci.framing import encode_uvarint
 
@@ -217,7 +217,17 @@ class Restore:
     next_index: int = 0
 
 
-def snapshot_from_abci(s: Any) -> SnapshotInfo:
+class SnapshotFields(Protocol):
+    """An ABCI ``Snapshot`` as this module reads it (the store knows nothing of ABCI)."""
+
+    height: int
+    format: int
+    chunks: int
+    hash: bytes
+    metadata: bytes
+
+
+def snapshot_from_abci(s: SnapshotFields) -> SnapshotInfo:
     return SnapshotInfo(
         int(s.height), int(s.format), int(s.chunks), bytes(s.hash), bytes(s.metadata)
     )

@@ -86,7 +86,7 @@ class Chain:
         return res.tx_results[0]
 
     def check(self, tx: bytes, recheck: bool = False) -> abci.ResponseCheckTx:
-        t = abci.CheckTxType.Value("RECHECK" if recheck else "NEW")
+        t = abci.RECHECK if recheck else abci.NEW
         return self.app.check_tx(abci.RequestCheckTx(tx=tx, type=t))
 
     def query(self, path: str, req: Any) -> bytes:

@@ -10,25 +10,21 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import genesis
 from zrchain import cometbft
 from zrchain.client.rpc import CometRPC, RPCError
 from zrchain.config import load as load_config
 from zrchain.config import save as save_config
 
-FAST_CONSENSUS = {
-    "consensus.timeout_propose": "500ms",
-    "consensus.timeout_propose_delta": "100ms",
-    "consensus.timeout_prevote": "200ms",
-    "consensus.timeout_prevote_delta": "100ms",
-    "consensus.timeout_precommit": "200ms",
-    "consensus.timeout_precommit_delta": "100ms",
-    "consensus.timeout_commit": "150ms",
-}
+#: How a test node's app process is started.
+ZRCHAIND_START = (sys.executable, "-m", "zrchain", "start")
+#: CometBFT timeouts of test nodes (genesis/presets/fast.json): a block every ~150 ms.
+FAST_CONSENSUS = genesis.preset("fast").node_config
 
 
 def _die_with_parent() -> None:
@@ -176,18 +172,11 @@ class TestNode:
     def _log(self, which: str) -> Any:
         return open(self.home / f"{which}.log", "ab")
 
-    def start_app(self, *extra: str) -> None:
+    def start_app(self, *extra: str, entry: Sequence[str] = ZRCHAIND_START) -> None:
+        """Start the app alone (``zrchaind start --no-comet``, or another ``entry`` that
+        serves it the same way, such as ``abci_app.py``)."""
         assert self.app_proc is None or self.app_proc.poll() is not None
-        args = [
-            sys.executable,
-            "-m",
-            "zrchain",
-            "start",
-            "--home",
-            str(self.home),
-            "--no-comet",
-            *extra,
-        ]
+        args = [*entry, "--home", str(self.home), "--no-comet", *extra]
         self.app_proc = subprocess.Popen(args, stdout=self._log("app"), stderr=subprocess.STDOUT,
                                          preexec_fn=_die_with_parent)
         _wait_port(self.ports.abci, self.app_proc, self.home / "app.log")

@@ -8,16 +8,8 @@ from __future__ import annotations
 
 from web3 import Web3
 
-from zrchain.evm.contract import (
-    V1_ARTIFACT_PATH,
-    Artifact,
-    Sender,
-    ZrSignContract,
-    ZrSignRevert,
-    _address_of,
-    _send,
-    load_artifact,
-)
+from zrchain.evm.artifact import V1_ARTIFACT_PATH, Artifact, load_artifact
+from zrchain.evm.contract import Sender, ZrSignContract, ZrSignRevert, _address_of, _send
 from zrchain.evm.flavours import Flavour
 
 

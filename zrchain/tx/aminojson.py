@@ -40,6 +40,14 @@ from zrchain.codec.json import go_json_string
 _LEGACY_DEC = "cosmossdk.io/math.LegacyDec"
 _DEC_PLACES = 18
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+# The option extensions the encoder reads (typed Any: the stubs type extensions narrowly).
+_NAME: Any = amino_pb2.name
+_MESSAGE_ENCODING: Any = amino_pb2.message_encoding
+_FIELD_NAME: Any = amino_pb2.field_name
+_DONT_OMITEMPTY: Any = amino_pb2.dont_omitempty
+_ENCODING: Any = amino_pb2.encoding
+_ONEOF_NAME: Any = amino_pb2.oneof_name
+_SCALAR: Any = cosmos_pb2.scalar
 _MAX_DURATION_SECONDS = (2**63 - 1) // 10**9 - 1
 _MAX_DEPTH = 64  # nested messages; the SDK's decoder limits Any nesting well below this
 
@@ -58,14 +66,14 @@ def _gogo_customtype(field: FieldDescriptor) -> str:
 @lru_cache(maxsize=4096)
 def _message_name(desc: Descriptor) -> str | None:
     opts = desc.GetOptions()
-    return str(opts.Extensions[amino_pb2.name]) if opts.HasExtension(amino_pb2.name) else None
+    return str(opts.Extensions[_NAME]) if opts.HasExtension(_NAME) else None
 
 
 @lru_cache(maxsize=4096)
 def _message_encoding(desc: Descriptor) -> str:
     opts = desc.GetOptions()
-    if opts.HasExtension(amino_pb2.message_encoding):
-        return str(opts.Extensions[amino_pb2.message_encoding])
+    if opts.HasExtension(_MESSAGE_ENCODING):
+        return str(opts.Extensions[_MESSAGE_ENCODING])
     return ""
 
 
@@ -76,26 +84,26 @@ def _field_plan(
     """(JSON name, omit when empty, amino.encoding, scalar encoder, oneof names)."""
     opts = field.GetOptions()
     name = field.name
-    if opts.HasExtension(amino_pb2.field_name):
-        name = str(opts.Extensions[amino_pb2.field_name])
+    if opts.HasExtension(_FIELD_NAME):
+        name = str(opts.Extensions[_FIELD_NAME])
     omit = True
-    if opts.HasExtension(amino_pb2.dont_omitempty):
-        omit = not bool(opts.Extensions[amino_pb2.dont_omitempty])
+    if opts.HasExtension(_DONT_OMITEMPTY):
+        omit = not bool(opts.Extensions[_DONT_OMITEMPTY])
     encoding = (
-        str(opts.Extensions[amino_pb2.encoding]) if opts.HasExtension(amino_pb2.encoding) else ""
+        str(opts.Extensions[_ENCODING]) if opts.HasExtension(_ENCODING) else ""
     )
     scalar = ""
-    if opts.HasExtension(cosmos_pb2.scalar):
-        scalar = str(opts.Extensions[cosmos_pb2.scalar])
+    if opts.HasExtension(_SCALAR):
+        scalar = str(opts.Extensions[_SCALAR])
         if scalar == "cosmos.Dec" and _gogo_customtype(field) != _LEGACY_DEC:
             scalar = ""  # a decimal already held as text: written as the string it is
     oneof = None
     if field.containing_oneof is not None:
-        if not opts.HasExtension(amino_pb2.oneof_name):
+        if not opts.HasExtension(_ONEOF_NAME):
             raise AminoJSONError(
                 f"field {field.name} within a oneof must have the amino.oneof_type_name option set"
             )
-        oneof = (_camel(field.containing_oneof.name), str(opts.Extensions[amino_pb2.oneof_name]))
+        oneof = (_camel(field.containing_oneof.name), str(opts.Extensions[_ONEOF_NAME]))
     return name, omit, encoding, scalar, oneof
 
 
@@ -139,17 +147,17 @@ class _Writer:
         finally:
             self.depth -= 1
 
-    def _message(self, msg: Message) -> None:
+    def _message(self, msg: Any) -> None:
         desc = msg.DESCRIPTOR
         full = desc.full_name
         if full == "google.protobuf.Any":
             self._any(msg)
             return
         if full == "google.protobuf.Timestamp":
-            self.parts.append('"' + _rfc3339(int(msg.seconds), int(msg.nanos)) + '"')  # type: ignore[attr-defined]
+            self.parts.append('"' + _rfc3339(int(msg.seconds), int(msg.nanos)) + '"')
             return
         if full == "google.protobuf.Duration":
-            seconds, nanos = int(msg.seconds), int(msg.nanos)  # type: ignore[attr-defined]
+            seconds, nanos = int(msg.seconds), int(msg.nanos)
             if seconds > _MAX_DURATION_SECONDS:
                 raise AminoJSONError(
                     f"{seconds} seconds would overflow an int64 when represented as nanoseconds"
@@ -158,7 +166,7 @@ class _Writer:
             return
         encoding = _message_encoding(desc)
         if encoding == "key_field":
-            key = bytes(msg.key)  # type: ignore[attr-defined]
+            key = bytes(msg.key)
             self.parts.append('"' + base64.b64encode(key).decode() + '"' if key else "null")
             return
         if encoding == "threshold_string":

@@ -125,11 +125,13 @@ class SimulationHost(Protocol):
 
     store: Any
     chain_id: str
-    block_max_gas: int
     pipeline: Any
     _lock: Any
     _check: Branch
     _ctx_params: dict[str, Any]
+
+    @property
+    def block_max_gas(self) -> int: ...
 
     def last_block_header(self) -> tuple[int, int]: ...
 

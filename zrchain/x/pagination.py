@@ -82,7 +82,8 @@ def collection_paginate(
     select: Callable[[bytes, bytes], T | None],
     known_total: int | None = None,
 ) -> tuple[list[T], PageResponse]:
-    """The SDK's ``CollectionFilteredPaginate`` (identity.md §6.1), quirks included.
+    """The SDK's ``CollectionFilteredPaginate`` (docs/identity-policy.md, *Pagination*), quirks
+    included.
 
     ``select(key, value)`` returns the item, or None when the predicate rejects it. Key mode
     counts *visited* items against the limit and never sets ``total``; offset mode skips

@@ -13,21 +13,15 @@ import pytest
 from eth_abi import encode as abi_encode
 from eth_utils import keccak, to_checksum_address
 
-from zrchain.bridge.config import NetworkConfig
-from zrchain.bridge.evm_rpc import BlockHeader, RpcResponseError, RpcTransportError
-from zrchain.bridge.follower import Follower
-from zrchain.bridge.gateway import MemoryGateway
-from zrchain.bridge.ingest import Translator
-from zrchain.bridge.pipeline import Pipeline
-from zrchain.bridge.state import NetworkState, StateStore, state_file
-from zrchain.evm.contract import (
-    EVM_WALLET_TYPE_ID,
-    KEY_REQUEST_TOPICS,
-    SIG_REQUEST_TOPICS,
-    caip2_chain_id,
-    event_topics,
-    wallet_type_id,
-)
+from evm_bridge.config import NetworkConfig
+from evm_bridge.evm_rpc import BlockHeader, RpcResponseError, RpcTransportError
+from evm_bridge.follower import Follower
+from evm_bridge.gateway import MemoryGateway
+from evm_bridge.ingest import Translator
+from evm_bridge.pipeline import Pipeline
+from evm_bridge.state import NetworkState, StateStore, state_file
+from zrchain.evm.events import KEY_REQUEST_TOPICS, SIG_REQUEST_TOPICS, event_topics
+from zrchain.evm.ids import EVM_WALLET_TYPE_ID, caip2_chain_id, wallet_type_id
 
 CONTRACT = to_checksum_address("0x" + "ab" * 20)
 CAIP2 = "eip155:31337"

@@ -20,9 +20,9 @@ import pytest
 from eth_account import Account
 from eth_utils import keccak, to_checksum_address
 
-from zrchain.bridge.gateway import MemoryGateway, ZrKey
-from zrchain.bridge.ingest import eip1559_unsigned
-from zrchain.bridge.testing import (
+from evm_bridge.gateway import MemoryGateway, ZrKey
+from evm_bridge.ingest import eip1559_unsigned
+from evm_bridge.testing import (
     FlakyProxy,
     Records,
     captured_logs,
@@ -32,18 +32,13 @@ from zrchain.bridge.testing import (
     wait,
     write_key_files,
 )
-from zrchain.bridge.testing import (
+from evm_bridge.testing import (
     network_entry as net,
 )
 from zrchain.chains.evm import evm_address, evm_sighash
-from zrchain.evm.contract import (
-    EVM_WALLET_TYPE_ID,
-    SignParams,
-    ZrSigResolveEvent,
-    caip2_chain_id,
-    event_topics,
-    wallet_type_id,
-)
+from zrchain.evm.contract import SignParams
+from zrchain.evm.events import ZrSigResolveEvent, event_topics
+from zrchain.evm.ids import EVM_WALLET_TYPE_ID, caip2_chain_id, wallet_type_id
 from zrchain.testing.anvil import DEFAULT_PRIVATE_KEYS, AnvilNode
 
 pytestmark = [

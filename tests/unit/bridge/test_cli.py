@@ -7,8 +7,8 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from zrchain.bridge.cli import evm_bridge_group
-from zrchain.bridge.state import NetworkState, StateStore, state_file
+from evm_bridge.cli import evm_bridge_group
+from evm_bridge.state import NetworkState, StateStore, state_file
 
 CONTRACT = "0xA7AdF06a1D3a2CA827D4EddA96a1520054713E1c"
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from zrchain.bridge.config import ConfigError, load_config, parse_config
-from zrchain.bridge.state import DirLock, NetworkState, StateStore, atomic_write_json, state_file
+from evm_bridge.config import ConfigError, load_config, parse_config
+from evm_bridge.state import DirLock, NetworkState, StateStore, atomic_write_json, state_file
 
 CONTRACT = "0x" + "ab" * 20
 
@@ -145,7 +145,7 @@ def test_atomic_write_never_leaves_a_torn_file(
 
 
 def test_hash_window_is_bounded() -> None:
-    from zrchain.bridge.state import MAX_HASHES
+    from evm_bridge.state import MAX_HASHES
 
     st = NetworkState("eip155:1", CONTRACT, 0)
     for n in range(MAX_HASHES + 10):

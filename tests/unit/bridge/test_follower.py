@@ -9,12 +9,12 @@ import logging
 import pytest
 from eth_utils import keccak
 
-from zrchain.bridge.evm_rpc import RpcTransportError
-from zrchain.bridge.follower import RangeRetry
-from zrchain.bridge.gateway import GatewayUnavailable, MemoryGateway
-from zrchain.bridge.ingest import cache_id
-from zrchain.bridge.logs import LOGGER_NAME
-from zrchain.evm.contract import wallet_type_id
+from evm_bridge.evm_rpc import RpcTransportError
+from evm_bridge.follower import RangeRetry
+from evm_bridge.gateway import GatewayUnavailable, MemoryGateway
+from evm_bridge.ingest import cache_id
+from evm_bridge.logs import LOGGER_NAME
+from zrchain.evm.ids import wallet_type_id
 
 from .conftest import (
     ALICE,
@@ -235,7 +235,8 @@ def test_unknown_destination_is_held_until_its_chain_is_known(rig_factory, caplo
     # ChainIdSupport for eip155:999 arrives later: the request goes through.
     from eth_abi import encode as abi_encode
 
-    from zrchain.evm.contract import EVM_WALLET_TYPE_ID, caip2_chain_id, event_topics
+    from zrchain.evm.events import event_topics
+    from zrchain.evm.ids import EVM_WALLET_TYPE_ID, caip2_chain_id
 
     rig.chain.mine(
         {

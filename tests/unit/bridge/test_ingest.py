@@ -7,8 +7,8 @@ import rlp
 from eth_abi import encode as abi_encode
 from eth_utils import keccak, to_checksum_address
 
-from zrchain.bridge.gateway import GatewayUnavailable, Outcome, classify
-from zrchain.bridge.ingest import (
+from evm_bridge.gateway import GatewayUnavailable, Outcome, classify
+from evm_bridge.ingest import (
     STANDARD_WALLET_TYPES,
     ConfigChange,
     Hold,
@@ -24,10 +24,10 @@ from zrchain.bridge.ingest import (
 )
 from zrchain.chains.evm import evm_sighash
 from zrchain.codec.gen.zrchain.treasury import tx_pb2
-from zrchain.evm.contract import (
+from zrchain.evm.events import EventDecoder
+from zrchain.evm.ids import (
     EVM_WALLET_TYPE_ID,
     SOLANA_WALLET_TYPE_ID,
-    EventDecoder,
     encode_simple_tx,
     wallet_type_id,
 )

@@ -7,14 +7,14 @@ from dataclasses import dataclass
 
 import pytest
 
-from zrchain.bridge.gateway import MemoryGateway
-from zrchain.bridge.responder import (
+from evm_bridge.gateway import MemoryGateway
+from evm_bridge.responder import (
     BACKOFF_CAP,
     DEFAULT_RESPONSE_GAS,
     Responder,
     backoff_delay,
 )
-from zrchain.bridge.state import NetworkState
+from evm_bridge.state import NetworkState
 from zrchain.evm.flavours import Flavour
 
 
@@ -67,7 +67,7 @@ def test_backoff_grows_exponentially_to_a_cap() -> None:
 
 
 def test_auth_domain_per_flavour() -> None:
-    from zrchain.evm.contract import SRC_CHAIN_ID, auth_domain
+    from zrchain.evm.ids import SRC_CHAIN_ID, auth_domain
 
     contract = "0x" + "ab" * 20
     assert Flavour.ZRSIGN_V1.auth_domain(1, contract) == SRC_CHAIN_ID

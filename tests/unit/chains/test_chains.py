@@ -1,7 +1,9 @@
-"""Sighash, payload parsing and signature verification (treasury.md §9, §14; DECISIONS 3, 9, 12).
+"""Sighash, payload parsing and signature verification (docs/treasury.md; fixes 3, 9 and 12
+of docs/COMPATIBILITY.md).
 
-Expected values come from outside this code: zrChain's Go tests (as quoted in spec §14.1),
-the spec's derived vectors (§14.2), EIP-155's worked example, eth-account's own signing,
+Expected values come from outside this code: zrChain's Go tests (x/treasury/keeper,
+x/treasury/types), hashes computed independently of this code, EIP-155's worked example,
+eth-account's own signing,
 BIP143's official examples, Bitcoin Core's sighash.json, and RFC 8032.
 """
 
@@ -73,10 +75,11 @@ h = bytes.fromhex
 FUZZ = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 # ---------------------------------------------------------------------------------------------
-# EVM: spec vectors
+# EVM: zrChain's vectors
 
 
-# (payload, chain id, expected sighash) — spec §14.1 payloads, §14.2 hashes.
+# (payload, chain id, expected sighash) — payloads of zrChain's Go tests, hashes computed
+# independently of this code.
 SPEC_EVM_SIGHASHES = [
     (
         "e9028501596f95f1825208945ff137d4b0fdcd49dca30c7cf57e578a026d278985e8d4a5100080808080",
@@ -125,7 +128,7 @@ def test_eip155_example_assembles_to_the_published_signed_tx() -> None:
     )
 
 
-# Transfer info from zrChain's Go ParseEthereumTransaction tests (spec §14.1).
+# Transfer info from zrChain's Go ParseEthereumTransaction tests.
 DYNAMIC_FEE_UNISWAP = (
     "02f902b583aa36a7040385042d03bb3d8302a43b943fc91a3afd70395cd496c647d5a6cc9d4b2b7fad872386f26f"
     "c10000b902843593564c000000000000000000000000000000000000000000000000000000000000006000000000"
@@ -767,7 +770,7 @@ def test_legacy_sighash_single_without_output_is_one() -> None:
 # ---------------------------------------------------------------------------------------------
 # Bitcoin: zrChain's "unsigned plus" convention and BITCOIN_PLUS
 
-# zrChain's x/treasury/types/wallet_btc_test.go; expected hash from the same test (spec §14.1).
+# zrChain's x/treasury/types/wallet_btc_test.go; expected hash from the same test.
 UNSIGNED_PLUS_TX = h(
     "010000000001011cf81f651d4135576e226b9e3afd6d5bb3d204fc87258c732b90c7f49224c36a0100000000ffff"
     "ffff02701700000000000016001496d1dc8156bf66e09b58582a8fe07fd2cf780cd4b3180000000000001600140b"
@@ -827,7 +830,8 @@ def test_convention_reproduces_bip143_p2wpkh_vector_per_input() -> None:
 
 
 def test_bitcoin_plus_is_not_inverted() -> None:
-    """DECISIONS 12: a matching hash verifies (zrChain fails it) and inputs are counted."""
+    """fix 12 of docs/COMPATIBILITY.md: a matching hash verifies (zrChain fails it) and inputs are
+    counted."""
     assert verify_bitcoin_plus(UNSIGNED_PLUS_TX, [UNSIGNED_PLUS_HASH]) == (
         VerificationStatus.SUCCEEDED
     )
@@ -895,7 +899,7 @@ def test_random_bytes_only_raise_bitcoin_tx_error(data: bytes) -> None:
 # ---------------------------------------------------------------------------------------------
 # Solana
 
-# zrChain's NewSignatureRequest test payload (346 hex chars in spec §14.1: a real message with
+# zrChain's NewSignatureRequest test payload (346 hex chars: a real message with
 # AdvanceNonceAccount + system Transfer).
 SOLANA_GO_MESSAGE = h(
     "020001046ac8f20fc76e35d909f857aa01a083afe317c4f1e507670b3181e9b6a8e2c342000000000000000000000000"
@@ -991,7 +995,8 @@ def test_random_bytes_only_raise_solana_tx_error(data: bytes) -> None:
 
 
 # ---------------------------------------------------------------------------------------------
-# Returned-signature verification (§9.6); vectors from zrChain's FulfilSignatureRequest tests
+# Returned-signature verification (docs/treasury.md); vectors from zrChain's FulfilSignatureRequest
+# tests
 
 ECDSA_KEY = h("03ca27ea7b0641497b19a723e3b92590801c7e79b114253fc1e99df1fd9730526b")
 ECDSA_HASH = h("778f572f33afab831365d52e563a0ddd778f572f33afab831365d52e563a0ddd")
@@ -1132,7 +1137,7 @@ def test_random_signatures_and_keys_only_raise_signature_error(
 
 
 # ---------------------------------------------------------------------------------------------
-# Public keys (DECISIONS 3)
+# Public keys (fix 3 of docs/COMPATIBILITY.md)
 
 
 def test_go_public_key_error_texts() -> None:

@@ -1,6 +1,8 @@
-"""Wallet derivation and per-wallet tx parsing (treasury.md §9, §10, §14; DECISIONS 11).
+"""Wallet derivation and per-wallet tx parsing (docs/treasury.md, *Wallets*; fix 11 of
+docs/COMPATIBILITY.md).
 
-Expected addresses come from zrChain's Go tests (spec §14.1), BIP173's reference vectors, Bitcoin
+Expected addresses come from zrChain's Go tests (x/treasury/keeper), BIP173's reference vectors,
+Bitcoin
 Core's base58 vectors, and eth-keys / eth-account for EVM addresses.
 """
 
@@ -41,7 +43,7 @@ ECDSA = KeyType.KEY_TYPE_ECDSA_SECP256K1
 EDDSA = KeyType.KEY_TYPE_EDDSA_ED25519
 BITCOIN = KeyType.KEY_TYPE_BITCOIN_SECP256K1
 
-# spec §14.1 (zrChain's Keys query tests)
+# zrChain's Keys query tests
 KEY = h("03ca27ea7b0641497b19a723e3b92590801c7e79b114253fc1e99df1fd9730526b")
 ED_KEY = h("29dbaad675878b2f16cb14827a4c1a41bbd63c3b601bdc5e277d00b120ffeece")
 
@@ -164,7 +166,7 @@ def test_evm_address_matches_eth_keys_and_eth_account(secret: bytes) -> None:
 
 
 def test_normalize_evm_address() -> None:
-    checksummed = "0xbe27E519A220D4336A5F9d08C7fa542175E30dA0"  # spec §14.1 zrSign owner
+    checksummed = "0xbe27E519A220D4336A5F9d08C7fa542175E30dA0"  # zrChain's zrSign owner
     lower = checksummed.lower()
     assert normalize_evm_address(checksummed) == lower
     assert normalize_evm_address(lower) == lower
@@ -241,7 +243,7 @@ def test_all_wallet_types_order_follows_the_enum() -> None:
 
 
 # ---------------------------------------------------------------------------------------------
-# parse_transaction (§9)
+# parse_transaction (docs/treasury.md, *Transaction parsing*)
 
 
 def test_parse_transaction_evm() -> None:

@@ -9,7 +9,7 @@ import zrchain.codec.gen as gen
 
 gen.import_all()
 
-# Msg type URLs each module registers (spec node-compat.md, "custom messages" list).
+# Msg type URLs each module registers (docs/node-compat.md, *Messages and type URLs*).
 EXPECTED_MSGS = {
     "identity": [
         "MsgNewWorkspace",

@@ -1,7 +1,7 @@
-"""Field numbers, names and types of our messages, checked against the spec tables.
+"""Field numbers, names and types of our messages, checked against zrChain's.
 
-The tables below are transcribed from /work/shared/spec/{identity,policy,treasury}.md
-(which describe zrChain's protos), independently of proto/. Each entry lists *all* fields
+The tables below are transcribed from zrChain's own .proto files (proto/zrchain/{identity,
+policy,treasury}/ of zrChain v6), independently of our proto/. Each entry lists *all* fields
 of the message, so a missing, extra, renumbered or retyped field fails.
 Notation: "<number> <name> <type>" separated by ";"; a type is a proto scalar name, a full
 message/enum name, optionally prefixed with "repeated"; "oneof:<name>" marks a oneof member.

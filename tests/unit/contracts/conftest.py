@@ -36,7 +36,7 @@ SOLANA_DEVNET = "solana:EtWTRABZaYq6iMfeYKouRu166VU2xqa1"
 MPC_FEE = 5 * 10**14
 RESP_GAS = 200_000
 RESP_GAS_BUFFER = 120
-#: Deterministic auth key of the spec's worked example (address 0x334D…7329).
+#: Deterministic auth key of the worked example in docs/evm-bridge.md (address 0x334D…7329).
 MPC_KEY = keccak(text="zrsign-example-mpc-auth")
 
 

@@ -40,7 +40,8 @@ from zrchain.evm import (
     wallet_id,
     wallet_type_id,
 )
-from zrchain.evm.contract import SRC_CHAIN_ID, signature
+from zrchain.evm.artifact import signature
+from zrchain.evm.ids import SRC_CHAIN_ID
 
 SEPOLIA = "eip155:11155111"
 AMOY = "eip155:80002"
@@ -50,15 +51,15 @@ RESP_GAS = 200_000
 PAY = 10**16  # comfortably above any fee in these tests
 WALLET = "0x44DFF5f4E70d1DF7be45292cab7B41bD54e00beE"
 HASH = keccak(text="hello zrSign")
-# A legacy unsigned transaction with zero v, r, s (the spec's worked example, step 6).
+# A legacy unsigned transaction with zero v, r, s (docs/evm-bridge.md, *Worked example*).
 UNSIGNED_TX = bytes.fromhex(
     "e679850fd8f4bd2382520894cf4324b9fd2fbc83b98a1483e854d31d3e45944c8203e880808080"
 )
 ZERO = "0x0000000000000000000000000000000000000000"
 
 
-# --------------------------------------------------------------------------- spec tables
-# Selectors and topic hashes as listed in shared/spec/zrsign-bridge.md (2.4, 2.6, 2.7).
+# --------------------------------------------------------------------------- interface tables
+# Selectors and topic hashes of zrSign's deployed interface (contracts/README.md).
 
 SPEC_FUNCTIONS = {
     "zrKeyReq((address,bytes32,uint8))": "60a48995",
@@ -190,7 +191,7 @@ SPEC_ERRORS = {
     "InvalidPayloadLength(uint256,uint256)": "c37906a0",  # zrSign's legacy error
 }
 
-# Event parameter names as declared upstream (spec 2.6, human-readable ABI).
+# Event parameter names as zrSign's published (human-readable) ABI declares them.
 SPEC_EVENT_PARAMS = {
     "ZrKeyRequest": ["walletTypeId", "owner", "walletIndex", "options", "value", "mpcFee"],
     "ZrKeyResolve": ["walletTypeId", "owner", "walletIndex", "addr"],
@@ -302,7 +303,7 @@ def test_constants_and_identifiers(env: Any) -> None:
 
 
 def test_spec_worked_example_vectors() -> None:
-    """Our hashing helpers reproduce the spec's section 7 vectors (zrSign's SRC_CHAIN_ID domain)."""
+    """Our hashing helpers reproduce the worked example of docs/evm-bridge.md (SRC_CHAIN_ID)."""
     alice = "0xbe27E519A220D4336A5F9d08C7fa542175E30dA0"
     proxy = "0xA7AdF06a1D3a2CA827D4EddA96a1520054713E1c"
     assert wallet_id(11155111, proxy, EVM_WALLET_TYPE_ID, alice, 0).hex() == (

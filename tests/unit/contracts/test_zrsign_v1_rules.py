@@ -29,8 +29,10 @@ from zrchain.evm import (
     caip2_chain_id,
     sign_auth,
 )
-from zrchain.evm.contract import SRC_CHAIN_ID, signature
-from zrchain.evm.flavours import Flavour, detect_flavour
+from zrchain.evm.artifact import signature
+from zrchain.evm.contract import detect_flavour
+from zrchain.evm.flavours import Flavour
+from zrchain.evm.ids import SRC_CHAIN_ID
 from zrchain.testing.zrsign_v1 import deploy_zrsign_v1, v1_artifact
 
 SEPOLIA_ID = caip2_chain_id("eip155:11155111")

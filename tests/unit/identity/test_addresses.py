@@ -1,4 +1,4 @@
-"""Workspace/keyring address derivation (identity.md §2 vectors) and address checks."""
+"""Workspace/keyring address derivation (docs/identity-policy.md vectors) and address checks."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """The narrow identity interface for treasury: look-ups, the default "any owner" policy and
-the zrSign workspace scheme (identity.md §8), including EVM address normalisation
-(DECISIONS 11)."""
+the zrSign workspace scheme (docs/identity-policy.md), including EVM address normalisation
+(fix 11 of docs/COMPATIBILITY.md)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Genesis: defaults, validation, and export -> import -> identical queries and state
-(identity.md §9, policy.md §11, DECISIONS 8)."""
+(docs/identity-policy.md docs/identity-policy.md fix 8 of docs/COMPATIBILITY.md)."""
 
 from __future__ import annotations
 

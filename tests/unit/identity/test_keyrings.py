@@ -1,4 +1,4 @@
-"""Keyring Msgs (identity.md §5.8-5.14, §10 items 10-16)."""
+"""Keyring Msgs (docs/identity-policy.md)."""
 
 from __future__ import annotations
 

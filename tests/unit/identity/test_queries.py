@@ -1,4 +1,4 @@
-"""identity queries and the SDK collection pagination they use (identity.md §6, §6.1)."""
+"""identity queries and the SDK collection pagination they use (docs/identity-policy.md)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Bad input changes nothing: ValidateBasic errors (malformed addresses, oversized fields and
-lists), wrong signers, unknown objects; params updates (identity.md §5, §10 items 19, 21)."""
+lists), wrong signers, unknown objects; params updates (docs/identity-policy.md)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Workspace Msgs on an in-process chain: success paths, every listed error, and the policy
-engine in the loop (identity.md §5.2-5.7, §10 items 1-9)."""
+engine in the loop (docs/identity-policy.md)."""
 
 from __future__ import annotations
 
@@ -146,7 +146,7 @@ def test_add_owner_errors(chain) -> None:
 
 
 def test_two_of_two_admin_policy_needs_both_approvals(chain) -> None:
-    """identity.md §10.9: the creator's Msg only creates a PENDING action; the second
+    """docs/identity-policy.md: the creator's Msg only creates a PENDING action; the second
     owner's approval executes it and emits owner_added_to_workspace in that tx."""
     a, b, c = (chain.wallets[n] for n in ("alice", "bob", "carol"))
     pid = two_of_two(chain, a, b)
@@ -178,7 +178,7 @@ def test_two_of_two_admin_policy_needs_both_approvals(chain) -> None:
 
 
 def test_failed_execution_reverts_the_approval(chain) -> None:
-    """policy.md §6.5: two pending actions add the same owner; once the first executes, the
+    """docs/identity-policy.md: two pending actions add the same owner; once the first executes, the
     approval that would execute the second fails and leaves it PENDING, approvers as before."""
     a, b, c = (chain.wallets[n] for n in ("alice", "bob", "carol"))
     pid = two_of_two(chain, a, b)

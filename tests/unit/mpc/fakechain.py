@@ -3,8 +3,9 @@
 It keeps what the keeper can observe and enforces the rules its exactly-once logic relies
 on: per-account sequences checked at CheckTx (against committed + mempool) and in blocks,
 ``timeout_height``, all-or-nothing messages with the SDK's ``message index: N`` log, the
-treasury's party checks (DECISIONS 1), party-signature verification (DECISIONS 2) and
-returned-signature verification (§9.6). Tests drive blocks with :meth:`commit`.
+treasury's party checks, party-signature verification and returned-signature verification
+(docs/treasury.md, *Requests and their lifecycle* and *Party signatures*). Tests drive
+blocks with :meth:`commit`.
 """
 
 from __future__ import annotations

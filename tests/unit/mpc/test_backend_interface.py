@@ -1,4 +1,5 @@
-"""The signer interface admits multi-round protocols between parties (mpc.md).
+"""The signer interface admits multi-round protocols between parties (docs/mpc-keeper.md,
+*Threshold keyrings*).
 
 A toy backend runs a two-round commit/reveal between the parties of a keyring before it
 releases a signature (each party holds the replicated key; the rounds only show that all

@@ -1,5 +1,6 @@
 """Signature formats: ECDSA r‖s‖v low-S RFC 6979 (ecrecover works), BITCOIN r‖s, Ed25519 —
-each checked with independent verifiers and with the chain's own §9.6 verification."""
+each checked with independent verifiers and with the chain's own verification
+(docs/treasury.md)."""
 
 from __future__ import annotations
 

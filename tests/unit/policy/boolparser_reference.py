@@ -1,6 +1,7 @@
-"""zrChain's boolparser as specified in policy.md §5.2-5.5, for differential tests only.
+"""zrChain's boolparser as specified in docs/policy-language.md for differential tests only.
 
-Written from the spec's pseudo-code (which was differential-tested against the Go code),
+Written from a pseudo-code description of zrChain's boolparser/ (differential-tested against
+the Go code),
 quirks included: float64 values, skipped identifiers, late '!', bottom-of-stack result.
 Where Go would loop forever (Q2) or panic (Q4) this raises ``GoWouldFail``.
 """
@@ -130,7 +131,7 @@ class _Scanner:
 
 
 def tokens(text: str) -> list[tuple[int, str]]:
-    """The parser's token list (§5.3); [] on a lexer error."""
+    """The parser's token list ; [] on a lexer error."""
     sc = _Scanner(text)
     out: list[tuple[int, str]] = []
     pushed: tuple[int, str] | None = None

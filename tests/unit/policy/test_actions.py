@@ -1,5 +1,6 @@
-"""The action engine: BTL rules, expiry at end of block (DECISIONS 7), generated policies
-and the narrow interface other modules use (policy.md §6)."""
+"""The action engine: BTL rules, expiry at end of block (fix 7 of docs/COMPATIBILITY.md), generated
+policies
+and the narrow interface other modules use (docs/identity-policy.md)."""
 
 from __future__ import annotations
 

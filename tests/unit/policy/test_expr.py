@@ -1,6 +1,7 @@
-"""The policy language (policy.md §5, §12; DECISIONS.md item 6; docs/policy-language.md).
+"""The policy language (docs/policy-language.md; fix 6 of docs/COMPATIBILITY.md).
 
-``boolparser_reference`` is zrChain's algorithm transcribed from the spec's pseudo-code; it
+``boolparser_reference`` is zrChain's algorithm transcribed from a description of zrChain's
+boolparser; it
 is the oracle for "evaluates exactly as zrChain does" and pins each deliberate difference.
 """
 
@@ -61,8 +62,8 @@ def fake_check_address(addr: str) -> None:
 @pytest.mark.parametrize(
     ("text", "grouping"),
     [
-        ("a + b > 1 & c", "(((a + b) > 1) & c)"),  # policy.md §5.6
-        ("c & a + b > 1", "(((c & a) + b) > 1)"),  # policy.md §5.6
+        ("a + b > 1 & c", "(((a + b) > 1) & c)"),  # docs/policy-language.md
+        ("c & a + b > 1", "(((c & a) + b) > 1)"),  # docs/policy-language.md
         ("1 | 1 + 1 > 2", "(((1 | 1) + 1) > 2)"),
         ("a - b - c", "((a - b) - c)"),
         ("1 + 2 * 3", "(1 + (2 * 3))"),
@@ -98,7 +99,7 @@ def test_tokens_fold_negative_literals_like_zrchain() -> None:
     assert [t.text for t in expr.program] == ["1", "-12", ">"]
 
 
-# --- evaluation: spec tables (policy.md §5.7 and §12) ------------------------------------
+# --- evaluation: zrChain's tables (docs/policy-language.md) --------------------------------
 
 # (expression after substitution, zrChain result); A and B are unapproved identifiers.
 SPEC_5_7 = [
@@ -119,7 +120,7 @@ SPEC_5_7 = [
     ("2 * -1", True),
 ]
 
-# policy.md §12 ("the zrChain suite also asserts") and zrChain's boolparser test suite,
+# docs/identity-policy.md ("the zrChain suite also asserts") and zrChain's boolparser test suite,
 # restricted to well-formed expressions whose result the fixes do not change.
 SUITE = [
     ("1 * 1", True),
@@ -168,7 +169,7 @@ SUITE = [
 @pytest.mark.parametrize(("text", "expected"), SPEC_5_7 + SUITE)
 def test_well_formed_expressions_evaluate_as_in_zrchain(text: str, expected: bool) -> None:
     assert solve(text) is expected
-    assert go.bool_solve(text) is expected  # the oracle agrees with the spec's table
+    assert go.bool_solve(text) is expected  # the oracle agrees with zrChain's table
 
 
 @pytest.mark.parametrize(
@@ -207,7 +208,8 @@ def test_value_is_integer_arithmetic() -> None:
     assert type(value(parse("1 > 0"), set())) is int
 
 
-# --- deliberate differences (DECISIONS.md item 6 and docs/policy-language.md) -------------
+# --- deliberate differences (fix 6 of docs/COMPATIBILITY.md and docs/policy-language.md)
+# -------------
 
 # (definition, approvals, zrChain's result, ours)
 DIFFERENCES = [
@@ -233,7 +235,8 @@ def test_documented_differences(
     assert evaluate(parse(definition), approved) is ours
 
 
-# --- malformed definitions are parse errors (DECISIONS.md item 6) -------------------------
+# --- malformed definitions are parse errors (fix 6 of docs/COMPATIBILITY.md)
+# -------------------------
 
 
 @pytest.mark.parametrize(
@@ -405,7 +408,7 @@ def test_validate_accepts(definition: str, parts: list[str]) -> None:
 @pytest.mark.parametrize(
     ("definition", "parts", "message"),
     [
-        # zrChain's checks, order and messages (policy.md §5.8, §12 item 2)
+        # zrChain's checks, order and messages (docs/policy-language.md)
         (f"{A} > 0", [], "no participants"),
         ("", [A], "no definition"),
         (f"{A} > 0", ["", A], "no address for "),
@@ -485,7 +488,7 @@ def test_verify() -> None:
 
 
 def test_verify_passkey_vector() -> None:
-    """policy.md §8.4: approver plus its passkey satisfy ``… > 1``."""
+    """docs/identity-policy.md: approver plus its passkey satisfy ``… > 1``."""
     definition = f"testApprover + {PK} > 1"
     verify(definition, ["testApprover", PK])
     with pytest.raises(PolicyError, match=r"^expression not satisfied$"):

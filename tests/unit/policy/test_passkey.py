@@ -1,4 +1,4 @@
-"""Passkey sign methods and additional signatures (policy.md §8): zrChain's test vectors,
+"""Passkey sign methods and additional signatures (docs/identity-policy.md): zrChain's test vectors,
 the strict CBOR reader, and a full on-chain flow with a P-256 credential of our own."""
 
 from __future__ import annotations
@@ -44,7 +44,8 @@ from zrchain.x.policy import passkey as pk
 
 __all__ = ["chain"]
 
-# -- zrChain's vectors (policy.md §8.4 and the AddSignMethod keeper test) -------------------------
+# -- zrChain's vectors (docs/identity-policy.md the AddSignMethod keeper test)
+# -------------------------
 B64 = base64.b64decode
 VEC_RAW_ID = b"some-passkey-id"
 VEC_PARTICIPANT = "passkey{c29tZS1wYXNza2V5LWlk}"

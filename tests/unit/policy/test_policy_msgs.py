@@ -1,5 +1,5 @@
 """policy Msgs on an in-process chain: NewPolicy, RevokeAction, ApproveAction, multi-grants,
-params; every listed error (policy.md §7, §12)."""
+params; every listed error (docs/identity-policy.md)."""
 
 from __future__ import annotations
 
@@ -275,7 +275,7 @@ def _exec(grantee, msg) -> Any:
 
 def test_multi_grants(chain) -> None:
     """MsgAddMultiGrant grants x/authz GenericAuthorizations the grantee then uses through
-    MsgExec; MsgRemoveMultiGrant revokes them (policy.md §7.7-7.8)."""
+    MsgExec; MsgRemoveMultiGrant revokes them (docs/identity-policy.md)."""
     a, b, c = chain.wallets["alice"], chain.wallets["bob"], chain.wallets["carol"]
     urls = [ADD_OWNER_URL, "/zrchain.policy.MsgApproveAction"]
     res = ok(chain.run(a, [ptx.MsgAddMultiGrant(creator=a.address, grantee=b.address, msgs=urls)]))

@@ -1,4 +1,5 @@
-"""Keyring fees (DECISIONS 5): escrow at request time, payout from escrow on completion
+"""Keyring fees (fix 5 of docs/COMPATIBILITY.md): escrow at request time, payout from escrow on
+completion
 (commission to its destination, the rest to the keyring or the collector), exact refunds on
 rejection and timeout; parties pay nothing but their own tx fees."""
 

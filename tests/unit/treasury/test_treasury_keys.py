@@ -1,5 +1,6 @@
-"""MsgNewKeyRequest (normal path) and MsgFulfilKeyRequest: treasury.md §6.2, §6.3, §7.1,
-§14.1, with DECISIONS 1 (parties only, checks first), 2 (party signatures) and 3 (keys)."""
+"""MsgNewKeyRequest (normal path) and MsgFulfilKeyRequest: docs/treasury.md,
+zrChain's Go tests, with fixes 1 (parties only, checks first), 2 (party signatures) and 3
+(keys) of docs/COMPATIBILITY.md."""
 
 from __future__ import annotations
 
@@ -189,7 +190,8 @@ def test_uncompressed_key_is_stored_compressed_and_matches(s: Setup) -> None:
 
 
 def test_non_party_and_checks_first(s: Setup) -> None:
-    """DECISIONS 1: a non-party is refused before anything else, whatever it sends."""
+    """fix 1 of docs/COMPATIBILITY.md: a non-party is refused before anything else, whatever it
+    sends."""
     rid = s.new_key_request()
     before = module_state(s.chain, "treasury")
     fails(s.fulfil_key("outsider", rid), 1, "undefined", "only one party of the keyring")
@@ -290,7 +292,8 @@ def test_missing_key_and_bad_status(s: Setup) -> None:
 
 
 def test_party_signature_is_verified(s: Setup) -> None:
-    """DECISIONS 2: 64 bytes, by the responding party's key, over the canonical payload."""
+    """fix 2 of docs/COMPATIBILITY.md: 64 bytes, by the responding party's key, over the canonical
+    payload."""
     rid = s.new_key_request()
     fails(s.fulfil_key("p1", rid, psig=b""), 1, "undefined", "should be 64 bytes, is 0")
     fails(

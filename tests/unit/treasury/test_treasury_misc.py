@@ -1,5 +1,6 @@
 """MsgUpdateParams, MsgUpdateKeyPolicy, MsgTransferFromKeyring, the refused ICA Msgs,
-ValidateBasic, genesis (round trip, DECISIONS 8 counters, zenBTC fields) and the party
+ValidateBasic, genesis (round trip, fix 8 of docs/COMPATIBILITY.md counters, zenBTC fields) and the
+party
 signature payload vector."""
 
 from __future__ import annotations
@@ -226,7 +227,8 @@ def test_export_import_round_trip_and_counters(tmp_path) -> None:
     t = exported["treasury"]
     assert t["keys"][0]["zenbtc_metadata"]["caip2_chain_id"] == "eip155:17000"
     assert t["keys"][0]["zenbtc_metadata"]["asset"] == "ASSET_ZENBTC"
-    # a sparse import (request ids 2 and 9); new ids continue after the largest (DECISIONS 8)
+    # a sparse import (request ids 2 and 9); new ids continue after the largest (fix 8 of
+    # docs/COMPATIBILITY.md)
     t["key_requests"][0]["id"] = "9"
 
     def edit(state):

@@ -1,4 +1,4 @@
-"""Query service (treasury.md §11, §14.1): wallets derived from public keys, filters,
+"""Query service (docs/treasury.md): wallets derived from public keys, filters,
 pagination, KeyByAddress, sign-transaction listings, REST routes."""
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ def _key(id_: int, kt: str, pk: bytes, ws: str = WS, **kw) -> dict:
 
 @pytest.fixture
 def gchain(tmp_path):
-    """A chain whose genesis holds the §14.1 keys and a few requests."""
+    """A chain whose genesis holds the keys of zrChain's tests and a few requests."""
 
     def edit(state):
         t = state["treasury"]

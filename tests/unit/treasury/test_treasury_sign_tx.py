@@ -1,4 +1,4 @@
-"""MsgNewSignTransactionRequest: treasury.md §6.6, §9, §14.1, §14.2 and DECISIONS 9 — EVM
+"""MsgNewSignTransactionRequest: docs/treasury.md fix 9 of docs/COMPATIBILITY.md — EVM
 (legacy/EIP-155, EIP-2930, EIP-1559, chain id from MetadataEthereum), native Cosmos and
 Bitcoin payloads; sighashes checked against eth-account's own signing."""
 
@@ -74,7 +74,8 @@ def tx_dict(kind: int, **extra) -> dict:
 
 
 def unsigned_payload(d: dict) -> bytes:
-    """The standard unsigned encodings (DECISIONS 9): legacy 9 items, typed 8/9 items."""
+    """The standard unsigned encodings (fix 9 of docs/COMPATIBILITY.md): legacy 9 items, typed 8/9
+    items."""
     to = bytes.fromhex(d["to"][2:])
     if "type" not in d:
         return rlp.encode(
@@ -101,7 +102,8 @@ def unsigned_payload(d: dict) -> bytes:
     return bytes([d["type"]]) + rlp.encode(body)
 
 
-# -- §14 vectors ------------------------------------------------------------------------------
+# -- zrChain's vectors
+# ------------------------------------------------------------------------------
 def test_zrchain_legacy_vector(s: Setup) -> None:
     kid = s.make_key()
     res = ok(sign_tx(s, [kid], EVM, LEGACY_14_1, eth_meta(SEPOLIA)))

@@ -1,5 +1,6 @@
-"""MsgNewSignatureRequest and MsgFulfilSignatureRequest: treasury.md §6.4, §6.5, §7.2, §9.5,
-§9.6, §14.1, with DECISIONS 1, 2, 4 and 12, parent/child trees and cache_id uniqueness."""
+"""MsgNewSignatureRequest and MsgFulfilSignatureRequest: docs/treasury.md and
+zrChain's Go tests, with fixes 1, 2, 4 and 12 of docs/COMPATIBILITY.md, parent/child trees
+and cache_id uniqueness."""
 
 from __future__ import annotations
 
@@ -109,7 +110,7 @@ def test_creator_must_own_and_keyring_active(s: Setup) -> None:
 
 
 def test_every_key_of_a_multi_key_request_is_authorised(s: Setup) -> None:
-    """DECISIONS 4: zrChain checks only key_ids[0]."""
+    """fix 4 of docs/COMPATIBILITY.md: zrChain checks only key_ids[0]."""
     mine = s.make_key()
     bob = s.w("bob")
     bob_ws = new_workspace(s.chain, bob)
@@ -218,7 +219,7 @@ def test_65_byte_signature_gets_recovery_id(s: Setup) -> None:
 
 
 def test_zrchain_vector_65_byte_signature(tmp_path) -> None:
-    """§14.1: a 65-byte signature ending 1b is stored with a 0/1 recovery id."""
+    """zrChain's test: a 65-byte signature ending 1b is stored with a 0/1 recovery id."""
     setup = build(tmp_path)
     try:
         digest = bytes.fromhex("e8cc5a88" + "00" * 28)
@@ -461,7 +462,8 @@ BTC_TX = bytes.fromhex(
 
 
 def test_bitcoin_plus_checks_what_it_claims(s: Setup) -> None:
-    """DECISIONS 12: a matching sighash verifies, a wrong one fails (zrChain: inverted)."""
+    """fix 12 of docs/COMPATIBILITY.md: a matching sighash verifies, a wrong one fails (zrChain:
+    inverted)."""
     kid = s.make_key("bitcoin")
     good = bitcoin_sighashes(BTC_TX)[0]
     plus = {"verify_signing_data": BTC_TX, "verify_signing_data_version": 1}

@@ -1,4 +1,4 @@
-"""MPC timeouts at block start (treasury.md §8): rejection, refund, events, the per-block
+"""MPC timeouts at block start (docs/treasury.md): rejection, refund, events, the per-block
 bound, and whole sign-request trees."""
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
-"""zrSign paths (treasury.md §6.2.2, §6.7, §11.10; zrsign-bridge.md §5): workspaces per owner
-and wallet type, key harmonisation (one key per owner, wallet type and walletIndex,
-DECISIONS), normalised EVM owners (DECISIONS 11), hash and tx signature requests, ZrSignKeys."""
+"""zrSign paths (docs/treasury.md, *zrSign*; docs/evm-bridge.md): workspaces per owner and
+wallet type, key harmonisation (one key per owner, wallet type and walletIndex), normalised
+EVM owners (fix 11 of docs/COMPATIBILITY.md), hash and tx signature requests, ZrSignKeys."""
 
 from __future__ import annotations
 
@@ -204,7 +204,7 @@ def test_zr_sign_keys_query(s: Setup) -> None:
 
 
 def test_no_page_cap_on_zrsign_keys(s: Setup) -> None:
-    """DECISIONS 10: zrChain stops at 100 keys; every key is listed here."""
+    """fix 10 of docs/COMPATIBILITY.md: zrChain stops at 100 keys; every key is listed here."""
     module = s.chain.app.registry.module("treasury")
     first = zr_key_id(s, index=0)
     ok(s.fulfil_key("p1", first))

@@ -13,7 +13,7 @@ from cosmpy.protos.cosmos.consensus.v1 import query_pb2 as q
 from cosmpy.protos.tendermint.types import params_pb2
 
 from zrchain import module
-from zrchain.app import CONSENSUS_PARAMS_KEY
+from zrchain.baseapp import CONSENSUS_PARAMS_KEY
 
 
 class ConsensusQueryServer(module.QueryServer):

@@ -13,14 +13,14 @@ import calendar
 import re
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from cosmpy.protos.cosmos.base.tendermint.v1beta1 import types_pb2 as sdk_types
 from cosmpy.protos.cosmos.crypto.ed25519 import keys_pb2 as ed25519
 from cosmpy.protos.cosmos.crypto.secp256k1 import keys_pb2 as secp256k1
 from cosmpy.protos.tendermint.abci import types_pb2 as abci_types
 from cosmpy.protos.tendermint.p2p import types_pb2 as p2p
-from cosmpy.protos.tendermint.types import block_pb2, evidence_pb2, types_pb2
+from cosmpy.protos.tendermint.types import block_pb2, evidence_pb2, types_pb2, validator_pb2
 from google.protobuf.any_pb2 import Any as AnyPb
 from google.protobuf.timestamp_pb2 import Timestamp
 
@@ -108,8 +108,9 @@ def header(j: Json) -> types_pb2.Header:
         height=int_of(j.get("height")),
         time=timestamp(j.get("time")),
         last_block_id=block_id(j.get("last_block_id")),
-        **{name: hex_bytes(j.get(name)) for name in _HEADER_HASHES},
     )
+    for name in _HEADER_HASHES:
+        setattr(h, name, hex_bytes(j.get(name)))
     h.version.block = int_of(version.get("block"))
     h.version.app = int_of(version.get("app"))
     return h
@@ -123,7 +124,7 @@ def commit(j: Json | None) -> types_pb2.Commit:
         block_id=block_id(j.get("block_id")),
         signatures=[
             types_pb2.CommitSig(
-                block_id_flag=int_of(s.get("block_id_flag")),
+                block_id_flag=cast(validator_pb2.BlockIDFlag, int_of(s.get("block_id_flag"))),
                 validator_address=hex_bytes(s.get("validator_address")),
                 timestamp=timestamp(s.get("timestamp")),
                 signature=b64_bytes(s.get("signature")),
@@ -135,7 +136,7 @@ def commit(j: Json | None) -> types_pb2.Commit:
 
 def _vote(j: Json) -> types_pb2.Vote:
     return types_pb2.Vote(
-        type=int_of(j.get("type")),
+        type=cast(types_pb2.SignedMsgType, int_of(j.get("type"))),
         height=int_of(j.get("height")),
         round=int_of(j.get("round")),
         block_id=block_id(j.get("block_id")),

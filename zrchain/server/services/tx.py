@@ -1,6 +1,6 @@
 """``cosmos.tx.v1beta1.Service``: simulate through the app's pipeline; broadcast, look-ups
 and searches through CometBFT's RPC, with the SDK's request checks, error texts and
-TxResponse fields (node-compat.md §1.10, §2.8)."""
+TxResponse fields (docs/node-compat.md, *The Tx service*)."""
 
 from __future__ import annotations
 

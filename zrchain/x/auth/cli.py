@@ -8,8 +8,6 @@ from cosmpy.protos.cosmos.auth.v1beta1 import query_pb2 as q
 from zrchain.cli.common import UINT64
 from zrchain.cli.query_cmds import query_options, run_query
 
-SVC = "/cosmos.auth.v1beta1.Query/"
-
 
 @click.group("auth")
 def query_group() -> None:
@@ -21,14 +19,7 @@ def query_group() -> None:
 @query_options
 def account(address: str, node: str, height: int, output: str) -> None:
     """An account by address."""
-    run_query(
-        node,
-        SVC + "Account",
-        q.QueryAccountRequest(address=address),
-        q.QueryAccountResponse,
-        output,
-        height,
-    )
+    run_query(node, q.QueryAccountRequest(address=address), output, height)
 
 
 @query_group.command("accounts")
@@ -39,35 +30,22 @@ def accounts(limit: int, offset: int, node: str, height: int, output: str) -> No
     """All accounts (paginated)."""
     from cosmpy.protos.cosmos.base.query.v1beta1.pagination_pb2 import PageRequest
 
-    run_query(
-        node,
-        SVC + "Accounts",
-        q.QueryAccountsRequest(pagination=PageRequest(limit=limit, offset=offset)),
-        q.QueryAccountsResponse,
-        output,
-        height,
-    )
+    req = q.QueryAccountsRequest(pagination=PageRequest(limit=limit, offset=offset))
+    run_query(node, req, output, height)
 
 
 @query_group.command("params")
 @query_options
 def params(node: str, height: int, output: str) -> None:
     """Auth parameters."""
-    run_query(node, SVC + "Params", q.QueryParamsRequest(), q.QueryParamsResponse, output, height)
+    run_query(node, q.QueryParamsRequest(), output, height)
 
 
 @query_group.command("module-accounts")
 @query_options
 def module_accounts(node: str, height: int, output: str) -> None:
     """All module accounts."""
-    run_query(
-        node,
-        SVC + "ModuleAccounts",
-        q.QueryModuleAccountsRequest(),
-        q.QueryModuleAccountsResponse,
-        output,
-        height,
-    )
+    run_query(node, q.QueryModuleAccountsRequest(), output, height)
 
 
 @query_group.command("module-account")
@@ -75,11 +53,4 @@ def module_accounts(node: str, height: int, output: str) -> None:
 @query_options
 def module_account(name: str, node: str, height: int, output: str) -> None:
     """A module account by name."""
-    run_query(
-        node,
-        SVC + "ModuleAccountByName",
-        q.QueryModuleAccountByNameRequest(name=name),
-        q.QueryModuleAccountByNameResponse,
-        output,
-        height,
-    )
+    run_query(node, q.QueryModuleAccountByNameRequest(name=name), output, height)

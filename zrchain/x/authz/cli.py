@@ -19,6 +19,7 @@ from cosmpy.protos.cosmos.bank.v1beta1 import authz_pb2 as bank_authz_pb2
 from google.protobuf.any_pb2 import Any as AnyProto
 from google.protobuf.timestamp_pb2 import Timestamp
 
+from zrchain.cli.args import list_arg, page_flags
 from zrchain.cli.common import INT64, fail
 from zrchain.cli.query_cmds import query_options, run_query
 from zrchain.cli.tx_cmds import TxContext, broadcast, tx_flags
@@ -27,9 +28,7 @@ from zrchain.codec.any import pack
 from zrchain.codec.coins import parse_coins
 from zrchain.codec.json import from_dict
 from zrchain.errors import ChainError
-from zrchain.x.policy.cli import list_arg, page_flags
 
-SVC = "/cosmos.authz.v1beta1.Query/"
 AUTH_TYPES = ("generic", "send")
 
 
@@ -160,7 +159,7 @@ def grants(
     req = q.QueryGrantsRequest(granter=granter, grantee=grantee, msg_type_url=msg_type_url)
     if page is not None:
         req.pagination.CopyFrom(page)
-    run_query(node, SVC + "Grants", req, q.QueryGrantsResponse, output, height)
+    run_query(node, req, output, height)
 
 
 @query_group.command("grants-by-granter")
@@ -172,7 +171,7 @@ def grants_by_granter(granter: str, page: Any, node: str, height: int, output: s
     req = q.QueryGranterGrantsRequest(granter=granter)
     if page is not None:
         req.pagination.CopyFrom(page)
-    run_query(node, SVC + "GranterGrants", req, q.QueryGranterGrantsResponse, output, height)
+    run_query(node, req, output, height)
 
 
 @query_group.command("grants-by-grantee")
@@ -184,4 +183,4 @@ def grants_by_grantee(grantee: str, page: Any, node: str, height: int, output: s
     req = q.QueryGranteeGrantsRequest(grantee=grantee)
     if page is not None:
         req.pagination.CopyFrom(page)
-    run_query(node, SVC + "GranteeGrants", req, q.QueryGranteeGrantsResponse, output, height)
+    run_query(node, req, output, height)

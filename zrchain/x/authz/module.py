@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from types import ModuleType
 
 from zrchain.codec.address import module_address
 from zrchain.context import Context
-from zrchain.module import Module, Registry, Service
+from zrchain.module import Genesis, Module, Registry, Service
 from zrchain.x.auth.keeper import AccountKeeper
 from zrchain.x.authz import genesis
 from zrchain.x.authz.keeper import AuthzKeeper
@@ -45,27 +45,13 @@ class AuthzModule(Module):
     def bind_registry(self, registry: Registry) -> None:
         self.msgs.router = registry.msgs.get
 
-    def default_genesis(self) -> dict[str, Any]:
-        return genesis.default()
-
-    def validate_genesis(self, data: dict[str, Any]) -> None:
-        genesis.validate(data)
-
-    def init_genesis(self, ctx: Context, data: dict[str, Any]) -> None:
-        genesis.init(ctx, self.keeper, data)
-
-    def export_genesis(self, ctx: Context) -> dict[str, Any]:
-        return genesis.export(ctx, self.keeper)
+    def genesis(self) -> Genesis:
+        return Genesis.of(genesis, self.keeper)
 
     def begin_block(self, ctx: Context) -> None:
         self.keeper.prune_expired(ctx)
 
-    def cli_tx(self) -> Any:
-        from zrchain.x.authz.cli import tx_group
+    def cli(self) -> ModuleType:
+        from zrchain.x.authz import cli
 
-        return tx_group
-
-    def cli_query(self) -> Any:
-        from zrchain.x.authz.cli import query_group
-
-        return query_group
+        return cli

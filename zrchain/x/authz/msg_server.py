@@ -218,13 +218,14 @@ class PolicyAuthz:
         self._server = server
 
     def grant_generic(self, ctx: Context, granter: str, grantee: str, msg_type_url: str) -> None:
-        """``MsgGrant`` of a ``GenericAuthorization`` without expiration (policy.md §7.7)."""
+        """``MsgGrant`` of a ``GenericAuthorization`` without expiration (for ``MsgAddMultiGrant``,
+        docs/identity-policy.md)."""
         auth = pack(authz_pb2.GenericAuthorization(msg=msg_type_url))
         grant = authz_pb2.Grant(authorization=auth)
         self._server.grant(ctx, tx_pb2.MsgGrant(granter=granter, grantee=grantee, grant=grant))
 
     def revoke(self, ctx: Context, granter: str, grantee: str, msg_type_url: str) -> None:
-        """``MsgRevoke`` (policy.md §7.8)."""
+        """``MsgRevoke`` (for ``MsgRemoveMultiGrant``)."""
         self._server.revoke(
             ctx, tx_pb2.MsgRevoke(granter=granter, grantee=grantee, msg_type_url=msg_type_url)
         )

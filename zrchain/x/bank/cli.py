@@ -12,8 +12,6 @@ from zrchain.cli.tx_cmds import TxContext, broadcast, tx_flags
 from zrchain.codec.coins import parse_coins
 from zrchain.errors import ChainError
 
-SVC = "/cosmos.bank.v1beta1.Query/"
-
 
 @click.group("bank")
 def tx_group() -> None:
@@ -48,23 +46,9 @@ def query_group() -> None:
 def balances(address: str, denom: str, node: str, height: int, output: str) -> None:
     """All balances of an account (or one denom)."""
     if denom:
-        run_query(
-            node,
-            SVC + "Balance",
-            q.QueryBalanceRequest(address=address, denom=denom),
-            q.QueryBalanceResponse,
-            output,
-            height,
-        )
+        run_query(node, q.QueryBalanceRequest(address=address, denom=denom), output, height)
     else:
-        run_query(
-            node,
-            SVC + "AllBalances",
-            q.QueryAllBalancesRequest(address=address),
-            q.QueryAllBalancesResponse,
-            output,
-            height,
-        )
+        run_query(node, q.QueryAllBalancesRequest(address=address), output, height)
 
 
 @query_group.command("total")
@@ -73,30 +57,16 @@ def balances(address: str, denom: str, node: str, height: int, output: str) -> N
 def total(denom: str, node: str, height: int, output: str) -> None:
     """Total supply of coins."""
     if denom:
-        run_query(
-            node,
-            SVC + "SupplyOf",
-            q.QuerySupplyOfRequest(denom=denom),
-            q.QuerySupplyOfResponse,
-            output,
-            height,
-        )
+        run_query(node, q.QuerySupplyOfRequest(denom=denom), output, height)
     else:
-        run_query(
-            node,
-            SVC + "TotalSupply",
-            q.QueryTotalSupplyRequest(),
-            q.QueryTotalSupplyResponse,
-            output,
-            height,
-        )
+        run_query(node, q.QueryTotalSupplyRequest(), output, height)
 
 
 @query_group.command("params")
 @query_options
 def params(node: str, height: int, output: str) -> None:
     """Bank parameters."""
-    run_query(node, SVC + "Params", q.QueryParamsRequest(), q.QueryParamsResponse, output, height)
+    run_query(node, q.QueryParamsRequest(), output, height)
 
 
 @query_group.command("denom-metadata")
@@ -105,20 +75,6 @@ def params(node: str, height: int, output: str) -> None:
 def denom_metadata(denom: str, node: str, height: int, output: str) -> None:
     """Client metadata of one or all denoms."""
     if denom:
-        run_query(
-            node,
-            SVC + "DenomMetadata",
-            q.QueryDenomMetadataRequest(denom=denom),
-            q.QueryDenomMetadataResponse,
-            output,
-            height,
-        )
+        run_query(node, q.QueryDenomMetadataRequest(denom=denom), output, height)
     else:
-        run_query(
-            node,
-            SVC + "DenomsMetadata",
-            q.QueryDenomsMetadataRequest(),
-            q.QueryDenomsMetadataResponse,
-            output,
-            height,
-        )
+        run_query(node, q.QueryDenomsMetadataRequest(), output, height)

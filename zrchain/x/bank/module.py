@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from types import ModuleType
 
 from zrchain.codec.address import module_address
-from zrchain.context import Context
-from zrchain.module import Module, Service
+from zrchain.module import Genesis, Module, Service
 from zrchain.x.auth.keeper import AccountKeeper
 from zrchain.x.bank import genesis
 from zrchain.x.bank.keeper import STORE_KEY, BankKeeper
@@ -31,24 +30,10 @@ class BankModule(Module):
         blocked = {module_address(n) for n in self.accounts.permissions}
         return [BankMsgServer(self.keeper, blocked), BankQueryServer(self.keeper)]
 
-    def default_genesis(self) -> dict[str, Any]:
-        return genesis.default()
+    def genesis(self) -> Genesis:
+        return Genesis.of(genesis, self.keeper)
 
-    def validate_genesis(self, data: dict[str, Any]) -> None:
-        genesis.validate(data)
+    def cli(self) -> ModuleType:
+        from zrchain.x.bank import cli
 
-    def init_genesis(self, ctx: Context, data: dict[str, Any]) -> None:
-        genesis.init(ctx, self.keeper, data)
-
-    def export_genesis(self, ctx: Context) -> dict[str, Any]:
-        return genesis.export(ctx, self.keeper)
-
-    def cli_tx(self) -> Any:
-        from zrchain.x.bank.cli import tx_group
-
-        return tx_group
-
-    def cli_query(self) -> Any:
-        from zrchain.x.bank.cli import query_group
-
-        return query_group
+        return cli

@@ -18,6 +18,7 @@ from cosmpy.protos.cosmos.feegrant.v1beta1 import query_pb2 as q
 from google.protobuf.duration_pb2 import Duration
 from google.protobuf.timestamp_pb2 import Timestamp
 
+from zrchain.cli.args import list_arg, page_flags
 from zrchain.cli.common import INT64, fail
 from zrchain.cli.query_cmds import query_options, run_query
 from zrchain.cli.tx_cmds import TxContext, broadcast, tx_flags
@@ -25,9 +26,6 @@ from zrchain.codec import address
 from zrchain.codec.any import pack
 from zrchain.codec.coins import Coins, parse_coins
 from zrchain.errors import ChainError
-from zrchain.x.policy.cli import list_arg, page_flags
-
-SVC = "/cosmos.feegrant.v1beta1.Query/"
 
 
 @click.group("feegrant")
@@ -139,7 +137,7 @@ def query_group() -> None:
 def grant_query(granter: str, grantee: str, node: str, height: int, output: str) -> None:
     """The fee allowance a granter gave a grantee: grant [granter] [grantee]."""
     req = q.QueryAllowanceRequest(granter=granter, grantee=grantee)
-    run_query(node, SVC + "Allowance", req, q.QueryAllowanceResponse, output, height)
+    run_query(node, req, output, height)
 
 
 @query_group.command("grants-by-grantee")
@@ -151,7 +149,7 @@ def grants_by_grantee(grantee: str, page: Any, node: str, height: int, output: s
     req = q.QueryAllowancesRequest(grantee=grantee)
     if page is not None:
         req.pagination.CopyFrom(page)
-    run_query(node, SVC + "Allowances", req, q.QueryAllowancesResponse, output, height)
+    run_query(node, req, output, height)
 
 
 @query_group.command("grants-by-granter")
@@ -163,6 +161,4 @@ def grants_by_granter(granter: str, page: Any, node: str, height: int, output: s
     req = q.QueryAllowancesByGranterRequest(granter=granter)
     if page is not None:
         req.pagination.CopyFrom(page)
-    run_query(
-        node, SVC + "AllowancesByGranter", req, q.QueryAllowancesByGranterResponse, output, height
-    )
+    run_query(node, req, output, height)

@@ -1,5 +1,6 @@
 """What other modules use of identity (treasury's ``expected.IdentityAccess``): look-ups,
-default policies and the zrSign workspace scheme (identity.md §8)."""
+default policies and the zrSign workspace scheme (docs/identity-policy.md,
+*zrSign workspaces*)."""
 
 from __future__ import annotations
 

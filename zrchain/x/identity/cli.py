@@ -1,5 +1,6 @@
 """``zrchaind tx identity …`` and ``zrchaind q identity …`` (zrChain's autocli shapes,
-identity.md §7): positional args in zrChain's order, other fields as kebab-case flags."""
+docs/node-compat.md, *CLI*): positional args in zrChain's order, other fields as kebab-case
+flags."""
 
 from __future__ import annotations
 
@@ -7,13 +8,11 @@ from typing import Any
 
 import click
 
-from zrchain.cli.query_cmds import query_options, run_query
+from zrchain.cli.args import bool_arg, list_arg, uint_arg
+from zrchain.cli.autocli import Query, add_queries
 from zrchain.cli.tx_cmds import TxContext, broadcast, tx_flags
 from zrchain.codec.gen.zrchain.identity import query_pb2 as q
 from zrchain.codec.gen.zrchain.identity import tx_pb2
-from zrchain.x.policy.cli import bool_arg, list_arg, page_flags, uint_arg
-
-SVC = "/zrchain.identity.Query/"
 
 
 def _bool_flag(name: str, help_: str) -> Any:
@@ -256,57 +255,21 @@ def deactivate_keyring(keyring_addr: str, tx: TxContext) -> None:
 
 
 # -- queries -------------------------------------------------------------------------------------
-@click.group("identity")
-def query_group() -> None:
-    """Querying commands for the identity module."""
-
-
-@query_group.command("params")
-@query_options
-def params(node: str, height: int, output: str) -> None:
-    """The module's parameters."""
-    run_query(node, SVC + "Params", q.QueryParamsRequest(), q.QueryParamsResponse, output, height)
-
-
-@query_group.command("workspaces")
-@click.option("--owner", default="", help="workspaces this address owns")
-@click.option("--creator", default="", help="workspaces this address created (OR-ed)")
-@page_flags
-@query_options
-def workspaces(owner: str, creator: str, page: Any, node: str, height: int, output: str) -> None:
-    """Workspaces, optionally by owner or creator: workspaces --owner [owner]."""
-    req = q.QueryWorkspacesRequest(owner=owner, creator=creator)
-    if page is not None:
-        req.pagination.CopyFrom(page)
-    run_query(node, SVC + "Workspaces", req, q.QueryWorkspacesResponse, output, height)
-
-
-@query_group.command("workspace-by-address")
-@click.argument("workspace_addr")
-@query_options
-def workspace_by_address(workspace_addr: str, node: str, height: int, output: str) -> None:
-    """One workspace: workspace-by-address [workspace-addr]."""
-    req = q.QueryWorkspaceByAddressRequest(workspace_addr=workspace_addr)
-    run_query(
-        node, SVC + "WorkspaceByAddress", req, q.QueryWorkspaceByAddressResponse, output, height
-    )
-
-
-@query_group.command("keyrings")
-@page_flags
-@query_options
-def keyrings(page: Any, node: str, height: int, output: str) -> None:
-    """All keyrings."""
-    req = q.QueryKeyringsRequest()
-    if page is not None:
-        req.pagination.CopyFrom(page)
-    run_query(node, SVC + "Keyrings", req, q.QueryKeyringsResponse, output, height)
-
-
-@query_group.command("keyring-by-address")
-@click.argument("keyring_addr")
-@query_options
-def keyring_by_address(keyring_addr: str, node: str, height: int, output: str) -> None:
-    """One keyring: keyring-by-address [keyring-addr]."""
-    req = q.QueryKeyringByAddressRequest(keyring_addr=keyring_addr)
-    run_query(node, SVC + "KeyringByAddress", req, q.QueryKeyringByAddressResponse, output, height)
+query_group = click.Group("identity", help="Querying commands for the identity module.")
+add_queries(
+    query_group,
+    q.DESCRIPTOR.services_by_name["Query"],
+    {
+        "Params": Query("The module's parameters."),
+        "Workspaces": Query(
+            "Workspaces, optionally by owner or creator: workspaces --owner [owner].",
+            flag_help={
+                "owner": "workspaces this address owns",
+                "creator": "workspaces this address created (OR-ed)",
+            },
+        ),
+        "WorkspaceByAddress": Query("One workspace: workspace-by-address [workspace-addr]."),
+        "Keyrings": Query("All keyrings."),
+        "KeyringByAddress": Query("One keyring: keyring-by-address [keyring-addr]."),
+    },
+)

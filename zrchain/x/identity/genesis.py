@@ -1,9 +1,9 @@
-"""identity genesis (identity.md §9): params, port, keyrings and workspaces.
+"""identity genesis (docs/identity-policy.md, *Genesis*): params, port, keyrings and workspaces.
 
 Objects are stored under their ``address`` verbatim. The counters are set to the list
 lengths, as zrChain does, so a chain exported and re-imported derives the same next
 addresses; creation then skips any derived address already taken, so an imported object
-is never overwritten (DECISIONS 8 asks for exactly that; identity objects have no ids).
+is never overwritten (fix 8 of docs/COMPATIBILITY.md; identity objects have no ids).
 """
 
 from __future__ import annotations

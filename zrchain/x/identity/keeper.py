@@ -1,6 +1,6 @@
 """The only code that touches the identity store.
 
-Layout under ``identity/`` (zrChain's collections prefixes, identity.md §3.1, plus ours):
+Layout under ``identity/`` (zrChain's collections prefixes, then ours):
 
 =========  ==============================  =============================================
 prefix     key                             value
@@ -16,7 +16,8 @@ prefix     key                             value
 ``identity-port-``                         IBC port id
 =========  ==============================  =============================================
 
-Creation derives the address from the counter (§2) and, unlike zrChain, never overwrites:
+Creation derives the address from the counter (docs/identity-policy.md, *Addresses*) and, unlike
+zrChain, never overwrites:
 an address already taken (possible only after a genesis import) is skipped.
 """
 

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from types import ModuleType
 
-from zrchain.context import Context
-from zrchain.module import Module, Service
+from zrchain.module import Genesis, Module, Service
 from zrchain.x.identity import genesis
 from zrchain.x.identity.api import IdentityAPI
 from zrchain.x.identity.expected import KeyringFees, PolicyGates
@@ -38,24 +37,10 @@ class IdentityModule(Module):
     def services(self) -> Sequence[Service]:
         return [self.msgs, IdentityQueryServer(self.keeper)]
 
-    def default_genesis(self) -> dict[str, Any]:
-        return genesis.default()
+    def genesis(self) -> Genesis:
+        return Genesis.of(genesis, self.keeper)
 
-    def validate_genesis(self, data: dict[str, Any]) -> None:
-        genesis.validate(data)
+    def cli(self) -> ModuleType:
+        from zrchain.x.identity import cli
 
-    def init_genesis(self, ctx: Context, data: dict[str, Any]) -> None:
-        genesis.init(ctx, self.keeper, data)
-
-    def export_genesis(self, ctx: Context) -> dict[str, Any]:
-        return genesis.export(ctx, self.keeper)
-
-    def cli_tx(self) -> Any:
-        from zrchain.x.identity.cli import tx_group
-
-        return tx_group
-
-    def cli_query(self) -> Any:
-        from zrchain.x.identity.cli import query_group
-
-        return query_group
+        return cli

@@ -1,4 +1,4 @@
-"""zrchain.identity.Msg (identity.md §5).
+"""zrchain.identity.Msg (docs/identity-policy.md).
 
 Workspace changes (add/remove owner, append/new child, update) are policy-gated under the
 workspace's *admin* policy (``PolicyGate``, declared in ``__init__``): the handler

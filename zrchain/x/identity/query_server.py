@@ -1,4 +1,4 @@
-"""zrchain.identity.Query (identity.md §6), with the SDK's collection pagination.
+"""zrchain.identity.Query, with the SDK's collection pagination (docs/identity-policy.md).
 
 Unfiltered listings pass the stored item count to the paginator, so a page costs
 O(offset + limit) whatever the number of workspaces or keyrings.

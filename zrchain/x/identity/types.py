@@ -18,7 +18,7 @@ FEE_DENOM = "urock"
 WORKSPACE_ADDRESS_LENGTH = 10
 KEYRING_ADDRESS_LENGTH = 11
 
-# Codespace "identity", zrChain's codes (identity.md §1.1).
+# Codespace "identity", zrChain's codes (x/identity/types/errors.go).
 ErrInvalidSigner = register(
     MODULE, 1100, "expected gov account as only signer for proposal message"
 )
@@ -59,7 +59,8 @@ def keyring_address(n: int) -> str:
 
 
 def _prefixed_error(addr: str, hrp: str, length: int) -> str | None:
-    """The inner error of the SDK's bech32 helper for ``hrp`` addresses (identity.md §2)."""
+    """The inner error of the SDK's bech32 helper for ``hrp`` addresses (docs/identity-policy.md,
+    *Addresses*)."""
     if not addr:
         return "decoding Bech32 address failed: must provide a non empty address"
     try:

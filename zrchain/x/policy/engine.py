@@ -1,10 +1,10 @@
-"""The action engine (policy.md §6): actions created by other modules' policy-gated Msgs
+"""The action engine (docs/identity-policy.md): actions created by other modules' policy-gated Msgs
 (``gate.PolicyGate``), approvals, execution of the stored Msg once its policy is satisfied,
 revocation and expiry.
 
 Atomicity comes from the tx pipeline: an action's creation, approval, COMPLETED status
 and the execution of its Msg all happen in one tx branch, kept only if everything
-succeeds (§6.5).
+succeeds (docs/identity-policy.md, *Failed execution and expiry*).
 """
 
 from __future__ import annotations
@@ -260,7 +260,7 @@ class Engine:
         action_id: int,
         additional_signatures: Sequence[Any] = (),
     ) -> str:
-        """MsgApproveAction (policy.md §7.4); returns the action's final status name."""
+        """MsgApproveAction; returns the action's final status name."""
         act = self.k.get_action(ctx, action_id)
         if act is None:
             raise PlainError("action not found")
@@ -326,7 +326,8 @@ class Engine:
         self.k.set_action(ctx, act)
 
     def expire(self, ctx: Context) -> int:
-        """End block (DECISIONS 7): PENDING actions with ``btl <= height`` become TIMEOUT.
+        """End block (fix 7 of docs/COMPATIBILITY.md): PENDING actions with ``btl <= height``
+        become TIMEOUT.
 
         Approvals are accepted up to and including height ``btl`` (as in zrChain), so the
         sweep at the end of block ``btl`` is the first moment an action can expire. Reads

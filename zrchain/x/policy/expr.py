@@ -1,9 +1,10 @@
-"""The boolean policy language of zrChain's ``BoolparserPolicy`` (policy.md §5).
+"""The boolean policy language of zrChain's ``BoolparserPolicy`` (docs/policy-language.md).
 
 A definition such as ``zen1a… + zen1b… + zen1c… > 1`` means "at least two of the three
 participants approved". We keep zrChain's grammar and precedence for well-formed
 expressions (``*`` binds tightest among the binary operators, ``+ - > < & |`` share one
-level and are read left to right) but, per DECISIONS.md item 6, every malformed definition
+level and are read left to right) but, per fix 6 of docs/COMPATIBILITY.md, every malformed
+definition
 is a ``PolicyParseError`` at creation, ``!`` applies to its own operand, and no input can
 hang or crash: one linear pass builds a postfix program, evaluation is a loop over it, and
 nothing recurses. ``docs/policy-language.md`` has the grammar and the list of differences.

@@ -8,7 +8,7 @@ and its Msg handler, after its own checks, hands the Msg over::
 
     return engine.submit(ctx, msg, policy_id=..., btl=msg.btl, owners=workspace.owners)
 
-``submit`` stores a PENDING action (policy.md §6.1 in docs/identity-policy.md), evaluates
+``submit`` stores a PENDING action (docs/identity-policy.md, *For module authors*), evaluates
 its policy once and, if the creator's approval already satisfies it, marks it COMPLETED and
 returns ``execute(ctx, msg)``; otherwise the Msg's empty response. A later
 ``MsgApproveAction`` that satisfies the policy unpacks the stored Msg once, evaluates the

@@ -1,7 +1,8 @@
-"""policy genesis (policy.md §11): params, port, policies, actions, sign methods.
+"""policy genesis (docs/identity-policy.md, *Genesis*): params, port, policies, actions, sign
+methods.
 
 Import sets each counter to the largest imported id, so the next id is max(id) + 1 and an
-imported object is never overwritten (DECISIONS 8; zrChain uses the list length).
+imported object is never overwritten (fix 8 of docs/COMPATIBILITY.md; zrChain uses the list length).
 """
 
 from __future__ import annotations

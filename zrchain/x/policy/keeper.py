@@ -1,6 +1,6 @@
 """The only code that touches the policy store.
 
-Layout under ``policy/`` (zrChain's collections prefixes, policy.md §2.6):
+Layout under ``policy/`` (zrChain's collections prefixes, then ours):
 
 =========  =====================================  ================================
 prefix     key                                    value
@@ -15,7 +15,8 @@ prefix     key                                    value
 ``policy-port-``                                  IBC port id
 =========  =====================================  ================================
 
-``0x06`` is ours (DECISIONS 7): end-block expiry reads only the entries whose BTL has
+``0x06`` is ours (fix 7 of docs/COMPATIBILITY.md): end-block expiry reads only the entries whose
+BTL has
 passed, so its cost is proportional to the actions expiring, not to all actions.
 """
 

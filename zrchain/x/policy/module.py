@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from types import ModuleType
 
 from zrchain.context import Context
-from zrchain.module import Module, Service
+from zrchain.module import Genesis, Module, Service
 from zrchain.x.policy import genesis
 from zrchain.x.policy.engine import Engine
 from zrchain.x.policy.expected import GenericGrants
@@ -39,27 +39,13 @@ class PolicyModule(Module):
             PolicyQueryServer(self.keeper, self.engine),
         ]
 
-    def default_genesis(self) -> dict[str, Any]:
-        return genesis.default()
-
-    def validate_genesis(self, data: dict[str, Any]) -> None:
-        genesis.validate(data)
-
-    def init_genesis(self, ctx: Context, data: dict[str, Any]) -> None:
-        genesis.init(ctx, self.keeper, data)
-
-    def export_genesis(self, ctx: Context) -> dict[str, Any]:
-        return genesis.export(ctx, self.keeper)
+    def genesis(self) -> Genesis:
+        return Genesis.of(genesis, self.keeper)
 
     def end_block(self, ctx: Context) -> None:
         self.engine.expire(ctx)
 
-    def cli_tx(self) -> Any:
-        from zrchain.x.policy.cli import tx_group
+    def cli(self) -> ModuleType:
+        from zrchain.x.policy import cli
 
-        return tx_group
-
-    def cli_query(self) -> Any:
-        from zrchain.x.policy.cli import query_group
-
-        return query_group
+        return cli

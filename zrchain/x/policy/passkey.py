@@ -1,4 +1,4 @@
-"""Passkey sign methods and additional signatures (policy.md §8).
+"""Passkey sign methods and additional signatures (docs/identity-policy.md, *Passkeys*).
 
 A user registers a WebAuthn credential (``SignMethodPasskey``) whose registration challenge
 is the public key of the registering tx's first signer; later, when approving an action,

@@ -1,4 +1,4 @@
-"""The policy abstraction (policy.md §4): stored boolean policies and generated groups.
+"""The policy abstraction: stored boolean policies and generated groups.
 
 Every policy answers four questions: is it well formed (``validate``), which participant
 does an address count as (``address_to_participant``), who takes part

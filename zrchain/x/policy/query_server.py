@@ -1,4 +1,4 @@
-"""zrchain.policy.Query (policy.md §9), with the SDK's collection pagination."""
+"""zrchain.policy.Query, with the SDK's collection pagination."""
 
 from __future__ import annotations
 

@@ -20,7 +20,7 @@ MODULE = "policy"
 STORE_KEY = "policy"
 PORT_ID = "policy"
 
-# Codespace "policy", zrChain's codes (policy.md §1).
+# Codespace "policy", zrChain's codes (x/policy/types/errors.go).
 ErrInvalidSigner = register(
     MODULE, 1100, "expected gov account as only signer for proposal message"
 )
@@ -58,7 +58,8 @@ CHALLENGE_PREFIX = "challenge-"
 
 # Events.
 EVENT_NEW_ACTION = "new_action"
-EVENT_ACTION_TIMEOUT = "action_timeout"  # ours: DECISIONS 7 (zrChain has no sweep)
+# ours: fix 7 of docs/COMPATIBILITY.md (zrChain has no sweep)
+EVENT_ACTION_TIMEOUT = "action_timeout"
 ATTR_ACTION_ID = "action_id"
 ATTR_PARTICIPANT = "participant_addr"
 

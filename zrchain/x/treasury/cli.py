@@ -1,5 +1,6 @@
 """``zrchaind tx treasury …`` and ``zrchaind q treasury …`` (zrChain's autocli shapes,
-treasury.md §11 and §11.14): positional args in zrChain's order, other fields as kebab-case
+docs/node-compat.md, *CLI*, and docs/treasury.md, *CLI*): positional args in zrChain's order, other
+fields as kebab-case
 flags, enum values in kebab case (``fulfilled``, ``btc-testnet``) or by name or number,
 bytes as a file path, hex or base64, repeated scalars comma-separated.
 
@@ -10,74 +11,16 @@ payload of ``zrchain.x.treasury.party`` (docs/treasury.md).
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
-import os
 from typing import Any
 
 import click
 
-from zrchain.cli.common import fail
-from zrchain.cli.query_cmds import query_options, run_query
+from zrchain.cli.args import any_arg, bool_arg, bytes_arg, enum_arg, ids_arg, json_msg_arg, uint_arg
+from zrchain.cli.autocli import Query, add_queries
 from zrchain.cli.tx_cmds import TxContext, broadcast, tx_flags
-from zrchain.codec.gen.zrchain.dct import params_pb2 as dct_params
 from zrchain.codec.gen.zrchain.treasury import key_pb2, mpcsign_pb2, tx_pb2, wallet_pb2
 from zrchain.codec.gen.zrchain.treasury import query_pb2 as q
-from zrchain.codec.json import from_dict
-from zrchain.x.policy.cli import any_arg, bool_arg, page_flags, uint_arg
 from zrchain.x.treasury.party import KIND_KEY, KIND_SIGNATURE, party_signature_payload
-
-SVC = "/zrchain.treasury.Query/"
-
-
-# -- argument parsing ---------------------------------------------------------------------------
-def bytes_arg(text: str, what: str) -> bytes:
-    """autocli bytes: a file path if it exists, else hex, else standard base64."""
-    if not text:
-        return b""
-    if os.path.isfile(text):
-        with open(text, "rb") as f:
-            return f.read()
-    body = text[2:] if text.startswith("0x") else text
-    try:
-        return bytes.fromhex(body)
-    except ValueError:
-        pass
-    try:
-        return base64.b64decode(text, validate=True)
-    except (binascii.Error, ValueError):
-        fail(f"invalid {what} {text!r}: expected a file, hex or base64")
-
-
-def enum_arg(text: str, enum: Any, prefix: str, what: str) -> int:
-    """An enum value by kebab-case short name (``btc-testnet``), full name or number."""
-    t = text.strip()
-    if t.isascii() and t.isdigit():
-        return uint_arg(t, what, 32)
-    known: list[str] = list(enum.keys())
-    name = t.upper().replace("-", "_")
-    for candidate in (name, prefix + name):
-        if candidate in known:
-            return int(enum.Value(candidate))
-    # autocli turns SECP256K1 into secp256-k1
-    squashed = name.replace("_", "")
-    for full in known:
-        if full.replace("_", "") in (squashed, (prefix + name).replace("_", "")):
-            return int(enum.Value(full))
-    names = "|".join(k.removeprefix(prefix).lower().replace("_", "-") for k in known)
-    fail(f"invalid {what} {text!r}: one of {names}")
-
-
-def ids_arg(text: str, what: str) -> list[int]:
-    return [uint_arg(x.strip(), what) for x in text.split(",") if x.strip()]
-
-
-def _json_msg(text: str, cls: Any, what: str) -> Any:
-    try:
-        return from_dict(json.loads(text), cls())
-    except (ValueError, TypeError) as exc:
-        fail(f"invalid {what}: {exc}")
 
 
 def _party_signature(text: str, tx: TxContext, kind: str, request_id: int, result: bytes) -> bytes:
@@ -145,7 +88,7 @@ def new_key_request(
     )
     if zenbtc_metadata:
         msg.zenbtc_metadata.CopyFrom(
-            _json_msg(zenbtc_metadata, key_pb2.ZenBTCMetadata, "--zenbtc-metadata")
+            json_msg_arg(zenbtc_metadata, key_pb2.ZenBTCMetadata, "--zenbtc-metadata")
         )
     broadcast(tx, [msg])
 
@@ -174,7 +117,7 @@ def fulfil_key_request(
         status=enum_arg(status, key_pb2.KeyRequestStatus, "KEY_REQUEST_STATUS_", "status"),
     )
     if key:
-        msg.key.CopyFrom(_json_msg(key, tx_pb2.MsgNewKey, "--key"))
+        msg.key.CopyFrom(json_msg_arg(key, tx_pb2.MsgNewKey, "--key"))
     elif reject_reason is not None:
         msg.reject_reason = reject_reason
     msg.keyring_party_signature = _party_signature(
@@ -433,295 +376,41 @@ def fulfil_ica_transaction_request(
 
 
 # -- queries -------------------------------------------------------------------------------------
-@click.group("treasury")
-def query_group() -> None:
-    """Querying commands for the treasury module."""
-
-
-def _paged(req: Any, page: Any) -> Any:
-    if page is not None:
-        req.pagination.CopyFrom(page)
-    return req
-
-
-def _key_status(text: str) -> int:
-    return (
-        enum_arg(text, key_pb2.KeyRequestStatus, "KEY_REQUEST_STATUS_", "--status") if text else 0
-    )
-
-
-def _sign_status(text: str) -> int:
-    if not text:
-        return 0
-    return enum_arg(text, mpcsign_pb2.SignRequestStatus, "SIGN_REQUEST_STATUS_", "--status")
-
-
-def _wallet_type(text: str) -> int:
-    if not text:
-        return 0
-    return enum_arg(text, wallet_pb2.WalletType, "WALLET_TYPE_", "--wallet-type")
-
-
-def _prefixes(text: str) -> list[str]:
-    return [p.strip() for p in text.split(",")] if text else []
-
-
-@query_group.command("params")
-@query_options
-def params(node: str, height: int, output: str) -> None:
-    """The module's parameters."""
-    run_query(node, SVC + "Params", q.QueryParamsRequest(), q.QueryParamsResponse, output, height)
-
-
-@query_group.command("key-requests")
-@click.option("--keyring-addr", default="")
-@click.option("--status", default="", help="pending|partial|fulfilled|rejected")
-@click.option("--workspace-addr", default="")
-@page_flags
-@query_options
-def key_requests(
-    keyring_addr: str,
-    status: str,
-    workspace_addr: str,
-    page: Any,
-    node: str,
-    height: int,
-    output: str,
-) -> None:
-    """Key requests, optionally by keyring, status and workspace."""
-    req = q.QueryKeyRequestsRequest(
-        keyring_addr=keyring_addr,
-        status=_key_status(status),
-        workspace_addr=workspace_addr,
-    )
-    run_query(
-        node, SVC + "KeyRequests", _paged(req, page), q.QueryKeyRequestsResponse, output, height
-    )
-
-
-@query_group.command("key-request-by-id")
-@click.argument("id_")
-@query_options
-def key_request_by_id(id_: str, node: str, height: int, output: str) -> None:
-    """One key request: key-request-by-id [id]."""
-    req = q.QueryKeyRequestByIDRequest(id=uint_arg(id_, "id"))
-    run_query(node, SVC + "KeyRequestByID", req, q.QueryKeyRequestByIDResponse, output, height)
-
-
-@query_group.command("keys")
-@click.option("--workspace-addr", default="")
-@click.option("--wallet-type", default="", help="native|evm|btc-testnet|…|solana")
-@click.option("--prefixes", default="", help="bech32 prefixes for native wallets, e.g. zen,cosmos")
-@page_flags
-@query_options
-def keys(
-    workspace_addr: str,
-    wallet_type: str,
-    prefixes: str,
-    page: Any,
-    node: str,
-    height: int,
-    output: str,
-) -> None:
-    """Keys with their wallets, optionally by workspace and wallet type."""
-    req = q.QueryKeysRequest(
-        workspace_addr=workspace_addr,
-        wallet_type=_wallet_type(wallet_type),
-        prefixes=_prefixes(prefixes),
-    )
-    run_query(node, SVC + "Keys", _paged(req, page), q.QueryKeysResponse, output, height)
-
-
-@query_group.command("key-by-id")
-@click.argument("id_")
-@click.option("--wallet-type", default="")
-@click.option("--prefixes", default="")
-@query_options
-def key_by_id(
-    id_: str, wallet_type: str, prefixes: str, node: str, height: int, output: str
-) -> None:
-    """One key with its wallets: key-by-id [id] --wallet-type [evm]."""
-    req = q.QueryKeyByIDRequest(
-        id=uint_arg(id_, "id"),
-        wallet_type=_wallet_type(wallet_type),
-        prefixes=_prefixes(prefixes),
-    )
-    run_query(node, SVC + "KeyByID", req, q.QueryKeyByIDResponse, output, height)
-
-
-@query_group.command("signature-requests")
-@click.option("--keyring-addr", default="")
-@click.option("--status", default="", help="pending|partial|fulfilled|rejected")
-@page_flags
-@query_options
-def signature_requests(
-    keyring_addr: str, status: str, page: Any, node: str, height: int, output: str
-) -> None:
-    """Signature requests, optionally by keyring and status."""
-    req = q.QuerySignatureRequestsRequest(keyring_addr=keyring_addr, status=_sign_status(status))
-    run_query(
-        node,
-        SVC + "SignatureRequests",
-        _paged(req, page),
-        q.QuerySignatureRequestsResponse,
-        output,
-        height,
-    )
-
-
-@query_group.command("signature-request-by-id")
-@click.argument("id_")
-@query_options
-def signature_request_by_id(id_: str, node: str, height: int, output: str) -> None:
-    """One signature request: signature-request-by-id [id]."""
-    req = q.QuerySignatureRequestByIDRequest(id=uint_arg(id_, "id"))
-    run_query(
-        node, SVC + "SignatureRequestByID", req, q.QuerySignatureRequestByIDResponse, output, height
-    )
-
-
-@query_group.command("sign-transaction-requests")
-@click.option("--request-id", default="0", help="ignored (as in zrChain)")
-@click.option("--key-id", default="0")
-@click.option("--wallet-type", default="")
-@click.option("--status", default="")
-@page_flags
-@query_options
-def sign_transaction_requests(
-    request_id: str,
-    key_id: str,
-    wallet_type: str,
-    status: str,
-    page: Any,
-    node: str,
-    height: int,
-    output: str,
-) -> None:
-    """Sign-transaction requests with their signature requests."""
-    req = q.QuerySignTransactionRequestsRequest(
-        request_id=uint_arg(request_id, "request-id"),
-        key_id=uint_arg(key_id, "key-id"),
-        wallet_type=_wallet_type(wallet_type),
-        status=_sign_status(status),
-    )
-    run_query(
-        node,
-        SVC + "SignTransactionRequests",
-        _paged(req, page),
-        q.QuerySignTransactionRequestsResponse,
-        output,
-        height,
-    )
-
-
-@query_group.command("sign-transaction-request-by-id")
-@click.argument("id_")
-@query_options
-def sign_transaction_request_by_id(id_: str, node: str, height: int, output: str) -> None:
-    """One sign-transaction request: sign-transaction-request-by-id [id]."""
-    req = q.QuerySignTransactionRequestByIDRequest(id=uint_arg(id_, "id"))
-    run_query(
-        node,
-        SVC + "SignTransactionRequestByID",
-        req,
-        q.QuerySignTransactionRequestByIDResponse,
-        output,
-        height,
-    )
-
-
-@query_group.command("zr-sign-keys")
-@click.argument("address")
-@click.option("--wallet-type", default="", help='zrSign coin type alias, e.g. "60"')
-@query_options
-def zr_sign_keys(address: str, wallet_type: str, node: str, height: int, output: str) -> None:
-    """Keys of a zrSign owner: zr-sign-keys [address] --wallet-type [60]."""
-    req = q.QueryZrSignKeysRequest(address=address, walletType=wallet_type)
-    run_query(node, SVC + "ZrSignKeys", req, q.QueryZrSignKeysResponse, output, height)
-
-
-@query_group.command("key-by-address")
-@click.argument("address")
-@click.option("--keyring-addr", default="")
-@click.option("--key-type", default="", help="ecdsa-secp256-k1|eddsa-ed25519|bitcoin-secp256-k1")
-@click.option("--wallet-type", default="")
-@click.option("--prefixes", default="")
-@query_options
-def key_by_address(
-    address: str,
-    keyring_addr: str,
-    key_type: str,
-    wallet_type: str,
-    prefixes: str,
-    node: str,
-    height: int,
-    output: str,
-) -> None:
-    """The key whose wallet has this address: key-by-address [address] --wallet-type [evm]."""
-    kt = enum_arg(key_type, key_pb2.KeyType, "KEY_TYPE_", "--key-type") if key_type else 0
-    req = q.QueryKeyByAddressRequest(
-        address=address,
-        keyring_addr=keyring_addr,
-        key_type=kt,
-        wallet_type=_wallet_type(wallet_type),
-        prefixes=_prefixes(prefixes),
-    )
-    run_query(node, SVC + "KeyByAddress", req, q.QueryKeyByAddressResponse, output, height)
-
-
-@query_group.command("zenbtc-wallets")
-@click.option("--recipient-addr", default="")
-@click.option("--chain-type", default="")
-@click.option("--mint-chain-id", default="")
-@click.option("--return-addr", default="")
-@page_flags
-@query_options
-def zenbtc_wallets(
-    recipient_addr: str,
-    chain_type: str,
-    mint_chain_id: str,
-    return_addr: str,
-    page: Any,
-    node: str,
-    height: int,
-    output: str,
-) -> None:
-    """zenBTC deposit keys (zenBTC itself is not part of this chain: usually empty)."""
-    req = q.QueryZenbtcWalletsRequest(
-        recipient_addr=recipient_addr,
-        chain_type=_wallet_type(chain_type),
-        mint_chain_id=mint_chain_id,
-        return_addr=return_addr,
-    )
-    run_query(
-        node, SVC + "ZenbtcWallets", _paged(req, page), q.QueryZenbtcWalletsResponse, output, height
-    )
-
-
-@query_group.command("dct-wallets")
-@click.option("--asset-type", default="unspecified", help="unspecified|zenbtc|zenzec")
-@click.option("--wallet-type", default="")
-@click.option("--mint-chain-id", default="")
-@click.option("--recipient-addr", default="")
-@page_flags
-@query_options
-def dct_wallets(
-    asset_type: str,
-    wallet_type: str,
-    mint_chain_id: str,
-    recipient_addr: str,
-    page: Any,
-    node: str,
-    height: int,
-    output: str,
-) -> None:
-    """DCT deposit keys (DCT itself is not part of this chain: usually empty)."""
-    req = q.QueryDctWalletsRequest(
-        asset_type=enum_arg(asset_type, dct_params.Asset, "ASSET_", "--asset-type"),
-        wallet_type=_wallet_type(wallet_type),
-        mint_chain_id=mint_chain_id,
-        recipient_addr=recipient_addr,
-    )
-    run_query(
-        node, SVC + "DctWallets", _paged(req, page), q.QueryDctWalletsResponse, output, height
-    )
+query_group = click.Group("treasury", help="Querying commands for the treasury module.")
+add_queries(
+    query_group,
+    q.DESCRIPTOR.services_by_name["Query"],
+    {
+        "Params": Query("The module's parameters."),
+        "KeyRequests": Query("Key requests, optionally by keyring, status and workspace."),
+        "KeyRequestByID": Query("One key request: key-request-by-id [id]."),
+        "Keys": Query(
+            "Keys with their wallets, optionally by workspace and wallet type.",
+            flag_help={"prefixes": "bech32 prefixes for native wallets, e.g. zen,cosmos"},
+        ),
+        "KeyByID": Query("One key with its wallets: key-by-id [id] --wallet-type [evm].", ("id",)),
+        "SignatureRequests": Query("Signature requests, optionally by keyring and status."),
+        "SignatureRequestByID": Query("One signature request: signature-request-by-id [id]."),
+        "SignTransactionRequests": Query(
+            "Sign-transaction requests with their signature requests.",
+            flag_help={"request_id": "ignored (as in zrChain)"},
+        ),
+        "SignTransactionRequestByID": Query(
+            "One sign-transaction request: sign-transaction-request-by-id [id]."
+        ),
+        "ZrSignKeys": Query(
+            "Keys of a zrSign owner: zr-sign-keys [address] --wallet-type [60].",
+            ("address",),
+            flag_help={"walletType": 'zrSign coin type alias, e.g. "60"'},
+        ),
+        "KeyByAddress": Query(
+            "The key whose wallet has this address: key-by-address [address] --wallet-type [evm]."
+        ),
+        "ZenbtcWallets": Query(
+            "zenBTC deposit keys (zenBTC itself is not part of this chain: usually empty)."
+        ),
+        "DctWallets": Query(
+            "DCT deposit keys (DCT itself is not part of this chain: usually empty)."
+        ),
+    },
+)

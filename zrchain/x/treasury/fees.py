@@ -1,4 +1,5 @@
-"""Keyring fees (DECISIONS 5): escrowed at request time, paid out of escrow when the
+"""Keyring fees (fix 5 of docs/COMPATIBILITY.md): escrowed at request time, paid out of escrow when
+the
 request completes, refunded exactly when it is rejected or times out.
 
 One escrow record per request tree (a key request, or a root sign request with its

@@ -1,7 +1,8 @@
-"""treasury genesis (treasury.md §3): params, port, keys and the four request stores.
+"""treasury genesis (docs/treasury.md, *Store*): params, port, keys and the four request stores.
 
 Import sets each id counter to the largest imported id, so the next request gets
-max(id) + 1 and nothing imported is ever overwritten (DECISIONS 8; zrChain uses the list
+max(id) + 1 and nothing imported is ever overwritten (fix 8 of docs/COMPATIBILITY.md; zrChain uses
+the list
 lengths). The indexes of ours (open requests, deadlines, zrSign slots, cache ids, keys by
 workspace) and the escrow records of open requests are rebuilt from the imported objects;
 an escrowed fee is owed back to the request's creator, or for zrSign key requests (whose
@@ -89,22 +90,22 @@ def init(ctx: Context, k: TreasuryKeeper, data: dict[str, Any]) -> None:
     for key in gs.keys:
         if k.zrsign_slot(ctx, key.workspace_addr, key.index) is None:
             k.set_zrsign_slot(ctx, key.workspace_addr, key.index, key.id)
-    by_id = {r.id: r for r in gs.sign_requests}
-    for r in sorted(gs.sign_requests, key=lambda x: x.id):
-        k.save_sign_request(ctx, r)
-        if r.parent_req_id:
+    by_id = {sr.id: sr for sr in gs.sign_requests}
+    for sr in sorted(gs.sign_requests, key=lambda x: x.id):
+        k.save_sign_request(ctx, sr)
+        if sr.parent_req_id:
             continue
-        if r.cache_id and k.cache_owner(ctx, r.creator, r.cache_id) is None:
-            k.set_cache_owner(ctx, r.creator, r.cache_id, r.id)
-        if r.status in OPEN_SIGN_STATUSES and r.fee:
-            leaves = [by_id[c] for c in r.child_req_ids if c in by_id] or [r]
+        if sr.cache_id and k.cache_owner(ctx, sr.creator, sr.cache_id) is None:
+            k.set_cache_owner(ctx, sr.creator, sr.cache_id, sr.id)
+        if sr.status in OPEN_SIGN_STATUSES and sr.fee:
+            leaves = [by_id[c] for c in sr.child_req_ids if c in by_id] or [sr]
             entries = []
             for leaf in leaves:
-                key = k.get_key(ctx, leaf.key_ids[0]) if leaf.key_ids else None
-                if key is not None and leaf.fee:
-                    entries.append((key.keyring_addr, int(leaf.fee)))
+                signer = k.get_key(ctx, leaf.key_ids[0]) if leaf.key_ids else None
+                if signer is not None and leaf.fee:
+                    entries.append((signer.keyring_addr, int(leaf.fee)))
             if entries:
-                k.set_escrow(ctx, KIND_SIGN, r.id, Escrow(r.creator, tuple(entries)))
+                k.set_escrow(ctx, KIND_SIGN, sr.id, Escrow(sr.creator, tuple(entries)))
     for t in gs.sign_tx_requests:
         k.import_sign_tx_request(ctx, t)
     for ica in gs.ica_tx_requests:

@@ -1,6 +1,6 @@
 """The only code that touches the treasury store.
 
-Layout under ``treasury/`` — zrChain's collection prefixes first (treasury.md §2), then
+Layout under ``treasury/`` — zrChain's collection prefixes first, then
 indexes of ours that keep every look-up proportional to what it returns:
 
 ==========  =====================================  ========================================

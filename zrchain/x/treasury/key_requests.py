@@ -1,4 +1,4 @@
-"""Key requests (treasury.md §6.2, §7): a workspace owner asks a keyring for a new key,
+"""Key requests (docs/treasury.md): a workspace owner asks a keyring for a new key,
 under the workspace's sign policy; the keyring's parties answer with the public key (or a
 rejection), each with a party signature; at the keyring's threshold the key exists.
 
@@ -83,7 +83,7 @@ class KeyRequests(TreasuryRequests):
         payer: str,
         workspace_addr: str,
         kr: keyring_pb2.Keyring,
-        key_type: int,
+        key_type: key_pb2.KeyType,
         index: int,
         sign_policy_id: int,
         metadata: key_pb2.ZenBTCMetadata | None = None,

@@ -1,4 +1,5 @@
-"""Request state transitions (treasury.md §7, §8) with their fees and events.
+"""Request state transitions (docs/treasury.md, *Requests and their lifecycle*) with their fees and
+events.
 
 Every status a request takes is set here: opened PENDING (fees escrowed), PARTIAL and
 FULFILLED as parties answer (fees paid out), REJECTED by a party or by the begin-block MPC
@@ -247,7 +248,7 @@ class Lifecycle:
     def time_out_due(self, ctx: Context, limit: int) -> None:
         """Requests whose ``mpc_btl`` is below this height are rejected and refunded,
         earliest deadline first, at most ``limit`` of each kind per block (the rest in the
-        next blocks), treasury.md §8."""
+        next blocks), docs/treasury.md, *Timeouts*."""
         for rid in self.k.due(ctx, KIND_KEY, ctx.height, limit):
             kreq = self.k.get_key_request(ctx, rid)
             if kreq is not None and kreq.status in OPEN_KEY_STATUSES:

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from types import ModuleType
 
 from zrchain.context import Context
-from zrchain.module import Module, Service
+from zrchain.module import Genesis, Module, Service
 from zrchain.x.treasury import genesis
 from zrchain.x.treasury.expected import AccountKeys, EscrowBank, IdentityAccess, PolicyGates
 from zrchain.x.treasury.keeper import TreasuryKeeper
@@ -44,17 +44,8 @@ class TreasuryModule(Module):
         assert self.identity is not None
         return [self.msgs, TreasuryQueryServer(self.keeper, self.identity)]
 
-    def default_genesis(self) -> dict[str, Any]:
-        return genesis.default()
-
-    def validate_genesis(self, data: dict[str, Any]) -> None:
-        genesis.validate(data)
-
-    def init_genesis(self, ctx: Context, data: dict[str, Any]) -> None:
-        genesis.init(ctx, self.keeper, data)
-
-    def export_genesis(self, ctx: Context) -> dict[str, Any]:
-        return genesis.export(ctx, self.keeper)
+    def genesis(self) -> Genesis:
+        return Genesis.of(genesis, self.keeper)
 
     def min_gas_fee(self, ctx: Context) -> str:
         """The on-chain minimum gas price the ante handler enforces in CheckTx (unmetered)."""
@@ -64,12 +55,7 @@ class TreasuryModule(Module):
         """MPC timeouts: requests past their deadline are rejected and refunded."""
         self.msgs.life.time_out_due(ctx, self.max_timeouts_per_block)
 
-    def cli_tx(self) -> Any:
-        from zrchain.x.treasury.cli import tx_group
+    def cli(self) -> ModuleType:
+        from zrchain.x.treasury import cli
 
-        return tx_group
-
-    def cli_query(self) -> Any:
-        from zrchain.x.treasury.cli import query_group
-
-        return query_group
+        return cli

@@ -1,4 +1,4 @@
-"""zrchain.treasury.Msg (treasury.md §6, with DECISIONS 1-5 and 9-12).
+"""zrchain.treasury.Msg (docs/treasury.md; fixes 1-5 and 9-12 of docs/COMPATIBILITY.md).
 
 One method per RPC, gathered from the pieces that say what they are: key requests
 (``key_requests.py``), signature requests (``sign_requests.py``), sign-transaction

@@ -1,4 +1,5 @@
-"""Keyring party signatures (DECISIONS 2): what a party signs when it answers a request.
+"""Keyring party signatures (fix 2 of docs/COMPATIBILITY.md): what a party signs when it answers a
+request.
 
 Every fulfilment carries ``keyring_party_signature``: a 64-byte secp256k1 signature
 ``r ‖ s`` (low S, as libsecp256k1 and the Cosmos SDK produce) made with the party's own

@@ -1,9 +1,10 @@
-"""zrchain.treasury.Query (treasury.md §11), with the SDK's collection pagination.
+"""zrchain.treasury.Query (docs/treasury.md, *Queries*), with the SDK's collection pagination.
 
 Listings read an index whenever one narrows the scan: keys of a workspace, open
 (PENDING/PARTIAL) requests, and the stored item counts for unfiltered totals. So a page
 costs O(offset + limit) plus the matches counted, not a walk over every key or request.
-Wallets are derived from public keys per §10 (``--wallet-type`` / ``--prefixes``).
+Wallets are derived from public keys (docs/treasury.md, *Wallets*; ``--wallet-type`` /
+``--prefixes``).
 """
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ from zrchain.x.treasury.types import (
 )
 from zrchain.x.treasury.validation import normalize_owner
 
-_KEY_TYPE_OF_WALLET = {
+_KEY_TYPE_OF_WALLET: dict[int, key_pb2.KeyType] = {
     wallet.WALLET_TYPE_NATIVE: KT_ECDSA,
     wallet.WALLET_TYPE_EVM: KT_ECDSA,
     wallet.WALLET_TYPE_SOLANA: KT_EDDSA,

@@ -30,7 +30,7 @@ from zrchain.x.treasury.types import (
 )
 
 # Gas for checking one key or signature of each key type (the SDK's ante costs).
-_CHECK_COST = {
+_CHECK_COST: dict[int, int] = {
     KT_ECDSA: SIG_VERIFY_COST_SECP256K1,
     KT_BITCOIN: SIG_VERIFY_COST_SECP256K1,
     KT_EDDSA: SIG_VERIFY_COST_ED25519,

@@ -1,5 +1,6 @@
-"""Signature requests (treasury.md §6.3, §7): the owner of one or more keys asks their
-keyrings to sign data (one element per key, DECISIONS 4: all keys under one sign policy);
+"""Signature requests (docs/treasury.md): the owner of one or more keys asks their
+keyrings to sign data (one element per key, fix 4 of docs/COMPATIBILITY.md: all keys under one sign
+policy);
 a request with several elements becomes a root with one child per element. Parties answer
 leaves with a signature that is verified against the key, and a party signature.
 """
@@ -66,7 +67,8 @@ class SignatureRequests(TreasuryRequests):
     def _authorise(
         self, ctx: Context, creator: str, key_ids: Sequence[int]
     ) -> tuple[list[key_pb2.Key], workspace_pb2.Workspace, int]:
-        """DECISIONS 4: every key exists, its workspace is owned by ``creator``, its keyring
+        """fix 4 of docs/COMPATIBILITY.md: every key exists, its workspace is owned by ``creator``,
+        its keyring
         is active, and all keys answer to one sign policy. Returns (keys, workspace of the
         first key, the action's policy id)."""
         keys: list[key_pb2.Key] = []

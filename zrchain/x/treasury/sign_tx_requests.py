@@ -1,4 +1,5 @@
-"""Sign-transaction requests (treasury.md §6.4, §9): the owner hands over an unsigned
+"""Sign-transaction requests (docs/treasury.md, *Transaction parsing*): the owner hands over an
+unsigned
 transaction for a wallet type; the node parses it, derives what each key must sign (one
 hash per Bitcoin input, the EVM or Cosmos sighash, the Solana message) and opens the
 signature requests, with the tx's value in the policy data (``TXVALUE``).
@@ -33,7 +34,7 @@ class SignTransactionRequests(SignatureRequests):
         payload: bytes,
         metadata: AnyProto | None,
     ) -> tuple[ParsedTransaction, list[key_pb2.Key], list[bytes]]:
-        """Check every key fits the wallet type, parse the payload (§9), pair keys with the
+        """Check every key fits the wallet type, parse the payload, pair keys with the
         hashes to sign: (parsed, keys, data), one key per data element. Gas: each distinct
         key's check, the payload's bytes and each hash to sign, charged before the work."""
         for key in {k.id: k for k in keys}.values():
@@ -113,7 +114,7 @@ class SignTransactionRequests(SignatureRequests):
             ctx,
             msg.creator,
             keys,
-            int(msg.wallet_type),
+            msg.wallet_type,
             bytes(msg.unsigned_transaction),
             meta,
             bytes(msg.cache_id),
@@ -126,7 +127,7 @@ class SignTransactionRequests(SignatureRequests):
         ctx: Context,
         creator: str,
         keys: list[key_pb2.Key],
-        wallet_type: int,
+        wallet_type: wallet.WalletType,
         payload: bytes,
         metadata: AnyProto | None,
         cache_id: bytes,

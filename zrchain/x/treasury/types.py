@@ -27,7 +27,7 @@ MAX_REJECT_REASON = 512
 
 DEFAULT_PARAMS = params_pb2.Params(min_gas_fee="0.0001urock")
 
-# Codespace "treasury", zrChain's codes (treasury.md §13).
+# Codespace "treasury", zrChain's codes (x/treasury/types/errors.go).
 ErrInvalidSigner = register(
     MODULE, 1100, "expected gov account as only signer for proposal message"
 )
@@ -39,7 +39,7 @@ ErrInternal = register(MODULE, 1504, "internal error")
 ErrInvalidArgument = register(MODULE, 1505, "invalid argument")
 ErrInvalidCommission = register(MODULE, 1506, "commission must be between 0 and 100")
 
-# Events (treasury.md §12); the attribute is always ``request_id``.
+# Events (docs/treasury.md, *Events and errors*); the attribute is always ``request_id``.
 EVENT_NEW_KEY_REQUEST = "new_key_request"
 EVENT_KEY_REQUEST_FULFILLED = "key_request_fulfilled"
 EVENT_KEY_REQUEST_REJECTED = "key_request_rejected"
@@ -100,15 +100,15 @@ def wallet_type_name(wt: int) -> str:
     return str(wallet_pb2.WalletType.Name(wt)) if wt in range(9) else str(wt)
 
 
-def key_type_from_string(text: str) -> int:
+def key_type_from_string(text: str) -> key_pb2.KeyType:
     """zrChain's ``newKeyRequest`` mapping: a substring match on the lower-cased text."""
     t = text.lower()
     if "ecdsa" in t:
-        return int(KT_ECDSA)
+        return KT_ECDSA
     if "ed25519" in t or "eddsa" in t:
-        return int(KT_EDDSA)
+        return KT_EDDSA
     if "bitcoin" in t or "btc" in t:
-        return int(KT_BITCOIN)
+        return KT_BITCOIN
     raise PlainError(f"unknown key type: {text}")
 
 

@@ -1,4 +1,4 @@
-"""Pure checks of treasury Msgs and params: no state, no gas (treasury.md §6).
+"""Pure checks of treasury Msgs and params: no state, no gas (docs/treasury.md).
 
 The ``validate_*`` functions are the Msgs' ``ValidateBasic`` (run when a tx is decoded);
 the others are the stateless parts of the handlers' checks.
@@ -86,7 +86,8 @@ def validate_transfer(msg: tx_pb2.MsgTransferFromKeyring) -> None:
 
 # -- parts of the handlers' checks ----------------------------------------------------------
 def check_prefixed(addr: str, hrp: str, length: int, what: str) -> None:
-    """The msg server's bech32 checks of workspace / keyring addresses (§6.2.1)."""
+    """The msg server's bech32 checks of workspace / keyring addresses (docs/identity-policy.md,
+    *Addresses*)."""
     try:
         got, raw = address.decode(addr)
     except ChainError as exc:

@@ -55,7 +55,7 @@ class ZrSignRequests(SignTransactionRequests):
                     ctx,
                     msg.creator,
                     [key],
-                    int(msg.wallet_type),
+                    msg.wallet_type,
                     payload,
                     meta,
                     bytes(msg.cache_id),

@@ -12,8 +12,6 @@ from zrchain.cli.query_cmds import query_options, run_query
 from zrchain.cli.tx_cmds import TxContext, broadcast, tx_flags
 from zrchain.codec.gen.zrchain.validators import validators_pb2 as pb
 
-SVC = "/zrchain.validators.Query/"
-
 
 def parse_pubkey(text: str) -> bytes:
     """A validator key as printed by `comet show-validator` (JSON), base64, or hex."""
@@ -61,18 +59,11 @@ def query_group() -> None:
 @query_options
 def list_validators(node: str, height: int, output: str) -> None:
     """The validator set as the chain tracks it."""
-    run_query(
-        node,
-        SVC + "Validators",
-        pb.QueryValidatorsRequest(),
-        pb.QueryValidatorsResponse,
-        output,
-        height,
-    )
+    run_query(node, pb.QueryValidatorsRequest(), output, height)
 
 
 @query_group.command("params")
 @query_options
 def params(node: str, height: int, output: str) -> None:
     """The validator-set authority."""
-    run_query(node, SVC + "Params", pb.QueryParamsRequest(), pb.QueryParamsResponse, output, height)
+    run_query(node, pb.QueryParamsRequest(), output, height)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from types import ModuleType
 from typing import Any
 
 from zrchain.codec import address
@@ -53,12 +54,7 @@ class ValidatorsModule(Module):
     def export_genesis(self, ctx: Context) -> dict[str, Any]:
         return to_dict(pb.GenesisState(params=self.keeper.params(ctx)))
 
-    def cli_tx(self) -> Any:
-        from zrchain.x.validators.cli import tx_group
+    def cli(self) -> ModuleType:
+        from zrchain.x.validators import cli
 
-        return tx_group
-
-    def cli_query(self) -> Any:
-        from zrchain.x.validators.cli import query_group
-
-        return query_group
+        return cli

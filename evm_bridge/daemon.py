@@ -16,16 +16,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from zrchain.bridge.config import BridgeConfig, ConfigError, NetworkConfig
-from zrchain.bridge.contract_check import ContractMismatch, check_contract
-from zrchain.bridge.evm_rpc import EvmRpc, RpcError
-from zrchain.bridge.follower import Follower, RangeRetry
-from zrchain.bridge.gateway import ChainGateway, Gateway, GatewayUnavailable
-from zrchain.bridge.ingest import SigIngest, Translator, decode_simple_tx, eip1559_unsigned, unhx
-from zrchain.bridge.logs import emit, get_logger
-from zrchain.bridge.pipeline import Pipeline
-from zrchain.bridge.responder import Responder
-from zrchain.bridge.state import DirLock, NetworkState, StateStore, state_file
+from evm_bridge.config import BridgeConfig, ConfigError, NetworkConfig
+from evm_bridge.contract_check import ContractMismatch, check_contract
+from evm_bridge.evm_rpc import EvmRpc, RpcError
+from evm_bridge.follower import Follower, RangeRetry
+from evm_bridge.gateway import ChainGateway, Gateway, GatewayUnavailable
+from evm_bridge.ingest import SigIngest, Translator, decode_simple_tx, eip1559_unsigned, unhx
+from evm_bridge.logs import emit, get_logger
+from evm_bridge.pipeline import Pipeline
+from evm_bridge.responder import Responder
+from evm_bridge.state import DirLock, NetworkState, StateStore, state_file
 
 
 @dataclass

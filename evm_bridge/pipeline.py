@@ -13,11 +13,11 @@ import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
-from typing import Any
+from typing import Any, TypedDict
 
-from zrchain.bridge.evm_rpc import BlockHeader, RpcError
-from zrchain.bridge.gateway import Gateway, Outcome, SubmitResult
-from zrchain.bridge.ingest import (
+from evm_bridge.evm_rpc import BlockHeader, RpcError
+from evm_bridge.gateway import Gateway, Outcome, SubmitResult
+from evm_bridge.ingest import (
     ConfigChange,
     Hold,
     Ingest,
@@ -29,9 +29,10 @@ from zrchain.bridge.ingest import (
     ingest_from_json,
     ingest_to_json,
 )
-from zrchain.bridge.logs import emit, get_logger
-from zrchain.bridge.state import NetworkState, log_id
-from zrchain.evm.contract import REQ_SIMPLE_TX, REQ_TX, EventDecoder
+from evm_bridge.logs import emit, get_logger
+from evm_bridge.state import NetworkState, log_id
+from zrchain.evm.events import EventDecoder
+from zrchain.evm.ids import REQ_SIMPLE_TX, REQ_TX
 
 #: How many requests are sent before the state file is saved again.
 FLUSH_EVERY = 200
@@ -64,6 +65,14 @@ def raw_log_id(raw: Mapping[str, Any]) -> str | None:
         return log_id(tx, int(idx, 16) if isinstance(idx, str) else int(idx))
     except (KeyError, TypeError, ValueError):
         return None
+
+
+class _Where(TypedDict):
+    """Where a log came from, as its log lines name it."""
+
+    network: str
+    tx: object
+    log_index: object
 
 
 class Pipeline:
@@ -131,7 +140,7 @@ class Pipeline:
     def _decide(
         self, raw: Mapping[str, Any], headers: Mapping[int, BlockHeader | None]
     ) -> Ingest | None:
-        where = {
+        where: _Where = {
             "network": self.label,
             "tx": raw.get("transactionHash"),
             "log_index": raw.get("logIndex"),

@@ -8,11 +8,13 @@ nothing), so the bridge refuses to start with a message that says what to change
 from __future__ import annotations
 
 from eth_account import Account
+from eth_utils import to_checksum_address
 from web3 import Web3
 
-from zrchain.bridge.config import ConfigError, NetworkConfig
-from zrchain.evm.contract import MPC_ROLE, ZrSignContract
-from zrchain.evm.flavours import Flavour, detect_flavour
+from evm_bridge.config import ConfigError, NetworkConfig
+from zrchain.evm.contract import ZrSignContract, detect_flavour
+from zrchain.evm.flavours import Flavour
+from zrchain.evm.ids import MPC_ROLE
 
 _WHY = {
     Flavour.ZRCHAIN: "it has authDomain(), which only our contract has",
@@ -33,7 +35,7 @@ def check_contract(net: NetworkConfig, w3: Web3) -> ZrSignContract:
         raise ContractMismatch(
             f"{net.label}: {net.rpc_url} serves chain id {chain_id}, not {net.caip2}"
         )
-    if not bytes(w3.eth.get_code(net.contract)):
+    if not bytes(w3.eth.get_code(to_checksum_address(net.contract))):
         raise ContractMismatch(f"{where}: there is no contract at this address on {net.caip2}")
     contract = ZrSignContract(w3, net.contract, flavour=flavour)
     found = detect_flavour(contract)

@@ -8,14 +8,14 @@ from `start_block` and zrChain refuses what it has already seen.
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
 import json
 import os
 import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
+
+from zrchain.daemon.files import FileLock, LockHeld, write_private_json
 
 STATE_VERSION = 1
 #: How many block hashes are kept (newest first); enough to find a common ancestor.
@@ -126,23 +126,9 @@ def state_file(state_dir: str | os.PathLike[str], caip2: str, contract: str) -> 
     return Path(state_dir) / f"{safe}-{contract.lower()}.json"
 
 
-def atomic_write_json(path: Path, doc: Any) -> None:
+def atomic_write_json(path: Path, doc: object) -> None:
     """Replace `path` with `doc` so that readers and crashes see old or new, never half."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    data = json.dumps(doc, indent=1, sort_keys=True).encode()
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    try:
-        os.write(fd, data)
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    os.replace(tmp, path)
-    dir_fd = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)
+    write_private_json(path, doc)
 
 
 class StateStore:
@@ -166,28 +152,16 @@ class DirLock:
     """An exclusive lock on a state directory, so two bridges never share one."""
 
     def __init__(self, state_dir: str | os.PathLike[str]) -> None:
-        self.path = Path(state_dir) / ".lock"
-        self._fh: TextIO | None = None
+        self._lock = FileLock(Path(state_dir) / ".lock")
+        self.path = self._lock.path
 
     def acquire(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fh = open(self.path, "a+")  # noqa: SIM115 - held for the daemon's lifetime
         try:
-            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            fh.close()
+            self._lock.acquire()
+        except LockHeld:
             raise RuntimeError(
                 f"state directory {self.path.parent} is in use by another bridge"
             ) from None
-        fh.seek(0)
-        fh.truncate()
-        fh.write(str(os.getpid()))
-        fh.flush()
-        self._fh = fh
 
     def release(self) -> None:
-        if self._fh is not None:
-            with contextlib.suppress(OSError):
-                fcntl.flock(self._fh, fcntl.LOCK_UN)
-            self._fh.close()
-            self._fh = None
+        self._lock.release()

@@ -1,6 +1,7 @@
-"""`zrchaind evm-bridge start|status|cache-id` (click group `evm_bridge_group`).
+"""`zrchaind evm-bridge start|status|requeue|cache-id` (click group `evm_bridge_group`).
 
-Until the group is mounted in zrchain/cli/main.py: `python -m zrchain.bridge.cli ...`.
+`zrchaind` imports this module only when the command is used (zrchain never imports
+evm_bridge); `python -m evm_bridge.cli ...` runs the same group without the rest of the CLI.
 """
 
 from __future__ import annotations
@@ -12,10 +13,11 @@ from typing import Any
 
 import click
 
-from zrchain.bridge.config import ConfigError, load_config
+from evm_bridge.config import BridgeConfig, ConfigError, load_config
+from zrchain.daemon import logs as daemon_logs
 
 
-def _config(path: str) -> Any:
+def _config(path: str) -> BridgeConfig:
     try:
         return load_config(path)
     except ConfigError as exc:
@@ -34,11 +36,12 @@ def evm_bridge_group() -> None:
 @click.option("--log-level", default=None, help="debug, info, warning, error")
 def start_cmd(config_path: str, log_format: str | None, log_level: str | None) -> None:
     """Run the bridge until SIGINT/SIGTERM."""
-    from zrchain.bridge.daemon import Bridge
-    from zrchain.bridge.logs import setup_logging
+    from evm_bridge.daemon import Bridge
+    from evm_bridge.logs import setup_logging
 
     config = _config(config_path)
-    setup_logging(log_format or config.log_format, log_level or config.log_level)
+    fmt = daemon_logs.log_format(log_format) if log_format else config.log_format
+    setup_logging(fmt, log_level or config.log_level)
     bridge = Bridge(config)
 
     def _stop(signum: int, frame: Any) -> None:
@@ -59,7 +62,7 @@ def start_cmd(config_path: str, log_format: str | None, log_level: str | None) -
 @click.option("--output", "-o", type=click.Choice(["text", "json"]), default="text")
 def status_cmd(config_path: str, live: bool, output: str) -> None:
     """Cursor, backlog and counters of each network, from the state files."""
-    from zrchain.bridge.daemon import status
+    from evm_bridge.daemon import status
 
     entries = status(_config(config_path), live)
     if output == "json":
@@ -106,7 +109,7 @@ def _key_text(entry: dict[str, Any]) -> str:
 @click.option("--network", default=None, help="only this network (name or CAIP-2 id)")
 def requeue_cmd(config_path: str, network: str | None) -> None:
     """Put dead-lettered follow-ups back in the queue (run while the bridge is stopped)."""
-    from zrchain.bridge.daemon import requeue_dead_letters
+    from evm_bridge.daemon import requeue_dead_letters
 
     try:
         moved = requeue_dead_letters(_config(config_path), network)
@@ -123,7 +126,7 @@ def requeue_cmd(config_path: str, network: str | None) -> None:
 @click.argument("trace_id", type=int)
 def cache_id_cmd(caip2: str, contract: str, trace_id: int) -> None:
     """The cache_id the bridge gives a zrSign signature request (hex)."""
-    from zrchain.bridge.ingest import cache_id
+    from evm_bridge.ingest import cache_id
 
     try:
         click.echo(cache_id(caip2, contract, trace_id).hex())
@@ -133,4 +136,4 @@ def cache_id_cmd(caip2: str, contract: str, trace_id: int) -> None:
 
 
 if __name__ == "__main__":
-    evm_bridge_group(prog_name=f"{sys.executable} -m zrchain.bridge.cli")
+    evm_bridge_group(prog_name=f"{sys.executable} -m evm_bridge.cli")

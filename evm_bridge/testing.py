@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from zrchain.bridge.logs import LOGGER_NAME
+from evm_bridge.logs import LOGGER_NAME
 
 #: Runtime code that copies its calldata to memory and emits LOGn with the first n words as
 #: topics and the rest as data (n = 1, 3 or 4).
@@ -151,7 +151,8 @@ def deploy_test_contract(
     deployed by anvil's first account and configured for EVM keys and `chains`."""
     from eth_account import Account
 
-    from zrchain.evm.contract import EVM_WALLET_TYPE_ID, ZrSignContract
+    from zrchain.evm.contract import ZrSignContract
+    from zrchain.evm.ids import EVM_WALLET_TYPE_ID
     from zrchain.testing.anvil import DEFAULT_PRIVATE_KEYS
     from zrchain.testing.zrsign_v1 import deploy_zrsign_v1
 
@@ -202,8 +203,8 @@ def start_bridge(
     tmp: Path, networks: list[dict[str, Any]], gateway: Any, name: str = "state"
 ) -> Any:
     """An in-process bridge (threads) over `gateway`, started; stop it with `.stop()`."""
-    from zrchain.bridge.config import parse_config
-    from zrchain.bridge.daemon import Bridge
+    from evm_bridge.config import parse_config
+    from evm_bridge.daemon import Bridge
 
     doc = {
         "zrchain": {"signer": "unused"},

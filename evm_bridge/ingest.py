@@ -17,20 +17,24 @@ from google.protobuf.any_pb2 import Any as AnyProto
 from zrchain.chains.errors import ChainDataError
 from zrchain.chains.evm import parse_evm_tx
 from zrchain.chains.wallets import WalletType
-from zrchain.evm.contract import (
-    REQ_HASH,
-    REQ_SIMPLE_TX,
-    REQ_TX,
-    SIMPLE_TX_SELECTOR,
+from zrchain.codec.gen.zrchain.treasury import tx_pb2
+from zrchain.evm.events import (
     ChainIdSupportEvent,
     WalletTypeIdSupportEvent,
     ZrKeyRequestEvent,
     ZrSigRequestEvent,
+)
+from zrchain.evm.ids import (
+    REQ_HASH,
+    REQ_SIMPLE_TX,
+    REQ_TX,
+    SIMPLE_TX_SELECTOR,
     caip2_chain_id,
     wallet_type_id,
 )
 
-#: zrSign coin type (SLIP-44) -> zrChain WalletType used to parse transactions (spec 5.4).
+#: zrSign coin type (SLIP-44) -> zrChain WalletType used to parse transactions
+#: (docs/evm-bridge.md, *Ingestion*).
 COIN_WALLET_TYPE: dict[int, WalletType] = {
     60: WalletType.WALLET_TYPE_EVM,
     1: WalletType.WALLET_TYPE_BTC_TESTNET,
@@ -107,9 +111,7 @@ class KeyIngest:
         """(owner lower-case, coin type, index): one zrChain key, whichever network asks."""
         return (self.owner.lower(), str(self.coin_type), self.wallet_index)
 
-    def msg(self, creator: str) -> Any:
-        from zrchain.codec.gen.zrchain.treasury import tx_pb2
-
+    def msg(self, creator: str) -> tx_pb2.MsgNewKeyRequest:
         return tx_pb2.MsgNewKeyRequest(
             creator=creator,
             ext_requester=self.owner,
@@ -171,9 +173,7 @@ class SigIngest:
     def key_slot(self) -> tuple[str, str, int]:
         return (self.owner.lower(), str(self.coin_type), self.wallet_index)
 
-    def msg(self, creator: str) -> Any:
-        from zrchain.codec.gen.zrchain.treasury import tx_pb2
-
+    def msg(self, creator: str) -> tx_pb2.MsgNewZrSignSignatureRequest:
         data = self.tx_payload if self.is_tx else unhx(self.payload)
         msg = tx_pb2.MsgNewZrSignSignatureRequest(
             creator=creator,
@@ -182,7 +182,7 @@ class SigIngest:
             wallet_index=self.wallet_index,
             cache_id=self.cache_id,
             data=data.hex(),
-            wallet_type=int(COIN_WALLET_TYPE[self.coin_type]),
+            wallet_type=COIN_WALLET_TYPE[self.coin_type].name,
             no_broadcast=not self.broadcast,
             tx=self.is_tx,
         )
@@ -384,7 +384,7 @@ class Translator:
         )
         return self.check_destination(item)
 
-    def check_destination(self, item: SigIngest) -> Decision:
+    def check_destination(self, item: SigIngest) -> SigIngest | Skip | Hold:
         """Resolve the destination CAIP-2 id and validate what depends on it."""
         if not item.dst_caip2:
             caip = self.chains.get(item.dst_chain_id)

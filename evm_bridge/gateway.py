@@ -16,7 +16,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from zrchain.bridge.ingest import Ingest, KeyIngest, SigIngest
+from google.protobuf.message import Message
+
+from evm_bridge.ingest import Ingest, KeyIngest, SigIngest
+from zrchain.client.chain import M
 
 
 class Outcome(enum.Enum):
@@ -208,7 +211,7 @@ class ChainGateway:
         raise GatewayUnavailable("account sequence kept changing (another signer?)")
 
     # -- reading -----------------------------------------------------------------------
-    def _query(self, method: str, request: Any, response_cls: Any) -> Any:
+    def _query(self, method: str, request: Message, response_cls: type[M]) -> M | None:
         from zrchain.client.chain import QueryFailed
 
         try:

@@ -28,11 +28,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from zrchain.bridge.config import NetworkConfig
-from zrchain.bridge.evm_rpc import BlockHeader, EvmRpc, RpcResponseError
-from zrchain.bridge.logs import emit, get_logger
-from zrchain.bridge.pipeline import Pipeline, raw_log_id
-from zrchain.bridge.state import NetworkState, StateStore
+from evm_bridge.config import NetworkConfig
+from evm_bridge.evm_rpc import BlockHeader, EvmRpc, RpcResponseError
+from evm_bridge.logs import emit, get_logger
+from evm_bridge.pipeline import Pipeline, raw_log_id
+from evm_bridge.state import NetworkState, StateStore
 
 
 class RangeRetry(RuntimeError):

@@ -34,23 +34,19 @@ from typing import Any
 from eth_utils import keccak
 from web3.exceptions import TimeExhausted, TransactionNotFound
 
-from zrchain.bridge.evm_rpc import EvmRpc, RpcResponseError
-from zrchain.bridge.gateway import Gateway
-from zrchain.bridge.ingest import KeyIngest, SigIngest, ingest_from_json, unhx
-from zrchain.bridge.logs import emit, get_logger
-from zrchain.bridge.state import NetworkState
+from evm_bridge.evm_rpc import EvmRpc, RpcResponseError
+from evm_bridge.gateway import Gateway
+from evm_bridge.ingest import KeyIngest, SigIngest, ingest_from_json, unhx
+from evm_bridge.logs import emit, get_logger
+from evm_bridge.state import NetworkState
 from zrchain.chains.errors import ChainDataError
 from zrchain.chains.evm import assemble_signed_evm_tx
-from zrchain.evm.contract import (
+from zrchain.evm.contract import KeyResponse, SignResponse, ZrSignContract, ZrSignRevert, simulate
+from zrchain.evm.ids import (
     SIG_REQ_ALREADY_PROCESSED,
     SIG_REQ_IN_PROGRESS,
     WALLET_REGISTERED,
     WALLET_REQUESTED,
-    KeyResponse,
-    SignResponse,
-    ZrSignContract,
-    ZrSignRevert,
-    simulate,
 )
 
 #: Gas limit of responses to our contract unless the network config sets one. It meters its

@@ -8,21 +8,19 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from eth_utils import is_address, to_checksum_address
 
+from zrchain.daemon.config import ConfigError, read_toml, resolve, table_values
+from zrchain.daemon.logs import Format, log_format
+
 MODES = ("omni", "direct")
 #: Contract flavours (zrchain.evm.flavours.Flavour values): our contract, zrSign as deployed.
 FLAVOURS = ("zrchain", "zrsign-v1")
 _CAIP2 = re.compile(r"^[-a-z0-9]{3,8}:[-_a-zA-Z0-9]{1,32}$")
-
-
-class ConfigError(ValueError):
-    """The configuration file is missing a value or has a wrong one."""
 
 
 @dataclass(frozen=True)
@@ -108,7 +106,7 @@ class BridgeConfig:
     networks: tuple[NetworkConfig, ...]
     destinations: tuple[DestinationConfig, ...] = ()
     state_dir: str = "bridge-state"
-    log_format: str = "json"
+    log_format: Format = "json"
     log_level: str = "info"
     progress_interval: float = 5.0
     defer_timeout: float = 3600.0
@@ -148,14 +146,6 @@ def _read_key(path: str, env: str) -> bytes | None:
     return key
 
 
-def _take(table: dict[str, Any], cls: type, where: str) -> dict[str, Any]:
-    known = set(cls.__dataclass_fields__)
-    unknown = set(table) - known
-    if unknown:
-        raise ConfigError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
-    return dict(table)
-
-
 def check_caip2(value: str, where: str) -> str:
     if not isinstance(value, str) or not _CAIP2.match(value):
         raise ConfigError(f"{where}: {value!r} is not a CAIP-2 chain id (e.g. eip155:1)")
@@ -164,7 +154,7 @@ def check_caip2(value: str, where: str) -> str:
 
 def _network(raw: dict[str, Any], index: int) -> NetworkConfig:
     where = f"networks[{index}]"
-    values = _take(raw, NetworkConfig, where)
+    values = table_values(NetworkConfig, raw, where)
     for key in ("caip2", "rpc_url", "contract"):
         if not values.get(key):
             raise ConfigError(f"{where}: `{key}` is required")
@@ -197,7 +187,7 @@ def _network(raw: dict[str, Any], index: int) -> NetworkConfig:
 def parse_config(doc: dict[str, Any], base: Path | None = None) -> BridgeConfig:
     """Validate a parsed TOML document; relative paths are taken from `base`."""
     zr_raw = doc.get("zrchain", {})
-    zr = ZrChainConfig(**_take(zr_raw, ZrChainConfig, "[zrchain]"))
+    zr = ZrChainConfig(**table_values(ZrChainConfig, zr_raw, "[zrchain]"))
     if not zr.signer:
         raise ConfigError(
             "[zrchain]: `signer` (key name or address of zr_sign_address) is required"
@@ -213,7 +203,7 @@ def parse_config(doc: dict[str, Any], base: Path | None = None) -> BridgeConfig:
             raise ConfigError(f"network {net.caip2} contract {net.contract} is listed twice")
         seen.add(key)
     dests = tuple(
-        DestinationConfig(**_take(dict(d), DestinationConfig, f"destinations[{i}]"))
+        DestinationConfig(**table_values(DestinationConfig, d, f"destinations[{i}]"))
         for i, d in enumerate(doc.get("destinations", []))
     )
     for d in dests:
@@ -229,18 +219,20 @@ def parse_config(doc: dict[str, Any], base: Path | None = None) -> BridgeConfig:
     }
     unknown = set(bridge) - allowed
     if unknown:
-        raise ConfigError(f"[bridge]: unknown key(s) {', '.join(sorted(unknown))}")
+        raise ConfigError(f"unknown key(s) in [bridge]: {', '.join(sorted(unknown))}")
+    bridge = table_values(BridgeConfig, bridge, "[bridge]")
     extra = tuple(check_caip2(c, "[bridge].extra_caip2") for c in bridge.pop("extra_caip2", []))
     state_dir = str(bridge.pop("state_dir", "bridge-state"))
-    if base is not None and not Path(state_dir).expanduser().is_absolute():
-        state_dir = str(base / state_dir)
+    if base is not None:
+        state_dir = str(resolve(base, state_dir))
     home = zr.home
-    if base is not None and home and not Path(home).expanduser().is_absolute():
-        home = str(base / home)
+    if base is not None and home:
+        home = str(resolve(base, home))
     zr = ZrChainConfig(**{**zr.__dict__, "home": home})
-    fmt = str(bridge.pop("log_format", "json"))
-    if fmt not in ("json", "text"):
-        raise ConfigError("[bridge]: log_format must be json or text")
+    try:
+        fmt = log_format(bridge.pop("log_format", "json"))
+    except ValueError:
+        raise ConfigError("[bridge]: log_format must be json or text") from None
     return BridgeConfig(
         zrchain=zr,
         networks=networks,
@@ -256,12 +248,6 @@ def load_config(path: str | os.PathLike[str]) -> BridgeConfig:
     """Read and validate a TOML config file."""
     p = Path(path)
     try:
-        doc = tomllib.loads(p.read_text())
-    except FileNotFoundError:
-        raise ConfigError(f"config file {p} not found") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{p}: {exc}") from None
-    try:
-        return parse_config(doc, p.resolve().parent)
-    except TypeError as exc:  # a value of the wrong type for a dataclass field
+        return parse_config(read_toml(p), p.resolve().parent)
+    except TypeError as exc:  # a required key missing from a [[networks]] entry, say
         raise ConfigError(f"{p}: {exc}") from None
