@@ -17,6 +17,8 @@ from cosmpy.protos.cosmos.authz.v1beta1 import authz_pb2
 from cosmpy.protos.cosmos.authz.v1beta1 import tx_pb2 as authz_tx
 from cosmpy.protos.cosmos.bank.v1beta1 import bank_pb2
 from cosmpy.protos.cosmos.bank.v1beta1 import tx_pb2 as bank_tx
+from cosmpy.protos.cosmos.feegrant.v1beta1 import feegrant_pb2
+from cosmpy.protos.cosmos.feegrant.v1beta1 import tx_pb2 as feegrant_tx
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from zrchain.codec.any import pack
@@ -60,6 +62,20 @@ SAMPLES: dict[str, Sample] = {
     ),
     # -- authz -------------------------------------------------------------------------
     "/cosmos.authz.v1beta1.MsgGrant": _grant,
+    # -- feegrant ------------------------------------------------------------------------
+    "/cosmos.feegrant.v1beta1.MsgGrantAllowance": lambda w, a, who: (
+        feegrant_tx.MsgGrantAllowance(
+            granter=who,
+            grantee=a["outsider"].address,
+            allowance=pack(feegrant_pb2.BasicAllowance(spend_limit=_coins("100urock"))),
+        )
+    ),
+    "/cosmos.feegrant.v1beta1.MsgRevokeAllowance": lambda w, a, who: (
+        feegrant_tx.MsgRevokeAllowance(granter=who, grantee=a["bob"].address)
+    ),
+    "/cosmos.feegrant.v1beta1.MsgPruneAllowances": lambda w, a, who: (
+        feegrant_tx.MsgPruneAllowances(pruner=who)
+    ),
     "/cosmos.authz.v1beta1.MsgRevoke": lambda w, a, who: authz_tx.MsgRevoke(
         granter=who, grantee=a["bob"].address, msg_type_url=SEND_URL
     ),
