@@ -107,6 +107,9 @@ class MultisigKey:
 PubKey = Secp256k1Key | MultisigKey
 
 
+SIGNER_KEY_URLS = frozenset({SECP256K1_PUBKEY_URL, MULTISIG_PUBKEY_URL})  # parse_pubkey's
+
+
 def count_sub_keys(pk: PubKey | None) -> int:
     """The SDK's ``CountSubKeys``: 0 for no key, 1 for a plain key, the sum inside a multisig."""
     if pk is None:

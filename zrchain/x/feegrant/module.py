@@ -5,7 +5,7 @@ the ante handler calls to let a granter pay a grantee's fee (``FeegrantKeeper.us
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from types import ModuleType
 
@@ -17,7 +17,7 @@ from zrchain.x.feegrant import genesis
 from zrchain.x.feegrant.keeper import FeegrantKeeper
 from zrchain.x.feegrant.msg_server import FeegrantMsgServer
 from zrchain.x.feegrant.query_server import FeegrantQueryServer
-from zrchain.x.feegrant.types import MODULE, STORE_KEY
+from zrchain.x.feegrant.types import ALLOWANCES, MODULE, STORE_KEY
 
 
 @dataclass
@@ -36,6 +36,9 @@ class FeegrantModule(Module):
 
     def genesis(self) -> Genesis:
         return Genesis.of(genesis, self.keeper)
+
+    def interfaces(self) -> Mapping[str, Sequence[str]]:
+        return {"cosmos.feegrant.v1beta1.FeeAllowanceI": sorted(ALLOWANCES)}
 
     def end_block(self, ctx: Context) -> None:
         self.keeper.remove_expired(ctx)
