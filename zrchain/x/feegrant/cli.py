@@ -3,8 +3,8 @@
 tx: ``grant [granter_key_or_address] [grantee] --spend-limit --expiration (RFC 3339)
 --period (seconds) --period-limit --allowed-messages``, ``revoke [granter] [grantee]``,
 ``prune``; as in the SDK the granter argument is the signing key (it sets ``--from``).
-query: ``grant [granter] [grantee]``, ``grants-by-grantee [grantee]``,
-``grants-by-granter [granter]``.
+query (built from the Query service, ``cli/autocli.py``): ``grant [granter] [grantee]``,
+``grants-by-grantee [grantee]``, ``grants-by-granter [granter]``.
 """
 
 from __future__ import annotations
@@ -18,9 +18,9 @@ from cosmpy.protos.cosmos.feegrant.v1beta1 import query_pb2 as q
 from google.protobuf.duration_pb2 import Duration
 from google.protobuf.timestamp_pb2 import Timestamp
 
-from zrchain.cli.args import list_arg, page_flags
+from zrchain.cli.args import list_arg
+from zrchain.cli.autocli import Query, add_queries
 from zrchain.cli.common import INT64, fail
-from zrchain.cli.query_cmds import query_options, run_query
 from zrchain.cli.tx_cmds import TxContext, broadcast, tx_flags
 from zrchain.codec import address
 from zrchain.codec.any import pack
@@ -124,41 +124,14 @@ def prune(tx: TxContext) -> None:
     broadcast(tx, [tx_pb2.MsgPruneAllowances(pruner=tx.address)])
 
 
-# -- queries ------------------------------------------------------------------------------------
-@click.group("feegrant")
-def query_group() -> None:
-    """Querying commands for the feegrant module."""
-
-
-@query_group.command("grant")
-@click.argument("granter")
-@click.argument("grantee")
-@query_options
-def grant_query(granter: str, grantee: str, node: str, height: int, output: str) -> None:
-    """The fee allowance a granter gave a grantee: grant [granter] [grantee]."""
-    req = q.QueryAllowanceRequest(granter=granter, grantee=grantee)
-    run_query(node, req, output, height)
-
-
-@query_group.command("grants-by-grantee")
-@click.argument("grantee")
-@page_flags
-@query_options
-def grants_by_grantee(grantee: str, page: Any, node: str, height: int, output: str) -> None:
-    """Fee allowances a grantee holds: grants-by-grantee [grantee]."""
-    req = q.QueryAllowancesRequest(grantee=grantee)
-    if page is not None:
-        req.pagination.CopyFrom(page)
-    run_query(node, req, output, height)
-
-
-@query_group.command("grants-by-granter")
-@click.argument("granter")
-@page_flags
-@query_options
-def grants_by_granter(granter: str, page: Any, node: str, height: int, output: str) -> None:
-    """Fee allowances a granter gave: grants-by-granter [granter]."""
-    req = q.QueryAllowancesByGranterRequest(granter=granter)
-    if page is not None:
-        req.pagination.CopyFrom(page)
-    run_query(node, req, output, height)
+# -- queries (the SDK's autocli names) -------------------------------------------------------
+query_group = click.Group("feegrant", help="Querying commands for the feegrant module.")
+add_queries(
+    query_group,
+    q.DESCRIPTOR.services_by_name["Query"],
+    {
+        "Allowance": Query("The fee allowance a granter gave a grantee.", name="grant"),
+        "Allowances": Query("Fee allowances a grantee holds.", name="grants-by-grantee"),
+        "AllowancesByGranter": Query("Fee allowances a granter gave.", name="grants-by-granter"),
+    },
+)

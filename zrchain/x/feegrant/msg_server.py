@@ -6,9 +6,9 @@ from __future__ import annotations
 from cosmpy.protos.cosmos.feegrant.v1beta1 import tx_pb2
 
 from zrchain import module
-from zrchain.codec import address
+from zrchain.codec.address import msg_address
 from zrchain.context import Context
-from zrchain.errors import ChainError, ErrInvalidAddress, ErrInvalidRequest
+from zrchain.errors import ErrInvalidAddress, ErrInvalidRequest
 from zrchain.module import validate_basic
 from zrchain.x.feegrant.keeper import FeegrantKeeper
 from zrchain.x.feegrant.types import (
@@ -18,13 +18,6 @@ from zrchain.x.feegrant.types import (
     check_allowance_any,
     resolve_allowance,
 )
-
-
-def _addr(text: str, what: str) -> bytes:
-    try:
-        return address.acc_bytes(text)
-    except ChainError as exc:
-        raise ErrInvalidAddress.wrap(f"invalid {what} address: {exc.context}") from exc
 
 
 def validate_grant(msg: tx_pb2.MsgGrantAllowance) -> None:
@@ -45,8 +38,8 @@ class FeegrantMsgServer(module.MsgServer):
     ) -> tx_pb2.MsgGrantAllowanceResponse:
         if msg.grantee.casefold() == msg.granter.casefold():
             raise ErrInvalidAddress.wrap("cannot self-grant fee authorization")
-        grantee = _addr(msg.grantee, "grantee")
-        granter = _addr(msg.granter, "granter")
+        grantee = msg_address(msg.grantee, "grantee")
+        granter = msg_address(msg.granter, "granter")
         if self.k.has_grant(ctx, granter, grantee):
             raise ErrInvalidRequest.wrap("fee allowance already exists")
         if not msg.HasField("allowance"):
@@ -61,8 +54,8 @@ class FeegrantMsgServer(module.MsgServer):
     ) -> tx_pb2.MsgRevokeAllowanceResponse:
         if msg.grantee == msg.granter:
             raise ErrInvalidAddress.wrap("addresses must be different")
-        grantee = _addr(msg.grantee, "grantee")
-        granter = _addr(msg.granter, "granter")
+        grantee = msg_address(msg.grantee, "grantee")
+        granter = msg_address(msg.granter, "granter")
         self.k.revoke_allowance(ctx, granter, grantee)
         return tx_pb2.MsgRevokeAllowanceResponse()
 

@@ -5,20 +5,11 @@ from __future__ import annotations
 from cosmpy.protos.cosmos.feegrant.v1beta1 import query_pb2 as q
 
 from zrchain import module
-from zrchain.codec import address
+from zrchain.codec.address import query_address
 from zrchain.context import Context
-from zrchain.errors import ChainError, QueryError, Status, invalid_argument
+from zrchain.errors import ChainError, QueryError, Status
 from zrchain.x.feegrant.keeper import FeegrantKeeper
 from zrchain.x.pagination import page_of
-
-
-def _addr(text: str) -> bytes:
-    if not text:
-        raise invalid_argument("empty address string is not allowed")
-    try:
-        return address.acc_bytes(text)
-    except ChainError as exc:
-        raise invalid_argument(exc.context or exc.log) from exc
 
 
 class FeegrantQueryServer(module.QueryServer):
@@ -28,7 +19,7 @@ class FeegrantQueryServer(module.QueryServer):
         self.k = keeper
 
     def allowance(self, ctx: Context, req: q.QueryAllowanceRequest) -> q.QueryAllowanceResponse:
-        granter, grantee = _addr(req.granter), _addr(req.grantee)
+        granter, grantee = query_address(req.granter), query_address(req.grantee)
         try:
             grant = self.k.get_grant(ctx, granter, grantee)
         except ChainError as exc:  # the SDK answers codes.Internal with the keeper's text
@@ -37,11 +28,11 @@ class FeegrantQueryServer(module.QueryServer):
         return q.QueryAllowanceResponse(allowance=grant)
 
     def allowances(self, ctx: Context, req: q.QueryAllowancesRequest) -> q.QueryAllowancesResponse:
-        items, page = self.k.grantee_page(ctx, _addr(req.grantee), page_of(req))
+        items, page = self.k.grantee_page(ctx, query_address(req.grantee), page_of(req))
         return q.QueryAllowancesResponse(allowances=items, pagination=page)
 
     def allowances_by_granter(
         self, ctx: Context, req: q.QueryAllowancesByGranterRequest
     ) -> q.QueryAllowancesByGranterResponse:
-        items, page = self.k.granter_page(ctx, _addr(req.granter), page_of(req))
+        items, page = self.k.granter_page(ctx, query_address(req.granter), page_of(req))
         return q.QueryAllowancesByGranterResponse(allowances=items, pagination=page)
