@@ -197,3 +197,34 @@ def test_a_tx_signed_by_cosmpy_is_broadcast_by_the_cli(node: TestNode, tmp_path)
     broadcast_file(node, path)
     assert balance(node, bob) == b0 - 9
     assert balance(node, alice) == a0 - 300
+
+
+def test_client_toml_gives_the_defaults_and_flags_override_it(node: TestNode) -> None:
+    """``init`` wrote ``<home>/config/client.toml``; ``config set`` points it at the node;
+    then queries and txs need no --node/--chain-id/--keyring-backend, with --home or
+    ZRCHAIN_HOME, and a flag still wins over the file."""
+    import os
+
+    home = str(node.home)
+    assert 'chain-id = "zenrock"' in (node.home / "config" / "client.toml").read_text()
+    zrchaind("config", "set", "client", "node", node.rpc_url, "--home", home)
+    assert zrchaind("config", "get", "client", "node", "--home", home).stdout.strip() == (
+        node.rpc_url
+    )
+    bob = addr(node, "bob")
+    q = ("q", "bank", "balances", bob, "--denom", "urock", "-o", "json")
+    by_flag = json.loads(zrchaind(*q, "--home", home).stdout)
+    env = {**os.environ, "ZRCHAIN_HOME": home}
+    by_env = json.loads(zrchaind(*q, env=env).stdout)
+    assert by_flag == by_env and int(by_flag["balance"]["amount"]) > 0
+    override = zrchaind(*q, "--home", home, "--node", "tcp://127.0.0.1:1", check=False)
+    assert override.returncode != 0 and "127.0.0.1:1" in override.stderr
+    b0 = balance(node, bob)
+    out = zrchaind("tx", "bank", "send", "alice", bob, "4urock", "--fees", "300urock", "-y",
+                   "--home", home)  # fmt: skip
+    res = json.loads(out.stdout)
+    assert res["code"] == 0, res
+    ChainClient(node.rpc_url).wait_tx(res["txhash"])
+    assert balance(node, bob) == b0 + 4
+    bad = zrchaind("config", "set", "client", "output", "yaml", "--home", home, check=False)
+    assert bad.returncode != 0 and "must be one of text, json" in bad.stderr

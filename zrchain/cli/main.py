@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import importlib
+import sys
 
 import click
 
-from zrchain.cli import genesis_cmds, node_cmds, query_cmds, tx_cmds
+from zrchain.cli import client_config, genesis_cmds, node_cmds, query_cmds, tx_cmds
 
 
 class _Root(click.Group):
@@ -42,6 +43,7 @@ def _build() -> None:
     from zrchain.mpc.cli import mpc_keeper_group
 
     cli.add_command(keys_group)
+    cli.add_command(client_config.config_group)
     cli.add_command(mpc_keeper_group)
     modules = default_modules()
     tx_cmds.mount(tx_cmds.tx_group, modules)
@@ -54,7 +56,9 @@ _build()
 
 
 def main() -> None:
-    cli(prog_name="zrchaind")
+    # client.toml of the --home this command line names: its values become flag defaults.
+    settings = client_config.load(client_config.home_from_argv(sys.argv[1:]))
+    cli(prog_name="zrchaind", default_map=client_config.default_map(cli, settings))
 
 
 if __name__ == "__main__":
