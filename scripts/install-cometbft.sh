@@ -1,9 +1,19 @@
 #!/usr/bin/env bash
 # Install the real CometBFT binary (pinned) into the project's .tools/bin. Idempotent.
+# `install-cometbft.sh abci-cli` installs CometBFT's abci-cli of the same version instead
+# (its kvstore served over an ABCI socket is a benchmark baseline: scripts/bench/).
 set -euo pipefail
 VERSION="0.38.19"
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BIN="$ROOT/.tools/bin"
+if [ "${1:-}" = "abci-cli" ]; then
+    if [ -x "$BIN/abci-cli" ]; then exit 0; fi
+    command -v go >/dev/null 2>&1 || { echo "error: Go is required to install abci-cli" >&2; exit 1; }
+    mkdir -p "$BIN"
+    echo "installing abci-cli v$VERSION into $BIN (go install)..." >&2
+    GOBIN="$BIN" GOFLAGS="-mod=mod" go install "github.com/cometbft/cometbft/abci/cmd/abci-cli@v$VERSION"
+    exit 0
+fi
 if [ -x "$BIN/cometbft" ] && [ "$("$BIN/cometbft" version 2>/dev/null)" = "$VERSION" ]; then
     exit 0
 fi

@@ -219,6 +219,10 @@ class ZrChainApp:
 
     # -- mempool -----------------------------------------------------------------------
     def check_tx(self, req: abci.RequestCheckTx) -> abci.ResponseCheckTx:
+        return abci.ResponseCheckTx.FromString(self.check_tx_encoded(req))
+
+    def check_tx_encoded(self, req: abci.RequestCheckTx) -> bytes:
+        """ResponseCheckTx wire bytes (the ABCI server sends them as they are)."""
         recheck = req.type == abci.RECHECK
         with self._lock:
             try:
@@ -246,13 +250,17 @@ class ZrChainApp:
         return abci.ResponseVerifyVoteExtension(status=accept)
 
     def finalize_block(self, req: abci.RequestFinalizeBlock) -> abci.ResponseFinalizeBlock:
+        return abci.ResponseFinalizeBlock.FromString(self.finalize_block_encoded(req))
+
+    def finalize_block_encoded(self, req: abci.RequestFinalizeBlock) -> bytes:
+        """ResponseFinalizeBlock wire bytes (the ABCI server sends them as they are)."""
         try:
             return self._finalize_block(req)
         except STORAGE_ERRORS as exc:
             fault = f"FinalizeBlock {req.height}: storage failure: {describe(exc)}"
             raise NodeFault(fault) from exc
 
-    def _finalize_block(self, req: abci.RequestFinalizeBlock) -> abci.ResponseFinalizeBlock:
+    def _finalize_block(self, req: abci.RequestFinalizeBlock) -> bytes:
         expected = self.store.height + 1 if self.store.height else self.initial_height
         if req.height != expected:
             raise RuntimeError(f"FinalizeBlock height {req.height}, expected {expected}")
@@ -287,10 +295,9 @@ class ZrChainApp:
                 for pk, power in updates
             ],
         ).SerializeToString()
-        raw = encode_finalize_block(
+        return encode_finalize_block(
             encode_events(begin_events + end_events, b"\x0a"), results, rest
         )
-        return abci.ResponseFinalizeBlock.FromString(raw)
 
     def commit(self, req: abci.RequestCommit) -> abci.ResponseCommit:
         if self._pending_app_hash is None:

@@ -7,7 +7,13 @@ websocket ``NewBlock`` subscription. The same number of same-size txs goes to a 
 network of the same size with the same timeouts and feeder. Printed: committed tx/s,
 p50/p99 broadcast->commit latency, ratios, and the memory of each process after the run.
 
+With ``--socket-kvstore`` a second baseline runs: the same kvstore served by CometBFT's
+``abci-cli`` over an ABCI socket, as our app is (the built-in kvstore is called in-process,
+with no socket round trip or flush throttle); its ratio separates the cost of the socket
+from the cost of the app.
+
     .venv/bin/python scripts/bench/network_bench.py [--txs 2000] [--validators 1,4]
+        [--socket-kvstore]
 """
 
 from __future__ import annotations
@@ -261,16 +267,26 @@ def run_zrchain(base: Path, validators: int, wl: Workload, n: int, concurrency: 
 
 
 # -- kvstore networks ------------------------------------------------------------------------
-def run_kvstore(base: Path, validators: int, n: int, size: int, concurrency: int) -> Result:
+def abci_cli() -> str:
+    root = Path(__file__).resolve().parents[2]
+    subprocess.run([str(root / "scripts" / "install-cometbft.sh"), "abci-cli"], check=True)
+    return str(root / ".tools" / "bin" / "abci-cli")
+
+
+def run_kvstore(
+    base: Path, validators: int, n: int, size: int, concurrency: int, socket: bool = False
+) -> Result:
     binary = cometbft.find_binary()
-    homes = [base / f"kv-{validators}-{size}-{i}" for i in range(validators)]
+    kind = "socket" if socket else "builtin"
+    homes = [base / f"kv-{kind}-{validators}-{size}-{i}" for i in range(validators)]
     ports = [Ports() for _ in homes]
     for h in homes:
         subprocess.run([binary, "init", "--home", str(h)], check=True, capture_output=True)
     genesis = json.loads((homes[0] / "config" / "genesis.json").read_text())
     genesis["validators"] = [genesis_validator(validator_pubkey(h), 10) for h in homes]
     ids = [cometbft.node_id(binary, str(h)) for h in homes]
-    procs = []
+    procs: list[subprocess.Popen[bytes]] = []
+    names: list[str] = []
     try:
         for i, h in enumerate(homes):
             (h / "config" / "genesis.json").write_text(json.dumps(genesis))
@@ -289,9 +305,23 @@ def run_kvstore(base: Path, validators: int, n: int, size: int, concurrency: int
                 },
             )
             log = open(h / "comet.log", "wb")  # noqa: SIM115 - lives as long as the process
+            proxy_app = "kvstore"
+            if socket:
+                proxy_app = f"tcp://127.0.0.1:{ports[i].abci}"
+                names.append(f"node{i} abci-cli")
+                procs.append(
+                    subprocess.Popen(
+                        [abci_cli(), "kvstore", "--address", proxy_app, "--log_level", "error"],
+                        stdout=log,
+                        stderr=subprocess.STDOUT,
+                        preexec_fn=_die_with_parent,
+                    )
+                )
+                time.sleep(0.5)
+            names.append(f"node{i} comet")
             procs.append(
                 subprocess.Popen(
-                    [binary, "start", "--home", str(h), "--proxy_app", "kvstore"],
+                    [binary, "start", "--home", str(h), "--proxy_app", proxy_app],
                     stdout=log,
                     stderr=subprocess.STDOUT,
                     preexec_fn=_die_with_parent,
@@ -310,7 +340,7 @@ def run_kvstore(base: Path, validators: int, n: int, size: int, concurrency: int
             time.sleep(0.1)
         pad = max(0, size - 12)
         txs = [f"k{i:08d}=".encode() + b"v" * pad for i in range(n)]
-        res = Result("cometbft kvstore", validators, n, len(txs[0]))
+        res = Result(f"kvstore ({kind})", validators, n, len(txs[0]))
         sent, committed, secs = asyncio.run(
             run_load(
                 [f"http://127.0.0.1:{ports[0].rpc}"],
@@ -322,8 +352,8 @@ def run_kvstore(base: Path, validators: int, n: int, size: int, concurrency: int
         res.committed = res.ok = len(committed)
         res.seconds = secs
         res.latencies = [committed[h] - sent[h] for h in committed if h in sent]
-        for i, p in enumerate(procs):
-            res.rss[f"node{i} comet"] = rss_mb(p.pid)
+        for name, p in zip(names, procs, strict=True):
+            res.rss[name] = rss_mb(p.pid)
         return res
     finally:
         for p in procs:
@@ -337,9 +367,11 @@ def main() -> None:
     ap.add_argument("--txs", type=int, default=2000)
     ap.add_argument("--validators", default="1,4")
     ap.add_argument("--concurrency", type=int, default=32)
+    ap.add_argument("--socket-kvstore", action="store_true", help="also kvstore over a socket")
     args = ap.parse_args()
     sizes = [int(v) for v in args.validators.split(",")]
     rows: list[tuple[Result, Result]] = []
+    socket_rows: dict[tuple[str, int], Result] = {}
     with tempfile.TemporaryDirectory() as d:
         base = Path(d)
         for wl in workloads():
@@ -348,6 +380,10 @@ def main() -> None:
                 zr = run_zrchain(base, v, wl, args.txs, args.concurrency)
                 kv = run_kvstore(base, v, args.txs, zr.size, args.concurrency)
                 rows.append((zr, kv))
+                if args.socket_kvstore:
+                    socket_rows[(zr.name, v)] = run_kvstore(
+                        base, v, args.txs, zr.size, args.concurrency, socket=True
+                    )
     print(
         f"\n{args.txs} txs per run, broadcast_tx_sync x{args.concurrency}, "
         f"timeout_commit {CONSENSUS['consensus.timeout_commit']}, 127.0.0.1, same machine"
@@ -365,6 +401,15 @@ def main() -> None:
             f"{kv.tps:>8.0f} {kv.pct(0.5) * 1000:>7.0f} {kv.pct(0.99) * 1000:>7.0f} "
             f"{zr.tps / kv.tps if kv.tps else 0:>6.2f}"
         )
+    if socket_rows:
+        print("\nthe same kvstore over an ABCI socket (abci-cli), same runs:")
+        for zr, _ in rows:
+            sk = socket_rows[(zr.name, zr.validators)]
+            print(
+                f"{zr.name:<24} {zr.validators:>4}  socket kv tx/s {sk.tps:>7.0f}  "
+                f"p50 {sk.pct(0.5) * 1000:>5.0f} ms  p99 {sk.pct(0.99) * 1000:>5.0f} ms  "
+                f"ratio {zr.tps / sk.tps if sk.tps else 0:.2f}"
+            )
     print("\nmemory after each run (MB):")
     for zr, kv in rows:
         mem = ", ".join(f"{k} {v:.0f}" for k, v in zr.rss.items())

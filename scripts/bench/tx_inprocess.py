@@ -1,7 +1,10 @@
-"""In-process execution of signed bank sends: FinalizeBlock with blocks of 1,000 txs,
-next to the floor measured in the same run (decode + one secp256k1 verify per tx).
+"""In-process execution of signed bank sends: CheckTx of every tx, then FinalizeBlock with
+blocks of 1,000 txs, next to the floor measured in the same run (decode + one secp256k1
+verify per tx). As on a node, a block's txs have been through this node's CheckTx first;
+``--cold`` skips that (a block of txs this node never saw).
 
-    .venv/bin/python scripts/bench/tx_inprocess.py [--txs 1000] [--blocks 5] [--profile]
+    .venv/bin/python scripts/bench/tx_inprocess.py [--txs 1000] [--blocks 5] [--cold]
+        [--profile finalize|check]
 """
 
 from __future__ import annotations
@@ -94,11 +97,32 @@ def floor(txs: list[bytes], pubkeys: list[bytes], numbers: list[int]) -> float:
     return time.perf_counter() - t0
 
 
+def check_all(app: ZrChainApp, txs: list[bytes], profile: bool = False) -> float:
+    reqs = [abci.RequestCheckTx(tx=raw) for raw in txs]
+    if profile:
+        from pyinstrument import Profiler
+
+        prof = Profiler()
+        prof.start()
+    t0 = time.perf_counter()
+    for req in reqs:
+        res = app.check_tx(req)
+        assert res.code == 0, res.log
+    took = time.perf_counter() - t0
+    if profile:
+        prof.stop()
+        print(prof.output_text(unicode=True, color=False, show_all=False))
+    return took
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--txs", type=int, default=1000)
     ap.add_argument("--blocks", type=int, default=5)
-    ap.add_argument("--profile", action="store_true", help="pyinstrument one block")
+    ap.add_argument("--cold", action="store_true", help="FinalizeBlock without CheckTx first")
+    ap.add_argument(
+        "--profile", choices=("finalize", "check"), help="pyinstrument one block's step"
+    )
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as d:
         app, keys, addrs = setup(os.path.join(d, "db"), args.txs)
@@ -112,10 +136,12 @@ def main() -> None:
         pubkeys = [k.public_key.format() for k in keys]
         print(f"signing {args.blocks} blocks of {args.txs} txs ...", file=sys.stderr)
         blocks = [make_block(keys, addrs, numbers, s) for s in range(args.blocks)]
-        exec_times, commit_times, floor_times = [], [], []
+        exec_times, commit_times, floor_times, check_times = [], [], [], []
         for h, txs in enumerate(blocks, start=2):
             floor_times.append(floor(txs, pubkeys, numbers))
-            if args.profile and h == 3:
+            if not args.cold:
+                check_times.append(check_all(app, txs, profile=args.profile == "check" and h == 3))
+            if args.profile == "finalize" and h == 3:
                 from pyinstrument import Profiler
 
                 prof = Profiler()
@@ -123,7 +149,7 @@ def main() -> None:
             t0 = time.perf_counter()
             res = finalize(app, h, txs)
             t1 = time.perf_counter()
-            if args.profile and h == 3:
+            if args.profile == "finalize" and h == 3:
                 prof.stop()
                 print(prof.output_text(unicode=True, color=False, show_all=False))
             app.commit(abci.RequestCommit())
@@ -140,7 +166,11 @@ def main() -> None:
         )
         print(f"  Commit:        {cm * 1000:8.1f} ms")
         print(f"  floor (decode + 1 verify): {fl / n * 1e6:5.1f} µs/tx  {n / fl:8.0f} tx/s")
-        print(f"  ratio FinalizeBlock / floor: {ex / fl:.2f}x")
+        print(f"  ratio FinalizeBlock / floor: {ex / fl:.2f}x" + ("  (cold)" if args.cold else ""))
+        if check_times:
+            ck = statistics.median(check_times)
+            print(f"  CheckTx:       {ck / n * 1e6:7.1f} µs/tx  {n / ck:8.0f} tx/s")
+            print(f"  ratio CheckTx / floor: {ck / fl:.2f}x")
         app.close()
 
 

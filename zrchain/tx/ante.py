@@ -11,6 +11,7 @@ messages fail, as in Cosmos.
 from __future__ import annotations
 
 import base64
+import functools
 from collections.abc import Callable
 from fractions import Fraction
 from typing import Any, Protocol
@@ -21,7 +22,14 @@ from cosmpy.protos.cosmos.tx.signing.v1beta1 import signing_pb2
 from cosmpy.protos.cosmos.tx.v1beta1 import tx_pb2
 
 from zrchain.codec.address import acc_bytes, acc_string
-from zrchain.codec.coins import Coin, Coins, ceil_fraction, coins_str, parse_dec_coins
+from zrchain.codec.coins import (
+    Coin,
+    Coins,
+    DecCoin,
+    ceil_fraction,
+    coins_str,
+    parse_dec_coins,
+)
 from zrchain.context import Context, Mode
 from zrchain.errors import (
     ChainError,
@@ -39,6 +47,7 @@ from zrchain.errors import (
 )
 from zrchain.tx import aminojson
 from zrchain.tx.decode import DecodedTx, SignerData
+from zrchain.tx.sigcache import VerifiedSignatures
 from zrchain.tx.signing import (
     SIGN_MODE_DIRECT,
     SIGN_MODE_LEGACY_AMINO_JSON,
@@ -119,6 +128,7 @@ class AnteHandler:
         self.bank = bank
         self.min_gas_prices = min_gas_prices
         self.feegrant = feegrant
+        self.signatures = VerifiedSignatures(verify_secp256k1)
 
     def run(self, ctx: Context, tx: DecodedTx) -> None:
         simulate = ctx.mode == Mode.SIMULATE
@@ -167,8 +177,14 @@ class AnteHandler:
             assert key is not None
             number = acc.number if ctx.height > 0 else 0
             sign_bytes = _SignBytes(tx, ctx.chain_id, number, acc.sequence)
+            if ctx.mode == Mode.CHECK:
+                verify_one = self.signatures.check
+            elif ctx.mode == Mode.FINALIZE:
+                verify_one = self.signatures.deliver
+            else:
+                verify_one = verify_secp256k1
             try:
-                verify(key, signer.data, sign_bytes, verify_secp256k1)
+                verify(key, signer.data, sign_bytes, verify_one)
             except Unverifiable as exc:
                 raise _unverified(signer, number, acc.sequence, ctx.chain_id, str(exc)) from None
         for signer, acc in zip(tx.signers, accounts, strict=True):
@@ -212,7 +228,7 @@ class AnteHandler:
     def _check_min_fee(self, ctx: Context, tx: DecodedTx) -> None:
         """zrChain's rule: passes when any required coin of any price list is covered."""
         for prices_text in self.min_gas_prices(ctx):
-            prices = [p for p in parse_dec_coins(prices_text) if p.amount > 0]
+            prices = _positive_prices(prices_text)
             if not prices:
                 continue
             gas = Fraction(tx.gas_limit)
@@ -246,6 +262,12 @@ class AnteHandler:
             for sig in signature_bytes(signer.data):
                 ctx.emit("tx", ("signature", base64.b64encode(sig).decode()))
         return accounts
+
+
+@functools.lru_cache(maxsize=64)
+def _positive_prices(text: str) -> tuple[DecCoin, ...]:
+    """A price list parsed once, not per tx (the text changes only with params)."""
+    return tuple(p for p in parse_dec_coins(text) if p.amount > 0)
 
 
 class _SignBytes:

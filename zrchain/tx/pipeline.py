@@ -15,7 +15,6 @@ from typing import Any
 from cosmpy.protos.cosmos.base.abci.v1beta1 import abci_pb2 as sdk_abci
 from google.protobuf.any_pb2 import Any as AnyProto
 
-from zrchain.abci import types as abci
 from zrchain.abci.encode import encode_exec_tx_result
 from zrchain.context import Context, Event, Mode
 from zrchain.errors import ChainError, ErrOutOfGas
@@ -47,12 +46,6 @@ class TxOutcome:
         return encode_exec_tx_result(
             err.code, self.data, err.log, self.gas_wanted, self.gas_used, self.events, err.codespace
         )
-
-    def check_response(self) -> Any:
-        return abci.ResponseCheckTx.FromString(self.encoded())
-
-    def exec_result(self) -> Any:
-        return abci.ExecTxResult.FromString(self.encoded())
 
 
 class TxPipeline:
@@ -184,11 +177,12 @@ class TxPipeline:
         out.data = sdk_abci.TxMsgData(msg_responses=responses).SerializeToString()
 
     # -- ABCI entry points ---------------------------------------------------------------
-    def check(self, raw: bytes, state: Branch, recheck: bool = False) -> Any:
+    def check(self, raw: bytes, state: Branch, recheck: bool = False) -> bytes:
+        """ResponseCheckTx wire bytes."""
         app = self.app
         mode = Mode.RECHECK if recheck else Mode.CHECK
         height, time_ns = app.last_block_header()
-        return self.run(state, raw, mode, height, time_ns).check_response()
+        return self.run(state, raw, mode, height, time_ns).encoded()
 
     def deliver_block(self, ctx: Context, txs: Any) -> list[bytes]:
         """Encoded ExecTxResults, one per tx, in order."""

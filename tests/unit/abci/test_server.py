@@ -20,6 +20,9 @@ class RecordingApp:
         self.calls: list[str] = []
 
     def __getattr__(self, name: str):
+        if name.endswith("_encoded"):  # answers with messages only
+            raise AttributeError(name)
+
         def method(req):
             self.calls.append(name)
             if name == "query" and req.path == "/boom":
@@ -186,3 +189,36 @@ def test_parse_address(addr, expect) -> None:
     from zrchain.abci.server import parse_address
 
     assert parse_address(addr) == expect
+
+
+def test_pre_encoded_answers_are_the_bytes_of_the_message_answers(tmp_path) -> None:
+    """The app's ``*_encoded`` bytes, wrapped by the server, equal the Response a message
+    answer serialises to (CheckTx accepted and refused, FinalizeBlock with results)."""
+    from cosmpy.protos.cosmos.bank.v1beta1 import tx_pb2 as bank_tx
+
+    from zrchain.abci.server import encoded_response
+    from zrchain.codec.coins import parse_coins
+    from zrchain.testing.inproc import make_chain
+
+    chain = make_chain(tmp_path / "db", {"alice": "1000000urock", "bob": ""})
+    try:
+        alice, bob = chain.wallets["alice"], chain.wallets["bob"]
+        send = bank_tx.MsgSend(
+            from_address=alice.address,
+            to_address=bob.address,
+            amount=parse_coins("5urock").to_protos(),
+        )
+        tx = chain.tx(alice, [send])
+        for raw in (tx, b"not a tx"):
+            req = abci.Request(check_tx=abci.RequestCheckTx(tx=raw))
+            expected = abci.Response(check_tx=chain.app.check_tx(req.check_tx))
+            chain.app._check = chain.app._fresh_check_state()  # the same state for both
+            assert encoded_response(chain.app, req) == expected.SerializeToString()
+        block = abci.RequestFinalizeBlock(height=chain.height + 1, txs=[tx, b"junk"])
+        block.time.seconds = 1_800_000_000
+        wire = encoded_response(chain.app, abci.Request(finalize_block=block))
+        got = abci.Response.FromString(wire)
+        assert [r.code for r in got.finalize_block.tx_results] == [0, 2]
+        assert got.SerializeToString() == wire  # hand-encoded, yet what protobuf would write
+    finally:
+        chain.app.close()
