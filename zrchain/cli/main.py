@@ -7,7 +7,14 @@ import sys
 
 import click
 
-from zrchain.cli import client_config, genesis_cmds, node_cmds, query_cmds, tx_cmds
+from zrchain.cli import (
+    client_config,
+    genesis_cmds,
+    node_cmds,
+    query_cmds,
+    sign_cmds,
+    tx_cmds,
+)
 
 
 class _Root(click.Group):
@@ -47,6 +54,8 @@ def _build() -> None:
     cli.add_command(mpc_keeper_group)
     modules = default_modules()
     tx_cmds.mount(tx_cmds.tx_group, modules)
+    for cmd in sign_cmds.COMMANDS:  # tx sign, multi-sign, broadcast, encode, decode, simulate
+        tx_cmds.tx_group.add_command(cmd)
     query_cmds.mount(query_cmds.query_group, modules)
     cli.add_command(tx_cmds.tx_group)
     cli.add_command(query_cmds.query_group)

@@ -245,10 +245,6 @@ def tx_group() -> None:
 
 
 def mount(group: click.Group, modules: list[Any]) -> None:
-    from zrchain.cli.sign_cmds import COMMANDS
-
-    for cmd in COMMANDS:
-        group.add_command(cmd)
     for m in modules:
         sub = m.cli_tx()
         if sub is not None:

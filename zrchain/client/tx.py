@@ -13,6 +13,7 @@ from cosmpy.protos.cosmos.crypto.multisig.v1beta1 import multisig_pb2
 from cosmpy.protos.cosmos.crypto.secp256k1.keys_pb2 import PubKey
 from cosmpy.protos.cosmos.tx.signing.v1beta1.signing_pb2 import (
     SIGN_MODE_DIRECT,
+    SIGN_MODE_DIRECT_AUX,
     SIGN_MODE_LEGACY_AMINO_JSON,
 )
 from cosmpy.protos.cosmos.tx.v1beta1 import tx_pb2
@@ -129,6 +130,15 @@ def build_multi_signed_tx(
     body_bytes, auth_bytes = body.SerializeToString(), auth.SerializeToString()
 
     def sign_bytes(s: AnySigner, mode: int) -> bytes:
+        if mode == SIGN_MODE_DIRECT_AUX:  # a tipper/non-payer: the body and its own key only
+            key = s.key.to_any() if isinstance(s, MultisigTxSigner) else _secp_any(s.pubkey)
+            return tx_pb2.SignDocDirectAux(
+                body_bytes=body_bytes,
+                public_key=key,
+                chain_id=chain_id,
+                account_number=s.account_number,
+                sequence=s.sequence,
+            ).SerializeToString(deterministic=True)
         if mode == SIGN_MODE_LEGACY_AMINO_JSON:
             return aminojson.sign_bytes(
                 chain_id=chain_id,
@@ -173,13 +183,16 @@ def _signer_info(s: AnySigner) -> tx_pb2.SignerInfo:
         sequence=s.sequence,
     )
     if s.pubkey is not None:
-        info.public_key.CopyFrom(
-            AnyProto(
-                type_url="/cosmos.crypto.secp256k1.PubKey",
-                value=PubKey(key=s.pubkey).SerializeToString(),
-            )
-        )
+        info.public_key.CopyFrom(_secp_any(s.pubkey))
     return info
+
+
+def _secp_any(pubkey: bytes | None) -> AnyProto:
+    if pubkey is None:
+        raise ValueError("SIGN_MODE_DIRECT_AUX signs over the signer's public key: give it")
+    return AnyProto(
+        type_url="/cosmos.crypto.secp256k1.PubKey", value=PubKey(key=pubkey).SerializeToString()
+    )
 
 
 def _multi_mode_info(key: MultisigKey, members: Members, mode: int) -> Any:

@@ -50,6 +50,7 @@ from zrchain.tx.decode import DecodedTx, SignerData
 from zrchain.tx.sigcache import VerifiedSignatures
 from zrchain.tx.signing import (
     SIGN_MODE_DIRECT,
+    SIGN_MODE_DIRECT_AUX,
     SIGN_MODE_LEGACY_AMINO_JSON,
     SIM_SECP256K1,
     PubKey,
@@ -176,7 +177,7 @@ class AnteHandler:
                 continue
             assert key is not None
             number = acc.number if ctx.height > 0 else 0
-            sign_bytes = _SignBytes(tx, ctx.chain_id, number, acc.sequence)
+            sign_bytes = _SignBytes(tx, ctx.chain_id, number, acc.sequence, signer, key)
             if ctx.mode == Mode.CHECK:
                 verify_one = self.signatures.check
             elif ctx.mode == Mode.FINALIZE:
@@ -273,8 +274,17 @@ def _positive_prices(text: str) -> tuple[DecCoin, ...]:
 class _SignBytes:
     """The bytes a signer signed, per sign mode, computed at most once each."""
 
-    def __init__(self, tx: DecodedTx, chain_id: str, number: int, sequence: int) -> None:
+    def __init__(
+        self,
+        tx: DecodedTx,
+        chain_id: str,
+        number: int,
+        sequence: int,
+        signer: SignerData,
+        key: PubKey,
+    ) -> None:
         self.tx, self.chain_id, self.number, self.sequence = tx, chain_id, number, sequence
+        self.signer, self.key = signer, key
         self._cache: dict[int, bytes] = {}
 
     def __call__(self, mode: int) -> bytes:
@@ -309,6 +319,21 @@ class _SignBytes:
                 )
             except aminojson.AminoJSONError as exc:
                 raise Unverifiable(str(exc)) from None
+        if mode == SIGN_MODE_DIRECT_AUX:
+            # x/tx's directaux handler: anyone but the fee payer; the body, the signer's key,
+            # chain, number and sequence (no auth info: the fee payer signs that).
+            if tx.fee_payer_str == self.signer.address_str:
+                raise Unverifiable(
+                    f"fee payer {tx.fee_payer_str} cannot sign with SIGN_MODE_DIRECT_AUX: "
+                    "unauthorized"
+                )
+            return tx_pb2.SignDocDirectAux(
+                body_bytes=tx.body_bytes,
+                public_key=self.key.to_any(),
+                chain_id=self.chain_id,
+                account_number=self.number,
+                sequence=self.sequence,
+            ).SerializeToString(deterministic=True)
         name = signing_pb2.SignMode.Name(mode) if mode in signing_pb2.SignMode.values() else mode
         raise Unverifiable(f"unsupported sign mode {name}")
 

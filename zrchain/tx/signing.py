@@ -43,8 +43,8 @@ from zrchain.errors import ErrInvalidPubKey, ErrTxDecode
 from zrchain.gas import GasMeter
 
 SIGN_MODE_DIRECT = signing_pb2.SIGN_MODE_DIRECT
+SIGN_MODE_DIRECT_AUX = signing_pb2.SIGN_MODE_DIRECT_AUX
 SIGN_MODE_LEGACY_AMINO_JSON = signing_pb2.SIGN_MODE_LEGACY_AMINO_JSON
-SUPPORTED_MODES = frozenset({SIGN_MODE_DIRECT, SIGN_MODE_LEGACY_AMINO_JSON})
 
 _AMINO_SECP256K1 = bytes.fromhex("eb5ae98721")
 _AMINO_MULTISIG = bytes.fromhex("22c1f7e2")

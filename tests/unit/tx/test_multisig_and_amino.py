@@ -256,3 +256,30 @@ def test_an_unsupported_sign_mode_is_refused(chain) -> None:
         gas_limit=200_000,
     )
     refused(chain, tx, 4, "unsupported sign mode SIGN_MODE_TEXTUAL")
+
+
+def test_sign_mode_direct_aux_is_for_signers_other_than_the_fee_payer(chain) -> None:
+    """x/tx's directaux: a non-payer signs the body, its key, chain, number and sequence;
+    the fee payer (first signer unless named) may not use it."""
+    alice, bob, carol = three(chain)
+    from zrchain.client.tx import SIGN_MODE_DIRECT_AUX
+
+    c0 = chain.balance(carol.address)
+    aux = TxSigner(sign_of(bob), bob.pubkey, bob.number, bob.sequence, mode=SIGN_MODE_DIRECT_AUX)
+    payer = TxSigner(sign_of(alice), alice.pubkey, alice.number, alice.sequence)
+    tx = build_multi_signed_tx(
+        [send(bob.address, carol.address, "4urock")],
+        [aux, payer],
+        chain_id=chain.chain_id, fee=parse_coins(FEE), gas_limit=200_000,
+        fee_payer=alice.address,
+    )  # fmt: skip
+    res = chain.block([tx]).tx_results[0]
+    assert res.code == 0, res.log
+    assert chain.balance(carol.address) == c0 + 4
+    bob.sequence, alice.sequence = bob.sequence + 1, alice.sequence + 1
+    solo = build_multi_signed_tx(
+        [send(bob.address, carol.address)],
+        [TxSigner(sign_of(bob), bob.pubkey, bob.number, bob.sequence, mode=SIGN_MODE_DIRECT_AUX)],
+        chain_id=chain.chain_id, fee=parse_coins(FEE), gas_limit=200_000,
+    )  # fmt: skip
+    refused(chain, solo, 4, "cannot sign with SIGN_MODE_DIRECT_AUX")
