@@ -46,7 +46,7 @@ from zrchain.crypto.keys import private_key_from_mnemonic, public_key
 from zrchain.localnet_setup import dev_mnemonic
 from zrchain.module import Registry
 from zrchain.modules import default_modules
-from zrchain.testing.node import TestNode, zrchaind
+from zrchain.testing.node import TestNode, cli_node, zrchaind
 from zrchain.tx.signing import MultisigKey, Secp256k1Key
 
 pytestmark = pytest.mark.node
@@ -61,17 +61,8 @@ def _mnemonic(name: str) -> str:
 
 @pytest.fixture(scope="module")
 def node(tmp_path_factory):
-    n = TestNode(tmp_path_factory.mktemp("feegrant"))
-    home = str(n.home)
-    zrchaind("init", "feegrant", "--chain-id", "zenrock", "--home", home)
-    n.configure()
-    for name in KEYS:
-        zrchaind(
-            "keys", "add", name, "--recover", "--keyring-backend", "test", "--home", home,
-            input=_mnemonic(name) + "\n",
-        )  # fmt: skip
-        zrchaind("genesis", "add-genesis-account", name, FUNDS, "--home", home)
-    n.start()
+    keys = {name: _mnemonic(name) for name in KEYS}
+    n = cli_node(tmp_path_factory.mktemp("feegrant"), keys, FUNDS).start()
     yield n
     n.stop()
 

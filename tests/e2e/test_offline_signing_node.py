@@ -25,7 +25,7 @@ from google.protobuf import json_format
 
 from zrchain.client.chain import ChainClient
 from zrchain.localnet_setup import dev_mnemonic
-from zrchain.testing.node import TestNode, zrchaind
+from zrchain.testing.node import TestNode, cli_node, zrchaind
 
 pytestmark = pytest.mark.node
 
@@ -39,17 +39,8 @@ def _mnemonic(name: str) -> str:
 
 @pytest.fixture(scope="module")
 def node(tmp_path_factory):
-    n = TestNode(tmp_path_factory.mktemp("offline"))
-    home = str(n.home)
-    zrchaind("init", "offline", "--chain-id", "zenrock", "--home", home)
-    n.configure()
-    for name in KEYS:
-        zrchaind(
-            "keys", "add", name, "--recover", "--keyring-backend", "test", "--home", home,
-            input=_mnemonic(name) + "\n",
-        )  # fmt: skip
-        zrchaind("genesis", "add-genesis-account", name, FUNDS, "--home", home)
-    n.start()
+    keys = {name: _mnemonic(name) for name in KEYS}
+    n = cli_node(tmp_path_factory.mktemp("offline"), keys, FUNDS).start()
     yield n
     n.stop()
 
