@@ -10,6 +10,7 @@ from zrchain.x.authz.module import AuthzModule
 from zrchain.x.bank.module import BankModule
 from zrchain.x.feegrant.module import FeegrantModule
 from zrchain.x.identity.module import IdentityModule
+from zrchain.x.omni.module import OmniModule
 from zrchain.x.policy.module import PolicyModule
 from zrchain.x.treasury.module import TreasuryModule
 from zrchain.x.validators.module import ValidatorsModule
@@ -29,6 +30,9 @@ def default_modules() -> list[Module]:
     policy = PolicyModule(authz=authz.policy_api)
     identity = IdentityModule(policy=policy.engine, bank=bank.keeper)
     valset = ValsetModule()  # the set CometBFT has; modules propose changes to it
+    treasury = TreasuryModule(
+        identity=identity.api, policy=policy.engine, bank=bank.keeper, accounts=accounts
+    )
     modules: list[Module] = [
         AuthModule(keeper=accounts),
         bank,
@@ -38,8 +42,7 @@ def default_modules() -> list[Module]:
         ValidatorsModule(valset=valset.keeper),
         policy,
         identity,
-        TreasuryModule(
-            identity=identity.api, policy=policy.engine, bank=bank.keeper, accounts=accounts
-        ),
+        treasury,
+        OmniModule(policy=policy.engine, zrsign=treasury.zrsign_owners),
     ]
     return modules
