@@ -10,6 +10,7 @@ from zrchain.x.authz.module import AuthzModule
 from zrchain.x.bank.module import BankModule
 from zrchain.x.evidence.module import EvidenceModule
 from zrchain.x.genutil.module import GenutilModule
+from zrchain.x.feegrant.module import FeegrantModule
 from zrchain.x.identity.module import IdentityModule
 from zrchain.x.omni.module import OmniModule
 from zrchain.x.policy.module import PolicyModule
@@ -43,6 +44,7 @@ def default_modules() -> list[Module]:
         AuthModule(keeper=accounts),
         bank,
         authz,
+        FeegrantModule(accounts=accounts),  # the ante handler lets granters pay fees
         valset,
         validation,
         slashing,
