@@ -20,10 +20,10 @@ from cosmpy.protos.cosmos.bank.v1beta1 import tx_pb2 as bank_tx
 from cosmpy.protos.cosmos.crypto.ed25519.keys_pb2 import PubKey as Ed25519PubKey
 from cosmpy.protos.cosmos.evidence.v1beta1 import evidence_pb2
 from cosmpy.protos.cosmos.evidence.v1beta1 import tx_pb2 as evidence_tx
-from cosmpy.protos.cosmos.slashing.v1beta1 import slashing_pb2
-from cosmpy.protos.cosmos.slashing.v1beta1 import tx_pb2 as slashing_tx
 from cosmpy.protos.cosmos.feegrant.v1beta1 import feegrant_pb2
 from cosmpy.protos.cosmos.feegrant.v1beta1 import tx_pb2 as feegrant_tx
+from cosmpy.protos.cosmos.slashing.v1beta1 import slashing_pb2
+from cosmpy.protos.cosmos.slashing.v1beta1 import tx_pb2 as slashing_tx
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from google.protobuf.any_pb2 import Any as AnyProto
 
