@@ -10,6 +10,7 @@ from zrchain.x.authz.module import AuthzModule
 from zrchain.x.bank.module import BankModule
 from zrchain.x.evidence.module import EvidenceModule
 from zrchain.x.genutil.module import GenutilModule
+from zrchain.x.gov.module import GOV_PERMISSIONS, GovModule
 from zrchain.x.identity.module import IdentityModule
 from zrchain.x.policy.module import PolicyModule
 from zrchain.x.slashing.module import SlashingModule
@@ -22,6 +23,7 @@ MODULE_PERMISSIONS: dict[str, list[str]] = {
     "keyring_collector": [],
     "keyring_escrow": [],
     **POOL_PERMISSIONS,
+    **GOV_PERMISSIONS,
 }
 
 
@@ -40,6 +42,7 @@ def default_modules() -> list[Module]:
         bank,
         authz,
         valset,
+        GovModule(bank=bank.keeper, staking=validation.keeper),  # end block before staking's
         validation,
         slashing,
         EvidenceModule(slashing=slashing.keeper, staking=validation.keeper),
