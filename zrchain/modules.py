@@ -15,6 +15,7 @@ from zrchain.x.identity.module import IdentityModule
 from zrchain.x.policy.module import PolicyModule
 from zrchain.x.slashing.module import SlashingModule
 from zrchain.x.treasury.module import TreasuryModule
+from zrchain.x.upgrade.module import UpgradeModule
 from zrchain.x.validation.module import POOL_PERMISSIONS, ValidationModule
 
 # Module accounts and their permissions (zrChain's app.go maccPerms, for what we run).
@@ -39,6 +40,7 @@ def default_modules() -> list[Module]:
     validation.keeper.add_hooks(slashing.hooks())
     modules: list[Module] = [
         AuthModule(keeper=accounts),
+        UpgradeModule(),  # begin block first: halt or migrate at a plan's height
         bank,
         authz,
         valset,

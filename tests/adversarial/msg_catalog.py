@@ -24,6 +24,8 @@ from cosmpy.protos.cosmos.gov.v1 import gov_pb2
 from cosmpy.protos.cosmos.gov.v1 import tx_pb2 as gov_tx
 from cosmpy.protos.cosmos.slashing.v1beta1 import slashing_pb2
 from cosmpy.protos.cosmos.slashing.v1beta1 import tx_pb2 as slashing_tx
+from cosmpy.protos.cosmos.upgrade.v1beta1 import tx_pb2 as upgrade_tx
+from cosmpy.protos.cosmos.upgrade.v1beta1 import upgrade_pb2
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from google.protobuf.any_pb2 import Any as AnyProto
 
@@ -171,6 +173,12 @@ SAMPLES: dict[str, Sample] = {
     ),
     "/cosmos.gov.v1.MsgUpdateParams": lambda w, a, who: gov_tx.MsgUpdateParams(
         authority=who, params=GOV_PARAMS
+    ),
+    "/cosmos.upgrade.v1beta1.MsgSoftwareUpgrade": lambda w, a, who: upgrade_tx.MsgSoftwareUpgrade(
+        authority=who, plan=upgrade_pb2.Plan(name="outsider", height=10**9)
+    ),
+    "/cosmos.upgrade.v1beta1.MsgCancelUpgrade": lambda w, a, who: upgrade_tx.MsgCancelUpgrade(
+        authority=who
     ),
     # -- slashing and evidence ---------------------------------------------------------
     "/cosmos.slashing.v1beta1.MsgUnjail": lambda w, a, who: slashing_tx.MsgUnjail(
@@ -320,6 +328,8 @@ AUTHORITY_ONLY = {
     "/zrchain.validation.MsgUpdateParams": ("gov", "invalid authority"),
     "/cosmos.slashing.v1beta1.MsgUpdateParams": ("gov", "invalid authority"),
     "/cosmos.gov.v1.MsgUpdateParams": ("gov", "invalid authority"),
+    "/cosmos.upgrade.v1beta1.MsgSoftwareUpgrade": ("gov", "invalid authority"),
+    "/cosmos.upgrade.v1beta1.MsgCancelUpgrade": ("gov", "invalid authority"),
     "/zrchain.policy.MsgUpdateParams": ("gov", "invalid authority"),
     "/zrchain.identity.MsgUpdateParams": ("gov", "invalid authority"),
     "/zrchain.treasury.MsgUpdateParams": ("gov", "invalid authority"),

@@ -88,3 +88,13 @@ def counts(t: gov_pb2.TallyResult) -> tuple[int, int, int, int]:
 
 def end_voting(chain: Chain) -> None:
     chain.block([], advance_s=VOTING_S + 1)
+
+
+def submit_id(chain: Chain, w: Wallet, msgs: list[Any], deposit: int = MIN_DEPOSIT) -> int:
+    """Submit (the tx must succeed); the new proposal's id."""
+    from staking_helpers import ok
+
+    from zrchain.testing.inproc import msg_responses
+
+    res = ok(submit(chain, w, msgs, deposit))
+    return int(gtx.MsgSubmitProposalResponse.FromString(msg_responses(res)[0].value).proposal_id)

@@ -16,7 +16,7 @@ from gov_helpers import (
     gov_chain,
     proposal,
     set_zr_sign,
-    submit,
+    submit_id,
     tally,
     treasury_params,
     vote,
@@ -24,7 +24,6 @@ from gov_helpers import (
 from staking_helpers import STAKE, check_invariants, coin, ok, valoper
 
 from zrchain.codec.gen.zrchain.validation import tx_pb2 as vtx
-from zrchain.testing.inproc import msg_responses
 from zrchain.x.gov.types import GOV_AUTHORITY
 
 YES, ABSTAIN, NO, VETO = (
@@ -42,15 +41,10 @@ def chain(tmp_path):  # type: ignore[no-untyped-def]
     c.app.close()
 
 
-def _submit_id(chain, w, msgs, deposit=MIN_DEPOSIT) -> int:  # type: ignore[no-untyped-def]
-    res = ok(submit(chain, w, msgs, deposit))
-    return gtx.MsgSubmitProposalResponse.FromString(msg_responses(res)[0].value).proposal_id
-
-
 def test_a_passed_proposal_changes_treasury_params_and_refunds_the_deposit(chain) -> None:
     alice, bob, carol = (chain.wallets[n] for n in ("alice", "bob", "carol"))
     before = chain.balance(carol.address)
-    pid = _submit_id(chain, carol, [set_zr_sign(chain, carol.address)])
+    pid = submit_id(chain, carol, [set_zr_sign(chain, carol.address)])
     p = proposal(chain, pid)
     assert p.status == gov_pb2.PROPOSAL_STATUS_VOTING_PERIOD
     assert chain.balance(GOV_AUTHORITY) == MIN_DEPOSIT
@@ -71,7 +65,7 @@ def test_a_passed_proposal_changes_treasury_params_and_refunds_the_deposit(chain
 
 def test_a_proposal_without_quorum_is_rejected_and_refunded(chain) -> None:
     carol = chain.wallets["carol"]
-    pid = _submit_id(chain, carol, [set_zr_sign(chain, carol.address)])
+    pid = submit_id(chain, carol, [set_zr_sign(chain, carol.address)])
     before = chain.balance(carol.address)
     end_voting(chain)
     p = proposal(chain, pid)
@@ -83,7 +77,7 @@ def test_a_proposal_without_quorum_is_rejected_and_refunded(chain) -> None:
 
 def test_a_vetoed_proposal_burns_its_deposit(chain) -> None:
     alice, bob, carol = (chain.wallets[n] for n in ("alice", "bob", "carol"))
-    pid = _submit_id(chain, carol, [set_zr_sign(chain, carol.address)])
+    pid = submit_id(chain, carol, [set_zr_sign(chain, carol.address)])
     before = chain.balance(carol.address)
     ok(vote(chain, alice, pid, VETO))
     ok(vote(chain, bob, pid, YES))
@@ -102,7 +96,7 @@ def test_delegators_inherit_their_validators_vote_unless_they_vote(chain) -> Non
         delegator_address=carol.address, validator_address=valoper(alice), amount=coin(STAKE)
     )
     ok(chain.run(carol, [dele]))
-    pid = _submit_id(chain, carol, [set_zr_sign(chain, carol.address)])
+    pid = submit_id(chain, carol, [set_zr_sign(chain, carol.address)])
     ok(vote(chain, alice, pid, YES))
     assert counts(tally(chain, pid)) == (2 * STAKE, 0, 0, 0)  # carol inherits alice's yes
     ok(vote(chain, carol, pid, NO))
@@ -113,7 +107,7 @@ def test_delegators_inherit_their_validators_vote_unless_they_vote(chain) -> Non
 
 def test_weighted_votes_split_the_voters_power(chain) -> None:
     alice, bob, carol = (chain.wallets[n] for n in ("alice", "bob", "carol"))
-    pid = _submit_id(chain, carol, [set_zr_sign(chain, carol.address)])
+    pid = submit_id(chain, carol, [set_zr_sign(chain, carol.address)])
     options = [
         gov_pb2.WeightedVoteOption(option=YES, weight="0.6"),
         gov_pb2.WeightedVoteOption(option=NO, weight="0.4"),
@@ -131,7 +125,7 @@ def test_weighted_votes_split_the_voters_power(chain) -> None:
 
 def test_a_voter_without_stake_counts_nothing(chain) -> None:
     alice, carol, dave = (chain.wallets[n] for n in ("alice", "carol", "dave"))
-    pid = _submit_id(chain, carol, [set_zr_sign(chain, carol.address)])
+    pid = submit_id(chain, carol, [set_zr_sign(chain, carol.address)])
     ok(vote(chain, dave, pid, VETO))
     ok(vote(chain, alice, pid, YES))
     assert counts(tally(chain, pid)) == (STAKE, 0, 0, 0)
@@ -142,7 +136,7 @@ def test_a_proposal_whose_second_msg_fails_changes_nothing_and_records_why(chain
     too_much = btx.MsgSend(
         from_address=GOV_AUTHORITY, to_address=carol.address, amount=[coin(10**15)]
     )
-    pid = _submit_id(chain, carol, [set_zr_sign(chain, carol.address), too_much])
+    pid = submit_id(chain, carol, [set_zr_sign(chain, carol.address), too_much])
     ok(vote(chain, alice, pid, YES))
     ok(vote(chain, bob, pid, YES))
     end_voting(chain)
@@ -155,7 +149,7 @@ def test_a_proposal_whose_second_msg_fails_changes_nothing_and_records_why(chain
 
 def test_deposits_below_the_minimum_wait_and_a_second_deposit_starts_voting(chain) -> None:
     carol, dave = chain.wallets["carol"], chain.wallets["dave"]
-    pid = _submit_id(chain, carol, [set_zr_sign(chain, carol.address)], deposit=MIN_DEPOSIT // 2)
+    pid = submit_id(chain, carol, [set_zr_sign(chain, carol.address)], deposit=MIN_DEPOSIT // 2)
     assert proposal(chain, pid).status == gov_pb2.PROPOSAL_STATUS_DEPOSIT_PERIOD
     ok(chain.run(dave, [gtx.MsgDeposit(proposal_id=pid, depositor=dave.address,
                                        amount=[coin(MIN_DEPOSIT // 2)])]))  # fmt: skip
@@ -166,7 +160,7 @@ def test_deposits_below_the_minimum_wait_and_a_second_deposit_starts_voting(chai
 
 def test_a_proposal_short_of_its_deposit_is_dropped_and_refunded(chain) -> None:
     carol = chain.wallets["carol"]
-    pid = _submit_id(chain, carol, [set_zr_sign(chain, carol.address)], deposit=MIN_DEPOSIT // 2)
+    pid = submit_id(chain, carol, [set_zr_sign(chain, carol.address)], deposit=MIN_DEPOSIT // 2)
     before = chain.balance(carol.address)
     end_voting(chain)
     res = chain.query_raw("/cosmos.gov.v1.Query/Proposal", _req(pid))
