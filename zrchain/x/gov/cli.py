@@ -17,7 +17,6 @@ from zrchain.cli.args import page_flags, uint_arg
 from zrchain.cli.common import fail
 from zrchain.cli.query_cmds import query_options, run_query
 from zrchain.cli.tx_cmds import TxContext, broadcast, tx_flags
-from zrchain.codec.any import pack
 from zrchain.codec.coins import parse_coins
 from zrchain.codec.json import from_dict
 from zrchain.errors import ChainError
@@ -44,20 +43,16 @@ def coins_arg(text: str) -> list[Any]:
         fail(exc.log)
 
 
-def pack_json_msg(d: dict[str, Any]) -> AnyProto:
-    """A Msg in the SDK's JSON (``{"@type": "/…MsgUpdateParams", …}``) as an Any."""
-    from zrchain.module import Registry
-    from zrchain.modules import default_modules
-
-    d = dict(d)
-    url = d.pop("@type", "")
-    route = Registry(default_modules()).msgs.get(url)
-    if route is None:
-        fail(f"unable to resolve type URL {url!r}")
+def json_msgs(items: Any) -> list[AnyProto]:
+    """Msgs in the SDK's JSON (``{"@type": "/…MsgUpdateParams", …}``) as Anys; the types
+    resolve through the protobuf descriptor pool (every module's Msgs are loaded with the
+    CLI)."""
+    if not isinstance(items, list):
+        fail("proposal messages must be a JSON list")
     try:
-        return pack(from_dict(d, route.msg_class()))
-    except ValueError as exc:
-        fail(f"{url}: {exc}")
+        return list(from_dict({"messages": items}, tx_pb2.MsgSubmitProposal()).messages)
+    except (ValueError, TypeError, KeyError) as exc:
+        fail(f"invalid proposal messages: {exc}")
 
 
 def proposal_msg(spec: dict[str, Any], proposer: str) -> tx_pb2.MsgSubmitProposal:
@@ -67,7 +62,7 @@ def proposal_msg(spec: dict[str, Any], proposer: str) -> tx_pb2.MsgSubmitProposa
     if not isinstance(spec, dict):
         fail("proposal file must hold a JSON object")
     return tx_pb2.MsgSubmitProposal(
-        messages=[pack_json_msg(m) for m in spec.get("messages", [])],
+        messages=json_msgs(spec.get("messages", [])),
         initial_deposit=coins_arg(str(spec.get("deposit", ""))) if spec.get("deposit") else [],
         proposer=proposer,
         metadata=str(spec.get("metadata", "")),
@@ -252,7 +247,7 @@ def tally(proposal_id: str, node: str, height: int, output: str) -> None:
 
 __all__ = [
     "coins_arg",
-    "pack_json_msg",
+    "json_msgs",
     "parse_weighted_options",
     "proposal_msg",
     "query_group",

@@ -46,6 +46,7 @@ from zrchain.x.gov.types import (
     ErrMinDepositTooSmall,
     ErrNoProposalMsgs,
     duration_ns,
+    require_gov,
     validate_params,
 )
 
@@ -360,10 +361,7 @@ class GovMsgServer(module.MsgServer):
     def update_params(
         self, ctx: Context, msg: tx_pb2.MsgUpdateParams
     ) -> tx_pb2.MsgUpdateParamsResponse:
-        if msg.authority != GOV_AUTHORITY:
-            raise ErrInvalidSigner.wrap(
-                f"invalid authority; expected {GOV_AUTHORITY}, got {msg.authority}"
-            )
+        require_gov(msg.authority)
         self.k.set_params(ctx, msg.params)
         return tx_pb2.MsgUpdateParamsResponse()
 

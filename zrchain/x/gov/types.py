@@ -30,6 +30,13 @@ ErrMinDepositTooSmall = register(MODULE, 16, "minimum deposit is too small")
 ErrInvalidProposer = register(MODULE, 18, "invalid proposer")
 ErrInvalidDepositDenom = register(MODULE, 23, "invalid deposit denom")
 
+
+def require_gov(authority: str) -> None:
+    """The check of every gov-only Msg (``MsgUpdateParams``, upgrades): gov/13 otherwise."""
+    if authority != GOV_AUTHORITY:
+        raise ErrInvalidSigner.wrap(f"invalid authority; expected {GOV_AUTHORITY}, got {authority}")
+
+
 MAX_METADATA_LEN = 255  # the SDK's default config
 MAX_TITLE_LEN = 255
 MAX_SUMMARY_LEN = 10200

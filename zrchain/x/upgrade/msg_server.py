@@ -10,7 +10,7 @@ from zrchain.codec import address
 from zrchain.context import Context
 from zrchain.errors import ChainError, ErrInvalidAddress, ErrInvalidRequest
 from zrchain.module import validate_basic
-from zrchain.x.gov.types import GOV_AUTHORITY, ErrInvalidSigner
+from zrchain.x.gov.types import require_gov
 from zrchain.x.upgrade.keeper import UpgradeKeeper
 
 
@@ -43,11 +43,6 @@ def validate_cancel(msg: tx.MsgCancelUpgrade) -> None:
     _authority(msg.authority)
 
 
-def _check_gov(authority: str) -> None:
-    if authority != GOV_AUTHORITY:
-        raise ErrInvalidSigner.wrap(f"invalid authority; expected {GOV_AUTHORITY}, got {authority}")
-
-
 class UpgradeMsgServer(module.MsgServer):
     descriptor = tx.DESCRIPTOR.services_by_name["Msg"]
 
@@ -58,7 +53,7 @@ class UpgradeMsgServer(module.MsgServer):
     def software_upgrade(
         self, ctx: Context, msg: tx.MsgSoftwareUpgrade
     ) -> tx.MsgSoftwareUpgradeResponse:
-        _check_gov(msg.authority)
+        require_gov(msg.authority)
         if msg.plan.height <= ctx.height:
             raise ErrInvalidRequest.wrap("upgrade cannot be scheduled in the past")
         if self.k.done_height(ctx, msg.plan.name):
@@ -70,7 +65,7 @@ class UpgradeMsgServer(module.MsgServer):
 
     @validate_basic(validate_cancel)
     def cancel_upgrade(self, ctx: Context, msg: tx.MsgCancelUpgrade) -> tx.MsgCancelUpgradeResponse:
-        _check_gov(msg.authority)
+        require_gov(msg.authority)
         self.k.clear_plan(ctx)
         return tx.MsgCancelUpgradeResponse()
 
