@@ -12,6 +12,7 @@ from zrchain.x.evidence.module import EvidenceModule
 from zrchain.x.genutil.module import GenutilModule
 from zrchain.x.gov.module import GOV_PERMISSIONS, GovModule
 from zrchain.x.identity.module import IdentityModule
+from zrchain.x.omni.module import OmniModule
 from zrchain.x.policy.module import PolicyModule
 from zrchain.x.slashing.module import SlashingModule
 from zrchain.x.treasury.module import TreasuryModule
@@ -38,6 +39,9 @@ def default_modules() -> list[Module]:
     validation = ValidationModule(bank=bank.keeper, accounts=accounts, valset=valset.keeper)
     slashing = SlashingModule(staking=validation.keeper)
     validation.keeper.add_hooks(slashing.hooks())
+    treasury = TreasuryModule(
+        identity=identity.api, policy=policy.engine, bank=bank.keeper, accounts=accounts
+    )
     modules: list[Module] = [
         AuthModule(keeper=accounts),
         UpgradeModule(),  # begin block first: halt or migrate at a plan's height
@@ -50,9 +54,8 @@ def default_modules() -> list[Module]:
         EvidenceModule(slashing=slashing.keeper, staking=validation.keeper),
         policy,
         identity,
-        TreasuryModule(
-            identity=identity.api, policy=policy.engine, bank=bank.keeper, accounts=accounts
-        ),
+        treasury,
+        OmniModule(policy=policy.engine, zrsign=treasury.zrsign_owners),
         GenutilModule(validation=validation.keeper),  # gentxs, after every other genesis
     ]
     return modules
