@@ -9,6 +9,7 @@ from zrchain.x.auth.module import AuthModule
 from zrchain.x.authz.module import AuthzModule
 from zrchain.x.bank.module import BankModule
 from zrchain.x.evidence.module import EvidenceModule
+from zrchain.x.feegrant.module import FeegrantModule
 from zrchain.x.genutil.module import GenutilModule
 from zrchain.x.gov.module import GOV_PERMISSIONS, GovModule
 from zrchain.x.identity.module import IdentityModule
@@ -47,6 +48,7 @@ def default_modules() -> list[Module]:
         UpgradeModule(),  # begin block first: halt or migrate at a plan's height
         bank,
         authz,
+        FeegrantModule(accounts=accounts),  # the ante handler lets granters pay fees
         valset,
         GovModule(bank=bank.keeper, staking=validation.keeper),  # end block before staking's
         validation,

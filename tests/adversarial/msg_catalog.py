@@ -20,6 +20,8 @@ from cosmpy.protos.cosmos.bank.v1beta1 import tx_pb2 as bank_tx
 from cosmpy.protos.cosmos.crypto.ed25519.keys_pb2 import PubKey as Ed25519PubKey
 from cosmpy.protos.cosmos.evidence.v1beta1 import evidence_pb2
 from cosmpy.protos.cosmos.evidence.v1beta1 import tx_pb2 as evidence_tx
+from cosmpy.protos.cosmos.feegrant.v1beta1 import feegrant_pb2
+from cosmpy.protos.cosmos.feegrant.v1beta1 import tx_pb2 as feegrant_tx
 from cosmpy.protos.cosmos.gov.v1 import gov_pb2
 from cosmpy.protos.cosmos.gov.v1 import tx_pb2 as gov_tx
 from cosmpy.protos.cosmos.slashing.v1beta1 import slashing_pb2
@@ -113,6 +115,20 @@ SAMPLES: dict[str, Sample] = {
     ),
     # -- authz -------------------------------------------------------------------------
     "/cosmos.authz.v1beta1.MsgGrant": _grant,
+    # -- feegrant ------------------------------------------------------------------------
+    "/cosmos.feegrant.v1beta1.MsgGrantAllowance": lambda w, a, who: (
+        feegrant_tx.MsgGrantAllowance(
+            granter=who,
+            grantee=a["outsider"].address,
+            allowance=pack(feegrant_pb2.BasicAllowance(spend_limit=_coins("100urock"))),
+        )
+    ),
+    "/cosmos.feegrant.v1beta1.MsgRevokeAllowance": lambda w, a, who: (
+        feegrant_tx.MsgRevokeAllowance(granter=who, grantee=a["bob"].address)
+    ),
+    "/cosmos.feegrant.v1beta1.MsgPruneAllowances": lambda w, a, who: (
+        feegrant_tx.MsgPruneAllowances(pruner=who)
+    ),
     "/cosmos.authz.v1beta1.MsgRevoke": lambda w, a, who: authz_tx.MsgRevoke(
         granter=who, grantee=a["bob"].address, msg_type_url=SEND_URL
     ),
