@@ -11,11 +11,13 @@ from zrchain.x.bank.module import BankModule
 from zrchain.x.evidence.module import EvidenceModule
 from zrchain.x.feegrant.module import FeegrantModule
 from zrchain.x.genutil.module import GenutilModule
+from zrchain.x.gov.module import GOV_PERMISSIONS, GovModule
 from zrchain.x.identity.module import IdentityModule
 from zrchain.x.omni.module import OmniModule
 from zrchain.x.policy.module import PolicyModule
 from zrchain.x.slashing.module import SlashingModule
 from zrchain.x.treasury.module import TreasuryModule
+from zrchain.x.upgrade.module import UpgradeModule
 from zrchain.x.validation.module import POOL_PERMISSIONS, ValidationModule
 
 # Module accounts and their permissions (zrChain's app.go maccPerms, for what we run).
@@ -24,6 +26,7 @@ MODULE_PERMISSIONS: dict[str, list[str]] = {
     "keyring_collector": [],
     "keyring_escrow": [],
     **POOL_PERMISSIONS,
+    **GOV_PERMISSIONS,
 }
 
 
@@ -42,10 +45,12 @@ def default_modules() -> list[Module]:
     )
     modules: list[Module] = [
         AuthModule(keeper=accounts),
+        UpgradeModule(),  # begin block first: halt or migrate at a plan's height
         bank,
         authz,
         FeegrantModule(accounts=accounts),  # the ante handler lets granters pay fees
         valset,
+        GovModule(bank=bank.keeper, staking=validation.keeper),  # end block before staking's
         validation,
         slashing,
         EvidenceModule(slashing=slashing.keeper, staking=validation.keeper),

@@ -22,8 +22,12 @@ from cosmpy.protos.cosmos.evidence.v1beta1 import evidence_pb2
 from cosmpy.protos.cosmos.evidence.v1beta1 import tx_pb2 as evidence_tx
 from cosmpy.protos.cosmos.feegrant.v1beta1 import feegrant_pb2
 from cosmpy.protos.cosmos.feegrant.v1beta1 import tx_pb2 as feegrant_tx
+from cosmpy.protos.cosmos.gov.v1 import gov_pb2
+from cosmpy.protos.cosmos.gov.v1 import tx_pb2 as gov_tx
 from cosmpy.protos.cosmos.slashing.v1beta1 import slashing_pb2
 from cosmpy.protos.cosmos.slashing.v1beta1 import tx_pb2 as slashing_tx
+from cosmpy.protos.cosmos.upgrade.v1beta1 import tx_pb2 as upgrade_tx
+from cosmpy.protos.cosmos.upgrade.v1beta1 import upgrade_pb2
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from google.protobuf.any_pb2 import Any as AnyProto
 
@@ -41,6 +45,8 @@ from zrchain.codec.gen.zrchain.treasury import tx_pb2 as ttx
 from zrchain.codec.gen.zrchain.validation import staking_pb2 as vst
 from zrchain.codec.gen.zrchain.validation import tx_pb2 as vtx
 from zrchain.testing.identity_policy import bool_policy
+from zrchain.x.gov.types import DEFAULT_PARAMS as GOV_PARAMS
+from zrchain.x.gov.types import GOV_AUTHORITY
 
 SEND_URL = "/cosmos.bank.v1beta1.MsgSend"
 VALIDATOR_KEY = Ed25519PrivateKey.from_private_bytes(b"\x07" * 32).public_key().public_bytes_raw()
@@ -169,6 +175,34 @@ SAMPLES: dict[str, Sample] = {
             max_validators=1, max_entries=1, bond_denom="urock", min_commission_rate="0"
         ),
     ),
+    # -- gov ---------------------------------------------------------------------------
+    "/cosmos.gov.v1.MsgSubmitProposal": lambda w, a, who: gov_tx.MsgSubmitProposal(
+        messages=[pack(slashing_tx.MsgUpdateParams(authority=GOV_AUTHORITY))],
+        initial_deposit=_coins(),
+        proposer=who,
+        title="outsider",
+        summary="outsider",
+    ),
+    "/cosmos.gov.v1.MsgDeposit": lambda w, a, who: gov_tx.MsgDeposit(
+        proposal_id=1, depositor=who, amount=_coins()
+    ),
+    "/cosmos.gov.v1.MsgVote": lambda w, a, who: gov_tx.MsgVote(
+        proposal_id=1, voter=who, option=gov_pb2.VOTE_OPTION_YES
+    ),
+    "/cosmos.gov.v1.MsgVoteWeighted": lambda w, a, who: gov_tx.MsgVoteWeighted(
+        proposal_id=1,
+        voter=who,
+        options=[gov_pb2.WeightedVoteOption(option=gov_pb2.VOTE_OPTION_YES, weight="1")],
+    ),
+    "/cosmos.gov.v1.MsgUpdateParams": lambda w, a, who: gov_tx.MsgUpdateParams(
+        authority=who, params=GOV_PARAMS
+    ),
+    "/cosmos.upgrade.v1beta1.MsgSoftwareUpgrade": lambda w, a, who: upgrade_tx.MsgSoftwareUpgrade(
+        authority=who, plan=upgrade_pb2.Plan(name="outsider", height=10**9)
+    ),
+    "/cosmos.upgrade.v1beta1.MsgCancelUpgrade": lambda w, a, who: upgrade_tx.MsgCancelUpgrade(
+        authority=who
+    ),
     # -- slashing and evidence ---------------------------------------------------------
     "/cosmos.slashing.v1beta1.MsgUnjail": lambda w, a, who: slashing_tx.MsgUnjail(
         validator_addr=_val(who)
@@ -176,18 +210,16 @@ SAMPLES: dict[str, Sample] = {
     "/cosmos.slashing.v1beta1.MsgUpdateParams": lambda w, a, who: slashing_tx.MsgUpdateParams(
         authority=who, params=slashing_pb2.Params(signed_blocks_window=1)
     ),
-    "/cosmos.evidence.v1beta1.MsgSubmitEvidence": lambda w, a, who: (
-        evidence_tx.MsgSubmitEvidence(
-            submitter=who,
-            evidence=pack(
-                evidence_pb2.Equivocation(
-                    height=1,
-                    power=10,
-                    consensus_address=cons_string(b"\x01" * 20),
-                    time={"seconds": 1_700_000_000},
-                )
-            ),
-        )
+    "/cosmos.evidence.v1beta1.MsgSubmitEvidence": lambda w, a, who: evidence_tx.MsgSubmitEvidence(
+        submitter=who,
+        evidence=pack(
+            evidence_pb2.Equivocation(
+                height=1,
+                power=10,
+                consensus_address=cons_string(b"\x01" * 20),
+                time={"seconds": 1_700_000_000},
+            )
+        ),
     ),
     # -- policy ------------------------------------------------------------------------
     "/zrchain.policy.MsgUpdateParams": lambda w, a, who: ptx.MsgUpdateParams(
@@ -345,6 +377,9 @@ SAMPLES: dict[str, Sample] = {
 AUTHORITY_ONLY = {
     "/zrchain.validation.MsgUpdateParams": ("gov", "invalid authority"),
     "/cosmos.slashing.v1beta1.MsgUpdateParams": ("gov", "invalid authority"),
+    "/cosmos.gov.v1.MsgUpdateParams": ("gov", "invalid authority"),
+    "/cosmos.upgrade.v1beta1.MsgSoftwareUpgrade": ("gov", "invalid authority"),
+    "/cosmos.upgrade.v1beta1.MsgCancelUpgrade": ("gov", "invalid authority"),
     "/zrchain.policy.MsgUpdateParams": ("gov", "invalid authority"),
     "/zrchain.identity.MsgUpdateParams": ("gov", "invalid authority"),
     "/zrchain.treasury.MsgUpdateParams": ("gov", "invalid authority"),

@@ -58,6 +58,8 @@ from zrchain.x.treasury.party import KIND_KEY, sign_party_result
 CHAIN_ID = "zenrock"
 ACTORS = ("alice", "bob", "outsider", "authority", "zrsign", "replayer")
 FUNDS = "1000000000000urock"
+GOV_VOTING_S = 6
+GOV_MIN_DEPOSIT = 1000
 FEE = "400urock"  # at the node's 0.0001urock/gas for GAS
 GAS = 400_000
 FEE_GRANT = "100000urock"  # alice's fee allowance to bob
@@ -232,6 +234,11 @@ def _genesis(actors: dict[str, Actor]) -> Any:
             add_account(state, a.address, FUNDS)
         state["identity"]["params"]["keyring_creation_fee"] = "0"
         state["policy"]["params"]["default_btl"] = str(NEVER)
+        state["gov"]["params"].update(  # short periods: tests/adversarial/test_gov_outsiders.py
+            voting_period=f"{GOV_VOTING_S}s",
+            max_deposit_period=f"{GOV_VOTING_S}s",
+            min_deposit=[{"denom": "urock", "amount": str(GOV_MIN_DEPOSIT)}],
+        )
         state["treasury"]["params"].update(
             zr_sign_address=actors["zrsign"].address, default_btl=str(NEVER)
         )

@@ -36,6 +36,8 @@ from zrchain.mpc.testing import (
 from zrchain.mpc.threshold import ThresholdOptions
 
 ECDSA = KeyType.KEY_TYPE_ECDSA_SECP256K1
+
+
 def quick() -> ThresholdOptions:
     return ThresholdOptions(
         round_timeout=8.0, offer_timeout=5.0, grace=0.1, answer_wait=60.0, session_budget=60.0

@@ -47,8 +47,19 @@ def chain(tmp_path_factory) -> Chain:
     alice = c.wallets["alice"]
     new_workspace(c, alice, c.wallets["bob"].address)
     kr = new_keyring(c, alice)
-    ok(c.run(alice, [itx.MsgAddKeyringParty(
-        creator=alice.address, keyring_addr=kr, party=alice.address, increase_threshold=True)]))
+    ok(
+        c.run(
+            alice,
+            [
+                itx.MsgAddKeyringParty(
+                    creator=alice.address,
+                    keyring_addr=kr,
+                    party=alice.address,
+                    increase_threshold=True,
+                )
+            ],
+        )
+    )
     ok(c.run(alice, [ttx.MsgNewKeyRequest(
         creator=alice.address, workspace_addr=workspace_address(1), keyring_addr=kr,
         key_type="ecdsa")]))  # fmt: skip

@@ -182,4 +182,3 @@ def test_garbage_grpc_payloads_are_invalid_argument(chain: Chain, channel: grpc.
             except grpc.RpcError as exc:
                 assert exc.code() not in (grpc.StatusCode.INTERNAL, grpc.StatusCode.UNKNOWN), (
                     method, exc.code(), exc.details())  # fmt: skip
-

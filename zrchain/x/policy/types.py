@@ -6,7 +6,7 @@ without importing the engine.
 
 from __future__ import annotations
 
-from zrchain.codec.address import acc_string, module_address, zr_account_bytes
+from zrchain.codec.address import zr_account_bytes
 from zrchain.codec.any import type_url
 from zrchain.codec.gen.zrchain.policy import (
     action_pb2,
@@ -15,6 +15,7 @@ from zrchain.codec.gen.zrchain.policy import (
     sign_method_passkey_pb2,
 )
 from zrchain.errors import ErrInvalidAddress, PlainError, register
+from zrchain.x.gov.types import GOV_AUTHORITY as _GOV_AUTHORITY
 
 MODULE = "policy"
 STORE_KEY = "policy"
@@ -31,8 +32,8 @@ ErrNotFound = register(MODULE, 1503, "not found")
 ErrInternal = register(MODULE, 1504, "internal error")
 ErrInvalidArgument = register(MODULE, 1505, "invalid argument")
 
-# The x/gov module account: the only authority for MsgUpdateParams.
-GOV_AUTHORITY = acc_string(module_address("gov"))
+# The x/gov module account: the only authority for MsgUpdateParams (declared in x/gov).
+GOV_AUTHORITY = _GOV_AUTHORITY
 
 Status = action_pb2.ActionStatus
 PENDING = action_pb2.ACTION_STATUS_PENDING

@@ -13,8 +13,9 @@ from zrchain.errors import (
     ErrInvalidRequest,
 )
 from zrchain.module import validate_basic
+from zrchain.x.gov.types import GOV_AUTHORITY
+from zrchain.x.gov.types import ErrInvalidSigner as ErrGovInvalidSigner
 from zrchain.x.slashing.keeper import SlashingKeeper, validate_params
-from zrchain.x.validation.msg_server import GOV_AUTHORITY, ErrGovInvalidSigner
 
 
 def validate_unjail(msg: tx.MsgUnjail) -> None:

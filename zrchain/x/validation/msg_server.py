@@ -21,17 +21,14 @@ from zrchain.errors import (
     ErrInvalidRequest,
     ErrInvalidType,
     ErrNotFound,
-    register,
 )
 from zrchain.module import validate_basic
+from zrchain.x.gov.types import GOV_AUTHORITY
+from zrchain.x.gov.types import ErrInvalidSigner as ErrGovInvalidSigner
 from zrchain.x.validation import params as vparams
 from zrchain.x.validation import types as t
 from zrchain.x.validation.keeper import ValidationKeeper
 
-ErrGovInvalidSigner = register(
-    "gov", 13, "expected gov account as only signer for proposal message"
-)
-GOV_AUTHORITY = address.acc_string(address.module_address("gov"))
 _SECP256K1_PUBKEY_URL = "/cosmos.crypto.secp256k1.PubKey"
 _DAY_NS = 24 * 3600 * 10**9
 

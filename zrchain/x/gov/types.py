@@ -1,0 +1,95 @@
+"""x/gov facts: the module account (the authority of every ``MsgUpdateParams``), its errors
+(codespace ``gov``, the SDK v0.50 codes) and default params (the SDK's, in ``urock``)."""
+
+from __future__ import annotations
+
+from cosmpy.protos.cosmos.base.v1beta1.coin_pb2 import Coin
+from cosmpy.protos.cosmos.gov.v1 import gov_pb2
+from google.protobuf.duration_pb2 import Duration
+
+from zrchain.codec.address import acc_string, module_address
+from zrchain.codec.dec import ONE, Dec
+from zrchain.errors import register
+
+MODULE = "gov"
+STORE_KEY = "gov"
+# The one authority of every module's MsgUpdateParams / MsgSoftwareUpgrade (docs/gov.md).
+GOV_ADDRESS = module_address(MODULE)
+GOV_AUTHORITY = acc_string(GOV_ADDRESS)
+
+ErrUnknownProposal = register(MODULE, 2, "unknown proposal")
+ErrInactiveProposal = register(MODULE, 3, "inactive proposal")
+ErrInvalidProposalContent = register(MODULE, 5, "invalid proposal content")
+ErrInvalidVote = register(MODULE, 7, "invalid vote option")
+ErrUnroutableProposalMsg = register(MODULE, 10, "proposal message not recognized by router")
+ErrNoProposalMsgs = register(MODULE, 11, "no messages proposed")
+ErrInvalidProposalMsg = register(MODULE, 12, "invalid proposal message")
+ErrInvalidSigner = register(MODULE, 13, "expected gov account as only signer for proposal message")
+ErrMetadataTooLong = register(MODULE, 15, "metadata too long")
+ErrMinDepositTooSmall = register(MODULE, 16, "minimum deposit is too small")
+ErrInvalidProposer = register(MODULE, 18, "invalid proposer")
+ErrInvalidDepositDenom = register(MODULE, 23, "invalid deposit denom")
+
+
+def require_gov(authority: str) -> None:
+    """The check of every gov-only Msg (``MsgUpdateParams``, upgrades): gov/13 otherwise."""
+    if authority != GOV_AUTHORITY:
+        raise ErrInvalidSigner.wrap(f"invalid authority; expected {GOV_AUTHORITY}, got {authority}")
+
+
+MAX_METADATA_LEN = 255  # the SDK's default config
+MAX_TITLE_LEN = 255
+MAX_SUMMARY_LEN = 10200
+
+DEFAULT_PARAMS = gov_pb2.Params(
+    min_deposit=[Coin(denom="urock", amount="10000000")],
+    max_deposit_period=Duration(seconds=172800),
+    voting_period=Duration(seconds=172800),
+    quorum="0.334000000000000000",
+    threshold="0.500000000000000000",
+    veto_threshold="0.334000000000000000",
+    min_initial_deposit_ratio="0.000000000000000000",
+    proposal_cancel_ratio="0.500000000000000000",
+    proposal_cancel_dest="",
+    expedited_voting_period=Duration(seconds=86400),
+    expedited_threshold="0.667000000000000000",
+    expedited_min_deposit=[Coin(denom="urock", amount="50000000")],
+    burn_vote_quorum=False,
+    burn_proposal_deposit_prevote=False,
+    burn_vote_veto=True,
+    min_deposit_ratio="0.010000000000000000",
+)
+
+
+def duration_ns(d: Duration) -> int:
+    return int(d.seconds) * 10**9 + int(d.nanos)
+
+
+def dec(text: str, what: str) -> Dec:
+    try:
+        return Dec.parse(text)
+    except Exception:
+        raise ValueError(f"invalid {what} string: {text!r}") from None
+
+
+def validate_params(p: gov_pb2.Params) -> None:
+    """Raise ValueError with the SDK's wording (v1 Params.ValidateBasic)."""
+    if not p.min_deposit:
+        raise ValueError("invalid minimum deposit: ")
+    for c in p.min_deposit:
+        if int(c.amount or 0) <= 0:
+            raise ValueError(f"invalid minimum deposit: {c.amount}{c.denom}")
+    for text, what, lo_open in (
+        (p.quorum, "quorum", False),
+        (p.threshold, "threshold", True),
+        (p.veto_threshold, "vetoThreshold", True),
+    ):
+        d = dec(text, what)
+        if d.is_negative() or (lo_open and d.is_zero()):
+            raise ValueError(f"{what} must be positive: {d}")
+        if d > ONE:
+            raise ValueError(f"{what} too large: {d}")
+    if duration_ns(p.max_deposit_period) <= 0:
+        raise ValueError("maximum deposit period must be positive")
+    if duration_ns(p.voting_period) <= 0:
+        raise ValueError("voting period must be positive")
