@@ -33,6 +33,13 @@ class NodeFault(Exception):
     path. Nothing built on it can be trusted to match the other validators, so the node
     stops (the ABCI server answers CometBFT with an exception and shuts down)."""
 
+    # What the operator should do, logged with the fault.
+    advice = (
+        "Its result would not be the same on every validator, so this node stops rather "
+        "than fork; fix the cause (disk, database, memory), then restart: CometBFT replays "
+        "the block."
+    )
+
 
 class ChainError(Exception):
     """An error that becomes a tx/query result: code, codespace and an SDK-style log."""

@@ -256,10 +256,9 @@ class ABCIServer:
             return
         self.fault = fault
         log.critical(
-            "stopping the node: ABCI %s. Its result would not be the same on every "
-            "validator, so this node stops rather than fork; fix the cause (disk, "
-            "database, memory), then restart: CometBFT replays the block.",
+            "stopping the node: ABCI %s. %s",
             fault,
+            fault.advice,
             exc_info=fault.__cause__ or fault,
         )
         if self._server is not None:

@@ -20,6 +20,11 @@ from zrchain.x.upgrade.query_server import UpgradeQueryServer
 class UpgradeNeeded(NodeFault):
     """The chain reached an upgrade this version has no handler for: the node stops."""
 
+    advice = (
+        "Install the version that registers this upgrade's handler, then restart: it "
+        "runs the migration at this height and the chain goes on."
+    )
+
 
 @dataclass
 class UpgradeModule(Module):
