@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from zrchain.module import Module
 from zrchain.valset import ValsetModule
+from zrchain.x.attest.module import AttestModule
 from zrchain.x.auth.keeper import AccountKeeper
 from zrchain.x.auth.module import AuthModule
 from zrchain.x.authz.module import AuthzModule
@@ -28,6 +29,15 @@ def default_modules() -> list[Module]:
     policy = PolicyModule(authz=authz.policy_api)
     identity = IdentityModule(policy=policy.engine, bank=bank.keeper)
     valset = ValsetModule()  # the set CometBFT has; modules propose changes to it
+    attest = AttestModule(valset=valset.keeper)  # zrSign requests from vote extensions
+    treasury = TreasuryModule(
+        identity=identity.api,
+        policy=policy.engine,
+        bank=bank.keeper,
+        accounts=accounts,
+        ingestion=attest.keeper,
+    )
+    attest.treasury = treasury.keeper
     modules: list[Module] = [
         AuthModule(keeper=accounts),
         bank,
@@ -36,8 +46,7 @@ def default_modules() -> list[Module]:
         ValidatorsModule(valset=valset.keeper),
         policy,
         identity,
-        TreasuryModule(
-            identity=identity.api, policy=policy.engine, bank=bank.keeper, accounts=accounts
-        ),
+        treasury,
+        attest,
     ]
     return modules

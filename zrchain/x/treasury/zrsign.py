@@ -31,6 +31,7 @@ class ZrSignRequests(SignTransactionRequests):
         params = self._params(ctx)
         if not params.zr_sign_address or msg.creator != params.zr_sign_address:
             raise PlainError("creator is not zrsign")
+        self._refuse_relayer(ctx, params, msg.creator)
         owner = normalize_owner(msg.address)
         alias = str(msg.key_type)
         try:
