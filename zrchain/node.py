@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import importlib
 import logging
 import os
 import signal
@@ -69,6 +70,18 @@ def make_app(home: str | Path, cfg: NodeConfig) -> ZrChainApp:
     return ZrChainApp(app_data_dir(home), settings=settings)
 
 
+def start_attestation(app: ZrChainApp, home: str | Path, cfg: NodeConfig) -> Any:
+    """Start this validator's EVM followers when app.toml's [attestation] names a networks
+    file; the EVM bridge package is imported by name only then (zrchain never imports it)."""
+    if not cfg.attestation_networks or app.attestation is None:
+        return None
+    path = Path(home) / "config" / cfg.attestation_networks
+    source = importlib.import_module("evm_bridge.attest_source").start_source(path)
+    app.attestation.source = source
+    log.info("attesting zrSign events of %s", path)
+    return source
+
+
 @dataclass
 class Node:
     home: str
@@ -89,6 +102,7 @@ class Node:
             faults.append(fault)
             stop.set()
 
+        source = start_attestation(app, self.home, self.cfg)
         abci_server = ABCIServer(app, self.cfg.abci_address, on_fatal=fatal)
         started: list[Any] = []
         proc: asyncio.subprocess.Process | None = None
@@ -129,6 +143,8 @@ class Node:
                 with contextlib.suppress(Exception):
                     await _maybe_await(srv.stop())
             await abci_server.stop()
+            if source is not None:
+                source.stop()
             app.close()
             if faults:
                 log.critical("zrchaind stopped after a node fault: %s", faults[0])
