@@ -39,7 +39,7 @@ from zrchain.config import load as load_config
 from zrchain.config import save as save_config
 from zrchain.evm.contract import SignParams, ZrSignContract
 from zrchain.evm.ids import EVM_WALLET_TYPE_ID, caip2_chain_id
-from zrchain.testing.anvil import DEFAULT_PRIVATE_KEYS, AnvilNode
+from zrchain.testing.anvil import AnvilNode
 from zrchain.testing.network import TestNetwork
 from zrchain.testing.node import free_port, zrchaind
 from zrchain.testing.state import snapshot_node
@@ -138,6 +138,13 @@ class Env:
 
     def attest_store(self) -> dict[bytes, bytes]:
         return snapshot_node(self.net.nodes[0].rpc, store_keys=["attest"]).stores["attest"]
+
+    def user(self, name: str) -> Any:
+        """A fresh EVM account, funded on every anvil."""
+        acct = Account.from_key(keccak(text=f"attest user {name}"))
+        for anvil in (self.a, self.b, self.fork_a):
+            anvil.rpc("anvil_setBalance", [acct.address, hex(10**20)])
+        return acct
 
     def requests_of(self, owner: str) -> list[Any]:
         return [r for r in self.key_requests() if r.creator.lower() == owner.lower()]
@@ -261,8 +268,8 @@ def _ext_bytes(env: Env, heights: range) -> list[int]:
 
 
 def test_requests_ingested_from_attestation_without_a_relayer(env: Env) -> None:
-    alice = Account.from_key(DEFAULT_PRIVATE_KEYS[2])
-    mallory = Account.from_key(DEFAULT_PRIVATE_KEYS[4])
+    alice = env.user("alice")
+    mallory = env.user("mallory")
     # zrKeyReq on A; on the fork of A, an event the real A never had
     h0 = env.height()
     env.ca.zr_key_req(alice.address, sender=alice, value=PAY)
@@ -316,7 +323,7 @@ def test_requests_ingested_from_attestation_without_a_relayer(env: Env) -> None:
 
 
 def test_two_of_four_down_pauses_ingestion_blocks_continue(env: Env) -> None:
-    carol = Account.from_key(DEFAULT_PRIVATE_KEYS[5])
+    carol = env.user("carol")
     for p in env.proxies:
         p.down = True
     try:
@@ -333,7 +340,7 @@ def test_two_of_four_down_pauses_ingestion_blocks_continue(env: Env) -> None:
 
 
 def test_reorg_shallower_than_the_depth_ingests_nothing_of_the_orphaned_branch(env: Env) -> None:
-    dave = Account.from_key(DEFAULT_PRIVATE_KEYS[6])
+    dave = env.user("dave")
     snap = env.b.rpc("evm_snapshot")
     env.cb.zr_key_req(dave.address, sender=dave, value=PAY)
     env.b.mine(1)  # the request is CONFIRMATIONS - 1 deep at most
