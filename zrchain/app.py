@@ -311,6 +311,7 @@ class ZrChainApp:
             module.end_block(ctx)
         end_events = ctx.events
         updates = merge_updates(u for m in self.registry.modules for u in m.validator_updates(ctx))
+        params = [p for m in self.registry.modules if (p := m.consensus_param_updates(ctx))]
         app_hash = self.store.apply(block.writes)
         self._block_height = req.height
         self._pending_app_hash = app_hash
@@ -320,6 +321,7 @@ class ZrChainApp:
                 abci.ValidatorUpdate(pub_key=keys_pb2.PublicKey(ed25519=pk), power=power)
                 for pk, power in updates
             ],
+            consensus_param_updates=params[-1] if params else None,
         ).SerializeToString()
         return encode_finalize_block(
             encode_events(begin_events + end_events, b"\x0a"), results, rest
@@ -337,6 +339,7 @@ class ZrChainApp:
         self._pending_app_hash = None
         self._genesis_writes = {}
         self._last_header = self._read_last_header()
+        self._load_base()  # a consensus-params change applies from the next height
         self._maybe_snapshot()
         with self._lock:
             self._check = self._fresh_check_state()

@@ -9,6 +9,7 @@ from zrchain.x.auth.keeper import AccountKeeper
 from zrchain.x.auth.module import AuthModule
 from zrchain.x.authz.module import AuthzModule
 from zrchain.x.bank.module import BankModule
+from zrchain.x.consensus.module import ConsensusModule
 from zrchain.x.identity.module import IdentityModule
 from zrchain.x.policy.module import PolicyModule
 from zrchain.x.treasury.module import TreasuryModule
@@ -48,5 +49,6 @@ def default_modules() -> list[Module]:
         identity,
         treasury,
         attest,
+        ConsensusModule(),
     ]
     return modules

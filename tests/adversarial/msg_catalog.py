@@ -17,7 +17,10 @@ from cosmpy.protos.cosmos.authz.v1beta1 import authz_pb2
 from cosmpy.protos.cosmos.authz.v1beta1 import tx_pb2 as authz_tx
 from cosmpy.protos.cosmos.bank.v1beta1 import bank_pb2
 from cosmpy.protos.cosmos.bank.v1beta1 import tx_pb2 as bank_tx
+from cosmpy.protos.cosmos.consensus.v1 import tx_pb2 as consensus_tx
+from cosmpy.protos.tendermint.types import params_pb2 as consensus_params
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from google.protobuf.duration_pb2 import Duration
 
 from zrchain.codec.any import pack
 from zrchain.codec.coins import parse_coins
@@ -78,6 +81,15 @@ SAMPLES: dict[str, Sample] = {
     # -- validators --------------------------------------------------------------------
     "/zrchain.validators.MsgSetValidator": lambda w, a, who: vpb.MsgSetValidator(
         authority=who, pub_key=VALIDATOR_KEY, power=1_000_000
+    ),
+    "/cosmos.consensus.v1.MsgUpdateParams": lambda w, a, who: consensus_tx.MsgUpdateParams(
+        authority=who,
+        block=consensus_params.BlockParams(max_bytes=22020096, max_gas=-1),
+        evidence=consensus_params.EvidenceParams(
+            max_age_num_blocks=100000, max_age_duration=Duration(seconds=172800), max_bytes=1048576
+        ),
+        validator=consensus_params.ValidatorParams(pub_key_types=["ed25519"]),
+        abci=consensus_params.ABCIParams(vote_extensions_enable_height=10**9),
     ),
     "/zrchain.validators.MsgUpdateParams": lambda w, a, who: vpb.MsgUpdateParams(
         authority=who, params=vpb.Params(authority=a["outsider"].address)
@@ -209,6 +221,7 @@ SAMPLES: dict[str, Sample] = {
 
 # Msgs only a configured account may send: (type URL, who that is, what a stranger gets).
 AUTHORITY_ONLY = {
+    "/cosmos.consensus.v1.MsgUpdateParams": ("authority", "invalid authority"),
     "/zrchain.validators.MsgSetValidator": ("authority", "invalid authority"),
     "/zrchain.validators.MsgUpdateParams": ("authority", "invalid authority"),
     "/zrchain.policy.MsgUpdateParams": ("gov", "invalid authority"),

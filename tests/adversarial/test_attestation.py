@@ -35,9 +35,9 @@ def chain(tmp_path: Any) -> Chain:
         {"relayer": "1000000urock"},
         app_state=state,
         validators=[(v.pubkey, v.power) for v in VALS],
+        vote_extensions_enable_height=1,
     )
     assert c.wallets["relayer"].address == relayer.address
-    c.app.consensus_params.abci.vote_extensions_enable_height = 1
     return c
 
 
@@ -226,9 +226,11 @@ def test_relayer_tx_is_refused_while_attestation_is_on(chain: Chain) -> None:
 
 def test_injection_is_rejected_when_attestation_is_off(tmp_path: Any) -> None:
     c = make_chain(
-        tmp_path / "off", {"x": "1urock"}, validators=[(v.pubkey, v.power) for v in VALS]
+        tmp_path / "off",
+        {"x": "1urock"},
+        validators=[(v.pubkey, v.power) for v in VALS],
+        vote_extensions_enable_height=1,
     )
-    c.app.consensus_params.abci.vote_extensions_enable_height = 1
     item = key_item(5)
     inj = Injection(0, signed(c, [ext(item)] * 4), (item,)).encode()
     assert process(c, [inj]) == REJECT
