@@ -349,3 +349,32 @@ def test_reorg_shallower_than_the_depth_ingests_nothing_of_the_orphaned_branch(e
     start = env.height()
     env.net.wait_height(start + 6, timeout=120)
     assert env.requests_of(dave.address) == []
+    # the same request made on the canonical branch is ingested, once
+    env.cb.zr_key_req(dave.address, sender=dave, value=PAY)
+    env.b.mine(CONFIRMATIONS)
+    wait(lambda: env.requests_of(dave.address), timeout=120, what="canonical request")
+    assert len(env.requests_of(dave.address)) == 1
+
+
+def test_proposer_injecting_an_unbacked_request_is_rejected_and_the_chain_goes_on(
+    env: Env,
+) -> None:
+    from tests.integration.byzantine_proposer import FAKE_OWNER
+
+    byz = env.net.nodes[1]
+    byz.stop()
+    byz.start_app(entry=[sys.executable, str(Path(__file__).parent / "byzantine_proposer.py")])
+    byz.start_comet()
+    try:
+        start = env.height()
+        env.net.wait_height(start + 12, timeout=180)
+        honest_logs = "".join(
+            (n.home / "app.log").read_text(errors="replace") for n in env.net.nodes if n is not byz
+        )
+        assert "injection refused" in honest_logs
+        assert env.requests_of(FAKE_OWNER) == []
+        assert env.zr_sign_keys(FAKE_OWNER) == []
+    finally:
+        byz.stop()
+        byz.start()
+    env.net.wait_height(env.height() + 2, timeout=120)
