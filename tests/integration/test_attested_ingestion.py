@@ -194,6 +194,31 @@ def _start_keeper(base: Path, node_home: Path, rpc_url: str, keyring: str) -> An
     return proc
 
 
+def zrsign_genesis(doc: dict[str, Any], addresses: dict[str, str]) -> None:
+    """The zrSign keyring (party bob, served by the MPC keeper), zr_sign_address (the
+    creator of ingested requests; no one signs with it here) and attestation on."""
+    from zrchain.x.identity.types import keyring_address
+
+    kr = keyring_address(1)
+    state = doc["app_state"]
+    state["identity"]["keyrings"] = [
+        {
+            "address": kr,
+            "creator": addresses["validator"],
+            "description": "zrSign MPC keyring",
+            "admins": [addresses["validator"]],
+            "parties": [addresses["bob"]],
+            "party_threshold": 1,
+            "key_req_fee": "0",
+            "sig_req_fee": "0",
+            "is_active": True,
+        }
+    ]
+    state["treasury"]["params"]["mpc_keyring"] = kr
+    state["treasury"]["params"]["zr_sign_address"] = addresses["relayer"]
+    state["attest"] = {"params": {"enabled": True, "max_defer_blocks": "2000"}}
+
+
 @pytest.fixture(scope="module")
 def env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Env]:
     from zrchain.x.identity.types import keyring_address
@@ -212,24 +237,7 @@ def env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Env]:
         kr = keyring_address(1)
 
         def genesis(doc: dict[str, Any]) -> None:
-            addresses = net.dev_addresses
-            state = doc["app_state"]
-            state["identity"]["keyrings"] = [
-                {
-                    "address": kr,
-                    "creator": addresses["validator"],
-                    "description": "zrSign MPC keyring",
-                    "admins": [addresses["validator"]],
-                    "parties": [addresses["bob"]],
-                    "party_threshold": 1,
-                    "key_req_fee": "0",
-                    "sig_req_fee": "0",
-                    "is_active": True,
-                }
-            ]
-            state["treasury"]["params"]["mpc_keyring"] = kr
-            state["treasury"]["params"]["zr_sign_address"] = addresses["relayer"]
-            state["attest"] = {"params": {"enabled": True, "max_defer_blocks": "2000"}}
+            zrsign_genesis(doc, net.dev_addresses)
             doc["consensus_params"]["abci"]["vote_extensions_enable_height"] = "1"
 
         net.init(genesis)

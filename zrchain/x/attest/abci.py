@@ -136,6 +136,7 @@ class VoteExtensions:
             views, lambda i: i in about_to_be or self.module.keeper.ingested(ctx, i)
         ).encode()
         self.last_extension_bytes = len(ext)
+        log.debug("vote extension at height %d: %d bytes", req.height, len(ext))
         if self.own_address:
             self._remember(int(req.height), self.own_address, ext)
         return ext
@@ -187,6 +188,12 @@ class VoteExtensions:
         if not result.items:
             return None
         votes = tuple(a.signed for a in attestations if a.signed is not None)
+        log.info(
+            "proposing height %d: %d attested request(s), proof of %d vote(s)",
+            req.height,
+            len(result.items),
+            len(votes),
+        )
         return Injection(int(commit.round), votes, tuple(result.items)).encode()
 
     def process(self, req: abci.RequestProcessProposal) -> str:
