@@ -11,6 +11,7 @@ from zrchain.x.authz.module import AuthzModule
 from zrchain.x.bank.module import BankModule
 from zrchain.x.consensus.module import ConsensusModule
 from zrchain.x.identity.module import IdentityModule
+from zrchain.x.omni.module import OmniModule
 from zrchain.x.policy.module import PolicyModule
 from zrchain.x.treasury.module import TreasuryModule
 from zrchain.x.validators.module import ValidatorsModule
@@ -48,6 +49,7 @@ def default_modules() -> list[Module]:
         policy,
         identity,
         treasury,
+        OmniModule(policy=policy.engine, zrsign=treasury.zrsign_owners),
         attest,
         ConsensusModule(),
     ]

@@ -224,6 +224,27 @@ def test_relayer_tx_is_refused_while_attestation_is_on(chain: Chain) -> None:
     assert_unchanged(before, stores(chain), relayer.address, "40000urock", [relayer.address])
 
 
+def test_forwarded_omni_call_from_the_zrsign_account_is_refused_while_attestation_is_on(
+    chain: Chain,
+) -> None:
+    import hashlib
+
+    from zrchain.codec.gen.zrchain.omni import tx_pb2 as otx
+
+    relayer = chain.wallets["relayer"]
+    msg = otx.MsgForwardApproval(
+        creator=relayer.address,
+        caip2="eip155:1",
+        approver=OWNER,
+        action_id=1,
+        cache_id=hashlib.sha256(b"approval").digest(),
+    )
+    before = stores(chain)
+    res = chain.run(relayer, [msg], fee="40000urock")
+    assert res.code != 0 and "attestation" in res.log
+    assert_unchanged(before, stores(chain), relayer.address, "40000urock", [relayer.address])
+
+
 def test_injection_is_rejected_when_attestation_is_off(tmp_path: Any) -> None:
     c = make_chain(
         tmp_path / "off",
