@@ -22,7 +22,7 @@ from typing import Any
 from zrchain import cometbft
 from zrchain.abci.server import ABCIServer
 from zrchain.app import AppSettings, ZrChainApp
-from zrchain.config import NodeConfig
+from zrchain.config import ConfigError, NodeConfig
 from zrchain.errors import NodeFault
 from zrchain.tx.simulation import DEFAULT_MAX_TX_BYTES, ProcessSimulator, SimulationLimits
 
@@ -102,7 +102,11 @@ class Node:
             faults.append(fault)
             stop.set()
 
-        source = start_attestation(app, self.home, self.cfg)
+        try:
+            source = start_attestation(app, self.home, self.cfg)
+        except ValueError as exc:  # the networks file: said in one line by `zrchaind start`
+            app.close()
+            raise ConfigError(f"[attestation] networks-file: {exc}") from None
         abci_server = ABCIServer(app, self.cfg.abci_address, on_fatal=fatal)
         started: list[Any] = []
         proc: asyncio.subprocess.Process | None = None
