@@ -89,6 +89,11 @@ class ObservedRequests:
         with self.lock:
             self.items.update(found)
 
+    def forget(self, ids: set[bytes]) -> None:
+        with self.lock:
+            for key in [k for k, item in self.items.items() if item.id in ids]:
+                del self.items[key]
+
     def retry_deferred(self) -> None:
         return None
 
@@ -165,6 +170,10 @@ class AttestationSource:
 
     def views(self) -> list[NetworkView]:
         return [w.view() for w in self.watchers if w.follower.state.cursor >= 0]
+
+    def forget(self, ids: set[bytes]) -> None:
+        for w in self.watchers:
+            w.observed.forget(ids)
 
     def start(self) -> None:
         for w in self.watchers:

@@ -11,7 +11,8 @@ from typing import Any
 import coincurve
 import pytest
 
-from tests.unit.attest.helpers import CAIP_A, Validator, ext, key_item
+from tests.unit.attest.helpers import CAIP_A, Validator, ext, key_item, last_commit
+from tests.unit.attest.helpers import finalize as finalize_with
 from zrchain.abci import types as abci
 from zrchain.codec.gen.zrchain.treasury import tx_pb2
 from zrchain.testing.inproc import Chain, Wallet, make_chain
@@ -41,19 +42,6 @@ def chain(tmp_path: Any) -> Chain:
     return c
 
 
-def last_commit(round_: int = 0, absent: tuple[int, ...] = ()) -> Any:
-    return abci.CommitInfo(
-        round=round_,
-        votes=[
-            abci.VoteInfo(
-                validator=abci.Validator(address=v.address, power=v.power),
-                block_id_flag=1 if i in absent else 2,
-            )
-            for i, v in enumerate(VALS)
-        ],
-    )
-
-
 def signed(chain: Chain, views: list[Extension], height: int | None = None) -> tuple:  # type: ignore[type-arg]
     h = chain.height if height is None else height  # the votes of the last committed height
     return tuple(v.sign("zenrock", h, 0, e.encode()) for v, e in zip(VALS, views, strict=False))
@@ -61,20 +49,13 @@ def signed(chain: Chain, views: list[Extension], height: int | None = None) -> t
 
 def process(chain: Chain, txs: list[bytes]) -> int:
     req = abci.RequestProcessProposal(
-        txs=txs, height=chain.height + 1, proposed_last_commit=last_commit()
+        txs=txs, height=chain.height + 1, proposed_last_commit=last_commit(VALS)
     )
     return int(chain.app.process_proposal(req).status)
 
 
 def finalize(chain: Chain, txs: list[bytes]) -> abci.ResponseFinalizeBlock:
-    from google.protobuf.timestamp_pb2 import Timestamp
-
-    chain.height += 1
-    req = abci.RequestFinalizeBlock(height=chain.height, txs=txs, decided_last_commit=last_commit())
-    req.time.CopyFrom(Timestamp(seconds=1_700_000_000 + chain.height))
-    res = chain.app.finalize_block(req)
-    chain.app.commit(abci.RequestCommit())
-    return res
+    return finalize_with(chain, VALS, txs)
 
 
 ACCEPT = abci.ResponseProcessProposal.ACCEPT

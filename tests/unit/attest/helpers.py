@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+from google.protobuf.timestamp_pb2 import Timestamp
 
+from zrchain.abci import types as abci
 from zrchain.codec.gen.zrchain.treasury import tx_pb2
 from zrchain.x.attest.codec import KIND_KEY, Extension, Item, NetworkView, SignedExtension
 from zrchain.x.attest.proof import CommitVote
@@ -51,3 +54,29 @@ class Validator:
 
     def vote(self, committed: bool = True) -> CommitVote:
         return CommitVote(self.address, self.power, committed)
+
+
+def last_commit(vals: list[Validator], round_: int = 0, absent: tuple[int, ...] = ()) -> Any:
+    """CommitInfo of the previous height as CometBFT sends it (flag 2: COMMIT, 1: ABSENT)."""
+    return abci.CommitInfo(
+        round=round_,
+        votes=[
+            abci.VoteInfo(
+                validator=abci.Validator(address=v.address, power=v.power),
+                block_id_flag=1 if i in absent else 2,
+            )
+            for i, v in enumerate(vals)
+        ],
+    )
+
+
+def finalize(chain: Any, vals: list[Validator], txs: list[bytes]) -> abci.ResponseFinalizeBlock:
+    """FinalizeBlock and Commit of the next height with ``vals`` all committed."""
+    chain.height += 1
+    req = abci.RequestFinalizeBlock(
+        height=chain.height, txs=txs, decided_last_commit=last_commit(vals)
+    )
+    req.time.CopyFrom(Timestamp(seconds=1_700_000_000 + chain.height))
+    res = chain.app.finalize_block(req)
+    chain.app.commit(abci.RequestCommit())
+    return res

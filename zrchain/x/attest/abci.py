@@ -62,6 +62,10 @@ class EventSource(Protocol):
         (complete through that block). May raise: the validator then attests nothing."""
         ...
 
+    def forget(self, ids: set[bytes]) -> None:
+        """Requests the chain has ingested: the view need not keep them."""
+        ...
+
 
 def commit_votes(votes: Sequence[Any]) -> list[CommitVote]:
     return [
@@ -132,9 +136,19 @@ class VoteExtensions:
         except Exception as exc:  # an EVM RPC down or behind: attest nothing this time
             log.warning("attestation view unavailable at height %d: %s", req.height, exc)
             return b""
-        ext = bounded_view(
-            views, lambda i: i in about_to_be or self.module.keeper.ingested(ctx, i)
-        ).encode()
+        done: set[bytes] = set()
+
+        def skip(item_id: bytes) -> bool:
+            if item_id in about_to_be:
+                return True
+            if self.module.keeper.ingested(ctx, item_id):
+                done.add(item_id)
+                return True
+            return False
+
+        ext = bounded_view(views, skip).encode()
+        if done:
+            self.source.forget(done)
         self.last_extension_bytes = len(ext)
         log.debug("vote extension at height %d: %d bytes", req.height, len(ext))
         if self.own_address:
@@ -188,13 +202,22 @@ class VoteExtensions:
         if not result.items:
             return None
         votes = tuple(a.signed for a in attestations if a.signed is not None)
+        injection = Injection(int(commit.round), votes, tuple(result.items)).encode()
+        if len(injection) > req.max_tx_bytes:  # CometBFT refuses a proposal above its limit
+            log.error(
+                "height %d: the injection (%d bytes) exceeds the block's %d bytes; not proposed",
+                req.height,
+                len(injection),
+                req.max_tx_bytes,
+            )
+            return None
         log.info(
             "proposing height %d: %d attested request(s), proof of %d vote(s)",
             req.height,
             len(result.items),
             len(votes),
         )
-        return Injection(int(commit.round), votes, tuple(result.items)).encode()
+        return injection
 
     def process(self, req: abci.RequestProcessProposal) -> str:
         """'' to accept, else why the proposal is rejected."""
