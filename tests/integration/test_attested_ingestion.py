@@ -32,17 +32,17 @@ from eth_utils import keccak
 
 from evm_bridge.ingest import cache_id
 from evm_bridge.testing import wait
-from tests.e2e.test_evm_bridge import _deploy, _die_with_parent, stop_pid
 from zrchain.client.chain import ChainClient
 from zrchain.codec.gen.zrchain.treasury import query_pb2 as tq
 from zrchain.config import load as load_config
 from zrchain.config import save as save_config
 from zrchain.evm.contract import SignParams, ZrSignContract
 from zrchain.evm.ids import EVM_WALLET_TYPE_ID, caip2_chain_id
-from zrchain.testing.anvil import AnvilNode
+from zrchain.testing.anvil import DEFAULT_PRIVATE_KEYS, AnvilNode
 from zrchain.testing.network import TestNetwork
 from zrchain.testing.node import free_port, zrchaind
 from zrchain.testing.state import snapshot_node
+from zrchain.testing.zrsign_node import die_with_parent, stop_pid
 
 pytestmark = [pytest.mark.node, pytest.mark.evm, pytest.mark.usefixtures("needs_anvil")]
 
@@ -150,6 +150,23 @@ class Env:
         return [r for r in self.key_requests() if r.creator.lower() == owner.lower()]
 
 
+def _deploy(node: AnvilNode) -> ZrSignContract:
+    """Our contract in Omni mode, EVM wallets on both networks (the first deployer tx of a
+    fresh anvil, so a fork started the same way has it at the same address)."""
+    admin = Account.from_key(DEFAULT_PRIVATE_KEYS[0])
+    c = ZrSignContract.deploy(node.web3(), sender=admin, direct_mode=False)
+    c.setup(
+        admin=admin,
+        mpc_signers=[Account.from_key(keccak(text="attest mpc auth")).address],
+        wallet_types=((44, 60),),
+        chains={EVM_WALLET_TYPE_ID: [CAIP_A, CAIP_B]},
+        mpc_fee=10**14,
+        resp_gas=300_000,
+        resp_gas_buffer=120,
+    )
+    return c
+
+
 def _networks_file(home: Path, a_url: str, b_url: str, env_contracts: tuple[str, str]) -> None:
     lines = []
     for name, caip, url, contract in (
@@ -188,7 +205,7 @@ def _start_keeper(base: Path, node_home: Path, rpc_url: str, keyring: str) -> An
     proc = subprocess.Popen(
         [sys.executable, "-m", "zrchain.mpc.cli", "start", "--config",
          str(keeper_home / "mpc-keeper.toml")],
-        stdout=klog, stderr=subprocess.STDOUT, env=kenv, preexec_fn=_die_with_parent,
+        stdout=klog, stderr=subprocess.STDOUT, env=kenv, preexec_fn=die_with_parent,
     )  # fmt: skip
     klog.close()
     return proc
@@ -231,7 +248,7 @@ def env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Env]:
     try:
         for anvil in (a, b, fork_a):
             anvil.start()
-        ca, cb, cfork = _deploy(a, False), _deploy(b, False), _deploy(fork_a, False)
+        ca, cb, cfork = _deploy(a), _deploy(b), _deploy(fork_a)
         assert cfork.address == ca.address  # the fork shows the same contract
 
         kr = keyring_address(1)

@@ -17,11 +17,11 @@ from eth_utils import keccak
 from google.protobuf.duration_pb2 import Duration
 
 from evm_bridge.testing import wait
-from tests.e2e.test_evm_bridge import _deploy
 from tests.integration.test_attested_ingestion import (
     CONFIRMATIONS,
     PAY,
     Env,
+    _deploy,
     _networks_file,
     zrsign_genesis,
 )
@@ -41,7 +41,7 @@ def env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Env]:
     try:
         a.start()
         b.start()
-        ca, cb = _deploy(a, False), _deploy(b, False)
+        ca, cb = _deploy(a), _deploy(b)
 
         def genesis(doc: dict[str, Any]) -> None:
             zrsign_genesis(doc, net.dev_addresses)
