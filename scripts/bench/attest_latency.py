@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import base64
+import json
 import statistics
 import sys
 import tempfile
@@ -46,32 +47,18 @@ from zrchain.testing.node import TestNode
 
 
 def start_attesting_node(base: Path, net: dict[str, Any]) -> TestNode:
-    from zrchain.localnet_setup import create_dev_keys, fund_dev_accounts
-    from zrchain.x.identity.types import keyring_address
+    """bridge_bench's node with attestation on from height 1, following ``net`` itself."""
 
-    node = TestNode(base)
-    node.init()
-    addresses = create_dev_keys(node.home)
-    doc = node.genesis()
-    fund_dev_accounts(doc, addresses)
-    state = doc["app_state"]
-    state["identity"]["keyrings"] = [
-        {"address": keyring_address(1), "creator": addresses["validator"],
-         "admins": [addresses["validator"]], "parties": [addresses["bob"]],
-         "party_threshold": 1, "is_active": True}
-    ]  # fmt: skip
-    state["treasury"]["params"]["mpc_keyring"] = keyring_address(1)
-    state["treasury"]["params"]["zr_sign_address"] = addresses["relayer"]
-    state["attest"] = {"params": {"enabled": True, "max_defer_blocks": "2000"}}
-    doc["consensus_params"]["abci"]["vote_extensions_enable_height"] = "1"
-    node.write_genesis(doc)
-    lines = ["[[networks]]"] + [f"{k} = {v!r}".replace("'", '"') for k, v in net.items()]
-    (node.home / "config" / "attest-networks.toml").write_text("\n".join(lines) + "\n")
-    cfg = load_config(node.home)
-    cfg.attestation_networks = "attest-networks.toml"
-    save_config(node.home, cfg)
-    node.start()
-    return node
+    def edit(node: TestNode, doc: dict[str, Any]) -> None:
+        doc["app_state"]["attest"] = {"params": {"enabled": True, "max_defer_blocks": "2000"}}
+        doc["consensus_params"]["abci"]["vote_extensions_enable_height"] = "1"
+        lines = ["[[networks]]"] + [f"{k} = {json.dumps(v)}" for k, v in net.items()]
+        (node.home / "config" / "attest-networks.toml").write_text("\n".join(lines) + "\n")
+        cfg = load_config(node.home)
+        cfg.attestation_networks = "attest-networks.toml"
+        save_config(node.home, cfg)
+
+    return start_node(base, edit)
 
 
 def attested(node: TestNode) -> list[tuple[int, int]]:

@@ -14,13 +14,10 @@ and vote-extension bytes per block.
 
 from __future__ import annotations
 
-import http.server
 import json
 import os
 import subprocess
 import sys
-import threading
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,7 +28,7 @@ from eth_account import Account
 from eth_utils import keccak
 
 from evm_bridge.ingest import cache_id
-from evm_bridge.testing import wait
+from evm_bridge.testing import FlakyProxy, wait
 from zrchain.client.chain import ChainClient
 from zrchain.codec.gen.zrchain.treasury import query_pb2 as tq
 from zrchain.config import load as load_config
@@ -42,7 +39,7 @@ from zrchain.testing.anvil import DEFAULT_PRIVATE_KEYS, AnvilNode
 from zrchain.testing.network import TestNetwork
 from zrchain.testing.node import free_port, zrchaind
 from zrchain.testing.state import snapshot_node
-from zrchain.testing.zrsign_node import die_with_parent, stop_pid
+from zrchain.testing.zrsign_node import die_with_parent, stop_pid, zrsign_genesis
 
 pytestmark = [pytest.mark.node, pytest.mark.evm, pytest.mark.usefixtures("needs_anvil")]
 
@@ -52,50 +49,6 @@ CONFIRMATIONS = 3
 PAY = 10**16
 SEED_PASSPHRASE = "attest keeper seed passphrase"
 Q = "/zrchain.treasury.Query/"
-
-
-class SwitchProxy:
-    """A JSON-RPC proxy on 127.0.0.1 that forwards to its upstream, or answers 502 to
-    everything while ``down``."""
-
-    def __init__(self, upstream: str) -> None:
-        self.upstream = upstream
-        self.down = False
-        proxy = self
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def log_message(self, *args: Any) -> None:
-                pass
-
-            def do_POST(self) -> None:
-                body = self.rfile.read(int(self.headers["Content-Length"]))
-                if proxy.down:
-                    self.send_response(502)
-                    self.end_headers()
-                    return
-                req = urllib.request.Request(
-                    proxy.upstream, data=body, headers={"Content-Type": "application/json"}
-                )
-                with urllib.request.urlopen(req, timeout=10) as resp:
-                    out = resp.read()
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(out)))
-                self.end_headers()
-                self.wfile.write(out)
-
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}"
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-        self.thread.join(5)
 
 
 @dataclass
@@ -109,7 +62,7 @@ class Env:
     ca: ZrSignContract
     cb: ZrSignContract
     cfork: ZrSignContract
-    proxies: list[SwitchProxy] = field(default_factory=list)
+    proxies: list[FlakyProxy] = field(default_factory=list)
 
     @property
     def rpc_url(self) -> str:
@@ -211,39 +164,20 @@ def _start_keeper(base: Path, node_home: Path, rpc_url: str, keyring: str) -> An
     return proc
 
 
-def zrsign_genesis(doc: dict[str, Any], addresses: dict[str, str]) -> None:
-    """The zrSign keyring (party bob, served by the MPC keeper), zr_sign_address (the
-    creator of ingested requests; no one signs with it here) and attestation on."""
-    from zrchain.x.identity.types import keyring_address
-
-    kr = keyring_address(1)
-    state = doc["app_state"]
-    state["identity"]["keyrings"] = [
-        {
-            "address": kr,
-            "creator": addresses["validator"],
-            "description": "zrSign MPC keyring",
-            "admins": [addresses["validator"]],
-            "parties": [addresses["bob"]],
-            "party_threshold": 1,
-            "key_req_fee": "0",
-            "sig_req_fee": "0",
-            "is_active": True,
-        }
-    ]
-    state["treasury"]["params"]["mpc_keyring"] = kr
-    state["treasury"]["params"]["zr_sign_address"] = addresses["relayer"]
-    state["attest"] = {"params": {"enabled": True, "max_defer_blocks": "2000"}}
+def attest_genesis(doc: dict[str, Any], addresses: dict[str, str]) -> str:
+    """The zrSign keyring and zr_sign_address (the creator of ingested requests; no one
+    signs with it here) with attestation on; the keyring."""
+    kr = zrsign_genesis(doc, addresses)
+    doc["app_state"]["attest"] = {"params": {"enabled": True, "max_defer_blocks": "2000"}}
+    return kr
 
 
 @pytest.fixture(scope="module")
 def env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Env]:
-    from zrchain.x.identity.types import keyring_address
-
     base = tmp_path_factory.mktemp("attest")
     a, b, fork_a = AnvilNode(CHAIN_A), AnvilNode(CHAIN_B), AnvilNode(CHAIN_A)
     net = TestNetwork(base / "net", validators=4)
-    proxies: list[SwitchProxy] = []
+    proxies: list[FlakyProxy] = []
     keeper = None
     try:
         for anvil in (a, b, fork_a):
@@ -251,10 +185,11 @@ def env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Env]:
         ca, cb, cfork = _deploy(a), _deploy(b), _deploy(fork_a)
         assert cfork.address == ca.address  # the fork shows the same contract
 
-        kr = keyring_address(1)
+        kr = ""
 
         def genesis(doc: dict[str, Any]) -> None:
-            zrsign_genesis(doc, net.dev_addresses)
+            nonlocal kr
+            kr = attest_genesis(doc, net.dev_addresses)
             doc["consensus_params"]["abci"]["vote_extensions_enable_height"] = "1"
 
         net.init(genesis)
@@ -263,7 +198,7 @@ def env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Env]:
             if i == 3:
                 a_url = fork_a.url  # validator 3 sees another history of A
             if i >= 2:
-                pa, pb = SwitchProxy(a_url), SwitchProxy(b_url)
+                pa, pb = FlakyProxy(a_url, set()), FlakyProxy(b_url, set())
                 proxies += [pa, pb]
                 a_url, b_url = pa.url, pb.url
             _networks_file(node.home, a_url, b_url, (ca.address, cb.address))

@@ -23,7 +23,7 @@ from tests.integration.test_attested_ingestion import (
     Env,
     _deploy,
     _networks_file,
-    zrsign_genesis,
+    attest_genesis,
 )
 from zrchain.client.chain import ChainClient, TxOptions
 from zrchain.crypto.keyring import Keyring
@@ -44,7 +44,7 @@ def env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Env]:
         ca, cb = _deploy(a), _deploy(b)
 
         def genesis(doc: dict[str, Any]) -> None:
-            zrsign_genesis(doc, net.dev_addresses)
+            attest_genesis(doc, net.dev_addresses)
             doc["app_state"]["consensus"] = {"authority": net.dev_addresses["validator"]}
             assert doc["consensus_params"]["abci"]["vote_extensions_enable_height"] == "0"
 

@@ -13,6 +13,8 @@ import hashlib
 import itertools
 from dataclasses import dataclass
 
+from zrchain.abci.framing import encode_uvarint
+
 #: An extension larger than this is refused by VerifyVoteExtension (and never produced).
 MAX_EXTENSION_BYTES = 16 * 1024
 #: At most this many networks and items in one extension.
@@ -39,12 +41,7 @@ class CodecError(ValueError):
 def put_uvarint(n: int) -> bytes:
     if n < 0 or n >= 1 << 63:
         raise CodecError(f"uvarint out of range: {n}")
-    out = bytearray()
-    while n >= 0x80:
-        out.append((n & 0x7F) | 0x80)
-        n >>= 7
-    out.append(n)
-    return bytes(out)
+    return encode_uvarint(n)
 
 
 def put_bytes(b: bytes) -> bytes:
