@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 from dataclasses import dataclass
+from functools import cached_property
 
 from zrchain.abci.framing import encode_uvarint
 
@@ -123,7 +124,7 @@ class Item:
             )
         )
 
-    @property
+    @cached_property
     def id(self) -> bytes:
         """sha256 of the encoding: what validators vote for."""
         return hashlib.sha256(self.encode()).digest()

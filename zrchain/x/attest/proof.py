@@ -123,6 +123,7 @@ def check_injection(
     by_addr = {v.address: v for v in commit}
     seen: set[bytes] = set()
     attestations = []
+    decoded: dict[bytes, Extension] = {}  # validators that saw the same attest the same bytes
     for sv in inj.votes:
         addr = consensus_address(sv.pubkey)
         cv = by_addr.get(addr)
@@ -135,10 +136,12 @@ def check_injection(
             sv.pubkey, sv.signature, chain_id, height, inj.round, sv.extension
         ):
             raise ProofError(f"extension signature of {addr.hex().upper()} does not verify")
-        try:
-            ext = Extension.decode(sv.extension)
-        except CodecError as exc:
-            raise ProofError(f"extension of {addr.hex().upper()}: {exc}") from None
+        ext = decoded.get(sv.extension)
+        if ext is None:
+            try:
+                ext = decoded[sv.extension] = Extension.decode(sv.extension)
+            except CodecError as exc:
+                raise ProofError(f"extension of {addr.hex().upper()}: {exc}") from None
         attestations.append(Attestation(addr, cv.power, ext, sv))
     result = tally(attestations, sum(v.power for v in commit), ingested)
     if not result.items:
