@@ -24,6 +24,7 @@ from google.protobuf.duration_pb2 import Duration
 
 from zrchain.codec.any import pack
 from zrchain.codec.coins import parse_coins
+from zrchain.codec.gen.zrchain.attest import attest_pb2 as attest_pb
 from zrchain.codec.gen.zrchain.identity import params_pb2 as iparams
 from zrchain.codec.gen.zrchain.identity import tx_pb2 as itx
 from zrchain.codec.gen.zrchain.omni import tx_pb2 as otx
@@ -88,6 +89,9 @@ SAMPLES: dict[str, Sample] = {
     # -- validators --------------------------------------------------------------------
     "/zrchain.validators.MsgSetValidator": lambda w, a, who: vpb.MsgSetValidator(
         authority=who, pub_key=VALIDATOR_KEY, power=1_000_000
+    ),
+    "/zrchain.attest.MsgUpdateParams": lambda w, a, who: attest_pb.MsgUpdateParams(
+        authority=who, params=attest_pb.Params(enabled=True, authority=a["outsider"].address)
     ),
     "/cosmos.consensus.v1.MsgUpdateParams": lambda w, a, who: consensus_tx.MsgUpdateParams(
         authority=who,
@@ -256,6 +260,7 @@ SAMPLES: dict[str, Sample] = {
 # Msgs only a configured account may send: (type URL, who that is, what a stranger gets).
 AUTHORITY_ONLY = {
     "/cosmos.consensus.v1.MsgUpdateParams": ("authority", "invalid authority"),
+    "/zrchain.attest.MsgUpdateParams": ("authority", "invalid authority"),
     "/zrchain.validators.MsgSetValidator": ("authority", "invalid authority"),
     "/zrchain.validators.MsgUpdateParams": ("authority", "invalid authority"),
     "/zrchain.policy.MsgUpdateParams": ("gov", "invalid authority"),

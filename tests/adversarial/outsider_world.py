@@ -224,6 +224,7 @@ def _genesis(actors: dict[str, Actor]) -> Any:
             add_account(state, a.address, FUNDS)
         state["validators"]["params"]["authority"] = actors["authority"].address
         state["consensus"] = {"authority": actors["authority"].address}
+        state["attest"] = {"params": {"authority": actors["authority"].address}}
         state["identity"]["params"]["keyring_creation_fee"] = "0"
         state["policy"]["params"]["default_btl"] = str(NEVER)
         state["treasury"]["params"].update(

@@ -1,6 +1,6 @@
 """x/attest state, under ``attest/``:
 
-``params``                        JSON {"enabled": bool, "max_defer_blocks": int}
+``params``                        zrchain.attest.Params
 ``i/<item id 32>``                height the request was ingested at (8 bytes, big-endian)
 ``d/<item id 32>``                a held-back signature request: first height (8) | item
 ``x/<height 8><address 20>``      a dissenting attestation: the signed extension as evidence
@@ -9,11 +9,10 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
+from zrchain.codec.gen.zrchain.attest import attest_pb2 as pb
 from zrchain.context import Context
 from zrchain.store.kv import iterate_prefix
 from zrchain.x.attest.codec import Item, Reader, SignedExtension, put_bytes
@@ -29,28 +28,8 @@ _PUBKEY = b"k/"
 DEFAULT_MAX_DEFER_BLOCKS = 2000
 
 
-@dataclass(frozen=True)
-class Params:
-    #: Ingest zrSign requests from validators' vote extensions; relayer txs are refused.
-    enabled: bool = False
-    #: A signature request whose key does not exist yet is retried for this many blocks.
-    max_defer_blocks: int = DEFAULT_MAX_DEFER_BLOCKS
-
-    def to_json(self) -> dict[str, Any]:
-        return {"enabled": self.enabled, "max_defer_blocks": str(self.max_defer_blocks)}
-
-    @classmethod
-    def from_json(cls, doc: dict[str, Any]) -> Params:
-        unknown = set(doc) - {"enabled", "max_defer_blocks"}
-        if unknown:
-            raise ValueError(f"attest params: unknown fields {sorted(unknown)}")
-        enabled = doc.get("enabled", False)
-        if not isinstance(enabled, bool):
-            raise ValueError("attest params: enabled must be true or false")
-        raw = doc.get("max_defer_blocks", str(DEFAULT_MAX_DEFER_BLOCKS))
-        if not isinstance(raw, str | int) or isinstance(raw, bool) or not str(raw).isdigit():
-            raise ValueError("attest params: max_defer_blocks must be a non-negative integer")
-        return cls(enabled, int(raw))
+def default_params() -> pb.Params:
+    return pb.Params(enabled=False, max_defer_blocks=DEFAULT_MAX_DEFER_BLOCKS)
 
 
 def _u64(n: int) -> bytes:
@@ -65,12 +44,12 @@ class AttestKeeper:
         return ctx.store(STORE_KEY)
 
     # -- params and the switch ---------------------------------------------------------------
-    def params(self, ctx: Context) -> Params:
+    def params(self, ctx: Context) -> pb.Params:
         raw = self._store(ctx).get(_PARAMS)
-        return Params.from_json(json.loads(raw)) if raw else Params()
+        return default_params() if raw is None else pb.Params.FromString(raw)
 
-    def set_params(self, ctx: Context, params: Params) -> None:
-        self._store(ctx).set(_PARAMS, json.dumps(params.to_json(), sort_keys=True).encode())
+    def set_params(self, ctx: Context, params: pb.Params) -> None:
+        self._store(ctx).set(_PARAMS, params.SerializeToString())
 
     def relayer_refused(self, ctx: Context) -> bool:
         """True when a zr_sign_address tx must be refused: attestation is on and the request

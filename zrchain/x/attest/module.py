@@ -12,20 +12,24 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from google.protobuf.message import DecodeError
 
+from zrchain.codec.gen.zrchain.attest import attest_pb2 as pb
 from zrchain.codec.gen.zrchain.treasury import tx_pb2
+from zrchain.codec.json import from_dict, to_dict
 from zrchain.context import Context
 from zrchain.errors import ChainError
-from zrchain.module import Module, Registry
+from zrchain.module import Module, Registry, Service
 from zrchain.store.kv import Branch
 from zrchain.x.attest.codec import KIND_KEY, Item
 from zrchain.x.attest.expected import TreasuryParams, ValidatorKeys
-from zrchain.x.attest.keeper import MODULE, STORE_KEY, AttestKeeper, Params
+from zrchain.x.attest.keeper import MODULE, STORE_KEY, AttestKeeper, default_params
 from zrchain.x.attest.proof import Tally
+from zrchain.x.attest.servers import AttestMsgServer, AttestQueryServer, check_params
 from zrchain.x.attest.signbytes import consensus_address
 
 EVENT_INGESTED = "attested_request"
@@ -53,20 +57,26 @@ class AttestModule(Module):
     def bind_registry(self, registry: Registry) -> None:
         self._registry = registry
 
+    def services(self) -> Sequence[Service]:
+        return [AttestMsgServer(self.keeper), AttestQueryServer(self.keeper)]
+
     # -- genesis -------------------------------------------------------------------------------
     def default_genesis(self) -> dict[str, Any]:
-        return {"params": Params().to_json()}
+        return to_dict(pb.GenesisState(params=default_params()))
 
     def validate_genesis(self, data: dict[str, Any]) -> None:
-        if set(data) - {"params"}:
-            raise ValueError(f"attest genesis: unknown fields {sorted(set(data) - {'params'})}")
-        Params.from_json(data.get("params", {}))
+        try:
+            check_params(from_dict(data, pb.GenesisState()).params)
+        except ValueError as exc:
+            raise ValueError(f"attest genesis: {exc}") from exc
+        except ChainError as exc:
+            raise ValueError(f"attest genesis: {exc.log}") from exc
 
     def init_genesis(self, ctx: Context, data: dict[str, Any]) -> None:
-        self.keeper.set_params(ctx, Params.from_json(data.get("params", {})))
+        self.keeper.set_params(ctx, from_dict(data, pb.GenesisState()).params)
 
     def export_genesis(self, ctx: Context) -> dict[str, Any]:
-        return {"params": self.keeper.params(ctx).to_json()}
+        return to_dict(pb.GenesisState(params=self.keeper.params(ctx)))
 
     # -- block hooks ---------------------------------------------------------------------------
     def begin_block(self, ctx: Context) -> None:
