@@ -6,6 +6,7 @@ CometBFT adopts the params, the chain goes on, and the request is then ingested.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -29,6 +30,7 @@ from zrchain.client.chain import ChainClient, TxOptions
 from zrchain.crypto.keyring import Keyring
 from zrchain.testing.anvil import AnvilNode
 from zrchain.testing.network import TestNetwork
+from zrchain.testing.node import zrchaind
 
 pytestmark = [pytest.mark.node, pytest.mark.evm, pytest.mark.usefixtures("needs_anvil")]
 
@@ -66,6 +68,10 @@ def test_consensus_params_change_turns_attestation_on(env: Env) -> None:
     h = env.height()
     env.net.wait_height(h + 5, timeout=60)
     assert env.requests_of(erin.address) == []  # extensions are off: nothing is attested
+    shown = json.loads(
+        zrchaind("q", "attest", "params", "--node", env.rpc_url, "-o", "json").stdout
+    )
+    assert shown["params"]["enabled"] is True  # the switch is on; extensions are not
 
     kr = Keyring(env.net.base, "test")
     authority = kr.get("validator")

@@ -14,6 +14,7 @@ import dataclasses
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from types import ModuleType
 from typing import Any
 
 from google.protobuf.message import DecodeError
@@ -56,6 +57,11 @@ class AttestModule(Module):
 
     def bind_registry(self, registry: Registry) -> None:
         self._registry = registry
+
+    def cli(self) -> ModuleType:
+        from zrchain.x.attest import cli
+
+        return cli
 
     def services(self) -> Sequence[Service]:
         return [AttestMsgServer(self.keeper), AttestQueryServer(self.keeper)]
