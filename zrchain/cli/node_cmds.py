@@ -160,7 +160,7 @@ def start_cmd(
     """Run the node: the ABCI app, gRPC and REST servers, and CometBFT."""
     from zrchain.node import Node
     from zrchain.server.servers import default_servers
-    from zrchain.store.app_store import StoreOpenError
+    from zrchain.store.app_store import StoreLayoutError, StoreOpenError
 
     if not genesis_path(home).exists():
         fail(f"no genesis at {genesis_path(home)}; run `zrchaind init <moniker> --home {home}`")
@@ -184,6 +184,10 @@ def start_cmd(
         parse_dec_coins(str(cfg.minimum_gas_prices))
     except ChainError as exc:
         fail(f"invalid minimum-gas-prices {cfg.minimum_gas_prices!r}: {exc.context}")
+    try:
+        cfg.pruning_options()
+    except ValueError as exc:
+        fail(f"invalid pruning settings in app.toml: {exc}")
     extra = list(comet_args)
     if rpc_laddr:
         cfg.rpc_address = rpc_laddr
@@ -208,7 +212,7 @@ def start_cmd(
             f"{exc}. The database is damaged or unreadable: restore it (state sync, a "
             f"backup) or reset it with `zrchaind comet unsafe-reset-all --home {home}`"
         )
-    except OSError as exc:
+    except (OSError, StoreLayoutError) as exc:
         fail(f"cannot start: {exc}")
     sys.exit(code)
 

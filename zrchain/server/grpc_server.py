@@ -17,6 +17,7 @@ from typing import Any
 
 import grpc
 
+from zrchain.codec.ints import IntSyntaxError, parse_go_int
 from zrchain.errors import QueryError, Status
 from zrchain.server.router import QueryRouter
 
@@ -36,9 +37,9 @@ def parse_height(value: str | None) -> int:
     """The query height from an ``x-cosmos-block-height`` value (absent: 0, the latest)."""
     if value is None or value.strip() == "":
         return 0
-    try:
-        height = int(value.strip())
-    except ValueError:
+    try:  # ASCII digits within int64, as the SDK's strconv.ParseInt(value, 10, 64)
+        height = parse_go_int(value.strip(), 64, signed=True)
+    except IntSyntaxError:
         raise QueryError(
             Status.INVALID_ARGUMENT, f"invalid height header {HEIGHT_HEADER!r}: {value!r}"
         ) from None
