@@ -2,8 +2,9 @@
 
 * ``template.json``: the genesis document CometBFT loads, without chain id, time, validators
   or app state (``init`` fills those in); its consensus params are CometBFT's defaults.
-* ``presets/<name>.json``: who is funded at genesis, which of them is the validators'
-  authority, and the CometBFT ``config.toml`` values a network of that kind runs with.
+* ``presets/<name>.json``: who is funded at genesis, which of them operates the single
+  node's genesis validator (its gentx), and the CometBFT ``config.toml`` values a network
+  of that kind runs with.
   ``localnet`` is the development chain (``scripts/run-node.sh``, ``scripts/localnet``);
   ``fast`` extends it with the short timeouts tests and benchmarks use.
 
@@ -40,8 +41,8 @@ class Preset:
     description: str
     #: Dev key name -> coins funded at genesis (``"1000urock"``).
     accounts: dict[str, str]
-    #: The account (by key name) set as the validators module's authority.
-    authority: str
+    #: The account (by key name) whose gentx makes a single node the genesis validator.
+    operator: str
     #: CometBFT ``config.toml`` values, ``section.key`` -> value.
     node_config: dict[str, str]
 
@@ -60,15 +61,15 @@ def preset(name: str) -> Preset:
     parent = doc.pop("extends", None)
     if parent is not None:
         base = preset(str(parent))
-        doc = {"accounts": base.accounts, "authority": base.authority,
+        doc = {"accounts": base.accounts, "operator": base.operator,
                "node_config": base.node_config, **doc}
     accounts = {str(k): str(v) for k, v in doc["accounts"].items()}
-    if doc["authority"] not in accounts:
-        raise ValueError(f"genesis preset {name!r}: authority {doc['authority']!r} is not funded")
+    if doc["operator"] not in accounts:
+        raise ValueError(f"genesis preset {name!r}: operator {doc['operator']!r} is not funded")
     return Preset(
         name=name,
         description=str(doc.get("description", "")),
         accounts=accounts,
-        authority=str(doc["authority"]),
+        operator=str(doc["operator"]),
         node_config={str(k): str(v) for k, v in doc["node_config"].items()},
     )

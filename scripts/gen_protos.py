@@ -16,6 +16,7 @@ imports are rewritten:
 
     from cosmos.X import Y   ->  from cosmpy.protos.cosmos.X import Y
     from amino import Y      ->  from cosmpy.protos.amino import Y
+    (likewise cosmos_proto, gogoproto and tendermint)
     from zrchain.X import Y  ->  from zrchain.codec.gen.zrchain.X import Y
 
 (``from google.api import Y`` stays: googleapis-common-protos is that module.)
@@ -61,7 +62,9 @@ _ALLOWED_IMPORTS = (
     GEN_PACKAGE,
 )
 
-_FROM_COSMOS = re.compile(r"^from (cosmos|amino)(?=[. ])", re.MULTILINE)
+_FROM_COSMOS = re.compile(
+    r"^from (cosmos|cosmos_proto|gogoproto|amino|tendermint)(?=[. ])", re.MULTILINE
+)
 _FROM_ZRCHAIN = re.compile(rf"^from {SOURCE_PACKAGE}(?=[. ])", re.MULTILINE)
 _BUILDER_NAME = re.compile(
     rf"^(_builder\.BuildTopDescriptorsAndMessages\(DESCRIPTOR, ')({SOURCE_PACKAGE}\.)",

@@ -29,7 +29,7 @@ from zrchain import __version__, baseapp
 from zrchain.abci import types as abci
 from zrchain.abci.encode import encode_events, encode_finalize_block
 from zrchain.codec.address import canonicalize_json
-from zrchain.context import Context, Mode, new_context
+from zrchain.context import Context, Mode, comet_info, new_context
 from zrchain.errors import NodeFault
 from zrchain.gas import GasMeter
 from zrchain.module import Module, Registry
@@ -79,6 +79,8 @@ class ZrChainApp:
 
         self.registry.add_queries(service_routes(self))
         self.pipeline = TxPipeline(self)
+        for module in self.registry.modules:
+            module.bind_tx_runner(self.pipeline.run_genesis_tx)
         self._ctx_params = {"min_gas_prices": self.settings.min_gas_prices}
         self._lock = threading.RLock()  # serialises check-state use (CheckTx vs Simulate)
         self.chain_id = ""
@@ -181,14 +183,21 @@ class ZrChainApp:
             time_ns=req.time.seconds * 10**9 + req.time.nanos,
             metered=False,
         )
-        self.init_genesis(ctx, app_state)
         genesis_validators = [
             (bytes(v.pub_key.ed25519), int(v.power))
             for v in req.validators
             if v.pub_key.WhichOneof("sum") == "ed25519"
         ]
-        for module in self.registry.modules:
+        for module in self.registry.modules:  # the set CometBFT has, before any module's
             module.init_chain_validators(ctx, genesis_validators)
+        self.init_genesis(ctx, app_state)
+        updates = merge_updates(u for m in self.registry.modules for u in m.validator_updates(ctx))
+        if genesis_validators and updates:
+            raise ValueError(
+                "genesis.json lists validators that differ from the set its app_state bonds "
+                f"({len(genesis_validators)} listed, {len(updates)} changed): leave "
+                "genesis.json's validators empty and let the gentxs build the set"
+            )
         self._genesis_writes = dict(genesis.writes)
         app_hash = self.store.apply(genesis.writes)
         self._pending_app_hash = None
@@ -199,7 +208,13 @@ class ZrChainApp:
             self.initial_height,
             app_hash.hex(),
         )
-        return abci.ResponseInitChain(app_hash=app_hash)
+        return abci.ResponseInitChain(
+            app_hash=app_hash,
+            validators=[
+                abci.ValidatorUpdate(pub_key=keys_pb2.PublicKey(ed25519=pk), power=power)
+                for pk, power in updates
+            ],
+        )
 
     def init_genesis(self, ctx: Context, app_state: dict[str, Any]) -> None:
         app_state = canonicalize_json(app_state)  # upper-case addresses in lower case
@@ -300,6 +315,7 @@ class ZrChainApp:
         block.set(baseapp.LAST_BLOCK_KEY, baseapp.encode_last_block(req.height, time_ns))
         ctx = self.context(block, Mode.FINALIZE, height=req.height, time_ns=time_ns, metered=False)
         ctx.proposer = req.proposer_address
+        ctx.comet = comet_info(req)
         for module in self.registry.modules:
             module.begin_block(ctx)
         begin_events = ctx.events

@@ -35,6 +35,66 @@ class Event:
 
 _LOG = logging.getLogger("zrchain.app")
 
+# CometBFT's BlockIDFlag of a vote in the last commit.
+BLOCK_ID_FLAG_ABSENT = 1
+BLOCK_ID_FLAG_COMMIT = 2
+BLOCK_ID_FLAG_NIL = 3
+# CometBFT's MisbehaviorType.
+MISBEHAVIOR_DUPLICATE_VOTE = 1
+MISBEHAVIOR_LIGHT_CLIENT_ATTACK = 2
+
+
+@dataclass(frozen=True, slots=True)
+class VoteInfo:
+    """One validator of the previous block's commit (``decided_last_commit``)."""
+
+    address: bytes  # consensus address: sha256(ed25519 key)[:20]
+    power: int
+    block_id_flag: int  # BLOCK_ID_FLAG_*: absent means it did not sign
+
+
+@dataclass(frozen=True, slots=True)
+class Misbehavior:
+    """Evidence CometBFT committed in this block (duplicate votes, light-client attacks)."""
+
+    type: int  # MISBEHAVIOR_*
+    address: bytes
+    power: int  # the validator's power at the infraction height
+    height: int
+    time_ns: int
+    total_voting_power: int
+
+
+@dataclass(frozen=True, slots=True)
+class CometInfo:
+    """What FinalizeBlock says about consensus (the SDK's ``ctx.CometInfo()``): who signed
+    the previous block, the misbehaviour to punish and this block's proposer. Part of the
+    block, so every node (and every replay) sees the same."""
+
+    votes: tuple[VoteInfo, ...] = ()
+    misbehavior: tuple[Misbehavior, ...] = ()
+    proposer: bytes = b""
+
+
+def comet_info(req: Any) -> CometInfo:
+    """From a RequestFinalizeBlock."""
+    votes = tuple(
+        VoteInfo(bytes(v.validator.address), int(v.validator.power), int(v.block_id_flag))
+        for v in req.decided_last_commit.votes
+    )
+    misbehavior = tuple(
+        Misbehavior(
+            int(m.type),
+            bytes(m.validator.address),
+            int(m.validator.power),
+            int(m.height),
+            int(m.time.seconds) * 10**9 + int(m.time.nanos),
+            int(m.total_voting_power),
+        )
+        for m in req.misbehavior
+    )
+    return CometInfo(votes, misbehavior, bytes(req.proposer_address))
+
 
 @cache
 def store_prefix(store_key: str) -> bytes:
@@ -62,6 +122,7 @@ class Context:
     log: logging.Logger = _LOG
     metered: bool = True
     tx_bytes: bytes = b""  # the raw tx whose messages run (SDK ctx.TxBytes()); b"" elsewhere
+    comet: CometInfo = field(default_factory=CometInfo)  # set in FinalizeBlock's block hooks
     _stores: dict[str, Any] = field(default_factory=dict)
 
     def store(self, store_key: str) -> Any:
@@ -98,6 +159,7 @@ class Context:
             log=self.log,
             metered=self.metered,
             tx_bytes=self.tx_bytes,
+            comet=self.comet,
         )
         return child, br
 

@@ -10,17 +10,22 @@ from zrchain.x.auth.module import AuthModule
 from zrchain.x.authz.module import AuthzModule
 from zrchain.x.bank.module import BankModule
 from zrchain.x.consensus.module import ConsensusModule
+from zrchain.x.evidence.module import EvidenceModule
+from zrchain.x.feegrant.module import FeegrantModule
+from zrchain.x.genutil.module import GenutilModule
 from zrchain.x.identity.module import IdentityModule
 from zrchain.x.omni.module import OmniModule
 from zrchain.x.policy.module import PolicyModule
+from zrchain.x.slashing.module import SlashingModule
 from zrchain.x.treasury.module import TreasuryModule
-from zrchain.x.validators.module import ValidatorsModule
+from zrchain.x.validation.module import POOL_PERMISSIONS, ValidationModule
 
 # Module accounts and their permissions (zrChain's app.go maccPerms, for what we run).
 MODULE_PERMISSIONS: dict[str, list[str]] = {
     "fee_collector": [],
     "keyring_collector": [],
     "keyring_escrow": [],
+    **POOL_PERMISSIONS,
 }
 
 
@@ -30,7 +35,10 @@ def default_modules() -> list[Module]:
     authz = AuthzModule(accounts=accounts)  # MsgExec routes through the app's registry
     policy = PolicyModule(authz=authz.policy_api)
     identity = IdentityModule(policy=policy.engine, bank=bank.keeper)
-    valset = ValsetModule()  # the set CometBFT has; modules propose changes to it
+    valset = ValsetModule()  # the set CometBFT has; x/validation proposes changes to it
+    validation = ValidationModule(bank=bank.keeper, accounts=accounts, valset=valset.keeper)
+    slashing = SlashingModule(staking=validation.keeper)
+    validation.keeper.add_hooks(slashing.hooks())
     attest = AttestModule(valset=valset.keeper)  # zrSign requests from vote extensions
     treasury = TreasuryModule(
         identity=identity.api,
@@ -44,13 +52,17 @@ def default_modules() -> list[Module]:
         AuthModule(keeper=accounts),
         bank,
         authz,
+        FeegrantModule(accounts=accounts),  # the ante handler lets granters pay fees
         valset,
-        ValidatorsModule(valset=valset.keeper),
+        validation,
+        slashing,
+        EvidenceModule(slashing=slashing.keeper, staking=validation.keeper),
         policy,
         identity,
         treasury,
         OmniModule(policy=policy.engine, zrsign=treasury.zrsign_owners),
         attest,
         ConsensusModule(),
+        GenutilModule(validation=validation.keeper),  # gentxs, after every other genesis
     ]
     return modules

@@ -111,8 +111,7 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         chain = make_chain(
-            tmp, {"relayer": "1000000urock"}, app_state=state,
-            validators=[(v.pubkey, 10) for v in vals], vote_extensions_enable_height=1,
+            tmp, {"relayer": "1000000urock"}, app_state=state, vote_extensions_enable_height=1,
         )  # fmt: skip
         finalize(chain, vals, [])
         next_block = 1

@@ -48,6 +48,7 @@ def start_node(base: Path) -> TestNode:
     home = str(node.home)
     zrchaind("init", "bench", "--chain-id", CHAIN_ID, "--home", home)
     node.configure()
+    node.add_genesis_validator()  # gentx + collect-gentxs, as an operator
     for secret in (OWNER, PARTY):
         addr = keys.account_address(keys.public_key(secret))
         zrchaind("genesis", "add-genesis-account", addr, FUNDS, "--home", home)

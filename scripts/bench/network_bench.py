@@ -37,7 +37,6 @@ import coincurve
 from cosmpy.protos.cosmos.bank.v1beta1 import tx_pb2 as bank_tx
 
 from zrchain import cometbft
-from zrchain.cli.genesis_cmds import genesis_validator
 from zrchain.client.chain import ChainClient
 from zrchain.client.tx import build_tx, private_key_signer
 from zrchain.codec.address import acc_string, pubkey_to_address
@@ -267,6 +266,16 @@ def run_zrchain(base: Path, validators: int, wl: Workload, n: int, concurrency: 
 
 
 # -- kvstore networks ------------------------------------------------------------------------
+def comet_genesis_validator(pubkey: bytes, power: int) -> dict[str, Any]:
+    """A validator entry of CometBFT's own genesis.json (the kvstore app has no gentxs)."""
+    return {
+        "address": hashlib.sha256(pubkey).digest()[:20].hex().upper(),
+        "pub_key": {"type": "tendermint/PubKeyEd25519", "value": base64.b64encode(pubkey).decode()},
+        "power": str(power),
+        "name": "",
+    }
+
+
 def abci_cli() -> str:
     root = Path(__file__).resolve().parents[2]
     subprocess.run([str(root / "scripts" / "install-cometbft.sh"), "abci-cli"], check=True)
@@ -283,7 +292,7 @@ def run_kvstore(
     for h in homes:
         subprocess.run([binary, "init", "--home", str(h)], check=True, capture_output=True)
     genesis = json.loads((homes[0] / "config" / "genesis.json").read_text())
-    genesis["validators"] = [genesis_validator(validator_pubkey(h), 10) for h in homes]
+    genesis["validators"] = [comet_genesis_validator(validator_pubkey(h), 10) for h in homes]
     ids = [cometbft.node_id(binary, str(h)) for h in homes]
     procs: list[subprocess.Popen[bytes]] = []
     names: list[str] = []

@@ -18,10 +18,19 @@ from cosmpy.protos.cosmos.authz.v1beta1 import tx_pb2 as authz_tx
 from cosmpy.protos.cosmos.bank.v1beta1 import bank_pb2
 from cosmpy.protos.cosmos.bank.v1beta1 import tx_pb2 as bank_tx
 from cosmpy.protos.cosmos.consensus.v1 import tx_pb2 as consensus_tx
+from cosmpy.protos.cosmos.crypto.ed25519.keys_pb2 import PubKey as Ed25519PubKey
+from cosmpy.protos.cosmos.evidence.v1beta1 import evidence_pb2
+from cosmpy.protos.cosmos.evidence.v1beta1 import tx_pb2 as evidence_tx
+from cosmpy.protos.cosmos.feegrant.v1beta1 import feegrant_pb2
+from cosmpy.protos.cosmos.feegrant.v1beta1 import tx_pb2 as feegrant_tx
+from cosmpy.protos.cosmos.slashing.v1beta1 import slashing_pb2
+from cosmpy.protos.cosmos.slashing.v1beta1 import tx_pb2 as slashing_tx
 from cosmpy.protos.tendermint.types import params_pb2 as consensus_params
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from google.protobuf.any_pb2 import Any as AnyProto
 from google.protobuf.duration_pb2 import Duration
 
+from zrchain.codec.address import acc_bytes, cons_string, val_string
 from zrchain.codec.any import pack
 from zrchain.codec.coins import parse_coins
 from zrchain.codec.gen.zrchain.attest import attest_pb2 as attest_pb
@@ -33,7 +42,8 @@ from zrchain.codec.gen.zrchain.policy import tx_pb2 as ptx
 from zrchain.codec.gen.zrchain.treasury import key_pb2, mpcsign_pb2, wallet_pb2
 from zrchain.codec.gen.zrchain.treasury import params_pb2 as tparams
 from zrchain.codec.gen.zrchain.treasury import tx_pb2 as ttx
-from zrchain.codec.gen.zrchain.validators import validators_pb2 as vpb
+from zrchain.codec.gen.zrchain.validation import staking_pb2 as vst
+from zrchain.codec.gen.zrchain.validation import tx_pb2 as vtx
 from zrchain.testing.identity_policy import bool_policy
 
 SEND_URL = "/cosmos.bank.v1beta1.MsgSend"
@@ -51,6 +61,38 @@ def _evm_auth() -> otx.EvmSignature:
 
 def _coins(text: str = "5urock") -> list[Any]:
     return parse_coins(text).to_protos()
+
+
+def _val(who: str) -> str:
+    """The operator address of account ``who`` (its zenvaloper1… spelling)."""
+    return val_string(acc_bytes(who))
+
+
+def _consensus_key(key: bytes = VALIDATOR_KEY) -> AnyProto:
+    return AnyProto(
+        type_url="/cosmos.crypto.ed25519.PubKey", value=Ed25519PubKey(key=key).SerializeToString()
+    )
+
+
+def create_validator(who: str, value: str = "5", min_self: str = "1", **kw: Any) -> Any:
+    msg = vtx.MsgCreateValidator(
+        description=vst.Description(moniker="outsider"),
+        commission=vst.CommissionRates(
+            rate="100000000000000000", max_rate="200000000000000000",
+            max_change_rate="10000000000000000",
+        ),
+        min_self_delegation=min_self,
+        validator_address=_val(who),
+        pubkey=_consensus_key(),
+        value=_coins(value + "urock")[0],
+    )  # fmt: skip
+    for name, value_ in kw.items():
+        field = getattr(msg, name)
+        if hasattr(field, "CopyFrom"):
+            field.CopyFrom(value_)
+        else:
+            setattr(msg, name, value_)
+    return msg
 
 
 def _grant(world: Any, a: dict[str, Any], who: str) -> Any:
@@ -71,6 +113,18 @@ SAMPLES: dict[str, Sample] = {
     ),
     # -- authz -------------------------------------------------------------------------
     "/cosmos.authz.v1beta1.MsgGrant": _grant,
+    # -- feegrant ------------------------------------------------------------------------
+    "/cosmos.feegrant.v1beta1.MsgGrantAllowance": lambda w, a, who: feegrant_tx.MsgGrantAllowance(
+        granter=who,
+        grantee=a["outsider"].address,
+        allowance=pack(feegrant_pb2.BasicAllowance(spend_limit=_coins("100urock"))),
+    ),
+    "/cosmos.feegrant.v1beta1.MsgRevokeAllowance": lambda w, a, who: feegrant_tx.MsgRevokeAllowance(
+        granter=who, grantee=a["bob"].address
+    ),
+    "/cosmos.feegrant.v1beta1.MsgPruneAllowances": lambda w, a, who: feegrant_tx.MsgPruneAllowances(
+        pruner=who
+    ),
     "/cosmos.authz.v1beta1.MsgRevoke": lambda w, a, who: authz_tx.MsgRevoke(
         granter=who, grantee=a["bob"].address, msg_type_url=SEND_URL
     ),
@@ -86,9 +140,10 @@ SAMPLES: dict[str, Sample] = {
             )
         ],
     ),
-    # -- validators --------------------------------------------------------------------
-    "/zrchain.validators.MsgSetValidator": lambda w, a, who: vpb.MsgSetValidator(
-        authority=who, pub_key=VALIDATOR_KEY, power=1_000_000
+    # -- validation (staking) ----------------------------------------------------------
+    "/zrchain.validation.MsgCreateValidator": lambda w, a, who: create_validator(who),
+    "/zrchain.validation.MsgEditValidator": lambda w, a, who: vtx.MsgEditValidator(
+        validator_address=_val(who), description=vst.Description(moniker="renamed")
     ),
     "/zrchain.attest.MsgUpdateParams": lambda w, a, who: attest_pb.MsgUpdateParams(
         authority=who, params=attest_pb.Params(enabled=True, authority=a["outsider"].address)
@@ -102,8 +157,49 @@ SAMPLES: dict[str, Sample] = {
         validator=consensus_params.ValidatorParams(pub_key_types=["ed25519"]),
         abci=consensus_params.ABCIParams(vote_extensions_enable_height=10**9),
     ),
-    "/zrchain.validators.MsgUpdateParams": lambda w, a, who: vpb.MsgUpdateParams(
-        authority=who, params=vpb.Params(authority=a["outsider"].address)
+    "/zrchain.validation.MsgDelegate": lambda w, a, who: vtx.MsgDelegate(
+        delegator_address=who, validator_address=w.validator, amount=_coins()[0]
+    ),
+    "/zrchain.validation.MsgBeginRedelegate": lambda w, a, who: vtx.MsgBeginRedelegate(
+        delegator_address=who,
+        validator_src_address=w.validator,
+        validator_dst_address=_val(a["bob"].address),
+        amount=_coins()[0],
+    ),
+    "/zrchain.validation.MsgUndelegate": lambda w, a, who: vtx.MsgUndelegate(
+        delegator_address=who, validator_address=w.validator, amount=_coins("1urock")[0]
+    ),
+    "/zrchain.validation.MsgCancelUnbondingDelegation": lambda w, a, who: (
+        vtx.MsgCancelUnbondingDelegation(
+            delegator_address=who,
+            validator_address=w.validator,
+            amount=_coins("1urock")[0],
+            creation_height=w.unbonding_height,
+        )
+    ),
+    "/zrchain.validation.MsgUpdateParams": lambda w, a, who: vtx.MsgUpdateParams(
+        authority=who,
+        Params=vst.Params(
+            max_validators=1, max_entries=1, bond_denom="urock", min_commission_rate="0"
+        ),
+    ),
+    # -- slashing and evidence ---------------------------------------------------------
+    "/cosmos.slashing.v1beta1.MsgUnjail": lambda w, a, who: slashing_tx.MsgUnjail(
+        validator_addr=_val(who)
+    ),
+    "/cosmos.slashing.v1beta1.MsgUpdateParams": lambda w, a, who: slashing_tx.MsgUpdateParams(
+        authority=who, params=slashing_pb2.Params(signed_blocks_window=1)
+    ),
+    "/cosmos.evidence.v1beta1.MsgSubmitEvidence": lambda w, a, who: evidence_tx.MsgSubmitEvidence(
+        submitter=who,
+        evidence=pack(
+            evidence_pb2.Equivocation(
+                height=1,
+                power=10,
+                consensus_address=cons_string(b"\x01" * 20),
+                time={"seconds": 1_700_000_000},
+            )
+        ),
     ),
     # -- policy ------------------------------------------------------------------------
     "/zrchain.policy.MsgUpdateParams": lambda w, a, who: ptx.MsgUpdateParams(
@@ -261,8 +357,8 @@ SAMPLES: dict[str, Sample] = {
 AUTHORITY_ONLY = {
     "/cosmos.consensus.v1.MsgUpdateParams": ("authority", "invalid authority"),
     "/zrchain.attest.MsgUpdateParams": ("authority", "invalid authority"),
-    "/zrchain.validators.MsgSetValidator": ("authority", "invalid authority"),
-    "/zrchain.validators.MsgUpdateParams": ("authority", "invalid authority"),
+    "/zrchain.validation.MsgUpdateParams": ("gov", "invalid authority"),
+    "/cosmos.slashing.v1beta1.MsgUpdateParams": ("gov", "invalid authority"),
     "/zrchain.policy.MsgUpdateParams": ("gov", "invalid authority"),
     "/zrchain.identity.MsgUpdateParams": ("gov", "invalid authority"),
     "/zrchain.treasury.MsgUpdateParams": ("gov", "invalid authority"),

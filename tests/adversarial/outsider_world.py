@@ -5,9 +5,11 @@ The session fixture ``chain`` (conftest.py) starts one node and builds this worl
 The node's world, built once: ``alice`` owns a keyring (``bob`` its one party), a
 workspace, a second workspace whose admin policy needs alice *and* bob (so an owner change
 waits as a pending action), a fulfilled key, a pending key request and a pending signature
-request, and a send grant to bob; ``authority`` holds the validator set; ``zrsign`` is the
-treasury's zrSign connector; ``outsider`` has money and nothing else; ``replayer`` is
-kept unused for the cross-chain replay. Requests and actions
+request, a send grant and a fee allowance (``FEE_GRANT``) to bob; ``authority`` is a
+bystander (the owner alice proposes); ``zrsign`` is the treasury's zrSign connector; alice
+delegates to the node's validator and has an unbonding entry from it (the unbonding time
+outlives any run); ``outsider`` has money and nothing else; ``replayer`` is kept unused for
+the cross-chain replay. Requests and actions
 never expire during a run (``default_btl`` is huge), so between two blocks nothing changes
 unless a tx changes it: a case's "nothing changed" is a comparison of whole-state
 snapshots (every module store, ``zrchain/testing/state.py``).
@@ -25,23 +27,26 @@ import hashlib
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import coincurve
 from cosmpy.protos.cosmos.authz.v1beta1 import authz_pb2
 from cosmpy.protos.cosmos.authz.v1beta1 import tx_pb2 as authz_tx
 from cosmpy.protos.cosmos.base.abci.v1beta1 import abci_pb2
+from cosmpy.protos.cosmos.feegrant.v1beta1 import feegrant_pb2
+from cosmpy.protos.cosmos.feegrant.v1beta1 import tx_pb2 as feegrant_tx
 
 from zrchain.client.chain import ChainClient
 from zrchain.client.tx import TxSigner, build_multi_signed_tx, private_key_signer
-from zrchain.codec.address import acc_string, pubkey_to_address
+from zrchain.codec.address import acc_bytes, acc_string, pubkey_to_address, val_string
 from zrchain.codec.any import pack
 from zrchain.codec.coins import Coins, parse_coins
 from zrchain.codec.gen.zrchain.identity import tx_pb2 as itx
 from zrchain.codec.gen.zrchain.policy import tx_pb2 as ptx
 from zrchain.codec.gen.zrchain.treasury import key_pb2
 from zrchain.codec.gen.zrchain.treasury import tx_pb2 as ttx
+from zrchain.codec.gen.zrchain.validation import tx_pb2 as vtx
 from zrchain.localnet_setup import dev_mnemonic
 from zrchain.testing.genesis import add_account
 from zrchain.testing.identity_policy import bool_policy
@@ -55,6 +60,7 @@ ACTORS = ("alice", "bob", "outsider", "authority", "zrsign", "replayer")
 FUNDS = "1000000000000urock"
 FEE = "400urock"  # at the node's 0.0001urock/gas for GAS
 GAS = 400_000
+FEE_GRANT = "100000urock"  # alice's fee allowance to bob
 KEYRING_FEE = 7  # urock per key or signature request, held in escrow while pending
 NEVER = 1_000_000_000  # blocks: requests and actions outlive any run
 MPC_PUBKEY = coincurve.PrivateKey(
@@ -101,6 +107,8 @@ class World:
     key_id: int = 1
     pending_key_request: int = 2
     pending_signature_request: int = 1
+    validator: str = ""  # the node's validator (zenvaloper1…): alice delegates to it
+    unbonding_height: int = 0  # alice's pending unbonding from it started then
 
 
 @dataclass
@@ -222,7 +230,6 @@ def _genesis(actors: dict[str, Actor]) -> Any:
         state = doc["app_state"]
         for a in actors.values():
             add_account(state, a.address, FUNDS)
-        state["validators"]["params"]["authority"] = actors["authority"].address
         state["consensus"] = {"authority": actors["authority"].address}
         state["attest"] = {"params": {"authority": actors["authority"].address}}
         state["identity"]["params"]["keyring_creation_fee"] = "0"
@@ -289,6 +296,13 @@ def _build_world(chain: Outsider) -> None:
                     )
                 ),
             ),
+            feegrant_tx.MsgGrantAllowance(  # alice pays up to FEE_GRANT of bob's fees
+                granter=alice.address,
+                grantee=bob.address,
+                allowance=pack(
+                    feegrant_pb2.BasicAllowance(spend_limit=parse_coins(FEE_GRANT).to_protos())
+                ),
+            ),
         ],
         gas=2_000_000,
         fee="2000urock",
@@ -319,6 +333,35 @@ def _build_world(chain: Outsider) -> None:
     )
     data = abci_pb2.TxMsgData.FromString(bytes.fromhex(res.data))
     assert data.msg_responses, "the signature request was not created"
+    validator = val_string(acc_bytes(operator(chain.node).address))
+    chain.run(
+        alice,
+        [
+            vtx.MsgDelegate(
+                delegator_address=alice.address,
+                validator_address=validator,
+                amount=parse_coins("1000000urock").to_protos()[0],
+            )
+        ],
+    )
+    res = chain.run(
+        alice,
+        [
+            vtx.MsgUndelegate(
+                delegator_address=alice.address,
+                validator_address=validator,
+                amount=parse_coins("1000urock").to_protos()[0],
+            )
+        ],
+    )
+    chain.world = replace(chain.world, validator=validator, unbonding_height=res.height)
+
+
+def operator(node: TestNode) -> Actor:
+    """The node's validator operator (the ``validator`` key its gentx was made with)."""
+    from zrchain.crypto.keys import private_key_from_mnemonic
+
+    return Actor("operator", private_key_from_mnemonic(dev_mnemonic(f"validator {node.name}")))
 
 
 def b64(data: bytes) -> str:

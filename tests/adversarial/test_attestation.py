@@ -35,7 +35,6 @@ def chain(tmp_path: Any) -> Chain:
         tmp_path / "app",
         {"relayer": "1000000urock"},
         app_state=state,
-        validators=[(v.pubkey, v.power) for v in VALS],
         vote_extensions_enable_height=1,
     )
     assert c.wallets["relayer"].address == relayer.address
@@ -230,7 +229,6 @@ def test_injection_is_rejected_when_attestation_is_off(tmp_path: Any) -> None:
     c = make_chain(
         tmp_path / "off",
         {"x": "1urock"},
-        validators=[(v.pubkey, v.power) for v in VALS],
         vote_extensions_enable_height=1,
     )
     item = key_item(5)

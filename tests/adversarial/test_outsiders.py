@@ -18,6 +18,7 @@ ROUTES = Registry(default_modules()).msgs
 # missing here are his own business when he sends them (his own send, grant, workspace...).
 STRANGER = {
     "/cosmos.authz.v1beta1.MsgExec": "authorization not found",
+    "/cosmos.feegrant.v1beta1.MsgRevokeAllowance": "fee-grant not found",
     "/zrchain.policy.MsgRevokeAction": "action creator does not match",
     "/zrchain.policy.MsgApproveAction": "address not a participant of this policy",
     "/zrchain.identity.MsgAddWorkspaceOwner": "is not owner of the workspace",
@@ -40,6 +41,12 @@ STRANGER = {
     "/zrchain.treasury.MsgUpdateKeyPolicy": "is not an owner",
     "/zrchain.treasury.MsgNewICATransactionRequest": "not supported",
     "/zrchain.treasury.MsgFulfilICATransactionRequest": "not supported",
+    "/zrchain.validation.MsgEditValidator": "validator does not exist",
+    "/zrchain.validation.MsgBeginRedelegate": "no delegation for (address, validator) tuple",
+    "/zrchain.validation.MsgUndelegate": "no delegation for (address, validator) tuple",
+    "/zrchain.validation.MsgCancelUnbondingDelegation": "unbonding delegation with delegator",
+    "/cosmos.slashing.v1beta1.MsgUnjail": "validator does not exist",
+    "/cosmos.evidence.v1beta1.MsgSubmitEvidence": "unregistered handler for evidence type",
 }
 
 pytestmark = pytest.mark.node

@@ -18,6 +18,7 @@ def cli_node(tmp_path_factory):
     home = str(node.home)
     zrchaind("init", "clinode", "--chain-id", "zenrock", "--home", home)
     node.configure()
+    node.add_genesis_validator()  # gentx + collect-gentxs, as an operator
     for name in ("alice", "bob"):
         zrchaind(
             "keys",

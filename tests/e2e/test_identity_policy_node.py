@@ -53,6 +53,7 @@ def node(tmp_path_factory):
     home = str(n.home)
     zrchaind("init", "idp", "--chain-id", "zenrock", "--home", home)
     n.configure()
+    n.add_genesis_validator()  # gentx + collect-gentxs, as an operator
     for name in CLI_KEYS:
         zrchaind(
             "keys", "add", name, "--recover", "--keyring-backend", "test", "--home", home,

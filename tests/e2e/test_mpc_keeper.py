@@ -88,6 +88,7 @@ def net(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Net]:
     home = str(node.home)
     zrchaind("init", "mpc", "--chain-id", CHAIN_ID, "--home", home)
     node.configure()
+    node.add_genesis_validator()  # gentx + collect-gentxs, as an operator
     for addr in [keys.account_address(keys.public_key(OWNER)), *PARTY.values()]:
         zrchaind("genesis", "add-genesis-account", addr, FUNDS, "--home", home)
     doc = node.genesis()

@@ -62,6 +62,7 @@ def node(tmp_path_factory):
     home = str(n.home)
     zrchaind("init", "treasury", "--chain-id", "zenrock", "--home", home)
     n.configure()
+    n.add_genesis_validator()  # gentx + collect-gentxs, as an operator
     for name in NAMES:
         zrchaind(
             "keys",

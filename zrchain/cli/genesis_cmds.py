@@ -180,45 +180,23 @@ def _consensus_params_json(app: Any) -> dict[str, Any]:
     }
 
 
-__all__ = ["check_genesis", "export_cmd", "genesis_group", "write_genesis"]
-
-
-@genesis_group.command("add-validator")
-@click.argument("pubkey")
-@click.argument("power", type=INT64)
-@click.option("--name", default="", help="a label (CometBFT genesis `name`)")
-@home_option
-def add_validator(pubkey: str, power: int, name: str, home: str) -> None:
-    """Add a genesis validator: PUBKEY as printed by `zrchaind comet show-validator` on its
-    node (JSON, base64 or hex). The equivalent of gentx + collect-gentxs for this chain."""
-    from zrchain.x.validators.cli import parse_pubkey
-
-    if power <= 0:
-        fail("power must be positive")
-    raw = parse_pubkey(pubkey)
-    doc = read_genesis(home)
-    entry = genesis_validator(raw, power, name)
-    vals = doc.setdefault("validators", [])
-    if any(v.get("address") == entry["address"] for v in vals):
-        fail(f"validator {entry['address']} is already in genesis")
-    vals.append(entry)
-    write_genesis(home, doc)
-
-
-def genesis_validator(pubkey: bytes, power: int, name: str = "") -> dict[str, Any]:
-    import base64
-    import hashlib
-
-    return {
-        "address": hashlib.sha256(pubkey).digest()[:20].hex().upper(),
-        "pub_key": {"type": "tendermint/PubKeyEd25519", "value": base64.b64encode(pubkey).decode()},
-        "power": str(power),
-        "name": name,
-    }
-
-
-@genesis_group.command("validators-authority")
-@click.argument("address_or_key_name")
+@genesis_group.command("gentx")
+@click.argument("key_name")
+@click.argument("amount")
+@click.option("--chain-id", default="", help="default: genesis.json's chain id")
+@click.option("--moniker", default="", help="default: config.toml's moniker")
+@click.option("--commission-rate", default="0.1", show_default=True)
+@click.option("--commission-max-rate", default="0.2", show_default=True)
+@click.option("--commission-max-change-rate", default="0.01", show_default=True)
+@click.option("--min-self-delegation", default="1", show_default=True)
+@click.option("--details", default="")
+@click.option("--identity", default="")
+@click.option("--website", default="")
+@click.option("--security-contact", default="")
+@click.option("--ip", default="127.0.0.1", show_default=True, help="the node's public P2P IP")
+@click.option("--p2p-port", default=26656, show_default=True, type=int)
+@click.option("--node-id", default="", help="default: this node's id")
+@click.option("--output-document", default="", help="default: <home>/config/gentx/gentx-<id>.json")
 @click.option(
     "--keyring-backend",
     default="test",
@@ -227,12 +205,125 @@ def genesis_validator(pubkey: bytes, power: int, name: str = "") -> dict[str, An
 )
 @click.option("--keyring-dir", default="")
 @home_option
-def validators_authority(
-    address_or_key_name: str, keyring_backend: str, keyring_dir: str, home: str
+def gentx(
+    key_name: str,
+    amount: str,
+    chain_id: str,
+    moniker: str,
+    commission_rate: str,
+    commission_max_rate: str,
+    commission_max_change_rate: str,
+    min_self_delegation: str,
+    details: str,
+    identity: str,
+    website: str,
+    security_contact: str,
+    ip: str,
+    p2p_port: int,
+    node_id: str,
+    output_document: str,
+    keyring_backend: str,
+    keyring_dir: str,
+    home: str,
 ) -> None:
-    """Set the account allowed to change the validator set after genesis."""
-    addr = _resolve(address_or_key_name, home, keyring_backend, keyring_dir)
+    """Create a genesis tx that makes this node a validator, bonding AMOUNT from KEY_NAME
+    (whose account must be in genesis.json with enough coins). Collect every validator's
+    gentx with `zrchaind genesis collect-gentxs`."""
+    from zrchain import cometbft
+    from zrchain.cli.tx_cmds import _passphrase_provider
+    from zrchain.crypto.keyring import Keyring, KeyringError
+    from zrchain.x.genutil.gentx import (
+        GentxSpec,
+        build_gentx,
+        check_gentx,
+        consensus_pubkey_of,
+    )
+
     doc = read_genesis(home)
-    state = doc.setdefault("app_state", {})
-    state.setdefault("validators", {}).setdefault("params", {})["authority"] = addr
+    try:
+        coins = parse_coins(amount)
+    except ChainError as exc:
+        fail(f"failed to parse coins: {exc.log}")
+    if len(coins) != 1:
+        fail(f"invalid amount {amount!r}: one coin of the bond denom, e.g. 1000000urock")
+    keyring = Keyring(keyring_dir or home, keyring_backend, _passphrase_provider)
+    try:
+        key = keyring.get(key_name)
+    except KeyringError as exc:
+        fail(str(exc))
+    try:
+        binary = cometbft.find_binary()
+        node_id = node_id or cometbft.node_id(binary, home)
+    except (cometbft.CometBFTMissing, OSError) as exc:
+        fail(f"cannot read the node id: {exc}")
+    spec = GentxSpec(
+        moniker=moniker or _config_moniker(home),
+        amount=coins[0],
+        commission_rate=commission_rate,
+        commission_max_rate=commission_max_rate,
+        commission_max_change_rate=commission_max_change_rate,
+        min_self_delegation=min_self_delegation,
+        details=details,
+        identity=identity,
+        website=website,
+        security_contact=security_contact,
+        memo=f"{node_id}@{ip}:{p2p_port}",
+    )
+    try:
+        pubkey = consensus_pubkey_of(home)
+        tx_doc = build_gentx(
+            spec,
+            pubkey,
+            key.pubkey,
+            lambda data: bytes(keyring.sign(key.name, data)),
+            chain_id or str(doc.get("chain_id", "")),
+        )
+        check_gentx(doc.get("app_state", {}), tx_doc)
+    except (ValueError, ChainError) as exc:
+        fail(getattr(exc, "log", str(exc)))
+    out = (
+        Path(output_document)
+        if output_document
+        else (Path(home) / "config" / "gentx" / f"gentx-{node_id}.json")
+    )
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(tx_doc) + "\n")
+    click.echo(f"Genesis transaction written to {out}", err=True)
+
+
+def _config_moniker(home: str) -> str:
+    import tomllib
+
+    try:
+        with open(Path(home) / "config" / "config.toml", "rb") as f:
+            return str(tomllib.load(f).get("moniker", "")) or "validator"
+    except (OSError, tomllib.TOMLDecodeError):
+        return "validator"
+
+
+@genesis_group.command("collect-gentxs")
+@click.option("--gentx-dir", default="", help="default: <home>/config/gentx")
+@home_option
+def collect_gentxs_cmd(gentx_dir: str, home: str) -> None:
+    """Put the gentxs of --gentx-dir into genesis.json (the validators of the new chain)
+    and set config.toml's persistent peers from their memos."""
+    from zrchain import cometbft
+    from zrchain.x.genutil.gentx import collect_gentxs
+
+    doc = read_genesis(home)
+    try:
+        memos = collect_gentxs(doc, gentx_dir or Path(home) / "config" / "gentx")
+    except ValueError as exc:
+        fail(f"failed to collect gentxs: {exc}")
     write_genesis(home, doc)
+    try:
+        own = cometbft.node_id(cometbft.find_binary(), home)
+    except (cometbft.CometBFTMissing, OSError):
+        own = ""
+    peers = ",".join(sorted(m for m in memos if not m.startswith(f"{own}@")))
+    cometbft.patch_toml(Path(home) / "config" / "config.toml", {"p2p.persistent_peers": peers})
+    n = len(doc["app_state"]["genutil"]["gen_txs"])
+    click.echo(f"collected {n} gentx(s) into {genesis_path(home)}", err=True)
+
+
+__all__ = ["check_genesis", "export_cmd", "genesis_group", "write_genesis"]

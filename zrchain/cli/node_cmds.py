@@ -17,6 +17,7 @@ import click
 
 import genesis
 from zrchain import __version__, cometbft, config
+from zrchain.cli import client_config
 from zrchain.cli.common import INT64, default_home, fail, home_option, node_option
 from zrchain.client.rpc import CometRPC, RPCError
 from zrchain.codec.coins import parse_dec_coins
@@ -85,7 +86,7 @@ def init_cmd(
     comet_bin: str | None,
     home: str,
 ) -> None:
-    """Create a node home: CometBFT config and keys, app.toml, and genesis.json."""
+    """Create a node home: CometBFT config and keys, app.toml, client.toml and genesis.json."""
     if len(chain_id) > 50 or not chain_id:
         fail("chain id must be 1-50 characters")
     gpath = genesis_path(home)
@@ -96,7 +97,6 @@ def init_cmd(
     except cometbft.CometBFTMissing as exc:
         fail(str(exc))
     cometbft.init_home(binary, home)
-    comet_genesis = json.loads(gpath.read_text())
     cfg_path = Path(home) / "config" / "config.toml"
     try:
         node_cfg = config.load(home)
@@ -112,7 +112,11 @@ def init_cmd(
     )
     if not config.app_toml_path(home).exists():
         config.save(home, node_cfg)
-    doc = genesis_doc(chain_id, comet_genesis["validators"], default_app_state(), initial_height)
+    if overwrite or not client_config.path(home).exists():
+        client_config.save(home, {**client_config.load(home), "chain-id": chain_id})
+    # No validators yet: they come from gentxs (genesis gentx, genesis collect-gentxs), and
+    # InitChain returns the set they bond.
+    doc = genesis_doc(chain_id, [], default_app_state(), initial_height)
     write_genesis(home, doc)
     out = {
         "moniker": moniker,

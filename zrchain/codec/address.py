@@ -11,7 +11,7 @@ from google.protobuf.descriptor import FieldDescriptor
 
 from zrchain.codec import bech32
 from zrchain.crypto.hashes import hash160
-from zrchain.errors import ErrInvalidAddress
+from zrchain.errors import ChainError, ErrInvalidAddress, invalid_argument
 
 ACC_PREFIX = "zen"
 ACC_PUB_PREFIX = "zenpub"
@@ -56,6 +56,42 @@ def acc_bytes(addr: str) -> bytes:
 
 def acc_string(raw: bytes) -> str:
     return encode(ACC_PREFIX, raw)
+
+
+def val_bytes(addr: str) -> bytes:
+    """Bytes of a ``zenvaloper1…`` operator address (errors are ErrInvalidAddress)."""
+    return decode_prefixed(addr, VALOPER_PREFIX, (20, 32))
+
+
+def val_string(raw: bytes) -> str:
+    return encode(VALOPER_PREFIX, raw)
+
+
+def cons_string(raw: bytes) -> str:
+    """A consensus address (``zenvalcons1…``): 20 bytes of sha256(ed25519 key)."""
+    return encode(VALCONS_PREFIX, raw)
+
+
+def cons_bytes(addr: str) -> bytes:
+    return decode_prefixed(addr, VALCONS_PREFIX, (20,))
+
+
+def msg_address(text: str, what: str) -> bytes:
+    """An account address a Msg handler reads: ``invalid <what> address: …`` (code 7)."""
+    try:
+        return acc_bytes(text)
+    except ChainError as exc:
+        raise ErrInvalidAddress.wrap(f"invalid {what} address: {exc.context}") from exc
+
+
+def query_address(text: str) -> bytes:
+    """An account address in a query request: gRPC InvalidArgument when empty or bad."""
+    if not text:
+        raise invalid_argument("empty address string is not allowed")
+    try:
+        return acc_bytes(text)
+    except ChainError as exc:
+        raise invalid_argument(f"invalid address: {exc.log}") from exc
 
 
 def is_acc_address(addr: str) -> bool:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
 
 from cosmpy.protos.cosmos.msg.v1 import msg_pb2
+from cosmpy.protos.cosmos_proto import cosmos_pb2
 from google.api import annotations_pb2, http_pb2
 from google.protobuf.descriptor import (
     Descriptor,
@@ -21,7 +22,7 @@ from google.protobuf.descriptor import (
     MethodDescriptor,
     ServiceDescriptor,
 )
-from google.protobuf.descriptor_pb2 import MessageOptions, ServiceOptions
+from google.protobuf.descriptor_pb2 import FieldOptions, MessageOptions, ServiceOptions
 from google.protobuf.message import Message
 from google.protobuf.message_factory import GetMessageClass
 
@@ -38,6 +39,7 @@ _MSG_SIGNER = cast(
     "_ExtensionFieldDescriptor[MessageOptions, RepeatedScalarFieldContainer[str]]",
     msg_pb2.signer,
 )
+_SCALAR = cast("_ExtensionFieldDescriptor[FieldOptions, str]", cosmos_pb2.scalar)
 
 _ACRONYM = re.compile(r"([A-Z]+)([A-Z][a-z])")
 _WORD = re.compile(r"([a-z0-9])([A-Z])")
@@ -102,8 +104,11 @@ def signers_of(desc: Descriptor) -> Signers:
     """A function giving a Msg's signer addresses, as the SDK's ``GetSigners`` reads the
     ``cosmos.msg.v1.signer`` option: each named field in order; a string field is one
     signer, a repeated one several, a message field (``MsgMultiSend.inputs``) defers to
-    its own type's option. Raises ValueError when the option is missing or names a field
-    that cannot hold a signer."""
+    its own type's option. A field whose ``cosmos_proto.scalar`` is
+    ``cosmos.ValidatorAddressString`` (``MsgCreateValidator.validator_address``) holds a
+    ``zenvaloper1…`` address: its bytes are the operator's account, returned as ``zen1…``
+    (an undecodable one raises ErrInvalidAddress). Raises ValueError when the option is
+    missing or names a field that cannot hold a signer."""
     fields = signer_fields(desc)
     if not fields:
         raise ValueError(f"{desc.full_name} has no cosmos.msg.v1.signer option")
@@ -122,6 +127,10 @@ def _field_signers(desc: Descriptor, name: str) -> Signers:
     if field is None:
         raise ValueError(f"{desc.full_name}: signer field {name!r} does not exist")
     repeated = field.label == FieldDescriptor.LABEL_REPEATED
+    if field.type == FieldDescriptor.TYPE_STRING and _holds_validator_address(field):
+        if repeated:
+            return lambda msg: [_operator_account(v) for v in getattr(msg, name)]
+        return lambda msg: [_operator_account(getattr(msg, name))]
     if field.type == FieldDescriptor.TYPE_STRING:
         if repeated:
             return lambda msg: list(getattr(msg, name))
@@ -132,6 +141,17 @@ def _field_signers(desc: Descriptor, name: str) -> Signers:
             return lambda msg: [s for item in getattr(msg, name) for s in inner(item)]
         return lambda msg: inner(getattr(msg, name))
     raise ValueError(f"{desc.full_name}: signer field {name!r} is neither string nor message")
+
+
+def _holds_validator_address(field: FieldDescriptor) -> bool:
+    scalar = field.GetOptions().Extensions[_SCALAR]
+    return bool(scalar == "cosmos.ValidatorAddressString")
+
+
+def _operator_account(valoper: str) -> str:
+    from zrchain.codec.address import acc_string, val_bytes
+
+    return acc_string(val_bytes(valoper))
 
 
 # -- REST routes -------------------------------------------------------------------------

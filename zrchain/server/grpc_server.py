@@ -1,7 +1,8 @@
 """The gRPC door: every route in the app's query registry, served generically.
 
 No per-service code: each route becomes a raw-bytes unary handler that calls
-``QueryRouter.call``, so a module's Query service is on gRPC as soon as it is registered.
+``QueryRouter.call``, so a module's Query service is on gRPC as soon as it is registered,
+and gRPC server reflection lists it (``services/reflection.py``).
 Like the SDK, the ``x-cosmos-block-height`` request metadata selects the height and the
 height actually used comes back as response header metadata.
 """
@@ -20,6 +21,7 @@ import grpc
 from zrchain.codec.ints import IntSyntaxError, parse_go_int
 from zrchain.errors import QueryError, Status
 from zrchain.server.router import QueryRouter
+from zrchain.server.services import reflection
 
 log = logging.getLogger("zrchain.grpc")
 
@@ -115,6 +117,7 @@ class GrpcServer:
         )
         try:
             server.add_generic_rpc_handlers(generic_handlers(router, list(router.routes)))
+            listed = reflection.enable(server, {split_method(m)[0] for m in router.routes})
             self.port = server.add_insecure_port(self.address)  # raises if it cannot bind
             server.start()
         except BaseException:
@@ -122,7 +125,12 @@ class GrpcServer:
             pool.shutdown(wait=False)
             raise
         self._server, self._pool = server, pool
-        log.info("gRPC server listening on %s (%d methods)", self.address, len(router.routes))
+        log.info(
+            "gRPC server listening on %s (%d methods, %d services listed by reflection)",
+            self.address,
+            len(router.routes),
+            len(listed),
+        )
 
     def stop(self, grace: float = 5.0) -> None:
         """Refuse new RPCs, let running ones finish for ``grace`` seconds, then cancel."""

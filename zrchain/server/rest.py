@@ -37,7 +37,7 @@ from google.protobuf.descriptor import Descriptor, FieldDescriptor
 from google.protobuf.message import Message
 
 from zrchain.codec import json as bounded_json
-from zrchain.codec.json import from_dict
+from zrchain.codec.json import from_dict, to_dict
 from zrchain.errors import QueryError, Status
 from zrchain.module import QueryRoute
 from zrchain.server.grpc_server import HEIGHT_HEADER, parse_height
@@ -321,11 +321,9 @@ def check_bytes_fields(data: Any, desc: Descriptor, path: str = "") -> None:
 
 # -- rendering ---------------------------------------------------------------------------
 def to_json(msg: Message) -> dict[str, Any]:
-    """The SDK gateway's JSON: OrigName, EmitDefaults, int64 as strings, bytes base64."""
-    out: dict[str, Any] = json_format.MessageToDict(
-        msg, preserving_proto_field_name=True, always_print_fields_with_no_presence=True
-    )
-    return out
+    """The SDK gateway's JSON: OrigName, EmitDefaults, int64 as strings, bytes base64,
+    LegacyDec fields as decimals (``zrchain.codec.json.to_dict``)."""
+    return to_dict(msg)
 
 
 def error_json(status: int, message: str) -> dict[str, Any]:

@@ -21,6 +21,7 @@ from zrchain.app import AppSettings, ZrChainApp
 from zrchain.client.tx import build_tx, private_key_signer
 from zrchain.codec.address import acc_string, pubkey_to_address
 from zrchain.codec.coins import parse_coins
+from zrchain.context import BLOCK_ID_FLAG_ABSENT, BLOCK_ID_FLAG_COMMIT
 from zrchain.testing.genesis import add_account
 from zrchain.x.auth.keeper import decode_account
 
@@ -47,6 +48,7 @@ class Chain:
     app: ZrChainApp
     chain_id: str = "zenrock"
     height: int = 0
+    time_s: int = GENESIS_TIME  # the last block's time
     wallets: dict[str, Wallet] = field(default_factory=dict)
 
     def tx(
@@ -64,10 +66,25 @@ class Chain:
             **kw,
         )
 
-    def block(self, txs: list[bytes]) -> abci.ResponseFinalizeBlock:
+    def block(
+        self,
+        txs: list[bytes],
+        *,
+        votes: Sequence[tuple[bytes, int, bool]] = (),
+        misbehavior: Sequence[abci.Misbehavior] = (),
+        advance_s: int = 1,
+    ) -> abci.ResponseFinalizeBlock:
+        """One block ``advance_s`` seconds after the last; ``votes`` are the previous
+        block's commit as CometBFT reports it (consensus address, power, signed)."""
         self.height += 1
-        req = abci.RequestFinalizeBlock(height=self.height, txs=txs)
-        req.time.CopyFrom(Timestamp(seconds=GENESIS_TIME + self.height))
+        self.time_s += advance_s
+        req = abci.RequestFinalizeBlock(height=self.height, txs=txs, misbehavior=misbehavior)
+        req.time.CopyFrom(Timestamp(seconds=self.time_s))
+        for addr, power, signed in votes:
+            v = req.decided_last_commit.votes.add(
+                block_id_flag=BLOCK_ID_FLAG_COMMIT if signed else BLOCK_ID_FLAG_ABSENT
+            )
+            v.validator.address, v.validator.power = addr, power
         res = self.app.finalize_block(req)
         self.app.commit(abci.RequestCommit())
         return res

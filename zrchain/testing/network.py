@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 from zrchain import cometbft
-from zrchain.cli.genesis_cmds import genesis_validator
 from zrchain.config import load as load_config
 from zrchain.config import save as save_config
 from zrchain.testing.node import FAST_CONSENSUS, TestNode
@@ -48,6 +47,7 @@ class TestNetwork:
         self.extra: list[TestNode] = []
         self.genesis: dict[str, Any] = {}
         self.dev_addresses: dict[str, str] = {}
+        self.operators: dict[str, str] = {}  # node name -> its validator's operator account
 
     @property
     def all_nodes(self) -> list[TestNode]:
@@ -56,17 +56,15 @@ class TestNetwork:
     def init(
         self, genesis: Callable[[dict[str, Any]], None] | None = None, dev_accounts: bool = True
     ) -> TestNetwork:
-        from zrchain.localnet_setup import create_dev_keys, fund_dev_accounts
+        from zrchain.localnet_setup import create_dev_keys, fund_dev_accounts, genesis_validators
 
         for n in self.nodes:
-            n.init()
+            n.init(validator=False)
         doc = self.nodes[0].genesis()
-        doc["validators"] = [
-            genesis_validator(validator_pubkey(n.home), 10, n.name) for n in self.nodes
-        ]
         if dev_accounts:
             self.dev_addresses = create_dev_keys(self.base)
             fund_dev_accounts(doc, self.dev_addresses)
+        self.operators = genesis_validators(doc, [(n.home, n.name) for n in self.nodes])
         if genesis is not None:
             genesis(doc)
         self.genesis = doc
@@ -118,7 +116,7 @@ class TestNetwork:
     ) -> TestNode:
         """A new full node with the network's genesis, joining by blocksync or state sync."""
         node = TestNode(self.base, name, self.chain_id, self.consensus)
-        node.init()
+        node.init(validator=False)
         node.write_genesis(self.genesis)
         extra: dict[str, Any] = {}
         if statesync:

@@ -132,14 +132,43 @@ class TestNode:
         self,
         genesis: Callable[[dict[str, Any]], None] | None = None,
         extra_config: dict[str, Any] | None = None,
+        validator: bool = True,
     ) -> TestNode:
+        """A new home; with ``validator`` the node is the chain's one genesis validator
+        (a gentx from its ``validator`` key, funded at genesis), then ``genesis`` may edit
+        the genesis doc."""
         zrchaind("init", self.name, "--chain-id", self.chain_id, "--home", str(self.home))
         self.configure(extra_config)
-        if genesis is not None:
+        if validator or genesis is not None:
             doc = self.genesis()
-            genesis(doc)
+            if validator:
+                from zrchain.localnet_setup import genesis_validators
+
+                genesis_validators(doc, [(self.home, self.name)])
+            if genesis is not None:
+                genesis(doc)
             self.write_genesis(doc)
         return self
+
+    def add_genesis_validator(self, stake: str = "", funds: str = "") -> str:
+        """Make this node the genesis validator the way an operator does, through the CLI:
+        a ``validator`` key (a dev key) in its test keyring, funded in genesis.json, a
+        ``genesis gentx`` bonding ``stake`` and ``genesis collect-gentxs``. Returns the
+        operator's account address."""
+        from zrchain.localnet_setup import VALIDATOR_FUNDS, VALIDATOR_STAKE, dev_mnemonic
+
+        home = str(self.home)
+        zrchaind(
+            "keys", "add", "validator", "--recover", "--keyring-backend", "test",
+            "--home", home, input=dev_mnemonic(f"validator {self.name}") + "\n",
+        )  # fmt: skip
+        zrchaind("genesis", "add-genesis-account", "validator", funds or VALIDATOR_FUNDS,
+                 "--home", home)  # fmt: skip
+        zrchaind("genesis", "gentx", "validator", stake or VALIDATOR_STAKE, "--home", home)
+        zrchaind("genesis", "collect-gentxs", "--home", home)
+        out = zrchaind("keys", "show", "validator", "-a", "--keyring-backend", "test",
+                       "--home", home)  # fmt: skip
+        return out.stdout.strip()
 
     def configure(self, extra_config: dict[str, Any] | None = None) -> None:
         p = self.ports
@@ -288,3 +317,20 @@ def _wait_port(port: int, proc: subprocess.Popen[bytes], log: Path, timeout: flo
                 return
         time.sleep(0.05)
     raise TimeoutError(f"port {port} not open after {timeout}s")
+
+
+def cli_node(base: Path, keys: dict[str, str], funds: str, chain_id: str = "zenrock") -> TestNode:
+    """A node home made the way a user makes one: ``zrchaind init``, ``keys add --recover``
+    of each (name -> mnemonic) into the ``test`` keyring, ``genesis add-genesis-account``
+    with ``funds``. Configured for free ports, not started."""
+    node = TestNode(base)
+    home = str(node.home)
+    zrchaind("init", base.name, "--chain-id", chain_id, "--home", home)
+    node.configure()
+    for name, mnemonic in keys.items():
+        zrchaind(
+            "keys", "add", name, "--recover", "--keyring-backend", "test", "--home", home,
+            input=mnemonic + "\n",
+        )  # fmt: skip
+        zrchaind("genesis", "add-genesis-account", name, funds, "--home", home)
+    return node

@@ -5,7 +5,9 @@ A snapshot is every key of every module store at one committed height, read in-p
 (``snapshot_node``). ``assert_unchanged`` compares two snapshots and allows exactly what a
 tx rejected in its messages (not in ante) must leave behind: the fee moved from its payer
 to the fee collector and each signer's sequence one higher. Block-level bookkeeping
-(``baseapp/``: the last block's height and time) is not part of a snapshot.
+(``baseapp/``: the last block's height and time) is not part of a snapshot, and ``diff``
+skips what moves on every block whatever the txs (``PER_BLOCK``: x/slashing's signing
+windows, which advance with each commit's votes).
 """
 
 from __future__ import annotations
@@ -22,8 +24,12 @@ from zrchain.codec.coins import Coins, parse_coins
 from zrchain.store.kv import iterate_prefix
 from zrchain.x.auth.keeper import ACCOUNT_PREFIX, FEE_COLLECTOR, decode_account
 from zrchain.x.bank.keeper import balance_key
+from zrchain.x.slashing.keeper import BITMAP, SIGNING_INFO
 
 Stores = dict[str, dict[bytes, bytes]]
+
+# (store, key prefixes) written by every block's begin block, not by txs.
+PER_BLOCK: dict[str, tuple[bytes, ...]] = {"slashing": (SIGNING_INFO, BITMAP)}
 
 
 @dataclass(frozen=True)
@@ -75,7 +81,10 @@ def diff(before: StateSnapshot, after: StateSnapshot) -> dict[tuple[str, bytes],
     out: dict[tuple[str, bytes], tuple[Any, Any]] = {}
     for store in sorted(set(before.stores) | set(after.stores)):
         b, a = before.stores.get(store, {}), after.stores.get(store, {})
+        skip = PER_BLOCK.get(store, ())
         for key in set(b) | set(a):
+            if skip and key.startswith(skip):
+                continue
             if b.get(key) != a.get(key):
                 out[(store, key)] = (b.get(key), a.get(key))
     return out

@@ -57,8 +57,12 @@ class TxPipeline:
     def ante(self) -> AnteHandler:
         if self._ante is None:
             reg = self.app.registry
+            feegrant = reg.by_name.get("feegrant")
             self._ante = AnteHandler(
-                reg.module("auth").keeper, reg.module("bank").keeper, node_and_chain_min_gas_prices
+                reg.module("auth").keeper,
+                reg.module("bank").keeper,
+                node_and_chain_min_gas_prices,
+                feegrant.keeper if feegrant is not None else None,
             )
         return self._ante
 
@@ -87,6 +91,8 @@ class TxPipeline:
         simulate = mode == Mode.SIMULATE
         if simulate:
             meter = sim_meter if sim_meter is not None else GasMeter(None)
+        elif height == 0:
+            meter = GasMeter(None)  # genesis txs (gentxs): the SDK meters no gas at height 0
         else:
             meter = GasMeter(tx.gas_limit)
         out = TxOutcome(gas_wanted=MAX_GAS if simulate else tx.gas_limit)
@@ -179,6 +185,12 @@ class TxPipeline:
         mode = Mode.RECHECK if recheck else Mode.CHECK
         height, time_ns = app.last_block_header()
         return self.run(state, raw, mode, height, time_ns).encoded()
+
+    def run_genesis_tx(self, ctx: Context, raw: bytes) -> None:
+        """A gentx on ``ctx``'s state at height 0; raises ValueError with its log on failure."""
+        out = self.run(ctx.root, raw, Mode.FINALIZE, 0, ctx.time_ns)
+        if out.error is not None:
+            raise ValueError(out.error.log)
 
     def deliver_block(self, ctx: Context, txs: Any) -> list[bytes]:
         """Encoded ExecTxResults, one per tx, in order."""

@@ -40,7 +40,6 @@ def chain(tmp_path: Any) -> Chain:
         tmp_path / "app",
         {"x": "1urock"},
         app_state=state,
-        validators=[(v.pubkey, v.power) for v in VALS],
         vote_extensions_enable_height=1,
     )
 

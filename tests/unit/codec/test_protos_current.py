@@ -96,10 +96,24 @@ def test_rewrite_points_imports_at_cosmpy_and_our_package() -> None:
     assert "from google.api import annotations_pb2 as h\n" in out  # googleapis-common-protos
 
 
+def test_rewrite_maps_cosmos_option_packages_to_cosmpy() -> None:
+    """zrchain/validation imports gogoproto, cosmos_proto and tendermint: cosmpy ships them."""
+    generator = _load_generator()
+    src = (
+        "from gogoproto import gogo_pb2 as g\n"
+        "from cosmos_proto import cosmos_pb2 as c\n"
+        "from tendermint.types import types_pb2 as t\n"
+    )
+    out = generator.rewrite(src, "t.py")
+    assert "from cosmpy.protos.gogoproto import gogo_pb2 as g\n" in out
+    assert "from cosmpy.protos.cosmos_proto import cosmos_pb2 as c\n" in out
+    assert "from cosmpy.protos.tendermint.types import types_pb2 as t\n" in out
+
+
 @pytest.mark.parametrize(
     "line",
     [
-        "from gogoproto import gogo_pb2 as g\n",
+        "from validate import validate_pb2 as v\n",
         "import cosmos_proto\n",
         "from google.apis import x_pb2 as x\n",
         "from cosmos.nonexistent.v9 import nothing_pb2 as n\n",

@@ -38,7 +38,13 @@ MODULES: tuple[str, ...] = (
     "zrchain.codec.gen.zrchain.treasury.query_pb2",
     "zrchain.codec.gen.zrchain.treasury.tx_pb2",
     "zrchain.codec.gen.zrchain.treasury.wallet_pb2",
-    "zrchain.codec.gen.zrchain.validators.validators_pb2",
+    "zrchain.codec.gen.zrchain.validation.asset_data_pb2",
+    "zrchain.codec.gen.zrchain.validation.genesis_pb2",
+    "zrchain.codec.gen.zrchain.validation.hybrid_validation_pb2",
+    "zrchain.codec.gen.zrchain.validation.query_pb2",
+    "zrchain.codec.gen.zrchain.validation.solana_pb2",
+    "zrchain.codec.gen.zrchain.validation.staking_pb2",
+    "zrchain.codec.gen.zrchain.validation.tx_pb2",
 )
 
 

@@ -1,0 +1,1 @@
+"""x/genutil: genesis transactions (gentxs) that create the first validators."""

@@ -1,0 +1,1 @@
+"""x/slashing: downtime jailing and slashing, unjail, signing infos (cosmos.slashing.v1beta1)."""
