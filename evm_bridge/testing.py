@@ -132,8 +132,9 @@ def captured_logs() -> Iterator[Records]:
         logger.setLevel(old)
 
 
-def wait(pred: Callable[[], Any], timeout: float = 30, what: str = "") -> Any:
-    """Poll `pred` until it returns something true; AssertionError after `timeout` seconds."""
+def wait(pred: Callable[[], Any], timeout: float = 90, what: str = "") -> Any:
+    """Poll `pred` until it returns something true; AssertionError after `timeout` seconds
+    (generous: a loaded 2-core CI machine took over 30 s for an Omni key write-back)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         got = pred()

@@ -129,7 +129,7 @@ def test_abci_query_of_a_cometbft_backed_route_answers_at_once(node) -> None:
     """Through ABCI Query the app's loop must not call CometBFT back (it could deadlock)."""
     started = time.monotonic()
     r = node.rpc.abci_query("/cosmos.base.tendermint.v1beta1.Service/GetLatestBlock")
-    assert time.monotonic() - started < 2
+    assert time.monotonic() - started < 20  # a deadlock hangs; a loaded machine is slow
     assert int(r.get("code", 0)) != 0 and "gRPC or REST" in r.get("log", "")
     node.wait_height(node.height() + 1)  # consensus carries on
 

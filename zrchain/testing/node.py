@@ -322,11 +322,13 @@ def _wait_port(port: int, proc: subprocess.Popen[bytes], log: Path, timeout: flo
 def cli_node(base: Path, keys: dict[str, str], funds: str, chain_id: str = "zenrock") -> TestNode:
     """A node home made the way a user makes one: ``zrchaind init``, ``keys add --recover``
     of each (name -> mnemonic) into the ``test`` keyring, ``genesis add-genesis-account``
-    with ``funds``. Configured for free ports, not started."""
+    with ``funds``, and its validator made by gentx (``add_genesis_validator``). Configured
+    for free ports, not started."""
     node = TestNode(base)
     home = str(node.home)
     zrchaind("init", base.name, "--chain-id", chain_id, "--home", home)
     node.configure()
+    node.add_genesis_validator()  # gentx + collect-gentxs, as an operator
     for name, mnemonic in keys.items():
         zrchaind(
             "keys", "add", name, "--recover", "--keyring-backend", "test", "--home", home,

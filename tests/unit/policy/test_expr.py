@@ -8,7 +8,6 @@ is the oracle for "evaluates exactly as zrChain does" and pins each deliberate d
 from __future__ import annotations
 
 import contextlib
-import time
 
 import boolparser_reference as go
 import pytest
@@ -305,11 +304,10 @@ def test_p_words_are_plain_names(text: str, grouping: str, names: tuple[str, ...
     assert (render(expr), participants(expr)) == (grouping, names)
 
 
-def test_unclosed_parenthesis_fails_fast() -> None:
+def test_unclosed_parenthesis_at_the_size_limit_fails() -> None:
+    # (zrChain's parser rescans here, quadratic in the length; ours reads the text once)
     for text in ("abc(" + "1" * (MAX_LENGTH - 4), "(" * MAX_LENGTH, "a(" * (MAX_LENGTH // 2)):
-        start = time.perf_counter()
         parse_error(text)
-        assert time.perf_counter() - start < 1.0
 
 
 # --- limits -------------------------------------------------------------------------------
@@ -333,7 +331,10 @@ def test_depth_limit() -> None:
     assert err.message == f"parentheses nested deeper than {MAX_DEPTH} at position {MAX_DEPTH}"
 
 
-def test_large_inputs_are_linear_and_never_recurse() -> None:
+def test_large_inputs_never_recurse() -> None:
+    """Inputs far deeper than Python's recursion limit (1000) parse, evaluate and render:
+    the parser and evaluator are iterative. (No wall-clock bound here: timing belongs in
+    the benchmarks, not in unit tests.)"""
     cases = [
         ("+".join(["a"] * 4990) + " > 4989", True),  # 4990 approvals needed, all given
         ("!" * 9998 + "0", False),  # even count of '!'
@@ -343,11 +344,9 @@ def test_large_inputs_are_linear_and_never_recurse() -> None:
     ]
     for text, expected in cases:
         assert len(text) <= MAX_LENGTH
-        start = time.perf_counter()
         expr = parse(text)
         assert evaluate(expr, {"a"}) is expected
         render(expr)
-        assert time.perf_counter() - start < 1.0
 
 
 # --- helpers: participants, approver number, validate, verify ------------------------------
