@@ -48,11 +48,13 @@ def emit_raw(node: Any, address: str, topics: list[bytes], data: bytes) -> None:
 
 class FlakyProxy:
     """An HTTP JSON-RPC proxy on 127.0.0.1 that answers HTTP 502 to chosen eth_getLogs calls
-    (1-based call numbers) and forwards everything else. Stop it with close()."""
+    (1-based call numbers), and to every call while ``down`` is set, and forwards everything
+    else. Stop it with close()."""
 
     def __init__(self, upstream: str, fail_calls: set[int]) -> None:
         self.upstream = upstream
         self.fail_calls = fail_calls
+        self.down = False
         self.count = 0
         self.failed = 0
         proxy = self
@@ -63,6 +65,10 @@ class FlakyProxy:
 
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers["Content-Length"]))
+                if proxy.down:
+                    self.send_response(502)
+                    self.end_headers()
+                    return
                 doc = json.loads(body)
                 if isinstance(doc, dict) and doc.get("method") == "eth_getLogs":
                     proxy.count += 1

@@ -40,6 +40,8 @@ from zrchain.store.snapshots import FORMAT as SNAPSHOT_FORMAT
 from zrchain.store.snapshots import Restore, SnapshotStore, decode_pairs, snapshot_from_abci
 from zrchain.tx.simulation import InlineSimulator, SimulationLimits
 from zrchain.valset import merge_updates
+from zrchain.x.attest.abci import VoteExtensions, attestation_for
+from zrchain.x.attest.codec import is_injection
 
 log = logging.getLogger("zrchain.app")
 
@@ -98,6 +100,7 @@ class ZrChainApp:
         self._last_header = self._read_last_header()
         # off the consensus path; the node replaces it with worker processes
         self.simulator: Any = InlineSimulator(self, self.settings.simulation)
+        self.attestation: VoteExtensions | None = attestation_for(self)
 
     # -- base state --------------------------------------------------------------------
     def _load_base(self) -> None:
@@ -247,23 +250,42 @@ class ZrChainApp:
                 raise NodeFault(f"CheckTx could not read the state: {describe(exc)}") from exc
 
     # -- consensus ---------------------------------------------------------------------
+    def committed_context(self) -> Context:
+        """A read-only context over the last committed state (proposals and votes)."""
+        return self.context(self._fresh_check_state(), Mode.QUERY, metered=False)
+
+    @property
+    def vote_extensions_enable_height(self) -> int:
+        cp = self.consensus_params
+        return int(cp.abci.vote_extensions_enable_height) if cp.HasField("abci") else 0
+
     def prepare_proposal(self, req: abci.RequestPrepareProposal) -> abci.ResponsePrepareProposal:
-        return abci.ResponsePrepareProposal(
-            txs=self.pipeline.select_for_proposal(req.txs, req.max_tx_bytes, self.block_max_gas)
-        )
+        injection = self.attestation.prepare(req) if self.attestation else None
+        if injection is None:
+            txs = self.pipeline.select_for_proposal(req.txs, req.max_tx_bytes, self.block_max_gas)
+            return abci.ResponsePrepareProposal(txs=txs)
+        rest = [tx for tx in req.txs if not is_injection(tx)]
+        room = req.max_tx_bytes - len(injection)
+        txs = self.pipeline.select_for_proposal(rest, room, self.block_max_gas)
+        return abci.ResponsePrepareProposal(txs=[injection, *txs])
 
     def process_proposal(self, req: abci.RequestProcessProposal) -> abci.ResponseProcessProposal:
-        accept = abci.ResponseProcessProposal.ACCEPT
-        return abci.ResponseProcessProposal(status=accept)
+        why = self.attestation.process(req) if self.attestation else ""
+        if why:
+            log.warning("rejecting the proposal for height %d: %s", req.height, why)
+            return abci.ResponseProcessProposal(status=abci.ResponseProcessProposal.REJECT)
+        return abci.ResponseProcessProposal(status=abci.ResponseProcessProposal.ACCEPT)
 
     def extend_vote(self, req: abci.RequestExtendVote) -> abci.ResponseExtendVote:
-        return abci.ResponseExtendVote(vote_extension=b"")
+        ext = self.attestation.extend_vote(req) if self.attestation else b""
+        return abci.ResponseExtendVote(vote_extension=ext)
 
     def verify_vote_extension(
         self, req: abci.RequestVerifyVoteExtension
     ) -> abci.ResponseVerifyVoteExtension:
-        accept = abci.ResponseVerifyVoteExtension.ACCEPT
-        return abci.ResponseVerifyVoteExtension(status=accept)
+        R = abci.ResponseVerifyVoteExtension
+        ok = self.attestation.verify_vote_extension(req) if self.attestation else True
+        return R(status=R.ACCEPT if ok else R.REJECT)
 
     def finalize_block(self, req: abci.RequestFinalizeBlock) -> abci.ResponseFinalizeBlock:
         return abci.ResponseFinalizeBlock.FromString(self.finalize_block_encoded(req))
@@ -297,12 +319,17 @@ class ZrChainApp:
         for module in self.registry.modules:
             module.begin_block(ctx)
         begin_events = ctx.events
-        results = self.pipeline.deliver_block(ctx, req.txs)
+        txs = list(req.txs)
+        results = []
+        if self.attestation and txs and is_injection(txs[0]):
+            results.append(self.attestation.finalize(ctx, txs.pop(0), req.decided_last_commit))
+        results += self.pipeline.deliver_block(ctx, txs)
         ctx.events = []
         for module in self.registry.modules:
             module.end_block(ctx)
         end_events = ctx.events
         updates = merge_updates(u for m in self.registry.modules for u in m.validator_updates(ctx))
+        params = [p for m in self.registry.modules if (p := m.consensus_param_updates(ctx))]
         app_hash = self.store.apply(block.writes)
         self._block_height = req.height
         self._pending_app_hash = app_hash
@@ -312,6 +339,7 @@ class ZrChainApp:
                 abci.ValidatorUpdate(pub_key=keys_pb2.PublicKey(ed25519=pk), power=power)
                 for pk, power in updates
             ],
+            consensus_param_updates=params[-1] if params else None,
         ).SerializeToString()
         return encode_finalize_block(
             encode_events(begin_events + end_events, b"\x0a"), results, rest
@@ -329,6 +357,7 @@ class ZrChainApp:
         self._pending_app_hash = None
         self._genesis_writes = {}
         self._last_header = self._read_last_header()
+        self._load_base()  # a consensus-params change applies from the next height
         self._maybe_snapshot()
         with self._lock:
             self._check = self._fresh_check_state()

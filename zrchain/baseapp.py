@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from cosmpy.protos.tendermint.types import params_pb2
 
-from zrchain.store.kv import KVReader
+from zrchain.store.kv import KVReader, KVStore
 
 STORE = "baseapp"
 CHAIN_ID_KEY = b"baseapp/chain_id"
@@ -24,6 +24,11 @@ def consensus_params(view: KVReader) -> params_pb2.ConsensusParams | None:
     """The consensus params InitChain stored, or None before InitChain."""
     raw = view.get(CONSENSUS_PARAMS_KEY)
     return params_pb2.ConsensusParams.FromString(raw) if raw else None
+
+
+def set_consensus_params(root: KVStore, params: params_pb2.ConsensusParams) -> None:
+    """A consensus-params change (x/consensus), in the block's state."""
+    root.set(CONSENSUS_PARAMS_KEY, params.SerializeToString())
 
 
 def encode_last_block(height: int, time_ns: int) -> bytes:

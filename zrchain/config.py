@@ -33,6 +33,7 @@ class NodeConfig:
     simulate_timeout: float = 10.0
     simulate_workers: int = 1
     log_level: str = "info"
+    attestation_networks: str = ""  # EVM networks file for vote extensions (docs/attestation.md)
     extra: dict[str, Any] = field(default_factory=dict)
 
     def pruning_options(self) -> PruningOptions:
@@ -64,6 +65,7 @@ _LAYOUT: list[tuple[str, str, str]] = [
     ("simulate", "gas-limit", "simulate_gas_limit"),
     ("simulate", "timeout", "simulate_timeout"),
     ("simulate", "workers", "simulate_workers"),
+    ("attestation", "networks-file", "attestation_networks"),
 ]
 
 _SDK_STRING_NUMBERS = {"pruning_keep_recent", "pruning_interval"}
@@ -86,6 +88,9 @@ _COMMENTS = {
     "simulate": "# Simulate (gas estimation; anyone may call it) runs in worker processes, off\n"
     "# the consensus path, within these bounds: tx size (0: CometBFT's mempool.max_tx_bytes),\n"
     "# gas, seconds, and simulations at once.",
+    "attestation": "# A validator's own EVM followers for zrSign attestation (vote extensions):\n"
+    "# networks-file names a TOML file of [[networks]] tables as the EVM bridge's (relative:\n"
+    "# to this directory); empty: this node attests nothing.",
 }
 
 

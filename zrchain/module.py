@@ -319,6 +319,10 @@ class Module:
         """Validator changes decided in this block, returned from FinalizeBlock."""
         return []
 
+    def consensus_param_updates(self, ctx: Context) -> Any:
+        """Consensus params changed in this block (tendermint.types.ConsensusParams), or None."""
+        return None
+
     def cli(self) -> ModuleType | None:
         """The module's ``cli.py`` (imported when the CLI runs, not by the node), whose
         ``tx_group`` and ``query_group`` are mounted under ``zrchaind tx`` / ``query``."""

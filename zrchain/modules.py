@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from zrchain.module import Module
 from zrchain.valset import ValsetModule
+from zrchain.x.attest.module import AttestModule
 from zrchain.x.auth.keeper import AccountKeeper
 from zrchain.x.auth.module import AuthModule
 from zrchain.x.authz.module import AuthzModule
 from zrchain.x.bank.module import BankModule
+from zrchain.x.consensus.module import ConsensusModule
 from zrchain.x.evidence.module import EvidenceModule
 from zrchain.x.feegrant.module import FeegrantModule
 from zrchain.x.genutil.module import GenutilModule
@@ -40,9 +42,15 @@ def default_modules() -> list[Module]:
     validation = ValidationModule(bank=bank.keeper, accounts=accounts, valset=valset.keeper)
     slashing = SlashingModule(staking=validation.keeper)
     validation.keeper.add_hooks(slashing.hooks())
+    attest = AttestModule(valset=valset.keeper)  # zrSign requests from vote extensions
     treasury = TreasuryModule(
-        identity=identity.api, policy=policy.engine, bank=bank.keeper, accounts=accounts
+        identity=identity.api,
+        policy=policy.engine,
+        bank=bank.keeper,
+        accounts=accounts,
+        ingestion=attest.keeper,
     )
+    attest.treasury = treasury.keeper
     modules: list[Module] = [
         AuthModule(keeper=accounts),
         UpgradeModule(),  # begin block first: halt or migrate at a plan's height
@@ -58,6 +66,8 @@ def default_modules() -> list[Module]:
         identity,
         treasury,
         OmniModule(policy=policy.engine, zrsign=treasury.zrsign_owners),
+        attest,
+        ConsensusModule(),
         GenutilModule(validation=validation.keeper),  # gentxs, after every other genesis
     ]
     return modules

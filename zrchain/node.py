@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import importlib
 import logging
 import os
 import signal
@@ -21,7 +22,7 @@ from typing import Any
 from zrchain import cometbft
 from zrchain.abci.server import ABCIServer
 from zrchain.app import AppSettings, ZrChainApp
-from zrchain.config import NodeConfig
+from zrchain.config import ConfigError, NodeConfig
 from zrchain.errors import NodeFault
 from zrchain.tx.simulation import DEFAULT_MAX_TX_BYTES, ProcessSimulator, SimulationLimits
 
@@ -69,6 +70,18 @@ def make_app(home: str | Path, cfg: NodeConfig) -> ZrChainApp:
     return ZrChainApp(app_data_dir(home), settings=settings)
 
 
+def start_attestation(app: ZrChainApp, home: str | Path, cfg: NodeConfig) -> Any:
+    """Start this validator's EVM followers when app.toml's [attestation] names a networks
+    file; the EVM bridge package is imported by name only then (zrchain never imports it)."""
+    if not cfg.attestation_networks or app.attestation is None:
+        return None
+    path = Path(home) / "config" / cfg.attestation_networks
+    source = importlib.import_module("evm_bridge.attest_source").start_source(path)
+    app.attestation.source = source
+    log.info("attesting zrSign events of %s", path)
+    return source
+
+
 @dataclass
 class Node:
     home: str
@@ -89,6 +102,11 @@ class Node:
             faults.append(fault)
             stop.set()
 
+        try:
+            source = start_attestation(app, self.home, self.cfg)
+        except ValueError as exc:  # the networks file: said in one line by `zrchaind start`
+            app.close()
+            raise ConfigError(f"[attestation] networks-file: {exc}") from None
         abci_server = ABCIServer(app, self.cfg.abci_address, on_fatal=fatal)
         started: list[Any] = []
         proc: asyncio.subprocess.Process | None = None
@@ -129,6 +147,8 @@ class Node:
                 with contextlib.suppress(Exception):
                     await _maybe_await(srv.stop())
             await abci_server.stop()
+            if source is not None:
+                source.stop()
             app.close()
             if faults:
                 log.critical("zrchaind stopped after a node fault: %s", faults[0])

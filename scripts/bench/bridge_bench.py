@@ -131,7 +131,10 @@ def follower_only_rate(node: AnvilNode, contract: ZrSignContract, first: int, n:
     return {"logs": n, "seconds": round(elapsed, 2), "logs_per_s": round(n / elapsed, 1)}
 
 
-def start_node(base: Path) -> TestNode:
+def start_node(
+    base: Path, edit: Callable[[TestNode, dict[str, Any]], None] | None = None
+) -> TestNode:
+    """A zrSign node; ``edit(node, genesis)`` may change its genesis and home before start."""
     from zrchain.localnet_setup import create_dev_keys, fund_dev_accounts
     from zrchain.x.identity.types import keyring_address
 
@@ -153,6 +156,8 @@ def start_node(base: Path) -> TestNode:
     ]
     state["treasury"]["params"]["mpc_keyring"] = keyring_address(1)
     state["treasury"]["params"]["zr_sign_address"] = addresses["relayer"]
+    if edit is not None:
+        edit(node, doc)
     node.write_genesis(doc)
     node.start()
     return node

@@ -17,6 +17,7 @@ from cosmpy.protos.cosmos.authz.v1beta1 import authz_pb2
 from cosmpy.protos.cosmos.authz.v1beta1 import tx_pb2 as authz_tx
 from cosmpy.protos.cosmos.bank.v1beta1 import bank_pb2
 from cosmpy.protos.cosmos.bank.v1beta1 import tx_pb2 as bank_tx
+from cosmpy.protos.cosmos.consensus.v1 import tx_pb2 as consensus_tx
 from cosmpy.protos.cosmos.crypto.ed25519.keys_pb2 import PubKey as Ed25519PubKey
 from cosmpy.protos.cosmos.evidence.v1beta1 import evidence_pb2
 from cosmpy.protos.cosmos.evidence.v1beta1 import tx_pb2 as evidence_tx
@@ -28,12 +29,15 @@ from cosmpy.protos.cosmos.slashing.v1beta1 import slashing_pb2
 from cosmpy.protos.cosmos.slashing.v1beta1 import tx_pb2 as slashing_tx
 from cosmpy.protos.cosmos.upgrade.v1beta1 import tx_pb2 as upgrade_tx
 from cosmpy.protos.cosmos.upgrade.v1beta1 import upgrade_pb2
+from cosmpy.protos.tendermint.types import params_pb2 as consensus_params
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from google.protobuf.any_pb2 import Any as AnyProto
+from google.protobuf.duration_pb2 import Duration
 
 from zrchain.codec.address import acc_bytes, cons_string, val_string
 from zrchain.codec.any import pack
 from zrchain.codec.coins import parse_coins
+from zrchain.codec.gen.zrchain.attest import attest_pb2 as attest_pb
 from zrchain.codec.gen.zrchain.identity import params_pb2 as iparams
 from zrchain.codec.gen.zrchain.identity import tx_pb2 as itx
 from zrchain.codec.gen.zrchain.omni import tx_pb2 as otx
@@ -116,18 +120,16 @@ SAMPLES: dict[str, Sample] = {
     # -- authz -------------------------------------------------------------------------
     "/cosmos.authz.v1beta1.MsgGrant": _grant,
     # -- feegrant ------------------------------------------------------------------------
-    "/cosmos.feegrant.v1beta1.MsgGrantAllowance": lambda w, a, who: (
-        feegrant_tx.MsgGrantAllowance(
-            granter=who,
-            grantee=a["outsider"].address,
-            allowance=pack(feegrant_pb2.BasicAllowance(spend_limit=_coins("100urock"))),
-        )
+    "/cosmos.feegrant.v1beta1.MsgGrantAllowance": lambda w, a, who: feegrant_tx.MsgGrantAllowance(
+        granter=who,
+        grantee=a["outsider"].address,
+        allowance=pack(feegrant_pb2.BasicAllowance(spend_limit=_coins("100urock"))),
     ),
-    "/cosmos.feegrant.v1beta1.MsgRevokeAllowance": lambda w, a, who: (
-        feegrant_tx.MsgRevokeAllowance(granter=who, grantee=a["bob"].address)
+    "/cosmos.feegrant.v1beta1.MsgRevokeAllowance": lambda w, a, who: feegrant_tx.MsgRevokeAllowance(
+        granter=who, grantee=a["bob"].address
     ),
-    "/cosmos.feegrant.v1beta1.MsgPruneAllowances": lambda w, a, who: (
-        feegrant_tx.MsgPruneAllowances(pruner=who)
+    "/cosmos.feegrant.v1beta1.MsgPruneAllowances": lambda w, a, who: feegrant_tx.MsgPruneAllowances(
+        pruner=who
     ),
     "/cosmos.authz.v1beta1.MsgRevoke": lambda w, a, who: authz_tx.MsgRevoke(
         granter=who, grantee=a["bob"].address, msg_type_url=SEND_URL
@@ -148,6 +150,18 @@ SAMPLES: dict[str, Sample] = {
     "/zrchain.validation.MsgCreateValidator": lambda w, a, who: create_validator(who),
     "/zrchain.validation.MsgEditValidator": lambda w, a, who: vtx.MsgEditValidator(
         validator_address=_val(who), description=vst.Description(moniker="renamed")
+    ),
+    "/zrchain.attest.MsgUpdateParams": lambda w, a, who: attest_pb.MsgUpdateParams(
+        authority=who, params=attest_pb.Params(enabled=True, authority=a["outsider"].address)
+    ),
+    "/cosmos.consensus.v1.MsgUpdateParams": lambda w, a, who: consensus_tx.MsgUpdateParams(
+        authority=who,
+        block=consensus_params.BlockParams(max_bytes=22020096, max_gas=-1),
+        evidence=consensus_params.EvidenceParams(
+            max_age_num_blocks=100000, max_age_duration=Duration(seconds=172800), max_bytes=1048576
+        ),
+        validator=consensus_params.ValidatorParams(pub_key_types=["ed25519"]),
+        abci=consensus_params.ABCIParams(vote_extensions_enable_height=10**9),
     ),
     "/zrchain.validation.MsgDelegate": lambda w, a, who: vtx.MsgDelegate(
         delegator_address=who, validator_address=w.validator, amount=_coins()[0]
@@ -375,6 +389,8 @@ SAMPLES: dict[str, Sample] = {
 
 # Msgs only a configured account may send: (type URL, who that is, what a stranger gets).
 AUTHORITY_ONLY = {
+    "/cosmos.consensus.v1.MsgUpdateParams": ("authority", "invalid authority"),
+    "/zrchain.attest.MsgUpdateParams": ("authority", "invalid authority"),
     "/zrchain.validation.MsgUpdateParams": ("gov", "invalid authority"),
     "/cosmos.slashing.v1beta1.MsgUpdateParams": ("gov", "invalid authority"),
     "/cosmos.gov.v1.MsgUpdateParams": ("gov", "invalid authority"),

@@ -45,8 +45,9 @@ def examples(request) -> int:
 
 
 def fuzz_settings(n: int):
-    return settings(max_examples=n, deadline=None, derandomize=True,
-                    suppress_health_check=list(HealthCheck))
+    return settings(
+        max_examples=n, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck)
+    )
 
 
 @pytest.fixture(scope="module")
@@ -54,12 +55,21 @@ def valid_tx(fuzz_node):
     kr = Keyring(fuzz_node.base, "test")
     alice = kr.get("alice")
     acc = ChainClient(fuzz_node.rpc_url).account(alice.address)
-    msg = bank_tx.MsgSend(from_address=alice.address, to_address=alice.address,
-                          amount=parse_coins("1urock").to_protos())
-    return build_tx([msg], pubkey=alice.pubkey, sequence=acc.sequence,
-                    account_number=acc.number, chain_id="zenrock",
-                    sign=lambda d: kr.sign("alice", d), fee=parse_coins("100urock"),
-                    gas_limit=200_000)
+    msg = bank_tx.MsgSend(
+        from_address=alice.address,
+        to_address=alice.address,
+        amount=parse_coins("1urock").to_protos(),
+    )
+    return build_tx(
+        [msg],
+        pubkey=alice.pubkey,
+        sequence=acc.sequence,
+        account_number=acc.number,
+        chain_id="zenrock",
+        sign=lambda d: kr.sign("alice", d),
+        fee=parse_coins("100urock"),
+        gas_limit=200_000,
+    )
 
 
 def mutate(data: bytes, rng: random.Random) -> bytes:
@@ -82,8 +92,12 @@ def test_tx_bytes(fuzz_node, valid_tx, examples) -> None:
     rpc = fuzz_node.rpc
 
     @fuzz_settings(examples)
-    @given(st.one_of(st.binary(max_size=400), st.integers(0, 2**32).map(
-        lambda seed: mutate(valid_tx, random.Random(seed)))))
+    @given(
+        st.one_of(
+            st.binary(max_size=400),
+            st.integers(0, 2**32).map(lambda seed: mutate(valid_tx, random.Random(seed))),
+        )
+    )
     def check(data: bytes) -> None:
         try:
             res = rpc.broadcast_tx_sync(data)
@@ -101,13 +115,20 @@ def test_abci_query_bytes(fuzz_node, examples) -> None:
     from zrchain.modules import default_modules
 
     methods = sorted(Registry(default_modules()).queries)
-    paths = [*methods, "/store/bank/key", "/store/bank/subspace", "/app/simulate",
-             "/app/version", "/nope", "/store/nope/key", ""]
+    paths = [
+        *methods,
+        "/store/bank/key",
+        "/store/bank/subspace",
+        "/app/simulate",
+        "/app/version",
+        "/nope",
+        "/store/nope/key",
+        "",
+    ]
     rpc = fuzz_node.rpc
 
     @fuzz_settings(examples)
-    @given(st.sampled_from(paths), st.binary(max_size=200), st.integers(-5, 10**6),
-           st.booleans())
+    @given(st.sampled_from(paths), st.binary(max_size=200), st.integers(-5, 10**6), st.booleans())
     def check(path: str, data: bytes, height: int, prove: bool) -> None:
         try:
             res = rpc.abci_query(path, data, height=height, prove=prove)
@@ -150,18 +171,41 @@ def handled(r: requests.Response) -> bool:
 
 def test_rest_parameters(fuzz_node, examples) -> None:
     base = f"http://127.0.0.1:{fuzz_node.ports.api}"
-    routes = ["/cosmos/bank/v1beta1/balances/{}", "/cosmos/bank/v1beta1/balances/{}/by_denom",
-              "/cosmos/auth/v1beta1/accounts/{}", "/cosmos/bank/v1beta1/supply",
-              "/cosmos/tx/v1beta1/txs/{}", "/cosmos/base/tendermint/v1beta1/blocks/{}",
-              "/cosmos/tx/v1beta1/txs", "/zrchain/validators/validators", "/{}"]
+    routes = [
+        "/cosmos/bank/v1beta1/balances/{}",
+        "/cosmos/bank/v1beta1/balances/{}/by_denom",
+        "/cosmos/auth/v1beta1/accounts/{}",
+        "/cosmos/bank/v1beta1/supply",
+        "/cosmos/tx/v1beta1/txs/{}",
+        "/cosmos/base/tendermint/v1beta1/blocks/{}",
+        "/cosmos/tx/v1beta1/txs",
+        "/zrchain/validators/validators",
+        "/{}",
+    ]
     session = requests.Session()
 
     @fuzz_settings(examples)
-    @given(st.sampled_from(routes), st.text(max_size=60),
-           st.dictionaries(st.sampled_from(["denom", "pagination.limit", "pagination.key",
-                                            "pagination.offset", "query", "events", "x",
-                                            "pagination.reverse", "order_by"]),
-                           st.text(max_size=30), max_size=4))
+    @given(
+        st.sampled_from(routes),
+        st.text(max_size=60),
+        st.dictionaries(
+            st.sampled_from(
+                [
+                    "denom",
+                    "pagination.limit",
+                    "pagination.key",
+                    "pagination.offset",
+                    "query",
+                    "events",
+                    "x",
+                    "pagination.reverse",
+                    "order_by",
+                ]
+            ),
+            st.text(max_size=30),
+            max_size=4,
+        ),
+    )
     def check(route: str, segment: str, params: dict) -> None:
         url = base + route.format(requests.utils.quote(segment, safe=""))
         r = session.get(url, params=params, timeout=15)
@@ -173,10 +217,13 @@ def test_rest_parameters(fuzz_node, examples) -> None:
     check()
 
     @fuzz_settings(examples)
-    @given(st.sampled_from(["/cosmos/tx/v1beta1/simulate", "/cosmos/tx/v1beta1/txs"]),
-           st.one_of(st.binary(max_size=200).map(lambda b: {"tx_bytes": base64.b64encode(b)
-                                                             .decode()}),
-                     st.dictionaries(st.text(max_size=10), st.text(max_size=10), max_size=3)))
+    @given(
+        st.sampled_from(["/cosmos/tx/v1beta1/simulate", "/cosmos/tx/v1beta1/txs"]),
+        st.one_of(
+            st.binary(max_size=200).map(lambda b: {"tx_bytes": base64.b64encode(b).decode()}),
+            st.dictionaries(st.text(max_size=10), st.text(max_size=10), max_size=3),
+        ),
+    )
     def check_post(route: str, body: dict) -> None:
         r = session.post(base + route, json=body, timeout=15)
         assert handled(r), (route, body, r.text[:300])

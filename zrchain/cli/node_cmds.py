@@ -209,7 +209,7 @@ def start_cmd(
     )
     try:
         code = asyncio.run(node.run())
-    except cometbft.CometBFTMissing as exc:
+    except (cometbft.CometBFTMissing, config.ConfigError) as exc:
         fail(str(exc))
     except StoreOpenError as exc:
         fail(

@@ -153,6 +153,7 @@ def make_chain(
     min_gas_prices: str = "0.0001urock",
     app_state: Callable[[dict[str, Any]], None] | None = None,
     validators: Sequence[tuple[bytes, int]] = (),
+    vote_extensions_enable_height: int = 0,
 ) -> Chain:
     """A chain whose genesis funds ``funded`` (name -> coins); ``app_state`` may edit the
     full genesis app state (e.g. module params) before InitChain; ``validators`` are the
@@ -177,6 +178,7 @@ def make_chain(
     req.consensus_params.block.max_gas = -1
     req.consensus_params.block.max_bytes = 22020096
     req.consensus_params.validator.pub_key_types.append("ed25519")
+    req.consensus_params.abci.vote_extensions_enable_height = vote_extensions_enable_height
     for pk, power in validators:
         v = req.validators.add(power=power)
         v.pub_key.ed25519 = pk

@@ -38,16 +38,12 @@ def stop_pid(proc: subprocess.Popen[bytes] | None, timeout: float = 15) -> None:
         pass
 
 
-def init_zrsign_node(node: TestNode) -> str:
-    """Init ``node``'s home with the dev keys and a zrSign genesis; returns the keyring."""
-    from zrchain.localnet_setup import create_dev_keys, fund_dev_accounts
+def zrsign_genesis(doc: dict[str, Any], addresses: dict[str, str]) -> str:
+    """A zrSign keyring (party ``bob``, served by the MPC keeper) as the treasury's
+    ``mpc_keyring`` and ``relayer`` as ``zr_sign_address``, in genesis ``doc``; the keyring."""
     from zrchain.x.identity.types import keyring_address
 
-    node.init()
-    addresses = create_dev_keys(node.home)
     kr = keyring_address(1)
-    doc = node.genesis()
-    fund_dev_accounts(doc, addresses)
     state = doc["app_state"]
     state["identity"]["keyrings"] = [
         {
@@ -64,6 +60,18 @@ def init_zrsign_node(node: TestNode) -> str:
     ]
     state["treasury"]["params"]["mpc_keyring"] = kr
     state["treasury"]["params"]["zr_sign_address"] = addresses["relayer"]
+    return kr
+
+
+def init_zrsign_node(node: TestNode) -> str:
+    """Init ``node``'s home with the dev keys and a zrSign genesis; returns the keyring."""
+    from zrchain.localnet_setup import create_dev_keys, fund_dev_accounts
+
+    node.init()
+    addresses = create_dev_keys(node.home)
+    doc = node.genesis()
+    fund_dev_accounts(doc, addresses)
+    kr = zrsign_genesis(doc, addresses)
     node.write_genesis(doc)
     return kr
 

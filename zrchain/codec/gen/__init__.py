@@ -9,6 +9,7 @@ import importlib
 from types import ModuleType
 
 MODULES: tuple[str, ...] = (
+    "zrchain.codec.gen.zrchain.attest.attest_pb2",
     "zrchain.codec.gen.zrchain.dct.params_pb2",
     "zrchain.codec.gen.zrchain.identity.genesis_pb2",
     "zrchain.codec.gen.zrchain.identity.keyring_pb2",

@@ -34,6 +34,8 @@ class ZrSignOwners(Protocol):
 
     def zr_sign_account(self, ctx: Context) -> str: ...
 
+    def relayer_refused(self, ctx: Context) -> bool: ...
+
     def set_zr_sign_key_policy(
         self, ctx: Context, owner: str, wallet_type: int, wallet_index: int, policy_id: int
     ) -> tuple[int, int, str]:

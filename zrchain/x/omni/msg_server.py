@@ -135,6 +135,11 @@ class OmniMsgServer(module.MsgServer):
         """The EVM chain id of a call the zrSign account forwards (each event once)."""
         if creator != self.zrsign.zr_sign_account(ctx):
             raise ErrNotZrSign.wrap(f"{creator} is not the zrSign account")
+        if self.zrsign.relayer_refused(ctx):
+            raise ErrNotZrSign.wrap(
+                "zrSign events are ingested by validator attestation (attest params enabled); "
+                "a call forwarded by the zrSign account is refused"
+            )
         try:
             chain_id = parse_caip2_eip155(caip2)
         except Caip10Error as exc:

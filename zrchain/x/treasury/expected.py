@@ -95,3 +95,10 @@ class AccountKeys(Protocol):
     """x/auth: a party's account key, to check its party signatures."""
 
     def get_account(self, ctx: Context, addr: bytes) -> Account | None: ...
+
+
+class ZrSignIngestion(Protocol):
+    """Who may ingest zrSign requests (x/attest's keeper): with attestation on, requests come
+    from validators' vote extensions and a ``zr_sign_address`` tx is refused."""
+
+    def relayer_refused(self, ctx: Context) -> bool: ...

@@ -45,6 +45,7 @@ class KeyRequests(TreasuryRequests):
     ) -> tx_pb2.MsgNewKeyRequestResponse:
         params = self._params(ctx)
         if params.zr_sign_address and msg.creator == params.zr_sign_address:
+            self._refuse_relayer(ctx, params, msg.creator)
             return self._zrsign_key_request(ctx, msg, params)
         check_prefixed(msg.workspace_addr, WORKSPACE_PREFIX, 10, "workspace")
         check_prefixed(msg.keyring_addr, KEYRING_PREFIX, 11, "keyring")

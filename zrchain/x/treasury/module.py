@@ -11,7 +11,13 @@ from types import ModuleType
 from zrchain.context import Context
 from zrchain.module import Genesis, Module, Service
 from zrchain.x.treasury import genesis
-from zrchain.x.treasury.expected import AccountKeys, EscrowBank, IdentityAccess, PolicyGates
+from zrchain.x.treasury.expected import (
+    AccountKeys,
+    EscrowBank,
+    IdentityAccess,
+    PolicyGates,
+    ZrSignIngestion,
+)
 from zrchain.x.treasury.keeper import TreasuryKeeper
 from zrchain.x.treasury.msg_server import TreasuryMsgServer
 from zrchain.x.treasury.query_server import TreasuryQueryServer
@@ -26,6 +32,7 @@ class TreasuryModule(Module):
     bank: EscrowBank | None = None  # BankKeeper: escrow, payouts, refunds, keyring transfers
     accounts: AccountKeys | None = None  # AccountKeeper: party account keys
     reserved_key_ids: frozenset[int] = frozenset()  # keys reserved for internal modules
+    ingestion: ZrSignIngestion | None = None  # x/attest: the relayer-or-attestation switch
     max_timeouts_per_block: int = MAX_TIMEOUTS_PER_BLOCK
     name: str = MODULE
     store_key: str = STORE_KEY
@@ -41,6 +48,7 @@ class TreasuryModule(Module):
         self.msgs = TreasuryMsgServer(
             self.keeper, self.identity, self.policy, self.bank, self.accounts, self.reserved_key_ids
         )
+        self.msgs.ingestion = self.ingestion
         self.zrsign_owners = ZrSignOwners(self.keeper, self.msgs)
 
     def services(self) -> Sequence[Service]:

@@ -16,7 +16,13 @@ from zrchain.codec.gen.zrchain.treasury import key_pb2, mpcsign_pb2, params_pb2,
 from zrchain.context import Context
 from zrchain.errors import PlainError
 from zrchain.gas import SIG_VERIFY_COST_ED25519, SIG_VERIFY_COST_SECP256K1
-from zrchain.x.treasury.expected import AccountKeys, EscrowBank, IdentityAccess, PolicyGates
+from zrchain.x.treasury.expected import (
+    AccountKeys,
+    EscrowBank,
+    IdentityAccess,
+    PolicyGates,
+    ZrSignIngestion,
+)
 from zrchain.x.treasury.fees import FeeBook, account_bytes
 from zrchain.x.treasury.keeper import TreasuryKeeper
 from zrchain.x.treasury.lifecycle import Lifecycle
@@ -43,6 +49,8 @@ def charge_check(ctx: Context, key_type: int, what: str, times: int = 1) -> None
 
 
 class TreasuryRequests:
+    ingestion: ZrSignIngestion | None = None
+
     def __init__(
         self,
         keeper: TreasuryKeeper,
@@ -95,6 +103,19 @@ class TreasuryRequests:
         for kid in key_ids:
             if kid in self.reserved:
                 raise PlainError(f"key {kid} is reserved for internal use")
+
+    def _refuse_relayer(self, ctx: Context, params: params_pb2.Params, creator: str) -> None:
+        """With attestation on (x/attest), a zrSign request signed by zr_sign_address is
+        refused: validators ingest them from their vote extensions."""
+        if (
+            self.ingestion is not None
+            and creator == params.zr_sign_address
+            and self.ingestion.relayer_refused(ctx)
+        ):
+            raise PlainError(
+                "zrSign requests are ingested by validator attestation (attest params "
+                "enabled); a zr_sign_address tx is refused"
+            )
 
     def _check_cache_id(self, ctx: Context, creator: str, cache_id: bytes) -> None:
         if not cache_id:

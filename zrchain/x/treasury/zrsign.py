@@ -64,6 +64,7 @@ class ZrSignRequests(SignTransactionRequests):
     def new_zr_sign_signature_request(
         self, ctx: Context, msg: tx_pb2.MsgNewZrSignSignatureRequest
     ) -> tx_pb2.MsgNewZrSignSignatureRequestResponse:
+        self._refuse_relayer(ctx, self._params(ctx), msg.creator)  # not at a held one's approval
         key = self._zr_sign_key(ctx, msg)
         self._check_cache_id(ctx, msg.creator, msg.cache_id)
         policy_id = self._zr_sign_policy(ctx, key)

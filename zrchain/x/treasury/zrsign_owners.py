@@ -26,6 +26,11 @@ class ZrSignOwners:
     def zr_sign_account(self, ctx: Context) -> str:
         return str(self.msgs._params(ctx).zr_sign_address)
 
+    def relayer_refused(self, ctx: Context) -> bool:
+        """True while attestation (x/attest) is on: the zrSign account forwards nothing."""
+        ingestion = self.msgs.ingestion
+        return ingestion is not None and ingestion.relayer_refused(ctx)
+
     def owner_key(self, ctx: Context, owner: str, wallet_type: int, index: int) -> key_pb2.Key:
         """The zrSign key of ``owner`` at (wallet type code, walletIndex)."""
         alias = str(wallet_type)

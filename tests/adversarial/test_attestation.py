@@ -1,0 +1,236 @@
+"""Outsiders and faulty validators against attested ingestion (issue 19), on an in-process
+app with four validators whose consensus keys sign real ed25519 vote-extension signatures:
+forged signatures, oversize and malformed extensions, a proposer injecting without proof or
+beyond it, one omitting an injection the extensions prove, a replayed injection, and a relayer
+tx while attestation is on. Each case asserts the refusal and that no state changed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import coincurve
+import pytest
+
+from tests.unit.attest.helpers import CAIP_A, Validator, ext, key_item, last_commit
+from tests.unit.attest.helpers import finalize as finalize_with
+from zrchain.abci import types as abci
+from zrchain.codec.gen.zrchain.treasury import tx_pb2
+from zrchain.testing.inproc import Chain, Wallet, make_chain
+from zrchain.testing.state import assert_unchanged, snapshot_app
+from zrchain.x.attest.codec import MAX_EXTENSION_BYTES, Extension, Injection, SignedExtension
+
+VALS = [Validator(i + 1) for i in range(4)]
+OWNER = "0xbe27E519A220D4336A5F9d08C7fa542175E30dA0"
+
+
+@pytest.fixture
+def chain(tmp_path: Any) -> Chain:
+    relayer = Wallet(coincurve.PrivateKey(bytes([1]) * 32))  # make_chain's first wallet
+
+    def state(doc: dict[str, Any]) -> None:
+        doc["attest"] = {"params": {"enabled": True, "max_defer_blocks": "100"}}
+        doc["treasury"]["params"]["zr_sign_address"] = relayer.address
+
+    c = make_chain(
+        tmp_path / "app",
+        {"relayer": "1000000urock"},
+        app_state=state,
+        vote_extensions_enable_height=1,
+    )
+    assert c.wallets["relayer"].address == relayer.address
+    return c
+
+
+def signed(chain: Chain, views: list[Extension], height: int | None = None) -> tuple:  # type: ignore[type-arg]
+    h = chain.height if height is None else height  # the votes of the last committed height
+    return tuple(v.sign("zenrock", h, 0, e.encode()) for v, e in zip(VALS, views, strict=False))
+
+
+def process(chain: Chain, txs: list[bytes]) -> int:
+    req = abci.RequestProcessProposal(
+        txs=txs, height=chain.height + 1, proposed_last_commit=last_commit(VALS)
+    )
+    return int(chain.app.process_proposal(req).status)
+
+
+def finalize(chain: Chain, txs: list[bytes]) -> abci.ResponseFinalizeBlock:
+    return finalize_with(chain, VALS, txs)
+
+
+ACCEPT = abci.ResponseProcessProposal.ACCEPT
+REJECT = abci.ResponseProcessProposal.REJECT
+
+
+def stores(chain: Chain) -> Any:
+    return snapshot_app(chain.app)
+
+
+def test_valid_injection_is_accepted_and_ingested_once(chain: Chain) -> None:
+    item = key_item(5)
+    inj = Injection(0, signed(chain, [ext(item)] * 4), (item,)).encode()
+    assert process(chain, [inj]) == ACCEPT
+    res = finalize(chain, [inj])
+    assert res.tx_results[0].code == 0
+    assert [e.type for e in res.tx_results[0].events].count("attested_request") == 1
+    assert chain.app.attestation is not None
+    ctx = chain.app.committed_context()
+    assert chain.app.attestation.module.keeper.ingested(ctx, item.id)
+
+
+def test_forged_extension_signature_is_rejected_and_changes_nothing(chain: Chain) -> None:
+    item = key_item(5)
+    votes = list(signed(chain, [ext(item)] * 4))
+    votes[1] = SignedExtension(votes[1].pubkey, votes[1].extension, bytes(64))
+    inj = Injection(0, tuple(votes), (item,)).encode()
+    assert process(chain, [inj]) == REJECT
+    before = stores(chain)
+    res = finalize(chain, [inj])
+    assert res.tx_results[0].code != 0 and "does not verify" in res.tx_results[0].log
+    assert_unchanged(before, stores(chain))
+
+
+def test_signature_by_a_key_that_is_not_the_voters_is_rejected(chain: Chain) -> None:
+    item = key_item(5)
+    votes = list(signed(chain, [ext(item)] * 4))
+    impostor = Validator(77).sign("zenrock", chain.height, 0, ext(item).encode())
+    votes[0] = SignedExtension(VALS[0].pubkey, impostor.extension, impostor.signature)
+    assert process(chain, [Injection(0, tuple(votes), (item,)).encode()]) == REJECT
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"\x01" + b"\x00" * (MAX_EXTENSION_BYTES + 10),  # oversize
+        b"\x07garbage",  # unknown version
+        ext(key_item(5)).encode()[:-3],  # truncated
+    ],
+    ids=["oversize", "bad-version", "truncated"],
+)
+def test_malformed_or_oversize_extension_is_refused_by_verify(chain: Chain, raw: bytes) -> None:
+    before = stores(chain)
+    R = abci.ResponseVerifyVoteExtension
+    req = abci.RequestVerifyVoteExtension(
+        validator_address=VALS[0].address, height=chain.height, vote_extension=raw
+    )
+    assert chain.app.verify_vote_extension(req).status == R.REJECT
+    assert_unchanged(before, stores(chain))
+
+
+def test_a_differing_view_is_accepted_by_verify(chain: Chain) -> None:
+    R = abci.ResponseVerifyVoteExtension
+    for raw in (b"", ext(key_item(9, caip2=CAIP_A)).encode()):
+        req = abci.RequestVerifyVoteExtension(
+            validator_address=VALS[0].address, height=chain.height, vote_extension=raw
+        )
+        assert chain.app.verify_vote_extension(req).status == R.ACCEPT
+
+
+def test_proposer_injecting_without_proof_is_rejected(chain: Chain) -> None:
+    item = key_item(5)
+    before = stores(chain)
+    for votes in [(), signed(chain, [ext(item)] * 2)]:  # none; 20 of 40
+        inj = Injection(0, votes, (item,)).encode()
+        assert process(chain, [inj]) == REJECT
+        res = finalize(chain, [inj])
+        assert res.tx_results[0].code != 0
+    after = stores(chain)
+    assert_unchanged(before, after)
+
+
+def test_proposer_injecting_an_unbacked_request_beside_backed_ones_is_rejected(
+    chain: Chain,
+) -> None:
+    real, fake = key_item(5, 0), key_item(5, 1)
+    votes = signed(chain, [ext(real), ext(real), ext(real), ext(real, fake)])
+    assert process(chain, [Injection(0, votes, (real, fake)).encode()]) == REJECT
+    assert process(chain, [Injection(0, votes, (real,)).encode()]) == ACCEPT
+
+
+def test_injection_that_is_not_the_first_tx_is_rejected(chain: Chain) -> None:
+    item = key_item(5)
+    inj = Injection(0, signed(chain, [ext(item)] * 4), (item,)).encode()
+    assert process(chain, [b"\x0a\x00", inj]) == REJECT
+
+
+def test_proposer_omitting_the_injection_when_proof_is_available_is_rejected(
+    chain: Chain,
+) -> None:
+    item = key_item(5)
+    R = abci.ResponseVerifyVoteExtension
+    for v in VALS:
+        req = abci.RequestVerifyVoteExtension(
+            validator_address=v.address, height=chain.height, vote_extension=ext(item).encode()
+        )
+        assert chain.app.verify_vote_extension(req).status == R.ACCEPT
+    assert process(chain, []) == REJECT
+    inj = Injection(0, signed(chain, [ext(item)] * 4), (item,)).encode()
+    assert process(chain, [inj]) == ACCEPT
+
+
+def test_omission_is_fine_when_the_extensions_back_nothing(chain: Chain) -> None:
+    for i, v in enumerate(VALS):
+        raw = ext(key_item(5)).encode() if i < 2 else b""
+        chain.app.verify_vote_extension(
+            abci.RequestVerifyVoteExtension(
+                validator_address=v.address, height=chain.height, vote_extension=raw
+            )
+        )
+    assert process(chain, []) == ACCEPT
+
+
+def test_replayed_injection_is_rejected_and_changes_nothing(chain: Chain) -> None:
+    item = key_item(5)
+    first = Injection(0, signed(chain, [ext(item)] * 4), (item,)).encode()
+    assert finalize(chain, [first]).tx_results[0].code == 0
+    before = stores(chain)
+    # the same bytes a block later: signed for another height
+    assert process(chain, [first]) == REJECT
+    # re-signed for the right height: the request is already ingested
+    again = Injection(0, signed(chain, [ext(item)] * 4), (item,)).encode()
+    assert process(chain, [again]) == REJECT
+    res = finalize(chain, [again])
+    assert res.tx_results[0].code != 0 and "nothing new" in res.tx_results[0].log
+    assert_unchanged(before, stores(chain))
+
+
+def test_relayer_tx_is_refused_while_attestation_is_on(chain: Chain) -> None:
+    relayer = chain.wallets["relayer"]
+    msg = tx_pb2.MsgNewKeyRequest(
+        creator=relayer.address, ext_requester=OWNER, ext_key_type=60, index=0
+    )
+    before = stores(chain)
+    res = chain.run(relayer, [msg], fee="40000urock")
+    assert res.code != 0 and "attestation" in res.log
+    assert_unchanged(before, stores(chain), relayer.address, "40000urock", [relayer.address])
+
+
+def test_forwarded_omni_call_from_the_zrsign_account_is_refused_while_attestation_is_on(
+    chain: Chain,
+) -> None:
+    import hashlib
+
+    from zrchain.codec.gen.zrchain.omni import tx_pb2 as otx
+
+    relayer = chain.wallets["relayer"]
+    msg = otx.MsgForwardApproval(
+        creator=relayer.address,
+        caip2="eip155:1",
+        approver=OWNER,
+        action_id=1,
+        cache_id=hashlib.sha256(b"approval").digest(),
+    )
+    before = stores(chain)
+    res = chain.run(relayer, [msg], fee="40000urock")
+    assert res.code != 0 and "attestation" in res.log
+    assert_unchanged(before, stores(chain), relayer.address, "40000urock", [relayer.address])
+
+
+def test_injection_is_rejected_when_attestation_is_off(tmp_path: Any) -> None:
+    c = make_chain(
+        tmp_path / "off",
+        {"x": "1urock"},
+        vote_extensions_enable_height=1,
+    )
+    item = key_item(5)
+    inj = Injection(0, signed(c, [ext(item)] * 4), (item,)).encode()
+    assert process(c, [inj]) == REJECT

@@ -1,0 +1,62 @@
+"""The validator's follower for attestation: its networks file, and requests as items."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from evm_bridge.attest_source import load_networks, to_item
+from evm_bridge.config import ConfigError
+from evm_bridge.ingest import KeyIngest, Origin
+from zrchain.codec.gen.zrchain.treasury import tx_pb2
+from zrchain.x.attest.codec import KIND_KEY, Item
+
+CONTRACT = "0x5FbDB2315678afecb367f032d93F642f64180aa3"
+
+
+def write(tmp_path: Path, body: str) -> Path:
+    p = tmp_path / "attest.toml"
+    p.write_text(body)
+    return p
+
+
+def net(caip2: str) -> str:
+    return (
+        f'[[networks]]\ncaip2 = "{caip2}"\nrpc_url = "http://127.0.0.1:1"\n'
+        f'contract = "{CONTRACT}"\nconfirmations = 2\n'
+    )
+
+
+def test_networks_file_is_read_as_the_bridges_tables(tmp_path: Path) -> None:
+    nets = load_networks(write(tmp_path, net("eip155:1") + net("eip155:10")))
+    assert [n.caip2 for n in nets] == ["eip155:1", "eip155:10"]
+    assert nets[0].confirmations == 2
+
+
+@pytest.mark.parametrize(
+    "body, error",
+    [
+        ("", "at least one"),
+        (net("eip155:1") + net("eip155:1"), "twice"),
+        (net("eip155:1") + "bogus = 1\n", "bogus"),
+        ("[[networks]]\ncaip2 = 'eip155:1'\n", "required"),
+        ("not toml [", "cannot read"),
+    ],
+)
+def test_bad_networks_files_are_refused(tmp_path: Path, body: str, error: str) -> None:
+    with pytest.raises(ConfigError, match=error):
+        load_networks(write(tmp_path, body))
+
+
+def test_a_key_request_becomes_the_relayer_paths_msg_without_creator() -> None:
+    origin = Origin("eip155:1", CONTRACT, 7, "0x" + "ab" * 32, "0x" + "cd" * 32, 3)
+    req = KeyIngest(
+        origin, "0x" + "00" * 32, "0xbe27E519A220D4336A5F9d08C7fa542175E30dA0", 60, 0, 1
+    )
+    item = to_item(req)
+    assert Item.decode(item.encode()) == item
+    assert (item.kind, item.block_number, item.log_index) == (KIND_KEY, 7, 3)
+    assert item.contract == bytes.fromhex(CONTRACT[2:])
+    msg = tx_pb2.MsgNewKeyRequest.FromString(item.msg)
+    assert msg == req.msg("")

@@ -1,0 +1,300 @@
+"""The attestation wire formats (docs/attestation.md): attested items, vote extensions and the
+injection tx. Hand-written, strict and canonical: every length is bounded, varints are
+minimal, lists are sorted and unique, and a decoder consumes exactly its input, so one
+value has one encoding and a digest names it.
+
+Primitives: ``uvarint`` (unsigned LEB128, minimal form, < 2^63) and ``bytes`` (uvarint length,
+then the bytes).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+from dataclasses import dataclass
+from functools import cached_property
+
+from zrchain.abci.framing import encode_uvarint
+
+#: An extension larger than this is refused by VerifyVoteExtension (and never produced).
+MAX_EXTENSION_BYTES = 16 * 1024
+#: At most this many networks and items in one extension.
+MAX_NETWORKS = 16
+MAX_ITEMS = 64
+MAX_CAIP2_BYTES = 64
+MAX_MSG_BYTES = 8 * 1024
+EXTENSION_VERSION = 1
+#: First bytes of the injection tx. 0xff opens no protobuf field (number 31, wire type 7 does
+#: not exist), so no Cosmos TxRaw can start with it.
+INJECTION_MAGIC = b"\xffzrchain/attest\x01"
+#: The injection carries at most this many votes (CometBFT's own validator-set limit).
+MAX_VOTES = 10_000
+
+KIND_KEY = 1  # MsgNewKeyRequest
+KIND_SIG = 2  # MsgNewZrSignSignatureRequest
+KINDS = (KIND_KEY, KIND_SIG)
+
+
+class CodecError(ValueError):
+    """Malformed attestation bytes."""
+
+
+def put_uvarint(n: int) -> bytes:
+    if n < 0 or n >= 1 << 63:
+        raise CodecError(f"uvarint out of range: {n}")
+    return encode_uvarint(n)
+
+
+def put_bytes(b: bytes) -> bytes:
+    return put_uvarint(len(b)) + b
+
+
+class Reader:
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        self.pos = 0
+
+    def uvarint(self) -> int:
+        result = shift = 0
+        start = self.pos
+        while True:
+            if self.pos >= len(self.data):
+                raise CodecError("truncated varint")
+            b = self.data[self.pos]
+            self.pos += 1
+            result |= (b & 0x7F) << shift
+            if not b & 0x80:
+                break
+            shift += 7
+            if shift > 56:
+                raise CodecError("varint too long")
+        if self.pos - start > 1 and self.data[self.pos - 1] == 0:
+            raise CodecError("varint not minimal")
+        return result
+
+    def bytes(self, limit: int, exact: int | None = None) -> bytes:
+        n = self.uvarint()
+        if n > limit or (exact is not None and n != exact):
+            raise CodecError(f"field of {n} bytes (limit {exact if exact is not None else limit})")
+        if self.pos + n > len(self.data):
+            raise CodecError("truncated field")
+        out = self.data[self.pos : self.pos + n]
+        self.pos += n
+        return out
+
+    def count(self, limit: int, what: str) -> int:
+        n = self.uvarint()
+        if n > limit:
+            raise CodecError(f"{n} {what} (limit {limit})")
+        return n
+
+    def end(self) -> None:
+        if self.pos != len(self.data):
+            raise CodecError(f"{len(self.data) - self.pos} trailing bytes")
+
+
+@dataclass(frozen=True)
+class Item:
+    """One zrSign request seen in a confirmed EVM log, as the chain will execute it.
+
+    ``msg`` is the protobuf of the Msg the relayer path sends (MsgNewKeyRequest for
+    KIND_KEY, MsgNewZrSignSignatureRequest for KIND_SIG) with ``creator`` left empty: the
+    chain fills it in. The origin fields make the item name one log in the world."""
+
+    caip2: str
+    contract: bytes  # 20
+    block_number: int
+    block_hash: bytes  # 32
+    tx_hash: bytes  # 32
+    log_index: int
+    kind: int
+    msg: bytes
+
+    def encode(self) -> bytes:
+        return b"".join(
+            (
+                put_bytes(self.caip2.encode()),
+                put_bytes(self.contract),
+                put_uvarint(self.block_number),
+                put_bytes(self.block_hash),
+                put_bytes(self.tx_hash),
+                put_uvarint(self.log_index),
+                put_uvarint(self.kind),
+                put_bytes(self.msg),
+            )
+        )
+
+    @cached_property
+    def id(self) -> bytes:
+        """sha256 of the encoding: what validators vote for."""
+        return hashlib.sha256(self.encode()).digest()
+
+    @property
+    def order(self) -> tuple[str, int, int]:
+        return (self.caip2, self.block_number, self.log_index)
+
+    @classmethod
+    def decode(cls, data: bytes) -> Item:
+        r = Reader(data)
+        item = cls._read(r)
+        r.end()
+        return item
+
+    @classmethod
+    def _read(cls, r: Reader) -> Item:
+        caip2 = _caip2(r)
+        item = cls(
+            caip2=caip2,
+            contract=r.bytes(20, exact=20),
+            block_number=r.uvarint(),
+            block_hash=r.bytes(32, exact=32),
+            tx_hash=r.bytes(32, exact=32),
+            log_index=r.uvarint(),
+            kind=r.uvarint(),
+            msg=r.bytes(MAX_MSG_BYTES),
+        )
+        if item.kind not in KINDS:
+            raise CodecError(f"unknown item kind {item.kind}")
+        return item
+
+
+def _caip2(r: Reader) -> str:
+    raw = r.bytes(MAX_CAIP2_BYTES)
+    try:
+        text = raw.decode("ascii")
+    except UnicodeDecodeError:
+        raise CodecError("CAIP-2 id is not ASCII") from None
+    ns, sep, ref = text.partition(":")
+    if not sep or not ns or not ref or not text.isprintable() or " " in text:
+        raise CodecError(f"not a CAIP-2 id: {text!r}")
+    return text
+
+
+def digest(items: list[Item]) -> bytes:
+    """sha256 over the items' ids in order: the view of one network in 32 bytes."""
+    return hashlib.sha256(b"".join(i.id for i in items)).digest()
+
+
+@dataclass(frozen=True)
+class NetworkView:
+    """One followed network: every request in confirmed blocks up to ``confirmed`` that the
+    validator knows is not yet ingested (complete through that block), and their digest."""
+
+    caip2: str
+    confirmed: int
+    items: tuple[Item, ...] = ()
+
+    @property
+    def digest(self) -> bytes:
+        return digest(list(self.items))
+
+
+@dataclass(frozen=True)
+class Extension:
+    networks: tuple[NetworkView, ...] = ()
+
+    def encode(self) -> bytes:
+        if not self.networks:
+            return b""
+        out = [bytes([EXTENSION_VERSION]), put_uvarint(len(self.networks))]
+        for net in self.networks:
+            out.append(put_bytes(net.caip2.encode()))
+            out.append(put_uvarint(net.confirmed))
+            out.append(put_bytes(net.digest))
+            out.append(put_uvarint(len(net.items)))
+            out.extend(put_bytes(i.encode()) for i in net.items)
+        return b"".join(out)
+
+    @classmethod
+    def decode(cls, data: bytes) -> Extension:
+        """Raises CodecError for anything but the one canonical encoding within the limits."""
+        if not data:
+            return cls()
+        if len(data) > MAX_EXTENSION_BYTES:
+            raise CodecError(f"extension of {len(data)} bytes (limit {MAX_EXTENSION_BYTES})")
+        if data[0] != EXTENSION_VERSION:
+            raise CodecError(f"unknown extension version {data[0]}")
+        r = Reader(data)
+        r.pos = 1
+        nets: list[NetworkView] = []
+        total = 0
+        for _ in range(r.count(MAX_NETWORKS, "networks")):
+            caip2 = _caip2(r)
+            confirmed = r.uvarint()
+            claimed = r.bytes(32, exact=32)
+            n = r.count(MAX_ITEMS, "items")
+            total += n
+            if total > MAX_ITEMS:
+                raise CodecError(f"more than {MAX_ITEMS} items")
+            items = tuple(Item.decode(r.bytes(MAX_EXTENSION_BYTES)) for _ in range(n))
+            for it in items:
+                if it.caip2 != caip2:
+                    raise CodecError(f"item of {it.caip2} listed under {caip2}")
+                if it.block_number > confirmed:
+                    raise CodecError(f"item of block {it.block_number} above {confirmed}")
+            if any(a.order >= b.order for a, b in itertools.pairwise(items)):
+                raise CodecError("items not in strictly ascending (block, log index) order")
+            net = NetworkView(caip2, confirmed, items)
+            if net.digest != claimed:
+                raise CodecError(f"digest of {caip2} does not match its items")
+            nets.append(net)
+        r.end()
+        if not nets:
+            raise CodecError("an empty extension is the empty byte string")
+        if any(a.caip2 >= b.caip2 for a, b in itertools.pairwise(nets)):
+            raise CodecError("networks not in strictly ascending order")
+        return cls(tuple(nets))
+
+
+@dataclass(frozen=True)
+class SignedExtension:
+    """A validator's extension and CometBFT's signature over it, as the commit holds them."""
+
+    pubkey: bytes  # ed25519, 32
+    extension: bytes
+    signature: bytes  # 64
+
+
+@dataclass(frozen=True)
+class Injection:
+    """The first tx of a block that ingests attested requests.
+
+    ``round`` is the round of the previous height's commit the extensions were signed in;
+    ``votes`` the signed extensions (the proof); ``items`` what the block ingests, which
+    must equal what the votes back with > 2/3 of the power, minus what is already ingested,
+    in (CAIP-2, block, log index) order."""
+
+    round: int
+    votes: tuple[SignedExtension, ...]
+    items: tuple[Item, ...]
+
+    def encode(self) -> bytes:
+        out = [INJECTION_MAGIC, put_uvarint(self.round), put_uvarint(len(self.votes))]
+        for v in self.votes:
+            out += [put_bytes(v.pubkey), put_bytes(v.extension), put_bytes(v.signature)]
+        out.append(put_uvarint(len(self.items)))
+        out.extend(put_bytes(i.encode()) for i in self.items)
+        return b"".join(out)
+
+    @classmethod
+    def decode(cls, data: bytes) -> Injection:
+        if not data.startswith(INJECTION_MAGIC):
+            raise CodecError("not an injection tx")
+        r = Reader(data)
+        r.pos = len(INJECTION_MAGIC)
+        rnd = r.uvarint()
+        votes = tuple(
+            SignedExtension(
+                r.bytes(32, exact=32), r.bytes(MAX_EXTENSION_BYTES), r.bytes(64, exact=64)
+            )
+            for _ in range(r.count(MAX_VOTES, "votes"))
+        )
+        items = tuple(
+            Item.decode(r.bytes(MAX_EXTENSION_BYTES)) for _ in range(r.count(MAX_ITEMS, "items"))
+        )
+        r.end()
+        return cls(rnd, votes, items)
+
+
+def is_injection(tx: bytes) -> bool:
+    return tx.startswith(INJECTION_MAGIC)

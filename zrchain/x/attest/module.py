@@ -1,0 +1,171 @@
+"""x/attest: zrSign requests ingested from what > 2/3 of the validators' voting power
+attested in their vote extensions (docs/attestation.md).
+
+The ABCI side (extensions, proposals, the proof) is ``abci.py``; this module keeps the
+state and turns an attested request into the Msg the relayer path sends, run through the
+same handler with ``creator`` = treasury's ``zr_sign_address`` (so ``cache_id`` and the
+key-slot idempotency are shared with the relayer path, and the switch between the two never
+ingests a request twice).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from types import ModuleType
+from typing import Any
+
+from google.protobuf.message import DecodeError
+
+from zrchain.codec.gen.zrchain.attest import attest_pb2 as pb
+from zrchain.codec.gen.zrchain.treasury import tx_pb2
+from zrchain.codec.json import from_dict, to_dict
+from zrchain.context import Context
+from zrchain.errors import ChainError
+from zrchain.module import Module, Registry, Service
+from zrchain.store.kv import Branch
+from zrchain.x.attest.codec import KIND_KEY, Item
+from zrchain.x.attest.expected import TreasuryParams, ValidatorKeys
+from zrchain.x.attest.keeper import MODULE, STORE_KEY, AttestKeeper, default_params
+from zrchain.x.attest.proof import Tally
+from zrchain.x.attest.servers import AttestMsgServer, AttestQueryServer, check_params
+from zrchain.x.attest.signbytes import consensus_address
+
+EVENT_INGESTED = "attested_request"
+EVENT_DISSENT = "attestation_dissent"
+#: Held-back signature requests retried per block.
+MAX_RETRIES_PER_BLOCK = 50
+#: A signature request refused with this is waiting for its key (retried, not dropped).
+_NOT_READY = re.compile(r"wallet type workspace not found|key index not found")
+
+_MSG_CLASS: dict[int, Any] = {
+    KIND_KEY: tx_pb2.MsgNewKeyRequest,
+    2: tx_pb2.MsgNewZrSignSignatureRequest,
+}
+
+
+@dataclass
+class AttestModule(Module):
+    treasury: TreasuryParams | None = None
+    valset: ValidatorKeys | None = None
+    keeper: AttestKeeper = field(default_factory=AttestKeeper)
+    name: str = MODULE
+    store_key: str = STORE_KEY
+    _registry: Registry | None = None
+
+    def bind_registry(self, registry: Registry) -> None:
+        self._registry = registry
+
+    def cli(self) -> ModuleType:
+        from zrchain.x.attest import cli
+
+        return cli
+
+    def services(self) -> Sequence[Service]:
+        return [AttestMsgServer(self.keeper), AttestQueryServer(self.keeper)]
+
+    # -- genesis -------------------------------------------------------------------------------
+    def default_genesis(self) -> dict[str, Any]:
+        return to_dict(pb.GenesisState(params=default_params()))
+
+    def validate_genesis(self, data: dict[str, Any]) -> None:
+        try:
+            check_params(from_dict(data, pb.GenesisState()).params)
+        except ValueError as exc:
+            raise ValueError(f"attest genesis: {exc}") from exc
+        except ChainError as exc:
+            raise ValueError(f"attest genesis: {exc.log}") from exc
+
+    def init_genesis(self, ctx: Context, data: dict[str, Any]) -> None:
+        self.keeper.set_params(ctx, from_dict(data, pb.GenesisState()).params)
+
+    def export_genesis(self, ctx: Context) -> dict[str, Any]:
+        return to_dict(pb.GenesisState(params=self.keeper.params(ctx)))
+
+    # -- block hooks ---------------------------------------------------------------------------
+    def begin_block(self, ctx: Context) -> None:
+        """Held-back signature requests whose key may exist now."""
+        params = self.keeper.params(ctx)
+        for n, (first, item) in enumerate(list(self.keeper.deferred(ctx))):
+            if n >= MAX_RETRIES_PER_BLOCK:
+                break
+            if ctx.height - first > params.max_defer_blocks:
+                self.keeper.undefer(ctx, item.id)
+                self._emit(ctx, item, "expired", "its key was not generated in time")
+                continue
+            if self._run(ctx, item) != "deferred":
+                self.keeper.undefer(ctx, item.id)
+
+    def end_block(self, ctx: Context) -> None:
+        """Remember every validator's consensus key, so a proof can name a validator that
+        has since left the set."""
+        if self.valset is None:
+            return
+        for pubkey, _power in self.valset.validators(ctx):
+            self.keeper.remember_pubkey(ctx, consensus_address(pubkey), pubkey)
+
+    # -- ingestion -----------------------------------------------------------------------------
+    def ingest(self, ctx: Context, result: Tally) -> None:
+        """Run the requests an injection proved, once each; record dissenting attesters."""
+        for item in result.items:
+            if self.keeper.ingested(ctx, item.id):
+                continue
+            self.keeper.mark_ingested(ctx, item.id, ctx.height)
+            if self._run(ctx, item) == "deferred":
+                self.keeper.defer(ctx, item, ctx.height)
+        for d in result.dissent:
+            self.keeper.record_dissent(ctx, ctx.height, d.address, d.signed)
+            ctx.emit(
+                EVENT_DISSENT,
+                ("validator", d.address.hex().upper()),
+                ("items", ",".join(i.hex() for i in d.item_ids)),
+            )
+
+    def creator(self, ctx: Context) -> str:
+        """treasury's zr_sign_address: the creator (and cache_id namespace) of zrSign
+        requests on either path. With attestation on its key signs nothing that is accepted."""
+        params = self.treasury.params(ctx) if self.treasury is not None else None
+        return str(getattr(params, "zr_sign_address", "") or "")
+
+    def _run(self, ctx: Context, item: Item) -> str:
+        """Execute one item in its own branch; 'created', 'deferred' or 'refused'."""
+        assert self._registry is not None, "bind_registry was not called"
+        try:
+            msg = _MSG_CLASS[item.kind].FromString(item.msg)
+        except (DecodeError, KeyError) as exc:
+            self._emit(ctx, item, "refused", f"undecodable request: {exc}")
+            return "refused"
+        msg.creator = self.creator(ctx)
+        url = "/" + msg.DESCRIPTOR.full_name
+        route = self._registry.msgs[url]
+        branch = Branch(ctx.root)
+        inner = dataclasses.replace(ctx, root=branch, events=[], _stores={})
+        try:
+            if route.validate is not None:
+                route.validate(msg)
+            with self.keeper.ingesting():
+                route.handler(inner, msg)
+        except ChainError as exc:
+            if item.kind != KIND_KEY and _NOT_READY.search(exc.log):
+                return "deferred"
+            self._emit(ctx, item, "refused", exc.log)
+            return "refused"
+        branch.write()
+        ctx.events.extend(inner.events)
+        self._emit(ctx, item, "created", "")
+        return "created"
+
+    @staticmethod
+    def _emit(ctx: Context, item: Item, outcome: str, reason: str) -> None:
+        ctx.emit(
+            EVENT_INGESTED,
+            ("id", item.id.hex()),
+            ("caip2", item.caip2),
+            ("evm_block", str(item.block_number)),
+            ("tx", "0x" + item.tx_hash.hex()),
+            ("log_index", str(item.log_index)),
+            ("outcome", outcome),
+            ("reason", reason),
+        )
