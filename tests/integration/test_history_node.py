@@ -33,6 +33,7 @@ def make_node(base, pruning: tuple[str, str, str] | None = None) -> TestNode:
     home = str(node.home)
     zrchaind("init", "history", "--chain-id", "zenrock", "--home", home)
     node.configure()
+    node.add_genesis_validator()  # gentx + collect-gentxs, as an operator
     for name in ("alice", "bob"):
         zrchaind("keys", "add", name, "--recover", "--keyring-backend", "test", "--home", home,
                  input=dev_mnemonic(f"history-{name}") + "\n")
