@@ -15,7 +15,7 @@ from zrchain.chains.eip712 import StructType, Value, recover_signer
 from zrchain.chains.errors import SignatureError
 from zrchain.chains.keys import SECP256K1_N
 from zrchain.codec.gen.zrchain.omni import tx_pb2
-from zrchain.testing.anvil import DEFAULT_PRIVATE_KEYS, anvil_binary, anvil_node
+from zrchain.testing.anvil import DEFAULT_PRIVATE_KEYS, anvil_node
 from zrchain.x.omni import typed_data
 
 u64 = st.integers(min_value=0, max_value=2**64 - 1)
@@ -89,7 +89,7 @@ def test_recover_refuses_malformed_and_high_s() -> None:
 
 
 @pytest.mark.evm
-@pytest.mark.skipif(anvil_binary() is None, reason="anvil not installed (npm ci)")
+@pytest.mark.usefixtures("needs_anvil")  # fails, saying `npm ci`, when anvil is missing
 def test_anvil_sign_typed_data_v4_verifies() -> None:
     """A real wallet endpoint signs our typed data; the chain's digest recovers its key."""
     acct = Account.from_key(DEFAULT_PRIVATE_KEYS[0])
