@@ -8,6 +8,7 @@ from zrchain.x.auth.keeper import AccountKeeper
 from zrchain.x.auth.module import AuthModule
 from zrchain.x.authz.module import AuthzModule
 from zrchain.x.bank.module import BankModule
+from zrchain.x.distribution.module import DistributionModule
 from zrchain.x.evidence.module import EvidenceModule
 from zrchain.x.genutil.module import GenutilModule
 from zrchain.x.identity.module import IdentityModule
@@ -21,6 +22,7 @@ MODULE_PERMISSIONS: dict[str, list[str]] = {
     "fee_collector": [],
     "keyring_collector": [],
     "keyring_escrow": [],
+    "distribution": [],
     **POOL_PERMISSIONS,
 }
 
@@ -33,7 +35,11 @@ def default_modules() -> list[Module]:
     identity = IdentityModule(policy=policy.engine, bank=bank.keeper)
     valset = ValsetModule()  # the set CometBFT has; x/validation proposes changes to it
     validation = ValidationModule(bank=bank.keeper, accounts=accounts, valset=valset.keeper)
+    distribution = DistributionModule(
+        staking=validation.keeper, bank=bank.keeper, module_accounts=list(MODULE_PERMISSIONS)
+    )
     slashing = SlashingModule(staking=validation.keeper)
+    validation.keeper.add_hooks(distribution.hooks())  # before slashing's, as the SDK's
     validation.keeper.add_hooks(slashing.hooks())
     modules: list[Module] = [
         AuthModule(keeper=accounts),
@@ -41,6 +47,7 @@ def default_modules() -> list[Module]:
         authz,
         valset,
         validation,
+        distribution,  # begin block: fees to validators, before slashing and evidence
         slashing,
         EvidenceModule(slashing=slashing.keeper, staking=validation.keeper),
         policy,

@@ -1,0 +1,140 @@
+"""x/distribution on an in-process chain: fees reach validators by power and delegators by
+share (F1), withdrawals pay exact whole urock, commission and the community pool."""
+
+from __future__ import annotations
+
+import pytest
+from cosmpy.protos.cosmos.distribution.v1beta1 import query_pb2 as dq
+from cosmpy.protos.cosmos.distribution.v1beta1 import tx_pb2 as dtx
+
+from tests.unit.validation.staking_helpers import (
+    STAKE,
+    check_invariants,
+    coin,
+    cons_addr,
+    cons_key,
+    create_validator,
+    ok,
+    staking_chain,
+    valoper,
+)
+from zrchain.codec.gen.zrchain.validation import tx_pb2 as vtx
+
+DQ = "/cosmos.distribution.v1beta1.Query/"
+FEE = 40_000
+
+
+@pytest.fixture
+def chain(tmp_path):  # type: ignore[no-untyped-def]
+    c = staking_chain(tmp_path)
+    yield c
+    c.app.close()
+
+
+def _send(chain, name: str, msgs, votes=()):  # type: ignore[no-untyped-def]
+    w = chain.wallets[name]
+    res = chain.block([chain.tx(w, msgs, fee=f"{FEE}urock", gas=400_000)], votes=votes)
+    w.sequence += 1
+    return res.tx_results[0]
+
+
+def _votes(power: int) -> list[tuple[bytes, int, bool]]:
+    return [(cons_addr(cons_key(0)), power, True)]
+
+
+def _rewards(chain, delegator: str, val: str) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    r = chain.q(
+        DQ + "DelegationRewards",
+        dq.QueryDelegationRewardsRequest(delegator_address=delegator, validator_address=val),
+        dq.QueryDelegationRewardsResponse,
+    )
+    return {c.denom: c.amount for c in r.rewards}
+
+
+def test_fees_reach_the_delegator_by_share_and_the_validator_by_commission(chain) -> None:
+    alice, bob = chain.wallets["alice"], chain.wallets["bob"]
+    ok(_send(chain, "alice", [create_validator(alice, cons_key(0))]))  # commission 10 %
+    # this block allocates alice's create-validator fee: all hers (commission + self-bond)
+    ok(
+        _send(
+            chain,
+            "bob",
+            [
+                vtx.MsgDelegate(
+                    delegator_address=bob.address,
+                    validator_address=valoper(alice),
+                    amount=coin(STAKE),
+                )
+            ],
+            votes=_votes(10),
+        )
+    )
+    # this block allocates bob's delegate fee (40000): 2 % community tax, 10 % commission,
+    # the rest by tokens: bob holds half of alice's 20 urock-millions
+    chain.block([], votes=_votes(20))
+    assert _rewards(chain, bob.address, valoper(alice)) == {
+        "urock": str(17_640 * 10**18)  # 40000 * 0.98 * 0.9 / 2, as LegacyDec atomics
+    }
+    before = chain.balance(bob.address)
+    res = ok(
+        _send(
+            chain,
+            "bob",
+            [
+                dtx.MsgWithdrawDelegatorReward(
+                    delegator_address=bob.address, validator_address=valoper(alice)
+                )
+            ],
+        )
+    )
+    assert chain.balance(bob.address) == before - FEE + 17_640
+    assert any(e.type == "withdraw_rewards" for e in res.events)
+    # alice's commission: 10 % of both allocations (39200 each)
+    before = chain.balance(alice.address)
+    ok(
+        _send(
+            chain, "alice", [dtx.MsgWithdrawValidatorCommission(validator_address=valoper(alice))]
+        )
+    )
+    assert chain.balance(alice.address) == before - FEE + 3_920 * 2
+    # community pool: 2 % of the two fees allocated by votes, and all of bob's withdraw fee
+    # (allocated by the commission block, which carried no votes: no power to share it)
+    pool = chain.q(
+        DQ + "CommunityPool", dq.QueryCommunityPoolRequest(), dq.QueryCommunityPoolResponse
+    ).pool
+    assert pool[0].amount == str((800 * 2 + FEE) * 10**18)  # fmt: skip
+    check_invariants(chain)
+
+
+def test_withdraw_address_receives_the_rewards(chain) -> None:
+    alice, bob, carol = chain.wallets["alice"], chain.wallets["bob"], chain.wallets["carol"]
+    ok(_send(chain, "alice", [create_validator(alice, cons_key(0))]))
+    ok(
+        _send(
+            chain,
+            "alice",
+            [
+                dtx.MsgSetWithdrawAddress(
+                    delegator_address=alice.address, withdraw_address=carol.address
+                )
+            ],
+            votes=_votes(10),
+        )
+    )
+    chain.block([], votes=_votes(10))
+    carol_before = chain.balance(carol.address)
+    ok(
+        _send(
+            chain,
+            "alice",
+            [
+                dtx.MsgWithdrawDelegatorReward(
+                    delegator_address=alice.address, validator_address=valoper(alice)
+                )
+            ],
+        )
+    )
+    # two allocations of 40000: 98 % of each, all alice's (commission stays accumulated)
+    assert chain.balance(carol.address) == carol_before + 2 * (39_200 - 3_920)
+    del bob
+    check_invariants(chain)
