@@ -1,0 +1,115 @@
+"""Distribution against an outsider on the session's real node: someone else's rewards and
+commission, module accounts as withdraw addresses, replays and malformed input. Each case
+asserts the refusal and that the state is as it was (at most the sender's own fee and
+sequence moved)."""
+
+from __future__ import annotations
+
+import pytest
+from cosmpy.protos.cosmos.distribution.v1beta1 import tx_pb2 as dtx
+from outsider_world import Outsider, coins, nothing_changes, refused_at_check, refused_in_block
+
+from zrchain.codec.address import acc_bytes, acc_string, module_address, val_string
+from zrchain.codec.gen.zrchain.validation import tx_pb2 as vtx
+from zrchain.testing.invariants import assert_invariants
+
+pytestmark = pytest.mark.node
+
+MODULE_ACCOUNTS = [
+    acc_string(module_address(n))
+    for n in ("distribution", "fee_collector", "bonded_tokens_pool", "keyring_collector")
+]
+
+
+def test_withdrawing_alices_rewards_is_refused_at_check(chain: Outsider) -> None:
+    outsider, alice = chain["outsider"], chain["alice"]
+    msg = dtx.MsgWithdrawDelegatorReward(
+        delegator_address=alice.address, validator_address=chain.world.validator
+    )
+    with nothing_changes(chain):
+        refused_at_check(chain, chain.tx(outsider, [msg]), 8, "pubKey does not match signer")
+
+
+def test_withdrawing_the_validators_commission_is_refused_at_check(chain: Outsider) -> None:
+    outsider = chain["outsider"]
+    msg = dtx.MsgWithdrawValidatorCommission(validator_address=chain.world.validator)
+    with nothing_changes(chain):
+        refused_at_check(chain, chain.tx(outsider, [msg]), 8, "pubKey does not match signer")
+
+
+def test_setting_alices_withdraw_address_is_refused_at_check(chain: Outsider) -> None:
+    outsider, alice = chain["outsider"], chain["alice"]
+    msg = dtx.MsgSetWithdrawAddress(
+        delegator_address=alice.address, withdraw_address=outsider.address
+    )
+    with nothing_changes(chain):
+        refused_at_check(chain, chain.tx(outsider, [msg]), 8, "pubKey does not match signer")
+
+
+@pytest.mark.parametrize("account", MODULE_ACCOUNTS, ids=lambda a: a[:12])
+def test_a_module_account_as_withdraw_address_is_refused(chain: Outsider, account: str) -> None:
+    """The SDK refuses blocked addresses: a module account never receives rewards."""
+    outsider = chain["outsider"]
+    msg = dtx.MsgSetWithdrawAddress(delegator_address=outsider.address, withdraw_address=account)
+    refused_in_block(chain, outsider, [msg], "is not allowed to receive external funds")
+
+
+def test_rewards_from_a_validator_that_does_not_exist_are_refused(chain: Outsider) -> None:
+    outsider = chain["outsider"]
+    msg = dtx.MsgWithdrawDelegatorReward(
+        delegator_address=outsider.address,
+        validator_address=val_string(acc_bytes(outsider.address)),
+    )
+    refused_in_block(chain, outsider, [msg], "validator does not exist")
+
+
+def test_commission_of_a_validator_that_does_not_exist_is_refused(chain: Outsider) -> None:
+    outsider = chain["outsider"]
+    msg = dtx.MsgWithdrawValidatorCommission(
+        validator_address=val_string(acc_bytes(outsider.address))
+    )
+    refused_in_block(chain, outsider, [msg], "validator does not exist")
+
+
+def test_a_replayed_withdrawal_pays_once(chain: Outsider) -> None:
+    outsider = chain["outsider"]
+    delegate = vtx.MsgDelegate(
+        delegator_address=outsider.address,
+        validator_address=chain.world.validator,
+        amount=coins("5urock").to_protos()[0],
+    )
+    assert chain.deliver(chain.tx(outsider, [delegate])).code == 0
+    raw = chain.tx(
+        outsider,
+        [
+            dtx.MsgWithdrawDelegatorReward(
+                delegator_address=outsider.address, validator_address=chain.world.validator
+            )
+        ],
+    )
+    res = chain.deliver(raw)
+    assert res.code == 0, res.raw_log
+    with nothing_changes(chain):
+        again = chain.broadcast(raw)
+        assert again.code != 0, again.raw_log
+        assert "sequence mismatch" in again.raw_log or "already exists in cache" in again.raw_log
+    assert_invariants(chain.snapshot())
+
+
+@pytest.mark.parametrize(
+    "msg",
+    [
+        dtx.MsgWithdrawDelegatorReward(validator_address="zenvaloper1notanaddress"),
+        dtx.MsgWithdrawValidatorCommission(validator_address=""),
+        dtx.MsgFundCommunityPool(amount=[]),
+    ],
+    ids=["bad-validator", "empty-validator", "no-coins"],
+)
+def test_malformed_distribution_msgs_are_refused(chain: Outsider, msg: object) -> None:
+    outsider = chain["outsider"]
+    for field in ("delegator_address", "depositor"):
+        if field in msg.DESCRIPTOR.fields_by_name:  # type: ignore[attr-defined]
+            setattr(msg, field, outsider.address)
+    with nothing_changes(chain):
+        res = chain.broadcast(chain.tx(outsider, [msg]))
+        assert res.code != 0, res.raw_log
