@@ -311,7 +311,7 @@ class DistributionKeeper:
     ) -> DecCoins:
         info = self.starting_info(ctx, val, delegator)
         if info is None:
-            raise ErrEmptyDelegationDistInfo
+            raise ErrEmptyDelegationDistInfo.wrap(f"{acc_string(delegator)} to {val_string(val)}")
         if int(info.height) == ctx.height:
             return {}  # started this block: nothing earned yet
         start = int(info.previous_period)
@@ -327,7 +327,7 @@ class DistributionKeeper:
         v = self.staking.validator(ctx, val)
         d = self.staking.delegation(ctx, delegator, val)
         if v is None or d is None:
-            raise ErrNoDelegationExists
+            raise ErrNoDelegationExists.wrap(acc_string(delegator))
         current = v.tokens_from_shares(delegation_shares(d))
         if stake > current:
             # Truncation in the slash fractions may leave the stake a few atomics above.
@@ -342,7 +342,7 @@ class DistributionKeeper:
 
     def withdraw_delegation_rewards(self, ctx: Context, val: bytes, delegator: bytes) -> Coins:
         if self.starting_info(ctx, val, delegator) is None:
-            raise ErrEmptyDelegationDistInfo
+            raise ErrEmptyDelegationDistInfo.wrap(f"{acc_string(delegator)} to {val_string(val)}")
         ending = self.increment_validator_period(ctx, val)
         raw = self.calculate_delegation_rewards(ctx, val, delegator, ending)
         outstanding = self.outstanding(ctx, val)
@@ -370,7 +370,7 @@ class DistributionKeeper:
     def withdraw_validator_commission(self, ctx: Context, val: bytes) -> Coins:
         accumulated = self.commission(ctx, val)
         if not accumulated:
-            raise ErrNoValidatorCommission
+            raise ErrNoValidatorCommission.wrap(val_string(val))
         whole, change = dc.truncate_decimal(accumulated)
         self.set_commission(ctx, val, change)
         self.set_outstanding(ctx, val, dc.sub(self.outstanding(ctx, val), dc.of_coins(whole)))

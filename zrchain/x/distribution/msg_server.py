@@ -102,7 +102,7 @@ class DistributionMsgServer(module.MsgServer):
         self, ctx: Context, msg: tx.MsgSetWithdrawAddress
     ) -> tx.MsgSetWithdrawAddressResponse:
         if not self.k.params(ctx).withdraw_addr_enabled:
-            raise ErrSetWithdrawAddrDisabled
+            raise ErrSetWithdrawAddrDisabled.wrap("set withdraw address disabled")
         withdraw = address.acc_bytes(msg.withdraw_address)
         if withdraw in self.blocked:
             raise ErrUnauthorized.wrap(
@@ -121,7 +121,7 @@ class DistributionMsgServer(module.MsgServer):
         if self.k.staking.validator(ctx, val) is None:
             raise ErrNoValidatorExists.wrap(msg.validator_address)
         if self.k.staking.delegation(ctx, delegator, val) is None:
-            raise ErrNoDelegationExists
+            raise ErrNoDelegationExists.wrap(f"{msg.delegator_address} to {msg.validator_address}")
         paid = self.k.withdraw_delegation_rewards(ctx, val, delegator)
         self.k.initialize_delegation(ctx, val, delegator)  # a new period starts now
         return tx.MsgWithdrawDelegatorRewardResponse(amount=paid.to_protos())
@@ -168,7 +168,7 @@ class DistributionMsgServer(module.MsgServer):
         try:
             left = dc.sub(pool, dc.of_coins(coins))
         except ArithmeticError:
-            raise ErrBadDistribution from None
+            raise ErrBadDistribution.wrap("community pool") from None
         self.k.set_community_pool(ctx, left)
         self.k.bank.send_coins(ctx, self.k.module_address, recipient, coins)
         return tx.MsgCommunityPoolSpendResponse()
