@@ -113,3 +113,45 @@ def test_malformed_distribution_msgs_are_refused(chain: Outsider, msg: object) -
     with nothing_changes(chain):
         res = chain.broadcast(chain.tx(outsider, [msg]))
         assert res.code != 0, res.raw_log
+
+
+def test_control_a_delegator_earns_and_withdraws_exact_rewards(chain: Outsider) -> None:
+    """The control on the real node: a delegation earns from the fees of later blocks and a
+    withdrawal moves exactly the reward it reports (balance = before - fee + reward)."""
+    from outsider_world import FEE
+
+    from zrchain.codec.coins import parse_coins
+    from zrchain.x.bank.keeper import balance_key
+
+    outsider = chain["outsider"]
+    delegate = vtx.MsgDelegate(
+        delegator_address=outsider.address,
+        validator_address=chain.world.validator,
+        amount=coins("1000000urock").to_protos()[0],
+    )
+    chain.run(outsider, [delegate])
+    for _ in range(3):  # fees of these blocks are allocated to the validator's delegators
+        chain.run(outsider, [dtx.MsgSetWithdrawAddress(
+            delegator_address=outsider.address, withdraw_address=outsider.address)])  # fmt: skip
+    res = chain.run(
+        outsider,
+        [
+            dtx.MsgWithdrawDelegatorReward(
+                delegator_address=outsider.address, validator_address=chain.world.validator
+            )
+        ],
+    )
+    paid = [
+        a.value
+        for e in res.events
+        if e.type == "withdraw_rewards"
+        for a in e.attributes
+        if a.key == "amount"
+    ]
+    assert len(paid) == 1 and paid[0].endswith("urock") and paid[0] != "0urock", paid
+    reward = int(paid[0].removesuffix("urock"))
+    key = balance_key(acc_bytes(outsider.address), "urock")
+    before = int(chain.snapshot(res.height - 1).get("bank", key) or b"0")
+    after = int(chain.snapshot(res.height).get("bank", key) or b"0")
+    assert after == before - parse_coins(FEE).amount_of("urock") + reward
+    assert_invariants(chain.snapshot())
