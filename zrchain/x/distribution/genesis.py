@@ -1,7 +1,8 @@
 """x/distribution genesis (cosmos.distribution.v1beta1.GenesisState): params, the
-community pool and withdraw addresses. The per-validator F1 records are rebuilt from the
-validators and delegations present at genesis (``init`` initialises each), so an export of
-a running chain carries params, pool and withdraw addresses only (see the closing note)."""
+community pool and withdraw addresses. The per-validator F1 records are not exported yet:
+``init`` starts every validator and delegation present at genesis afresh, and whatever the
+distribution account holds beyond the community pool (rewards not withdrawn before an
+export) joins the pool, so the account still equals pool + outstanding."""
 
 from __future__ import annotations
 
@@ -51,6 +52,17 @@ def init(ctx: Context, k: DistributionKeeper, data: dict[str, Any]) -> None:
         )
     for v in k.staking.iterate_validators(ctx):
         k.initialize_validator(ctx, v.operator)
+    for delegator, val, _ in k.staking.iterate_delegations(ctx):
+        k.increment_validator_period(ctx, val)
+        k.initialize_delegation(ctx, val, delegator)
+    held = dc.of_coins(k.bank.all_balances(ctx, k.module_address))
+    try:
+        k.add_to_community_pool(ctx, dc.sub(held, k.community_pool(ctx)))
+    except ArithmeticError:
+        raise ValueError(
+            "distribution genesis: the community pool exceeds the distribution account's "
+            f"balance ({dc.shown(k.community_pool(ctx))} > {dc.shown(held)})"
+        ) from None
 
 
 def export(ctx: Context, k: DistributionKeeper) -> dict[str, Any]:
