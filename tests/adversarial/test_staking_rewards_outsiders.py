@@ -1,7 +1,9 @@
-"""Distribution against an outsider on the session's real node: someone else's rewards and
-commission, module accounts as withdraw addresses, replays and malformed input. Each case
-asserts the refusal and that the state is as it was (at most the sender's own fee and
-sequence moved)."""
+"""Distribution (staking rewards) against an outsider on the session's real node: someone
+else's rewards and commission, module accounts as withdraw addresses, replays and malformed
+input. Each case asserts the refusal and that the state is as it was (at most the sender's
+own fee and sequence moved). Runs after the other outsider files (its name sorts last): its
+controls leave the outsider with a delegation, which the stranger cases elsewhere assume it
+does not have."""
 
 from __future__ import annotations
 
@@ -154,4 +156,33 @@ def test_control_a_delegator_earns_and_withdraws_exact_rewards(chain: Outsider) 
     before = int(chain.snapshot(res.height - 1).get("bank", key) or b"0")
     after = int(chain.snapshot(res.height).get("bank", key) or b"0")
     assert after == before - parse_coins(FEE).amount_of("urock") + reward
+    assert_invariants(chain.snapshot())
+
+
+def test_control_the_cli_queries_and_withdraws_all_rewards(chain: Outsider) -> None:
+    """``q distribution rewards`` in the SDK's JSON (decimal strings) and
+    ``tx distribution withdraw-all-rewards`` as zenrockd, as subprocesses."""
+    import json
+
+    from outsider_world import FEE
+    from test_inputs import cli, cli_tx
+
+    outsider = chain["outsider"]
+    delegate = vtx.MsgDelegate(
+        delegator_address=outsider.address,
+        validator_address=chain.world.validator,
+        amount=coins("1000urock").to_protos()[0],
+    )
+    chain.run(outsider, [delegate])
+    chain.wait_blocks(2)  # the delegation earns from these blocks' fees, if any
+    out = cli(chain, "q", "distribution", "rewards", outsider.address, "-o", "json")
+    assert out.returncode == 0, out.stderr
+    shown = json.loads(out.stdout)
+    entry = next(r for r in shown["rewards"] if r["validator_address"] == chain.world.validator)
+    assert entry["reward"] and shown["total"], shown  # the delegate fee, allocated since
+    assert all("." in c["amount"] for c in entry["reward"] + shown["total"]), shown
+    res = cli_tx(chain, "distribution", "withdraw-all-rewards", "--fees", FEE)
+    assert res.returncode == 0, res.stderr
+    assert json.loads(res.stdout)["code"] == 0, res.stdout
+    chain.wait_blocks(1)
     assert_invariants(chain.snapshot())
