@@ -71,12 +71,12 @@ def _block(chain, name: str, msgs, fee: int = 2000, misbehavior=(), voted=True):
 
 
 @settings(
-    max_examples=12,
+    max_examples=40,
     deadline=None,
     suppress_health_check=list(HealthCheck),
     phases=[Phase.explicit, Phase.generate],  # a chain per example: shrinking would take minutes
 )
-@given(st.lists(op, min_size=4, max_size=10))
+@given(st.lists(op, min_size=4, max_size=14))
 def test_no_urock_is_created_or_lost(ops: list[tuple[str, str, int, int]]) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         chain = staking_chain(Path(tmp))
