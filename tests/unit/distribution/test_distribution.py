@@ -180,3 +180,34 @@ def test_an_exported_chain_imports_with_its_rewards_in_the_community_pool(tmp_pa
         check_invariants(b)
     finally:
         b.app.close()
+
+
+def test_after_a_slash_the_delegator_earns_on_the_reduced_stake_truncated(chain) -> None:
+    """Double sign (5 %): bob's 10 of alice's 20 urock-millions become 9.5 of 19. His reward
+    for a later 40000 fee is 35280 * 9.5M / 19M computed as the SDK does: the ratio
+    truncated to 18 decimals, then the product — 17639.99…, paid as 17639."""
+    from cosmpy.protos.cosmos.bank.v1beta1 import tx_pb2 as btx
+
+    from zrchain.abci import types as abci
+
+    alice, bob, carol = chain.wallets["alice"], chain.wallets["bob"], chain.wallets["carol"]
+    dave = chain.wallets["dave"]  # a second validator, so the set survives alice's jailing
+    ok(_send(chain, "dave", [create_validator(dave, cons_key(1))]))
+    ok(_send(chain, "alice", [create_validator(alice, cons_key(0))]))
+    delegate = vtx.MsgDelegate(
+        delegator_address=bob.address, validator_address=valoper(alice), amount=coin(STAKE)
+    )
+    ok(_send(chain, "bob", [delegate], votes=_votes(10)))  # alice earns dave's create fee
+    chain.block([], votes=_votes(20))  # bob earns 17640 of the delegate fee
+    m = abci.Misbehavior(type=abci.DUPLICATE_VOTE, height=chain.height, total_voting_power=20)
+    m.validator.address, m.validator.power = cons_addr(cons_key(0)), 20
+    m.time.seconds = chain.time_s
+    chain.block([], votes=_votes(20), misbehavior=[m])
+    send = btx.MsgSend(from_address=carol.address, to_address=carol.address, amount=[coin(1)])
+    ok(_send(chain, "carol", [send], votes=_votes(20)))
+    chain.block([], votes=_votes(19))  # allocates carol's fee to the slashed validator
+    before = chain.balance(bob.address)
+    ok(_send(chain, "bob", [dtx.MsgWithdrawDelegatorReward(
+        delegator_address=bob.address, validator_address=valoper(alice))]))  # fmt: skip
+    assert chain.balance(bob.address) == before - FEE + 17_640 + 17_639
+    check_invariants(chain)
