@@ -183,6 +183,29 @@ contract ZrSign {
     /// @notice `account` withdrew credited refunds.
     event RefundWithdrawn(address indexed account, uint256 amount);
 
+    /// @notice zrSign Omni (ours, docs/zrsign-policies.md; not in zrSign): the caller asks
+    ///         zrChain to create a policy whose creator is eip155:<block.chainid>:<caller>.
+    event ZrPolicyCreate(
+        address indexed owner,
+        string name,
+        string definition,
+        string[] participants,
+        uint64 btl
+    );
+    /// @notice zrSign Omni (ours): the caller attaches policy `policyId` (0: removes the
+    ///         policy) to its zrChain key (walletTypeId, walletIndex).
+    event ZrKeyPolicySet(
+        address indexed owner,
+        bytes32 indexed walletTypeId,
+        uint256 indexed walletIndex,
+        uint64 policyId
+    );
+    /// @notice zrSign Omni (ours): the caller approves zrChain policy action `actionId`, as
+    ///         the participant eip155:<block.chainid>:<caller> (or eip155:<caller>).
+    event ZrActionApproval(address indexed approver, uint64 indexed actionId);
+    /// @notice zrSign Omni (ours): the caller, a participant, says no to action `actionId`.
+    event ZrActionRejection(address indexed approver, uint64 indexed actionId);
+
     // ------------------------------------------------------------------ errors
 
     error InsufficientFee(uint256 requiredFee, uint256 providedFee);
@@ -384,6 +407,39 @@ contract ZrSign {
             })
         );
         if (!_direct) _send(msg.sender, msg.value - mpc);
+    }
+
+    // ------------------------------------------------------------------ zrSign Omni (ours)
+
+    /// @notice Ask zrChain for a policy (forwarded by the bridge; see ZrPolicyCreate). The
+    ///         only way for a contract owner, which cannot sign EIP-712 typed data.
+    function zrPolicyCreate(
+        string calldata name,
+        string calldata definition,
+        string[] calldata participants,
+        uint64 btl
+    ) external {
+        _requireNotPaused();
+        emit ZrPolicyCreate(msg.sender, name, definition, participants, btl);
+    }
+
+    /// @notice Attach (0: remove) the sign policy of the caller's key; see ZrKeyPolicySet.
+    function zrKeyPolicySet(bytes32 walletTypeId, uint256 walletIndex, uint64 policyId) external {
+        _requireNotPaused();
+        _requireWalletType(walletTypeId);
+        emit ZrKeyPolicySet(msg.sender, walletTypeId, walletIndex, policyId);
+    }
+
+    /// @notice Approve a zrChain policy action from this network; see ZrActionApproval.
+    function zrActionApprove(uint64 actionId) external {
+        _requireNotPaused();
+        emit ZrActionApproval(msg.sender, actionId);
+    }
+
+    /// @notice Say no to a zrChain policy action from this network; see ZrActionRejection.
+    function zrActionReject(uint64 actionId) external {
+        _requireNotPaused();
+        emit ZrActionRejection(msg.sender, actionId);
     }
 
     // ------------------------------------------------------------------ responses (Direct)

@@ -2,7 +2,8 @@
 
 Targets: contracts/ZrSign.sol -> contracts/artifacts/ZrSign.json (our contract) and
 contracts/test/ZrSignV1.sol -> contracts/artifacts/ZrSignV1.json (the test contract that
-follows the deployed zrSign's rules). Each is compiled on its own.
+follows the deployed zrSign's rules), and examples/dex_aggregator/DexPool.sol ->
+contracts/artifacts/DexPool.json (the example's swap pool). Each is compiled on its own.
 
 Usage (from the repository root):
 
@@ -47,7 +48,8 @@ class Target:
 
 ZRSIGN = Target("contracts/ZrSign.sol", "ZrSign")
 ZRSIGN_V1 = Target("contracts/test/ZrSignV1.sol", "ZrSignV1")
-TARGETS = (ZRSIGN, ZRSIGN_V1)
+DEX_POOL = Target("examples/dex_aggregator/DexPool.sol", "DexPool")  # the example's pool
+TARGETS = (ZRSIGN, ZRSIGN_V1, DEX_POOL)
 ARTIFACT = ZRSIGN.artifact
 SOLCJS = ROOT / "node_modules" / ".bin" / "solcjs"
 SOLC_PACKAGE_JSON = ROOT / "node_modules" / "solc" / "package.json"

@@ -18,7 +18,7 @@ from typing import Any, Protocol
 
 from google.protobuf.message import Message
 
-from evm_bridge.ingest import Ingest, KeyIngest, SigIngest
+from evm_bridge.ingest import Ingest, KeyIngest, OmniIngest, SigIngest
 from zrchain.client.chain import M
 
 
@@ -334,7 +334,10 @@ def _response_ids(final: Any, n: int) -> list[int | None]:
         if anyv.type_url.endswith("MsgNewKeyRequestResponse"):
             ids[i] = tx_pb2.MsgNewKeyRequestResponse.FromString(anyv.value).key_req_id
         elif anyv.type_url.endswith("MsgNewZrSignSignatureRequestResponse"):
-            ids[i] = tx_pb2.MsgNewZrSignSignatureRequestResponse.FromString(anyv.value).req_id
+            # 0: the key's sign policy holds the request as an action (docs/zrsign-policies.md);
+            # its SignRequest appears later and is found by cache_id.
+            rid = tx_pb2.MsgNewZrSignSignatureRequestResponse.FromString(anyv.value).req_id
+            ids[i] = rid or None
     return ids
 
 
@@ -356,6 +359,7 @@ class MemoryGateway:
     sign_requests: dict[bytes, int] = field(default_factory=dict)
     sign_items: dict[int, SigIngest] = field(default_factory=dict)
     signatures: dict[int, SignStatus] = field(default_factory=dict)
+    forwarded: set[bytes] = field(default_factory=set)  # cache_ids of zrSign Omni calls
     log: list[tuple[str, Any]] = field(default_factory=list)
     block: int = 0
     next_id: int = 1
@@ -376,6 +380,15 @@ class MemoryGateway:
             return [self._one(it) for it in items]
 
     def _one(self, item: Ingest) -> SubmitResult:
+        if isinstance(item, OmniIngest):
+            cid = item.cache_id
+            if cid in self.forwarded:
+                return SubmitResult(
+                    Outcome.DUPLICATE, None, self.block, "cache_id already forwarded"
+                )
+            self.forwarded.add(cid)
+            self.log.append(("omni", (item.op, item.sender)))
+            return SubmitResult(Outcome.CREATED, None, self.block)
         if isinstance(item, KeyIngest):
             slot = item.slot
             if slot in self.key_requests:

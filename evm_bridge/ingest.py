@@ -14,12 +14,14 @@ from eth_abi import encode as abi_encode
 from eth_utils import is_address, keccak, to_checksum_address
 from google.protobuf.any_pb2 import Any as AnyProto
 
+from zrchain.chains.caip import zrsign_cache_id as cache_id
 from zrchain.chains.errors import ChainDataError
 from zrchain.chains.evm import parse_evm_tx
 from zrchain.chains.wallets import WalletType
 from zrchain.codec.gen.zrchain.treasury import tx_pb2
 from zrchain.evm.events import (
     ChainIdSupportEvent,
+    OtherEvent,
     WalletTypeIdSupportEvent,
     ZrKeyRequestEvent,
     ZrSigRequestEvent,
@@ -50,23 +52,6 @@ STANDARD_WALLET_TYPES: dict[str, int] = {
 ZERO_ADDRESS = "0x" + "00" * 20
 
 REQ_KIND = {REQ_HASH: "hash", REQ_TX: "tx", REQ_SIMPLE_TX: "simple_tx"}
-
-
-def cache_id(caip2: str, contract: str, trace_id: int) -> bytes:
-    """The `cache_id` of the zrChain request for one zrSign signature request.
-
-    keccak256(abi.encode(string caip2, address contract, uint256 traceId)) — 32 bytes. A
-    traceId is unique per contract, the contract address per chain and the CAIP-2 id per
-    chain, so the triple names one request in the world; abi.encode is unambiguous (the
-    string is length-prefixed) and a Solidity contract can compute the same value.
-    """
-    if not is_address(contract):
-        raise ValueError(f"not an EVM address: {contract!r}")
-    return keccak(
-        abi_encode(
-            ["string", "address", "uint256"], [caip2, to_checksum_address(contract), trace_id]
-        )
-    )
 
 
 def hx(data: bytes) -> str:
@@ -212,7 +197,88 @@ class SigIngest:
         }
 
 
-Ingest = KeyIngest | SigIngest
+OMNI_EVENTS = ("ZrPolicyCreate", "ZrKeyPolicySet", "ZrActionApproval", "ZrActionRejection")
+
+
+@dataclass(frozen=True)
+class OmniIngest:
+    """A zrSign Omni call on our contract (ours, docs/zrsign-policies.md): forwarded as
+    MsgForwardOwnerCall (``new_policy``, ``set_key_policy``) or MsgForwardApproval
+    (``approve``, ``reject``), attributed to ``sender`` on this network."""
+
+    origin: Origin
+    op: str
+    sender: str
+    name: str = ""
+    definition: str = ""
+    participants: tuple[str, ...] = ()
+    btl: int = 0
+    coin_type: int = 0
+    wallet_index: int = 0
+    policy_id: int = 0
+    action_id: int = 0
+    kind: str = "omni"
+
+    @property
+    def cache_id(self) -> bytes:
+        """keccak256(abi.encode(caip2, contract, tx hash, log index)): the event's identity,
+        so zrChain applies each forwarded call once."""
+        o = self.origin
+        return keccak(
+            abi_encode(
+                ["string", "address", "bytes32", "uint256"],
+                [o.caip2, to_checksum_address(o.contract), unhx(o.tx_hash), o.log_index],
+            )
+        )
+
+    def msg(self, creator: str) -> Any:
+        from zrchain.codec.gen.zrchain.omni import tx_pb2
+
+        caip2, cid = self.origin.caip2, self.cache_id
+        if self.op in ("approve", "reject"):
+            return tx_pb2.MsgForwardApproval(
+                creator=creator,
+                caip2=caip2,
+                approver=self.sender,
+                action_id=self.action_id,
+                cache_id=cid,
+                reject=self.op == "reject",
+            )
+        msg = tx_pb2.MsgForwardOwnerCall(
+            creator=creator, caip2=caip2, owner=self.sender, cache_id=cid
+        )
+        if self.op == "new_policy":
+            msg.new_policy.CopyFrom(
+                tx_pb2.NewPolicyOp(
+                    name=self.name,
+                    definition=self.definition,
+                    participants=list(self.participants),
+                    btl=self.btl,
+                )
+            )
+        else:
+            msg.set_key_policy.CopyFrom(
+                tx_pb2.SetKeyPolicyOp(
+                    wallet_type=self.coin_type,
+                    wallet_index=self.wallet_index,
+                    sign_policy_id=self.policy_id,
+                )
+            )
+        return msg
+
+    def describe(self) -> dict[str, Any]:
+        return {
+            "kind": f"omni:{self.op}",
+            "sender": self.sender,
+            "action_id": self.action_id,
+            "policy_id": self.policy_id,
+            "evm_block": self.origin.block_number,
+            "tx": self.origin.tx_hash,
+            "log_index": self.origin.log_index,
+        }
+
+
+Ingest = KeyIngest | SigIngest | OmniIngest
 
 
 def ingest_to_json(item: Ingest) -> dict[str, Any]:
@@ -224,6 +290,9 @@ def ingest_from_json(doc: dict[str, Any]) -> Ingest:
     origin = Origin(**doc.pop("origin"))
     if doc.get("kind") == "key":
         return KeyIngest(origin=origin, **doc)
+    if doc.get("kind") == "omni":
+        doc["participants"] = tuple(doc.get("participants", ()))
+        return OmniIngest(origin=origin, **doc)
     return SigIngest(origin=origin, **doc)
 
 
@@ -253,7 +322,7 @@ class ConfigChange:
     what: str
 
 
-Decision = KeyIngest | SigIngest | Skip | Hold | ConfigChange
+Decision = KeyIngest | SigIngest | OmniIngest | Skip | Hold | ConfigChange
 
 
 @dataclass
@@ -318,7 +387,39 @@ class Translator:
             return self._key(event, block_time)
         if isinstance(event, ZrSigRequestEvent):
             return self._sig(event, block_time, now)
+        if isinstance(event, OtherEvent) and event.name in OMNI_EVENTS:
+            return self._omni(event, block_time)
         return Skip(f"{type(event).__name__} is not a request", level="debug")
+
+    def _omni(self, ev: OtherEvent, block_time: int) -> Decision:
+        a, origin = ev.args, self.origin(ev.meta, block_time)
+        if ev.name in ("ZrActionApproval", "ZrActionRejection"):
+            op = "approve" if ev.name == "ZrActionApproval" else "reject"
+            sender = to_checksum_address(a["approver"])
+            return OmniIngest(origin, op, sender, action_id=int(a["actionId"]))
+        sender = to_checksum_address(a["owner"])
+        if ev.name == "ZrPolicyCreate":
+            return OmniIngest(
+                origin,
+                "new_policy",
+                sender,
+                name=str(a["name"]),
+                definition=str(a["definition"]),
+                participants=tuple(str(p) for p in a["participants"]),
+                btl=int(a["btl"]),
+            )
+        wt = hx(a["walletTypeId"])
+        coin = self.coin_of(wt)
+        if coin is None:
+            return Skip(f"key policy for an unknown wallet type {wt}")
+        return OmniIngest(
+            origin,
+            "set_key_policy",
+            sender,
+            coin_type=coin,
+            wallet_index=int(a["walletIndex"]),
+            policy_id=int(a["policyId"]),
+        )
 
     def _key(self, ev: ZrKeyRequestEvent, block_time: int) -> Decision:
         wt = hx(ev.wallet_type_id)

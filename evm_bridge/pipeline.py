@@ -22,6 +22,7 @@ from evm_bridge.ingest import (
     Hold,
     Ingest,
     KeyIngest,
+    OmniIngest,
     SigIngest,
     Skip,
     Translator,
@@ -193,7 +194,7 @@ class Pipeline:
     # -- submitting ----------------------------------------------------------------------
     def _ready(self, item: Ingest) -> tuple[Ingest | None, str]:
         """The item as it can be submitted now, or (None, why not)."""
-        if isinstance(item, KeyIngest):
+        if isinstance(item, KeyIngest | OmniIngest):
             return item, ""
         slot = item.key_slot
         address = self._known_keys.get(slot)
@@ -259,8 +260,7 @@ class Pipeline:
                 zr_request=result.request_id,
                 **fields,
             )
-        elif result.outcome is Outcome.NOT_READY:
-            assert isinstance(item, SigIngest)
+        elif result.outcome is Outcome.NOT_READY and isinstance(item, SigIngest):
             self._defer(item, result.reason)
             return
         else:
@@ -278,6 +278,8 @@ class Pipeline:
     def _follow_up(self, item: Ingest, request_id: int | None) -> None:
         """Register the response (key: Direct, or a zrsign-v1 contract's key registration;
         signature: Direct) and the relay this request needs once it is fulfilled."""
+        if isinstance(item, OmniIngest):
+            return  # zrChain acts on it; nothing goes back to the contract
         if isinstance(item, KeyIngest):
             if not self.key_writeback:
                 return

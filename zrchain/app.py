@@ -35,6 +35,7 @@ from zrchain.gas import GasMeter
 from zrchain.module import Module, Registry
 from zrchain.store.app_store import STORAGE_ERRORS, AppStore, VersionUnavailable, describe
 from zrchain.store.kv import Branch
+from zrchain.store.pruning import PruningOptions
 from zrchain.store.snapshots import FORMAT as SNAPSHOT_FORMAT
 from zrchain.store.snapshots import Restore, SnapshotStore, decode_pairs, snapshot_from_abci
 from zrchain.tx.simulation import InlineSimulator, SimulationLimits
@@ -50,7 +51,7 @@ class AppSettings:
     """Node-level settings that shape execution (from the home's app.toml)."""
 
     min_gas_prices: str = ""  # validator-local floor; the on-chain treasury param also applies
-    keep_versions: int = 100  # committed heights kept for queries and proofs
+    pruning: PruningOptions = field(default_factory=PruningOptions)  # history kept on disk
     sync_writes: bool = False
     min_retain_blocks: int = 0
     simulation: SimulationLimits = field(default_factory=SimulationLimits)
@@ -69,7 +70,7 @@ class ZrChainApp:
 
         self.settings = settings or AppSettings()
         self.store = AppStore(
-            data_dir, keep_versions=self.settings.keep_versions, sync=self.settings.sync_writes
+            data_dir, pruning=self.settings.pruning, sync=self.settings.sync_writes
         )
         self.registry = Registry(modules if modules is not None else default_modules())
         from zrchain.server.services import service_routes
@@ -286,6 +287,7 @@ class ZrChainApp:
             if self._genesis_writes:
                 self.store.apply(self._genesis_writes)
             self._pending_app_hash = None
+        self.store.pause_background()  # resumed by the commit: the block has the interpreter
         block = Branch(self.store.pending)
         time_ns = req.time.seconds * 10**9 + req.time.nanos
         block.set(baseapp.LAST_BLOCK_KEY, baseapp.encode_last_block(req.height, time_ns))

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from zrchain.store.pruning import PruningOptions
+
 DEFAULT_MIN_GAS_PRICES = "0.0001urock"  # zrChain's default treasury min_gas_fee
 
 
@@ -19,7 +21,9 @@ class NodeConfig:
     api_enable: bool = True
     api_address: str = "tcp://127.0.0.1:1317"
     rpc_address: str = "tcp://127.0.0.1:26657"  # CometBFT RPC, used by the tx/block services
-    keep_versions: int = 100
+    pruning: str = "default"
+    pruning_keep_recent: str = "0"  # read for pruning = "custom" only, as in the SDK
+    pruning_interval: str = "0"
     sync_writes: bool = False
     min_retain_blocks: int = 0
     snapshot_interval: int = 0
@@ -31,18 +35,27 @@ class NodeConfig:
     log_level: str = "info"
     extra: dict[str, Any] = field(default_factory=dict)
 
+    def pruning_options(self) -> PruningOptions:
+        """The state-history settings; raises PruningConfigError (a ValueError) as the SDK
+        refuses them."""
+        opts = PruningOptions.parse(self.pruning, self.pruning_keep_recent, self.pruning_interval)
+        opts.check_snapshots(int(self.snapshot_interval))
+        return opts
+
 
 # TOML layout: (section, key) <-> NodeConfig field
 _LAYOUT: list[tuple[str, str, str]] = [
     ("", "minimum-gas-prices", "minimum_gas_prices"),
     ("", "log-level", "log_level"),
+    ("", "pruning", "pruning"),
+    ("", "pruning-keep-recent", "pruning_keep_recent"),
+    ("", "pruning-interval", "pruning_interval"),
     ("abci", "address", "abci_address"),
     ("grpc", "enable", "grpc_enable"),
     ("grpc", "address", "grpc_address"),
     ("api", "enable", "api_enable"),
     ("api", "address", "api_address"),
     ("comet", "rpc-address", "rpc_address"),
-    ("state", "keep-versions", "keep_versions"),
     ("state", "sync-writes", "sync_writes"),
     ("state", "min-retain-blocks", "min_retain_blocks"),
     ("state-sync", "snapshot-interval", "snapshot_interval"),
@@ -53,15 +66,22 @@ _LAYOUT: list[tuple[str, str, str]] = [
     ("simulate", "workers", "simulate_workers"),
 ]
 
+_SDK_STRING_NUMBERS = {"pruning_keep_recent", "pruning_interval"}
+
 _COMMENTS = {
     "": "# zrchaind node settings. Flags of `zrchaind start` override these.\n"
     "# minimum-gas-prices: this validator's own floor for CheckTx, on top of the on-chain\n"
-    "# treasury min_gas_fee.",
+    "# treasury min_gas_fee.\n"
+    "# pruning (state history kept for queries and proofs at past heights, as in the SDK):\n"
+    "#   default: the last 362880 states are kept, pruning at 10 block intervals\n"
+    "#   nothing: all historic states are kept (archive node)\n"
+    "#   everything: 2 latest states are kept, pruning at 10 block intervals\n"
+    "#   custom: pruning-keep-recent (>= 2) and pruning-interval (>= 10) apply",
     "abci": "# ABCI socket CometBFT connects to (its proxy_app).",
     "grpc": "# gRPC server (Cosmos and zrChain query services).",
     "api": "# REST gateway (grpc-gateway routes).",
     "comet": "# CometBFT RPC the tx, block and node-info services call.",
-    "state": "# keep-versions: committed heights kept for queries and proofs.",
+    "state": "# sync-writes: fsync every commit; min-retain-blocks: CometBFT blocks kept (0: all).",
     "state-sync": "# Snapshots for CometBFT state sync (0 disables).",
     "simulate": "# Simulate (gas estimation; anyone may call it) runs in worker processes, off\n"
     "# the consensus path, within these bounds: tx size (0: CometBFT's mempool.max_tx_bytes),\n"
@@ -98,6 +118,8 @@ def load(home: str | Path) -> NodeConfig:
         value, want = table[key], types[attr]
         if want is float and type(value) is int:
             value = float(value)
+        if attr in _SDK_STRING_NUMBERS and type(value) is int:  # the SDK writes "0"; take 0 too
+            value = str(value)
         if type(value) is not want:  # bool is an int subclass: compare exactly
             name = f"{section}.{key}" if section else key
             raise ConfigError(

@@ -55,6 +55,10 @@ H = TypeVar("H", bound=Callable[..., Any])
 _VALIDATE_ATTR = "__validate_basic__"
 
 
+MSG_INTERFACE = "cosmos.base.v1beta1.Msg"  # the SDK's interface names
+MSG_RESPONSE_INTERFACE = "cosmos.tx.v1beta1.MsgResponse"
+
+
 class BindError(ValueError):
     """A service class does not match its proto service (the node refuses to start)."""
 
@@ -296,6 +300,11 @@ class Module:
         g = self.genesis()
         return None if g is None else g.export(ctx)
 
+    def interfaces(self) -> Mapping[str, Sequence[str]]:
+        """Interface name -> the type URLs this module accepts in its Anys (the SDK's
+        ``RegisterInterface`` / ``RegisterImplementations``; Msgs are the registry's)."""
+        return {}
+
     def begin_block(self, ctx: Context) -> None:
         return None
 
@@ -365,6 +374,19 @@ class Registry:
 
     def module(self, name: str) -> Any:
         return self.by_name[name]
+
+    def interfaces(self) -> dict[str, list[str]]:
+        """Every interface the app resolves Anys of, with its implementations' type URLs
+        (what ``cosmos.base.reflection.v1beta1`` lists): the Msgs and Msg responses routed
+        here, and what each module declares."""
+        out: dict[str, set[str]] = {
+            MSG_INTERFACE: set(self.msgs),
+            MSG_RESPONSE_INTERFACE: {type_url(r.response_class) for r in self.msgs.values()},
+        }
+        for m in self.modules:
+            for name, urls in m.interfaces().items():
+                out.setdefault(name, set()).update(urls)
+        return {name: sorted(urls) for name, urls in sorted(out.items())}
 
 
 __all__ = [

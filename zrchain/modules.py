@@ -11,7 +11,9 @@ from zrchain.x.bank.module import BankModule
 from zrchain.x.distribution.module import DistributionModule
 from zrchain.x.evidence.module import EvidenceModule
 from zrchain.x.genutil.module import GenutilModule
+from zrchain.x.feegrant.module import FeegrantModule
 from zrchain.x.identity.module import IdentityModule
+from zrchain.x.omni.module import OmniModule
 from zrchain.x.policy.module import PolicyModule
 from zrchain.x.slashing.module import SlashingModule
 from zrchain.x.treasury.module import TreasuryModule
@@ -41,10 +43,14 @@ def default_modules() -> list[Module]:
     slashing = SlashingModule(staking=validation.keeper)
     validation.keeper.add_hooks(distribution.hooks())  # before slashing's, as the SDK's
     validation.keeper.add_hooks(slashing.hooks())
+    treasury = TreasuryModule(
+        identity=identity.api, policy=policy.engine, bank=bank.keeper, accounts=accounts
+    )
     modules: list[Module] = [
         AuthModule(keeper=accounts),
         bank,
         authz,
+        FeegrantModule(accounts=accounts),  # the ante handler lets granters pay fees
         valset,
         validation,
         distribution,  # begin block: fees to validators, before slashing and evidence
@@ -52,9 +58,8 @@ def default_modules() -> list[Module]:
         EvidenceModule(slashing=slashing.keeper, staking=validation.keeper),
         policy,
         identity,
-        TreasuryModule(
-            identity=identity.api, policy=policy.engine, bank=bank.keeper, accounts=accounts
-        ),
+        treasury,
+        OmniModule(policy=policy.engine, zrsign=treasury.zrsign_owners),
         GenutilModule(validation=validation.keeper),  # gentxs, after every other genesis
     ]
     return modules

@@ -55,7 +55,7 @@ def simulation_limits(home: str | Path, cfg: NodeConfig) -> SimulationLimits:
 def make_app(home: str | Path, cfg: NodeConfig) -> ZrChainApp:
     settings = AppSettings(
         min_gas_prices=cfg.minimum_gas_prices,
-        keep_versions=cfg.keep_versions,
+        pruning=cfg.pruning_options(),
         sync_writes=cfg.sync_writes,
         min_retain_blocks=cfg.min_retain_blocks,
         simulation=simulation_limits(home, cfg),

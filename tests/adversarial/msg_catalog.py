@@ -24,6 +24,8 @@ from cosmpy.protos.cosmos.evidence.v1beta1 import evidence_pb2
 from cosmpy.protos.cosmos.evidence.v1beta1 import tx_pb2 as evidence_tx
 from cosmpy.protos.cosmos.slashing.v1beta1 import slashing_pb2
 from cosmpy.protos.cosmos.slashing.v1beta1 import tx_pb2 as slashing_tx
+from cosmpy.protos.cosmos.feegrant.v1beta1 import feegrant_pb2
+from cosmpy.protos.cosmos.feegrant.v1beta1 import tx_pb2 as feegrant_tx
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from google.protobuf.any_pb2 import Any as AnyProto
 
@@ -32,6 +34,7 @@ from zrchain.codec.any import pack
 from zrchain.codec.coins import parse_coins
 from zrchain.codec.gen.zrchain.identity import params_pb2 as iparams
 from zrchain.codec.gen.zrchain.identity import tx_pb2 as itx
+from zrchain.codec.gen.zrchain.omni import tx_pb2 as otx
 from zrchain.codec.gen.zrchain.policy import params_pb2 as pparams
 from zrchain.codec.gen.zrchain.policy import tx_pb2 as ptx
 from zrchain.codec.gen.zrchain.treasury import key_pb2, mpcsign_pb2, wallet_pb2
@@ -46,6 +49,12 @@ VALIDATOR_KEY = Ed25519PrivateKey.from_private_bytes(b"\x07" * 32).public_key().
 HASH = hashlib.sha256(b"outsider").hexdigest()
 
 Sample = Callable[[Any, dict[str, Any], str], Any]
+EVM_OWNER = "0xbe27e519a220d4336a5f9d08c7fa542175e30da0"
+
+
+def _evm_auth() -> otx.EvmSignature:
+    """A well-formed (not valid) EIP-712 signature: the handler refuses it, not ValidateBasic."""
+    return otx.EvmSignature(address=EVM_OWNER, nonce=0, deadline=2**40, signature=b"\x01" * 65)
 
 
 def _coins(text: str = "5urock") -> list[Any]:
@@ -102,6 +111,20 @@ SAMPLES: dict[str, Sample] = {
     ),
     # -- authz -------------------------------------------------------------------------
     "/cosmos.authz.v1beta1.MsgGrant": _grant,
+    # -- feegrant ------------------------------------------------------------------------
+    "/cosmos.feegrant.v1beta1.MsgGrantAllowance": lambda w, a, who: (
+        feegrant_tx.MsgGrantAllowance(
+            granter=who,
+            grantee=a["outsider"].address,
+            allowance=pack(feegrant_pb2.BasicAllowance(spend_limit=_coins("100urock"))),
+        )
+    ),
+    "/cosmos.feegrant.v1beta1.MsgRevokeAllowance": lambda w, a, who: (
+        feegrant_tx.MsgRevokeAllowance(granter=who, grantee=a["bob"].address)
+    ),
+    "/cosmos.feegrant.v1beta1.MsgPruneAllowances": lambda w, a, who: (
+        feegrant_tx.MsgPruneAllowances(pruner=who)
+    ),
     "/cosmos.authz.v1beta1.MsgRevoke": lambda w, a, who: authz_tx.MsgRevoke(
         granter=who, grantee=a["bob"].address, msg_type_url=SEND_URL
     ),
@@ -319,6 +342,33 @@ SAMPLES: dict[str, Sample] = {
     "/zrchain.treasury.MsgUpdateKeyPolicy": lambda w, a, who: ttx.MsgUpdateKeyPolicy(
         creator=who, key_id=w.key_id, sign_policy_id=0
     ),
+    # -- omni (ours): the submitter only pays; the EVM signature is what authorises -----
+    "/zrchain.omni.MsgNewPolicyEvm": lambda w, a, who: otx.MsgNewPolicyEvm(
+        submitter=who, auth=_evm_auth(), op=otx.NewPolicyOp(name="p", definition="x > 0")
+    ),
+    "/zrchain.omni.MsgSetKeyPolicyEvm": lambda w, a, who: otx.MsgSetKeyPolicyEvm(
+        submitter=who, auth=_evm_auth(), op=otx.SetKeyPolicyOp(wallet_type=60)
+    ),
+    "/zrchain.omni.MsgApproveActionEvm": lambda w, a, who: otx.MsgApproveActionEvm(
+        submitter=who, auth=_evm_auth(), action_id=1
+    ),
+    "/zrchain.omni.MsgRejectActionEvm": lambda w, a, who: otx.MsgRejectActionEvm(
+        submitter=who, auth=_evm_auth(), action_id=1
+    ),
+    "/zrchain.omni.MsgForwardOwnerCall": lambda w, a, who: otx.MsgForwardOwnerCall(
+        creator=who,
+        caip2="eip155:1",
+        owner=EVM_OWNER,
+        set_key_policy=otx.SetKeyPolicyOp(wallet_type=60),
+        cache_id=hashlib.sha256(b"call").digest(),
+    ),
+    "/zrchain.omni.MsgForwardApproval": lambda w, a, who: otx.MsgForwardApproval(
+        creator=who,
+        caip2="eip155:1",
+        approver=EVM_OWNER,
+        action_id=1,
+        cache_id=hashlib.sha256(b"approval").digest(),
+    ),
 }
 
 # Msgs only a configured account may send: (type URL, who that is, what a stranger gets).
@@ -331,4 +381,6 @@ AUTHORITY_ONLY = {
     "/zrchain.identity.MsgUpdateParams": ("gov", "invalid authority"),
     "/zrchain.treasury.MsgUpdateParams": ("gov", "invalid authority"),
     "/zrchain.treasury.MsgNewZrSignSignatureRequest": ("zrsign", "creator is not zrsign"),
+    "/zrchain.omni.MsgForwardOwnerCall": ("zrsign", "is not the zrSign account"),
+    "/zrchain.omni.MsgForwardApproval": ("zrsign", "is not the zrSign account"),
 }

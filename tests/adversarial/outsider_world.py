@@ -5,11 +5,11 @@ The session fixture ``chain`` (conftest.py) starts one node and builds this worl
 The node's world, built once: ``alice`` owns a keyring (``bob`` its one party), a
 workspace, a second workspace whose admin policy needs alice *and* bob (so an owner change
 waits as a pending action), a fulfilled key, a pending key request and a pending signature
-request, and a send grant to bob; ``authority`` is a bystander (the owner alice proposes);
-``zrsign`` is the treasury's zrSign connector; alice delegates to the node's validator and
-has an unbonding entry from it (the unbonding time outlives any run); ``outsider`` has
-money and nothing else; ``replayer`` is kept unused for the cross-chain replay. Requests
-and actions
+request, a send grant and a fee allowance (``FEE_GRANT``) to bob; ``authority`` is a
+bystander (the owner alice proposes); ``zrsign`` is the treasury's zrSign connector; alice
+delegates to the node's validator and has an unbonding entry from it (the unbonding time
+outlives any run); ``outsider`` has money and nothing else; ``replayer`` is kept unused for
+the cross-chain replay. Requests and actions
 never expire during a run (``default_btl`` is huge), so between two blocks nothing changes
 unless a tx changes it: a case's "nothing changed" is a comparison of whole-state
 snapshots (every module store, ``zrchain/testing/state.py``).
@@ -34,6 +34,8 @@ import coincurve
 from cosmpy.protos.cosmos.authz.v1beta1 import authz_pb2
 from cosmpy.protos.cosmos.authz.v1beta1 import tx_pb2 as authz_tx
 from cosmpy.protos.cosmos.base.abci.v1beta1 import abci_pb2
+from cosmpy.protos.cosmos.feegrant.v1beta1 import feegrant_pb2
+from cosmpy.protos.cosmos.feegrant.v1beta1 import tx_pb2 as feegrant_tx
 
 from zrchain.client.chain import ChainClient
 from zrchain.client.tx import TxSigner, build_multi_signed_tx, private_key_signer
@@ -58,6 +60,7 @@ ACTORS = ("alice", "bob", "outsider", "authority", "zrsign", "replayer")
 FUNDS = "1000000000000urock"
 FEE = "400urock"  # at the node's 0.0001urock/gas for GAS
 GAS = 400_000
+FEE_GRANT = "100000urock"  # alice's fee allowance to bob
 KEYRING_FEE = 7  # urock per key or signature request, held in escrow while pending
 NEVER = 1_000_000_000  # blocks: requests and actions outlive any run
 MPC_PUBKEY = coincurve.PrivateKey(
@@ -289,6 +292,13 @@ def _build_world(chain: Outsider) -> None:
                     authorization=pack(
                         authz_pb2.GenericAuthorization(msg="/cosmos.bank.v1beta1.MsgSend")
                     )
+                ),
+            ),
+            feegrant_tx.MsgGrantAllowance(  # alice pays up to FEE_GRANT of bob's fees
+                granter=alice.address,
+                grantee=bob.address,
+                allowance=pack(
+                    feegrant_pb2.BasicAllowance(spend_limit=parse_coins(FEE_GRANT).to_protos())
                 ),
             ),
         ],

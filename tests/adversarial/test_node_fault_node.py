@@ -75,7 +75,10 @@ def test_a_damaged_database_is_one_clear_line(node_factory) -> None:
     ("content", "expected"),
     [
         ("minimum-gas-prices = \n", "cannot read"),
-        ('[state]\nkeep-versions = "many"\n', "state.keep-versions must be a int, got str"),
+        (
+            '[state-sync]\nsnapshot-interval = "many"\n',
+            "state-sync.snapshot-interval must be a int, got str",
+        ),
         ("[api]\nenable = 1\n", "api.enable must be a bool, got int"),
     ],
 )

@@ -18,6 +18,7 @@ ROUTES = Registry(default_modules()).msgs
 # missing here are his own business when he sends them (his own send, grant, workspace...).
 STRANGER = {
     "/cosmos.authz.v1beta1.MsgExec": "authorization not found",
+    "/cosmos.feegrant.v1beta1.MsgRevokeAllowance": "fee-grant not found",
     "/zrchain.policy.MsgRevokeAction": "action creator does not match",
     "/zrchain.policy.MsgApproveAction": "address not a participant of this policy",
     "/zrchain.identity.MsgAddWorkspaceOwner": "is not owner of the workspace",

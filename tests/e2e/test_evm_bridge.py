@@ -12,8 +12,6 @@ gas each response kind used against the contract's respGas, read with
 from __future__ import annotations
 
 import json
-import os
-import signal
 import subprocess
 import sys
 import time
@@ -35,7 +33,8 @@ from zrchain.evm.contract import SignParams, ZrSignContract
 from zrchain.evm.events import ZrSigResolveEvent, event_topics
 from zrchain.evm.ids import EVM_WALLET_TYPE_ID, caip2_chain_id, wallet_type_id
 from zrchain.testing.anvil import DEFAULT_PRIVATE_KEYS, AnvilNode
-from zrchain.testing.node import TestNode, free_port, zrchaind
+from zrchain.testing.node import TestNode, zrchaind
+from zrchain.testing.zrsign_node import die_with_parent, init_zrsign_node, start_keeper, stop_pid
 from zrchain.testing.zrsign_v1 import deploy_zrsign_v1
 
 pytestmark = [
@@ -54,26 +53,6 @@ RESP_GAS = 300_000
 V1_RESP_GAS = 200_000
 SEED_PASSPHRASE = "e2e keeper seed passphrase"
 Q = "/zrchain.treasury.Query/"
-
-
-def _die_with_parent() -> None:
-    import ctypes
-
-    os.setsid()
-    ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)
-
-
-def stop_pid(proc: subprocess.Popen[bytes] | None, timeout: float = 15) -> None:
-    if proc is None or proc.poll() is not None:
-        return
-    try:
-        os.kill(proc.pid, signal.SIGTERM)
-        proc.wait(timeout)
-    except subprocess.TimeoutExpired:
-        os.kill(proc.pid, signal.SIGKILL)
-        proc.wait(timeout)
-    except ProcessLookupError:
-        pass
 
 
 def wait(pred: Callable[[], Any], timeout: float = 60, what: str = "") -> Any:
@@ -117,7 +96,7 @@ class BridgeProc:
             stdout=log,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
-            preexec_fn=_die_with_parent,
+            preexec_fn=die_with_parent,
         )
         log.close()
         return self
@@ -247,84 +226,14 @@ def _deploy(node: AnvilNode, direct: bool, flavour: str = "zrchain") -> ZrSignCo
 
 @pytest.fixture(scope="module")
 def env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Env]:
-    from zrchain.localnet_setup import create_dev_keys, fund_dev_accounts
-    from zrchain.x.identity.types import keyring_address
-
     base = tmp_path_factory.mktemp("bridge-e2e")
     node = TestNode(base)
-    node.init()
-    addresses = create_dev_keys(node.home)
-    kr = keyring_address(1)
-    doc = node.genesis()
-    fund_dev_accounts(doc, addresses)
-    state = doc["app_state"]
-    state["identity"]["keyrings"] = [
-        {
-            "address": kr,
-            "creator": addresses["validator"],
-            "description": "zrSign MPC keyring",
-            "admins": [addresses["validator"]],
-            "parties": [addresses["bob"]],
-            "party_threshold": 1,
-            "key_req_fee": "0",
-            "sig_req_fee": "0",
-            "is_active": True,
-        }
-    ]
-    state["treasury"]["params"]["mpc_keyring"] = kr
-    state["treasury"]["params"]["zr_sign_address"] = addresses["relayer"]
-    node.write_genesis(doc)
+    kr = init_zrsign_node(node)
     keeper: subprocess.Popen[bytes] | None = None
     a = b = None
     try:
         node.start()
-        keeper_home = base / "keeper"
-        kenv = {**os.environ, "ZRCHAIN_MPC_SEED_PASSPHRASE": SEED_PASSPHRASE}
-        init = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "zrchain.mpc.cli",
-                "init",
-                "--home",
-                str(keeper_home),
-                "--keyring-addr",
-                kr,
-                "--chain-id",
-                "zenrock",
-                "--node",
-                node.rpc_url,
-                "--from",
-                "bob",
-                "--keyring-backend",
-                "test",
-                "--keyring-dir",
-                str(node.home),
-                "--metrics-listen",
-                f"127.0.0.1:{free_port()}",
-            ],
-            capture_output=True,
-            text=True,
-            env=kenv,
-            timeout=120,
-        )
-        assert init.returncode == 0, init.stderr
-        klog = open(base / "keeper.log", "ab")  # noqa: SIM115
-        keeper = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "zrchain.mpc.cli",
-                "start",
-                "--config",
-                str(keeper_home / "mpc-keeper.toml"),
-            ],
-            stdout=klog,
-            stderr=subprocess.STDOUT,
-            env=kenv,
-            preexec_fn=_die_with_parent,
-        )
-        klog.close()
+        keeper = start_keeper(node, kr, base / "keeper", base / "keeper.log", SEED_PASSPHRASE)
         a, b = AnvilNode(CHAIN_A), AnvilNode(CHAIN_B)
         a.start()
         b.start()

@@ -44,6 +44,7 @@ class Query:
     help: str
     positional: tuple[str, ...] | None = None  # None: the REST path's fields
     flag_help: Mapping[str, str] | None = None  # field name -> help of its flag
+    name: str = ""  # the command's name where the SDK's differs from the RPC's kebab case
 
 
 def add_queries(
@@ -103,7 +104,7 @@ def query_command(rpc: MethodDescriptor, spec: Query) -> click.Command:
         f = click.option(flag, field.name, default=_default(field), help=text)(f)
     for name in reversed(positional):
         f = click.argument(name)(f)
-    return click.command(kebab(rpc.name), help=spec.help)(f)
+    return click.command(spec.name or kebab(rpc.name), help=spec.help)(f)
 
 
 def _default(field: FieldDescriptor) -> str:

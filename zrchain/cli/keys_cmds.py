@@ -216,6 +216,9 @@ def keys_group() -> None:
 @click.option("--no-backup", is_flag=True, help="do not print the new mnemonic")
 @click.option("--dry-run", is_flag=True, help="derive and print the key without storing it")
 @click.option("--overwrite", is_flag=True, help="replace an existing key with this name")
+@click.option("--multisig", default="", help="store a multisig of these keys (names, a,b,c)")
+@click.option("--multisig-threshold", default=1, type=int, show_default=True)
+@click.option("--nosort", is_flag=True, help="keep --multisig keys in the order given")
 @keyring_options
 def add_cmd(
     name: str,
@@ -227,14 +230,29 @@ def add_cmd(
     no_backup: bool,
     dry_run: bool,
     overwrite: bool,
+    multisig: str,
+    multisig_threshold: int,
+    nosort: bool,
     home: str,
     keyring_backend: str,
     keyring_dir: str | None,
     output: str,
 ) -> None:
-    """Create a key (new 24-word mnemonic) or recover one, and store it as NAME."""
+    """Create a key (new 24-word mnemonic) or recover one, and store it as NAME; with
+    --multisig, store the k-of-n multisig key of existing keys (no secret)."""
     inp = _Input()
     with _user_errors():
+        if multisig:
+            kr = _open(home, keyring_backend, keyring_dir, inp)
+            names = [n.strip() for n in multisig.split(",") if n.strip()]
+            if len(set(names)) != len(names):
+                fail("duplicate key in --multisig")
+            members = [kr.get(n) for n in names]
+            info = kr.add_multisig(
+                name, members, multisig_threshold, sort=not nosort, overwrite=overwrite
+            )
+            _print_key(info, output)
+            return
         kr = _open(home, "memory" if dry_run else keyring_backend, keyring_dir, inp)
         if kr.has(name) and not overwrite:
             if not (inp.tty and inp.confirm(f"override the existing name {name}")):

@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 import importlib
+import sys
 
 import click
 
-from zrchain.cli import genesis_cmds, node_cmds, query_cmds, tx_cmds
+from zrchain.cli import (
+    client_config,
+    genesis_cmds,
+    node_cmds,
+    query_cmds,
+    sign_cmds,
+    tx_cmds,
+)
 
 
 class _Root(click.Group):
@@ -42,9 +50,12 @@ def _build() -> None:
     from zrchain.mpc.cli import mpc_keeper_group
 
     cli.add_command(keys_group)
+    cli.add_command(client_config.config_group)
     cli.add_command(mpc_keeper_group)
     modules = default_modules()
     tx_cmds.mount(tx_cmds.tx_group, modules)
+    for cmd in sign_cmds.COMMANDS:  # tx sign, multi-sign, broadcast, encode, decode, simulate
+        tx_cmds.tx_group.add_command(cmd)
     query_cmds.mount(query_cmds.query_group, modules)
     cli.add_command(tx_cmds.tx_group)
     cli.add_command(query_cmds.query_group)
@@ -54,7 +65,9 @@ _build()
 
 
 def main() -> None:
-    cli(prog_name="zrchaind")
+    # client.toml of the --home this command line names: its values become flag defaults.
+    settings = client_config.load(client_config.home_from_argv(sys.argv[1:]))
+    cli(prog_name="zrchaind", default_map=client_config.default_map(cli, settings))
 
 
 if __name__ == "__main__":

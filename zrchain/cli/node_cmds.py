@@ -17,6 +17,7 @@ import click
 
 import genesis
 from zrchain import __version__, cometbft, config
+from zrchain.cli import client_config
 from zrchain.cli.common import INT64, default_home, fail, home_option, node_option
 from zrchain.client.rpc import CometRPC, RPCError
 from zrchain.codec.coins import parse_dec_coins
@@ -85,7 +86,7 @@ def init_cmd(
     comet_bin: str | None,
     home: str,
 ) -> None:
-    """Create a node home: CometBFT config and keys, app.toml, and genesis.json."""
+    """Create a node home: CometBFT config and keys, app.toml, client.toml and genesis.json."""
     if len(chain_id) > 50 or not chain_id:
         fail("chain id must be 1-50 characters")
     gpath = genesis_path(home)
@@ -111,6 +112,8 @@ def init_cmd(
     )
     if not config.app_toml_path(home).exists():
         config.save(home, node_cfg)
+    if overwrite or not client_config.path(home).exists():
+        client_config.save(home, {**client_config.load(home), "chain-id": chain_id})
     # No validators yet: they come from gentxs (genesis gentx, genesis collect-gentxs), and
     # InitChain returns the set they bond.
     doc = genesis_doc(chain_id, [], default_app_state(), initial_height)
@@ -161,7 +164,7 @@ def start_cmd(
     """Run the node: the ABCI app, gRPC and REST servers, and CometBFT."""
     from zrchain.node import Node
     from zrchain.server.servers import default_servers
-    from zrchain.store.app_store import StoreOpenError
+    from zrchain.store.app_store import StoreLayoutError, StoreOpenError
 
     if not genesis_path(home).exists():
         fail(f"no genesis at {genesis_path(home)}; run `zrchaind init <moniker> --home {home}`")
@@ -185,6 +188,10 @@ def start_cmd(
         parse_dec_coins(str(cfg.minimum_gas_prices))
     except ChainError as exc:
         fail(f"invalid minimum-gas-prices {cfg.minimum_gas_prices!r}: {exc.context}")
+    try:
+        cfg.pruning_options()
+    except ValueError as exc:
+        fail(f"invalid pruning settings in app.toml: {exc}")
     extra = list(comet_args)
     if rpc_laddr:
         cfg.rpc_address = rpc_laddr
@@ -209,7 +216,7 @@ def start_cmd(
             f"{exc}. The database is damaged or unreadable: restore it (state sync, a "
             f"backup) or reset it with `zrchaind comet unsafe-reset-all --home {home}`"
         )
-    except OSError as exc:
+    except (OSError, StoreLayoutError) as exc:
         fail(f"cannot start: {exc}")
     sys.exit(code)
 

@@ -9,7 +9,7 @@ from typing import Any
 import click
 from google.protobuf.message import Message
 
-from zrchain.cli.common import INT64, fail
+from zrchain.cli.common import INT64, default_home, fail
 from zrchain.cli.output import emit, output_option
 from zrchain.client.chain import ChainClient, QueryFailed, rpc_tx_response
 from zrchain.client.rpc import RPCError
@@ -22,6 +22,10 @@ def query_options(f: Callable[..., Any]) -> Callable[..., Any]:
         "--node", default="tcp://localhost:26657", show_default=True, help="CometBFT RPC endpoint"
     )(f)
     f = click.option("--height", default=0, type=INT64, help="query state at this height")(f)
+    # read before parsing, for client.toml (cli/client_config.py)
+    f = click.option(
+        "--home", default=default_home, show_default="~/.zrchain", expose_value=False
+    )(f)
     return output_option("text")(f)
 
 

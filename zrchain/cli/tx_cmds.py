@@ -173,27 +173,22 @@ def tx_flags(f: Callable[..., Any]) -> Callable[..., Any]:
 def broadcast(tx: TxContext, msgs: Sequence[Any]) -> None:
     """Sign with --from and broadcast ``msgs``; print the TxResponse (SDK shape)."""
     if tx.generate_only:
-        body = tx_pb2.TxBody(
-            messages=[pack(m) for m in msgs],
-            memo=tx.opts.memo,
-            timeout_height=tx.opts.timeout_height,
+        # The unsigned tx in the SDK's JSON shape, for tx sign / multi-sign.
+        fee = tx_pb2.Fee(
+            amount=parse_coins(tx.opts.fees).to_protos() if tx.opts.fees else [],
+            gas_limit=tx.opts.gas if tx.opts.gas is not None else 200_000,
+            payer=tx.opts.fee_payer,
+            granter=tx.opts.fee_granter,
         )
-        emit(
-            {
-                "body": to_dict(body),
-                "auth_info": {
-                    "signer_infos": [],
-                    "fee": {
-                        "amount": [],
-                        "gas_limit": str(tx.opts.gas or 0),
-                        "payer": tx.opts.fee_payer,
-                        "granter": tx.opts.fee_granter,
-                    },
-                },
-                "signatures": [],
-            },
-            tx.output,
+        unsigned = tx_pb2.Tx(
+            body=tx_pb2.TxBody(
+                messages=[pack(m) for m in msgs],
+                memo=tx.opts.memo,
+                timeout_height=tx.opts.timeout_height,
+            ),
+            auth_info=tx_pb2.AuthInfo(fee=fee),
         )
+        emit(to_dict(unsigned), tx.output)
         return
     key = tx.signer()
     keyring = tx.keyring()

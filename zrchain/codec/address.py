@@ -11,7 +11,7 @@ from google.protobuf.descriptor import FieldDescriptor
 
 from zrchain.codec import bech32
 from zrchain.crypto.hashes import hash160
-from zrchain.errors import ErrInvalidAddress
+from zrchain.errors import ChainError, ErrInvalidAddress, invalid_argument
 
 ACC_PREFIX = "zen"
 ACC_PUB_PREFIX = "zenpub"
@@ -74,6 +74,24 @@ def cons_string(raw: bytes) -> str:
 
 def cons_bytes(addr: str) -> bytes:
     return decode_prefixed(addr, VALCONS_PREFIX, (20,))
+
+
+def msg_address(text: str, what: str) -> bytes:
+    """An account address a Msg handler reads: ``invalid <what> address: …`` (code 7)."""
+    try:
+        return acc_bytes(text)
+    except ChainError as exc:
+        raise ErrInvalidAddress.wrap(f"invalid {what} address: {exc.context}") from exc
+
+
+def query_address(text: str) -> bytes:
+    """An account address in a query request: gRPC InvalidArgument when empty or bad."""
+    if not text:
+        raise invalid_argument("empty address string is not allowed")
+    try:
+        return acc_bytes(text)
+    except ChainError as exc:
+        raise invalid_argument(f"invalid address: {exc.log}") from exc
 
 
 def is_acc_address(addr: str) -> bool:

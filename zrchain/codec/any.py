@@ -8,6 +8,7 @@ node packs and unpacks are named here.
 from __future__ import annotations
 
 from cosmpy.protos.cosmos.crypto.ed25519 import keys_pb2 as ed25519
+from cosmpy.protos.cosmos.crypto.multisig import keys_pb2 as multisig
 from cosmpy.protos.cosmos.crypto.secp256k1 import keys_pb2 as secp256k1
 from google.protobuf.any_pb2 import Any as AnyProto
 from google.protobuf.message import Message
@@ -22,5 +23,11 @@ def pack(msg: Message) -> AnyProto:
     return AnyProto(type_url=type_url(msg), value=msg.SerializeToString())
 
 
+# The SDK's interface registry limits Any unpacking while decoding a tx (depth, and
+# unpacks per top-level value).
+MAX_ANY_DEPTH = 10
+MAX_ANY_CALLS = 100
+
 SECP256K1_PUBKEY_URL = type_url(secp256k1.PubKey)  # account keys
 ED25519_PUBKEY_URL = type_url(ed25519.PubKey)  # consensus keys
+MULTISIG_PUBKEY_URL = type_url(multisig.LegacyAminoPubKey)  # k-of-n accounts

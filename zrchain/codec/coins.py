@@ -184,15 +184,24 @@ class DecCoin:
         return f"{_dec_str(self.amount)}{self.denom}"
 
 
+# Go's unicode.IsSpace, which the SDK's strings.TrimSpace uses: Python's str.strip() would
+# also drop the ASCII separators 0x1c-0x1f, which Go keeps (and then refuses).
+GO_SPACE = (
+    "\t\n\v\f\r \x85\xa0\u1680"
+    + "".join(map(chr, range(0x2000, 0x200B)))
+    + ("\u2028\u2029\u202f\u205f\u3000")
+)
+
+
 def _dec_coin_items(text: str) -> list[tuple[str, DecCoin]]:
     """(item text, DecCoin) per comma-separated item, in order; the SDK's ParseDecCoin."""
-    text = text.strip()
+    text = text.strip(GO_SPACE)
     if not text:
         return []
     out: list[tuple[str, DecCoin]] = []
     seen: set[str] = set()
     for part in text.split(","):
-        item = part.strip()
+        item = part.strip(GO_SPACE)
         m = _DEC_COIN_RE.match(item)
         if not m:
             raise ErrInvalidCoins.wrap(f"invalid decimal coin expression: {shown(item)}")

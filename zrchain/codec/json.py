@@ -44,6 +44,14 @@ _INT_TEXT = re.compile(r"-?[0-9]+\Z")
 _MAX_INT_TEXT = 21  # "-9223372036854775808" and a little room; longer is out of range anyway
 
 
+def go_json_string(s: str) -> str:
+    """Go's ``json.Marshal`` of a string: UTF-8 kept, ``<``, ``>``, ``&``, U+2028 and
+    U+2029 escaped (events and amino JSON sign bytes are written this way)."""
+    out = json.dumps(s, ensure_ascii=False)
+    for ch, esc in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026")):
+        out = out.replace(ch, esc)
+    return out.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+
 
 def to_dict(msg: Any) -> dict[str, Any]:
     out: dict[str, Any] = json_format.MessageToDict(

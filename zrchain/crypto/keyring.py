@@ -27,11 +27,14 @@ import json
 import os
 import re
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from google.protobuf.any_pb2 import Any as AnyProto
+
+from zrchain.codec.json import to_dict
 from zrchain.crypto import keys
 from zrchain.crypto.encryption import (
     DEFAULT_SCRYPT,
@@ -41,6 +44,8 @@ from zrchain.crypto.encryption import (
     open_sealed,
     seal,
 )
+from zrchain.errors import ChainError
+from zrchain.tx.signing import MultisigKey, Secp256k1Key, parse_pubkey
 
 BACKENDS = ("test", "file", "memory")
 FORMAT = "zrchain-keyring/1"
@@ -83,13 +88,16 @@ class KeyInfo:
 
     name: str
     address: str
-    pubkey: bytes
+    pubkey: bytes  # secp256k1; empty for a multisig key
     type: str = "local"
     algo: str = keys.KEY_TYPE
     hd_path: str | None = None
+    multisig: MultisigKey | None = None  # type "multi": the k-of-n key (no secret stored)
 
     @property
     def address_bytes(self) -> bytes:
+        if self.multisig is not None:
+            return self.multisig.address()
         return keys.address_bytes(self.pubkey)
 
     def bech(self, kind: str = "acc") -> str:
@@ -105,6 +113,8 @@ class KeyInfo:
 
     @property
     def pubkey_json(self) -> str:
+        if self.multisig is not None:
+            return json.dumps(to_dict(self.multisig.to_any()), separators=(",", ":"))
         return keys.pubkey_any_json(self.pubkey)
 
     def output(self, kind: str = "acc") -> dict[str, str]:
@@ -242,6 +252,8 @@ class Keyring:
     # --- reading -------------------------------------------------------------------
 
     def _info(self, name: str, record: dict[str, Any]) -> KeyInfo:
+        if record.get("type") == "multi":
+            return self._multi_info(name, record)
         try:
             pubkey = keys.validate_public_key(base64.b64decode(record["pubkey"], validate=True))
             info = KeyInfo(
@@ -254,6 +266,26 @@ class Keyring:
             )
         except (KeyError, TypeError, ValueError, binascii.Error) as exc:
             raise KeyringError(f"key {name!r} is stored in a corrupt record") from exc
+        if record.get("format") != FORMAT or record.get("address") != info.address:
+            raise KeyringError(f"key {name!r} is stored in a corrupt or foreign record")
+        return info
+
+    def _multi_info(self, name: str, record: dict[str, Any]) -> KeyInfo:
+        try:
+            any_msg = AnyProto.FromString(base64.b64decode(record["pubkey_any"], validate=True))
+            ms = parse_pubkey(any_msg)
+            if not isinstance(ms, MultisigKey):
+                raise ValueError("not a multisig key")
+        except (KeyError, TypeError, ValueError, binascii.Error, ChainError) as exc:
+            raise KeyringError(f"key {name!r} is stored in a corrupt record") from exc
+        info = KeyInfo(
+            name=name,
+            address=keys.bech32_encode(keys.ACCOUNT_HRP, ms.address()),
+            pubkey=b"",
+            type="multi",
+            algo="multi",
+            multisig=ms,
+        )
         if record.get("format") != FORMAT or record.get("address") != info.address:
             raise KeyringError(f"key {name!r} is stored in a corrupt or foreign record")
         return info
@@ -367,6 +399,11 @@ class Keyring:
     def private_key(self, name_or_address: str) -> bytes:
         """The raw 32-byte secret (for ``keys export``); asks for the passphrase if needed."""
         name, record = self._find(name_or_address)
+        if record.get("type") == "multi":
+            raise KeyringError(
+                f"key {name!r} is a multisig key: its members sign (tx sign --multisig), "
+                "then tx multi-sign combines their signatures"
+            )
         if isinstance(record.get("private_key"), dict) and "hex" not in record["private_key"]:
             self.unlock()
         return self._open_secret(name, record, self._passphrase)
@@ -425,6 +462,45 @@ class Keyring:
         keys.parse_hd_path(path)
         secret = keys.derive_private_key(keys.mnemonic_to_seed(phrase, bip39_passphrase), path)
         return self._write_key(name, secret, path, overwrite), phrase
+
+    def add_multisig(
+        self,
+        name: str,
+        members: Sequence[KeyInfo],
+        threshold: int,
+        *,
+        sort: bool = True,
+        overwrite: bool = False,
+    ) -> KeyInfo:
+        """Store a k-of-n ``LegacyAminoPubKey`` of ``members``' keys (the SDK's ``keys add
+        --multisig``: keys sorted by address unless ``sort`` is False)."""
+        validate_name(name)
+        if self.has(name) and not overwrite:
+            raise KeyExistsError(f"key {name!r} already exists")
+        if not members:
+            raise KeyringError("a multisig needs at least one member key")
+        if not 0 < threshold <= len(members):
+            raise KeyringError(
+                f"threshold must be between 1 and the number of keys ({len(members)}), "
+                f"got {threshold}"
+            )
+        ordered = sorted(members, key=lambda m: m.address_bytes) if sort else list(members)
+        subkeys = tuple(
+            m.multisig if m.multisig is not None else Secp256k1Key(m.pubkey) for m in ordered
+        )
+        ms = MultisigKey(threshold, subkeys)
+        address = keys.bech32_encode(keys.ACCOUNT_HRP, ms.address())
+        record = {
+            "format": FORMAT,
+            "name": name,
+            "type": "multi",
+            "algo": "multi",
+            "address": address,
+            "pubkey_any": base64.b64encode(ms.to_any().SerializeToString()).decode(),
+            "hd_path": None,
+        }
+        self._store.write(name, record)
+        return self._info(name, record)
 
     def import_private_key(self, name: str, secret: bytes, *, overwrite: bool = False) -> KeyInfo:
         """Store a raw 32-byte secp256k1 key (no HD path, no mnemonic)."""

@@ -98,7 +98,11 @@ def _store_query(app: Any, req: Any) -> Any:
     store = app.store
     if store.height == 0:
         return _error(ErrInvalidHeight, f"{app.chain_id} is not ready; please wait for first block")
-    if req.height < 0 or req.height > store.height:
+    if req.height < 0:
+        return _error(
+            ErrInvalidRequest, "cannot query with height < 0; please provide a valid height"
+        )
+    if req.height > store.height:
         return _error(
             ErrInvalidHeight,
             "cannot query with height in the future; please provide a valid height",

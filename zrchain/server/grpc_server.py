@@ -1,7 +1,8 @@
 """The gRPC door: every route in the app's query registry, served generically.
 
 No per-service code: each route becomes a raw-bytes unary handler that calls
-``QueryRouter.call``, so a module's Query service is on gRPC as soon as it is registered.
+``QueryRouter.call``, so a module's Query service is on gRPC as soon as it is registered,
+and gRPC server reflection lists it (``services/reflection.py``).
 Like the SDK, the ``x-cosmos-block-height`` request metadata selects the height and the
 height actually used comes back as response header metadata.
 """
@@ -17,8 +18,10 @@ from typing import Any
 
 import grpc
 
+from zrchain.codec.ints import IntSyntaxError, parse_go_int
 from zrchain.errors import QueryError, Status
 from zrchain.server.router import QueryRouter
+from zrchain.server.services import reflection
 
 log = logging.getLogger("zrchain.grpc")
 
@@ -36,9 +39,9 @@ def parse_height(value: str | None) -> int:
     """The query height from an ``x-cosmos-block-height`` value (absent: 0, the latest)."""
     if value is None or value.strip() == "":
         return 0
-    try:
-        height = int(value.strip())
-    except ValueError:
+    try:  # ASCII digits within int64, as the SDK's strconv.ParseInt(value, 10, 64)
+        height = parse_go_int(value.strip(), 64, signed=True)
+    except IntSyntaxError:
         raise QueryError(
             Status.INVALID_ARGUMENT, f"invalid height header {HEIGHT_HEADER!r}: {value!r}"
         ) from None
@@ -114,6 +117,7 @@ class GrpcServer:
         )
         try:
             server.add_generic_rpc_handlers(generic_handlers(router, list(router.routes)))
+            listed = reflection.enable(server, {split_method(m)[0] for m in router.routes})
             self.port = server.add_insecure_port(self.address)  # raises if it cannot bind
             server.start()
         except BaseException:
@@ -121,7 +125,12 @@ class GrpcServer:
             pool.shutdown(wait=False)
             raise
         self._server, self._pool = server, pool
-        log.info("gRPC server listening on %s (%d methods)", self.address, len(router.routes))
+        log.info(
+            "gRPC server listening on %s (%d methods, %d services listed by reflection)",
+            self.address,
+            len(router.routes),
+            len(listed),
+        )
 
     def stop(self, grace: float = 5.0) -> None:
         """Refuse new RPCs, let running ones finish for ``grace`` seconds, then cancel."""

@@ -9,7 +9,7 @@ not supported (collect first, then write).
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any, Protocol
 
 Pair = tuple[bytes, bytes]
@@ -63,9 +63,38 @@ class LevelView:
         lo = ns + start if start else ns
         hi = ns + end if end is not None else self._end
         n = len(ns)
-        with self._reader.iterator(start=lo, stop=hi, reverse=reverse) as it:
+        if reverse:
+            yield from _reverse(self._reader, lo, hi, n)
+            return
+        with self._reader.iterator(start=lo, stop=hi) as it:
             for k, v in it:
                 yield k[n:], v
+
+
+def seek_last_below(it: Any, hi: bytes | None) -> None:
+    """Put a plyvel raw iterator on the last key below ``hi`` (None: the last key)."""
+    if hi is not None:
+        it.seek(hi)
+        if it.valid():
+            it.prev()
+            return
+    it.seek_to_last()
+
+
+def _reverse(reader: Any, lo: bytes, hi: bytes | None, strip: int) -> Iterator[Pair]:
+    """Keys in [lo, hi) from the last, by hand: plyvel 1.5's reverse iterator yields nothing
+    when the range holds a single key."""
+    it = reader.raw_iterator()
+    try:
+        seek_last_below(it, hi)
+        while it.valid():
+            k = it.key()
+            if k < lo:
+                return
+            yield k[strip:], it.value()
+            it.prev()
+    finally:
+        it.close()
 
 
 class Branch:
@@ -129,14 +158,14 @@ class Branch:
         overlay = [(k, w[k]) for k in keys[lo:hi]]
         if reverse:
             overlay.reverse()
-        return _merge(self.parent.iterate(start, end, reverse), overlay, reverse)
+        return merge_overlay(self.parent.iterate(start, end, reverse), overlay, reverse)
 
 
-def _merge(
-    base: Iterator[Pair], overlay: list[tuple[bytes, bytes | None]], reverse: bool
+def merge_overlay(
+    base: Iterator[Pair], overlay: Iterable[tuple[bytes, bytes | None]], reverse: bool
 ) -> Iterator[Pair]:
     """Merge an ordered base iterator with an ordered overlay (None values delete)."""
-    if not overlay:
+    if isinstance(overlay, list) and not overlay:
         yield from base
         return
     cur = next(base, None)

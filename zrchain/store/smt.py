@@ -12,7 +12,9 @@ Each node is stored in LevelDB at its *position* ``(depth, path prefix)``:
 
 An update touches only the nodes on the paths of the changed keys: O(k·log N) node reads,
 hashes and writes for k changed keys over N keys, with the upper levels shared between
-keys. Changes are kept in ``pending`` until the app store commits them in its WriteBatch.
+keys. Changes are kept in ``pending`` until the app store commits them in its WriteBatch;
+``committed`` keeps what each position held in the reader when first read, so the commit can
+record the nodes it replaces (``history.py``) without reading them again.
 """
 
 from __future__ import annotations
@@ -64,11 +66,15 @@ class SparseMerkleTrie:
         self.reader = reader
         self.ns = namespace
         self.pending: dict[bytes, bytes | None] = {}
+        self.committed: dict[bytes, bytes | None] = {}
 
     # -- reading ---------------------------------------------------------------------
     def _load(self, depth: int, prefix: int) -> Node | None:
         pos = position_key(depth, prefix)
-        raw = self.pending[pos] if pos in self.pending else self.reader.get(self.ns + pos)
+        if pos in self.pending:
+            raw = self.pending[pos]
+        else:
+            raw = self.committed[pos] = self.reader.get(self.ns + pos)
         return None if raw is None else _decode(raw)
 
     def root(self) -> bytes:
@@ -109,6 +115,15 @@ class SparseMerkleTrie:
 
     def _put(self, depth: int, prefix: int, node: Node | None) -> None:
         self.pending[position_key(depth, prefix)] = None if node is None else _encode(node)
+
+    def _put_fresh(self, depth: int, prefix: int, node: Node) -> None:
+        """A node of a subtree built below a leaf or an empty position: nothing is stored
+        there in the reader either (a leaf or an empty position has no stored descendants),
+        unless this update period touched it, and then ``committed`` holds it already."""
+        pos = position_key(depth, prefix)
+        if pos not in self.pending:
+            self.committed.setdefault(pos, None)
+        self.pending[pos] = _encode(node)
 
     def _update(
         self,
@@ -181,9 +196,9 @@ class SparseMerkleTrie:
         left = self._build(depth + 1, lp, leaves, lo, mid)
         right = self._build(depth + 1, rp, leaves, mid, hi)
         if left is not None:
-            self._put(depth + 1, lp, left)
+            self._put_fresh(depth + 1, lp, left)
         if right is not None:
-            self._put(depth + 1, rp, right)
+            self._put_fresh(depth + 1, rp, right)
         return Node(
             False,
             inner_hash(

@@ -317,3 +317,20 @@ def _wait_port(port: int, proc: subprocess.Popen[bytes], log: Path, timeout: flo
                 return
         time.sleep(0.05)
     raise TimeoutError(f"port {port} not open after {timeout}s")
+
+
+def cli_node(base: Path, keys: dict[str, str], funds: str, chain_id: str = "zenrock") -> TestNode:
+    """A node home made the way a user makes one: ``zrchaind init``, ``keys add --recover``
+    of each (name -> mnemonic) into the ``test`` keyring, ``genesis add-genesis-account``
+    with ``funds``. Configured for free ports, not started."""
+    node = TestNode(base)
+    home = str(node.home)
+    zrchaind("init", base.name, "--chain-id", chain_id, "--home", home)
+    node.configure()
+    for name, mnemonic in keys.items():
+        zrchaind(
+            "keys", "add", name, "--recover", "--keyring-backend", "test", "--home", home,
+            input=mnemonic + "\n",
+        )  # fmt: skip
+        zrchaind("genesis", "add-genesis-account", name, funds, "--home", home)
+    return node

@@ -1,6 +1,9 @@
 """The ante checks, in the SDK/zrChain order: timeout, memo, size gas, fees, pubkeys,
 signature count and gas, sequence and signature verification, sequence increment.
 
+Keys and signatures (single or multisig, SIGN_MODE_DIRECT or LEGACY_AMINO_JSON) follow
+``zrchain/tx/signing.py``; the amino JSON sign bytes ``zrchain/tx/aminojson.py``.
+
 Runs in the tx's first branch; what it writes (fee, sequence, pubkey) is kept even when the
 messages fail, as in Cosmos.
 """
@@ -11,16 +14,14 @@ import base64
 import functools
 from collections.abc import Callable
 from fractions import Fraction
-from typing import Any
+from typing import Any, Protocol
 
 import coincurve
 from coincurve.ecdsa import cdata_to_der, deserialize_compact
-from cosmpy.protos.cosmos.crypto.secp256k1.keys_pb2 import PubKey as Secp256k1PubKey
+from cosmpy.protos.cosmos.tx.signing.v1beta1 import signing_pb2
 from cosmpy.protos.cosmos.tx.v1beta1 import tx_pb2
-from google.protobuf.any_pb2 import Any as AnyProto
 
-from zrchain.codec.address import pubkey_to_address
-from zrchain.codec.any import SECP256K1_PUBKEY_URL
+from zrchain.codec.address import acc_bytes, acc_string
 from zrchain.codec.coins import (
     Coin,
     Coins,
@@ -44,14 +45,38 @@ from zrchain.errors import (
     ErrUnknownAddress,
     ErrWrongSequence,
 )
-from zrchain.tx.decode import DecodedTx
+from zrchain.tx import aminojson
+from zrchain.tx.decode import DecodedTx, SignerData
 from zrchain.tx.sigcache import VerifiedSignatures
+from zrchain.tx.signing import (
+    SIGN_MODE_DIRECT,
+    SIGN_MODE_DIRECT_AUX,
+    SIGN_MODE_LEGACY_AMINO_JSON,
+    SIM_SECP256K1,
+    PubKey,
+    Secp256k1Key,
+    Unverifiable,
+    consume_sig_gas,
+    count_sub_keys,
+    only_legacy_amino,
+    parse_pubkey,
+    signature_bytes,
+    verify,
+)
 from zrchain.x.auth.keeper import FEE_COLLECTOR, Account, AccountKeeper
 from zrchain.x.bank.keeper import BankKeeper
 
 _HALF_N = 0x7FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF5D576E7357A4501DDFE92F46681B20A0
 
 MinGasPrices = Callable[[Context], list[str]]
+
+
+class FeeGrants(Protocol):
+    """x/feegrant's keeper: a granter's allowance pays a grantee's fee, or refuses."""
+
+    def use_granted_fees(
+        self, ctx: Context, granter: bytes, grantee: bytes, fee: Coins, msg_urls: list[str]
+    ) -> None: ...
 
 
 class _PubKeyCache:
@@ -94,11 +119,16 @@ def sign_doc_bytes(tx: DecodedTx, chain_id: str, account_number: int) -> bytes:
 
 class AnteHandler:
     def __init__(
-        self, accounts: AccountKeeper, bank: BankKeeper, min_gas_prices: MinGasPrices
+        self,
+        accounts: AccountKeeper,
+        bank: BankKeeper,
+        min_gas_prices: MinGasPrices,
+        feegrant: FeeGrants | None = None,
     ) -> None:
         self.accounts = accounts
         self.bank = bank
         self.min_gas_prices = min_gas_prices
+        self.feegrant = feegrant
         self.signatures = VerifiedSignatures(verify_secp256k1)
 
     def run(self, ctx: Context, tx: DecodedTx) -> None:
@@ -118,35 +148,46 @@ class AnteHandler:
         ctx.gas.consume(params.tx_size_cost_per_byte * len(tx.raw), "txSize")
         self._deduct_fee(ctx, tx, simulate)
         accounts = self._set_pubkeys(ctx, tx, simulate)
-        if len(tx.signers) > params.tx_sig_limit:
-            raise ErrTooManySignatures.wrap(
-                f"signatures: {len(tx.signers)}, limit: {params.tx_sig_limit}"
-            )
-        for _ in tx.signers:
-            ctx.gas.consume(params.sig_verify_cost_secp256k1, "ante verify: secp256k1")
-        for signer, acc in zip(tx.signers, accounts, strict=True):
+        keys = [_account_key(acc) for acc in accounts]
+        sig_count = 0
+        for signer in tx.signers:  # ValidateSigCountDecorator: keys inside multisigs count
+            sig_count += count_sub_keys(signer.pubkey)
+            if sig_count > params.tx_sig_limit:
+                raise ErrTooManySignatures.wrap(
+                    f"signatures: {sig_count}, limit: {params.tx_sig_limit}"
+                )
+        for signer, acc, key in zip(tx.signers, accounts, keys, strict=True):
+            if key is None and simulate:
+                key = _SIM_KEY
+            if key is None:
+                continue  # refused below (no key to verify with)
+            try:
+                consume_sig_gas(ctx.gas, key, signer.data, params.sig_verify_cost_secp256k1)
+            except Unverifiable as exc:
+                number = acc.number if ctx.height > 0 else 0
+                raise _unverified(signer, number, acc.sequence, ctx.chain_id, str(exc)) from None
+        for signer, acc, key in zip(tx.signers, accounts, keys, strict=True):
+            if key is None and not simulate:
+                raise ErrInvalidPubKey.wrap("pubkey on account is not set")
             if signer.sequence != acc.sequence:
                 raise ErrWrongSequence.wrap(
                     f"account sequence mismatch, expected {acc.sequence}, got {signer.sequence}"
                 )
             if simulate or recheck:
                 continue
-            pk = acc.pubkey
-            if pk is None:
-                raise ErrInvalidPubKey.wrap("pubkey on account is not set")
+            assert key is not None
             number = acc.number if ctx.height > 0 else 0
-            doc = sign_doc_bytes(tx, ctx.chain_id, number)
+            sign_bytes = _SignBytes(tx, ctx.chain_id, number, acc.sequence, signer, key)
             if ctx.mode == Mode.CHECK:
-                ok = self.signatures.check(pk, signer.signature, doc)
+                verify_one = self.signatures.check
             elif ctx.mode == Mode.FINALIZE:
-                ok = self.signatures.deliver(pk, signer.signature, doc)
+                verify_one = self.signatures.deliver
             else:
-                ok = verify_secp256k1(pk, signer.signature, doc)
-            if not ok:
-                raise ErrUnauthorized.wrap(
-                    f"signature verification failed; please verify account number ({number}) "
-                    f"and chain-id ({ctx.chain_id}): (unable to verify single signer signature)"
-                )
+                verify_one = verify_secp256k1
+            try:
+                verify(key, signer.data, sign_bytes, verify_one)
+            except Unverifiable as exc:
+                raise _unverified(signer, number, acc.sequence, ctx.chain_id, str(exc)) from None
         for signer, acc in zip(tx.signers, accounts, strict=True):
             acc.base.sequence += 1
             self.accounts.set_account(ctx, acc, signer.address)
@@ -156,21 +197,34 @@ class AnteHandler:
             raise ErrInvalidGasLimit.wrap("must provide positive gas")
         if ctx.is_check and not simulate:
             self._check_min_fee(ctx, tx)
-        if tx.fee_granter:
-            # The SDK's DeductFeeDecorator without a feegrant keeper: refused, never ignored
-            # (ignoring it would charge the payer for a fee the granter was meant to pay).
-            raise ErrInvalidRequest.wrap("fee grants are not enabled")
-        if not self.accounts.has_account(ctx, tx.fee_payer):
-            raise ErrUnknownAddress.wrap(f"fee payer address: {tx.fee_payer_str} does not exist")
         fee = Coins(c for c in tx.fee if c.amount)
+        pays, pays_str = tx.fee_payer, tx.fee_payer_str
+        if tx.fee_granter:
+            if self.feegrant is None:
+                # The SDK's DeductFeeDecorator without a feegrant keeper: refused, never
+                # ignored (that would charge the payer for a fee the granter was to pay).
+                raise ErrInvalidRequest.wrap("fee grants are not enabled")
+            granter = acc_bytes(tx.fee_granter)
+            if granter != tx.fee_payer:
+                urls = [r.type_url for r in tx.routes]
+                try:
+                    self.feegrant.use_granted_fees(ctx, granter, tx.fee_payer, fee, urls)
+                except ChainError as exc:
+                    raise exc.wrap(
+                        f"{acc_string(granter)} does not allow to pay fees for "
+                        f"{tx.fee_payer_str}"
+                    ) from exc
+            pays, pays_str = granter, acc_string(granter)
+        if not self.accounts.has_account(ctx, pays):
+            raise ErrUnknownAddress.wrap(f"fee payer address: {pays_str} does not exist")
         if fee:
             try:
-                self.bank.send_to_module(ctx, tx.fee_payer, FEE_COLLECTOR, fee, tx.fee_payer_str)
+                self.bank.send_to_module(ctx, pays, FEE_COLLECTOR, fee, pays_str)
             except ChainError as exc:
                 if exc.kind == ErrInsufficientFunds:
                     raise ErrInsufficientFunds.wrap(exc.log) from exc
                 raise
-        ctx.emit("tx", ("fee", str(fee)), ("fee_payer", tx.fee_payer_str))
+        ctx.emit("tx", ("fee", str(fee)), ("fee_payer", pays_str))
 
     def _check_min_fee(self, ctx: Context, tx: DecodedTx) -> None:
         """zrChain's rule: passes when any required coin of any price list is covered."""
@@ -193,7 +247,7 @@ class AnteHandler:
                 raise ErrUnknownAddress.wrap(f"account {signer.address_str} does not exist")
             pk = signer.pubkey
             if pk is not None or simulate:
-                if pk is not None and not simulate and pubkey_to_address(pk) != signer.address:
+                if pk is not None and not simulate and pk.address() != signer.address:
                     raise ErrInvalidPubKey.wrap(
                         f"pubKey does not match signer address {signer.address_str} "
                         f"with signer index: {i}"
@@ -202,17 +256,12 @@ class AnteHandler:
                     # ModuleAccount.SetPubKey: a module account has no key and never signs.
                     raise ErrInvalidPubKey.wrap("not supported for module accounts")
                 if pk is not None and not acc.base.HasField("pub_key"):
-                    acc.base.pub_key.CopyFrom(
-                        AnyProto(
-                            type_url=SECP256K1_PUBKEY_URL,
-                            value=Secp256k1PubKey(key=pk).SerializeToString(),
-                        )
-                    )
+                    acc.base.pub_key.CopyFrom(pk.to_any())
             accounts.append(acc)
         for signer in tx.signers:
             ctx.emit("tx", ("acc_seq", f"{signer.address_str}/{signer.sequence}"))
-        for signer in tx.signers:
-            ctx.emit("tx", ("signature", base64.b64encode(signer.signature).decode()))
+            for sig in signature_bytes(signer.data):
+                ctx.emit("tx", ("signature", base64.b64encode(sig).decode()))
         return accounts
 
 
@@ -220,6 +269,96 @@ class AnteHandler:
 def _positive_prices(text: str) -> tuple[DecCoin, ...]:
     """A price list parsed once, not per tx (the text changes only with params)."""
     return tuple(p for p in parse_dec_coins(text) if p.amount > 0)
+
+
+class _SignBytes:
+    """The bytes a signer signed, per sign mode, computed at most once each."""
+
+    def __init__(
+        self,
+        tx: DecodedTx,
+        chain_id: str,
+        number: int,
+        sequence: int,
+        signer: SignerData,
+        key: PubKey,
+    ) -> None:
+        self.tx, self.chain_id, self.number, self.sequence = tx, chain_id, number, sequence
+        self.signer, self.key = signer, key
+        self._cache: dict[int, bytes] = {}
+
+    def __call__(self, mode: int) -> bytes:
+        out = self._cache.get(mode)
+        if out is None:
+            out = self._cache[mode] = self._compute(mode)
+        return out
+
+    def _compute(self, mode: int) -> bytes:
+        tx = self.tx
+        if mode == SIGN_MODE_DIRECT:
+            return sign_doc_bytes(tx, self.chain_id, self.number)
+        if mode == SIGN_MODE_LEGACY_AMINO_JSON:
+            body, fee = tx.body, tx.auth_info.fee
+            if body.non_critical_extension_options:
+                raise Unverifiable(
+                    "SIGN_MODE_LEGACY_AMINO_JSON does not support protobuf extension options: "
+                    "invalid request"
+                )
+            try:
+                return aminojson.sign_bytes(
+                    chain_id=self.chain_id,
+                    account_number=self.number,
+                    sequence=self.sequence,
+                    timeout_height=int(body.timeout_height),
+                    memo=str(body.memo),
+                    msgs=list(body.messages),
+                    fee_amount=list(fee.amount),
+                    gas=int(fee.gas_limit),
+                    payer=str(fee.payer),
+                    granter=str(fee.granter),
+                )
+            except aminojson.AminoJSONError as exc:
+                raise Unverifiable(str(exc)) from None
+        if mode == SIGN_MODE_DIRECT_AUX:
+            # x/tx's directaux handler: anyone but the fee payer; the body, the signer's key,
+            # chain, number and sequence (no auth info: the fee payer signs that).
+            if tx.fee_payer_str == self.signer.address_str:
+                raise Unverifiable(
+                    f"fee payer {tx.fee_payer_str} cannot sign with SIGN_MODE_DIRECT_AUX: "
+                    "unauthorized"
+                )
+            return tx_pb2.SignDocDirectAux(
+                body_bytes=tx.body_bytes,
+                public_key=self.key.to_any(),
+                chain_id=self.chain_id,
+                account_number=self.number,
+                sequence=self.sequence,
+            ).SerializeToString(deterministic=True)
+        name = signing_pb2.SignMode.Name(mode) if mode in signing_pb2.SignMode.values() else mode
+        raise Unverifiable(f"unsupported sign mode {name}")
+
+
+def _account_key(acc: Account) -> PubKey | None:
+    if not acc.base.HasField("pub_key"):
+        return None
+    return parse_pubkey(acc.base.pub_key)
+
+
+def _unverified(
+    signer: SignerData, number: int, sequence: int, chain_id: str, reason: str
+) -> ChainError:
+    if only_legacy_amino(signer.data):
+        return ErrUnauthorized.wrap(
+            f"signature verification failed; please verify account number ({number}), "
+            f"sequence ({sequence}) and chain-id ({chain_id})"
+        )
+    return ErrUnauthorized.wrap(
+        f"signature verification failed; please verify account number ({number}) "
+        f"and chain-id ({chain_id}): ({reason})"
+    )
+
+
+_SIM_KEY = Secp256k1Key(SIM_SECP256K1)
 
 
 def node_and_chain_min_gas_prices(ctx: Context) -> list[str]:

@@ -9,24 +9,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from cosmpy.protos.cosmos.crypto.secp256k1.keys_pb2 import PubKey as Secp256k1PubKey
 from cosmpy.protos.cosmos.tx.v1beta1 import tx_pb2
 from google.protobuf.message import DecodeError
 
 from zrchain.codec import address
-from zrchain.codec.any import SECP256K1_PUBKEY_URL
 from zrchain.codec.coins import Coins
 from zrchain.codec.wire import WireError, check_canonical
 from zrchain.errors import (
     ChainError,
     ErrInsufficientFee,
     ErrInvalidAddress,
-    ErrInvalidPubKey,
     ErrInvalidRequest,
     ErrTxDecode,
     ErrUnknownExtensionOptions,
 )
 from zrchain.module import MsgRoute
+from zrchain.tx.signing import PubKey, SigData, parse_pubkey, parse_signature
 
 MAX_GAS_WANTED = (1 << 63) - 1
 
@@ -40,9 +38,9 @@ _TXBODY_FIELDS = {1: 2, 2: 2, 3: 0, 1023: 2, 2047: 2}
 class SignerData:
     address: bytes
     address_str: str
-    pubkey: bytes | None  # compressed secp256k1, if the SignerInfo carries one
+    pubkey: PubKey | None  # the SignerInfo's key, if it carries one
     sequence: int
-    signature: bytes
+    data: SigData  # single (its sign mode) or a multisignature
 
 
 @dataclass(slots=True)
@@ -166,23 +164,9 @@ def _signers(addrs: dict[bytes, str], auth_info: Any, sigs: list[bytes]) -> list
         )
     out = []
     for addr, info, sig in zip(addrs, infos, sigs, strict=True):
-        addr_str = address.acc_string(addr)
-        pk: bytes | None = None
-        if info.HasField("public_key"):
-            if info.public_key.type_url != SECP256K1_PUBKEY_URL:
-                raise ErrInvalidPubKey.wrap(
-                    f"unsupported public key type {info.public_key.type_url}"
-                )
-            try:
-                pk = Secp256k1PubKey.FromString(info.public_key.value).key
-            except DecodeError as exc:
-                raise ErrInvalidPubKey.wrap(str(exc)) from exc
-            if len(pk) != 33:
-                raise ErrInvalidPubKey.wrap(f"invalid secp256k1 public key length {len(pk)}")
-        mode = info.mode_info
-        if mode.WhichOneof("sum") != "single" or mode.single.mode != 1:
-            raise ErrInvalidRequest.wrap("only SIGN_MODE_DIRECT single signatures are supported")
-        out.append(SignerData(addr, addr_str, pk, int(info.sequence), sig))
+        pk = parse_pubkey(info.public_key) if info.HasField("public_key") else None
+        data = parse_signature(info.mode_info, sig)
+        out.append(SignerData(addr, address.acc_string(addr), pk, int(info.sequence), data))
     return out
 
 

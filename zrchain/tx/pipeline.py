@@ -57,8 +57,12 @@ class TxPipeline:
     def ante(self) -> AnteHandler:
         if self._ante is None:
             reg = self.app.registry
+            feegrant = reg.by_name.get("feegrant")
             self._ante = AnteHandler(
-                reg.module("auth").keeper, reg.module("bank").keeper, node_and_chain_min_gas_prices
+                reg.module("auth").keeper,
+                reg.module("bank").keeper,
+                node_and_chain_min_gas_prices,
+                feegrant.keeper if feegrant is not None else None,
             )
         return self._ante
 

@@ -33,7 +33,10 @@ from zrchain.gas import GasMeter
 from zrchain.modules import MODULE_PERMISSIONS
 from zrchain.store.kv import Branch
 from zrchain.testing.identity_policy import events, fails, ok, response
-from zrchain.x.authz.types import format_time_bytes, rfc3339
+from zrchain.x.storekeys import (
+    format_time_bytes,
+    rfc3339,
+)
 
 EV_GRANT = "cosmos.authz.v1beta1.EventGrant"
 EV_REVOKE = "cosmos.authz.v1beta1.EventRevoke"

@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 
 from zrchain.codec.coins import (
     DEC_PRECISION,
+    GO_SPACE,
     MAX_AMOUNT,
     MAX_DEC_BITS,
     Coin,
@@ -103,6 +104,9 @@ def test_no_non_ascii_character_makes_a_number(text) -> None:
     if text.isascii():
         return
     for fn in (parse_int, parse_dec, parse_coins, parse_dec_coins):
+        if fn in (parse_coins, parse_dec_coins) and not text.strip(GO_SPACE):
+            assert not fn(text)  # blank (Go's unicode.IsSpace, e.g. U+0085): no coins, as the SDK
+            continue
         with pytest.raises(ChainError):
             fn(text)
         with pytest.raises(ChainError):
@@ -312,3 +316,14 @@ def test_start_refuses_bad_minimum_gas_prices(tmp_path) -> None:
     )
     assert res.exit_code != 0 and "invalid minimum-gas-prices" in res.output, res.output
     assert "Traceback" not in res.output
+
+
+def test_coin_lists_trim_what_go_trims_and_nothing_else() -> None:
+    """The SDK's ParseCoinsNormalized/ParseDecCoins trim with strings.TrimSpace (Unicode
+    White_Space), so NEL and NBSP around a list are ignored, but the ASCII separators
+    0x1c-0x1f that Python's str.strip() would drop are refused."""
+    assert parse_coins("\x851urock\xa0") == parse_coins("1urock")
+    assert parse_dec_coins("\u30000.5urock") == parse_dec_coins("0.5urock")
+    for sep in "\x1c\x1d\x1e\x1f":
+        with pytest.raises(ChainError):
+            parse_coins(sep + "1urock")

@@ -988,3 +988,29 @@ def test_get_logs_decodes_the_whole_history(env: Any) -> None:
     assert [type(e) for e in only] == [ZrSigRequestEvent]
     config = [e for e in c.get_events(0) if isinstance(e, WalletTypeIdSupportEvent)]
     assert [(e.purpose, e.coin_type) for e in config] == [(44, 60), (44, 1), (44, 501)]
+
+
+# zrSign Omni (ours, docs/zrsign-policies.md): the only functions and events beyond zrSign's.
+OMNI_FUNCTIONS = {
+    "zrPolicyCreate(string,string,string[],uint64)",
+    "zrKeyPolicySet(bytes32,uint256,uint64)",
+    "zrActionApprove(uint64)",
+    "zrActionReject(uint64)",
+}
+OMNI_EVENTS = {
+    "ZrPolicyCreate(address,string,string,string[],uint64)",
+    "ZrKeyPolicySet(address,bytes32,uint256,uint64)",
+    "ZrActionApproval(address,uint64)",
+    "ZrActionRejection(address,uint64)",
+}
+
+
+def test_omni_additions_are_the_only_new_interface() -> None:
+    """Existing selectors and topics are checked above; here: nothing else was added."""
+    functions = set(_abi_by_kind("function"))
+    assert functions >= OMNI_FUNCTIONS
+    extra = functions - set(SPEC_FUNCTIONS) - OMNI_FUNCTIONS
+    assert not {f for f in extra if f.startswith("zr")}, extra
+    events = set(_abi_by_kind("event"))
+    assert events >= OMNI_EVENTS
+    assert not {e for e in events - set(SPEC_EVENTS) - OMNI_EVENTS if e.startswith("Zr")}

@@ -260,3 +260,24 @@ def test_default_scrypt_cost_round_trip(tmp_path: Path) -> None:
     assert Keyring(tmp_path, "file", lambda p, n: "correct horse").private_key("alice") == (
         keys.private_key_from_mnemonic(ALICE)
     )
+
+
+def test_a_multisig_key_is_stored_listed_and_never_signs(tmp_path: Path) -> None:
+    from zrchain.tx.signing import MultisigKey, Secp256k1Key
+
+    kr = Keyring(tmp_path, "test")
+    members = [kr.add(n)[0] for n in ("a", "b", "c")]
+    ms = kr.add_multisig("ms", members, 2)
+    # the SDK's keys add --multisig sorts the keys by address unless --nosort
+    ordered = sorted(members, key=lambda m: m.address_bytes)
+    assert ms.multisig == MultisigKey(2, tuple(Secp256k1Key(m.pubkey) for m in ordered))
+    assert ms.address == keys.bech32_encode(keys.ACCOUNT_HRP, ms.multisig.address())
+    assert kr.get(ms.address).name == "ms"
+    assert json.loads(ms.output()["pubkey"])["threshold"] == 2
+    assert [k.name for k in kr.list()] == ["a", "b", "c", "ms"]
+    unsorted = kr.add_multisig("ms2", members, 2, sort=False)
+    assert unsorted.address != ms.address or ordered == members
+    with pytest.raises(KeyringError, match="multisig key"):
+        kr.sign("ms", b"data")
+    with pytest.raises(KeyringError, match="threshold"):
+        kr.add_multisig("ms3", members, 4)

@@ -125,3 +125,34 @@ def test_decode_pairs_rejects_garbage() -> None:
     with pytest.raises(ValueError):
         list(snapshots.decode_pairs(zlib.compress(b"\x05ab")))
     assert list(snapshots.decode_pairs(snapshots.encode_pairs([(b"k", b"v")]))) == [(b"k", b"v")]
+
+
+def test_a_restored_node_keeps_history_from_the_snapshot_height_on(tmp_path) -> None:
+    from zrchain.store.proof import verify
+
+    src = make_app(tmp_path / "a", interval=3)
+    hashes = run_chain(src, 7)
+    snap = src.list_snapshots(abci.RequestListSnapshots()).snapshots[0]
+    assert snap.height == 6
+    dst = make_app(tmp_path / "b")
+    restore(dst, src, snap, hashes[5])
+    for h in (7, 8, 9):  # the synced node goes on
+        fb = abci.RequestFinalizeBlock(height=h)
+        fb.time.CopyFrom(Timestamp(seconds=1_700_000_000 + h))
+        dst.finalize_block(fb)
+        dst.commit(abci.RequestCommit())
+    dst.close()
+    dst = make_app(tmp_path / "b")  # and restarts
+    res = dst.query(abci.RequestQuery(path="/store/baseapp/key", data=b"last_block", height=6,
+                                      prove=True))
+    assert res.code == 0 and int.from_bytes(res.value[:8], "big") == 6
+    op = res.proof_ops.ops[0]
+    assert verify(hashes[5], op.key, res.value, op.data)
+    q = abci.RequestQuery(path="/store/bank/subspace", data=b"", height=6)
+    assert dst.query(q).value == src.query(q).value
+    below = dst.query(abci.RequestQuery(path="/store/baseapp/key", data=b"last_block", height=5))
+    assert below.code == 18
+    assert "failed to load state at height 5; version does not exist (latest height: 9)" in \
+        below.log
+    src.close()
+    dst.close()

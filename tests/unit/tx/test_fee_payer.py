@@ -2,8 +2,8 @@
 
 ``auth_info.fee.payer`` is a required signer (the SDK's ``Tx.GetSigners`` appends it), so a
 tx can charge an account only with that account's signature; a module account has no key
-and can neither sign nor pay; a fee granter without x/feegrant is refused ("fee grants are
-not enabled"), never silently ignored. Every refusal leaves the whole state as it was.
+and can neither sign nor pay; a fee granter pays only through its x/feegrant allowance,
+and is never silently ignored. Every refusal leaves the whole state as it was.
 """
 
 from __future__ import annotations
@@ -135,18 +135,22 @@ def test_module_account_cannot_sign_even_in_simulation(chain) -> None:
     assert_unchanged(before, snapshot_app(chain.app))
 
 
-def test_fee_granter_is_refused_without_feegrant(chain) -> None:
-    """Without x/feegrant the SDK refuses a granter; ignoring it would charge the payer."""
+def test_a_fee_granter_who_granted_nothing_pays_nothing(chain) -> None:
+    """Naming a granter needs its allowance (x/feegrant); ignoring the granter would
+    charge the payer instead, and neither pays for a refused tx."""
     alice, bob, carol = (chain.wallets[n] for n in ("alice", "bob", "carol"))
     before = snapshot_app(chain.app)
     tx = chain.tx(
         bob, [send(bob.address, carol.address)], fee="300urock", fee_granter=alice.address
     )
     check = chain.check(tx)
-    assert (check.codespace, check.code) == ("sdk", 18)
-    assert check.log == "fee grants are not enabled: invalid request"
+    text = (
+        f"{alice.address} does not allow to pay fees for {bob.address}: "
+        "fee-grant not found: not found"
+    )
+    assert (check.codespace, check.code, check.log) == ("sdk", 38, text)
     res = deliver(chain, tx)
-    assert (res.code, res.log) == (18, "fee grants are not enabled: invalid request")
+    assert (res.code, res.log) == (38, text)
     assert_unchanged(before, snapshot_app(chain.app))
 
 

@@ -13,7 +13,7 @@ from cosmpy.protos.cosmos.base.query.v1beta1.pagination_pb2 import PageRequest, 
 from google.protobuf.any_pb2 import Any as AnyProto
 
 from zrchain.codec.address import acc_string, module_address
-from zrchain.codec.any import type_url
+from zrchain.codec.any import SECP256K1_PUBKEY_URL, type_url
 from zrchain.context import Context
 from zrchain.x.pagination import paginate
 
@@ -57,7 +57,8 @@ class Account:
 
     @property
     def pubkey(self) -> bytes | None:
-        if not self.base.HasField("pub_key"):
+        """The account's secp256k1 key (None without one, or for a multisig account)."""
+        if not self.base.HasField("pub_key") or self.base.pub_key.type_url != SECP256K1_PUBKEY_URL:
             return None
         from cosmpy.protos.cosmos.crypto.secp256k1.keys_pb2 import PubKey
 

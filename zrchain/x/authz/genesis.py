@@ -16,7 +16,12 @@ from zrchain.codec.json import from_dict, to_dict
 from zrchain.context import Context
 from zrchain.errors import ChainError
 from zrchain.x.authz.keeper import AuthzKeeper
-from zrchain.x.authz.types import resolve_authorization, timestamp_ns
+from zrchain.x.authz.types import (
+    resolve_authorization,
+)
+from zrchain.x.storekeys import (
+    timestamp_ns,
+)
 
 
 def default() -> dict[str, Any]:

@@ -39,13 +39,15 @@ from zrchain.x.authz.types import (
     parse_queue_key,
     queue_key,
     queue_time_prefix,
-    rfc3339,
-    split_lp,
     split_one,
-    timestamp_ns,
     typed_event,
 )
 from zrchain.x.pagination import paginate
+from zrchain.x.storekeys import (
+    rfc3339,
+    split_lp,
+    timestamp_ns,
+)
 
 
 def expiration_ns(grant: Any) -> int | None:

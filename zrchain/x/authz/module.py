@@ -8,7 +8,7 @@ one type URL -> route map the tx pipeline uses.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from types import ModuleType
 
@@ -20,7 +20,7 @@ from zrchain.x.authz import genesis
 from zrchain.x.authz.keeper import AuthzKeeper
 from zrchain.x.authz.msg_server import AuthzMsgServer, PolicyAuthz
 from zrchain.x.authz.query_server import AuthzQueryServer
-from zrchain.x.authz.types import MODULE, STORE_KEY
+from zrchain.x.authz.types import AUTHORIZATIONS, MODULE, STORE_KEY
 
 
 @dataclass
@@ -47,6 +47,9 @@ class AuthzModule(Module):
 
     def genesis(self) -> Genesis:
         return Genesis.of(genesis, self.keeper)
+
+    def interfaces(self) -> Mapping[str, Sequence[str]]:
+        return {"cosmos.authz.v1beta1.Authorization": sorted(AUTHORIZATIONS)}
 
     def begin_block(self, ctx: Context) -> None:
         self.keeper.prune_expired(ctx)

@@ -16,11 +16,11 @@ from google.protobuf.message import DecodeError
 
 from zrchain import module
 from zrchain.codec import address
-from zrchain.codec.any import pack
+from zrchain.codec.address import msg_address
+from zrchain.codec.any import MAX_ANY_CALLS, MAX_ANY_DEPTH, pack
 from zrchain.context import Context
 from zrchain.errors import (
     ChainError,
-    ErrInvalidAddress,
     ErrInvalidRequest,
     ErrInvalidType,
     ErrTxDecode,
@@ -35,32 +35,23 @@ from zrchain.x.authz.types import (
     ErrAuthorizationNumOfSigners,
     ErrGranteeIsGranter,
     ErrNoAuthorizationFound,
-    check_timestamp,
     compact_text,
     resolve_authorization,
 )
+from zrchain.x.storekeys import (
+    check_timestamp,
+)
 
 RouteLookup = Callable[[str], MsgRoute | None]
-
-
-def _addr(text: str, what: str) -> bytes:
-    try:
-        return address.acc_bytes(text)
-    except ChainError as exc:
-        raise ErrInvalidAddress.wrap(f"invalid {what} address: {exc.context}") from exc
 
 
 def _pair(granter: str, grantee: str) -> tuple[bytes, bytes]:
     """The msg server's first checks, in the SDK's order."""
     if granter.casefold() == grantee.casefold():
         raise ErrGranteeIsGranter.wrap("")
-    grantee_b = _addr(grantee, "grantee")
-    return _addr(granter, "granter"), grantee_b
+    grantee_b = msg_address(grantee, "grantee")
+    return msg_address(granter, "granter"), grantee_b
 
-
-# The SDK's interface registry limits Any unpacking while decoding a tx body.
-MAX_ANY_DEPTH = 10
-MAX_ANY_CALLS = 100
 
 
 class _Budget:
@@ -160,7 +151,7 @@ class AuthzMsgServer(module.MsgServer):
     def exec(self, ctx: Context, msg: tx_pb2.MsgExec) -> tx_pb2.MsgExecResponse:
         if not msg.grantee:
             raise PlainError("empty address string is not allowed")
-        grantee = _addr(msg.grantee, "grantee")
+        grantee = msg_address(msg.grantee, "grantee")
         if not msg.msgs:
             raise ErrInvalidRequest.wrap("messages cannot be empty")
         inner = [self._inner(a) for a in msg.msgs]

@@ -6,10 +6,8 @@ definition of what a grant key looks like and what each authorization accepts.
 
 from __future__ import annotations
 
-import json
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from cosmpy.protos.cosmos.authz.v1beta1 import authz_pb2
@@ -17,10 +15,10 @@ from cosmpy.protos.cosmos.bank.v1beta1 import authz_pb2 as bank_authz_pb2
 from cosmpy.protos.cosmos.bank.v1beta1 import tx_pb2 as bank_tx_pb2
 from google.protobuf.any_pb2 import Any as AnyProto
 from google.protobuf.message import DecodeError, Message
-from google.protobuf.timestamp_pb2 import Timestamp
 
 from zrchain.codec.any import type_url
 from zrchain.codec.coins import Coins, parse_int
+from zrchain.codec.json import go_json_string
 from zrchain.context import Context, Event
 from zrchain.errors import (
     ErrInsufficientFunds,
@@ -30,6 +28,12 @@ from zrchain.errors import (
     ErrUnauthorized,
     PlainError,
     register,
+)
+from zrchain.x.storekeys import (
+    TIME_BYTES_LEN,
+    format_time_bytes,
+    lp,
+    split_lp,
 )
 
 MODULE = "authz"
@@ -67,13 +71,6 @@ QUEUE_PREFIX = b"\x02"  # 0x02 | time bytes | lp(granter) | lp(grantee) -> Grant
 GRANTEE_INDEX_PREFIX = b"\x03"  # 0x03 | lp(grantee) | lp(granter) | msg type URL -> b"" (ours)
 
 
-def lp(addr: bytes) -> bytes:
-    """Length-prefixed address bytes (the SDK's ``address.MustLengthPrefix``)."""
-    if len(addr) > 255:
-        raise ValueError("address longer than 255 bytes")
-    return bytes([len(addr)]) + addr
-
-
 def grant_key(granter: bytes, grantee: bytes, msg_type_url: str = "") -> bytes:
     return GRANT_PREFIX + lp(granter) + lp(grantee) + msg_type_url.encode()
 
@@ -98,15 +95,6 @@ def split_one(key: bytes) -> tuple[bytes, str]:
     return key[1 : 1 + n], key[1 + n :].decode()
 
 
-def split_lp(key: bytes) -> tuple[bytes, bytes, str]:
-    """``lp(a) | lp(b) | rest`` -> (a, b, rest as text)."""
-    n = key[0]
-    a = key[1 : 1 + n]
-    m = key[1 + n]
-    b = key[2 + n : 2 + n + m]
-    return a, b, key[2 + n + m :].decode()
-
-
 def queue_time_prefix(time_ns: int) -> bytes:
     return QUEUE_PREFIX + format_time_bytes(time_ns)
 
@@ -117,63 +105,17 @@ def queue_key(time_ns: int, granter: bytes, grantee: bytes) -> bytes:
 
 def parse_queue_key(key: bytes) -> tuple[bytes, bytes]:
     """(granter, grantee) of a queue key given without the 0x02 prefix."""
-    granter, grantee, rest = split_lp(key[_TIME_BYTES_LEN:])
+    granter, grantee, rest = split_lp(key[TIME_BYTES_LEN:])
     if rest:
         raise ValueError("trailing bytes in grant queue key")
     return granter, grantee
 
 
-# -- times ------------------------------------------------------------------------------------
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-MIN_SECONDS = -62135596800  # 0001-01-01T00:00:00Z, google.protobuf.Timestamp's range
-MAX_SECONDS = 253402300799  # 9999-12-31T23:59:59Z
-_TIME_BYTES_LEN = 29
-
-
-def timestamp_ns(ts: Timestamp) -> int:
-    return int(ts.seconds) * 1_000_000_000 + int(ts.nanos)
-
-
-def check_timestamp(ts: Timestamp) -> None:
-    """Go refuses out-of-range Timestamps while decoding the tx (gogoproto stdtime)."""
-    if not (MIN_SECONDS <= ts.seconds <= MAX_SECONDS) or not (0 <= ts.nanos < 1_000_000_000):
-        raise ErrTxDecode.wrap(f"timestamp out of range: seconds {ts.seconds}, nanos {ts.nanos}")
-
-
-def _utc(time_ns: int) -> tuple[datetime, int]:
-    secs, nanos = divmod(time_ns, 1_000_000_000)
-    return _EPOCH + timedelta(seconds=secs), nanos
-
-
-def format_time_bytes(time_ns: int) -> bytes:
-    """The SDK's ``FormatTimeBytes``: ``2006-01-02T15:04:05.000000000`` in UTC, so that keys
-    sort by time."""
-    d, nanos = _utc(time_ns)
-    return (
-        f"{d.year:04d}-{d.month:02d}-{d.day:02d}T{d.hour:02d}:{d.minute:02d}:{d.second:02d}"
-        f".{nanos:09d}"
-    ).encode()
-
-
-def rfc3339(time_ns: int) -> str:
-    """Go's ``time.RFC3339`` rendering of a UTC time (no fractional seconds)."""
-    d, _ = _utc(time_ns)
-    return f"{d.year:04d}-{d.month:02d}-{d.day:02d}T{d.hour:02d}:{d.minute:02d}:{d.second:02d}Z"
-
-
 # -- typed events -----------------------------------------------------------------------------
-def _go_json_string(s: str) -> str:
-    """``json.Marshal`` of a Go string (HTML-safe escapes included)."""
-    out = json.dumps(s, ensure_ascii=False)
-    for ch, esc in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026")):
-        out = out.replace(ch, esc)
-    return out.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
-
-
 def typed_event(msg: Message) -> Event:
     """The SDK's ``TypedEventToEvent`` for events with string fields: type = the proto name,
     one attribute per field (JSON names, sorted), values as JSON."""
-    attrs = [(f.name, _go_json_string(getattr(msg, f.name))) for f in msg.DESCRIPTOR.fields]
+    attrs = [(f.name, go_json_string(getattr(msg, f.name))) for f in msg.DESCRIPTOR.fields]
     return Event(msg.DESCRIPTOR.full_name, sorted(attrs))
 
 

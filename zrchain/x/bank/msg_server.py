@@ -7,10 +7,10 @@ from typing import Any
 from cosmpy.protos.cosmos.bank.v1beta1 import tx_pb2
 
 from zrchain import module
-from zrchain.codec import address
+from zrchain.codec.address import msg_address
 from zrchain.codec.coins import Coins
 from zrchain.context import Context
-from zrchain.errors import ChainError, ErrInvalidAddress, ErrInvalidCoins, ErrUnauthorized
+from zrchain.errors import ErrInvalidCoins, ErrUnauthorized
 from zrchain.module import validate_basic
 from zrchain.x.bank.keeper import (
     BankKeeper,
@@ -22,13 +22,6 @@ from zrchain.x.bank.keeper import (
 )
 
 
-def _addr(text: str, what: str) -> bytes:
-    try:
-        return address.acc_bytes(text)
-    except ChainError as exc:
-        raise ErrInvalidAddress.wrap(f"invalid {what} address: {exc.context}") from exc
-
-
 def _coins(protos: Any) -> Coins:
     coins = Coins.from_protos(protos)
     if not coins:
@@ -37,13 +30,13 @@ def _coins(protos: Any) -> Coins:
 
 
 def _coins_of(addr: str, what: str, protos: Any) -> Coins:
-    _addr(addr, what)
+    msg_address(addr, what)
     return _coins(protos)
 
 
 def validate_send(msg: tx_pb2.MsgSend) -> None:
-    _addr(msg.from_address, "from")
-    _addr(msg.to_address, "to")
+    msg_address(msg.from_address, "from")
+    msg_address(msg.to_address, "to")
     _coins(msg.amount)
 
 
@@ -84,8 +77,8 @@ class BankMsgServer(module.MsgServer):
 
     @validate_basic(validate_send)
     def send(self, ctx: Context, msg: tx_pb2.MsgSend) -> tx_pb2.MsgSendResponse:
-        frm = _addr(msg.from_address, "from")
-        to = _addr(msg.to_address, "to")
+        frm = msg_address(msg.from_address, "from")
+        to = msg_address(msg.to_address, "to")
         coins = _coins(msg.amount)
         self._check_send(ctx, coins, to, msg.to_address)
         self.k.send_coins(ctx, frm, to, coins, msg.from_address, msg.to_address)
@@ -95,9 +88,9 @@ class BankMsgServer(module.MsgServer):
     def multi_send(self, ctx: Context, msg: tx_pb2.MsgMultiSend) -> tx_pb2.MsgMultiSendResponse:
         validate_multi_send(msg)
         inp = msg.inputs[0]
-        frm = _addr(inp.address, "input")
+        frm = msg_address(inp.address, "input")
         total = _coins(inp.coins)
-        outs = [(_addr(o.address, "output"), o.address, _coins(o.coins)) for o in msg.outputs]
+        outs = [(msg_address(o.address, "output"), o.address, _coins(o.coins)) for o in msg.outputs]
         for to, to_str, coins in outs:
             self._check_send(ctx, coins, to, to_str)
         self.k.sub_coins(ctx, frm, total, inp.address)

@@ -6,21 +6,12 @@ from cosmpy.protos.cosmos.bank.v1beta1 import query_pb2 as q
 from cosmpy.protos.cosmos.base.v1beta1.coin_pb2 import Coin as CoinProto
 
 from zrchain import module
-from zrchain.codec import address
+from zrchain.codec.address import query_address
 from zrchain.codec.coins import DENOM_RE
 from zrchain.context import Context
-from zrchain.errors import ChainError, invalid_argument, not_found
+from zrchain.errors import invalid_argument, not_found
 from zrchain.x.bank.keeper import BankKeeper
 from zrchain.x.pagination import page_of
-
-
-def _addr(text: str) -> bytes:
-    if not text:
-        raise invalid_argument("empty address string is not allowed")
-    try:
-        return address.acc_bytes(text)
-    except ChainError as exc:
-        raise invalid_argument(f"invalid address: {exc.log}") from exc
 
 
 def _denom(text: str) -> str:
@@ -41,7 +32,7 @@ class BankQueryServer(module.QueryServer):
         self.k = keeper
 
     def balance(self, ctx: Context, req: q.QueryBalanceRequest) -> q.QueryBalanceResponse:
-        addr, denom = _addr(req.address), _denom(req.denom)
+        addr, denom = query_address(req.address), _denom(req.denom)
         return q.QueryBalanceResponse(
             balance=CoinProto(denom=denom, amount=str(self.k.balance(ctx, addr, denom)))
         )
@@ -49,19 +40,19 @@ class BankQueryServer(module.QueryServer):
     def all_balances(
         self, ctx: Context, req: q.QueryAllBalancesRequest
     ) -> q.QueryAllBalancesResponse:
-        items, page = self.k.balances_page(ctx, _addr(req.address), page_of(req))
+        items, page = self.k.balances_page(ctx, query_address(req.address), page_of(req))
         return q.QueryAllBalancesResponse(balances=items, pagination=page)
 
     def spendable_balances(
         self, ctx: Context, req: q.QuerySpendableBalancesRequest
     ) -> q.QuerySpendableBalancesResponse:
-        items, page = self.k.balances_page(ctx, _addr(req.address), page_of(req))
+        items, page = self.k.balances_page(ctx, query_address(req.address), page_of(req))
         return q.QuerySpendableBalancesResponse(balances=items, pagination=page)
 
     def spendable_balance_by_denom(
         self, ctx: Context, req: q.QuerySpendableBalanceByDenomRequest
     ) -> q.QuerySpendableBalanceByDenomResponse:
-        addr, denom = _addr(req.address), _denom(req.denom)
+        addr, denom = query_address(req.address), _denom(req.denom)
         return q.QuerySpendableBalanceByDenomResponse(
             balance=CoinProto(denom=denom, amount=str(self.k.balance(ctx, addr, denom)))
         )

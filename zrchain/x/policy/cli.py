@@ -57,11 +57,36 @@ def revoke_action(action_id: str, tx: TxContext) -> None:
     multiple=True,
     help="an Any JSON (e.g. AdditionalSignaturePasskey); repeatable",
 )
+@click.option(
+    "--eip712",
+    "eip712",
+    default="",
+    help="a signed ApproveAction by an EVM participant (zrchaind tx omni sign-typed-data, or "
+    "any wallet's eth_signTypedData_v4 as {typedData, signature}); the --from key only pays",
+)
 @tx_flags
 def approve_action(
-    action_type: str, action_id: str, additional_signatures: tuple[str, ...], tx: TxContext
+    action_type: str,
+    action_id: str,
+    additional_signatures: tuple[str, ...],
+    eip712: str,
+    tx: TxContext,
 ) -> None:
     """Approve an action: approve-action [action-type] [action-id]."""
+    if eip712:
+        from zrchain.cli.common import fail
+        from zrchain.codec.gen.zrchain.omni import tx_pb2 as omni_tx
+        from zrchain.x.omni.signed_file import SignedFileError, read_signed
+
+        try:
+            signed = read_signed(eip712, tx.address)
+        except SignedFileError as exc:
+            fail(str(exc))
+        wanted = uint_arg(action_id, "action-id")
+        if not isinstance(signed, omni_tx.MsgApproveActionEvm) or signed.action_id != wanted:
+            fail(f"{eip712} is not an ApproveAction of action {wanted}")
+        broadcast(tx, [signed])
+        return
     msg = tx_pb2.MsgApproveAction(
         creator=tx.address,
         action_type=action_type,
@@ -129,4 +154,9 @@ add_queries(
             "An action with its policy and pending approvers: action-details-by-id [id]."
         ),
     },
+)
+# `--participant` names the same filter (an EVM participant reads better as one:
+# `q policy actions --participant eip155:0x…`, docs/zrsign-policies.md).
+next(p for p in query_group.commands["actions"].params if p.name == "address").opts.append(
+    "--participant"
 )

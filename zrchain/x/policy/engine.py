@@ -35,6 +35,7 @@ from zrchain.x.policy.types import (
     ATTR_PARTICIPANT,
     CHALLENGE_PREFIX,
     COMPLETED,
+    EVENT_ACTION_REJECTED,
     EVENT_ACTION_TIMEOUT,
     EVENT_NEW_ACTION,
     IFACE_ADDITIONAL_SIGNATURE,
@@ -169,14 +170,16 @@ class Engine:
         *,
         policy_id: int,
         btl: int,
-        owners: Sequence[str],
+        owners: Sequence[str] | None,
         policy_data: Mapping[str, bytes] | None = None,
         on_action: Callable[[int], None] | None = None,
     ) -> Any:
         """A policy-gated Msg from its creator (``msg.creator``), after the handler's own
         checks: store the action, evaluate its policy once, and run the gate's ``execute``
         if the creator's approval already satisfies it; else return the empty response.
-        ``on_action(id)`` runs once the action exists (e.g. to emit an event)."""
+        ``owners=None``: the handler has authorised a creator that is no owner (the zrSign
+        bridge account, docs/zrsign-policies.md). ``on_action(id)`` runs once the action
+        exists (e.g. to emit an event)."""
         gate = self._gates.get(type_url(msg))
         if gate is None:  # a wiring error: the module declares its gates at construction
             raise ErrLogic.wrap(f"{type_url(msg)} is not policy-gated")
@@ -194,7 +197,7 @@ class Engine:
         policy_id: int,
         btl: int,
         policy_data: Mapping[str, bytes] | None,
-        owners: Sequence[str],
+        owners: Sequence[str] | None,
     ) -> tuple[action_pb2.Action, PolicyRule]:
         """zrChain's AddAction: a PENDING action, approved by its creator when a participant."""
         creator = str(msg.creator)
@@ -213,7 +216,7 @@ class Engine:
             policy_data=_sorted_data(data),
         )
         rule, _ = self._policy(ctx, act, msg)
-        if creator not in owners:
+        if owners is not None and creator not in owners:
             raise PlainError(f"creator {creator} is not an owner of this workspace")
         if creator in rule.participant_addresses():
             act.approvers.append(creator)
@@ -252,6 +255,39 @@ class Engine:
         done: Message = gate.execute(ctx, msg)
         return done
 
+    def _pending(self, ctx: Context, action_id: int) -> action_pb2.Action | None:
+        """The PENDING action ``action_id``; None once its BTL has passed (then marked
+        TIMEOUT, as zrChain's MsgApproveAction does)."""
+        act = self.k.get_action(ctx, action_id)
+        if act is None:
+            raise PlainError("action not found")
+        if act.status != PENDING:
+            raise PlainError(f"action not pending {status_name(act.status)}")
+        if act.btl > 0 and act.btl < ctx.height:
+            act.status = TIMEOUT
+            self.k.set_action(ctx, act)
+            return None
+        return act
+
+    def _record_and_try(
+        self,
+        ctx: Context,
+        act: action_pb2.Action,
+        rule: PolicyRule,
+        msg: Message | None,
+        action_type: str,
+    ) -> str:
+        """Store the action's approvals, execute it if they satisfy its policy (as the Msg
+        type the approver named)."""
+        self.k.set_action(ctx, act)
+        gate = self._gates.get(action_type)
+        if gate is None:
+            raise PlainError(f"action handler not found for {action_type}")
+        if msg is None:
+            msg = self._unpack_msg(act)
+        self._execute_if_satisfied(ctx, act, rule, gate, msg)
+        return status_name(act.status)
+
     def approve(
         self,
         ctx: Context,
@@ -261,14 +297,8 @@ class Engine:
         additional_signatures: Sequence[Any] = (),
     ) -> str:
         """MsgApproveAction; returns the action's final status name."""
-        act = self.k.get_action(ctx, action_id)
+        act = self._pending(ctx, action_id)
         if act is None:
-            raise PlainError("action not found")
-        if act.status != PENDING:
-            raise PlainError(f"action not pending {status_name(act.status)}")
-        if act.btl > 0 and act.btl < ctx.height:
-            act.status = TIMEOUT
-            self.k.set_action(ctx, act)
             return status_name(TIMEOUT)
         rule, msg = self._policy(ctx, act, None)
         participant = rule.address_to_participant(creator)
@@ -305,14 +335,83 @@ class Engine:
                 continue
             if q not in act.approvers:
                 act.approvers.append(q)
-        self.k.set_action(ctx, act)
-        gate = self._gates.get(action_type)
-        if gate is None:
-            raise PlainError(f"action handler not found for {action_type}")
-        if msg is None:
-            msg = self._unpack_msg(act)
-        self._execute_if_satisfied(ctx, act, rule, gate, msg)
-        return status_name(act.status)
+        return self._record_and_try(ctx, act, rule, msg, action_type)
+
+    def approve_as(self, ctx: Context, approver: str, action_id: int) -> str:
+        """An approval by an identity the caller has authenticated: an EVM account
+        (``eip155:…``) that signed EIP-712 typed data or called our contract on a network
+        the bridge follows (docs/zrsign-policies.md). Unlike MsgApproveAction, an approval
+        after the BTL is an error (nothing changes); the same approver counts once."""
+        act = self.k.get_action(ctx, action_id)
+        if act is None:
+            raise PlainError(f"action {action_id} not found")
+        expired = act.status == TIMEOUT or (
+            act.status == PENDING and act.btl > 0 and act.btl < ctx.height
+        )
+        if expired:
+            raise PlainError(f"action {action_id} expired at block {act.btl}")
+        if act.status != PENDING:
+            raise PlainError(f"action {action_id} is not pending: {status_name(act.status)}")
+        rule, msg = self._policy(ctx, act, None)
+        participant = rule.address_to_participant(approver)
+        if participant not in act.approvers:
+            act.approvers.append(participant)
+        return self._record_and_try(ctx, act, rule, msg, act.msg.type_url)
+
+    def reject_as(
+        self, ctx: Context, rejecter: str, action_id: int, rejected: Sequence[str]
+    ) -> tuple[str, str]:
+        """A participant's "no" (an authenticated identity, as ``approve_as``): (the
+        participant, the action's status). ``rejected`` are the participants who already
+        said no. When approvals from every participant left could no longer satisfy the
+        policy, the action is REVOKED (rejected) and nothing of it runs."""
+        act = self.k.get_action(ctx, action_id)
+        if act is None:
+            raise PlainError(f"action {action_id} not found")
+        if act.status == TIMEOUT or (act.status == PENDING and 0 < act.btl < ctx.height):
+            raise PlainError(f"action {action_id} expired at block {act.btl}")
+        if act.status != PENDING:
+            raise PlainError(f"action {action_id} is not pending: {status_name(act.status)}")
+        rule, _ = self._policy(ctx, act, None)
+        participant = rule.address_to_participant(rejecter)
+        if participant in act.approvers:
+            raise PlainError(f"{participant} already approved action {action_id}")
+        no = {*rejected, participant}
+        still = [p for p in rule.participant_addresses() if p not in no]
+        try:
+            rule.verify(still, {kv.key: kv.value for kv in act.policy_data})
+        except ChainError:
+            act.status = action_pb2.ACTION_STATUS_REVOKED
+            self.k.set_action(ctx, act)
+            ctx.emit(
+                EVENT_ACTION_REJECTED,
+                (ATTR_ACTION_ID, str(action_id)),
+                ("action_type", act.msg.type_url),
+                ("rejected_by", ",".join(sorted(no))),
+            )
+        return participant, status_name(act.status)
+
+    def action_status(self, ctx: Context, action_id: int) -> str:
+        act = self.k.get_action(ctx, action_id)
+        return status_name(act.status) if act is not None else ""
+
+    def get_action(self, ctx: Context, action_id: int) -> action_pb2.Action | None:
+        return self.k.get_action(ctx, action_id)
+
+    def new_policy(self, ctx: Context, creator: str, name: str, policy: Any, btl: int) -> int:
+        """Validate and store a policy (MsgNewPolicy after its creator check): the BTL is the
+        default when 0 and at least the minimum."""
+        params = self.k.params(ctx)
+        if params is None:
+            raise collections_not_found("params", "zrchain.policy.Params")
+        btl = int(btl) or int(params.default_btl)
+        btl = max(btl, int(params.minimum_btl))
+        if policy is None or not policy.type_url:
+            raise PlainError("policy is required: an Any packing a BoolparserPolicy")
+        unpack_policy(policy).validate()
+        p = policy_pb2.Policy(creator=creator, name=name, btl=btl)
+        p.policy.CopyFrom(policy)
+        return self.k.create_policy(ctx, p)
 
     def revoke(self, ctx: Context, creator: str, action_id: int) -> None:
         act = self.k.get_action(ctx, action_id)

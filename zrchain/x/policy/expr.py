@@ -16,6 +16,7 @@ Values are Python integers. The parser rejects any expression whose value could 
 from __future__ import annotations
 
 import enum
+import re
 from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -30,6 +31,8 @@ _LETTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
 _NAME_CHARS = _LETTERS | _DIGITS
 _PASSKEY_CHARS = _NAME_CHARS | frozenset("-_")  # base64url without padding
 _PASSKEY_PREFIX = "passkey"
+_EVM_NAMESPACE = "eip155"  # an EVM account: eip155:<chainId>:0x… or eip155:0x…
+_EVM_SHAPE = re.compile(r"eip155:(?:[0-9]+:)?0x[0-9a-fA-F]{40}")
 _PREC = {"*": 3, "+": 2, "-": 2, ">": 2, "<": 2, "&": 2, "|": 2}
 _UNSUPPORTED = frozenset("/^")  # lexed by zrChain but crash its evaluator (Q4)
 
@@ -56,14 +59,15 @@ class Kind(enum.Enum):
     NUMBER = "number"
     NAME = "name"
     PASSKEY = "passkey"
+    EVM = "EVM account"
     OPERATOR = "operator"
     NOT = "!"
     LPAREN = "("
     RPAREN = ")"
 
 
-_OPERANDS = (Kind.NUMBER, Kind.NAME, Kind.PASSKEY)
-_PARTICIPANTS = (Kind.NAME, Kind.PASSKEY)
+_OPERANDS = (Kind.NUMBER, Kind.NAME, Kind.PASSKEY, Kind.EVM)
+_PARTICIPANTS = (Kind.NAME, Kind.PASSKEY, Kind.EVM)
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +121,9 @@ def tokenize(text: str) -> list[Token]:
             if i < n and text[i] == "{" and word.lower() == _PASSKEY_PREFIX:
                 i = _scan_passkey(text, start, i + 1, word)
                 out.append(Token(Kind.PASSKEY, text[start:i], start))
+            elif i < n and text[i] == ":" and word == _EVM_NAMESPACE:
+                i = _scan_evm(text, start)
+                out.append(Token(Kind.EVM, text[start:i], start))
             else:
                 out.append(Token(Kind.NAME, word, start))
         elif c in _PREC:
@@ -149,6 +156,16 @@ def _scan_passkey(text: str, start: int, i: int, word: str) -> int:
     if i == first:
         raise PolicyParseError("empty passkey id", start)
     return i + 1
+
+
+def _scan_evm(text: str, start: int) -> int:
+    """End offset of ``eip155:[<chainId>:]0x<40 hex>`` starting at ``start``."""
+    m = _EVM_SHAPE.match(text, start)
+    if m is None or (m.end() < len(text) and text[m.end()] in _NAME_CHARS | {":"}):
+        raise PolicyParseError(
+            "EVM accounts are written eip155:<chainId>:0x<40 hex> or eip155:0x<40 hex>", start
+        )
+    return m.end()
 
 
 def parse(definition: str) -> Expr:

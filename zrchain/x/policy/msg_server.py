@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from zrchain import module
 from zrchain.codec.any import pack
-from zrchain.codec.gen.zrchain.policy import params_pb2, policy_pb2, tx_pb2
+from zrchain.codec.gen.zrchain.policy import params_pb2, tx_pb2
 from zrchain.context import Context
 from zrchain.errors import ErrInvalidRequest, ErrLogic, PlainError
 from zrchain.gas import charge_payload
@@ -13,7 +13,6 @@ from zrchain.x.policy.engine import Engine, unpack_sign_method
 from zrchain.x.policy.expected import GenericGrants
 from zrchain.x.policy.keeper import PolicyKeeper
 from zrchain.x.policy.passkey import PasskeyError, config_id, verify_config
-from zrchain.x.policy.policies import unpack_policy
 from zrchain.x.policy.types import (
     GOV_AUTHORITY,
     ErrInvalidSigner,
@@ -92,15 +91,9 @@ class PolicyMsgServer(module.MsgServer):
 
     @validate_basic(validate_new_policy)
     def new_policy(self, ctx: Context, msg: tx_pb2.MsgNewPolicy) -> tx_pb2.MsgNewPolicyResponse:
-        params = self._params(ctx)
-        btl = int(msg.btl) or int(params.default_btl)
-        btl = max(btl, int(params.minimum_btl))
-        if not msg.HasField("policy") or not msg.policy.type_url:
-            raise PlainError("policy is required: an Any packing a BoolparserPolicy")
-        unpack_policy(msg.policy).validate()
-        p = policy_pb2.Policy(creator=msg.creator, name=msg.name, btl=btl)
-        p.policy.CopyFrom(msg.policy)
-        return tx_pb2.MsgNewPolicyResponse(id=self.k.create_policy(ctx, p))
+        policy = msg.policy if msg.HasField("policy") else None
+        pid = self.engine.new_policy(ctx, msg.creator, msg.name, policy, int(msg.btl))
+        return tx_pb2.MsgNewPolicyResponse(id=pid)
 
     @validate_basic(validate_creator)
     def revoke_action(

@@ -16,6 +16,13 @@ from typing import Protocol
 from google.protobuf.any_pb2 import Any as AnyProto
 from google.protobuf.message import DecodeError
 
+from zrchain.chains.caip import (
+    Caip10Error,
+    EvmAccount,
+    check_canonical,
+    is_evm_participant,
+    parse_evm_account,
+)
 from zrchain.codec.gen.zrchain.policy import policy_pb2
 from zrchain.errors import PlainError
 from zrchain.x.policy import expr
@@ -46,9 +53,33 @@ def _parsed(definition: str) -> expr.Expr | None:
 
 
 def _check_address(addr: str) -> None:
+    """A participant is a ``zen1…`` account or an EVM account in its one spelling."""
+    if is_evm_participant(addr):
+        check_canonical(addr)  # Caip10Error is a ValueError: its text becomes the message
+        return
     err = account_error(addr)
     if err is not None:
         raise ValueError(err)
+
+
+def _evm_participants(participants: Iterable[str]) -> list[tuple[str, EvmAccount]]:
+    out = []
+    for p in participants:
+        if is_evm_participant(p):
+            try:
+                out.append((p, parse_evm_account(p)))
+            except Caip10Error:
+                continue  # a legacy definition from genesis: it can match nothing
+    return out
+
+
+def evm_participant(participants: Iterable[str], account: EvmAccount) -> str:
+    """The participant an EVM account counts as: the one naming its address on its chain
+    or on any chain (a policy names an EVM address at most once, see ``validate``)."""
+    for text, named in _evm_participants(participants):
+        if named.covers(account):
+            return text
+    raise PlainError(f"{account} is not a participant of this policy")
 
 
 @dataclass(frozen=True)
@@ -67,8 +98,24 @@ class BoolPolicy:
             expr.validate(self.definition, list(self.participants), check_address=_check_address)
         except expr.PolicyError as exc:
             raise PlainError(exc.message) from None
+        named: dict[str, str] = {}
+        for text, account in _evm_participants(self.participants):
+            if account.address in named:
+                raise PlainError(
+                    f"EVM address {account.address} is named twice ({named[account.address]}, "
+                    f"{text}): one participant per account"
+                )
+            named[account.address] = text
 
     def address_to_participant(self, address: str) -> str:
+        """Exact for ``zen1…`` and passkeys; an EVM account (``eip155:…``, as an approver
+        or a query) counts as the participant naming its address (``evm_participant``)."""
+        if is_evm_participant(address):
+            try:
+                account = parse_evm_account(address)
+            except Caip10Error as exc:
+                raise PlainError(str(exc)) from None
+            return evm_participant(self.participants, account)
         try:
             return expr.address_to_participant(self.participants, address)
         except expr.PolicyError as exc:

@@ -59,6 +59,7 @@ CHALLENGE_PREFIX = "challenge-"
 # Events.
 EVENT_NEW_ACTION = "new_action"
 # ours: fix 7 of docs/COMPATIBILITY.md (zrChain has no sweep)
+EVENT_ACTION_REJECTED = "action_rejected"  # ours: participants' "no" made it unreachable
 EVENT_ACTION_TIMEOUT = "action_timeout"
 ATTR_ACTION_ID = "action_id"
 ATTR_PARTICIPANT = "participant_addr"

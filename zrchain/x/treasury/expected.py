@@ -7,6 +7,7 @@ from typing import Any, Protocol
 
 from zrchain.codec.coins import Coins
 from zrchain.codec.gen.zrchain.identity import keyring_pb2, workspace_pb2
+from zrchain.codec.gen.zrchain.policy import action_pb2, policy_pb2
 from zrchain.context import Context
 from zrchain.x.auth.keeper import Account
 from zrchain.x.policy.gate import PolicyGate
@@ -54,10 +55,14 @@ class PolicyGates(Protocol):
         *,
         policy_id: int,
         btl: int,
-        owners: Sequence[str],
+        owners: Sequence[str] | None,
         policy_data: Mapping[str, bytes] | None = None,
         on_action: Callable[[int], None] | None = None,
     ) -> Any: ...
+
+    def get_policy(self, ctx: Context, policy_id: int) -> policy_pb2.Policy | None: ...
+
+    def get_action(self, ctx: Context, action_id: int) -> action_pb2.Action | None: ...
 
     def policy_members_are_owners(
         self, ctx: Context, policy_id: int, owners: Sequence[str]

@@ -23,6 +23,8 @@ prefix      key                                    value
 ``0x24``    workspace ‖ 0x00 ‖ key id              empty: keys by workspace
 ``0x25``    table byte                             number of stored items (u64 BE)
 ``0x26``    kind ‖ id                              empty: open (PENDING/PARTIAL) requests
+``0x27``    cache_id                               policy action id of a zrSign request
+``0x28``    owner ‖ 0x00 ‖ action id (u64 BE)      cache_id: zrSign actions by owner
 ``treasury-port-``                                 IBC port id
 ==========  =====================================  ========================================
 
@@ -64,6 +66,8 @@ CACHE_IDS = b"\x23"
 KEYS_BY_WORKSPACE = b"\x24"
 TOTALS = b"\x25"
 OPEN = b"\x26"
+ZRSIGN_ACTIONS = b"\x27"
+ZRSIGN_ACTIONS_BY_OWNER = b"\x28"
 PORT_KEY = b"treasury-port-"
 
 KIND_KEY = b"\x01"
@@ -315,6 +319,32 @@ class TreasuryKeeper:
     def set_cache_owner(self, ctx: Context, creator: str, cache_id: bytes, id_: int) -> None:
         self._store(ctx).set(CACHE_IDS + creator.encode() + b"\x00" + bytes(cache_id), u64(id_))
 
+    # -- zrSign requests waiting for their key's sign policy (docs/zrsign-policies.md) -----
+    def zrsign_action(self, ctx: Context, cache_id: bytes) -> int | None:
+        raw = self._store(ctx).get(ZRSIGN_ACTIONS + bytes(cache_id))
+        return None if raw is None else _u64(raw)
+
+    def set_zrsign_action(self, ctx: Context, owner: str, cache_id: bytes, action_id: int) -> None:
+        s = self._store(ctx)
+        s.set(ZRSIGN_ACTIONS + bytes(cache_id), u64(action_id))
+        s.set(ZRSIGN_ACTIONS_BY_OWNER + owner.encode() + b"\x00" + u64(action_id), cache_id)
+
+    def iterate_zrsign_actions(self, ctx: Context) -> Iterator[tuple[str, bytes, int]]:
+        """(owner, cache_id, action id), by owner then action id."""
+        n = len(ZRSIGN_ACTIONS_BY_OWNER)
+        end = prefix_end(ZRSIGN_ACTIONS_BY_OWNER)
+        for k, v in self._store(ctx).iterate(ZRSIGN_ACTIONS_BY_OWNER, end):
+            yield k[n:-9].decode(), bytes(v), _u64(k[-8:])  # owner ‖ 0x00 ‖ u64 id
+
+    def zrsign_actions_page(
+        self, ctx: Context, owner: str, page: PageRequest | None
+    ) -> tuple[list[tuple[int, bytes]], PageResponse]:
+        """(action id, cache_id) of ``owner``'s zrSign requests that went to a policy."""
+        prefix = ZRSIGN_ACTIONS_BY_OWNER + owner.encode() + b"\x00"
+        return collection_paginate(
+            self._store(ctx), prefix, page, lambda k, v: (_u64(k[-8:]), bytes(v))
+        )
+
     def zrsign_slot(self, ctx: Context, workspace: str, index: int) -> int | None:
         raw = self._store(ctx).get(_slot_key(workspace, index))
         return None if raw is None else _u64(raw)
@@ -388,9 +418,7 @@ class TreasuryKeeper:
         return self._sign_tx_requests.page(self._store(ctx), page, keep)
 
     # -- genesis --------------------------------------------------------------------------
-    def import_sign_tx_request(
-        self, ctx: Context, req: mpcsign_pb2.SignTransactionRequest
-    ) -> None:
+    def import_sign_tx_request(self, ctx: Context, req: mpcsign_pb2.SignTransactionRequest) -> None:
         self._sign_tx_requests.put(self._store(ctx), req.id, req)
 
     def import_ica_request(self, ctx: Context, req: mpcsign_pb2.ICATransactionRequest) -> None:

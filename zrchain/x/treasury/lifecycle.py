@@ -53,9 +53,7 @@ class Lifecycle:
         self.fees = fees
 
     # -- key requests ------------------------------------------------------------------------
-    def open_key_request(
-        self, ctx: Context, req: key_pb2.KeyRequest, payer: str, fee: int
-    ) -> int:
+    def open_key_request(self, ctx: Context, req: key_pb2.KeyRequest, payer: str, fee: int) -> int:
         """Store a new PENDING key request, escrow ``fee`` from ``payer`` for its keyring,
         point its zrSign slot at it unless a live request holds the slot; returns its id."""
         req.status = KR_PENDING

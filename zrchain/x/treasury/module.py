@@ -16,6 +16,7 @@ from zrchain.x.treasury.keeper import TreasuryKeeper
 from zrchain.x.treasury.msg_server import TreasuryMsgServer
 from zrchain.x.treasury.query_server import TreasuryQueryServer
 from zrchain.x.treasury.types import MAX_TIMEOUTS_PER_BLOCK, MODULE, STORE_KEY
+from zrchain.x.treasury.zrsign_owners import ZrSignOwners
 
 
 @dataclass
@@ -30,6 +31,7 @@ class TreasuryModule(Module):
     store_key: str = STORE_KEY
     keeper: TreasuryKeeper = field(init=False)
     msgs: TreasuryMsgServer = field(init=False)
+    zrsign_owners: ZrSignOwners = field(init=False)  # x/omni's door (docs/zrsign-policies.md)
 
     def __post_init__(self) -> None:
         if None in (self.identity, self.policy, self.bank, self.accounts):
@@ -39,6 +41,7 @@ class TreasuryModule(Module):
         self.msgs = TreasuryMsgServer(
             self.keeper, self.identity, self.policy, self.bank, self.accounts, self.reserved_key_ids
         )
+        self.zrsign_owners = ZrSignOwners(self.keeper, self.msgs)
 
     def services(self) -> Sequence[Service]:
         assert self.identity is not None

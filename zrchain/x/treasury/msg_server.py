@@ -64,6 +64,7 @@ class TreasuryMsgServer(KeyRequests, ZrSignRequests, module.MsgServer):
                 self._key_owners,
             ),
             PolicyGate(t.MsgUpdateKeyPolicy, self._exec_update_key_policy, self._policy_key_owners),
+            PolicyGate(t.MsgNewZrSignSignatureRequest, self._exec_zr_sign, self._zr_sign_owner),
         )
 
     # -- the generated policies of actions with policy id 0 (any owner) -------------------
@@ -76,6 +77,11 @@ class TreasuryMsgServer(KeyRequests, ZrSignRequests, module.MsgServer):
         msg: tx_pb2.MsgNewSignatureRequest | tx_pb2.MsgNewSignTransactionRequest,
     ) -> AnyInGroup:
         key = self._key(ctx, msg.key_ids[0])
+        return self.identity.any_owner_policy(ctx, key.workspace_addr)
+
+    def _zr_sign_owner(self, ctx: Context, msg: tx_pb2.MsgNewZrSignSignatureRequest) -> AnyInGroup:
+        """Never used by zrSign actions (they always name their key's policy)."""
+        key = self._zr_sign_key(ctx, msg)
         return self.identity.any_owner_policy(ctx, key.workspace_addr)
 
     def _policy_key_owners(self, ctx: Context, msg: tx_pb2.MsgUpdateKeyPolicy) -> AnyInGroup:

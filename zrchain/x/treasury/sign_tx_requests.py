@@ -53,9 +53,7 @@ class SignTransactionRequests(SignatureRequests):
                     raise EvmTxError(
                         f"invalid metadata field, expected *MetadataEthereum, got {go_type(meta)}"
                     )
-                parsed = parse_transaction(
-                    wallet_type, payload, chain_id=int(meta.chain_id)
-                )
+                parsed = parse_transaction(wallet_type, payload, chain_id=int(meta.chain_id))
             else:
                 parsed = parse_transaction(wallet_type, payload)
                 if wallet_type == wallet.WALLET_TYPE_SOLANA and not isinstance(

@@ -47,6 +47,7 @@ EVENT_NEW_SIGN_REQUEST = "new_sign_request"
 EVENT_SIGN_REQUEST_FULFILLED = "sign_request_fulfilled"
 EVENT_SIGN_REQUEST_REJECTED = "sign_request_rejected"
 ATTR_REQUEST_ID = "request_id"
+EVENT_ZRSIGN_ACTION = "zrsign_action"  # ours: a zrSign request waiting for its key's policy
 
 # Statuses.
 KR_UNSPECIFIED = key_pb2.KEY_REQUEST_STATUS_UNSPECIFIED

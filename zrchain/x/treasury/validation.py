@@ -186,8 +186,7 @@ def data_for_signing(text: str, keys: Sequence[key_pb2.Key]) -> list[bytes]:
         raise PlainError("payload is full of empty strings")
     if len(items) != len(keys):
         raise PlainError(
-            f"number of key IDs ({len(keys)}) does not match number of data elements "
-            f"({len(items)})"
+            f"number of key IDs ({len(keys)}) does not match number of data elements ({len(items)})"
         )
     for item, key in zip(items, keys, strict=True):
         if key.type == KT_EDDSA:

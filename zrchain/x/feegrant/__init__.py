@@ -1,0 +1,1 @@
+"""x/feegrant: fee allowances a granter gives a grantee (``cosmos.feegrant.v1beta1``)."""
