@@ -10,8 +10,8 @@ from zrchain.x.authz.module import AuthzModule
 from zrchain.x.bank.module import BankModule
 from zrchain.x.distribution.module import DistributionModule
 from zrchain.x.evidence.module import EvidenceModule
-from zrchain.x.genutil.module import GenutilModule
 from zrchain.x.feegrant.module import FeegrantModule
+from zrchain.x.genutil.module import GenutilModule
 from zrchain.x.identity.module import IdentityModule
 from zrchain.x.omni.module import OmniModule
 from zrchain.x.policy.module import PolicyModule

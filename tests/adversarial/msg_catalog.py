@@ -22,10 +22,10 @@ from cosmpy.protos.cosmos.distribution.v1beta1 import distribution_pb2
 from cosmpy.protos.cosmos.distribution.v1beta1 import tx_pb2 as distribution_tx
 from cosmpy.protos.cosmos.evidence.v1beta1 import evidence_pb2
 from cosmpy.protos.cosmos.evidence.v1beta1 import tx_pb2 as evidence_tx
-from cosmpy.protos.cosmos.slashing.v1beta1 import slashing_pb2
-from cosmpy.protos.cosmos.slashing.v1beta1 import tx_pb2 as slashing_tx
 from cosmpy.protos.cosmos.feegrant.v1beta1 import feegrant_pb2
 from cosmpy.protos.cosmos.feegrant.v1beta1 import tx_pb2 as feegrant_tx
+from cosmpy.protos.cosmos.slashing.v1beta1 import slashing_pb2
+from cosmpy.protos.cosmos.slashing.v1beta1 import tx_pb2 as slashing_tx
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from google.protobuf.any_pb2 import Any as AnyProto
 
