@@ -38,7 +38,10 @@ def default_modules() -> list[Module]:
     valset = ValsetModule()  # the set CometBFT has; x/validation proposes changes to it
     validation = ValidationModule(bank=bank.keeper, accounts=accounts, valset=valset.keeper)
     distribution = DistributionModule(
-        staking=validation.keeper, bank=bank.keeper, module_accounts=list(MODULE_PERMISSIONS)
+        staking=validation.keeper,
+        bank=bank.keeper,
+        accounts=accounts,
+        module_accounts=list(MODULE_PERMISSIONS),
     )
     slashing = SlashingModule(staking=validation.keeper)
     validation.keeper.add_hooks(distribution.hooks())  # before slashing's, as the SDK's

@@ -22,6 +22,10 @@ class DistributionStaking(Protocol):
     def bond_denom(self, ctx: Context) -> str: ...
 
 
+class DistributionAccounts(Protocol):
+    def get_module_account(self, ctx: Context, name: str) -> Any: ...
+
+
 class DistributionBank(Protocol):
     def all_balances(self, ctx: Context, addr: bytes) -> Coins: ...
     def send_coins(

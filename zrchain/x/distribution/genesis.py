@@ -15,7 +15,12 @@ from zrchain.codec.json import from_dict, to_dict
 from zrchain.context import Context
 from zrchain.errors import ChainError
 from zrchain.x.distribution import deccoins as dc
-from zrchain.x.distribution.keeper import DEFAULT_PARAMS, DistributionKeeper, validate_params
+from zrchain.x.distribution.keeper import (
+    DEFAULT_PARAMS,
+    MODULE,
+    DistributionKeeper,
+    validate_params,
+)
 
 
 def default() -> dict[str, Any]:
@@ -44,6 +49,7 @@ def validate(data: dict[str, Any]) -> None:
 
 def init(ctx: Context, k: DistributionKeeper, data: dict[str, Any]) -> None:
     gs = _parse(data)
+    k.accounts.get_module_account(ctx, MODULE)  # exists from genesis, as the SDK's
     k.set_params(ctx, gs.params)
     k.set_community_pool(ctx, dc.from_protos(gs.fee_pool.community_pool))
     for w in gs.delegator_withdraw_infos:

@@ -40,7 +40,11 @@ from zrchain.errors import register
 from zrchain.store.kv import iterate_prefix
 from zrchain.x.distribution import deccoins as dc
 from zrchain.x.distribution.deccoins import DecCoins
-from zrchain.x.distribution.expected import DistributionBank, DistributionStaking
+from zrchain.x.distribution.expected import (
+    DistributionAccounts,
+    DistributionBank,
+    DistributionStaking,
+)
 from zrchain.x.validation.types import delegation_shares
 
 MODULE = "distribution"
@@ -97,11 +101,16 @@ def _u64(n: int) -> bytes:
 
 class DistributionKeeper:
     def __init__(
-        self, staking: DistributionStaking, bank: DistributionBank, module_address: bytes
+        self,
+        staking: DistributionStaking,
+        bank: DistributionBank,
+        module_address: bytes,
+        accounts: DistributionAccounts,
     ) -> None:
         self.staking = staking
         self.bank = bank
         self.module_address = module_address
+        self.accounts = accounts
 
     def _store(self, ctx: Context) -> Any:
         return ctx.store(STORE_KEY)

@@ -11,7 +11,11 @@ from zrchain.codec.address import module_address
 from zrchain.context import Context
 from zrchain.module import Genesis, Module, Service
 from zrchain.x.distribution import genesis
-from zrchain.x.distribution.expected import DistributionBank, DistributionStaking
+from zrchain.x.distribution.expected import (
+    DistributionAccounts,
+    DistributionBank,
+    DistributionStaking,
+)
 from zrchain.x.distribution.hooks import DistributionHooks
 from zrchain.x.distribution.keeper import MODULE, STORE_KEY, DistributionKeeper
 from zrchain.x.distribution.msg_server import DistributionMsgServer
@@ -22,15 +26,18 @@ from zrchain.x.distribution.query_server import DistributionQueryServer
 class DistributionModule(Module):
     staking: DistributionStaking | None = None
     bank: DistributionBank | None = None
+    accounts: DistributionAccounts | None = None
     module_accounts: Sequence[str] = ()
     name: str = MODULE
     store_key: str = STORE_KEY
     keeper: DistributionKeeper = field(init=False)
 
     def __post_init__(self) -> None:
-        if self.staking is None or self.bank is None:
-            raise ValueError("DistributionModule needs the validation and bank keepers")
-        self.keeper = DistributionKeeper(self.staking, self.bank, module_address(MODULE))
+        if self.staking is None or self.bank is None or self.accounts is None:
+            raise ValueError("DistributionModule needs the validation, bank and auth keepers")
+        self.keeper = DistributionKeeper(
+            self.staking, self.bank, module_address(MODULE), self.accounts
+        )
 
     def hooks(self) -> DistributionHooks:
         return DistributionHooks(self.keeper)
