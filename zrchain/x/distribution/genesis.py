@@ -65,10 +65,9 @@ def init(ctx: Context, k: DistributionKeeper, data: dict[str, Any]) -> None:
     try:
         k.add_to_community_pool(ctx, dc.sub(held, k.community_pool(ctx)))
     except ArithmeticError:
-        raise ValueError(
-            "distribution genesis: the community pool exceeds the distribution account's "
-            f"balance ({dc.shown(k.community_pool(ctx))} > {dc.shown(held)})"
-        ) from None
+        # A genesis assembled from parts (another chain's bank state) may not fund the pool;
+        # the invariant check reports it, genesis does not refuse it.
+        ctx.log.warning("distribution genesis: the community pool exceeds the account's balance")
 
 
 def export(ctx: Context, k: DistributionKeeper) -> dict[str, Any]:
