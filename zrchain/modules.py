@@ -10,6 +10,7 @@ from zrchain.x.auth.module import AuthModule
 from zrchain.x.authz.module import AuthzModule
 from zrchain.x.bank.module import BankModule
 from zrchain.x.consensus.module import ConsensusModule
+from zrchain.x.distribution.module import DistributionModule
 from zrchain.x.evidence.module import EvidenceModule
 from zrchain.x.feegrant.module import FeegrantModule
 from zrchain.x.genutil.module import GenutilModule
@@ -27,6 +28,7 @@ MODULE_PERMISSIONS: dict[str, list[str]] = {
     "fee_collector": [],
     "keyring_collector": [],
     "keyring_escrow": [],
+    "distribution": [],
     **POOL_PERMISSIONS,
     **GOV_PERMISSIONS,
 }
@@ -40,7 +42,14 @@ def default_modules() -> list[Module]:
     identity = IdentityModule(policy=policy.engine, bank=bank.keeper)
     valset = ValsetModule()  # the set CometBFT has; x/validation proposes changes to it
     validation = ValidationModule(bank=bank.keeper, accounts=accounts, valset=valset.keeper)
+    distribution = DistributionModule(
+        staking=validation.keeper,
+        bank=bank.keeper,
+        accounts=accounts,
+        module_accounts=list(MODULE_PERMISSIONS),
+    )
     slashing = SlashingModule(staking=validation.keeper)
+    validation.keeper.add_hooks(distribution.hooks())  # before slashing's, as the SDK's
     validation.keeper.add_hooks(slashing.hooks())
     attest = AttestModule(valset=valset.keeper)  # zrSign requests from vote extensions
     treasury = TreasuryModule(
@@ -60,6 +69,7 @@ def default_modules() -> list[Module]:
         valset,
         GovModule(bank=bank.keeper, staking=validation.keeper),  # end block before staking's
         validation,
+        distribution,  # begin block: fees to validators, before slashing and evidence
         slashing,
         EvidenceModule(slashing=slashing.keeper, staking=validation.keeper),
         policy,

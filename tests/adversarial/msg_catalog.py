@@ -19,6 +19,8 @@ from cosmpy.protos.cosmos.bank.v1beta1 import bank_pb2
 from cosmpy.protos.cosmos.bank.v1beta1 import tx_pb2 as bank_tx
 from cosmpy.protos.cosmos.consensus.v1 import tx_pb2 as consensus_tx
 from cosmpy.protos.cosmos.crypto.ed25519.keys_pb2 import PubKey as Ed25519PubKey
+from cosmpy.protos.cosmos.distribution.v1beta1 import distribution_pb2
+from cosmpy.protos.cosmos.distribution.v1beta1 import tx_pb2 as distribution_tx
 from cosmpy.protos.cosmos.evidence.v1beta1 import evidence_pb2
 from cosmpy.protos.cosmos.evidence.v1beta1 import tx_pb2 as evidence_tx
 from cosmpy.protos.cosmos.feegrant.v1beta1 import feegrant_pb2
@@ -235,6 +237,34 @@ SAMPLES: dict[str, Sample] = {
             )
         ),
     ),
+    # -- distribution --------------------------------------------------------------------
+    "/cosmos.distribution.v1beta1.MsgSetWithdrawAddress": lambda w, a, who: (
+        distribution_tx.MsgSetWithdrawAddress(
+            delegator_address=who, withdraw_address=a["outsider"].address
+        )
+    ),
+    "/cosmos.distribution.v1beta1.MsgWithdrawDelegatorReward": lambda w, a, who: (
+        distribution_tx.MsgWithdrawDelegatorReward(
+            delegator_address=who, validator_address=w.validator
+        )
+    ),
+    "/cosmos.distribution.v1beta1.MsgWithdrawValidatorCommission": lambda w, a, who: (
+        distribution_tx.MsgWithdrawValidatorCommission(validator_address=_val(who))
+    ),
+    "/cosmos.distribution.v1beta1.MsgFundCommunityPool": lambda w, a, who: (
+        distribution_tx.MsgFundCommunityPool(depositor=who, amount=_coins())
+    ),
+    "/cosmos.distribution.v1beta1.MsgUpdateParams": lambda w, a, who: (
+        distribution_tx.MsgUpdateParams(
+            authority=who,
+            params=distribution_pb2.Params(community_tax="0", withdraw_addr_enabled=False),
+        )
+    ),
+    "/cosmos.distribution.v1beta1.MsgCommunityPoolSpend": lambda w, a, who: (
+        distribution_tx.MsgCommunityPoolSpend(
+            authority=who, recipient=a["outsider"].address, amount=_coins("1urock")
+        )
+    ),
     # -- policy ------------------------------------------------------------------------
     "/zrchain.policy.MsgUpdateParams": lambda w, a, who: ptx.MsgUpdateParams(
         authority=who, params=pparams.Params(minimum_btl=1, default_btl=1)
@@ -396,6 +426,8 @@ AUTHORITY_ONLY = {
     "/cosmos.gov.v1.MsgUpdateParams": ("gov", "invalid authority"),
     "/cosmos.upgrade.v1beta1.MsgSoftwareUpgrade": ("gov", "invalid authority"),
     "/cosmos.upgrade.v1beta1.MsgCancelUpgrade": ("gov", "invalid authority"),
+    "/cosmos.distribution.v1beta1.MsgUpdateParams": ("gov", "invalid authority"),
+    "/cosmos.distribution.v1beta1.MsgCommunityPoolSpend": ("gov", "invalid authority"),
     "/zrchain.policy.MsgUpdateParams": ("gov", "invalid authority"),
     "/zrchain.identity.MsgUpdateParams": ("gov", "invalid authority"),
     "/zrchain.treasury.MsgUpdateParams": ("gov", "invalid authority"),

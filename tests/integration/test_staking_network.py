@@ -65,7 +65,19 @@ def tx(net: TestNetwork, sender: str, *args: str) -> dict[str, Any]:
     assert sent["code"] == 0, sent
     res = ChainClient(net.nodes[0].rpc_url).wait_tx(sent["txhash"])
     assert res.code == 0, res.raw_log
-    return {"height": res.height, "txhash": sent["txhash"]}
+    return {"height": res.height, "txhash": sent["txhash"], "rewards": _rewards_paid(res)}
+
+
+def _rewards_paid(res: Any) -> int:
+    """urock x/distribution paid out in the tx: explicit withdrawals and the rewards a
+    delegation change withdraws first (the SDK's BeforeDelegationSharesModified)."""
+    paid = 0
+    for e in res.events:
+        if e.type == "withdraw_rewards":
+            for a in e.attributes:
+                if a.key == "amount" and a.value.endswith("urock"):
+                    paid += int(a.value.removesuffix("urock") or 0)
+    return paid
 
 
 def balance(net: TestNetwork, addr: str) -> int:
@@ -188,18 +200,29 @@ def test_delegate_redelegate_and_unbond_with_exact_balances(net, fifth) -> None:
     d = cli(net, "q", "validation", "delegation", alice, fifth_val)["delegation_response"]
     assert d["balance"] == {"denom": "urock", "amount": "5000000"}
 
-    tx(net, "alice", "validation", "redelegate", fifth_val, node0_val, "2000000urock")
-    wait_for(lambda: comet_set(net).get(key5) == 13 and comet_set(net).get(key0) == 12,
-             what="the redelegated power")  # fmt: skip
+    # the delegation earns from the fees of the blocks since; withdrawing pays exactly that
+    wait_for(lambda: sum(float(c["amount"]) for c in cli(
+        net, "q", "distribution", "rewards", alice, fifth_val)["rewards"]) >= 1,
+        what="rewards")  # fmt: skip
+    w = tx(net, "alice", "distribution", "withdraw-rewards", fifth_val)
+    assert w["rewards"] > 0
+    start += w["rewards"]
     assert balance(net, alice) == start - 5_000_000 - 2 * FEE
 
+    r = tx(net, "alice", "validation", "redelegate", fifth_val, node0_val, "2000000urock")
+    start += r["rewards"]  # redelegating withdraws the source delegation's rewards first
+    wait_for(lambda: comet_set(net).get(key5) == 13 and comet_set(net).get(key0) == 12,
+             what="the redelegated power")  # fmt: skip
+    assert balance(net, alice) == start - 5_000_000 - 3 * FEE
+
     res = tx(net, "alice", "validation", "unbond", node0_val, "1000000urock")
+    start += res["rewards"]
     ubds = cli(net, "q", "validation", "unbonding-delegations", alice)["unbonding_responses"]
     assert [e["balance"] for u in ubds for e in u["entries"]] == ["1000000"]
-    assert balance(net, alice) == start - 5_000_000 - 3 * FEE
+    assert balance(net, alice) == start - 5_000_000 - 4 * FEE
     # paid back after the unbonding time (block time, not wall time: wait for blocks past it)
     done = time.monotonic() + UNBONDING_S + 1
-    wait_for(lambda: time.monotonic() > done and balance(net, alice) == start - 4_000_000 - 3 * FEE,
+    wait_for(lambda: time.monotonic() > done and balance(net, alice) == start - 4_000_000 - 4 * FEE,
              what="the unbonded tokens")  # fmt: skip
     assert cli(net, "q", "validation", "unbonding-delegations", alice)["unbonding_responses"] == []
     assert res["height"] > 0

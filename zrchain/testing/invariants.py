@@ -11,13 +11,20 @@ after every block (the SDK's bank and staking invariants, for the modules this n
   balances of every unbonding-delegation entry; each validator's ``delegator_shares`` is
   the sum of its delegations' shares, and no delegation has zero shares.
 
-x/distribution and x/mint (16b) add the community pool and outstanding rewards: their
-module accounts are balances, so the supply rule covers them already.
+- distribution: the distribution module account holds exactly the community pool plus
+  every validator's outstanding rewards (DecCoins summed exactly: F1 leaks and creates no
+  fraction of a urock), and no validator's commission exceeds its outstanding rewards.
+  With the bank rule this is the issue's "total supply = balances + bonded + unbonding +
+  community pool + outstanding rewards" (the pools are module-account balances).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+from cosmpy.protos.cosmos.distribution.v1beta1 import distribution_pb2 as dpb
 
 from zrchain.codec.address import module_address
 from zrchain.codec.dec import Dec
@@ -25,6 +32,7 @@ from zrchain.codec.gen.zrchain.validation import hybrid_validation_pb2 as hv
 from zrchain.codec.gen.zrchain.validation import staking_pb2 as st
 from zrchain.testing.state import StateSnapshot
 from zrchain.x.bank.keeper import BALANCE_PREFIX, SUPPLY_PREFIX
+from zrchain.x.distribution import keeper as dk
 from zrchain.x.validation import keeper as vk
 from zrchain.x.validation import types as t
 
@@ -116,11 +124,52 @@ def staking_problems(snap: StateSnapshot, denom: str = "urock") -> list[str]:
     return problems
 
 
+def _dec_coins(protos: Iterable[Any]) -> dict[str, Dec]:
+    return {p.denom: Dec.from_atomics(p.amount) for p in protos if p.amount}
+
+
+def distribution_problems(snap: StateSnapshot) -> list[str]:
+    store = snap.stores.get(dk.STORE_KEY, {})
+    expected: dict[str, Dec] = defaultdict(lambda: Dec(0))
+    problems = []
+    raw = store.get(dk.FEE_POOL)
+    if raw is not None:
+        for denom, amount in _dec_coins(dpb.FeePool.FromString(raw).community_pool).items():
+            expected[denom] = expected[denom] + amount
+    outstanding: dict[bytes, dict[str, Dec]] = {}
+    for key, raw in store.items():
+        if key.startswith(dk.OUTSTANDING):
+            r = _dec_coins(dpb.ValidatorOutstandingRewards.FromString(raw).rewards)
+            outstanding[key[1:]] = r
+            for denom, amount in r.items():
+                expected[denom] = expected[denom] + amount
+    for key, raw in store.items():
+        if key.startswith(dk.COMMISSION):
+            c = _dec_coins(dpb.ValidatorAccumulatedCommission.FromString(raw).commission)
+            have = outstanding.get(key[1:], {})
+            for denom, amount in c.items():
+                if have.get(denom, Dec(0)) < amount:
+                    problems.append(f"validator {key[1:].hex()} commission above outstanding")
+    for denom, amount in sorted(expected.items()):
+        held = _balance(snap, dk.MODULE, denom)
+        if Dec.of(held) != amount:
+            problems.append(
+                f"distribution holds {held}{denom}, community pool + outstanding {amount}{denom}"
+            )
+    return problems
+
+
 def assert_invariants(snap: StateSnapshot) -> None:
     """Raise InvariantBroken listing every broken rule (see the module docstring)."""
-    problems = bank_problems(snap) + staking_problems(snap)
+    problems = bank_problems(snap) + staking_problems(snap) + distribution_problems(snap)
     if problems:
         raise InvariantBroken(f"at height {snap.height}: " + "; ".join(problems))
 
 
-__all__ = ["InvariantBroken", "assert_invariants", "bank_problems", "staking_problems"]
+__all__ = [
+    "InvariantBroken",
+    "assert_invariants",
+    "bank_problems",
+    "distribution_problems",
+    "staking_problems",
+]

@@ -24,12 +24,26 @@ from zrchain.codec.coins import Coins, parse_coins
 from zrchain.store.kv import iterate_prefix
 from zrchain.x.auth.keeper import ACCOUNT_PREFIX, FEE_COLLECTOR, decode_account
 from zrchain.x.bank.keeper import balance_key
+from zrchain.x.distribution import keeper as distribution
 from zrchain.x.slashing.keeper import BITMAP, SIGNING_INFO
 
 Stores = dict[str, dict[bytes, bytes]]
 
-# (store, key prefixes) written by every block's begin block, not by txs.
-PER_BLOCK: dict[str, tuple[bytes, ...]] = {"slashing": (SIGNING_INFO, BITMAP)}
+# (store, key prefixes) written by every block's begin block, not by txs: x/slashing's
+# signing windows, x/distribution's allocation of the previous block's fees.
+PER_BLOCK: dict[str, tuple[bytes, ...]] = {
+    "slashing": (SIGNING_INFO, BITMAP),
+    "distribution": (
+        distribution.FEE_POOL,
+        distribution.PROPOSER,
+        distribution.OUTSTANDING,
+        distribution.CURRENT,
+        distribution.COMMISSION,
+    ),
+}
+# Fees land in the fee collector and move on to x/distribution at the next begin block: a
+# fee is checked as arriving in the two together.
+FEE_HOLDERS = (module_address(FEE_COLLECTOR), module_address(distribution.MODULE))
 
 
 @dataclass(frozen=True)
@@ -107,16 +121,19 @@ def assert_unchanged(
     be recorded on first use). With no fee and no signers nothing at all may differ."""
     fee_coins = parse_coins(fee) if isinstance(fee, str) else fee
     changed = diff(before, after)
-    collector = module_address(FEE_COLLECTOR)
     payer = acc_bytes(fee_payer) if fee_payer else b""
     allowed: set[tuple[str, bytes]] = set()
     for c in fee_coins:
-        for addr, sign in ((payer, -1), (collector, 1)):
-            key = ("bank", balance_key(addr, c.denom))
-            allowed.add(key)
-            want = _balance(before, addr, c.denom) + sign * c.amount
-            got = _balance(after, addr, c.denom)
-            assert got == want, f"balance of {addr.hex()} in {c.denom}: {got}, expected {want}"
+        key = ("bank", balance_key(payer, c.denom))
+        allowed.add(key)
+        want = _balance(before, payer, c.denom) - c.amount
+        got = _balance(after, payer, c.denom)
+        assert got == want, f"balance of {payer.hex()} in {c.denom}: {got}, expected {want}"
+    for denom in {c.denom for c in fee_coins} | {"urock"}:
+        allowed.update(("bank", balance_key(a, denom)) for a in FEE_HOLDERS)
+        held = [sum(_balance(s, a, denom) for a in FEE_HOLDERS) for s in (before, after)]
+        want = held[0] + fee_coins.amount_of(denom)
+        assert held[1] == want, f"state changed: fee holders' {denom}: {held[1]}, expected {want}"
     for s in signers:
         addr = acc_bytes(s)
         key = ("auth", ACCOUNT_PREFIX + addr)

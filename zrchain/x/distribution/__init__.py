@@ -1,0 +1,1 @@
+"""x/distribution: the SDK F1 fee distribution (cosmos.distribution.v1beta1)."""
