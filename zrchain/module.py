@@ -28,8 +28,9 @@ from dataclasses import dataclass, field
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeVar
 
+from google.protobuf.any_pb2 import Any as AnyProto
 from google.protobuf.descriptor import MethodDescriptor, ServiceDescriptor
-from google.protobuf.message import Message
+from google.protobuf.message import DecodeError, Message
 
 from zrchain.codec.any import type_url
 from zrchain.codec.services import (
@@ -43,6 +44,7 @@ from zrchain.codec.services import (
     signers_of,
 )
 from zrchain.context import Context
+from zrchain.errors import ErrTxDecode
 
 if TYPE_CHECKING:
     import click
@@ -89,6 +91,23 @@ class MsgRoute:
     validate: Validate | None  # stateless checks (ValidateBasic)
     module: str  # the "module" attribute of the Msg's "message" event
     rpc: str  # /zrchain.identity.Msg/NewWorkspace
+
+
+RouteLookup = Callable[[str], MsgRoute | None]
+
+
+def resolve_inner(router: RouteLookup, any_msg: AnyProto) -> tuple[MsgRoute, Message]:
+    """An inner Msg's route and decoded value (authz's MsgExec, gov's proposals), refused
+    with the tx decoder's error when no handler has its type URL."""
+    route = router(any_msg.type_url)
+    if route is None:
+        raise ErrTxDecode.wrap(
+            f"unable to resolve type URL {any_msg.type_url}: no message handler found"
+        )
+    try:
+        return route, route.msg_class.FromString(any_msg.value)
+    except DecodeError as exc:
+        raise ErrTxDecode.wrap(f"{any_msg.type_url}: {exc}") from exc
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,11 +8,9 @@ so authz needs neither the tx pipeline nor any other module's code.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
 from typing import Any
 
 from cosmpy.protos.cosmos.authz.v1beta1 import authz_pb2, tx_pb2
-from google.protobuf.message import DecodeError
 
 from zrchain import module
 from zrchain.codec import address
@@ -41,8 +39,6 @@ from zrchain.x.authz.types import (
 from zrchain.x.storekeys import (
     check_timestamp,
 )
-
-RouteLookup = Callable[[str], MsgRoute | None]
 
 
 def _pair(granter: str, grantee: str) -> tuple[bytes, bytes]:
@@ -92,7 +88,7 @@ class AuthzMsgServer(module.MsgServer):
         self.k = keeper
         self.accounts = accounts
         self.blocked = blocked
-        self.router: RouteLookup = _unbound
+        self.router: module.RouteLookup = _unbound
 
     # -- stateless checks (what the SDK's tx decoder refuses) ----------------------------
     def _validate_exec(self, msg: tx_pb2.MsgExec) -> None:
@@ -109,15 +105,7 @@ class AuthzMsgServer(module.MsgServer):
                 _check_grant(m, depth + 1, budget)
 
     def _inner(self, any_msg: Any) -> tuple[MsgRoute, Any]:
-        route = self.router(any_msg.type_url)
-        if route is None:
-            raise ErrTxDecode.wrap(
-                f"unable to resolve type URL {any_msg.type_url}: no message handler found"
-            )
-        try:
-            return route, route.msg_class.FromString(any_msg.value)
-        except DecodeError as exc:
-            raise ErrTxDecode.wrap(f"{any_msg.type_url}: {exc}") from exc
+        return module.resolve_inner(self.router, any_msg)
 
     # -- handlers ------------------------------------------------------------------------
     @validate_basic(validate_grant)

@@ -9,9 +9,10 @@ from cosmpy.protos.cosmos.gov.v1 import gov_pb2
 
 from zrchain.context import Context
 from zrchain.errors import ChainError
+from zrchain.module import resolve_inner
 from zrchain.x.gov.expected import GovStaking
 from zrchain.x.gov.keeper import ACTIVE, INACTIVE, GovKeeper
-from zrchain.x.gov.msg_server import GovMsgServer, resolve
+from zrchain.x.gov.msg_server import GovMsgServer
 from zrchain.x.gov.tally import tally
 from zrchain.x.gov.types import duration_ns
 
@@ -63,7 +64,7 @@ def execute(ctx: Context, msgs: GovMsgServer, p: gov_pb2.Proposal) -> str | None
     events = []
     try:
         for any_msg in p.messages:
-            route, msg = resolve(msgs.router, any_msg)
+            route, msg = resolve_inner(msgs.router, any_msg)
             if route.validate is not None:
                 route.validate(msg)
             inner = dataclasses.replace(branch_ctx, events=[])

@@ -9,11 +9,9 @@ the gov module account, which is what makes every module's ``MsgUpdateParams`` r
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from typing import Any
 
 from cosmpy.protos.cosmos.gov.v1 import gov_pb2, tx_pb2
-from google.protobuf.message import DecodeError
 
 from zrchain import module
 from zrchain.codec import address
@@ -25,7 +23,6 @@ from zrchain.errors import (
     ErrInvalidAddress,
     ErrInvalidCoins,
     ErrInvalidRequest,
-    ErrTxDecode,
 )
 from zrchain.module import MsgRoute, validate_basic
 from zrchain.x.gov.keeper import ACTIVE, INACTIVE, GovKeeper
@@ -49,8 +46,6 @@ from zrchain.x.gov.types import (
     require_gov,
     validate_params,
 )
-
-RouteLookup = Callable[[str], MsgRoute | None]
 
 
 def _unbound(type_url: str) -> MsgRoute | None:
@@ -125,19 +120,6 @@ def validate_update_params(msg: tx_pb2.MsgUpdateParams) -> None:
         raise ErrInvalidRequest.wrap(str(exc)) from None
 
 
-def resolve(router: RouteLookup, any_msg: Any) -> tuple[MsgRoute, Any]:
-    """An inner Msg's route and decoded value (the tx decoder's error if it has none)."""
-    route = router(any_msg.type_url)
-    if route is None:
-        raise ErrTxDecode.wrap(
-            f"unable to resolve type URL {any_msg.type_url}: no message handler found"
-        )
-    try:
-        return route, route.msg_class.FromString(any_msg.value)
-    except DecodeError as exc:
-        raise ErrTxDecode.wrap(f"{any_msg.type_url}: {exc}") from exc
-
-
 class GovMsgServer(module.MsgServer):
     descriptor = tx_pb2.DESCRIPTOR.services_by_name["Msg"]
     absent = {
@@ -147,11 +129,11 @@ class GovMsgServer(module.MsgServer):
 
     def __init__(self, keeper: GovKeeper) -> None:
         self.k = keeper
-        self.router: RouteLookup = _unbound
+        self.router: module.RouteLookup = _unbound
 
     # -- stateless checks --------------------------------------------------------------
     def _inner(self, any_msg: Any) -> tuple[MsgRoute, Any]:
-        return resolve(self.router, any_msg)
+        return module.resolve_inner(self.router, any_msg)
 
     def _validate_submit(self, msg: tx_pb2.MsgSubmitProposal) -> None:
         _acc(msg.proposer, "proposer")
