@@ -31,7 +31,11 @@ FEE = 2000
 
 def _params(doc: dict[str, Any]) -> None:
     p = doc["app_state"]["gov"]["params"]
-    p.update(voting_period=f"{VOTING_S}s", max_deposit_period=f"{VOTING_S}s")
+    p.update(
+        voting_period=f"{VOTING_S}s",
+        expedited_voting_period=f"{VOTING_S // 2}s",
+        max_deposit_period=f"{VOTING_S}s",
+    )
     p["min_deposit"] = [{"denom": "urock", "amount": str(DEPOSIT)}]
 
 

@@ -28,6 +28,7 @@ class ValidationModule(Module):
     accounts: StakingAccounts | None = None
     valset: ValidatorSet = field(default_factory=ValidatorSet)
     name: str = t.MODULE
+    consensus_version = 9  # zrChain's
     store_key: str = t.STORE_KEY
     keeper: ValidationKeeper = field(init=False)
 
