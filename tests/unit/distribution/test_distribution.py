@@ -18,7 +18,6 @@ from tests.unit.validation.staking_helpers import (
     staking_chain,
     valoper,
 )
-from zrchain.codec.dec import Dec
 from zrchain.codec.gen.zrchain.validation import tx_pb2 as vtx
 
 DQ = "/cosmos.distribution.v1beta1.Query/"
