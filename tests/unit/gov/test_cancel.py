@@ -11,7 +11,6 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from cosmpy.protos.cosmos.bank.v1beta1 import query_pb2 as bq
 from cosmpy.protos.cosmos.distribution.v1beta1 import query_pb2 as dq
 from cosmpy.protos.cosmos.gov.v1 import gov_pb2
 from cosmpy.protos.cosmos.gov.v1 import query_pb2 as gq
@@ -57,16 +56,6 @@ def _exists(chain: Chain, pid: int) -> bool:
     return res.code == 0
 
 
-def _supply(chain: Chain) -> int:
-    return int(
-        chain.q(
-            "/cosmos.bank.v1beta1.Query/SupplyOf",
-            bq.QuerySupplyOfRequest(denom="urock"),
-            bq.QuerySupplyOfResponse,
-        ).amount.amount
-    )
-
-
 def _community_pool(chain: Chain) -> int:
     pool = chain.q(
         "/cosmos.distribution.v1beta1.Query/CommunityPool",
@@ -84,7 +73,7 @@ def test_the_proposer_cancels_in_the_voting_period_half_burned_half_refunded(cha
     carol_before, dave_before, supply = (
         chain.balance(carol.address),
         chain.balance(dave.address),
-        _supply(chain),
+        chain.supply(),
     )
     res = ok(_cancel(chain, carol, pid))
     out = gtx.MsgCancelProposalResponse.FromString(msg_responses(res)[0].value)
@@ -97,7 +86,7 @@ def test_the_proposer_cancels_in_the_voting_period_half_burned_half_refunded(cha
     assert chain.balance(carol.address) == carol_before - FEE + MIN_DEPOSIT // 2
     assert chain.balance(dave.address) == dave_before + 166_667
     burned = MIN_DEPOSIT // 2 + 166_666
-    assert _supply(chain) == supply - burned
+    assert chain.supply() == supply - burned
     assert chain.balance(GOV_AUTHORITY) == 0
     assert not _exists(chain, pid)
     votes = chain.query_raw(GQ + "Vote", gq.QueryVoteRequest(proposal_id=pid, voter=alice.address))
@@ -126,12 +115,12 @@ def test_the_cancel_charge_goes_to_the_community_pool_when_that_is_the_destinati
     try:
         carol = chain.wallets["carol"]
         pid = submit_id(chain, carol, [set_zr_sign(chain, carol.address)])
-        pool, supply = _community_pool(chain), _supply(chain)
+        pool, supply = _community_pool(chain), chain.supply()
         ok(_cancel(chain, carol, pid))
         # fees of this block go to the pool as well (2 % community tax of 40000)
         assert _community_pool(chain) >= pool + MIN_DEPOSIT // 4
         assert _community_pool(chain) - pool - MIN_DEPOSIT // 4 <= FEE
-        assert _supply(chain) == supply  # nothing burned
+        assert chain.supply() == supply  # nothing burned
         check_invariants(chain)
     finally:
         chain.app.close()
