@@ -315,7 +315,7 @@ class ZrChainApp:
         block.set(baseapp.LAST_BLOCK_KEY, baseapp.encode_last_block(req.height, time_ns))
         ctx = self.context(block, Mode.FINALIZE, height=req.height, time_ns=time_ns, metered=False)
         ctx.proposer = req.proposer_address
-        ctx.comet = comet_info(req)
+        ctx.comet = comet_info(req, self.store.app_hash)
         for module in self.registry.modules:
             module.begin_block(ctx)
         begin_events = ctx.events

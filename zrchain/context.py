@@ -74,10 +74,14 @@ class CometInfo:
     votes: tuple[VoteInfo, ...] = ()
     misbehavior: tuple[Misbehavior, ...] = ()
     proposer: bytes = b""
+    # The rest of the block header the SDK v0.50 builds in FinalizeBlock (x/validation's
+    # HistoricalInfo records it): the next set's hash and the last committed app hash.
+    next_validators_hash: bytes = b""
+    last_app_hash: bytes = b""
 
 
-def comet_info(req: Any) -> CometInfo:
-    """From a RequestFinalizeBlock."""
+def comet_info(req: Any, last_app_hash: bytes = b"") -> CometInfo:
+    """From a RequestFinalizeBlock and the app hash committed before it."""
     votes = tuple(
         VoteInfo(bytes(v.validator.address), int(v.validator.power), int(v.block_id_flag))
         for v in req.decided_last_commit.votes
@@ -93,7 +97,13 @@ def comet_info(req: Any) -> CometInfo:
         )
         for m in req.misbehavior
     )
-    return CometInfo(votes, misbehavior, bytes(req.proposer_address))
+    return CometInfo(
+        votes,
+        misbehavior,
+        bytes(req.proposer_address),
+        bytes(req.next_validators_hash),
+        last_app_hash,
+    )
 
 
 @cache

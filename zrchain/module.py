@@ -279,6 +279,9 @@ class Module:
     name: str = ""
     store_key: str = ""
     depends_on: Sequence[str] = field(default_factory=tuple)
+    # The module's state version (the SDK's ConsensusVersion, 1 unless a module says
+    # otherwise): x/upgrade records every module's at genesis and after an upgrade.
+    consensus_version: ClassVar[int] = 1
 
     def services(self) -> Sequence[Service]:
         """The module's Msg and Query servers."""

@@ -210,6 +210,9 @@ SAMPLES: dict[str, Sample] = {
         voter=who,
         options=[gov_pb2.WeightedVoteOption(option=gov_pb2.VOTE_OPTION_YES, weight="1")],
     ),
+    "/cosmos.gov.v1.MsgCancelProposal": lambda w, a, who: gov_tx.MsgCancelProposal(
+        proposal_id=1, proposer=who
+    ),
     "/cosmos.gov.v1.MsgUpdateParams": lambda w, a, who: gov_tx.MsgUpdateParams(
         authority=who, params=GOV_PARAMS
     ),

@@ -238,6 +238,7 @@ def _genesis(actors: dict[str, Actor]) -> Any:
         state["policy"]["params"]["default_btl"] = str(NEVER)
         state["gov"]["params"].update(  # short periods: tests/adversarial/test_gov_outsiders.py
             voting_period=f"{GOV_VOTING_S}s",
+            expedited_voting_period=f"{GOV_VOTING_S - 1}s",
             max_deposit_period=f"{GOV_VOTING_S}s",
             min_deposit=[{"denom": "urock", "amount": str(GOV_MIN_DEPOSIT)}],
         )

@@ -1,8 +1,9 @@
 """x/gov against an outsider on the session's real node: a proposal whose Msg is not signed
 by the gov account, someone else's deposit, votes on what is not in its voting period, a
-vote after the period, a replayed vote, malformed weighted votes, and a vote without stake
-that counts nothing. Each case asserts the refusal and that the state is as it was (at
-most the sender's own fee and sequence moved)."""
+vote after the period, a replayed vote, malformed weighted votes, a vote without stake
+that counts nothing, and cancelling someone else's, an unknown or a finished proposal.
+Each case asserts the refusal and that the state is as it was (at most the sender's own
+fee and sequence moved)."""
 
 from __future__ import annotations
 
@@ -170,3 +171,36 @@ def test_a_vote_without_stake_counts_nothing_and_votes_after_the_period_are_refu
         proposal_id=pid, depositor=outsider.address, amount=coins("5urock").to_protos()
     )
     refused_in_block(chain, outsider, [deposit], "inactive proposal")
+
+
+def _submitted(chain: Outsider, who) -> int:  # type: ignore[no-untyped-def]
+    res = chain.deliver(chain.tx(who, [_submit(who.address, [_proposal_msg()])]))
+    assert res.code == 0, res.raw_log
+    ev = [e for e in res.events if e.type == "submit_proposal"]  # type: ignore[attr-defined]
+    return int(next(a.value for a in ev[0].attributes if a.key == "proposal_id"))
+
+
+def test_cancelling_someone_elses_unknown_or_finished_proposal_changes_nothing(
+    chain: Outsider,
+) -> None:
+    """alice proposes; the outsider cancelling it (naming himself the proposer) gets
+    gov/18 and nothing moves, nor does cancelling an unknown id; once the proposal is
+    finished (rejected: no quorum), alice herself cannot cancel it (gov/21)."""
+    outsider, alice = chain["outsider"], chain["alice"]
+    pid = _submitted(chain, alice)
+    steal = gov_tx.MsgCancelProposal(proposal_id=pid, proposer=outsider.address)
+    refused_in_block(chain, outsider, [steal], f"invalid proposer {outsider.address}", code=18)
+    p = _proposal(chain, pid)
+    assert p is not None and p.status in (
+        gov_pb2.PROPOSAL_STATUS_VOTING_PERIOD,
+        gov_pb2.PROPOSAL_STATUS_REJECTED,  # a slow machine: the 6 s ended meanwhile
+    )
+    unknown = gov_tx.MsgCancelProposal(proposal_id=10**6, proposer=outsider.address)
+    refused_in_block(chain, outsider, [unknown], "doesn't exist", code=2)
+    deadline = time.monotonic() + GOV_VOTING_S + 30
+    while (p := _proposal(chain, pid)) and p.status == gov_pb2.PROPOSAL_STATUS_VOTING_PERIOD:
+        assert time.monotonic() < deadline, "the voting period never ended"
+        time.sleep(1)
+    assert p is not None and p.status == gov_pb2.PROPOSAL_STATUS_REJECTED
+    own = gov_tx.MsgCancelProposal(proposal_id=pid, proposer=alice.address)
+    refused_in_block(chain, alice, [own], "deposit or voting period", code=21)

@@ -31,7 +31,11 @@ FEE = 2000
 
 def _params(doc: dict[str, Any]) -> None:
     p = doc["app_state"]["gov"]["params"]
-    p.update(voting_period=f"{VOTING_S}s", max_deposit_period=f"{VOTING_S}s")
+    p.update(
+        voting_period=f"{VOTING_S}s",
+        expedited_voting_period=f"{VOTING_S // 2}s",
+        max_deposit_period=f"{VOTING_S}s",
+    )
     p["min_deposit"] = [{"denom": "urock", "amount": str(DEPOSIT)}]
 
 
@@ -155,10 +159,32 @@ def test_a_vetoed_proposal_burns_its_deposit(net, tmp_path) -> None:
     check_network(net, net.nodes)
 
 
+def test_the_proposer_cancels_a_proposal_by_cli_and_half_the_deposit_is_burned(
+    net, tmp_path
+) -> None:
+    """``tx gov cancel-proposal`` (default proposal_cancel_ratio 0.5, no destination)."""
+    bob = net.dev_addresses["bob"]
+    before = balance(net, bob)
+    supply = int(cli(net, "q", "bank", "total", "--denom", "urock")["amount"]["amount"])
+    pid = submit(net, "bob", tmp_path / "cancel.json", [zr_sign_proposal(net, bob)])
+    res = tx(net, "bob", "gov", "cancel-proposal", str(pid))
+    assert any(e.type == "cancel_proposal" for e in res.events)
+    assert balance(net, bob) == before - 2 * FEE - DEPOSIT // 2
+    gone = zrchaind("q", "gov", "proposal", str(pid), "--node", net.nodes[0].rpc_url,
+                    "-o", "json", check=False)  # fmt: skip
+    assert gone.returncode != 0 and "doesn't exist" in gone.stderr, gone.stderr
+    after = int(cli(net, "q", "bank", "total", "--denom", "urock")["amount"]["amount"])
+    assert after <= supply - DEPOSIT // 2 + 10**9  # half the deposit burned (mint may add)
+    assert cli(net, "q", "gov", "constitution").get("constitution", "") == ""
+    check_network(net, net.nodes)
+
+
 def test_an_upgrade_halts_every_validator_and_the_new_version_goes_on(
     net, tmp_path, monkeypatch
 ) -> None:
     node = net.nodes[0]
+    gov_version = {"module_versions": [{"name": "gov", "version": "5"}]}
+    assert cli(net, "q", "upgrade", "module-versions", "gov") == gov_version
     h0 = node.height()
     time.sleep(5)
     rate = max(1.0, (node.height() - h0) / 5)  # blocks per second on this machine
@@ -206,4 +232,6 @@ def test_an_upgrade_halts_every_validator_and_the_new_version_goes_on(
     )
     params = cli(net, "q", "gov", "params")["params"]
     assert params["min_deposit"][0]["amount"] == MIGRATED_MIN_DEPOSIT
+    versions = cli(net, "q", "upgrade", "module-versions")["module_versions"]
+    assert {"name": "gov", "version": "5"} in versions and len(versions) > 10
     check_network(net, net.nodes)

@@ -126,6 +126,14 @@ class Chain:
         )
         return int(bq.QueryBalanceResponse.FromString(raw).balance.amount)
 
+    def supply(self, denom: str = "urock") -> int:
+        from cosmpy.protos.cosmos.bank.v1beta1 import query_pb2 as bq
+
+        raw = self.query(
+            "/cosmos.bank.v1beta1.Query/SupplyOf", bq.QuerySupplyOfRequest(denom=denom)
+        )
+        return int(bq.QuerySupplyOfResponse.FromString(raw).amount.amount)
+
     def account(self, addr: str) -> Any:
         from cosmpy.protos.cosmos.auth.v1beta1 import query_pb2 as aq
 

@@ -7,7 +7,7 @@ tx rejected in its messages (not in ante) must leave behind: the fee moved from 
 to the fee collector and each signer's sequence one higher. Block-level bookkeeping
 (``baseapp/``: the last block's height and time) is not part of a snapshot, and ``diff``
 skips what moves on every block whatever the txs (``PER_BLOCK``: x/slashing's signing
-windows, which advance with each commit's votes).
+windows, which advance with each commit's votes, x/validation's historical info, ...).
 """
 
 from __future__ import annotations
@@ -26,13 +26,16 @@ from zrchain.x.auth.keeper import ACCOUNT_PREFIX, FEE_COLLECTOR, decode_account
 from zrchain.x.bank.keeper import balance_key
 from zrchain.x.distribution import keeper as distribution
 from zrchain.x.slashing.keeper import BITMAP, SIGNING_INFO
+from zrchain.x.validation.keeper import HISTORICAL
 
 Stores = dict[str, dict[bytes, bytes]]
 
 # (store, key prefixes) written by every block's begin block, not by txs: x/slashing's
-# signing windows, x/distribution's allocation of the previous block's fees.
+# signing windows, x/distribution's allocation of the previous block's fees,
+# x/validation's historical info.
 PER_BLOCK: dict[str, tuple[bytes, ...]] = {
     "slashing": (SIGNING_INFO, BITMAP),
+    "validation": (HISTORICAL,),
     "distribution": (
         distribution.FEE_POOL,
         distribution.PROPOSER,

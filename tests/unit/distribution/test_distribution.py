@@ -18,7 +18,6 @@ from tests.unit.validation.staking_helpers import (
     staking_chain,
     valoper,
 )
-from zrchain.codec.dec import Dec
 from zrchain.codec.gen.zrchain.validation import tx_pb2 as vtx
 
 DQ = "/cosmos.distribution.v1beta1.Query/"
@@ -141,10 +140,30 @@ def test_withdraw_address_receives_the_rewards(chain) -> None:
     check_invariants(chain)
 
 
-def test_an_exported_chain_imports_with_its_rewards_in_the_community_pool(tmp_path) -> None:
-    """F1 records are not exported (yet): an import starts every delegation afresh, and
-    what the distribution account holds beyond the pool joins it, so the accounting holds
-    and delegations keep working."""
+def _distribution_view(chain, delegator: str, val: str) -> dict[str, object]:  # type: ignore[no-untyped-def]
+    """Everything a wallet or an operator reads of x/distribution for one delegation."""
+    commission = chain.q(DQ + "ValidatorCommission",
+                         dq.QueryValidatorCommissionRequest(validator_address=val),
+                         dq.QueryValidatorCommissionResponse).commission.commission  # fmt: skip
+    outstanding = chain.q(DQ + "ValidatorOutstandingRewards",
+                          dq.QueryValidatorOutstandingRewardsRequest(validator_address=val),
+                          dq.QueryValidatorOutstandingRewardsResponse).rewards.rewards  # fmt: skip
+    pool = chain.q(DQ + "CommunityPool", dq.QueryCommunityPoolRequest(),
+                   dq.QueryCommunityPoolResponse).pool  # fmt: skip
+    return {
+        "delegation": _rewards(chain, delegator, val),
+        "self": _rewards(chain, chain.wallets["alice"].address, val),
+        "commission": [(c.denom, c.amount) for c in commission],
+        "outstanding": [(c.denom, c.amount) for c in outstanding],
+        "pool": [(c.denom, c.amount) for c in pool],
+    }
+
+
+def test_an_exported_chain_imports_with_its_rewards_exactly(tmp_path) -> None:
+    """Export carries every F1 record (the SDK's GenesisState): on the imported chain each
+    reward, the commission, the outstanding rewards and the community pool read as they
+    did, its own export equals the imported records (a slash event included), and a
+    withdrawal pays exactly what was pending."""
     from tests.unit.validation.staking_helpers import FUNDS
     from zrchain.testing.inproc import make_chain
 
@@ -155,9 +174,22 @@ def test_an_exported_chain_imports_with_its_rewards_in_the_community_pool(tmp_pa
         delegator_address=bob.address, validator_address=valoper(alice), amount=coin(STAKE)
     )
     ok(_send(a, "bob", [delegate], votes=_votes(10)))
-    a.block([], votes=_votes(20))
+    a.block([], votes=_votes(20))  # bob earns a share of his delegate fee
+    before = _distribution_view(a, bob.address, valoper(alice))
+    assert int(before["delegation"]["urock"]) > 0  # DecCoin atomics
     exported = a.app.export_genesis()
     a.app.close()
+    records = exported["distribution"]
+    for field in ("outstanding_rewards", "validator_accumulated_commissions",
+                  "validator_historical_rewards", "validator_current_rewards",
+                  "delegator_starting_infos"):  # fmt: skip
+        assert records[field], field
+    # a slash event from before bob's delegation (rewards unaffected) must survive too
+    records["validator_slash_events"] = [{
+        "validator_address": valoper(alice), "height": "1", "period": "1",
+        "validator_slash_event": {"validator_period": "1",
+                                  "fraction": "0.050000000000000000"},
+    }]  # fmt: skip
     b = make_chain(
         tmp_path / "b",
         dict.fromkeys(("alice", "bob", "carol", "dave", "eve"), FUNDS),
@@ -166,17 +198,24 @@ def test_an_exported_chain_imports_with_its_rewards_in_the_community_pool(tmp_pa
     )
     try:
         check_invariants(b)
-        exported_pool = exported["distribution"]["fee_pool"]["community_pool"][0]["amount"]
-        pool = b.q(DQ + "CommunityPool", dq.QueryCommunityPoolRequest(),
-                   dq.QueryCommunityPoolResponse).pool  # fmt: skip
-        # the pending rewards (alice's and bob's, and the commission) joined the pool
-        assert Dec.from_atomics(pool[0].amount) > Dec.parse(exported_pool)
+        assert _distribution_view(b, bob.address, valoper(alice)) == before
+        assert b.app.export_genesis()["distribution"] == records  # every record, exactly
         for name in ("alice", "bob"):
             b.wallets[name].sequence = a.wallets[name].sequence
+        pending = int(before["delegation"]["urock"]) // 10**18  # 17640
+        balance = b.balance(bob.address)
+        ok(_send(b, "bob", [dtx.MsgWithdrawDelegatorReward(
+            delegator_address=bob.address, validator_address=valoper(alice))],
+            votes=_votes(20)))  # fmt: skip
+        assert b.balance(bob.address) == balance - FEE + pending
+        again = b.app.export_genesis()["distribution"]
+        # a no-fee block changed nothing but bob's now-withdrawn delegation
+        assert (
+            again["validator_accumulated_commissions"]
+            == (records["validator_accumulated_commissions"])
+        )
         ok(_send(b, "bob", [delegate], votes=_votes(20)))  # F1 hooks find their records
         b.block([], votes=_votes(30))
-        ok(_send(b, "bob", [dtx.MsgWithdrawDelegatorReward(
-            delegator_address=bob.address, validator_address=valoper(alice))]))  # fmt: skip
         check_invariants(b)
     finally:
         b.app.close()

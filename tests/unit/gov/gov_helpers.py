@@ -17,22 +17,28 @@ from zrchain.x.gov.types import GOV_AUTHORITY
 
 GQ = "/cosmos.gov.v1.Query/"
 VOTING_S = 20
+EXPEDITED_S = 10
 DEPOSIT_S = 20
 MIN_DEPOSIT = 1_000_000
+EXPEDITED_DEPOSIT = 5 * MIN_DEPOSIT
 
 
-def _gov_params(state: dict[str, Any]) -> None:
-    _params(state)
-    p = state["gov"]["params"]
-    p["voting_period"] = f"{VOTING_S}s"
-    p["max_deposit_period"] = f"{DEPOSIT_S}s"
-    p["min_deposit"] = [{"denom": "urock", "amount": str(MIN_DEPOSIT)}]
+def gov_chain(path: Any, **gov_params: Any) -> Chain:
+    """alice and bob are validators with 10 power each; carol and dave hold only funds.
+    ``gov_params`` override the gov genesis params (JSON values)."""
 
+    def app_state(state: dict[str, Any]) -> None:
+        _params(state)
+        p = state["gov"]["params"]
+        p["voting_period"] = f"{VOTING_S}s"
+        p["expedited_voting_period"] = f"{EXPEDITED_S}s"
+        p["max_deposit_period"] = f"{DEPOSIT_S}s"
+        p["min_deposit"] = [{"denom": "urock", "amount": str(MIN_DEPOSIT)}]
+        p["expedited_min_deposit"] = [{"denom": "urock", "amount": str(EXPEDITED_DEPOSIT)}]
+        p.update(gov_params)
 
-def gov_chain(path: Any) -> Chain:
-    """alice and bob are validators with 10 power each; carol and dave hold only funds."""
     chain = make_chain(
-        path, dict.fromkeys(("alice", "bob", "carol", "dave", "eve"), FUNDS), app_state=_gov_params
+        path, dict.fromkeys(("alice", "bob", "carol", "dave", "eve"), FUNDS), app_state=app_state
     )
     for i, name in enumerate(("alice", "bob")):
         w = chain.wallets[name]
@@ -51,7 +57,9 @@ def set_zr_sign(chain: Chain, addr: str) -> ttx.MsgUpdateParams:
     return ttx.MsgUpdateParams(authority=GOV_AUTHORITY, params=p)
 
 
-def submit(chain: Chain, w: Wallet, msgs: list[Any], deposit: int = MIN_DEPOSIT) -> Any:
+def submit(
+    chain: Chain, w: Wallet, msgs: list[Any], deposit: int = MIN_DEPOSIT, expedited: bool = False
+) -> Any:
     return chain.run(
         w,
         [
@@ -61,6 +69,7 @@ def submit(chain: Chain, w: Wallet, msgs: list[Any], deposit: int = MIN_DEPOSIT)
                 proposer=w.address,
                 title="t",
                 summary="s",
+                expedited=expedited,
             )
         ],
     )
@@ -86,15 +95,33 @@ def counts(t: gov_pb2.TallyResult) -> tuple[int, int, int, int]:
     return int(t.yes_count), int(t.abstain_count), int(t.no_count), int(t.no_with_veto_count)
 
 
-def end_voting(chain: Chain) -> None:
-    chain.block([], advance_s=VOTING_S + 1)
+def end_voting(chain: Chain, seconds: int = VOTING_S) -> Any:
+    """One block ``seconds`` + 1 later: the period that started before has ended."""
+    return chain.block([], advance_s=seconds + 1)
 
 
-def submit_id(chain: Chain, w: Wallet, msgs: list[Any], deposit: int = MIN_DEPOSIT) -> int:
+def votes(chain: Chain, pid: int) -> list[gov_pb2.Vote]:
+    return list(
+        chain.q(GQ + "Votes", gq.QueryVotesRequest(proposal_id=pid), gq.QueryVotesResponse).votes
+    )
+
+
+def deposit(chain: Chain, w: Wallet, pid: int, amount: int) -> Any:
+    return chain.run(
+        w, [gtx.MsgDeposit(proposal_id=pid, depositor=w.address, amount=[coin(amount)])]
+    )
+
+
+def events(res: Any, kind: str) -> list[dict[str, str]]:
+    """The attributes of every ``kind`` event of a FinalizeBlock or tx result."""
+    return [{a.key: a.value for a in e.attributes} for e in res.events if e.type == kind]
+
+
+def submit_id(
+    chain: Chain, w: Wallet, msgs: list[Any], deposit: int = MIN_DEPOSIT, expedited: bool = False
+) -> int:
     """Submit (the tx must succeed); the new proposal's id."""
-    from staking_helpers import ok
-
     from zrchain.testing.inproc import msg_responses
 
-    res = ok(submit(chain, w, msgs, deposit))
+    res = ok(submit(chain, w, msgs, deposit, expedited))
     return int(gtx.MsgSubmitProposalResponse.FromString(msg_responses(res)[0].value).proposal_id)

@@ -56,13 +56,14 @@ def test_a_proposals_msgs_execute_all_or_nothing(outcomes: list[bool]) -> None:
         p.messages.append(
             AnyProto(type_url=URL, value=BytesValue(value=payload).SerializeToString())
         )
-    error = execute(ctx, msgs, p)
+    failure = execute(ctx, msgs, p)
     written = [bytes([i]) for i in range(len(outcomes)) if ctx.store("t").get(bytes([i]))]
     if all(outcomes):
-        assert error is None
+        assert failure is None
         assert written == [bytes([i]) for i in range(len(outcomes))]
         assert [e.type for e in ctx.events] == ["wrote"] * len(outcomes)
     else:
         first = outcomes.index(False)
-        assert error is not None and f"msg {first:02x} fails" in error
+        assert failure is not None and f"msg {first:02x} fails" in failure.reason
+        assert failure.index == first and failure.log.startswith(f"passed, but msg {first} (")
         assert written == [] and ctx.events == []

@@ -14,6 +14,7 @@ from staking_helpers import check_invariants, ok
 
 from zrchain.app import AppSettings, ZrChainApp
 from zrchain.context import Context
+from zrchain.x.gov.module import GovModule
 from zrchain.x.gov.types import GOV_AUTHORITY
 from zrchain.x.upgrade.handlers import upgrade_handler
 from zrchain.x.upgrade.module import UpgradeNeeded
@@ -38,8 +39,31 @@ def chain(tmp_path):  # type: ignore[no-untyped-def]
     c.app.close()
 
 
+def _versions(chain, name: str = "") -> dict[str, int]:  # type: ignore[no-untyped-def]
+    res = chain.q(UQ + "ModuleVersions", uq.QueryModuleVersionsRequest(module_name=name),
+                  uq.QueryModuleVersionsResponse)  # fmt: skip
+    return {v.name: v.version for v in res.module_versions}
+
+
+def test_genesis_records_every_modules_consensus_version(chain) -> None:
+    versions = _versions(chain)
+    assert list(versions) == sorted(m.name for m in chain.app.registry.modules)
+    # zrChain's declared versions (its app's modules and SDK v0.50.13's)
+    assert {n: versions[n] for n in ("auth", "bank", "gov", "upgrade", "validation")} == {
+        "auth": 5, "bank": 4, "gov": 5, "upgrade": 2, "validation": 9,
+    }  # fmt: skip
+    assert _versions(chain, "treasury") == {"treasury": 5}
+    res = chain.query_raw(UQ + "ModuleVersions", uq.QueryModuleVersionsRequest(module_name="nope"))
+    assert res.code != 0
+    assert "QueryModuleVersions module nope not found: module version not found" in res.log
+    empty = chain.q(UQ + "UpgradedConsensusState",
+                    uq.QueryUpgradedConsensusStateRequest(last_height=chain.height),
+                    uq.QueryUpgradedConsensusStateResponse)  # fmt: skip
+    assert empty.upgraded_consensus_state == b""  # IBC writes it; there is none here
+
+
 def test_the_node_halts_at_the_plan_height_and_a_version_with_the_handler_goes_on(
-    chain, tmp_path, caplog
+    chain, tmp_path, caplog, monkeypatch
 ) -> None:
     alice, bob, carol = (chain.wallets[n] for n in ("alice", "bob", "carol"))
     height = chain.height + 10
@@ -63,10 +87,14 @@ def test_the_node_halts_at_the_plan_height_and_a_version_with_the_handler_goes_o
     chain.time_s -= 1
     chain.app.close()
 
-    # The new version (the handler registered) opens the same data and goes on.
+    # The new version (the handler registered, gov's state version raised) opens the same
+    # data and goes on; the upgrade records the new version's module versions.
+    monkeypatch.setattr(GovModule, "consensus_version", 6)
     chain.app = ZrChainApp(str(tmp_path), settings=AppSettings(min_gas_prices="0.0001urock"))
+    assert _versions(chain, "gov") == {"gov": 5}
     res = chain.block([])
     assert any(e.type == "upgrade" for e in res.events)
+    assert _versions(chain, "gov") == {"gov": 6}
     applied = chain.q(UQ + "AppliedPlan", uq.QueryAppliedPlanRequest(name=NAME),
                       uq.QueryAppliedPlanResponse)  # fmt: skip
     assert applied.height == height
@@ -88,3 +116,26 @@ def test_an_upgrade_not_signed_by_gov_is_refused(chain) -> None:
     assert res.code != 0 and "invalid authority" in res.log
     current = chain.q(UQ + "CurrentPlan", uq.QueryCurrentPlanRequest(), uq.QueryCurrentPlanResponse)
     assert not current.HasField("plan")
+
+
+def test_the_query_cli_asks_for_module_versions_and_the_constitution(monkeypatch) -> None:
+    from click.testing import CliRunner
+    from cosmpy.protos.cosmos.gov.v1 import query_pb2 as gq
+
+    from zrchain.cli.main import cli
+    from zrchain.x.gov import cli as gov_cli
+    from zrchain.x.upgrade import cli as upgrade_cli
+
+    sent: list[object] = []
+    for mod in (gov_cli, upgrade_cli):
+        monkeypatch.setattr(mod, "run_query", lambda node, req, output, height: sent.append(req))
+    for args in (["module-versions"], ["module-versions", "gov"]):
+        res = CliRunner().invoke(cli, ["q", "upgrade", *args], catch_exceptions=False)
+        assert res.exit_code == 0, res.output
+    res = CliRunner().invoke(cli, ["q", "gov", "constitution"], catch_exceptions=False)
+    assert res.exit_code == 0, res.output
+    assert sent == [
+        uq.QueryModuleVersionsRequest(),
+        uq.QueryModuleVersionsRequest(module_name="gov"),
+        gq.QueryConstitutionRequest(),
+    ]

@@ -17,6 +17,7 @@ from zrchain.x.auth.query_server import AuthQueryServer
 @dataclass
 class AuthModule(Module):
     name: str = "auth"
+    consensus_version = 5  # zrChain's
     store_key: str = STORE_KEY
     keeper: AccountKeeper = field(default_factory=AccountKeeper)
 

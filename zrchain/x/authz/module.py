@@ -27,6 +27,7 @@ from zrchain.x.authz.types import AUTHORIZATIONS, MODULE, STORE_KEY
 class AuthzModule(Module):
     accounts: AccountKeeper = field(default_factory=AccountKeeper)
     name: str = MODULE
+    consensus_version = 2  # zrChain's
     store_key: str = STORE_KEY
     keeper: AuthzKeeper = field(init=False)
     msgs: AuthzMsgServer = field(init=False)

@@ -19,6 +19,7 @@ from zrchain.x.bank.query_server import BankQueryServer
 class BankModule(Module):
     accounts: AccountKeeper = field(default_factory=AccountKeeper)
     name: str = "bank"
+    consensus_version = 4  # zrChain's
     store_key: str = STORE_KEY
     keeper: BankKeeper = field(init=False)
 

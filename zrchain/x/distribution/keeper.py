@@ -255,6 +255,48 @@ class DistributionKeeper:
                 (dpb.ValidatorSlashEvent.FromString(v)),
             )
 
+    # -- every record, for genesis export --------------------------------------------------
+    def iterate_commissions(self, ctx: Context) -> Iterator[tuple[bytes, DecCoins]]:
+        for k, v in iterate_prefix(self._store(ctx), COMMISSION):
+            r = dpb.ValidatorAccumulatedCommission.FromString(v)
+            yield bytes(k[1:]), dc.from_protos(r.commission)
+
+    def iterate_historical(
+        self, ctx: Context
+    ) -> Iterator[tuple[bytes, int, dpb.ValidatorHistoricalRewards]]:
+        for k, v in iterate_prefix(self._store(ctx), HISTORICAL):
+            yield bytes(k[1:-8]), int.from_bytes(k[-8:], "big"), (
+                dpb.ValidatorHistoricalRewards.FromString(v)
+            )
+
+    def iterate_current(self, ctx: Context) -> Iterator[tuple[bytes, dpb.ValidatorCurrentRewards]]:
+        for k, v in iterate_prefix(self._store(ctx), CURRENT):
+            yield bytes(k[1:]), dpb.ValidatorCurrentRewards.FromString(v)
+
+    def iterate_starting_infos(
+        self, ctx: Context
+    ) -> Iterator[tuple[bytes, bytes, dpb.DelegatorStartingInfo]]:
+        for k, v in iterate_prefix(self._store(ctx), STARTING_INFO):
+            yield bytes(k[1:21]), bytes(k[21:]), dpb.DelegatorStartingInfo.FromString(v)
+
+    def iterate_all_slash_events(
+        self, ctx: Context
+    ) -> Iterator[tuple[bytes, int, int, dpb.ValidatorSlashEvent]]:
+        """(validator, height, period, event) of every validator."""
+        for k, v in iterate_prefix(self._store(ctx), SLASH_EVENT):
+            val, height = bytes(k[1:-16]), int.from_bytes(k[-16:-8], "big")
+            yield val, height, int.from_bytes(k[-8:], "big"), dpb.ValidatorSlashEvent.FromString(v)
+
+    def set_starting_info(
+        self, ctx: Context, val: bytes, delegator: bytes, info: dpb.DelegatorStartingInfo
+    ) -> None:
+        self._set(ctx, STARTING_INFO + val + delegator, info)
+
+    def set_slash_event(
+        self, ctx: Context, val: bytes, height: int, period: int, e: dpb.ValidatorSlashEvent
+    ) -> None:
+        self._set(ctx, SLASH_EVENT + val + _u64(height) + _u64(period), e)
+
     # -- F1 ----------------------------------------------------------------------------
     def initialize_validator(self, ctx: Context, val: bytes) -> None:
         self.set_historical(ctx, val, 0, dpb.ValidatorHistoricalRewards(reference_count=1))

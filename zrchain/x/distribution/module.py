@@ -29,6 +29,7 @@ class DistributionModule(Module):
     accounts: DistributionAccounts | None = None
     module_accounts: Sequence[str] = ()
     name: str = MODULE
+    consensus_version = 3  # zrChain's
     store_key: str = STORE_KEY
     keeper: DistributionKeeper = field(init=False)
 

@@ -24,6 +24,7 @@ from zrchain.x.feegrant.types import ALLOWANCES, MODULE, STORE_KEY
 class FeegrantModule(Module):
     accounts: AccountKeeper = field(default_factory=AccountKeeper)
     name: str = MODULE
+    consensus_version = 2  # zrChain's
     store_key: str = STORE_KEY
     keeper: FeegrantKeeper = field(init=False)
 

@@ -1,5 +1,5 @@
-"""``zrchaind tx gov submit-proposal|deposit|vote|weighted-vote`` and ``zrchaind q gov …``,
-as the SDK's gov v1 commands."""
+"""``zrchaind tx gov submit-proposal|deposit|vote|weighted-vote|cancel-proposal`` and
+``zrchaind q gov …``, as the SDK's gov v1 commands."""
 
 from __future__ import annotations
 
@@ -155,6 +155,17 @@ def weighted_vote(proposal_id: str, weighted_options: str, metadata: str, tx: Tx
     broadcast(tx, [msg])
 
 
+@tx_group.command("cancel-proposal")
+@click.argument("proposal_id")
+@tx_flags
+def cancel_proposal(proposal_id: str, tx: TxContext) -> None:
+    """Cancel a proposal before its voting period ends (only its proposer; a share of the
+    deposits, the gov param proposal_cancel_ratio, is burned or sent to
+    proposal_cancel_dest, the rest refunded)."""
+    pid = uint_arg(proposal_id, "proposal-id")
+    broadcast(tx, [tx_pb2.MsgCancelProposal(proposal_id=pid, proposer=tx.address)])
+
+
 # -- query -----------------------------------------------------------------------------
 @click.group("gov")
 def query_group() -> None:
@@ -234,6 +245,13 @@ def deposits(
     """The deposits on a proposal."""
     pid = uint_arg(proposal_id, "proposal-id")
     run_query(node, q.QueryDepositsRequest(proposal_id=pid, pagination=page), output, height)
+
+
+@query_group.command("constitution")
+@query_options
+def constitution(node: str, height: int, output: str) -> None:
+    """The chain's constitution."""
+    run_query(node, q.QueryConstitutionRequest(), output, height)
 
 
 @query_group.command("tally")

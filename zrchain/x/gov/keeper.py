@@ -21,7 +21,8 @@ from cosmpy.protos.cosmos.base.query.v1beta1.pagination_pb2 import PageRequest, 
 from cosmpy.protos.cosmos.gov.v1 import gov_pb2
 
 from zrchain.codec.address import acc_bytes
-from zrchain.codec.coins import Coins
+from zrchain.codec.coins import Coin, Coins
+from zrchain.codec.dec import ONE_ATOMICS, Dec
 from zrchain.context import Context
 from zrchain.store.kv import iterate_prefix
 from zrchain.x.gov.expected import GovBank
@@ -92,6 +93,14 @@ class GovKeeper:
     def delete_proposal(self, ctx: Context, pid: int) -> None:
         self._store(ctx).delete(PROPOSALS + _u64(pid))
 
+    def remove_proposal(self, ctx: Context, p: gov_pb2.Proposal) -> None:
+        """The SDK's DeleteProposal: the record and its place in either queue."""
+        if p.HasField("deposit_end_time"):
+            self.dequeue(ctx, INACTIVE, p.deposit_end_time.ToNanoseconds(), p.id)
+        if p.HasField("voting_end_time"):
+            self.dequeue(ctx, ACTIVE, p.voting_end_time.ToNanoseconds(), p.id)
+        self.delete_proposal(ctx, p.id)
+
     def iterate_proposals(self, ctx: Context) -> Iterator[gov_pb2.Proposal]:
         for _, v in iterate_prefix(self._store(ctx), PROPOSALS):
             yield gov_pb2.Proposal.FromString(v)
@@ -151,6 +160,22 @@ class GovKeeper:
                 else:
                     self.bank.send_from_module(ctx, MODULE, acc_bytes(d.depositor), coins)
             store.delete(DEPOSITS + _u64(pid) + acc_bytes(d.depositor))
+
+    def charge_deposits(self, ctx: Context, pid: int, rate: Dec) -> Coins:
+        """The SDK's ChargeDeposit: refund each deposit less ``rate`` of it (truncated per
+        coin), delete the deposits; the charged coins stay in the gov account, returned."""
+        store = self._store(ctx)
+        charged = Coins()
+        for d in self.deposits(ctx, pid):
+            depositor = acc_bytes(d.depositor)
+            coins = Coins.from_protos(d.amount, strict=False)
+            charge = Coins.of(Coin(c.denom, rate.mul_int(c.amount).i // ONE_ATOMICS) for c in coins)
+            refund = coins.sub(charge)
+            if refund:
+                self.bank.send_from_module(ctx, MODULE, depositor, refund)
+            store.delete(DEPOSITS + _u64(pid) + depositor)
+            charged = charged.add(charge)
+        return charged
 
     # -- votes -------------------------------------------------------------------------
     def vote(self, ctx: Context, pid: int, voter: bytes) -> gov_pb2.Vote | None:

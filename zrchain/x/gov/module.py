@@ -26,6 +26,7 @@ class GovModule(Module):
     bank: GovBank | None = None
     staking: GovStaking | None = None
     name: str = MODULE
+    consensus_version = 5  # zrChain's
     store_key: str = STORE_KEY
     keeper: GovKeeper = field(init=False)
     msgs: GovMsgServer = field(init=False)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from cosmpy.protos.cosmos.distribution.v1beta1 import tx_pb2 as distr_tx
 from cosmpy.protos.cosmos.gov.v1 import gov_pb2, tx_pb2
 
 from zrchain import module
@@ -25,6 +26,7 @@ from zrchain.errors import (
     ErrInvalidRequest,
 )
 from zrchain.module import MsgRoute, validate_basic
+from zrchain.x.distribution.keeper import MODULE as DISTRIBUTION
 from zrchain.x.gov.keeper import ACTIVE, INACTIVE, GovKeeper
 from zrchain.x.gov.tally import OPTIONS
 from zrchain.x.gov.types import (
@@ -35,17 +37,25 @@ from zrchain.x.gov.types import (
     MODULE,
     ErrInactiveProposal,
     ErrInvalidDepositDenom,
+    ErrInvalidProposal,
     ErrInvalidProposalContent,
     ErrInvalidProposalMsg,
+    ErrInvalidProposer,
     ErrInvalidSigner,
     ErrInvalidVote,
     ErrMetadataTooLong,
     ErrMinDepositTooSmall,
     ErrNoProposalMsgs,
+    ErrVotingPeriodEnded,
     duration_ns,
     require_gov,
     validate_params,
 )
+
+# How a cancelled proposal's charge reaches the community pool (the SDK's FundCommunityPool
+# with the gov account as depositor), when ``proposal_cancel_dest`` is x/distribution's.
+FUND_COMMUNITY_POOL = "/cosmos.distribution.v1beta1.MsgFundCommunityPool"
+DISTRIBUTION_ADDRESS = address.acc_string(address.module_address(DISTRIBUTION))
 
 
 def _unbound(type_url: str) -> MsgRoute | None:
@@ -112,6 +122,10 @@ def validate_deposit(msg: tx_pb2.MsgDeposit) -> None:
         raise ErrInvalidCoins.wrap("deposit amount must be positive")
 
 
+def validate_cancel(msg: tx_pb2.MsgCancelProposal) -> None:
+    _acc(msg.proposer, "proposer")
+
+
 def validate_update_params(msg: tx_pb2.MsgUpdateParams) -> None:
     _acc(msg.authority, "authority")
     try:
@@ -124,7 +138,6 @@ class GovMsgServer(module.MsgServer):
     descriptor = tx_pb2.DESCRIPTOR.services_by_name["Msg"]
     absent = {
         "ExecLegacyContent": "no legacy (v1beta1) proposal content handlers are registered",
-        "CancelProposal": "not offered by this node yet (docs/gov.md)",
     }
 
     def __init__(self, keeper: GovKeeper) -> None:
@@ -338,6 +351,59 @@ class GovMsgServer(module.MsgServer):
             [{"option": o.option, "weight": o.weight} for o in options], separators=(",", ":")
         )
         ctx.emit("proposal_vote", ("voter", voter), ("option", shown), ("proposal_id", str(pid)))
+
+    @validate_basic(validate_cancel)
+    def cancel_proposal(
+        self, ctx: Context, msg: tx_pb2.MsgCancelProposal
+    ) -> tx_pb2.MsgCancelProposalResponse:
+        """The SDK v0.50's CancelProposal: the proposer, in the deposit or voting period,
+        loses ``proposal_cancel_ratio`` of every deposit (to ``proposal_cancel_dest`` or
+        burned); the rest is refunded, votes and the proposal are deleted."""
+        pid = msg.proposal_id
+        p = self.k.must_proposal(ctx, pid)
+        if not p.proposer:
+            raise ErrInvalidProposal.wrap(
+                f"proposal {pid} doesn't have proposer {msg.proposer}, so cannot be canceled"
+            )
+        if p.proposer != msg.proposer:
+            raise ErrInvalidProposer.wrap(f"invalid proposer {msg.proposer}")
+        if p.status not in (
+            gov_pb2.PROPOSAL_STATUS_DEPOSIT_PERIOD,
+            gov_pb2.PROPOSAL_STATUS_VOTING_PERIOD,
+        ):
+            raise ErrInvalidProposal.wrap("proposal should be in the deposit or voting period")
+        if p.HasField("voting_end_time") and p.voting_end_time.ToNanoseconds() < ctx.time_ns:
+            raise ErrVotingPeriodEnded.wrap(
+                f"voting period is already ended for this proposal {pid}"
+            )
+        params = self.k.params(ctx)
+        charged = self.k.charge_deposits(ctx, pid, Dec.parse(params.proposal_cancel_ratio))
+        if charged:
+            self._pay_cancel_charge(ctx, params.proposal_cancel_dest, charged)
+        if p.HasField("voting_start_time"):
+            self.k.delete_votes(ctx, pid)
+        self.k.remove_proposal(ctx, p)
+        ctx.log.info("gov: proposal %d is canceled by proposer %s", pid, p.proposer)
+        ctx.emit("cancel_proposal", ("sender", msg.proposer), ("proposal_id", str(pid)))
+        res = tx_pb2.MsgCancelProposalResponse(proposal_id=pid, canceled_height=ctx.height)
+        res.canceled_time.FromNanoseconds(ctx.time_ns)
+        return res
+
+    def _pay_cancel_charge(self, ctx: Context, dest: str, charged: Coins) -> None:
+        """Burn the charge (no destination), fund the community pool (x/distribution's
+        address) or send it to the destination account, as the SDK's ChargeDeposit."""
+        if not dest:
+            self.k.bank.burn_coins(ctx, MODULE, charged)
+        elif dest == DISTRIBUTION_ADDRESS:
+            route = self.router(FUND_COMMUNITY_POOL)
+            if route is None:
+                raise ErrInvalidRequest.wrap("no community pool: x/distribution is not in the app")
+            fund = distr_tx.MsgFundCommunityPool(
+                depositor=GOV_AUTHORITY, amount=charged.to_protos()
+            )
+            route.handler(ctx, fund)
+        else:
+            self.k.bank.send_from_module(ctx, MODULE, address.acc_bytes(dest), charged)
 
     @validate_basic(validate_update_params)
     def update_params(

@@ -24,6 +24,7 @@ from zrchain.x.policy.types import MODULE, STORE_KEY
 @dataclass
 class PolicyModule(Module):
     name: str = MODULE
+    consensus_version = 3  # zrChain's
     store_key: str = STORE_KEY
     authz: GenericGrants | None = None  # x/authz's grant/revoke (zrchain/modules.py)
     keeper: PolicyKeeper = field(init=False)

@@ -24,6 +24,7 @@ from zrchain.x.slashing.query_server import SlashingQueryServer
 class SlashingModule(Module):
     staking: SlashingStaking | None = None
     name: str = MODULE
+    consensus_version = 4  # zrChain's
     store_key: str = STORE_KEY
     keeper: SlashingKeeper = field(init=False)
 

@@ -35,6 +35,7 @@ class TreasuryModule(Module):
     ingestion: ZrSignIngestion | None = None  # x/attest: the relayer-or-attestation switch
     max_timeouts_per_block: int = MAX_TIMEOUTS_PER_BLOCK
     name: str = MODULE
+    consensus_version = 5  # zrChain's
     store_key: str = STORE_KEY
     keeper: TreasuryKeeper = field(init=False)
     msgs: TreasuryMsgServer = field(init=False)

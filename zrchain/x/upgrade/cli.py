@@ -1,5 +1,5 @@
 """``zrchaind tx upgrade software-upgrade|cancel-software-upgrade`` (as gov proposals, as
-the SDK's) and ``zrchaind q upgrade plan|applied``."""
+the SDK's) and ``zrchaind q upgrade plan|applied|module-versions``."""
 
 from __future__ import annotations
 
@@ -108,6 +108,14 @@ def plan(node: str, height: int, output: str) -> None:
 def applied(upgrade_name: str, node: str, height: int, output: str) -> None:
     """The height at which a completed upgrade was applied (0 if never)."""
     run_query(node, q.QueryAppliedPlanRequest(name=upgrade_name), output, height)
+
+
+@query_group.command("module-versions")
+@click.argument("module_name", required=False, default="")
+@query_options
+def module_versions(module_name: str, node: str, height: int, output: str) -> None:
+    """Every module's consensus version as the chain recorded it, or one module's."""
+    run_query(node, q.QueryModuleVersionsRequest(module_name=module_name), output, height)
 
 
 __all__ = ["query_group", "tx_group"]

@@ -7,10 +7,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from types import ModuleType
+from typing import Any
 
 from zrchain.context import Context
 from zrchain.errors import NodeFault
-from zrchain.module import Module, Service
+from zrchain.module import Module, Registry, Service
 from zrchain.x.upgrade.handlers import UpgradeHandler, load_handlers
 from zrchain.x.upgrade.keeper import MODULE, STORE_KEY, UpgradeKeeper
 from zrchain.x.upgrade.msg_server import UpgradeMsgServer
@@ -29,13 +30,29 @@ class UpgradeNeeded(NodeFault):
 @dataclass
 class UpgradeModule(Module):
     name: str = MODULE
+    consensus_version = 2  # zrChain's
     store_key: str = STORE_KEY
     keeper: UpgradeKeeper = field(default_factory=UpgradeKeeper)
     handlers: dict[str, UpgradeHandler] | None = None  # None: load_handlers() at start
+    # Every module's consensus version as this version of the app declares it.
+    versions: dict[str, int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.handlers is None:
             self.handlers = load_handlers()
+
+    def bind_registry(self, registry: Registry) -> None:
+        self.versions = {m.name: m.consensus_version for m in registry.modules}
+
+    # The SDK's upgrade genesis is ``{}``; InitChain records the app's version map.
+    def default_genesis(self) -> dict[str, Any]:
+        return {}
+
+    def init_genesis(self, ctx: Context, data: dict[str, Any]) -> None:
+        self.keeper.set_module_versions(ctx, self.versions)
+
+    def export_genesis(self, ctx: Context) -> dict[str, Any]:
+        return {}
 
     def services(self) -> Sequence[Service]:
         return (UpgradeMsgServer(self.keeper), UpgradeQueryServer(self.keeper))
@@ -59,6 +76,8 @@ class UpgradeModule(Module):
             raise UpgradeNeeded(line)
         ctx.log.info('applying upgrade "%s" at height: %d', plan.name, ctx.height)
         handler(ctx, plan)
+        # the migrations brought every module to this version's (the SDK's RunMigrations)
+        self.keeper.set_module_versions(ctx, self.versions)
         self.keeper.set_done(ctx, plan.name, ctx.height)
         self.keeper.clear_plan(ctx)
         ctx.emit("upgrade", ("name", plan.name), ("height", str(ctx.height)))

@@ -418,6 +418,17 @@ def pool(node: str, height: int, output: str) -> None:
     run_query(node, q.QueryPoolRequest(), output, height)
 
 
+@query_group.command("historical-info")
+@click.argument("block_height", type=INT64)
+@query_options
+def historical_info(block_height: int, node: str, height: int, output: str) -> None:
+    """The block header and bonded validator set recorded at a height (the last
+    historical_entries blocks are kept)."""
+    if block_height < 0:
+        fail("height argument provided must be a non-negative-integer")
+    run_query(node, q.QueryHistoricalInfoRequest(height=block_height), output, height)
+
+
 @query_group.command("params")
 @query_options
 def params(node: str, height: int, output: str) -> None:

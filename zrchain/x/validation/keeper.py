@@ -21,6 +21,7 @@ are block times in ns, 8 bytes big-endian, so keys sort by time)::
     0x41 time                       -> DVPairs maturing then
     0x42 time                       -> DVVTriplets maturing then
     0x43 time height(8)             -> ValAddresses whose unbonding completes then
+    0x50 height(8)                  -> HistoricalInfoHV (the last `historical_entries`)
     0x51                            -> Params
     0x71 lp(val) lp(del)            -> b"" (delegations by validator)
 
@@ -35,10 +36,12 @@ from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
 from cosmpy.protos.cosmos.base.query.v1beta1.pagination_pb2 import PageRequest, PageResponse
+from cosmpy.protos.tendermint.types import types_pb2
 
 from zrchain.codec.address import acc_string, val_bytes, val_string
 from zrchain.codec.coins import Coin, Coins
 from zrchain.codec.dec import ZERO, Dec
+from zrchain.codec.gen.zrchain.validation import hybrid_validation_pb2 as hv
 from zrchain.codec.gen.zrchain.validation import staking_pb2 as st
 from zrchain.context import Context
 from zrchain.errors import ErrInvalidRequest
@@ -66,6 +69,7 @@ UNBONDING_ID = b"\x37"
 UBD_QUEUE = b"\x41"
 RED_QUEUE = b"\x42"
 VAL_QUEUE = b"\x43"
+HISTORICAL = b"\x50"  # height (8 bytes) -> HistoricalInfoHV
 PARAMS = b"\x51"
 DELEGATIONS_BY_VAL = b"\x71"
 
@@ -254,6 +258,37 @@ class ValidationKeeper:
 
     def set_last_total_power(self, ctx: Context, power: int) -> None:
         self._store(ctx).set(LAST_TOTAL_POWER, str(power).encode())
+
+    # -- historical info (the SDK's TrackHistoricalInfo) ---------------------------------
+    def historical_info(self, ctx: Context, height: int) -> hv.HistoricalInfoHV | None:
+        raw = self._store(ctx).get(HISTORICAL + height.to_bytes(8, "big"))
+        return None if raw is None else hv.HistoricalInfoHV.FromString(raw)
+
+    def track_historical_info(self, ctx: Context) -> None:
+        """At begin block: record this block's header and the last bonded set (sorted as
+        CometBFT sorts it) and prune to ``historical_entries``, as zrChain's keeper."""
+        store = self._store(ctx)
+        entries = int(self.params(ctx).historical_entries)
+        # the entries to drop are a contiguous run ending at height - entries
+        h = ctx.height - entries
+        while h >= 0 and store.get(key := HISTORICAL + h.to_bytes(8, "big")) is not None:
+            store.delete(key)
+            h -= 1
+        if entries == 0:
+            return
+        r = self.power_reduction()
+        last = [self.must_validator(ctx, op) for op, _ in self.last_validator_powers(ctx)]
+        last.sort(key=lambda v: (-(v.tokens // r if v.is_bonded() else 0), v.cons_address))
+        header = types_pb2.Header(
+            chain_id=ctx.chain_id,
+            height=ctx.height,
+            proposer_address=ctx.comet.proposer,
+            next_validators_hash=ctx.comet.next_validators_hash,
+            app_hash=ctx.comet.last_app_hash,
+        )
+        header.time.FromNanoseconds(ctx.time_ns)
+        info = hv.HistoricalInfoHV(header=header, valset=[v.proto for v in last])
+        store.set(HISTORICAL + ctx.height.to_bytes(8, "big"), info.SerializeToString())
 
     # -- delegations -----------------------------------------------------------------------
     def delegation(self, ctx: Context, del_addr: bytes, val_addr: bytes) -> st.Delegation | None:

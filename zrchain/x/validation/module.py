@@ -28,6 +28,7 @@ class ValidationModule(Module):
     accounts: StakingAccounts | None = None
     valset: ValidatorSet = field(default_factory=ValidatorSet)
     name: str = t.MODULE
+    consensus_version = 9  # zrChain's
     store_key: str = t.STORE_KEY
     keeper: ValidationKeeper = field(init=False)
 
@@ -43,6 +44,9 @@ class ValidationModule(Module):
         return Genesis.of(genesis, self.keeper)
 
     # -- blocks --------------------------------------------------------------------------------
+    def begin_block(self, ctx: Context) -> None:
+        self.keeper.track_historical_info(ctx)
+
     def end_block(self, ctx: Context) -> None:
         """The SDK's staking EndBlocker: the new bonded set (its changes go to the
         validator set and so to CometBFT), then validators, unbondings and redelegations

@@ -46,7 +46,6 @@ def _del(text: str) -> bytes:
 class ValidationQueryServer(module.QueryServer):
     descriptor = q.DESCRIPTOR.services_by_name["Query"]
     absent = {
-        "HistoricalInfo": "historical info is not recorded: no IBC light client needs it here",
         "QueryBackfillRequests": _HYBRID,
         "SolanaCounters": _HYBRID,
     }
@@ -207,6 +206,18 @@ class ValidationQueryServer(module.QueryServer):
         if v is None:
             raise not_found(f"validator {req.validator_addr} not found")
         return q.QueryDelegatorValidatorResponse(validator=v.proto)
+
+    def historical_info(
+        self, ctx: Context, req: q.QueryHistoricalInfoRequest
+    ) -> q.QueryHistoricalInfoResponse:
+        """The header and bonded set recorded at ``height`` (the last
+        ``historical_entries`` heights are kept)."""
+        if req.height < 0:
+            raise invalid_argument("height cannot be negative")
+        info = self.k.historical_info(ctx, req.height)
+        if info is None:
+            raise not_found(f"historical info for height {req.height} not found")
+        return q.QueryHistoricalInfoResponse(hist=info)
 
     # -- pool, params, powers ------------------------------------------------------------------
     def pool(self, ctx: Context, req: q.QueryPoolRequest) -> q.QueryPoolResponse:
