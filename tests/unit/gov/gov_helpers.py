@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from cosmpy.protos.cosmos.gov.v1 import gov_pb2
@@ -29,10 +30,17 @@ def _gov_params(state: dict[str, Any]) -> None:
     p["min_deposit"] = [{"denom": "urock", "amount": str(MIN_DEPOSIT)}]
 
 
-def gov_chain(path: Any) -> Chain:
-    """alice and bob are validators with 10 power each; carol and dave hold only funds."""
+def gov_chain(path: Any, edit: Callable[[dict[str, Any]], None] | None = None, **kw: Any) -> Chain:
+    """alice and bob are validators with 10 power each; carol and dave hold only funds.
+    ``edit`` changes the genesis app state further; ``kw`` go to ``make_chain``."""
+
+    def state(doc: dict[str, Any]) -> None:
+        _gov_params(doc)
+        if edit is not None:
+            edit(doc)
+
     chain = make_chain(
-        path, dict.fromkeys(("alice", "bob", "carol", "dave", "eve"), FUNDS), app_state=_gov_params
+        path, dict.fromkeys(("alice", "bob", "carol", "dave", "eve"), FUNDS), app_state=state, **kw
     )
     for i, name in enumerate(("alice", "bob")):
         w = chain.wallets[name]
@@ -86,8 +94,18 @@ def counts(t: gov_pb2.TallyResult) -> tuple[int, int, int, int]:
     return int(t.yes_count), int(t.abstain_count), int(t.no_count), int(t.no_with_veto_count)
 
 
-def end_voting(chain: Chain) -> None:
-    chain.block([], advance_s=VOTING_S + 1)
+def end_voting(chain: Chain) -> Any:
+    """The block that ends the voting period (and runs a passed proposal's Msgs)."""
+    return chain.block([], advance_s=VOTING_S + 1)
+
+
+def pass_proposal(chain: Chain, msgs: list[Any]) -> tuple[int, Any]:
+    """Submit ``msgs`` as a proposal, both validators vote yes, voting ends: the proposal id
+    and the FinalizeBlock response of the block that ran them."""
+    pid = submit_id(chain, chain.wallets["alice"], msgs)
+    for name in ("alice", "bob"):
+        ok(vote(chain, chain.wallets[name], pid, gov_pb2.VOTE_OPTION_YES))
+    return pid, end_voting(chain)
 
 
 def submit_id(chain: Chain, w: Wallet, msgs: list[Any], deposit: int = MIN_DEPOSIT) -> int:
