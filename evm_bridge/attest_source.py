@@ -28,18 +28,43 @@ from evm_bridge.config import ConfigError, NetworkConfig, _network, check_caip2
 from evm_bridge.daemon import Backoff, coin_lookup
 from evm_bridge.evm_rpc import BlockHeader, EvmRpc
 from evm_bridge.follower import Follower, RangeRetry
-from evm_bridge.ingest import ConfigChange, Hold, Ingest, KeyIngest, Skip, Translator, unhx
+from evm_bridge.ingest import (
+    ConfigChange,
+    Hold,
+    Ingest,
+    KeyIngest,
+    OmniIngest,
+    Skip,
+    Translator,
+    unhx,
+)
 from evm_bridge.pipeline import Pipeline, normalise_log
 from evm_bridge.state import NetworkState, StateStore
 from zrchain.evm.events import EventDecoder
 from zrchain.evm.ids import REQ_SIMPLE_TX
-from zrchain.x.attest.codec import KIND_KEY, KIND_SIG, Item, NetworkView
+from zrchain.x.attest.codec import (
+    KIND_KEY,
+    KIND_OMNI_APPROVAL,
+    KIND_OMNI_CALL,
+    KIND_SIG,
+    Item,
+    NetworkView,
+)
 
 log = logging.getLogger("evm_bridge.attest")
 
 
+def kind_of(req: Ingest) -> int:
+    """The item kind of a translated event (docs/attestation.md)."""
+    if isinstance(req, KeyIngest):
+        return KIND_KEY
+    if isinstance(req, OmniIngest):
+        return KIND_OMNI_APPROVAL if req.op in ("approve", "reject") else KIND_OMNI_CALL
+    return KIND_SIG
+
+
 def to_item(req: Ingest) -> Item:
-    """The chain-side form of a translated request: its Msg without a creator."""
+    """The chain-side form of a translated event: its Msg without a creator."""
     o = req.origin
     return Item(
         caip2=o.caip2,
@@ -48,7 +73,7 @@ def to_item(req: Ingest) -> Item:
         block_hash=unhx(o.block_hash),
         tx_hash=unhx(o.tx_hash),
         log_index=o.log_index,
-        kind=KIND_KEY if isinstance(req, KeyIngest) else KIND_SIG,
+        kind=kind_of(req),
         msg=req.msg("").SerializeToString(),
     )
 

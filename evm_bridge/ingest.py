@@ -10,10 +10,10 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from eth_abi import decode as abi_decode
-from eth_abi import encode as abi_encode
-from eth_utils import is_address, keccak, to_checksum_address
+from eth_utils import is_address, to_checksum_address
 from google.protobuf.any_pb2 import Any as AnyProto
 
+from zrchain.chains.caip import omni_cache_id
 from zrchain.chains.caip import zrsign_cache_id as cache_id
 from zrchain.chains.errors import ChainDataError
 from zrchain.chains.evm import parse_evm_tx
@@ -221,15 +221,9 @@ class OmniIngest:
 
     @property
     def cache_id(self) -> bytes:
-        """keccak256(abi.encode(caip2, contract, tx hash, log index)): the event's identity,
-        so zrChain applies each forwarded call once."""
+        """The event's identity (``omni_cache_id``), so zrChain applies each call once."""
         o = self.origin
-        return keccak(
-            abi_encode(
-                ["string", "address", "bytes32", "uint256"],
-                [o.caip2, to_checksum_address(o.contract), unhx(o.tx_hash), o.log_index],
-            )
-        )
+        return omni_cache_id(o.caip2, o.contract, unhx(o.tx_hash), o.log_index)
 
     def msg(self, creator: str) -> Any:
         from zrchain.codec.gen.zrchain.omni import tx_pb2
