@@ -8,9 +8,11 @@ configured depth; instead of submitting requests, `ObservedRequests` keeps each 
 block and every request up to it.
 
 A network whose RPC is down or behind simply stops advancing (its thread backs off and
-retries); nothing here can stop the node. Not attested (so never ingested this way):
-simple-tx requests (their transaction depends on the destination's nonce and fees, which
-validators would read differently) and requests whose destination chain is not known yet.
+retries); nothing here can stop the node. What is attested depends on the event alone: a
+request whose destination this follower has no CAIP-2 id for is resolved from the event
+(``Translator.destination_from_event``) instead of being held as the relayer holds it.
+Not attested (so never ingested this way): simple-tx requests (their transaction depends on
+the destination's nonce, gas and fees, which validators would read differently).
 """
 
 from __future__ import annotations
@@ -29,11 +31,13 @@ from evm_bridge.daemon import Backoff, coin_lookup
 from evm_bridge.evm_rpc import BlockHeader, EvmRpc
 from evm_bridge.follower import Follower, RangeRetry
 from evm_bridge.ingest import (
+    SIMPLE_TX_NOT_ATTESTED,
     ConfigChange,
     Hold,
     Ingest,
     KeyIngest,
     OmniIngest,
+    SigIngest,
     Skip,
     Translator,
     unhx,
@@ -104,10 +108,15 @@ class ObservedRequests:
                 continue
             header = headers.get(event.meta.block_number)
             decision = self.translator.translate(event, header.timestamp if header else 0, 0.0)
-            if isinstance(decision, ConfigChange | Skip | Hold):
-                continue
-            if getattr(decision, "req_type", None) == REQ_SIMPLE_TX:
-                log.warning("%s: simple-tx requests are not attested; skipped", self.label)
+            if isinstance(decision, Hold):
+                decision = self.translator.destination_from_event(decision.item)
+            if isinstance(decision, SigIngest) and decision.req_type == REQ_SIMPLE_TX:
+                decision = Skip(SIMPLE_TX_NOT_ATTESTED)
+            if isinstance(decision, Skip) and decision.level != "debug":
+                m = event.meta
+                log.warning("%s: block %d log %d not attested: %s", self.label,
+                            m.block_number, m.log_index, decision.reason)  # fmt: skip
+            if isinstance(decision, ConfigChange | Skip):
                 continue
             item = to_item(decision)
             found.append(((item.block_number, item.log_index), item))

@@ -496,6 +496,34 @@ class Translator:
                 return Skip(f"unsigned transaction rejected: {exc}")
         return item
 
+    def destination_from_event(self, item: SigIngest) -> SigIngest | Skip:
+        """A held request (destination not in this follower's map) resolved from the event
+        alone, for attestation: what validators attest may not depend on which
+        ``ChainIdSupport`` events or config each follower has seen. A hash, or a
+        transaction for a non-EVM wallet, is the same Msg whatever the destination (it is
+        not part of it); an EVM transaction names its chain in the payload, which must hash
+        to the event's ``dstChainId`` (the contract checked that chain was supported)."""
+        if item.req_type == REQ_SIMPLE_TX:
+            return Skip(SIMPLE_TX_NOT_ATTESTED)
+        if item.req_type == REQ_HASH or item.coin_type != 60:
+            return item
+        try:
+            chain = parse_evm_tx(unhx(item.payload)).chain_id
+        except ChainDataError as exc:
+            return Skip(f"unsigned transaction rejected: {exc}")
+        caip = f"eip155:{chain}"
+        if hx(caip2_chain_id(caip)) != item.dst_chain_id:
+            return Skip(f"destination {item.dst_chain_id} is not the transaction's chain {caip}")
+        return self.check_destination(replace(item, dst_caip2=caip))
+
+
+#: Why a validator's follower does not attest zrSignSimpleTx requests (docs/attestation.md).
+SIMPLE_TX_NOT_ATTESTED = (
+    "zrSignSimpleTx requests are not attested: their transaction needs the destination's "
+    "nonce, gas and fees, which validators read at different moments and could not agree on; "
+    "not ingested while attestation is on (use zrSignTx with a complete unsigned transaction)"
+)
+
 
 # ---------------------------------------------------------------------------- simple tx
 

@@ -1,7 +1,8 @@
 """Attested ingestion on a real network (issue 19): four validators (real CometBFT, real
 zrchaind, vote extensions on from genesis), each following two real anvil networks with its
 own follower inside `zrchaind start` ([attestation] in app.toml), a real MPC keeper — and no
-relayer: nothing signs as zr_sign_address.
+relayer: nothing signs as zr_sign_address. Key and signature requests and the contract's
+Omni calls (zrPolicyCreate, zrKeyPolicySet) are ingested from the validators' attestations.
 
 Validator 3 follows a fork of network A (another anvil with the same chain id and contract
 address) on which an event happens that the real A never saw. Validators 2 and 3 reach their
@@ -280,6 +281,45 @@ def test_requests_ingested_from_attestation_without_a_relayer(env: Env) -> None:
         f"signature request at {h1} -> fulfilled by {h2}; injection bytes per block "
         f"(non-zero) {[s for s in sizes if s]}"
     )
+
+
+def test_omni_calls_from_the_contract_are_attested_and_applied_once(env: Env) -> None:
+    """zrPolicyCreate and zrKeyPolicySet on B (item kind 3): the policy is created under the
+    caller's CAIP-10 identity and attached to its key, with no relayer forwarding them."""
+    from cosmpy.protos.cosmos.base.query.v1beta1.pagination_pb2 import PageRequest
+
+    from zrchain.codec.gen.zrchain.policy import query_pb2 as pq
+
+    olga = env.user("olga")
+    env.cb.zr_key_req(olga.address, sender=olga, value=PAY)
+    env.b.mine(CONFIRMATIONS)
+    [key] = wait(lambda: env.zr_sign_keys(olga.address), timeout=120, what="olga's key")
+    part = f"eip155:{olga.address}"
+    env.cb.transact("zrPolicyCreate", "attested", f"{part} > 0", [part], 0, sender=olga)
+    env.b.mine(CONFIRMATIONS)
+    creator = f"{CAIP_B}:{olga.address}"
+
+    def policies() -> list[Any]:
+        res = env.client.query(
+            "/zrchain.policy.Query/PoliciesByCreator",
+            pq.QueryPoliciesByCreatorRequest(creators=[creator], pagination=PageRequest()),
+            pq.QueryPoliciesByCreatorResponse,
+        )
+        return list(res.policies)
+
+    [policy] = wait(policies, timeout=120, what="attested zrPolicyCreate")
+    env.cb.transact("zrKeyPolicySet", EVM_WALLET_TYPE_ID, 0, policy.id, sender=olga)
+    env.b.mine(CONFIRMATIONS)
+
+    def key_policy() -> int:
+        res = env.client.query(
+            Q + "KeyByID", tq.QueryKeyByIDRequest(id=int(key["id"])), tq.QueryKeyByIDResponse
+        )
+        return int(res.key.sign_policy_id)
+
+    wait(lambda: key_policy() == policy.id, timeout=120, what="attested zrKeyPolicySet")
+    env.net.wait_height(env.height() + 3, timeout=60)
+    assert len(policies()) == 1  # each event once
 
 
 def test_two_of_four_down_pauses_ingestion_blocks_continue(env: Env) -> None:
