@@ -486,6 +486,11 @@ class Translator:
             if caip is None:
                 return Hold(item, f"destination chain {item.dst_chain_id} has no known CAIP-2 id")
             item = replace(item, dst_caip2=caip)
+        return self._fits_destination(item)
+
+    @staticmethod
+    def _fits_destination(item: SigIngest) -> SigIngest | Skip:
+        """What depends on the (resolved) destination: an EVM tx must be for that chain."""
         if item.req_type == REQ_TX and item.coin_type == 60:
             chain = item.dst_evm_chain_id
             if chain is None:
@@ -514,7 +519,7 @@ class Translator:
         caip = f"eip155:{chain}"
         if hx(caip2_chain_id(caip)) != item.dst_chain_id:
             return Skip(f"destination {item.dst_chain_id} is not the transaction's chain {caip}")
-        return self.check_destination(replace(item, dst_caip2=caip))
+        return self._fits_destination(replace(item, dst_caip2=caip))
 
 
 #: Why a validator's follower does not attest zrSignSimpleTx requests (docs/attestation.md).
