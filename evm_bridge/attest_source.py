@@ -53,6 +53,7 @@ from zrchain.x.attest.codec import (
     KIND_SIG,
     Item,
     NetworkView,
+    unattestable,
 )
 
 log = logging.getLogger("evm_bridge.attest")
@@ -119,6 +120,10 @@ class ObservedRequests:
             if isinstance(decision, ConfigChange | Skip):
                 continue
             item = to_item(decision)
+            if why := unattestable(item):
+                log.warning("%s: block %d log %d not attested: %s", self.label,
+                            item.block_number, item.log_index, why)  # fmt: skip
+                continue
             found.append(((item.block_number, item.log_index), item))
         with self.lock:
             self.items.update(found)

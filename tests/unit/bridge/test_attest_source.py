@@ -158,3 +158,12 @@ def test_simple_tx_requests_are_not_attested_and_say_why(caplog: pytest.LogCaptu
         raw = sig_request_log(4, ALICE, payload=payload, req_type=REQ_SIMPLE_TX, dst=dst)
         assert observed(raw) == []
     assert caplog.text.count(SIMPLE_TX_NOT_ATTESTED) == 2
+
+
+def test_an_event_whose_msg_is_too_large_to_attest_is_left_out(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    big = eip1559_unsigned(31337, 0, 10**9, 3 * 10**9, 90_000, "0x" + "cc" * 20, 0, b"\x01" * 9000)
+    raw = sig_request_log(4, ALICE, payload=big, req_type=REQ_TX, dst=BRIDGE_CAIP2)
+    assert observed(raw) == []
+    assert "not attested: its Msg is" in caplog.text

@@ -163,6 +163,19 @@ class Item:
         return item
 
 
+def unattestable(item: Item) -> str:
+    """Why ``item`` cannot be carried in an extension (its encoding would be refused by every
+    VerifyVoteExtension), or ''. A function of the event alone, so every honest follower
+    leaves out the same items."""
+    if len(item.msg) > MAX_MSG_BYTES:
+        return f"its Msg is {len(item.msg)} bytes (limit {MAX_MSG_BYTES})"
+    if len(item.caip2.encode()) > MAX_CAIP2_BYTES:
+        return f"its CAIP-2 id is longer than {MAX_CAIP2_BYTES} bytes"
+    if item.kind not in KINDS:
+        return f"unknown item kind {item.kind}"
+    return ""
+
+
 def _caip2(r: Reader) -> str:
     raw = r.bytes(MAX_CAIP2_BYTES)
     try:
