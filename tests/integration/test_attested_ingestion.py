@@ -30,7 +30,7 @@ from eth_utils import keccak
 
 from evm_bridge.ingest import cache_id
 from evm_bridge.testing import FlakyProxy, wait
-from zrchain.client.chain import ChainClient
+from zrchain.client.chain import ChainClient, QueryFailed
 from zrchain.codec.gen.zrchain.treasury import query_pb2 as tq
 from zrchain.config import load as load_config
 from zrchain.config import save as save_config
@@ -285,9 +285,11 @@ def test_requests_ingested_from_attestation_without_a_relayer(env: Env) -> None:
 
 def test_omni_calls_from_the_contract_are_attested_and_applied_once(env: Env) -> None:
     """zrPolicyCreate and zrKeyPolicySet on B (item kind 3): the policy is created under the
-    caller's CAIP-10 identity and attached to its key, with no relayer forwarding them."""
+    caller's CAIP-10 identity and attached to its key; a zrSignHash then waits for it and
+    zrActionApprove (kind 4) releases it to the keeper — no relayer forwards anything."""
     from cosmpy.protos.cosmos.base.query.v1beta1.pagination_pb2 import PageRequest
 
+    from zrchain.codec.gen.zrchain.omni import query_pb2 as oq
     from zrchain.codec.gen.zrchain.policy import query_pb2 as pq
 
     olga = env.user("olga")
@@ -318,8 +320,35 @@ def test_omni_calls_from_the_contract_are_attested_and_applied_once(env: Env) ->
         return int(res.key.sign_policy_id)
 
     wait(lambda: key_policy() == policy.id, timeout=120, what="attested zrKeyPolicySet")
-    env.net.wait_height(env.height() + 3, timeout=60)
-    assert len(policies()) == 1  # each event once
+
+    # a zrSignHash for the key now waits for the policy; olga approves on the contract
+    # (ZrActionApproval, item kind 4) and the keeper signs
+    digest = keccak(text="olga's attested approval")
+    res = env.cb.zr_sign_hash(
+        SignParams(EVM_WALLET_TYPE_ID, 0, caip2_chain_id(CAIP_B), digest), sender=olga, value=PAY
+    )
+    env.b.mine(CONFIRMATIONS)
+    cid = cache_id(CAIP_B, env.cb.address, res.events[0].trace_id)
+
+    def action_id() -> int:
+        try:
+            return int(env.client.query(
+                "/zrchain.omni.Query/ZrSignAction", oq.QueryZrSignActionRequest(cache_id=cid),
+                oq.QueryZrSignActionResponse,
+            ).action_id)  # fmt: skip
+        except QueryFailed:  # not (yet) under the policy
+            return 0
+
+    aid = wait(action_id, timeout=120, what="the request held by olga's policy")
+    assert env.by_cache(cid) == []
+    env.cb.transact("zrActionApprove", aid, sender=olga)
+    env.b.mine(CONFIRMATIONS)
+    wait(
+        lambda: [r for r in env.by_cache(cid) if r.status.endswith("FULFILLED")],
+        timeout=120,
+        what="signature after the attested approval",
+    )
+    assert len(policies()) == 1 and len(env.by_cache(cid)) == 1  # each event once
 
 
 def test_two_of_four_down_pauses_ingestion_blocks_continue(env: Env) -> None:
