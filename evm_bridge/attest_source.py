@@ -8,9 +8,11 @@ configured depth; instead of submitting requests, `ObservedRequests` keeps each 
 block and every request up to it.
 
 A network whose RPC is down or behind simply stops advancing (its thread backs off and
-retries); nothing here can stop the node. Not attested (so never ingested this way):
-simple-tx requests (their transaction depends on the destination's nonce and fees, which
-validators would read differently) and requests whose destination chain is not known yet.
+retries); nothing here can stop the node. What is attested depends on the event alone: a
+request whose destination this follower has no CAIP-2 id for is resolved from the event
+(``Translator.destination_from_event``) instead of being held as the relayer holds it.
+Not attested (so never ingested this way): simple-tx requests (their transaction depends on
+the destination's nonce, gas and fees, which validators would read differently).
 """
 
 from __future__ import annotations
@@ -28,18 +30,46 @@ from evm_bridge.config import ConfigError, NetworkConfig, _network, check_caip2
 from evm_bridge.daemon import Backoff, coin_lookup
 from evm_bridge.evm_rpc import BlockHeader, EvmRpc
 from evm_bridge.follower import Follower, RangeRetry
-from evm_bridge.ingest import ConfigChange, Hold, Ingest, KeyIngest, Skip, Translator, unhx
+from evm_bridge.ingest import (
+    SIMPLE_TX_NOT_ATTESTED,
+    ConfigChange,
+    Hold,
+    Ingest,
+    KeyIngest,
+    OmniIngest,
+    SigIngest,
+    Skip,
+    Translator,
+    unhx,
+)
 from evm_bridge.pipeline import Pipeline, normalise_log
 from evm_bridge.state import NetworkState, StateStore
 from zrchain.evm.events import EventDecoder
 from zrchain.evm.ids import REQ_SIMPLE_TX
-from zrchain.x.attest.codec import KIND_KEY, KIND_SIG, Item, NetworkView
+from zrchain.x.attest.codec import (
+    KIND_KEY,
+    KIND_OMNI_APPROVAL,
+    KIND_OMNI_CALL,
+    KIND_SIG,
+    Item,
+    NetworkView,
+    unattestable,
+)
 
 log = logging.getLogger("evm_bridge.attest")
 
 
+def kind_of(req: Ingest) -> int:
+    """The item kind of a translated event (docs/attestation.md)."""
+    if isinstance(req, KeyIngest):
+        return KIND_KEY
+    if isinstance(req, OmniIngest):
+        return KIND_OMNI_APPROVAL if req.op in ("approve", "reject") else KIND_OMNI_CALL
+    return KIND_SIG
+
+
 def to_item(req: Ingest) -> Item:
-    """The chain-side form of a translated request: its Msg without a creator."""
+    """The chain-side form of a translated event: its Msg without a creator."""
     o = req.origin
     return Item(
         caip2=o.caip2,
@@ -48,7 +78,7 @@ def to_item(req: Ingest) -> Item:
         block_hash=unhx(o.block_hash),
         tx_hash=unhx(o.tx_hash),
         log_index=o.log_index,
-        kind=KIND_KEY if isinstance(req, KeyIngest) else KIND_SIG,
+        kind=kind_of(req),
         msg=req.msg("").SerializeToString(),
     )
 
@@ -79,12 +109,21 @@ class ObservedRequests:
                 continue
             header = headers.get(event.meta.block_number)
             decision = self.translator.translate(event, header.timestamp if header else 0, 0.0)
-            if isinstance(decision, ConfigChange | Skip | Hold):
-                continue
-            if getattr(decision, "req_type", None) == REQ_SIMPLE_TX:
-                log.warning("%s: simple-tx requests are not attested; skipped", self.label)
+            if isinstance(decision, Hold):
+                decision = self.translator.destination_from_event(decision.item)
+            if isinstance(decision, SigIngest) and decision.req_type == REQ_SIMPLE_TX:
+                decision = Skip(SIMPLE_TX_NOT_ATTESTED)
+            if isinstance(decision, Skip) and decision.level != "debug":
+                m = event.meta
+                log.warning("%s: block %d log %d not attested: %s", self.label,
+                            m.block_number, m.log_index, decision.reason)  # fmt: skip
+            if isinstance(decision, ConfigChange | Skip):
                 continue
             item = to_item(decision)
+            if why := unattestable(item):
+                log.warning("%s: block %d log %d not attested: %s", self.label,
+                            item.block_number, item.log_index, why)  # fmt: skip
+                continue
             found.append(((item.block_number, item.log_index), item))
         with self.lock:
             self.items.update(found)

@@ -10,10 +10,10 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from eth_abi import decode as abi_decode
-from eth_abi import encode as abi_encode
-from eth_utils import is_address, keccak, to_checksum_address
+from eth_utils import is_address, to_checksum_address
 from google.protobuf.any_pb2 import Any as AnyProto
 
+from zrchain.chains.caip import omni_cache_id
 from zrchain.chains.caip import zrsign_cache_id as cache_id
 from zrchain.chains.errors import ChainDataError
 from zrchain.chains.evm import parse_evm_tx
@@ -221,15 +221,9 @@ class OmniIngest:
 
     @property
     def cache_id(self) -> bytes:
-        """keccak256(abi.encode(caip2, contract, tx hash, log index)): the event's identity,
-        so zrChain applies each forwarded call once."""
+        """The event's identity (``omni_cache_id``), so zrChain applies each call once."""
         o = self.origin
-        return keccak(
-            abi_encode(
-                ["string", "address", "bytes32", "uint256"],
-                [o.caip2, to_checksum_address(o.contract), unhx(o.tx_hash), o.log_index],
-            )
-        )
+        return omni_cache_id(o.caip2, o.contract, unhx(o.tx_hash), o.log_index)
 
     def msg(self, creator: str) -> Any:
         from zrchain.codec.gen.zrchain.omni import tx_pb2
@@ -492,6 +486,11 @@ class Translator:
             if caip is None:
                 return Hold(item, f"destination chain {item.dst_chain_id} has no known CAIP-2 id")
             item = replace(item, dst_caip2=caip)
+        return self._fits_destination(item)
+
+    @staticmethod
+    def _fits_destination(item: SigIngest) -> SigIngest | Skip:
+        """What depends on the (resolved) destination: an EVM tx must be for that chain."""
         if item.req_type == REQ_TX and item.coin_type == 60:
             chain = item.dst_evm_chain_id
             if chain is None:
@@ -501,6 +500,34 @@ class Translator:
             except ChainDataError as exc:
                 return Skip(f"unsigned transaction rejected: {exc}")
         return item
+
+    def destination_from_event(self, item: SigIngest) -> SigIngest | Skip:
+        """A held request (destination not in this follower's map) resolved from the event
+        alone, for attestation: what validators attest may not depend on which
+        ``ChainIdSupport`` events or config each follower has seen. A hash, or a
+        transaction for a non-EVM wallet, is the same Msg whatever the destination (it is
+        not part of it); an EVM transaction names its chain in the payload, which must hash
+        to the event's ``dstChainId`` (the contract checked that chain was supported)."""
+        if item.req_type == REQ_SIMPLE_TX:
+            return Skip(SIMPLE_TX_NOT_ATTESTED)
+        if item.req_type == REQ_HASH or item.coin_type != 60:
+            return item
+        try:
+            chain = parse_evm_tx(unhx(item.payload)).chain_id
+        except ChainDataError as exc:
+            return Skip(f"unsigned transaction rejected: {exc}")
+        caip = f"eip155:{chain}"
+        if hx(caip2_chain_id(caip)) != item.dst_chain_id:
+            return Skip(f"destination {item.dst_chain_id} is not the transaction's chain {caip}")
+        return self._fits_destination(replace(item, dst_caip2=caip))
+
+
+#: Why a validator's follower does not attest zrSignSimpleTx requests (docs/attestation.md).
+SIMPLE_TX_NOT_ATTESTED = (
+    "zrSignSimpleTx requests are not attested: their transaction needs the destination's "
+    "nonce, gas and fees, which validators read at different moments and could not agree on; "
+    "not ingested while attestation is on (use zrSignTx with a complete unsigned transaction)"
+)
 
 
 # ---------------------------------------------------------------------------- simple tx

@@ -154,7 +154,7 @@ SAMPLES: dict[str, Sample] = {
         validator_address=_val(who), description=vst.Description(moniker="renamed")
     ),
     "/zrchain.attest.MsgUpdateParams": lambda w, a, who: attest_pb.MsgUpdateParams(
-        authority=who, params=attest_pb.Params(enabled=True, authority=a["outsider"].address)
+        authority=who, params=attest_pb.Params(enabled=True)
     ),
     "/cosmos.consensus.v1.MsgUpdateParams": lambda w, a, who: consensus_tx.MsgUpdateParams(
         authority=who,
@@ -422,8 +422,8 @@ SAMPLES: dict[str, Sample] = {
 
 # Msgs only a configured account may send: (type URL, who that is, what a stranger gets).
 AUTHORITY_ONLY = {
-    "/cosmos.consensus.v1.MsgUpdateParams": ("authority", "invalid authority"),
-    "/zrchain.attest.MsgUpdateParams": ("authority", "invalid authority"),
+    "/cosmos.consensus.v1.MsgUpdateParams": ("gov", "invalid authority"),
+    "/zrchain.attest.MsgUpdateParams": ("gov", "invalid authority"),
     "/zrchain.validation.MsgUpdateParams": ("gov", "invalid authority"),
     "/cosmos.slashing.v1beta1.MsgUpdateParams": ("gov", "invalid authority"),
     "/cosmos.gov.v1.MsgUpdateParams": ("gov", "invalid authority"),

@@ -232,8 +232,6 @@ def _genesis(actors: dict[str, Actor]) -> Any:
         state = doc["app_state"]
         for a in actors.values():
             add_account(state, a.address, FUNDS)
-        state["consensus"] = {"authority": actors["authority"].address}
-        state["attest"] = {"params": {"authority": actors["authority"].address}}
         state["identity"]["params"]["keyring_creation_fee"] = "0"
         state["policy"]["params"]["default_btl"] = str(NEVER)
         state["gov"]["params"].update(  # short periods: tests/adversarial/test_gov_outsiders.py

@@ -1,21 +1,22 @@
 """Outsiders and faulty validators against attested ingestion (issue 19), on an in-process
 app with four validators whose consensus keys sign real ed25519 vote-extension signatures:
 forged signatures, oversize and malformed extensions, a proposer injecting without proof or
-beyond it, one omitting an injection the extensions prove, a replayed injection, and a relayer
-tx while attestation is on. Each case asserts the refusal and that no state changed."""
+beyond it (a key request or a contract-forwarded Omni call), one omitting an injection the
+extensions prove, a replayed injection, and a relayer tx while attestation is on. Each case
+asserts the refusal and that no state changed."""
 
 from __future__ import annotations
 
 from typing import Any
 
-import coincurve
 import pytest
 
-from tests.unit.attest.helpers import CAIP_A, Validator, ext, key_item, last_commit
+from tests.unit.attest.helpers import CAIP_A, Validator, attest_chain, ext, key_item, omni_item
 from tests.unit.attest.helpers import finalize as finalize_with
+from tests.unit.attest.helpers import process as process_with
 from zrchain.abci import types as abci
 from zrchain.codec.gen.zrchain.treasury import tx_pb2
-from zrchain.testing.inproc import Chain, Wallet, make_chain
+from zrchain.testing.inproc import Chain, make_chain
 from zrchain.testing.state import assert_unchanged, snapshot_app
 from zrchain.x.attest.codec import MAX_EXTENSION_BYTES, Extension, Injection, SignedExtension
 
@@ -25,20 +26,7 @@ OWNER = "0xbe27E519A220D4336A5F9d08C7fa542175E30dA0"
 
 @pytest.fixture
 def chain(tmp_path: Any) -> Chain:
-    relayer = Wallet(coincurve.PrivateKey(bytes([1]) * 32))  # make_chain's first wallet
-
-    def state(doc: dict[str, Any]) -> None:
-        doc["attest"] = {"params": {"enabled": True, "max_defer_blocks": "100"}}
-        doc["treasury"]["params"]["zr_sign_address"] = relayer.address
-
-    c = make_chain(
-        tmp_path / "app",
-        {"relayer": "1000000urock"},
-        app_state=state,
-        vote_extensions_enable_height=1,
-    )
-    assert c.wallets["relayer"].address == relayer.address
-    return c
+    return attest_chain(tmp_path / "app")
 
 
 def signed(chain: Chain, views: list[Extension], height: int | None = None) -> tuple:  # type: ignore[type-arg]
@@ -47,10 +35,7 @@ def signed(chain: Chain, views: list[Extension], height: int | None = None) -> t
 
 
 def process(chain: Chain, txs: list[bytes]) -> int:
-    req = abci.RequestProcessProposal(
-        txs=txs, height=chain.height + 1, proposed_last_commit=last_commit(VALS)
-    )
-    return int(chain.app.process_proposal(req).status)
+    return process_with(chain, VALS, txs)
 
 
 def finalize(chain: Chain, txs: list[bytes]) -> abci.ResponseFinalizeBlock:
@@ -144,6 +129,25 @@ def test_proposer_injecting_an_unbacked_request_beside_backed_ones_is_rejected(
     votes = signed(chain, [ext(real), ext(real), ext(real), ext(real, fake)])
     assert process(chain, [Injection(0, votes, (real, fake)).encode()]) == REJECT
     assert process(chain, [Injection(0, votes, (real,)).encode()]) == ACCEPT
+
+
+@pytest.mark.parametrize("op", ["new_policy", "set_key_policy", "approve", "reject"])
+def test_proposer_injecting_an_unbacked_omni_forward_is_rejected_and_changes_nothing(
+    chain: Chain, op: str
+) -> None:
+    """Only one validator (10 of 40) saw the Omni call: it is not backed, alone or beside a
+    backed key request; the block is rejected and, if it were decided, nothing changes."""
+    real, fake = key_item(5, 0), omni_item(5, 1, op=op)
+    votes = signed(chain, [ext(real), ext(real), ext(real), ext(real, fake)])
+    before = stores(chain)
+    for items in [(fake,), (real, fake)]:
+        inj = Injection(0, votes, items).encode()
+        assert process(chain, [inj]) == REJECT
+    alone = Injection(0, signed(chain, [ext(fake), ext(), ext(), ext()]), (fake,)).encode()
+    assert process(chain, [alone]) == REJECT
+    res = finalize(chain, [alone])
+    assert res.tx_results[0].code != 0 and "backs nothing" in res.tx_results[0].log
+    assert_unchanged(before, stores(chain))
 
 
 def test_injection_that_is_not_the_first_tx_is_rejected(chain: Chain) -> None:

@@ -1,8 +1,9 @@
 """Vote extensions switched on by a consensus-params change (issue 19): a real validator
 (CometBFT + zrchaind) whose genesis leaves `vote_extensions_enable_height` at 0 and whose
 follower watches a real anvil. A zrSign key request is not ingested while extensions are off;
-the authority's `cosmos.consensus.v1.MsgUpdateParams` enables them from a future height,
-CometBFT adopts the params, the chain goes on, and the request is then ingested."""
+a gov proposal (submitted and voted with the CLI) carrying `cosmos.consensus.v1.MsgUpdateParams`
+signed by the gov module account enables them from a future height, CometBFT adopts the
+params, the chain goes on, and the request is then ingested."""
 
 from __future__ import annotations
 
@@ -26,13 +27,20 @@ from tests.integration.test_attested_ingestion import (
     _networks_file,
     attest_genesis,
 )
-from zrchain.client.chain import ChainClient, TxOptions
-from zrchain.crypto.keyring import Keyring
+from tests.integration.test_gov_network import submit, tx, wait_final
+from zrchain.client.chain import ChainClient
+from zrchain.codec.json import to_dict
 from zrchain.testing.anvil import AnvilNode
 from zrchain.testing.network import TestNetwork
 from zrchain.testing.node import zrchaind
+from zrchain.x.gov.types import GOV_AUTHORITY
 
 pytestmark = [pytest.mark.node, pytest.mark.evm, pytest.mark.usefixtures("needs_anvil")]
+
+VOTING_S = 4
+#: The enable height is set this far ahead: more blocks than a voting period can hold
+#: (test nodes make a block every >= 150 ms).
+AHEAD = 60
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +55,9 @@ def env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Env]:
 
         def genesis(doc: dict[str, Any]) -> None:
             attest_genesis(doc, net.dev_addresses)
-            doc["app_state"]["consensus"] = {"authority": net.dev_addresses["validator"]}
+            gov = doc["app_state"]["gov"]["params"]
+            gov.update(voting_period=f"{VOTING_S}s", max_deposit_period=f"{VOTING_S}s")
+            gov["min_deposit"] = [{"denom": "urock", "amount": "1000000"}]
             assert doc["consensus_params"]["abci"]["vote_extensions_enable_height"] == "0"
 
         net.init(genesis)
@@ -73,13 +83,13 @@ def test_consensus_params_change_turns_attestation_on(env: Env) -> None:
     )
     assert shown["params"]["enabled"] is True  # the switch is on; extensions are not
 
-    kr = Keyring(env.net.base, "test")
-    authority = kr.get("validator")
     rpc = env.net.nodes[0].rpc
-    current = rpc.call("consensus_params")["consensus_params"]
-    target = env.height() + 6
+    # at a height whose successor is committed: CometBFT's "latest" can name a block whose
+    # params it has not stored yet ("could not find consensus params for height")
+    current = rpc.call("consensus_params", height=str(env.height() - 1))["consensus_params"]
+    target = env.height() + AHEAD
     msg = tx_pb2.MsgUpdateParams(
-        authority=authority.address,
+        authority=GOV_AUTHORITY,
         block=params_pb2.BlockParams(
             max_bytes=int(current["block"]["max_bytes"]), max_gas=int(current["block"]["max_gas"])
         ),
@@ -93,11 +103,12 @@ def test_consensus_params_change_turns_attestation_on(env: Env) -> None:
         validator=params_pb2.ValidatorParams(pub_key_types=current["validator"]["pub_key_types"]),
         abci=params_pb2.ABCIParams(vote_extensions_enable_height=target),
     )
-    res = env.client.send(
-        [msg], authority.address, authority.pubkey, lambda d: kr.sign("validator", d),
-        TxOptions(gas=400_000, fees="100urock"),
-    )  # fmt: skip
-    assert res.code == 0, res.raw_log
+    doc = {"@type": "/cosmos.consensus.v1.MsgUpdateParams", **to_dict(msg)}
+    pid = submit(env.net, "validator", env.base / "enable-ve.json", [doc])
+    tx(env.net, "validator", "gov", "vote", str(pid), "yes", home=env.net.nodes[0].home)
+    final = wait_final(env.net, pid)
+    assert final["status"] == "PROPOSAL_STATUS_PASSED", final
+    assert env.height() < target
     env.net.wait_height(target + 1, timeout=90)
     adopted = rpc.call("consensus_params", height=str(target))["consensus_params"]
     assert adopted["abci"]["vote_extensions_enable_height"] == str(target)

@@ -116,6 +116,21 @@ def zrsign_cache_id(caip2: str, contract: str, trace_id: int) -> bytes:
     )
 
 
+def omni_cache_id(caip2: str, contract: str, tx_hash: bytes, log_index: int) -> bytes:
+    """The ``cache_id`` of one zrSign Omni call forwarded from a contract event
+    (docs/zrsign-policies.md): keccak256(abi.encode(string caip2, address contract, bytes32
+    txHash, uint256 logIndex)) — the event's identity, so zrChain applies each call once,
+    whether a relayer forwards it or validators attest it."""
+    if not is_evm_address(contract):
+        raise Caip10Error(f"not an EVM address: {contract!r}")
+    return keccak(
+        abi_encode(
+            ["string", "address", "bytes32", "uint256"],
+            [caip2, to_checksum_address(contract), tx_hash, log_index],
+        )
+    )
+
+
 def parse_caip2_eip155(caip2: str) -> int:
     """The chain id of an ``eip155:<chainId>`` CAIP-2 id."""
     ns, _, ref = caip2.partition(":")

@@ -5,13 +5,25 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
+import coincurve
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from google.protobuf.timestamp_pb2 import Timestamp
 
 from zrchain.abci import types as abci
+from zrchain.chains.caip import omni_cache_id
+from zrchain.codec.gen.zrchain.omni import tx_pb2 as omni_tx
 from zrchain.codec.gen.zrchain.treasury import tx_pb2
-from zrchain.x.attest.codec import KIND_KEY, Extension, Item, NetworkView, SignedExtension
+from zrchain.testing.inproc import Chain, Wallet, make_chain
+from zrchain.x.attest.codec import (
+    KIND_KEY,
+    KIND_OMNI_APPROVAL,
+    KIND_OMNI_CALL,
+    Extension,
+    Item,
+    NetworkView,
+    SignedExtension,
+)
 from zrchain.x.attest.proof import CommitVote
 from zrchain.x.attest.signbytes import consensus_address, vote_extension_sign_bytes
 
@@ -32,6 +44,57 @@ def key_item(block: int, log_index: int = 0, caip2: str = CAIP_A, index: int = 0
         tx_hash=hashlib.sha256(f"{caip2}/{block}/{log_index}/tx".encode()).digest(),
         log_index=log_index,
         kind=KIND_KEY,
+        msg=msg.SerializeToString(),
+    )
+
+
+def _origin(caip2: str, block: int, log_index: int, fork: str = "") -> tuple[bytes, bytes]:
+    """(block hash, tx hash) of a log; ``fork`` names another branch holding the same tx."""
+    return (
+        hashlib.sha256(f"{caip2}/{block}{fork}".encode()).digest(),
+        hashlib.sha256(f"{caip2}/{block}/{log_index}/tx".encode()).digest(),
+    )
+
+
+def omni_item(
+    block: int,
+    log_index: int = 0,
+    *,
+    op: str = "new_policy",
+    caip2: str = CAIP_A,
+    owner: str = "0xbe27E519A220D4336A5F9d08C7fa542175E30dA0",
+    fork: str = "",
+    cache_id: bytes | None = None,
+) -> Item:
+    """A contract-forwarded x/omni call as the follower attests it: ``op`` new_policy or
+    set_key_policy (MsgForwardOwnerCall), approve or reject (MsgForwardApproval); its
+    cache_id the event's own unless given."""
+    block_hash, tx_hash = _origin(caip2, block, log_index, fork)
+    cid = cache_id or omni_cache_id(caip2, "0x" + CONTRACT.hex(), tx_hash, log_index)
+    msg: omni_tx.MsgForwardOwnerCall | omni_tx.MsgForwardApproval
+    if op in ("approve", "reject"):
+        msg = omni_tx.MsgForwardApproval(
+            caip2=caip2, approver=owner, action_id=7, cache_id=cid, reject=op == "reject"
+        )
+    else:
+        msg = omni_tx.MsgForwardOwnerCall(caip2=caip2, owner=owner, cache_id=cid)
+        if op == "new_policy":
+            participant = f"eip155:{owner}"
+            msg.new_policy.CopyFrom(
+                omni_tx.NewPolicyOp(
+                    name="p", definition=f"{participant} > 0", participants=[participant]
+                )
+            )
+        else:
+            msg.set_key_policy.CopyFrom(omni_tx.SetKeyPolicyOp(wallet_type=60, sign_policy_id=1))
+    return Item(
+        caip2=caip2,
+        contract=CONTRACT,
+        block_number=block,
+        block_hash=block_hash,
+        tx_hash=tx_hash,
+        log_index=log_index,
+        kind=KIND_OMNI_APPROVAL if op in ("approve", "reject") else KIND_OMNI_CALL,
         msg=msg.SerializeToString(),
     )
 
@@ -80,3 +143,27 @@ def finalize(chain: Any, vals: list[Validator], txs: list[bytes]) -> abci.Respon
     res = chain.app.finalize_block(req)
     chain.app.commit(abci.RequestCommit())
     return res
+
+
+def attest_chain(path: Any, max_defer_blocks: int = 100) -> Chain:
+    """Attestation on, vote extensions from height 1; ``relayer`` (funded) is
+    zr_sign_address, the creator of ingested requests."""
+    relayer = Wallet(coincurve.PrivateKey(bytes([1]) * 32))  # make_chain's first wallet
+
+    def state(doc: dict[str, Any]) -> None:
+        doc["attest"] = {"params": {"enabled": True, "max_defer_blocks": str(max_defer_blocks)}}
+        doc["treasury"]["params"]["zr_sign_address"] = relayer.address
+
+    c = make_chain(
+        path, {"relayer": "1000000urock"}, app_state=state, vote_extensions_enable_height=1
+    )
+    assert c.wallets["relayer"].address == relayer.address
+    return c
+
+
+def process(chain: Chain, vals: list[Validator], txs: list[bytes]) -> int:
+    """ProcessProposal of the next height with ``vals`` all in the last commit."""
+    req = abci.RequestProcessProposal(
+        txs=txs, height=chain.height + 1, proposed_last_commit=last_commit(vals)
+    )
+    return int(chain.app.process_proposal(req).status)

@@ -3,12 +3,21 @@ completely."""
 
 from __future__ import annotations
 
+import dataclasses
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.unit.attest.helpers import CAIP_A, CAIP_B, key_item
 from zrchain.x.attest.abci import bounded_view
-from zrchain.x.attest.codec import MAX_EXTENSION_BYTES, MAX_ITEMS, Extension, NetworkView
+from zrchain.x.attest.codec import (
+    MAX_EXTENSION_BYTES,
+    MAX_ITEMS,
+    MAX_MSG_BYTES,
+    Extension,
+    NetworkView,
+    unattestable,
+)
 
 
 def view(caip2: str, blocks: list[int], confirmed: int) -> NetworkView:
@@ -46,3 +55,14 @@ def test_any_view_gives_a_valid_bounded_extension(a: list[int], b: list[int]) ->
         listed = {it.id for it in net.items}
         complete = {it.id for it in src.items if it.block_number <= net.confirmed}
         assert listed == complete  # complete through `confirmed`
+
+
+def test_an_oversize_item_is_left_out_and_the_extension_stays_valid() -> None:
+    """An event whose Msg is over MAX_MSG_BYTES (a long zrSignTx payload, a long policy
+    definition) would make every extension listing it refused by VerifyVoteExtension, and
+    precommits with refused extensions do not count: it is left out by every follower."""
+    small, big = key_item(3), dataclasses.replace(key_item(5), msg=b"\x0a" * (MAX_MSG_BYTES + 1))
+    assert "limit" in unattestable(big) and unattestable(small) == ""
+    ext = bounded_view([NetworkView(CAIP_A, 9, (small, big))], lambda _i: False)
+    assert ext.networks[0].items == (small,) and ext.networks[0].confirmed == 9
+    assert Extension.decode(ext.encode()) == ext

@@ -1,20 +1,22 @@
-"""cosmos.consensus.v1.Msg/UpdateParams: the authority sets vote_extensions_enable_height (and
+"""cosmos.consensus.v1.Msg/UpdateParams: a gov proposal sets vote_extensions_enable_height (and
 the rest) within CometBFT v0.38's ValidateUpdate rules; FinalizeBlock returns the update."""
 
 from __future__ import annotations
 
 from typing import Any
 
-import coincurve
 import pytest
 from cosmpy.protos.cosmos.consensus.v1 import tx_pb2
+from cosmpy.protos.cosmos.gov.v1 import gov_pb2
 from cosmpy.protos.tendermint.types import params_pb2
 from google.protobuf.duration_pb2 import Duration
+from gov_helpers import gov_chain, pass_proposal, proposal
 
 from zrchain.errors import ChainError
-from zrchain.testing.inproc import Chain, Wallet, make_chain
+from zrchain.testing.inproc import Chain
 from zrchain.testing.state import assert_unchanged, snapshot_app
 from zrchain.x.consensus.module import check_enable_height
+from zrchain.x.gov.types import GOV_AUTHORITY
 
 
 @pytest.mark.parametrize(
@@ -53,33 +55,32 @@ def msg(authority: str, enable: int, max_bytes: int = 22020096) -> tx_pb2.MsgUpd
 
 @pytest.fixture
 def chain(tmp_path: Any) -> Chain:
-    gov = Wallet(coincurve.PrivateKey(bytes([1]) * 32))
-
-    def state(doc: dict[str, Any]) -> None:
-        doc["consensus"] = {"authority": gov.address}
-
-    return make_chain(
-        tmp_path / "app", {"gov": "1000000urock", "eve": "1000000urock"}, app_state=state
-    )
+    return gov_chain(tmp_path / "app")
 
 
-def test_authority_enables_vote_extensions_from_a_future_height(chain: Chain) -> None:
-    gov = chain.wallets["gov"]
-    target = chain.height + 5
-    tx = chain.tx(gov, [msg(gov.address, target)], fee="40000urock", gas=400_000)
-    res = chain.block([tx])
-    assert res.tx_results[0].code == 0, res.tx_results[0].log
+def test_a_gov_proposal_enables_vote_extensions_from_a_future_height(chain: Chain) -> None:
+    target = chain.height + 10  # after the voting period's blocks
+    pid, res = pass_proposal(chain, [msg(GOV_AUTHORITY, target)])
+    assert proposal(chain, pid).status == gov_pb2.PROPOSAL_STATUS_PASSED
     assert res.consensus_param_updates.abci.vote_extensions_enable_height == target
     assert chain.app.vote_extensions_enable_height == target
     assert chain.blocks(1)[0].HasField("consensus_param_updates") is False
+
+
+def test_a_proposal_enabling_them_in_the_past_fails_and_changes_nothing(chain: Chain) -> None:
+    pid, res = pass_proposal(chain, [msg(GOV_AUTHORITY, 1)])
+    p = proposal(chain, pid)
+    assert p.status == gov_pb2.PROPOSAL_STATUS_FAILED and "past height" in p.failed_reason
+    assert not res.HasField("consensus_param_updates")
+    assert chain.app.vote_extensions_enable_height == 0
 
 
 @pytest.mark.parametrize(
     "who, enable, max_bytes, error, charged",
     [
         ("eve", 100, 22020096, "invalid authority", True),
-        ("gov", 1, 22020096, "past height", True),
-        ("gov", 100, 0, "MaxBytes", False),  # stateless: refused before any fee
+        ("alice", 100, 22020096, "invalid authority", True),  # a validator is not gov
+        ("eve", 100, 0, "MaxBytes", False),  # stateless: refused before any fee
     ],
 )
 def test_refused_updates_change_nothing(

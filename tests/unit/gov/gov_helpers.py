@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from cosmpy.protos.cosmos.gov.v1 import gov_pb2
@@ -23,9 +24,12 @@ MIN_DEPOSIT = 1_000_000
 EXPEDITED_DEPOSIT = 5 * MIN_DEPOSIT
 
 
-def gov_chain(path: Any, **gov_params: Any) -> Chain:
+def gov_chain(
+    path: Any, edit: Callable[[dict[str, Any]], None] | None = None, **gov_params: Any
+) -> Chain:
     """alice and bob are validators with 10 power each; carol and dave hold only funds.
-    ``gov_params`` override the gov genesis params (JSON values)."""
+    ``edit`` changes the genesis app state further; ``gov_params`` override the gov genesis
+    params (JSON values)."""
 
     def app_state(state: dict[str, Any]) -> None:
         _params(state)
@@ -36,6 +40,8 @@ def gov_chain(path: Any, **gov_params: Any) -> Chain:
         p["min_deposit"] = [{"denom": "urock", "amount": str(MIN_DEPOSIT)}]
         p["expedited_min_deposit"] = [{"denom": "urock", "amount": str(EXPEDITED_DEPOSIT)}]
         p.update(gov_params)
+        if edit is not None:
+            edit(state)
 
     chain = make_chain(
         path, dict.fromkeys(("alice", "bob", "carol", "dave", "eve"), FUNDS), app_state=app_state
@@ -96,8 +102,18 @@ def counts(t: gov_pb2.TallyResult) -> tuple[int, int, int, int]:
 
 
 def end_voting(chain: Chain, seconds: int = VOTING_S) -> Any:
-    """One block ``seconds`` + 1 later: the period that started before has ended."""
+    """One block ``seconds`` + 1 later: the period that started before has ended (and a
+    passed proposal's Msgs ran in it)."""
     return chain.block([], advance_s=seconds + 1)
+
+
+def pass_proposal(chain: Chain, msgs: list[Any]) -> tuple[int, Any]:
+    """Submit ``msgs`` as a proposal, both validators vote yes, voting ends: the proposal id
+    and the FinalizeBlock response of the block that ran them."""
+    pid = submit_id(chain, chain.wallets["alice"], msgs)
+    for name in ("alice", "bob"):
+        ok(vote(chain, chain.wallets[name], pid, gov_pb2.VOTE_OPTION_YES))
+    return pid, end_voting(chain)
 
 
 def votes(chain: Chain, pid: int) -> list[gov_pb2.Vote]:

@@ -36,6 +36,7 @@ from zrchain.x.attest.codec import (
     NetworkView,
     SignedExtension,
     is_injection,
+    unattestable,
 )
 from zrchain.x.attest.module import AttestModule
 from zrchain.x.attest.proof import (
@@ -76,12 +77,17 @@ def commit_votes(votes: Sequence[Any]) -> list[CommitVote]:
 
 
 def bounded_view(views: Sequence[NetworkView], skip: Callable[[bytes], bool]) -> Extension:
-    """The extension of ``views`` without the skipped ids, within MAX_ITEMS and
-    MAX_EXTENSION_BYTES: a network cut short claims only the blocks it lists completely."""
+    """The extension of ``views`` without the skipped ids and the unattestable items (an
+    oversize Msg: every validator leaves it out, so its extension stays valid for all),
+    within MAX_ITEMS and MAX_EXTENSION_BYTES: a network cut short claims only the blocks it
+    lists completely."""
     nets: list[NetworkView] = []
     budget_items = MAX_ITEMS
     for view in sorted(views, key=lambda v: v.caip2):
-        items = sorted((it for it in view.items if not skip(it.id)), key=lambda it: it.order)
+        items = sorted(
+            (it for it in view.items if not skip(it.id) and not unattestable(it)),
+            key=lambda it: it.order,
+        )
         confirmed = view.confirmed
         if len(items) > budget_items:
             confirmed = items[budget_items].block_number - 1

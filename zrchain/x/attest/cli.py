@@ -1,15 +1,19 @@
 """``zrchaind q attest params`` and ``zrchaind tx attest update-params`` (the switch between
-the relayer path and attested ingestion, docs/attestation.md)."""
+the relayer path and attested ingestion, docs/attestation.md). The switch is gov-only: the
+command submits a proposal whose Msg is signed by the gov module account, as the SDK's
+``software-upgrade``."""
 
 from __future__ import annotations
 
 import click
 
 from zrchain.cli.autocli import Query, add_queries
-from zrchain.cli.tx_cmds import TxContext, broadcast, tx_flags
+from zrchain.cli.tx_cmds import TxContext, tx_flags
 from zrchain.codec.gen.zrchain.attest import attest_pb2 as pb
+from zrchain.x.gov.cli import proposal_flags, submit_as_proposal
+from zrchain.x.gov.types import GOV_AUTHORITY
 
-tx_group = click.Group("attest", help="Attested zrSign ingestion (authority only).")
+tx_group = click.Group("attest", help="Attested zrSign ingestion (by gov proposal).")
 query_group = click.Group("attest", help="Querying commands for attested zrSign ingestion.")
 
 add_queries(
@@ -23,15 +27,21 @@ add_queries(
 @click.option("--enabled/--disabled", required=True, help="attestation on (relayer txs refused)")
 @click.option("--max-defer-blocks", type=click.IntRange(0, 1_000_000), default=2000,
               show_default=True, help="blocks a signature request waits for its key")  # fmt: skip
-@click.option("--new-authority", default=None, help="who may change these params next")
+@proposal_flags
 @tx_flags
 def update_params(
-    enabled: bool, max_defer_blocks: int, new_authority: str | None, tx: TxContext
+    enabled: bool,
+    max_defer_blocks: int,
+    title: str,
+    summary: str,
+    deposit: str,
+    metadata: str,
+    expedited: bool,
+    tx: TxContext,
 ) -> None:
-    """Switch attested ingestion on or off (signed by the params' authority)."""
-    params = pb.Params(
-        enabled=enabled,
-        max_defer_blocks=max_defer_blocks,
-        authority=tx.address if new_authority is None else new_authority,
+    """Submit a proposal that switches attested ingestion on or off."""
+    msg = pb.MsgUpdateParams(
+        authority=GOV_AUTHORITY,
+        params=pb.Params(enabled=enabled, max_defer_blocks=max_defer_blocks),
     )
-    broadcast(tx, [pb.MsgUpdateParams(authority=tx.address, params=params)])
+    submit_as_proposal(tx, msg, title, summary, deposit, metadata, expedited)

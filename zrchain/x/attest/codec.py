@@ -30,9 +30,13 @@ INJECTION_MAGIC = b"\xffzrchain/attest\x01"
 #: The injection carries at most this many votes (CometBFT's own validator-set limit).
 MAX_VOTES = 10_000
 
-KIND_KEY = 1  # MsgNewKeyRequest
-KIND_SIG = 2  # MsgNewZrSignSignatureRequest
-KINDS = (KIND_KEY, KIND_SIG)
+KIND_KEY = 1  # zrchain.treasury.MsgNewKeyRequest
+KIND_SIG = 2  # zrchain.treasury.MsgNewZrSignSignatureRequest
+KIND_OMNI_CALL = 3  # zrchain.omni.MsgForwardOwnerCall (ZrPolicyCreate, ZrKeyPolicySet)
+KIND_OMNI_APPROVAL = 4  # zrchain.omni.MsgForwardApproval (ZrActionApproval, ZrActionRejection)
+KINDS = (KIND_KEY, KIND_SIG, KIND_OMNI_CALL, KIND_OMNI_APPROVAL)
+#: The kinds of x/omni calls forwarded from contract events (their cache_id is the event's).
+OMNI_KINDS = (KIND_OMNI_CALL, KIND_OMNI_APPROVAL)
 
 
 class CodecError(ValueError):
@@ -95,11 +99,12 @@ class Reader:
 
 @dataclass(frozen=True)
 class Item:
-    """One zrSign request seen in a confirmed EVM log, as the chain will execute it.
+    """One zrSign event seen in a confirmed EVM log, as the chain will execute it.
 
-    ``msg`` is the protobuf of the Msg the relayer path sends (MsgNewKeyRequest for
-    KIND_KEY, MsgNewZrSignSignatureRequest for KIND_SIG) with ``creator`` left empty: the
-    chain fills it in. The origin fields make the item name one log in the world."""
+    ``msg`` is the protobuf of the Msg the relayer path sends for it (the ``kind`` names its
+    type: KIND_KEY, KIND_SIG, KIND_OMNI_CALL, KIND_OMNI_APPROVAL) with ``creator`` left
+    empty: the chain fills it in. The origin fields make the item name one log in the
+    world."""
 
     caip2: str
     contract: bytes  # 20
@@ -156,6 +161,19 @@ class Item:
         if item.kind not in KINDS:
             raise CodecError(f"unknown item kind {item.kind}")
         return item
+
+
+def unattestable(item: Item) -> str:
+    """Why ``item`` cannot be carried in an extension (its encoding would be refused by every
+    VerifyVoteExtension), or ''. A function of the event alone, so every honest follower
+    leaves out the same items."""
+    if len(item.msg) > MAX_MSG_BYTES:
+        return f"its Msg is {len(item.msg)} bytes (limit {MAX_MSG_BYTES})"
+    if len(item.caip2.encode()) > MAX_CAIP2_BYTES:
+        return f"its CAIP-2 id is longer than {MAX_CAIP2_BYTES} bytes"
+    if item.kind not in KINDS:
+        return f"unknown item kind {item.kind}"
+    return ""
 
 
 def _caip2(r: Reader) -> str:

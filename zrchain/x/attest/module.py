@@ -2,10 +2,10 @@
 attested in their vote extensions (docs/attestation.md).
 
 The ABCI side (extensions, proposals, the proof) is ``abci.py``; this module keeps the
-state and turns an attested request into the Msg the relayer path sends, run through the
-same handler with ``creator`` = treasury's ``zr_sign_address`` (so ``cache_id`` and the
-key-slot idempotency are shared with the relayer path, and the switch between the two never
-ingests a request twice).
+state and turns an attested event into the Msg the relayer path sends, run through the
+same handler with ``creator`` = treasury's ``zr_sign_address`` (so ``cache_id``, the
+key-slot idempotency and x/omni's forwarded-call record are shared with the relayer path,
+and the switch between the two never ingests an event twice).
 """
 
 from __future__ import annotations
@@ -19,14 +19,23 @@ from typing import Any
 
 from google.protobuf.message import DecodeError
 
+from zrchain.chains.caip import omni_cache_id
 from zrchain.codec.gen.zrchain.attest import attest_pb2 as pb
+from zrchain.codec.gen.zrchain.omni import tx_pb2 as omni_tx
 from zrchain.codec.gen.zrchain.treasury import tx_pb2
 from zrchain.codec.json import from_dict, to_dict
 from zrchain.context import Context
 from zrchain.errors import ChainError
 from zrchain.module import Module, Registry, Service
 from zrchain.store.kv import Branch
-from zrchain.x.attest.codec import KIND_KEY, Item
+from zrchain.x.attest.codec import (
+    KIND_KEY,
+    KIND_OMNI_APPROVAL,
+    KIND_OMNI_CALL,
+    KIND_SIG,
+    OMNI_KINDS,
+    Item,
+)
 from zrchain.x.attest.expected import TreasuryParams, ValidatorKeys
 from zrchain.x.attest.keeper import MODULE, STORE_KEY, AttestKeeper, default_params
 from zrchain.x.attest.proof import Tally
@@ -42,8 +51,22 @@ _NOT_READY = re.compile(r"wallet type workspace not found|key index not found")
 
 _MSG_CLASS: dict[int, Any] = {
     KIND_KEY: tx_pb2.MsgNewKeyRequest,
-    2: tx_pb2.MsgNewZrSignSignatureRequest,
+    KIND_SIG: tx_pb2.MsgNewZrSignSignatureRequest,
+    KIND_OMNI_CALL: omni_tx.MsgForwardOwnerCall,
+    KIND_OMNI_APPROVAL: omni_tx.MsgForwardApproval,
 }
+
+
+def check_omni_origin(item: Item, msg: Any) -> str:
+    """A forwarded Omni call must name the event it came from: its CAIP-2 id and its
+    ``cache_id`` are derived from the item's origin (so each event is applied once, whichever
+    path brings it). '' when it does, else why not."""
+    if msg.caip2 != item.caip2:
+        return f"the call names network {msg.caip2!r}, its event is on {item.caip2}"
+    expected = omni_cache_id(item.caip2, "0x" + item.contract.hex(), item.tx_hash, item.log_index)
+    if bytes(msg.cache_id) != expected:
+        return "the call's cache_id is not its event's (caip2, contract, tx hash, log index)"
+    return ""
 
 
 @dataclass
@@ -137,6 +160,9 @@ class AttestModule(Module):
         except (DecodeError, KeyError) as exc:
             self._emit(ctx, item, "refused", f"undecodable request: {exc}")
             return "refused"
+        if item.kind in OMNI_KINDS and (why := check_omni_origin(item, msg)):
+            self._emit(ctx, item, "refused", why)
+            return "refused"
         msg.creator = self.creator(ctx)
         url = "/" + msg.DESCRIPTOR.full_name
         route = self._registry.msgs[url]
@@ -148,7 +174,7 @@ class AttestModule(Module):
             with self.keeper.ingesting():
                 route.handler(inner, msg)
         except ChainError as exc:
-            if item.kind != KIND_KEY and _NOT_READY.search(exc.log):
+            if item.kind == KIND_SIG and _NOT_READY.search(exc.log):
                 return "deferred"
             self._emit(ctx, item, "refused", exc.log)
             return "refused"

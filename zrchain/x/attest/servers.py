@@ -1,5 +1,6 @@
 """zrchain.attest Msg and Query services: the switch between the relayer path and
-attestation, changed by the authority named in the params (docs/attestation.md)."""
+attestation, changed by a gov proposal (the gov module account is the one authority, as for
+every module's MsgUpdateParams; docs/attestation.md, docs/gov.md)."""
 
 from __future__ import annotations
 
@@ -7,9 +8,10 @@ from zrchain import module
 from zrchain.codec import address
 from zrchain.codec.gen.zrchain.attest import attest_pb2 as pb
 from zrchain.context import Context
-from zrchain.errors import ErrUnauthorized, register
+from zrchain.errors import register
 from zrchain.module import validate_basic
 from zrchain.x.attest.keeper import STORE_KEY, AttestKeeper
+from zrchain.x.gov.types import require_gov
 
 ErrInvalidParams = register(STORE_KEY, 2, "invalid attest params")
 #: Held-back requests are kept at most this long (about a week of 1 s blocks).
@@ -19,8 +21,6 @@ MAX_DEFER_BLOCKS = 1_000_000
 def check_params(params: pb.Params) -> None:
     if params.max_defer_blocks > MAX_DEFER_BLOCKS:
         raise ErrInvalidParams.wrap(f"max_defer_blocks above {MAX_DEFER_BLOCKS}")
-    if params.authority:
-        address.acc_bytes(params.authority)
 
 
 def validate_update(msg: pb.MsgUpdateParams) -> None:
@@ -36,13 +36,7 @@ class AttestMsgServer(module.MsgServer):
 
     @validate_basic(validate_update)
     def update_params(self, ctx: Context, msg: pb.MsgUpdateParams) -> pb.MsgUpdateParamsResponse:
-        authority = self.k.params(ctx).authority
-        if not authority:
-            raise ErrUnauthorized.wrap("attest params changes are disabled: no authority")
-        if msg.authority != authority:
-            raise ErrUnauthorized.wrap(
-                f"invalid authority; expected {authority}, got {msg.authority}"
-            )
+        require_gov(msg.authority)
         self.k.set_params(ctx, msg.params)
         ctx.emit(
             "attest_params",

@@ -1,5 +1,6 @@
-"""x/consensus: the SDK's ``cosmos.consensus.v1.Msg/UpdateParams`` — the chain's authority
-changes CometBFT's consensus params (block size and gas, evidence, validator key types,
+"""x/consensus: the SDK's ``cosmos.consensus.v1.Msg/UpdateParams``. A gov proposal (the gov
+module account is the authority, as in zrChain's x/consensus) changes CometBFT's consensus
+params (block size and gas, evidence, validator key types,
 ``abci.vote_extensions_enable_height``) in a block; FinalizeBlock returns them as
 ``consensus_param_updates`` and they apply from the next height.
 
@@ -7,14 +8,14 @@ CometBFT stops every node for good on an update it refuses, so each one is check
 first against the rules of CometBFT v0.38 (``ConsensusParams.ValidateBasic`` limits, and
 ``ValidateUpdate`` for the vote-extension height: it may be set to a future height, moved
 while still in the future, never set to the past, changed or unset once reached).
-Genesis: ``{"authority": ""}`` (empty: no one may change them).
+The module keeps no genesis of its own (as the SDK's): the params are genesis
+``consensus_params``, held by baseapp.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from cosmpy.protos.cosmos.consensus.v1 import tx_pb2
 from cosmpy.protos.tendermint.types import params_pb2
@@ -22,10 +23,10 @@ from cosmpy.protos.tendermint.types import params_pb2
 from zrchain import baseapp, module
 from zrchain.codec import address
 from zrchain.context import Context
-from zrchain.errors import ChainError, ErrUnauthorized, register
+from zrchain.errors import register
+from zrchain.x.gov.types import require_gov
 
 STORE_KEY = "consensus"
-_AUTHORITY = b"authority"
 _UPDATED = b"updated_at"  # height of the last change (its params are in baseapp/)
 
 ErrInvalidParams = register(STORE_KEY, 2, "invalid consensus params")
@@ -86,14 +87,7 @@ class ConsensusMsgServer(module.MsgServer):
     def update_params(
         self, ctx: Context, msg: tx_pb2.MsgUpdateParams
     ) -> tx_pb2.MsgUpdateParamsResponse:
-        store = ctx.store(STORE_KEY)
-        authority = (store.get(_AUTHORITY) or b"").decode()
-        if not authority:
-            raise ErrUnauthorized.wrap("consensus params changes are disabled: no authority")
-        if msg.authority != authority:
-            raise ErrUnauthorized.wrap(
-                f"invalid authority; expected {authority}, got {msg.authority}"
-            )
+        require_gov(msg.authority)
         current = baseapp.consensus_params(ctx.root) or params_pb2.ConsensusParams()
         old = int(current.abci.vote_extensions_enable_height)
         new = int(msg.abci.vote_extensions_enable_height) if msg.HasField("abci") else old
@@ -106,7 +100,7 @@ class ConsensusMsgServer(module.MsgServer):
         if msg.HasField("abci"):
             updated.abci.CopyFrom(msg.abci)
         baseapp.set_consensus_params(ctx.root, updated)
-        store.set(_UPDATED, ctx.height.to_bytes(8, "big"))
+        ctx.store(STORE_KEY).set(_UPDATED, ctx.height.to_bytes(8, "big"))
         return tx_pb2.MsgUpdateParamsResponse()
 
 
@@ -117,28 +111,6 @@ class ConsensusModule(module.Module):
 
     def services(self) -> Sequence[module.Service]:
         return [ConsensusMsgServer()]
-
-    def default_genesis(self) -> dict[str, Any]:
-        return {"authority": ""}
-
-    def validate_genesis(self, data: dict[str, Any]) -> None:
-        unknown = sorted(set(data) - {"authority"})
-        if unknown:
-            raise ValueError(f"consensus genesis: unknown fields {unknown}")
-        authority = data.get("authority", "")
-        if not isinstance(authority, str):
-            raise ValueError("consensus genesis: authority must be a string")
-        if authority:
-            try:
-                address.acc_bytes(authority)
-            except ChainError as exc:
-                raise ValueError(f"consensus genesis: authority: {exc.log}") from exc
-
-    def init_genesis(self, ctx: Context, data: dict[str, Any]) -> None:
-        ctx.store(STORE_KEY).set(_AUTHORITY, str(data.get("authority", "")).encode())
-
-    def export_genesis(self, ctx: Context) -> dict[str, Any]:
-        return {"authority": (ctx.store(STORE_KEY).get(_AUTHORITY) or b"").decode()}
 
     def consensus_param_updates(self, ctx: Context) -> params_pb2.ConsensusParams | None:
         """The params changed in this block, for FinalizeBlock (None when unchanged)."""

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -12,11 +13,13 @@ from cosmpy.protos.cosmos.base.query.v1beta1.pagination_pb2 import PageRequest
 from cosmpy.protos.cosmos.gov.v1 import gov_pb2, tx_pb2
 from cosmpy.protos.cosmos.gov.v1 import query_pb2 as q
 from google.protobuf.any_pb2 import Any as AnyProto
+from google.protobuf.message import Message
 
 from zrchain.cli.args import page_flags, uint_arg
 from zrchain.cli.common import fail
 from zrchain.cli.query_cmds import query_options, run_query
 from zrchain.cli.tx_cmds import TxContext, broadcast, tx_flags
+from zrchain.codec.any import pack
 from zrchain.codec.coins import parse_coins
 from zrchain.codec.json import from_dict
 from zrchain.errors import ChainError
@@ -69,6 +72,39 @@ def proposal_msg(spec: dict[str, Any], proposer: str) -> tx_pb2.MsgSubmitProposa
         title=str(spec.get("title", "")),
         summary=str(spec.get("summary", "")),
         expedited=bool(spec.get("expedited", False)),
+    )
+
+
+def proposal_flags(f: Callable[..., Any]) -> Callable[..., Any]:
+    """The flags of a command that submits one gov-only Msg as a proposal (the SDK's
+    ``software-upgrade`` shape)."""
+    for opt in (
+        click.option("--title", required=True, help="The proposal title"),
+        click.option("--summary", required=True, help="The proposal summary"),
+        click.option("--deposit", default="", help="The deposit, e.g. 10000000urock"),
+        click.option("--metadata", default="", help="The proposal metadata"),
+        click.option("--expedited", is_flag=True, help="An expedited proposal"),
+    ):
+        f = opt(f)
+    return f
+
+
+def submit_as_proposal(tx: TxContext, msg: Message, title: str, summary: str, deposit: str,
+                       metadata: str, expedited: bool) -> None:  # fmt: skip
+    """Broadcast a MsgSubmitProposal carrying ``msg`` (its authority the gov account)."""
+    broadcast(
+        tx,
+        [
+            tx_pb2.MsgSubmitProposal(
+                messages=[pack(msg)],
+                initial_deposit=coins_arg(deposit) if deposit else [],
+                proposer=tx.address,
+                metadata=metadata,
+                title=title,
+                summary=summary,
+                expedited=expedited,
+            )
+        ],
     )
 
 

@@ -3,51 +3,15 @@ the SDK's) and ``zrchaind q upgrade plan|applied|module-versions``."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 import click
-from cosmpy.protos.cosmos.gov.v1 import tx_pb2 as gov_tx
 from cosmpy.protos.cosmos.upgrade.v1beta1 import query_pb2 as q
 from cosmpy.protos.cosmos.upgrade.v1beta1 import tx_pb2, upgrade_pb2
-from google.protobuf.message import Message
 
 from zrchain.cli.args import uint_arg
 from zrchain.cli.query_cmds import query_options, run_query
-from zrchain.cli.tx_cmds import TxContext, broadcast, tx_flags
-from zrchain.codec.any import pack
-from zrchain.x.gov.cli import coins_arg
+from zrchain.cli.tx_cmds import TxContext, tx_flags
+from zrchain.x.gov.cli import proposal_flags, submit_as_proposal
 from zrchain.x.gov.types import GOV_AUTHORITY
-
-
-def _proposal_flags(f: Callable[..., Any]) -> Callable[..., Any]:
-    for opt in (
-        click.option("--title", required=True, help="The proposal title"),
-        click.option("--summary", required=True, help="The proposal summary"),
-        click.option("--deposit", default="", help="The deposit, e.g. 10000000urock"),
-        click.option("--metadata", default="", help="The proposal metadata"),
-        click.option("--expedited", is_flag=True, help="An expedited proposal"),
-    ):
-        f = opt(f)
-    return f
-
-
-def _submit(tx: TxContext, msg: Message, title: str, summary: str, deposit: str, metadata: str,
-            expedited: bool) -> None:  # fmt: skip
-    broadcast(
-        tx,
-        [
-            gov_tx.MsgSubmitProposal(
-                messages=[pack(msg)],
-                initial_deposit=coins_arg(deposit) if deposit else [],
-                proposer=tx.address,
-                metadata=metadata,
-                title=title,
-                summary=summary,
-                expedited=expedited,
-            )
-        ],
-    )
 
 
 @click.group("upgrade")
@@ -59,7 +23,7 @@ def tx_group() -> None:
 @click.argument("name")
 @click.option("--upgrade-height", required=True, help="The height at which the upgrade must happen")
 @click.option("--upgrade-info", default="", help="Info for the upgrade plan such as binaries")
-@_proposal_flags
+@proposal_flags
 @tx_flags
 def software_upgrade(
     name: str,
@@ -77,17 +41,17 @@ def software_upgrade(
         name=name, height=uint_arg(upgrade_height, "upgrade-height"), info=upgrade_info
     )
     msg = tx_pb2.MsgSoftwareUpgrade(authority=GOV_AUTHORITY, plan=plan)
-    _submit(tx, msg, title, summary, deposit, metadata, expedited)
+    submit_as_proposal(tx, msg, title, summary, deposit, metadata, expedited)
 
 
 @tx_group.command("cancel-software-upgrade")
-@_proposal_flags
+@proposal_flags
 @tx_flags
 def cancel_software_upgrade(title: str, summary: str, deposit: str, metadata: str,
                             expedited: bool, tx: TxContext) -> None:  # fmt: skip
     """Submit a proposal to cancel the scheduled upgrade."""
     msg = tx_pb2.MsgCancelUpgrade(authority=GOV_AUTHORITY)
-    _submit(tx, msg, title, summary, deposit, metadata, expedited)
+    submit_as_proposal(tx, msg, title, summary, deposit, metadata, expedited)
 
 
 @click.group("upgrade")

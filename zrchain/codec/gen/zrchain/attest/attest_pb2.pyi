@@ -7,14 +7,12 @@ from typing import ClassVar as _ClassVar, Mapping as _Mapping, Optional as _Opti
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class Params(_message.Message):
-    __slots__ = ("enabled", "max_defer_blocks", "authority")
+    __slots__ = ("enabled", "max_defer_blocks")
     ENABLED_FIELD_NUMBER: _ClassVar[int]
     MAX_DEFER_BLOCKS_FIELD_NUMBER: _ClassVar[int]
-    AUTHORITY_FIELD_NUMBER: _ClassVar[int]
     enabled: bool
     max_defer_blocks: int
-    authority: str
-    def __init__(self, enabled: bool = ..., max_defer_blocks: _Optional[int] = ..., authority: _Optional[str] = ...) -> None: ...
+    def __init__(self, enabled: bool = ..., max_defer_blocks: _Optional[int] = ...) -> None: ...
 
 class GenesisState(_message.Message):
     __slots__ = ("params",)
