@@ -295,6 +295,12 @@ def test_gov_updates_the_params_and_others_cannot(tmp_path) -> None:
         server.update_params(ctx, mtx.MsgUpdateParams(authority=GOV_AUTHORITY, params=p))
     with pytest.raises(ChainError, match="invalid authority"):
         server.update_params(ctx, mtx.MsgUpdateParams(authority=WALLET, params=p))
+    p.protocol_wallet_address = WALLET
+    p.blocks_per_year = 0
+    with pytest.raises(ChainError, match="blocks per year must be positive") as e:
+        server.update_params(ctx, mtx.MsgUpdateParams(authority=GOV_AUTHORITY, params=p))
+    assert (e.value.codespace, e.value.code) == ("sdk", 18)
+    assert keeper.params(ctx).blocks_per_year == DEFAULT_PARAMS.blocks_per_year
     assert keeper.params(ctx).protocol_wallet_address == DEFAULT_PARAMS.protocol_wallet_address
 
 
