@@ -6,18 +6,11 @@ from zrchain import module
 from zrchain.codec import address
 from zrchain.codec.gen.zrchain.mint.v1beta1 import tx_pb2 as tx
 from zrchain.context import Context
-from zrchain.errors import ChainError, ErrInvalidAddress, ErrInvalidRequest
+from zrchain.errors import ErrInvalidRequest
 from zrchain.module import validate_basic
-from zrchain.x.gov.types import require_gov
+from zrchain.x.gov.types import require_gov, validate_authority_address
 from zrchain.x.mint.keeper import MintKeeper
 from zrchain.x.mint.params import validate_params
-
-
-def validate_update_params(msg: tx.MsgUpdateParams) -> None:
-    try:
-        address.acc_bytes(msg.authority)
-    except ChainError as exc:
-        raise ErrInvalidAddress.wrap(f"invalid authority address: {exc.context}") from None
 
 
 class MintMsgServer(module.MsgServer):
@@ -26,7 +19,7 @@ class MintMsgServer(module.MsgServer):
     def __init__(self, keeper: MintKeeper) -> None:
         self.k = keeper
 
-    @validate_basic(validate_update_params)
+    @validate_basic(validate_authority_address)
     def update_params(self, ctx: Context, msg: tx.MsgUpdateParams) -> tx.MsgUpdateParamsResponse:
         require_gov(msg.authority)
         try:
