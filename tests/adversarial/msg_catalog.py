@@ -106,7 +106,7 @@ def create_validator(who: str, value: str = "5", min_self: str = "1", **kw: Any)
     return msg
 
 
-def _mint_params(**changes: Any) -> mint_pb2.Params:
+def mint_params(**changes: Any) -> mint_pb2.Params:
     """Valid mint params (zrChain's defaults) with ``changes``."""
     p = mint_pb2.Params()
     p.CopyFrom(MINT_DEFAULTS)
@@ -233,7 +233,7 @@ SAMPLES: dict[str, Sample] = {
     ),
     # -- mint --------------------------------------------------------------------------
     "/zrchain.mint.v1beta1.MsgUpdateParams": lambda w, a, who: mint_tx.MsgUpdateParams(
-        authority=who, params=_mint_params(protocol_wallet_address=who)
+        authority=who, params=mint_params(protocol_wallet_address=who)
     ),
     # -- slashing and evidence ---------------------------------------------------------
     "/cosmos.slashing.v1beta1.MsgUnjail": lambda w, a, who: slashing_tx.MsgUnjail(

@@ -7,10 +7,9 @@ the staking-reward reserve this way)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from cosmpy.protos.cosmos.bank.v1beta1 import tx_pb2 as btx
+from msg_catalog import mint_params
 from outsider_world import Outsider, coins, nothing_changes, refused_at_check, refused_in_block
 
 from zrchain.codec.address import acc_string, module_address
@@ -24,14 +23,6 @@ pytestmark = pytest.mark.node
 MINT = acc_string(module_address("mint"))
 
 
-def _params(**changes: Any) -> mint_pb2.Params:
-    p = mint_pb2.Params()
-    p.CopyFrom(DEFAULT_PARAMS)
-    for k, v in changes.items():
-        setattr(p, k, v)
-    return p
-
-
 def _stored_params(chain: Outsider) -> mint_pb2.Params:
     return chain.client.query(
         "/zrchain.mint.v1beta1.Query/Params", mq.QueryParamsRequest(), mq.QueryParamsResponse
@@ -40,7 +31,7 @@ def _stored_params(chain: Outsider) -> mint_pb2.Params:
 
 def test_a_malformed_authority_is_refused_at_check(chain: Outsider) -> None:
     outsider = chain["outsider"]
-    msg = mtx.MsgUpdateParams(authority="zen1nope", params=_params())
+    msg = mtx.MsgUpdateParams(authority="zen1nope", params=mint_params())
     with nothing_changes(chain):
         refused_at_check(chain, chain.tx(outsider, [msg]), 7, "invalid authority address")
 
@@ -49,10 +40,10 @@ def test_a_malformed_authority_is_refused_at_check(chain: Outsider) -> None:
     "params",
     [
         mint_pb2.Params(),  # every field empty
-        _params(blocks_per_year=0, staking_yield="0"),
-        _params(protocol_wallet_address=acc_string(module_address("distribution"))),
-        _params(protocol_wallet_address="zen1" + "q" * 10_000),
-        _params(burn_rate="1" + "0" * 90),
+        mint_params(blocks_per_year=0, staking_yield="0"),
+        mint_params(protocol_wallet_address=acc_string(module_address("distribution"))),
+        mint_params(protocol_wallet_address="zen1" + "q" * 10_000),
+        mint_params(burn_rate="1" + "0" * 90),
     ],
     ids=["empty", "zero-rates", "module-wallet", "oversized-wallet", "huge-rate"],
 )
