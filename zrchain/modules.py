@@ -16,6 +16,7 @@ from zrchain.x.feegrant.module import FeegrantModule
 from zrchain.x.genutil.module import GenutilModule
 from zrchain.x.gov.module import GOV_PERMISSIONS, GovModule
 from zrchain.x.identity.module import IdentityModule
+from zrchain.x.mint.module import MINT_PERMISSIONS, MintModule
 from zrchain.x.omni.module import OmniModule
 from zrchain.x.policy.module import PolicyModule
 from zrchain.x.slashing.module import SlashingModule
@@ -29,14 +30,19 @@ MODULE_PERMISSIONS: dict[str, list[str]] = {
     "keyring_collector": [],
     "keyring_escrow": [],
     "distribution": [],
+    **MINT_PERMISSIONS,
     **POOL_PERMISSIONS,
     **GOV_PERMISSIONS,
 }
+# Module accounts anyone may send to (zrChain's BlockedAddresses leaves mint open: transfers
+# fund its staking-reward reserve; it also leaves gov open, which this node still blocks).
+OPEN_MODULE_ACCOUNTS = ("mint",)
+BLOCKED_MODULE_ACCOUNTS = [n for n in MODULE_PERMISSIONS if n not in OPEN_MODULE_ACCOUNTS]
 
 
 def default_modules() -> list[Module]:
     accounts = AccountKeeper(MODULE_PERMISSIONS)
-    bank = BankModule(accounts=accounts)
+    bank = BankModule(accounts=accounts, blocked_accounts=BLOCKED_MODULE_ACCOUNTS)
     authz = AuthzModule(accounts=accounts)  # MsgExec routes through the app's registry
     policy = PolicyModule(authz=authz.policy_api)
     identity = IdentityModule(policy=policy.engine, bank=bank.keeper)
@@ -46,7 +52,13 @@ def default_modules() -> list[Module]:
         staking=validation.keeper,
         bank=bank.keeper,
         accounts=accounts,
-        module_accounts=list(MODULE_PERMISSIONS),
+        module_accounts=BLOCKED_MODULE_ACCOUNTS,
+    )
+    mint = MintModule(
+        staking=validation.keeper,
+        bank=bank.keeper,
+        accounts=accounts,
+        blocked_accounts=BLOCKED_MODULE_ACCOUNTS,
     )
     slashing = SlashingModule(staking=validation.keeper)
     validation.keeper.add_hooks(distribution.hooks())  # before slashing's, as the SDK's
@@ -69,6 +81,7 @@ def default_modules() -> list[Module]:
         valset,
         GovModule(bank=bank.keeper, staking=validation.keeper),  # end block before staking's
         validation,
+        mint,  # begin block: fees claimed, staking reward and inflation to the fee collector
         distribution,  # begin block: fees to validators, before slashing and evidence
         slashing,
         EvidenceModule(slashing=slashing.keeper, staking=validation.keeper),

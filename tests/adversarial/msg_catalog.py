@@ -42,6 +42,8 @@ from zrchain.codec.coins import parse_coins
 from zrchain.codec.gen.zrchain.attest import attest_pb2 as attest_pb
 from zrchain.codec.gen.zrchain.identity import params_pb2 as iparams
 from zrchain.codec.gen.zrchain.identity import tx_pb2 as itx
+from zrchain.codec.gen.zrchain.mint.v1beta1 import mint_pb2
+from zrchain.codec.gen.zrchain.mint.v1beta1 import tx_pb2 as mint_tx
 from zrchain.codec.gen.zrchain.omni import tx_pb2 as otx
 from zrchain.codec.gen.zrchain.policy import params_pb2 as pparams
 from zrchain.codec.gen.zrchain.policy import tx_pb2 as ptx
@@ -53,6 +55,7 @@ from zrchain.codec.gen.zrchain.validation import tx_pb2 as vtx
 from zrchain.testing.identity_policy import bool_policy
 from zrchain.x.gov.types import DEFAULT_PARAMS as GOV_PARAMS
 from zrchain.x.gov.types import GOV_AUTHORITY
+from zrchain.x.mint.params import DEFAULT_PARAMS as MINT_DEFAULTS
 
 SEND_URL = "/cosmos.bank.v1beta1.MsgSend"
 VALIDATOR_KEY = Ed25519PrivateKey.from_private_bytes(b"\x07" * 32).public_key().public_bytes_raw()
@@ -101,6 +104,15 @@ def create_validator(who: str, value: str = "5", min_self: str = "1", **kw: Any)
         else:
             setattr(msg, name, value_)
     return msg
+
+
+def mint_params(**changes: Any) -> mint_pb2.Params:
+    """Valid mint params (zrChain's defaults) with ``changes``."""
+    p = mint_pb2.Params()
+    p.CopyFrom(MINT_DEFAULTS)
+    for k, v in changes.items():
+        setattr(p, k, v)
+    return p
 
 
 def _grant(world: Any, a: dict[str, Any], who: str) -> Any:
@@ -221,6 +233,10 @@ SAMPLES: dict[str, Sample] = {
     ),
     "/cosmos.upgrade.v1beta1.MsgCancelUpgrade": lambda w, a, who: upgrade_tx.MsgCancelUpgrade(
         authority=who
+    ),
+    # -- mint --------------------------------------------------------------------------
+    "/zrchain.mint.v1beta1.MsgUpdateParams": lambda w, a, who: mint_tx.MsgUpdateParams(
+        authority=who, params=mint_params(protocol_wallet_address=who)
     ),
     # -- slashing and evidence ---------------------------------------------------------
     "/cosmos.slashing.v1beta1.MsgUnjail": lambda w, a, who: slashing_tx.MsgUnjail(
@@ -426,6 +442,7 @@ AUTHORITY_ONLY = {
     "/zrchain.attest.MsgUpdateParams": ("gov", "invalid authority"),
     "/zrchain.validation.MsgUpdateParams": ("gov", "invalid authority"),
     "/cosmos.slashing.v1beta1.MsgUpdateParams": ("gov", "invalid authority"),
+    "/zrchain.mint.v1beta1.MsgUpdateParams": ("gov", "invalid authority"),
     "/cosmos.gov.v1.MsgUpdateParams": ("gov", "invalid authority"),
     "/cosmos.upgrade.v1beta1.MsgSoftwareUpgrade": ("gov", "invalid authority"),
     "/cosmos.upgrade.v1beta1.MsgCancelUpgrade": ("gov", "invalid authority"),

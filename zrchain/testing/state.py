@@ -7,7 +7,8 @@ tx rejected in its messages (not in ante) must leave behind: the fee moved from 
 to the fee collector and each signer's sequence one higher. Block-level bookkeeping
 (``baseapp/``: the last block's height and time) is not part of a snapshot, and ``diff``
 skips what moves on every block whatever the txs (``PER_BLOCK``: x/slashing's signing
-windows, which advance with each commit's votes, x/validation's historical info, ...).
+windows, which advance with each commit's votes, x/validation's historical info, x/mint's
+minter, ...).
 """
 
 from __future__ import annotations
@@ -22,18 +23,21 @@ from cosmpy.protos.cosmos.store.internal.kv.v1beta1 import kv_pb2
 from zrchain.codec.address import acc_bytes, module_address
 from zrchain.codec.coins import Coins, parse_coins
 from zrchain.store.kv import iterate_prefix
-from zrchain.x.auth.keeper import ACCOUNT_PREFIX, FEE_COLLECTOR, decode_account
-from zrchain.x.bank.keeper import balance_key
+from zrchain.x.auth.keeper import ACCOUNT_PREFIX, FEE_COLLECTOR, NEXT_ACCOUNT_NUMBER, decode_account
+from zrchain.x.bank.keeper import SUPPLY_PREFIX, balance_key
 from zrchain.x.distribution import keeper as distribution
+from zrchain.x.mint import keeper as mint
+from zrchain.x.mint.params import DEFAULT_PARAMS as MINT_DEFAULTS
 from zrchain.x.slashing.keeper import BITMAP, SIGNING_INFO
 from zrchain.x.validation.keeper import HISTORICAL
 
 Stores = dict[str, dict[bytes, bytes]]
 
 # (store, key prefixes) written by every block's begin block, not by txs: x/slashing's
-# signing windows, x/distribution's allocation of the previous block's fees,
-# x/validation's historical info.
+# signing windows, x/mint's minter, x/distribution's allocation of the previous block's
+# fees, x/validation's historical info.
 PER_BLOCK: dict[str, tuple[bytes, ...]] = {
+    "mint": (mint.MINTER,),
     "slashing": (SIGNING_INFO, BITMAP),
     "validation": (HISTORICAL,),
     "distribution": (
@@ -44,9 +48,26 @@ PER_BLOCK: dict[str, tuple[bytes, ...]] = {
         distribution.COMMISSION,
     ),
 }
-# Fees land in the fee collector and move on to x/distribution at the next begin block: a
-# fee is checked as arriving in the two together.
-FEE_HOLDERS = (module_address(FEE_COLLECTOR), module_address(distribution.MODULE))
+# Fees land in the fee collector; at the next begin block x/mint claims the mint denom's,
+# burns a share, pays the protocol wallet and adds the staking reward and inflation, and
+# x/distribution takes what the collector then holds. A fee is checked as arriving in these
+# holders together, less what was burned and plus what was minted (the supply's change).
+FEE_HOLDERS = (
+    module_address(FEE_COLLECTOR),
+    module_address(distribution.MODULE),
+    module_address(mint.MODULE),
+)
+
+
+def _fee_holders(snap: StateSnapshot) -> tuple[bytes, ...]:
+    raw = snap.get("mint", mint.PARAMS)
+    params = MINT_DEFAULTS if raw is None else type(MINT_DEFAULTS).FromString(raw)
+    return (*FEE_HOLDERS, acc_bytes(params.protocol_wallet_address))
+
+
+def _supply(snap: StateSnapshot, denom: str) -> int:
+    raw = snap.get("bank", SUPPLY_PREFIX + denom.encode())
+    return int(raw) if raw else 0
 
 
 @dataclass(frozen=True)
@@ -132,11 +153,20 @@ def assert_unchanged(
         want = _balance(before, payer, c.denom) - c.amount
         got = _balance(after, payer, c.denom)
         assert got == want, f"balance of {payer.hex()} in {c.denom}: {got}, expected {want}"
+    holders = set(_fee_holders(before)) | set(_fee_holders(after))
+    for a in holders:  # the protocol wallet's account appears with its first payment
+        if before.get("auth", ACCOUNT_PREFIX + a) is None:
+            allowed.update({("auth", ACCOUNT_PREFIX + a), ("auth", NEXT_ACCOUNT_NUMBER)})
     for denom in {c.denom for c in fee_coins} | {"urock"}:
-        allowed.update(("bank", balance_key(a, denom)) for a in FEE_HOLDERS)
-        held = [sum(_balance(s, a, denom) for a in FEE_HOLDERS) for s in (before, after)]
-        want = held[0] + fee_coins.amount_of(denom)
-        assert held[1] == want, f"state changed: fee holders' {denom}: {held[1]}, expected {want}"
+        allowed.update(("bank", balance_key(a, denom)) for a in holders)
+        allowed.add(("bank", SUPPLY_PREFIX + denom.encode()))
+        held = [sum(_balance(s, a, denom) for a in holders) for s in (before, after)]
+        minted = _supply(after, denom) - _supply(before, denom)
+        want = held[0] + fee_coins.amount_of(denom) + minted
+        assert held[1] == want, (
+            f"state changed: fee holders' {denom}: {held[1]}, expected {want} "
+            f"(fee {fee_coins.amount_of(denom)}, minted less burned {minted})"
+        )
     for s in signers:
         addr = acc_bytes(s)
         key = ("auth", ACCOUNT_PREFIX + addr)

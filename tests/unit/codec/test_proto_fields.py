@@ -266,6 +266,24 @@ TREASURY = {
     f" 2 pagination {PAGE_RESP}",
 }
 
+MINT = {  # zrChain's proto/zrchain/mint/v1beta1/*.proto
+    "Minter": "1 inflation string; 2 annual_provisions string",
+    "Params": "1 mint_denom string; 2 inflation_rate_change string; 3 inflation_max string;"
+    " 4 inflation_min string; 5 goal_bonded string; 6 blocks_per_year uint64;"
+    " 7 staking_yield string; 8 burn_rate string; 9 protocol_wallet_rate string;"
+    " 10 protocol_wallet_address string; 11 additional_staking_rewards string;"
+    " 12 additional_mpc_rewards string; 13 additional_burn_rate string",
+    "GenesisState": "1 minter zrchain.mint.v1beta1.Minter; 2 params zrchain.mint.v1beta1.Params",
+    "MsgUpdateParams": "1 authority string; 2 params zrchain.mint.v1beta1.Params",
+    "MsgUpdateParamsResponse": "",
+    "QueryParamsRequest": "",
+    "QueryParamsResponse": "1 params zrchain.mint.v1beta1.Params",
+    "QueryInflationRequest": "",
+    "QueryInflationResponse": "1 inflation bytes",
+    "QueryAnnualProvisionsRequest": "",
+    "QueryAnnualProvisionsResponse": "1 annual_provisions bytes",
+}
+
 COSMOS = {
     "PageRequest": "1 key bytes; 2 offset uint64; 3 limit uint64; 4 count_total bool;"
     " 5 reverse bool",
@@ -329,6 +347,7 @@ CASES = [
     *((f"zrchain.identity.{k}", v) for k, v in IDENTITY.items()),
     *((f"zrchain.policy.{k}", v) for k, v in POLICY.items()),
     *((f"zrchain.treasury.{k}", v) for k, v in TREASURY.items()),
+    *((f"zrchain.mint.v1beta1.{k}", v) for k, v in MINT.items()),
     *((f"cosmos.base.query.v1beta1.{k}", v) for k, v in COSMOS.items()),
 ]
 

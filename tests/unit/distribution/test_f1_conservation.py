@@ -1,8 +1,10 @@
 """F1 neither creates nor loses a urock: random delegate / undelegate / slash / withdraw
 sequences on an in-process chain keep the distribution account equal to the community pool
 plus outstanding rewards exactly (DecCoins summed with all 18 decimals), supply equal to
-balances, and supply never rising (no mint here: only slashing burns). Once everyone has
-withdrawn, what stays outstanding is truncation dust: under one urock per delegation."""
+balances, and supply moving by exactly what the block minted less what it burned (x/mint
+runs with its defaults: it mints inflation and burns a share of the fees; slashing burns).
+Once everyone has withdrawn, what stays outstanding is truncation dust: under one urock per
+delegation."""
 
 from __future__ import annotations
 
@@ -60,11 +62,32 @@ def _supply(chain) -> int:  # type: ignore[no-untyped-def]
     )
 
 
+def _urock(events, kind: str) -> int:  # type: ignore[no-untyped-def]
+    """urock in the bank's ``coinbase`` (minted) or ``burn`` events."""
+    total = 0
+    for e in events:
+        if e.type == kind:
+            for a in e.attributes:
+                if a.key == "amount" and a.value.endswith("urock"):
+                    total += int(a.value.removesuffix("urock"))
+    return total
+
+
+MINTED: list[int] = []  # per block: urock minted less urock burned
+
+
 def _block(chain, name: str, msgs, fee: int = 2000, misbehavior=(), voted=True):  # type: ignore[no-untyped-def]
     w = chain.wallets[name]
     raw = chain.tx(w, msgs, fee=f"{fee}urock", gas=600_000) if msgs else None
     votes = _votes() if voted else []  # no votes: the block's fees go to the community pool
     res = chain.block([raw] if raw else [], votes=votes, misbehavior=misbehavior)
+    events = [*res.events, *(e for r in res.tx_results for e in r.events)]
+    minted = _urock(events, "coinbase")
+    assert minted == sum(  # only x/mint mints, and its event says how much
+        int(a.value) for e in res.events if e.type == "mint"
+        for a in e.attributes if a.key == "amount"
+    )  # fmt: skip
+    MINTED.append(minted - _urock(events, "burn"))
     if raw is not None:
         w.sequence += 1  # a tx that passed ante spends its sequence whether or not it ran
     return res
@@ -79,7 +102,7 @@ def _block(chain, name: str, msgs, fee: int = 2000, misbehavior=(), voted=True):
 @given(st.lists(op, min_size=4, max_size=14))
 def test_no_urock_is_created_or_lost(ops: list[tuple[str, str, int, int]]) -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        chain = staking_chain(Path(tmp))
+        chain = staking_chain(Path(tmp), mint=True)
         try:
             _run(chain, ops)
         finally:
@@ -92,6 +115,7 @@ def _run(chain, ops) -> None:  # type: ignore[no-untyped-def]
         _block(chain, name, [create_validator(w, cons_key(i), 5_000_000 + i)], fee=40_000)
     vals = [valoper(chain.wallets[n]) for n in VALIDATORS]
     supply = _supply(chain)
+    minted_total = 0
     slashed: set[int] = set()
     for kind, who, v, amount in ops:
         if kind == "delegate":
@@ -135,7 +159,7 @@ def _run(chain, ops) -> None:  # type: ignore[no-untyped-def]
                 [dtx.MsgWithdrawValidatorCommission(validator_address=vals[v])],
             )
         elif kind == "slash" and slashed:
-            chain.block([], votes=_votes())  # one double-sign per run: the set never empties
+            _block(chain, "carol", [])  # one double-sign per run: the set never empties
         elif kind == "slash":
             slashed.add(v)
             m = abci.Misbehavior(
@@ -159,8 +183,10 @@ def _run(chain, ops) -> None:  # type: ignore[no-untyped-def]
             )
         check_invariants(chain)
         now = _supply(chain)
-        assert now <= supply, "supply rose without a mint"
+        assert now == supply + MINTED[-1], "supply moved by other than minted - burned"
+        minted_total += max(MINTED[-1], 0)
         supply = now
+    assert minted_total > 0, "x/mint minted nothing: the check above proved little"
     # everyone withdraws (in blocks without votes: nothing new is allocated meanwhile);
     # what stays outstanding is truncation dust and the commission's fraction
     for name in dict.fromkeys(DELEGATORS + VALIDATORS):

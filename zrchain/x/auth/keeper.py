@@ -19,7 +19,7 @@ from zrchain.x.pagination import paginate
 
 STORE_KEY = "auth"
 ACCOUNT_PREFIX = b"\x01"
-_NEXT_NUMBER = b"\x02"
+NEXT_ACCOUNT_NUMBER = b"\x02"
 _PARAMS = b"\x03"
 BASE_ACCOUNT_URL = type_url(auth_pb2.BaseAccount)
 MODULE_ACCOUNT_URL = type_url(auth_pb2.ModuleAccount)
@@ -102,17 +102,17 @@ class AccountKeeper:
 
     def next_account_number(self, ctx: Context) -> int:
         store = self._store(ctx)
-        raw = store.get(_NEXT_NUMBER)
+        raw = store.get(NEXT_ACCOUNT_NUMBER)
         n = int.from_bytes(raw, "big") if raw else 0
-        store.set(_NEXT_NUMBER, (n + 1).to_bytes(8, "big"))
+        store.set(NEXT_ACCOUNT_NUMBER, (n + 1).to_bytes(8, "big"))
         return n
 
     def peek_account_number(self, ctx: Context) -> int:
-        raw = self._store(ctx).get(_NEXT_NUMBER)
+        raw = self._store(ctx).get(NEXT_ACCOUNT_NUMBER)
         return int.from_bytes(raw, "big") if raw else 0
 
     def set_next_account_number(self, ctx: Context, n: int) -> None:
-        self._store(ctx).set(_NEXT_NUMBER, n.to_bytes(8, "big"))
+        self._store(ctx).set(NEXT_ACCOUNT_NUMBER, n.to_bytes(8, "big"))
 
     def new_account(self, ctx: Context, addr: bytes) -> Account:
         base = auth_pb2.BaseAccount(

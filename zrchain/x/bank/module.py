@@ -18,6 +18,7 @@ from zrchain.x.bank.query_server import BankQueryServer
 @dataclass
 class BankModule(Module):
     accounts: AccountKeeper = field(default_factory=AccountKeeper)
+    blocked_accounts: Sequence[str] | None = None  # None: every module account
     name: str = "bank"
     consensus_version = 4  # zrChain's
     store_key: str = STORE_KEY
@@ -28,7 +29,10 @@ class BankModule(Module):
 
     def services(self) -> Sequence[Service]:
         # Module accounts may not receive coins through MsgSend (SDK "blocked addresses").
-        blocked = {module_address(n) for n in self.accounts.permissions}
+        names = (
+            self.accounts.permissions if self.blocked_accounts is None else self.blocked_accounts
+        )
+        blocked = {module_address(n) for n in names}
         return [BankMsgServer(self.keeper, blocked), BankQueryServer(self.keeper)]
 
     def genesis(self) -> Genesis:

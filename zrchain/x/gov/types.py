@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from cosmpy.protos.cosmos.base.v1beta1.coin_pb2 import Coin
 from cosmpy.protos.cosmos.gov.v1 import gov_pb2
 from google.protobuf.duration_pb2 import Duration
@@ -10,7 +12,7 @@ from google.protobuf.duration_pb2 import Duration
 from zrchain.codec.address import acc_bytes, acc_string, module_address
 from zrchain.codec.coins import Coins
 from zrchain.codec.dec import ONE, Dec
-from zrchain.errors import ChainError, register
+from zrchain.errors import ChainError, ErrInvalidAddress, register
 
 MODULE = "gov"
 STORE_KEY = "gov"
@@ -38,6 +40,18 @@ def require_gov(authority: str) -> None:
     """The check of every gov-only Msg (``MsgUpdateParams``, upgrades): gov/13 otherwise."""
     if authority != GOV_AUTHORITY:
         raise ErrInvalidSigner.wrap(f"invalid authority; expected {GOV_AUTHORITY}, got {authority}")
+
+
+class HasAuthority(Protocol):
+    authority: str
+
+
+def validate_authority_address(msg: HasAuthority) -> None:
+    """A gov-only Msg's stateless check: its authority is an account address (sdk/7)."""
+    try:
+        acc_bytes(msg.authority)
+    except ChainError as exc:
+        raise ErrInvalidAddress.wrap(f"invalid authority address: {exc.context}") from None
 
 
 MAX_METADATA_LEN = 255  # the SDK's default config

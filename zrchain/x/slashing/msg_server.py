@@ -13,7 +13,7 @@ from zrchain.errors import (
     ErrInvalidRequest,
 )
 from zrchain.module import validate_basic
-from zrchain.x.gov.types import GOV_AUTHORITY
+from zrchain.x.gov.types import GOV_AUTHORITY, validate_authority_address
 from zrchain.x.gov.types import ErrInvalidSigner as ErrGovInvalidSigner
 from zrchain.x.slashing.keeper import SlashingKeeper, validate_params
 
@@ -23,13 +23,6 @@ def validate_unjail(msg: tx.MsgUnjail) -> None:
         address.val_bytes(msg.validator_addr)
     except ChainError as exc:
         raise ErrInvalidAddress.wrap(f"validator input address: {exc.context}") from None
-
-
-def validate_update_params(msg: tx.MsgUpdateParams) -> None:
-    try:
-        address.acc_bytes(msg.authority)
-    except ChainError as exc:
-        raise ErrInvalidAddress.wrap(f"invalid authority address: {exc.context}") from None
 
 
 class SlashingMsgServer(module.MsgServer):
@@ -43,7 +36,7 @@ class SlashingMsgServer(module.MsgServer):
         self.k.unjail(ctx, address.val_bytes(msg.validator_addr))
         return tx.MsgUnjailResponse()
 
-    @validate_basic(validate_update_params)
+    @validate_basic(validate_authority_address)
     def update_params(self, ctx: Context, msg: tx.MsgUpdateParams) -> tx.MsgUpdateParamsResponse:
         if msg.authority != GOV_AUTHORITY:
             raise ErrGovInvalidSigner.wrap(
