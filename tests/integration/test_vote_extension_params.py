@@ -56,7 +56,11 @@ def env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Env]:
         def genesis(doc: dict[str, Any]) -> None:
             attest_genesis(doc, net.dev_addresses)
             gov = doc["app_state"]["gov"]["params"]
-            gov.update(voting_period=f"{VOTING_S}s", max_deposit_period=f"{VOTING_S}s")
+            gov.update(
+                voting_period=f"{VOTING_S}s",
+                expedited_voting_period=f"{VOTING_S // 2}s",
+                max_deposit_period=f"{VOTING_S}s",
+            )
             gov["min_deposit"] = [{"denom": "urock", "amount": "1000000"}]
             assert doc["consensus_params"]["abci"]["vote_extensions_enable_height"] == "0"
 
