@@ -57,7 +57,8 @@ def test_layout_is_as_documented() -> None:
 @pytest.mark.parametrize(
     "mutate, error",
     [
-        (lambda r: b"\x02" + r[1:], "version"),
+        (lambda r: b"\x03" + r[1:], "version"),
+        (lambda r: b"\x02" + r[1:], "truncated"),  # version 2 must carry quotes
         (lambda r: r + b"\x00", "trailing"),
         (lambda r: r[:-1], "truncated"),
         (lambda r: r[:2] + b"\x80\x00" + r[3:], "not minimal"),
