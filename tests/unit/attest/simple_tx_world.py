@@ -8,12 +8,16 @@ app's own ExtendVote produced with that validator's source."""
 from __future__ import annotations
 
 import dataclasses
+import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from eth_account import Account
 from eth_utils import to_checksum_address
+
+sys.path.insert(0, str(Path(__file__).parents[1] / "treasury"))  # also from tests/adversarial
 from treasury_testkit import MPC_PUBKEY, MPC_SECRET, Setup, build
 
 from evm_bridge.attest_source import Quoter, to_item
