@@ -7,6 +7,7 @@ from the same destination state — and creates the signature request once."""
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import pytest
@@ -43,7 +44,7 @@ def awaiting(w: World, *items: Any) -> int:
     """Ingest simple-tx ``items``: they await a quote at the destination's block > 2/3 say
     they saw complete (anvil's head now)."""
     block = w.dest_block()
-    res = w.inject(*items, confirmed={CAIP_A: 20, CAIP_DEST: block})
+    res = w.inject(*items, confirmed={CAIP_A: max(i.block_number for i in items), CAIP_DEST: block})
     outs = events(res, "attested_request")
     assert [o["outcome"] for o in outs] == ["awaiting_quote"] * len(items)
     assert all(o["reason"] == f"{CAIP_DEST} block {block}" for o in outs)
@@ -135,3 +136,19 @@ def test_a_destination_no_majority_follows_is_refused(world: World) -> None:
     [out] = events(res, "attested_request")
     assert out["outcome"] == "refused" and "not a network > 2/3" in out["reason"]
     assert Extension.decode(world.extend_with(Follower(world.anvil.url)) or b"").quotes == ()
+
+
+def test_the_same_event_seen_in_two_blocks_signs_once_and_wastes_no_nonce(world: World) -> None:
+    """A reorg can show one zrSignSimpleTx event in two blocks (two items, one cache_id): both
+    are quoted, one signature request is created, the other is refused by its cache_id and
+    takes no nonce from the book, so the next request gets the next nonce."""
+    a = simple_item(7, TO, 1)
+    twin = dataclasses.replace(a, block_number=21, block_hash=b"\x22" * 32)
+    awaiting(world, a, twin)
+    _inj, res = quote_round(world)
+    outcomes = sorted(o["outcome"] for o in events(res, "attested_request"))
+    assert outcomes == ["created", "refused"]
+    later = simple_item(9, TO, 3, block=22)
+    awaiting(world, later)
+    _inj, res = quote_round(world)
+    assert [e["nonce"] for e in events(res, "simple_tx_quoted")] == [str(SENT + 1)]

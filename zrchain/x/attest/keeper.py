@@ -190,13 +190,18 @@ class AttestKeeper:
             yield k[len(_CONFIRMED) :].decode()
 
     # -- the nonce book ----------------------------------------------------------------------
-    def take_nonce(self, ctx: Context, caip2: str, wallet: bytes, attested: int) -> int:
-        """max(attested nonce, next in the book); the book moves past it."""
-        key = _NONCES + caip2.encode() + b"\x00" + wallet
-        raw = self._store(ctx).get(key)
-        nonce = max(attested, 0 if raw is None else int.from_bytes(raw, "big"))
-        self._store(ctx).set(key, _u64(nonce + 1))
-        return nonce
+    def next_nonce(self, ctx: Context, caip2: str, wallet: bytes, attested: int) -> int:
+        """max(attested nonce, next in the book): the nonce the next transaction gets."""
+        raw = self._store(ctx).get(_nonce_key(caip2, wallet))
+        return max(attested, 0 if raw is None else int.from_bytes(raw, "big"))
+
+    def use_nonce(self, ctx: Context, caip2: str, wallet: bytes, nonce: int) -> None:
+        """A signature request was made with ``nonce``: the book moves past it."""
+        self._store(ctx).set(_nonce_key(caip2, wallet), _u64(nonce + 1))
+
+
+def _nonce_key(caip2: str, wallet: bytes) -> bytes:
+    return _NONCES + caip2.encode() + b"\x00" + wallet
 
 
 class _Ingesting:

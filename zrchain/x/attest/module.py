@@ -38,6 +38,7 @@ from zrchain.x.attest.codec import (
     KIND_OMNI_CALL,
     KIND_SIG,
     KIND_SIMPLE_TX,
+    MAX_QUOTES,
     OMNI_KINDS,
     CodecError,
     Item,
@@ -130,11 +131,13 @@ class AttestModule(Module):
         """Held-back signature requests whose key may exist now; simple-tx requests whose
         wallet may exist now, or that waited too long for a quote."""
         params = self.keeper.params(ctx)
+        lookups = 0
         for rec in list(self.keeper.all_awaiting(ctx)):
             if ctx.height - rec.first > params.max_defer_blocks:
                 self.keeper.drop_awaiting(ctx, rec.item.id)
                 self._emit(ctx, rec.item, "expired", "no quote was agreed in time")
-            elif not rec.wallet:
+            elif not rec.wallet and lookups < MAX_RETRIES_PER_BLOCK:
+                lookups += 1
                 self._designate(ctx, rec)
         for n, (first, item) in enumerate(list(self.keeper.deferred(ctx))):
             if n >= MAX_RETRIES_PER_BLOCK:
@@ -187,11 +190,13 @@ class AttestModule(Module):
 
     def quote_requests(self, ctx: Context) -> list[QuoteRequest]:
         """What followers are asked to read (requests whose block is designated)."""
-        return [
-            QuoteRequest(r.item.id, r.caip2, r.wallet, r.block)
-            for r in self.keeper.all_awaiting(ctx)
-            if r.wallet
-        ]
+        out = []
+        for r in self.keeper.all_awaiting(ctx):
+            if r.wallet:
+                out.append(QuoteRequest(r.item.id, r.caip2, r.wallet, r.block))
+                if len(out) == MAX_QUOTES:
+                    break
+        return out
 
     def _await_quote(self, ctx: Context, item: Item) -> None:
         try:
@@ -258,7 +263,7 @@ class AttestModule(Module):
         msg = tx_pb2.MsgNewZrSignSignatureRequest.FromString(split_simple_tx_msg(rec.item.msg)[1])
         simple = decode_simple_tx(bytes.fromhex(msg.data))
         chain_id = int(rec.caip2.partition(":")[2])
-        nonce = self.keeper.take_nonce(ctx, rec.caip2, rec.wallet, quote.nonce)
+        nonce = self.keeper.next_nonce(ctx, rec.caip2, rec.wallet, quote.nonce)
         unsigned = simple_tx_unsigned(
             chain_id,
             simple,
@@ -282,8 +287,11 @@ class AttestModule(Module):
             ("tx", unsigned.hex()),
         )
         signing = dataclasses.replace(rec.item, kind=KIND_SIG, msg=msg.SerializeToString())
-        if self._run(ctx, signing) == "deferred":
+        outcome = self._run(ctx, signing)
+        if outcome == "deferred":
             self.keeper.defer(ctx, signing, ctx.height)
+        if outcome != "refused":  # a refused request (e.g. its cache_id used) takes no nonce
+            self.keeper.use_nonce(ctx, rec.caip2, rec.wallet, nonce)
 
     def creator(self, ctx: Context) -> str:
         """treasury's zr_sign_address: the creator (and cache_id namespace) of zrSign
