@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from eth_utils import keccak
 
-from evm_bridge.attest_source import ObservedRequests, load_networks, to_item
+from evm_bridge.attest_source import ObservedRequests, QuoteBook, load_networks, to_item
 from evm_bridge.config import ConfigError
 from evm_bridge.ingest import (
     KeyIngest,
@@ -26,6 +26,8 @@ from zrchain.x.attest.codec import (
     KIND_OMNI_CALL,
     KIND_SIMPLE_TX,
     Item,
+    Quote,
+    QuoteRequest,
     split_simple_tx_msg,
 )
 from zrchain.x.attest.module import check_omni_origin
@@ -189,3 +191,34 @@ def test_an_event_whose_msg_is_too_large_to_attest_is_left_out(
     raw = sig_request_log(4, ALICE, payload=big, req_type=REQ_TX, dst=BRIDGE_CAIP2)
     assert observed(raw) == []
     assert "not attested: its Msg is" in caplog.text
+
+
+# -- quotes are read in the background, never in ExtendVote ---------------------------------
+class _Reads:
+    """Stands in for one network's Quoter (the real one is exercised against anvil in
+    tests/unit/attest/test_simple_tx_quotes.py)."""
+
+    def __init__(self, fail: bool = False) -> None:
+        self.fail = fail
+        self.calls: list[QuoteRequest] = []
+
+    def read(self, req: QuoteRequest) -> Quote:
+        self.calls.append(req)
+        if self.fail:
+            raise ConnectionError("destination RPC down")
+        return Quote(req.request, req.block, b"\x01" * 32, 3, 7)
+
+
+def test_quote_book_answers_from_what_it_has_read_and_reads_the_rest_later() -> None:
+    reads, down = _Reads(), _Reads(fail=True)
+    book = QuoteBook({"eip155:1": reads, "eip155:2": down})  # type: ignore[dict-item]
+    r1 = QuoteRequest(b"\x01" * 32, "eip155:1", b"\xaa" * 20, 9)
+    r2 = QuoteRequest(b"\x02" * 32, "eip155:2", b"\xaa" * 20, 9)
+    r3 = QuoteRequest(b"\x03" * 32, "eip155:3", b"\xaa" * 20, 9)  # not followed here
+    assert book.quotes([r1, r2, r3]) == []  # nothing read yet; no RPC call made
+    assert reads.calls == [] and down.calls == []
+    assert book.read_wanted() == 1  # the down network is retried later, never raises
+    assert book.quotes([r1, r2, r3]) == [Quote(r1.request, 9, b"\x01" * 32, 3, 7)]
+    assert {c.caip2 for c in reads.calls + down.calls} == {"eip155:1", "eip155:2"}
+    # a request no longer asked for is forgotten
+    assert book.quotes([r2]) == [] and book.read == {}
