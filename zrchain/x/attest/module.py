@@ -18,10 +18,10 @@ from types import ModuleType
 from typing import Any
 
 from eth_utils import keccak, to_canonical_address
-from google.protobuf.any_pb2 import Any as AnyProto
 from google.protobuf.message import DecodeError
 
 from zrchain.chains.caip import omni_cache_id
+from zrchain.codec.any import pack
 from zrchain.codec.gen.zrchain.attest import attest_pb2 as pb
 from zrchain.codec.gen.zrchain.omni import tx_pb2 as omni_tx
 from zrchain.codec.gen.zrchain.treasury import query_pb2 as treasury_q
@@ -273,10 +273,7 @@ class AttestModule(Module):
             gas=rule_gas(simple.data, int(params.simple_tx_call_gas)),
         )
         msg.data = unsigned.hex()
-        meta = tx_pb2.MetadataEthereum(chain_id=chain_id)
-        msg.metadata.CopyFrom(
-            AnyProto(type_url="/zrchain.treasury.MetadataEthereum", value=meta.SerializeToString())
-        )
+        msg.metadata.CopyFrom(pack(tx_pb2.MetadataEthereum(chain_id=chain_id)))
         ctx.emit(
             EVENT_QUOTED,
             ("request", rec.item.id.hex()),
