@@ -11,8 +11,11 @@ A network whose RPC is down or behind simply stops advancing (its thread backs o
 retries); nothing here can stop the node. What is attested depends on the event alone: a
 request whose destination this follower has no CAIP-2 id for is resolved from the event
 (``Translator.destination_from_event``) instead of being held as the relayer holds it.
-Not attested (so never ingested this way): simple-tx requests (their transaction depends on
-the destination's nonce, gas and fees, which validators would read differently).
+A simple-tx request is attested as it is in the event (kind 5, its destination as the
+event's ``dstChainId``); the transaction is built by the chain from a **quote** the
+followers read at a destination block the chain designates (`Quoter`, `QuoteBook`):
+the wallet's nonce and the base fee at that block, values every honest node serving that
+block returns identically.
 """
 
 from __future__ import annotations
@@ -21,17 +24,17 @@ import logging
 import threading
 import tomllib
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, cast
 
-from eth_utils import to_canonical_address
+from eth_utils import to_canonical_address, to_checksum_address
 
 from evm_bridge.config import ConfigError, NetworkConfig, _network, check_caip2
 from evm_bridge.daemon import Backoff, coin_lookup
 from evm_bridge.evm_rpc import BlockHeader, EvmRpc
 from evm_bridge.follower import Follower, RangeRetry
 from evm_bridge.ingest import (
-    SIMPLE_TX_NOT_ATTESTED,
     ConfigChange,
     Hold,
     Ingest,
@@ -46,13 +49,18 @@ from evm_bridge.pipeline import Pipeline, normalise_log
 from evm_bridge.state import NetworkState, StateStore
 from zrchain.evm.events import EventDecoder
 from zrchain.evm.ids import REQ_SIMPLE_TX
+from zrchain.evm.simple_tx import decode_simple_tx
 from zrchain.x.attest.codec import (
     KIND_KEY,
     KIND_OMNI_APPROVAL,
     KIND_OMNI_CALL,
     KIND_SIG,
+    KIND_SIMPLE_TX,
     Item,
     NetworkView,
+    Quote,
+    QuoteRequest,
+    simple_tx_msg,
     unattestable,
 )
 
@@ -65,7 +73,19 @@ def kind_of(req: Ingest) -> int:
         return KIND_KEY
     if isinstance(req, OmniIngest):
         return KIND_OMNI_APPROVAL if req.op in ("approve", "reject") else KIND_OMNI_CALL
+    if req.req_type == REQ_SIMPLE_TX:
+        return KIND_SIMPLE_TX
     return KIND_SIG
+
+
+def item_msg(req: Ingest) -> bytes:
+    """The item's ``msg``: the relayer path's Msg without creator. A simple-tx request keeps
+    its payload unconverted and names its destination by the event's ``dstChainId`` (not by
+    this follower's map, which other followers may not share)."""
+    if isinstance(req, SigIngest) and req.req_type == REQ_SIMPLE_TX:
+        unconverted = replace(req, dst_caip2="", converted_tx="")
+        return simple_tx_msg(unhx(req.dst_chain_id), unconverted.msg("").SerializeToString())
+    return req.msg("").SerializeToString()
 
 
 def to_item(req: Ingest) -> Item:
@@ -79,7 +99,7 @@ def to_item(req: Ingest) -> Item:
         tx_hash=unhx(o.tx_hash),
         log_index=o.log_index,
         kind=kind_of(req),
-        msg=req.msg("").SerializeToString(),
+        msg=item_msg(req),
     )
 
 
@@ -112,7 +132,10 @@ class ObservedRequests:
             if isinstance(decision, Hold):
                 decision = self.translator.destination_from_event(decision.item)
             if isinstance(decision, SigIngest) and decision.req_type == REQ_SIMPLE_TX:
-                decision = Skip(SIMPLE_TX_NOT_ATTESTED)
+                try:
+                    decode_simple_tx(unhx(decision.payload))
+                except ValueError as exc:
+                    decision = Skip(f"simple-tx payload rejected: {exc}")
             if isinstance(decision, Skip) and decision.level != "debug":
                 m = event.meta
                 log.warning("%s: block %d log %d not attested: %s", self.label,
@@ -198,14 +221,85 @@ class NetworkWatcher:
                 stop.wait(backoff.next())
 
 
+class Quoter:
+    """Reads one simple-tx quote on a destination network at a fixed block: the wallet's
+    nonce (eth_getTransactionCount at that block) and the block's hash and base fee
+    (eth_getBlockByNumber). Both are consensus data of that block: any honest node serving
+    it returns the same values, whatever its client."""
+
+    def __init__(self, rpc: EvmRpc) -> None:
+        self.rpc = rpc
+
+    def read(self, req: QuoteRequest) -> Quote:
+        tag = hex(req.block)
+        block = self.rpc.call("eth_getBlockByNumber", [tag, False])
+        if not block:
+            raise ValueError(f"{req.caip2} has no block {req.block} yet")
+        nonce = self.rpc.nonce(to_checksum_address(req.wallet), tag)
+        return Quote(
+            request=req.request,
+            block=req.block,
+            block_hash=unhx(block["hash"]),
+            nonce=nonce,
+            base_fee=int(block.get("baseFeePerGas") or "0x0", 16),
+        )
+
+
+class QuoteBook:
+    """Quotes read in the background: ``quotes()`` (called from ExtendVote) returns what is
+    read and asks for the rest; a worker thread reads them, so no RPC call delays a vote.
+    A quote at a fixed block never changes, so it is kept while it is asked for."""
+
+    def __init__(self, quoters: Mapping[str, Quoter]) -> None:
+        self.quoters = dict(quoters)
+        self.lock = threading.Lock()
+        self.read: dict[tuple[bytes, int], Quote] = {}
+        self.wanted: list[QuoteRequest] = []
+
+    def quotes(self, requests: Sequence[QuoteRequest]) -> list[Quote]:
+        followed = [r for r in requests if r.caip2 in self.quoters]
+        with self.lock:
+            self.wanted = followed
+            keys = {(r.request, r.block) for r in followed}
+            self.read = {k: q for k, q in self.read.items() if k in keys}
+            return [q for k, q in self.read.items()]
+
+    def read_wanted(self) -> int:
+        """Read every wanted quote not read yet; how many were read."""
+        with self.lock:
+            todo = [r for r in self.wanted if (r.request, r.block) not in self.read]
+        n = 0
+        for r in todo:
+            try:
+                q = self.quoters[r.caip2].read(r)
+            except Exception as exc:  # RPC down, block not there yet: try again later
+                log.info("%s: quote for %s not read: %s", r.caip2, r.request.hex()[:16], exc)
+                continue
+            with self.lock:
+                self.read[(r.request, r.block)] = q
+            n += 1
+        return n
+
+    def run(self, stop: threading.Event, interval: float = 0.2) -> None:
+        while not stop.is_set():
+            if not self.read_wanted():
+                stop.wait(interval)
+
+
 class AttestationSource:
-    """The app's EventSource: one follower thread per network."""
+    """The app's EventSource: one follower thread per network, one quote reader."""
 
     def __init__(self, networks: list[NetworkConfig]) -> None:
         known = [n.caip2 for n in networks]
         self.watchers = [NetworkWatcher(n, known) for n in networks]
+        self.quote_book = QuoteBook(
+            {n.caip2: Quoter(EvmRpc(n.rpc_url, timeout=5.0)) for n in networks}
+        )
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
+
+    def quotes(self, requests: Sequence[QuoteRequest]) -> list[Quote]:
+        return self.quote_book.quotes(requests)
 
     def views(self) -> list[NetworkView]:
         return [w.view() for w in self.watchers if w.follower.state.cursor >= 0]
@@ -221,6 +315,11 @@ class AttestationSource:
             )
             t.start()
             self._threads.append(t)
+        t = threading.Thread(
+            target=self.quote_book.run, args=(self._stop,), name="attest-quotes", daemon=True
+        )
+        t.start()
+        self._threads.append(t)
 
     def stop(self) -> None:
         self._stop.set()

@@ -21,11 +21,12 @@ from evm_bridge.contract_check import ContractMismatch, check_contract
 from evm_bridge.evm_rpc import EvmRpc, RpcError
 from evm_bridge.follower import Follower, RangeRetry
 from evm_bridge.gateway import ChainGateway, Gateway, GatewayUnavailable
-from evm_bridge.ingest import SigIngest, Translator, decode_simple_tx, eip1559_unsigned, unhx
+from evm_bridge.ingest import SigIngest, Translator, decode_simple_tx, unhx
 from evm_bridge.logs import emit, get_logger
 from evm_bridge.pipeline import Pipeline
 from evm_bridge.responder import Responder
 from evm_bridge.state import DirLock, NetworkState, StateStore, state_file
+from zrchain.evm.simple_tx import simple_tx_unsigned
 
 
 @dataclass
@@ -86,8 +87,8 @@ def simple_tx_converter(
         else:
             gas = 21_000
         nonce = nonces.take(item.dst_caip2, wallet, rpc.nonce(wallet))
-        unsigned = eip1559_unsigned(
-            chain, nonce, tip, 2 * base_fee + tip, gas, simple.to, simple.value, simple.data
+        unsigned = simple_tx_unsigned(
+            chain, simple, nonce=nonce, base_fee=base_fee, priority_fee=tip, gas=gas
         )
         return "0x" + unsigned.hex()
 

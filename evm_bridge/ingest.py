@@ -9,8 +9,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
-from eth_abi import decode as abi_decode
-from eth_utils import is_address, to_checksum_address
+from eth_utils import to_checksum_address
 from google.protobuf.any_pb2 import Any as AnyProto
 
 from zrchain.chains.caip import omni_cache_id
@@ -30,10 +29,14 @@ from zrchain.evm.ids import (
     REQ_HASH,
     REQ_SIMPLE_TX,
     REQ_TX,
-    SIMPLE_TX_SELECTOR,
     caip2_chain_id,
     wallet_type_id,
 )
+
+# the simple-tx payload and builder, shared with the attested path (re-exported)
+from zrchain.evm.simple_tx import SimpleTx as SimpleTx
+from zrchain.evm.simple_tx import decode_simple_tx as decode_simple_tx
+from zrchain.evm.simple_tx import eip1559_unsigned as eip1559_unsigned
 
 #: zrSign coin type (SLIP-44) -> zrChain WalletType used to parse transactions
 #: (docs/evm-bridge.md, *Ingestion*).
@@ -509,7 +512,7 @@ class Translator:
         not part of it); an EVM transaction names its chain in the payload, which must hash
         to the event's ``dstChainId`` (the contract checked that chain was supported)."""
         if item.req_type == REQ_SIMPLE_TX:
-            return Skip(SIMPLE_TX_NOT_ATTESTED)
+            return item  # attested with the event's dstChainId; the chain resolves it
         if item.req_type == REQ_HASH or item.coin_type != 60:
             return item
         try:
@@ -520,51 +523,3 @@ class Translator:
         if hx(caip2_chain_id(caip)) != item.dst_chain_id:
             return Skip(f"destination {item.dst_chain_id} is not the transaction's chain {caip}")
         return self._fits_destination(replace(item, dst_caip2=caip))
-
-
-#: Why a validator's follower does not attest zrSignSimpleTx requests (docs/attestation.md).
-SIMPLE_TX_NOT_ATTESTED = (
-    "zrSignSimpleTx requests are not attested: their transaction needs the destination's "
-    "nonce, gas and fees, which validators read at different moments and could not agree on; "
-    "not ingested while attestation is on (use zrSignTx with a complete unsigned transaction)"
-)
-
-
-# ---------------------------------------------------------------------------- simple tx
-
-
-@dataclass(frozen=True)
-class SimpleTx:
-    to: str
-    value: int
-    data: bytes
-
-
-def decode_simple_tx(payload: bytes) -> SimpleTx:
-    """`transaction(string to, uint256 value, bytes data)` calldata; raises ValueError."""
-    if payload[:4] != SIMPLE_TX_SELECTOR:
-        raise ValueError("simple-tx payload does not start with transaction(string,uint256,bytes)")
-    try:
-        to, value, data = abi_decode(["string", "uint256", "bytes"], payload[4:])
-    except Exception as exc:
-        raise ValueError(f"simple-tx payload is not ABI-encoded: {exc}") from None
-    if not is_address(to):
-        raise ValueError(f"simple-tx recipient {to!r} is not an EVM address")
-    return SimpleTx(to_checksum_address(to), int(value), bytes(data))
-
-
-def eip1559_unsigned(
-    chain_id: int,
-    nonce: int,
-    max_priority_fee: int,
-    max_fee: int,
-    gas: int,
-    to: str,
-    value: int,
-    data: bytes,
-) -> bytes:
-    """0x02 || rlp([chainId, nonce, maxPriorityFee, maxFee, gas, to, value, data, []])."""
-    import rlp
-
-    fields = [chain_id, nonce, max_priority_fee, max_fee, gas, unhx(to), value, data, []]
-    return b"\x02" + rlp.encode(fields)

@@ -7,6 +7,7 @@ asserts the refusal and that no state changed."""
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import pytest
@@ -238,3 +239,102 @@ def test_injection_is_rejected_when_attestation_is_off(tmp_path: Any) -> None:
     item = key_item(5)
     inj = Injection(0, signed(c, [ext(item)] * 4), (item,)).encode()
     assert process(c, [inj]) == REJECT
+
+
+# -- simple-tx quotes (docs/attestation.md, *Simple-tx quotes*) ----------------------------
+@pytest.fixture
+def quoting(tmp_path: Any) -> Any:
+    """A simple-tx request awaiting its quote at a designated anvil block (4 validators)."""
+    from tests.unit.attest.simple_tx_world import CAIP_DEST, simple_item, simple_tx_world
+
+    with simple_tx_world(tmp_path) as w:
+        item = simple_item(7, "0x" + "cc" * 20, 1)
+        w.inject(item, confirmed={CAIP_A: 20, CAIP_DEST: w.dest_block()})
+        yield w, item
+
+
+def _quotes_signed(w: Any, lies: tuple[int | None, ...]) -> tuple[list[bytes], list[Any]]:
+    """Each validator's extension from its follower (None: no quote at all) and the quotes."""
+    from tests.unit.attest.simple_tx_world import Follower
+
+    exts = [
+        w.extend_with(Follower(w.anvil.url, lie=lie)) if lie is not None else b""
+        for lie in lies
+    ]  # fmt: skip
+    quotes = [q for e in exts if e for q in Extension.decode(e).quotes]
+    return exts, quotes
+
+
+def _injection(w: Any, exts: list[bytes], quotes: tuple[Any, ...]) -> bytes:
+    votes = tuple(v.sign("zenrock", w.chain.height, 0, e) for v, e in zip(VALS, exts, strict=True))
+    return Injection(0, votes, (), quotes).encode()
+
+
+def test_proposer_injecting_an_unbacked_quote_is_rejected_and_changes_nothing(
+    quoting: Any,
+) -> None:
+    """Two of four validators (20 of 40) read a nonce 5 too high; a proposer injecting their
+    quote is refused, so is one injecting a quote nobody attested; decided anyway, nothing
+    changes (the request still awaits, no signature request, the nonce book untouched)."""
+    w, item = quoting
+    exts, quotes = _quotes_signed(w, (0, 0, 5, 5))
+    honest, lying = quotes[0], quotes[2]
+    assert lying.nonce == honest.nonce + 5
+    before = stores(w.chain)
+    for quote in (lying, dataclasses.replace(honest, base_fee=honest.base_fee + 1)):
+        inj = _injection(w, exts, (quote,))
+        assert process_with(w.chain, VALS, [inj]) == REJECT
+    inj = _injection(w, exts, (lying,))
+    res = finalize_with(w.chain, VALS, [inj])
+    assert res.tx_results[0].code != 0 and "backs nothing" in res.tx_results[0].log
+    assert_unchanged(before, stores(w.chain))
+    att = w.chain.app.attestation
+    assert att.module.keeper.awaiting(w.chain.app.committed_context(), item.id) is not None
+
+
+def test_quote_for_an_unknown_request_or_another_block_is_rejected(quoting: Any) -> None:
+    """Backed by all four, but for a request that awaits nothing, or at a block the chain did
+    not designate: refused in ProcessProposal, and nothing changes when decided."""
+    w, _item = quoting
+    exts, quotes = _quotes_signed(w, (0, 0, 0, 0))
+    good = quotes[0]
+    before = stores(w.chain)
+    for bad in (
+        dataclasses.replace(good, request=b"\x42" * 32),
+        dataclasses.replace(good, block=good.block - 1),
+    ):
+        forged = Extension((), (bad,)).encode()
+        inj = _injection(w, [forged] * 4, (bad,))
+        assert process_with(w.chain, VALS, [inj]) == REJECT
+        res = finalize_with(w.chain, VALS, [inj])
+        assert res.tx_results[0].code != 0
+    assert_unchanged(before, stores(w.chain))
+    del exts
+
+
+def test_an_already_quoted_request_cannot_be_quoted_again(quoting: Any) -> None:
+    """The first quote builds the request's transaction; the same proof replayed (or a new
+    quote) for it is refused: one signature request per simple-tx event."""
+    w, item = quoting
+    exts, quotes = _quotes_signed(w, (0, 0, 0, 0))
+    inj = _injection(w, exts, (quotes[0],))
+    assert process_with(w.chain, VALS, [inj]) == ACCEPT
+    assert finalize_with(w.chain, VALS, [inj]).tx_results[0].code == 0
+    before = stores(w.chain)
+    again = _injection(w, exts, (quotes[0],))
+    assert process_with(w.chain, VALS, [again]) == REJECT
+    assert finalize_with(w.chain, VALS, [again]).tx_results[0].code != 0
+    assert_unchanged(before, stores(w.chain))
+    del item
+
+
+def test_proposer_omitting_a_backed_quote_is_rejected(quoting: Any) -> None:
+    """The extensions this validator received back a quote: a block without it is refused."""
+    w, _item = quoting
+    exts, _ = _quotes_signed(w, (0, 0, 0, 0))
+    for v, e in zip(VALS, exts, strict=True):
+        req = abci.RequestVerifyVoteExtension(
+            height=w.chain.height, validator_address=v.address, vote_extension=e
+        )
+        assert w.chain.app.verify_vote_extension(req).status == 1
+    assert process_with(w.chain, VALS, []) == REJECT

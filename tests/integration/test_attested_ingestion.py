@@ -169,7 +169,10 @@ def attest_genesis(doc: dict[str, Any], addresses: dict[str, str]) -> str:
     """The zrSign keyring and zr_sign_address (the creator of ingested requests; no one
     signs with it here) with attestation on; the keyring."""
     kr = zrsign_genesis(doc, addresses)
-    doc["app_state"]["attest"] = {"params": {"enabled": True, "max_defer_blocks": "2000"}}
+    doc["app_state"]["attest"] = {
+        "params": {"enabled": True, "max_defer_blocks": "2000",
+                   "simple_tx_priority_fee": str(10**9), "simple_tx_call_gas": "200000"}
+    }  # fmt: skip
     return kr
 
 
@@ -351,6 +354,63 @@ def test_omni_calls_from_the_contract_are_attested_and_applied_once(env: Env) ->
     assert len(policies()) == 1 and len(env.by_cache(cid)) == 1  # each event once
 
 
+def _quoted_events(env: Env, heights: range) -> list[dict[str, str]]:
+    """The simple_tx_quoted events of the injections in ``heights`` (CometBFT's block_results)."""
+    out = []
+    for h in heights:
+        res = env.net.nodes[0].rpc.block_results(h)
+        for tx in res.get("txs_results") or []:
+            for ev in tx.get("events") or []:
+                if ev["type"] == "simple_tx_quoted":
+                    out.append({a["key"]: a["value"] for a in ev["attributes"]})
+    return out
+
+
+def test_a_simple_tx_request_is_quoted_built_and_signed(env: Env) -> None:
+    """zrSignSimpleTx on B for B: ingested awaiting a quote, the four followers read the MPC
+    wallet's nonce and the base fee at the designated block of B, the agreed quote builds the
+    EIP-1559 transaction (the relayer's builder, chain params' tip and rule gas), and the
+    keeper signs it: the signature recovers to the wallet over the transaction's hash."""
+    import rlp
+    from eth_keys import keys as eth_keys
+
+    from zrchain.evm.ids import OPTIONS_MONITORING, encode_simple_tx
+
+    sam = env.user("sam")
+    env.cb.zr_key_req(sam.address, options=OPTIONS_MONITORING, sender=sam, value=PAY)
+    env.b.mine(CONFIRMATIONS)
+    [key] = wait(lambda: env.zr_sign_keys(sam.address), timeout=120, what="sam's key")
+    to = "0x" + "cc" * 20
+    h0 = env.height()
+    res = env.cb.zr_sign_simple_tx(
+        SignParams(EVM_WALLET_TYPE_ID, 0, caip2_chain_id(CAIP_B), encode_simple_tx(to, 4321)),
+        sender=sam,
+        value=PAY,
+    )
+    env.b.mine(CONFIRMATIONS)
+    cid = cache_id(CAIP_B, env.cb.address, res.events[0].trace_id)
+    [sig] = wait(
+        lambda: [r for r in env.by_cache(cid) if r.status.endswith("FULFILLED")],
+        timeout=180,
+        what="the simple-tx request quoted, built and signed",
+    )
+    [quoted] = _quoted_events(env, range(h0, env.height() + 1))
+    unsigned = bytes.fromhex(quoted["tx"])
+    fields = rlp.decode(unsigned[1:])
+    header = env.b.rpc("eth_getBlockByNumber", [hex(int(quoted["block"])), False])
+    base_fee, tip = int(header["baseFeePerGas"], 16), 10**9
+    as_ints = [int.from_bytes(f, "big") for f in fields[:5]]
+    assert as_ints == [CHAIN_B, 0, tip, 2 * base_fee + tip, 21000]
+    assert fields[5] == bytes.fromhex(to[2:]) and int.from_bytes(fields[6], "big") == 4321
+    digest = keccak(unsigned)
+    signed = bytes(sig.signed_data[0].signed_data)
+    v = signed[64] - 27 if signed[64] >= 27 else signed[64]
+    signature = eth_keys.Signature(signed[:64] + bytes([v]))
+    signer = signature.recover_public_key_from_msg_hash(digest).to_checksum_address()
+    assert signer == key["address"]
+    assert len(env.by_cache(cid)) == 1
+
+
 def test_two_of_four_down_pauses_ingestion_blocks_continue(env: Env) -> None:
     carol = env.user("carol")
     for p in env.proxies:
@@ -394,6 +454,7 @@ def test_proposer_injecting_an_unbacked_request_is_rejected_and_the_chain_goes_o
     byz.stop()
     byz.start_app(entry=[sys.executable, str(Path(__file__).parent / "byzantine_proposer.py")])
     byz.start_comet()
+
     def honest_refused() -> bool:
         return any(
             "injection refused" in (n.home / "app.log").read_text(errors="replace")

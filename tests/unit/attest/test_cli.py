@@ -33,5 +33,10 @@ def test_update_params_builds_a_proposal_for_gov(tmp_path: Any) -> None:
     assert inner == {
         "@type": "/zrchain.attest.MsgUpdateParams",
         "authority": GOV_AUTHORITY,
-        "params": {"enabled": True, "max_defer_blocks": "300"},
+        "params": {
+            "enabled": True,
+            "max_defer_blocks": "300",
+            "simple_tx_priority_fee": "1000000000",
+            "simple_tx_call_gas": "200000",
+        },
     }

@@ -9,11 +9,14 @@ from hypothesis import strategies as st
 from tests.unit.attest.helpers import CAIP_A, CAIP_B, ext, key_item
 from zrchain.x.attest.codec import (
     MAX_EXTENSION_BYTES,
+    MAX_QUOTE_BYTES,
+    MAX_QUOTES,
     CodecError,
     Extension,
     Injection,
     Item,
     NetworkView,
+    Quote,
     SignedExtension,
     is_injection,
     put_uvarint,
@@ -57,7 +60,8 @@ def test_layout_is_as_documented() -> None:
 @pytest.mark.parametrize(
     "mutate, error",
     [
-        (lambda r: b"\x02" + r[1:], "version"),
+        (lambda r: b"\x03" + r[1:], "version"),
+        (lambda r: b"\x02" + r[1:], "truncated"),  # version 2 must carry quotes
         (lambda r: r + b"\x00", "trailing"),
         (lambda r: r[:-1], "truncated"),
         (lambda r: r[:2] + b"\x80\x00" + r[3:], "not minimal"),
@@ -108,3 +112,53 @@ def test_injection_round_trips_and_cannot_be_a_cosmos_tx() -> None:
     assert raw[0] == 0xFF  # field 31 with wire type 7: no protobuf message starts so
     with pytest.raises(CodecError):
         Injection.decode(raw + b"\x00")
+
+
+# -- simple-tx quotes ----------------------------------------------------------------------
+quotes = st.builds(
+    Quote,
+    request=st.binary(min_size=32, max_size=32),
+    block=st.integers(0, 2**63 - 1),
+    block_hash=st.binary(min_size=32, max_size=32),
+    nonce=st.integers(0, 2**63 - 1),
+    base_fee=st.integers(0, 2**63 - 1),
+)
+
+
+@given(quotes)
+def test_quote_round_trips_within_its_bound(q: Quote) -> None:
+    raw = q.encode()
+    assert Quote.decode(raw) == q and len(raw) <= MAX_QUOTE_BYTES
+
+
+@given(st.lists(quotes, min_size=1, max_size=MAX_QUOTES, unique_by=lambda q: q.request),
+       st.lists(items, max_size=5, unique_by=lambda i: i.order))  # fmt: skip
+def test_extension_and_injection_with_quotes_round_trip_canonically(
+    found: list[Quote], its: list[Item]
+) -> None:
+    qs = tuple(sorted(found, key=lambda q: q.request))
+    e = Extension(ext(*sorted(its, key=lambda i: i.order)).networks if its else (), qs)
+    raw = e.encode()
+    assert raw[0] == 2 and Extension.decode(raw) == e and Extension.decode(raw).encode() == raw
+    inj = Injection(0, (), tuple(its), qs)
+    assert is_injection(inj.encode()) and Injection.decode(inj.encode()) == inj
+
+
+def test_an_extension_without_quotes_keeps_version_1() -> None:
+    assert ext(key_item(7)).encode()[0] == 1
+    assert Injection(0, (), (key_item(3),)).encode().startswith(b"\xffzrchain/attest\x01")
+
+
+def test_quotes_out_of_order_repeated_or_too_many_are_refused() -> None:
+    a = Quote(b"\x01" * 32, 5, b"\x00" * 32, 0, 7)
+    b = Quote(b"\x02" * 32, 5, b"\x00" * 32, 0, 7)
+    for bad in ((b, a), (a, a)):
+        with pytest.raises(CodecError, match="ascending request"):
+            Extension.decode(Extension((), bad).encode())
+    many = tuple(Quote(i.to_bytes(32, "big"), 1, b"\x00" * 32, 0, 0) for i in range(MAX_QUOTES + 1))
+    with pytest.raises(CodecError, match="quotes"):
+        Extension.decode(Extension((), many).encode())
+    with pytest.raises(CodecError, match="at least one quote"):
+        Extension.decode(b"\x02\x00\x00")
+    with pytest.raises(CodecError, match="at least one quote"):
+        Injection.decode(b"\xffzrchain/attest\x02\x00\x00\x00\x00")

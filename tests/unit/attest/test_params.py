@@ -56,12 +56,21 @@ def test_a_gov_proposal_turns_attestation_on_and_relayer_txs_are_refused(chain: 
     assert refused.code != 0 and "attestation" in refused.log
 
 
-def test_a_proposal_with_invalid_params_is_refused_at_submission(chain: Chain) -> None:
+@pytest.mark.parametrize(
+    "bad, why",
+    [
+        (pb.Params(enabled=True, max_defer_blocks=10**9), "max_defer_blocks above"),
+        (pb.Params(enabled=True, simple_tx_call_gas=30_000_001), "simple_tx_call_gas above"),
+        (pb.Params(enabled=True, simple_tx_priority_fee=10**15 + 1), "priority_fee above"),
+    ],
+)
+def test_a_proposal_with_invalid_params_is_refused_at_submission(
+    chain: Chain, bad: pb.Params, why: str
+) -> None:
     alice = chain.wallets["alice"]
-    bad = pb.Params(enabled=True, max_defer_blocks=10**9)
     before = snapshot_app(chain.app)
     res = submit(chain, alice, [pb.MsgUpdateParams(authority=GOV_AUTHORITY, params=bad)])
-    assert res.code != 0 and "max_defer_blocks above" in res.log
+    assert res.code != 0 and why in res.log
     assert_unchanged(before, snapshot_app(chain.app), alice.address, "40000urock", [alice.address])
     assert params(chain).enabled is False
 

@@ -8,10 +8,9 @@ from typing import Any
 import pytest
 from eth_utils import keccak
 
-from evm_bridge.attest_source import ObservedRequests, load_networks, to_item
+from evm_bridge.attest_source import ObservedRequests, QuoteBook, load_networks, to_item
 from evm_bridge.config import ConfigError
 from evm_bridge.ingest import (
-    SIMPLE_TX_NOT_ATTESTED,
     KeyIngest,
     OmniIngest,
     Origin,
@@ -20,8 +19,17 @@ from evm_bridge.ingest import (
 )
 from zrchain.codec.gen.zrchain.omni import tx_pb2 as omni_tx
 from zrchain.codec.gen.zrchain.treasury import tx_pb2
-from zrchain.evm.ids import REQ_HASH, REQ_SIMPLE_TX, REQ_TX, encode_simple_tx
-from zrchain.x.attest.codec import KIND_KEY, KIND_OMNI_APPROVAL, KIND_OMNI_CALL, Item
+from zrchain.evm.ids import REQ_HASH, REQ_SIMPLE_TX, REQ_TX, caip2_chain_id, encode_simple_tx
+from zrchain.x.attest.codec import (
+    KIND_KEY,
+    KIND_OMNI_APPROVAL,
+    KIND_OMNI_CALL,
+    KIND_SIMPLE_TX,
+    Item,
+    Quote,
+    QuoteRequest,
+    split_simple_tx_msg,
+)
 from zrchain.x.attest.module import check_omni_origin
 
 from .conftest import ALICE, sig_request_log
@@ -152,12 +160,28 @@ def test_an_evm_tx_for_another_chain_than_its_destination_is_not_attested(
     assert "is not the transaction's chain eip155:1" in caplog.text
 
 
-def test_simple_tx_requests_are_not_attested_and_say_why(caplog: pytest.LogCaptureFixture) -> None:
+def test_a_simple_tx_request_is_attested_unconverted_with_its_events_destination() -> None:
+    """Kind 5: the relayer's Msg before conversion (payload = the simple-tx calldata, no
+    metadata) and the event's dstChainId, identical whether or not this follower's map knows
+    the destination (the chain resolves it against the networks > 2/3 follow)."""
     payload = encode_simple_tx("0x" + "cc" * 20, 5, b"")
     for dst in (BRIDGE_CAIP2, UNKNOWN):
         raw = sig_request_log(4, ALICE, payload=payload, req_type=REQ_SIMPLE_TX, dst=dst)
-        assert observed(raw) == []
-    assert caplog.text.count(SIMPLE_TX_NOT_ATTESTED) == 2
+        [blind] = observed(raw)
+        [knowing] = observed(raw, known=(UNKNOWN,))
+        assert blind == knowing and blind.kind == KIND_SIMPLE_TX
+        dst_id, inner = split_simple_tx_msg(blind.msg)
+        assert dst_id == caip2_chain_id(dst)
+        msg = tx_pb2.MsgNewZrSignSignatureRequest.FromString(inner)
+        assert bytes.fromhex(msg.data) == payload and msg.tx and not msg.HasField("metadata")
+
+
+def test_a_simple_tx_request_with_a_malformed_payload_is_not_attested(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    raw = sig_request_log(4, ALICE, payload=b"\x00" * 8, req_type=REQ_SIMPLE_TX)
+    assert observed(raw) == []
+    assert "simple-tx payload rejected" in caplog.text
 
 
 def test_an_event_whose_msg_is_too_large_to_attest_is_left_out(
@@ -167,3 +191,34 @@ def test_an_event_whose_msg_is_too_large_to_attest_is_left_out(
     raw = sig_request_log(4, ALICE, payload=big, req_type=REQ_TX, dst=BRIDGE_CAIP2)
     assert observed(raw) == []
     assert "not attested: its Msg is" in caplog.text
+
+
+# -- quotes are read in the background, never in ExtendVote ---------------------------------
+class _Reads:
+    """Stands in for one network's Quoter (the real one is exercised against anvil in
+    tests/unit/attest/test_simple_tx_quotes.py)."""
+
+    def __init__(self, fail: bool = False) -> None:
+        self.fail = fail
+        self.calls: list[QuoteRequest] = []
+
+    def read(self, req: QuoteRequest) -> Quote:
+        self.calls.append(req)
+        if self.fail:
+            raise ConnectionError("destination RPC down")
+        return Quote(req.request, req.block, b"\x01" * 32, 3, 7)
+
+
+def test_quote_book_answers_from_what_it_has_read_and_reads_the_rest_later() -> None:
+    reads, down = _Reads(), _Reads(fail=True)
+    book = QuoteBook({"eip155:1": reads, "eip155:2": down})  # type: ignore[dict-item]
+    r1 = QuoteRequest(b"\x01" * 32, "eip155:1", b"\xaa" * 20, 9)
+    r2 = QuoteRequest(b"\x02" * 32, "eip155:2", b"\xaa" * 20, 9)
+    r3 = QuoteRequest(b"\x03" * 32, "eip155:3", b"\xaa" * 20, 9)  # not followed here
+    assert book.quotes([r1, r2, r3]) == []  # nothing read yet; no RPC call made
+    assert reads.calls == [] and down.calls == []
+    assert book.read_wanted() == 1  # the down network is retried later, never raises
+    assert book.quotes([r1, r2, r3]) == [Quote(r1.request, 9, b"\x01" * 32, 3, 7)]
+    assert {c.caip2 for c in reads.calls + down.calls} == {"eip155:1", "eip155:2"}
+    # a request no longer asked for is forgotten
+    assert book.quotes([r2]) == [] and book.read == {}

@@ -9,6 +9,7 @@ payload (``zrchain.x.treasury.party``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -185,8 +186,11 @@ def build(
     destination: str = "",
     delegate: bool = False,
     default_btl: int = 0,
+    more_state: Callable[[dict[str, Any]], None] | None = None,
+    **chain_kw: Any,
 ) -> Setup:
-    """The standard fixture chain (see the module docstring)."""
+    """The standard fixture chain (see the module docstring); ``more_state`` edits the
+    genesis app state further, ``chain_kw`` goes to ``make_chain``."""
     from zrchain.testing.inproc import Wallet as W
 
     names = dict.fromkeys(NAMES, FUNDS)
@@ -201,8 +205,10 @@ def build(
         p["keyring_commission"] = str(commission)
         p["keyring_commission_destination"] = destination
         p["default_btl"] = str(default_btl)
+        if more_state is not None:
+            more_state(state)
 
-    chain = make_chain(tmp_path / "db", names, app_state=edit)
+    chain = make_chain(tmp_path / "db", names, app_state=edit, **chain_kw)
     alice = chain.wallets["alice"]
     kr = new_keyring(
         chain,

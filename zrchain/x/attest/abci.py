@@ -29,11 +29,14 @@ from zrchain.context import Context
 from zrchain.x.attest.codec import (
     MAX_EXTENSION_BYTES,
     MAX_ITEMS,
+    MAX_QUOTES,
     CodecError,
     Extension,
     Injection,
     Item,
     NetworkView,
+    Quote,
+    QuoteRequest,
     SignedExtension,
     is_injection,
     unattestable,
@@ -65,6 +68,12 @@ class EventSource(Protocol):
 
     def forget(self, ids: set[bytes]) -> None:
         """Requests the chain has ingested: the view need not keep them."""
+        ...
+
+    def quotes(self, requests: Sequence[QuoteRequest]) -> Sequence[Quote]:
+        """The quotes this validator has read for ``requests`` (those whose destination it
+        follows), each at exactly the request's block; may return fewer (not read yet) or
+        raise (nothing is quoted this time)."""
         ...
 
 
@@ -105,6 +114,14 @@ def bounded_view(views: Sequence[NetworkView], skip: Callable[[bytes], bool]) ->
     return Extension(tuple(nets))
 
 
+def with_quotes(ext: Extension, quotes: Sequence[Quote]) -> Extension:
+    """``ext`` plus as many of ``quotes`` (ascending request id) as fit the size limit."""
+    kept = list(quotes[:MAX_QUOTES])
+    while kept and len(Extension(ext.networks, tuple(kept)).encode()) > MAX_EXTENSION_BYTES:
+        kept.pop()
+    return Extension(ext.networks, tuple(kept))
+
+
 @dataclass
 class VoteExtensions:
     """Bound to the app: ``state()`` gives a read context over the committed state,
@@ -136,7 +153,8 @@ class VoteExtensions:
         about_to_be = set()
         if req.txs and is_injection(req.txs[0]):
             with contextlib.suppress(CodecError):
-                about_to_be = {it.id for it in Injection.decode(req.txs[0]).items}
+                inj = Injection.decode(req.txs[0])
+                about_to_be = {it.id for it in inj.items} | {q.request for q in inj.quotes}
         try:
             views = list(self.source.views())
         except Exception as exc:  # an EVM RPC down or behind: attest nothing this time
@@ -152,7 +170,8 @@ class VoteExtensions:
                 return True
             return False
 
-        ext = bounded_view(views, skip).encode()
+        quotes = self._quotes(ctx, about_to_be, req.height)
+        ext = with_quotes(bounded_view(views, skip), quotes).encode()
         if done:
             self.source.forget(done)
         self.last_extension_bytes = len(ext)
@@ -160,6 +179,23 @@ class VoteExtensions:
         if self.own_address:
             self._remember(int(req.height), self.own_address, ext)
         return ext
+
+    def _quotes(self, ctx: Context, about_to_be: set[bytes], height: int) -> list[Quote]:
+        """The source's quotes for the requests awaiting one, at their designated blocks,
+        minus those the block being voted on quotes."""
+        assert self.source is not None
+        wanted = {r.request: r for r in self.module.quote_requests(ctx)}
+        for rid in about_to_be:
+            wanted.pop(rid, None)
+        if not wanted:
+            return []
+        try:
+            got = list(self.source.quotes(list(wanted.values())))
+        except Exception as exc:  # a destination RPC down: quote nothing this time
+            log.warning("quotes unavailable at height %d: %s", height, exc)
+            return []
+        out = {q.request: q for q in got if (r := wanted.get(q.request)) and r.block == q.block}
+        return [out[k] for k in sorted(out)][:MAX_QUOTES]
 
     def verify_vote_extension(self, req: abci.RequestVerifyVoteExtension) -> bool:
         try:
@@ -204,11 +240,18 @@ class VoteExtensions:
             signed = SignedExtension(pubkey, bytes(v.vote_extension), bytes(v.extension_signature))
             attestations.append(Attestation(address, int(v.validator.power), ext, signed))
         total = sum(int(v.validator.power) for v in commit.votes)
-        result = tally(attestations, total, lambda i: self.module.keeper.ingested(ctx, i))
-        if not result.items:
+        result = tally(
+            attestations,
+            total,
+            lambda i: self.module.keeper.ingested(ctx, i),
+            lambda q: self.module.quotable(ctx, q),
+        )
+        if not result.anything:
             return None
         votes = tuple(a.signed for a in attestations if a.signed is not None)
-        injection = Injection(int(commit.round), votes, tuple(result.items)).encode()
+        injection = Injection(
+            int(commit.round), votes, tuple(result.items), tuple(result.quotes)
+        ).encode()
         if len(injection) > req.max_tx_bytes:  # CometBFT refuses a proposal above its limit
             log.error(
                 "height %d: the injection (%d bytes) exceeds the block's %d bytes; not proposed",
@@ -218,9 +261,10 @@ class VoteExtensions:
             )
             return None
         log.info(
-            "proposing height %d: %d attested request(s), proof of %d vote(s)",
+            "proposing height %d: %d attested request(s), %d quote(s), proof of %d vote(s)",
             req.height,
             len(result.items),
+            len(result.quotes),
             len(votes),
         )
         return injection
@@ -240,7 +284,10 @@ class VoteExtensions:
         if self._extensions_at(req.height - 1) and self._enabled(ctx):
             missing = self._available(ctx, req.height - 1, req.proposed_last_commit)
             if missing:
-                return f"omits {len(missing)} request(s) backed by > 2/3 of the voting power"
+                return (
+                    f"omits {len(missing)} request(s) or quote(s) backed by > 2/3 of the voting "
+                    "power"
+                )
         return ""
 
     def check(self, tx: bytes, ctx: Context, height: int, last_commit: Any) -> Tally:
@@ -257,9 +304,10 @@ class VoteExtensions:
             commit_round=int(last_commit.round),
             commit=commit_votes(last_commit.votes),
             ingested=lambda i: self.module.keeper.ingested(ctx, i),
+            quotable=lambda q: self.module.quotable(ctx, q),
         )
 
-    def _available(self, ctx: Context, height: int, last_commit: Any) -> list[Item]:
+    def _available(self, ctx: Context, height: int, last_commit: Any) -> list[Item | Quote]:
         """What the extensions this validator received for ``height`` back, counting only
         validators whose precommits are in the proposed commit."""
         votes = commit_votes(last_commit.votes)
@@ -273,7 +321,13 @@ class VoteExtensions:
             except CodecError:
                 continue
         total = sum(v.power for v in votes)
-        return tally(attestations, total, lambda i: self.module.keeper.ingested(ctx, i)).items
+        result = tally(
+            attestations,
+            total,
+            lambda i: self.module.keeper.ingested(ctx, i),
+            lambda q: self.module.quotable(ctx, q),
+        )
+        return [*result.items, *result.quotes]
 
     # -- the block --------------------------------------------------------------------------------
     def finalize(self, ctx: Context, tx: bytes, last_commit: Any) -> bytes:

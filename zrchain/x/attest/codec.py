@@ -24,9 +24,16 @@ MAX_ITEMS = 64
 MAX_CAIP2_BYTES = 64
 MAX_MSG_BYTES = 8 * 1024
 EXTENSION_VERSION = 1
+#: An extension that also carries simple-tx quotes (version 1 followed by the quotes).
+EXTENSION_VERSION_QUOTES = 2
+#: At most this many quotes in one extension or injection.
+MAX_QUOTES = 64
 #: First bytes of the injection tx. 0xff opens no protobuf field (number 31, wire type 7 does
-#: not exist), so no Cosmos TxRaw can start with it.
-INJECTION_MAGIC = b"\xffzrchain/attest\x01"
+#: not exist), so no Cosmos TxRaw can start with it. The last byte is the version: 1 without
+#: quotes, 2 with them.
+INJECTION_PREFIX = b"\xffzrchain/attest"
+INJECTION_MAGIC = INJECTION_PREFIX + b"\x01"
+INJECTION_MAGIC_QUOTES = INJECTION_PREFIX + b"\x02"
 #: The injection carries at most this many votes (CometBFT's own validator-set limit).
 MAX_VOTES = 10_000
 
@@ -34,7 +41,11 @@ KIND_KEY = 1  # zrchain.treasury.MsgNewKeyRequest
 KIND_SIG = 2  # zrchain.treasury.MsgNewZrSignSignatureRequest
 KIND_OMNI_CALL = 3  # zrchain.omni.MsgForwardOwnerCall (ZrPolicyCreate, ZrKeyPolicySet)
 KIND_OMNI_APPROVAL = 4  # zrchain.omni.MsgForwardApproval (ZrActionApproval, ZrActionRejection)
-KINDS = (KIND_KEY, KIND_SIG, KIND_OMNI_CALL, KIND_OMNI_APPROVAL)
+#: A zrSignSimpleTx request: ``dst_chain_id:bytes(32) msg:bytes``, the msg a
+#: MsgNewZrSignSignatureRequest whose data is still the simple-tx payload; it waits for a
+#: quote (docs/attestation.md, *Simple-tx quotes*).
+KIND_SIMPLE_TX = 5
+KINDS = (KIND_KEY, KIND_SIG, KIND_OMNI_CALL, KIND_OMNI_APPROVAL, KIND_SIMPLE_TX)
 #: The kinds of x/omni calls forwarded from contract events (their cache_id is the event's).
 OMNI_KINDS = (KIND_OMNI_CALL, KIND_OMNI_APPROVAL)
 
@@ -176,6 +187,77 @@ def unattestable(item: Item) -> str:
     return ""
 
 
+def simple_tx_msg(dst_chain_id: bytes, msg: bytes) -> bytes:
+    """The ``msg`` of a KIND_SIMPLE_TX item: the event's ``dstChainId`` (keccak256 of the
+    destination's CAIP-2 id, resolved by the chain against the networks > 2/3 follow) and
+    the relayer path's signature request before conversion."""
+    if len(dst_chain_id) != 32:
+        raise CodecError("dstChainId must be 32 bytes")
+    return put_bytes(dst_chain_id) + put_bytes(msg)
+
+
+def split_simple_tx_msg(data: bytes) -> tuple[bytes, bytes]:
+    r = Reader(data)
+    dst, msg = r.bytes(32, exact=32), r.bytes(MAX_MSG_BYTES)
+    r.end()
+    return dst, msg
+
+
+@dataclass(frozen=True)
+class Quote:
+    """What a validator read on a simple-tx request's destination at the block the chain
+    designated for it: the MPC wallet's nonce (eth_getTransactionCount at that block) and
+    the block's base fee; ``block_hash`` names the branch it read. ``request`` is the id of
+    the simple-tx item awaiting it."""
+
+    request: bytes  # 32
+    block: int
+    block_hash: bytes  # 32
+    nonce: int
+    base_fee: int
+
+    def encode(self) -> bytes:
+        return b"".join(
+            (
+                put_bytes(self.request),
+                put_uvarint(self.block),
+                put_bytes(self.block_hash),
+                put_uvarint(self.nonce),
+                put_uvarint(self.base_fee),
+            )
+        )
+
+    @cached_property
+    def id(self) -> bytes:
+        return hashlib.sha256(self.encode()).digest()
+
+    @classmethod
+    def decode(cls, data: bytes) -> Quote:
+        r = Reader(data)
+        q = cls(r.bytes(32, exact=32), r.uvarint(), r.bytes(32, exact=32), r.uvarint(),
+                r.uvarint())  # fmt: skip
+        r.end()
+        return q
+
+
+#: A quote's encoding is at most this long (2 x 33 + 3 x 10 bytes).
+MAX_QUOTE_BYTES = 96
+
+
+def _quotes(r: Reader) -> tuple[Quote, ...]:
+    n = r.count(MAX_QUOTES, "quotes")
+    if n == 0:
+        raise CodecError("a version-2 encoding carries at least one quote")
+    quotes = tuple(Quote.decode(r.bytes(MAX_QUOTE_BYTES)) for _ in range(n))
+    if any(a.request >= b.request for a, b in itertools.pairwise(quotes)):
+        raise CodecError("quotes not in strictly ascending request order")
+    return quotes
+
+
+def _put_quotes(quotes: tuple[Quote, ...]) -> list[bytes]:
+    return [put_uvarint(len(quotes)), *(put_bytes(q.encode()) for q in quotes)]
+
+
 def _caip2(r: Reader) -> str:
     raw = r.bytes(MAX_CAIP2_BYTES)
     try:
@@ -210,17 +292,22 @@ class NetworkView:
 @dataclass(frozen=True)
 class Extension:
     networks: tuple[NetworkView, ...] = ()
+    #: Simple-tx quotes, one per request, in ascending request id order.
+    quotes: tuple[Quote, ...] = ()
 
     def encode(self) -> bytes:
-        if not self.networks:
+        if not self.networks and not self.quotes:
             return b""
-        out = [bytes([EXTENSION_VERSION]), put_uvarint(len(self.networks))]
+        version = EXTENSION_VERSION_QUOTES if self.quotes else EXTENSION_VERSION
+        out = [bytes([version]), put_uvarint(len(self.networks))]
         for net in self.networks:
             out.append(put_bytes(net.caip2.encode()))
             out.append(put_uvarint(net.confirmed))
             out.append(put_bytes(net.digest))
             out.append(put_uvarint(len(net.items)))
             out.extend(put_bytes(i.encode()) for i in net.items)
+        if self.quotes:
+            out += _put_quotes(self.quotes)
         return b"".join(out)
 
     @classmethod
@@ -230,7 +317,7 @@ class Extension:
             return cls()
         if len(data) > MAX_EXTENSION_BYTES:
             raise CodecError(f"extension of {len(data)} bytes (limit {MAX_EXTENSION_BYTES})")
-        if data[0] != EXTENSION_VERSION:
+        if data[0] not in (EXTENSION_VERSION, EXTENSION_VERSION_QUOTES):
             raise CodecError(f"unknown extension version {data[0]}")
         r = Reader(data)
         r.pos = 1
@@ -256,12 +343,13 @@ class Extension:
             if net.digest != claimed:
                 raise CodecError(f"digest of {caip2} does not match its items")
             nets.append(net)
+        quotes = _quotes(r) if data[0] == EXTENSION_VERSION_QUOTES else ()
         r.end()
-        if not nets:
+        if not nets and not quotes:
             raise CodecError("an empty extension is the empty byte string")
         if any(a.caip2 >= b.caip2 for a, b in itertools.pairwise(nets)):
             raise CodecError("networks not in strictly ascending order")
-        return cls(tuple(nets))
+        return cls(tuple(nets), quotes)
 
 
 @dataclass(frozen=True)
@@ -285,18 +373,23 @@ class Injection:
     round: int
     votes: tuple[SignedExtension, ...]
     items: tuple[Item, ...]
+    #: The simple-tx quotes the votes back, in ascending request id order.
+    quotes: tuple[Quote, ...] = ()
 
     def encode(self) -> bytes:
-        out = [INJECTION_MAGIC, put_uvarint(self.round), put_uvarint(len(self.votes))]
+        magic = INJECTION_MAGIC_QUOTES if self.quotes else INJECTION_MAGIC
+        out = [magic, put_uvarint(self.round), put_uvarint(len(self.votes))]
         for v in self.votes:
             out += [put_bytes(v.pubkey), put_bytes(v.extension), put_bytes(v.signature)]
         out.append(put_uvarint(len(self.items)))
         out.extend(put_bytes(i.encode()) for i in self.items)
+        if self.quotes:
+            out += _put_quotes(self.quotes)
         return b"".join(out)
 
     @classmethod
     def decode(cls, data: bytes) -> Injection:
-        if not data.startswith(INJECTION_MAGIC):
+        if not is_injection(data):
             raise CodecError("not an injection tx")
         r = Reader(data)
         r.pos = len(INJECTION_MAGIC)
@@ -310,9 +403,21 @@ class Injection:
         items = tuple(
             Item.decode(r.bytes(MAX_EXTENSION_BYTES)) for _ in range(r.count(MAX_ITEMS, "items"))
         )
+        quotes = _quotes(r) if data.startswith(INJECTION_MAGIC_QUOTES) else ()
         r.end()
-        return cls(rnd, votes, items)
+        return cls(rnd, votes, items, quotes)
 
 
 def is_injection(tx: bytes) -> bool:
-    return tx.startswith(INJECTION_MAGIC)
+    return tx.startswith(INJECTION_MAGIC) or tx.startswith(INJECTION_MAGIC_QUOTES)
+
+
+@dataclass(frozen=True)
+class QuoteRequest:
+    """What a follower is asked to read for a simple-tx request awaiting its quote: the
+    nonce of ``wallet`` (EVM address, 20 bytes) and the base fee, at ``block`` of ``caip2``."""
+
+    request: bytes
+    caip2: str
+    wallet: bytes
+    block: int

@@ -17,15 +17,19 @@ from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any
 
+from eth_utils import keccak, to_canonical_address
 from google.protobuf.message import DecodeError
 
 from zrchain.chains.caip import omni_cache_id
+from zrchain.codec.any import pack
 from zrchain.codec.gen.zrchain.attest import attest_pb2 as pb
 from zrchain.codec.gen.zrchain.omni import tx_pb2 as omni_tx
+from zrchain.codec.gen.zrchain.treasury import query_pb2 as treasury_q
 from zrchain.codec.gen.zrchain.treasury import tx_pb2
 from zrchain.codec.json import from_dict, to_dict
 from zrchain.context import Context
 from zrchain.errors import ChainError
+from zrchain.evm.simple_tx import decode_simple_tx, rule_gas, simple_tx_unsigned
 from zrchain.module import Module, Registry, Service
 from zrchain.store.kv import Branch
 from zrchain.x.attest.codec import (
@@ -33,17 +37,32 @@ from zrchain.x.attest.codec import (
     KIND_OMNI_APPROVAL,
     KIND_OMNI_CALL,
     KIND_SIG,
+    KIND_SIMPLE_TX,
+    MAX_QUOTES,
     OMNI_KINDS,
+    CodecError,
     Item,
+    Quote,
+    QuoteRequest,
+    split_simple_tx_msg,
 )
 from zrchain.x.attest.expected import TreasuryParams, ValidatorKeys
-from zrchain.x.attest.keeper import MODULE, STORE_KEY, AttestKeeper, default_params
+from zrchain.x.attest.keeper import (
+    MODULE,
+    STORE_KEY,
+    AttestKeeper,
+    AwaitingQuote,
+    default_params,
+)
 from zrchain.x.attest.proof import Tally
 from zrchain.x.attest.servers import AttestMsgServer, AttestQueryServer, check_params
 from zrchain.x.attest.signbytes import consensus_address
 
 EVENT_INGESTED = "attested_request"
 EVENT_DISSENT = "attestation_dissent"
+EVENT_QUOTED = "simple_tx_quoted"
+ZRSIGN_KEYS = "/zrchain.treasury.Query/ZrSignKeys"
+EVM_COIN = 60
 #: Held-back signature requests retried per block.
 MAX_RETRIES_PER_BLOCK = 50
 #: A signature request refused with this is waiting for its key (retried, not dropped).
@@ -109,8 +128,17 @@ class AttestModule(Module):
 
     # -- block hooks ---------------------------------------------------------------------------
     def begin_block(self, ctx: Context) -> None:
-        """Held-back signature requests whose key may exist now."""
+        """Held-back signature requests whose key may exist now; simple-tx requests whose
+        wallet may exist now, or that waited too long for a quote."""
         params = self.keeper.params(ctx)
+        lookups = 0
+        for rec in list(self.keeper.all_awaiting(ctx)):
+            if ctx.height - rec.first > params.max_defer_blocks:
+                self.keeper.drop_awaiting(ctx, rec.item.id)
+                self._emit(ctx, rec.item, "expired", "no quote was agreed in time")
+            elif not rec.wallet and lookups < MAX_RETRIES_PER_BLOCK:
+                lookups += 1
+                self._designate(ctx, rec)
         for n, (first, item) in enumerate(list(self.keeper.deferred(ctx))):
             if n >= MAX_RETRIES_PER_BLOCK:
                 break
@@ -131,13 +159,20 @@ class AttestModule(Module):
 
     # -- ingestion -----------------------------------------------------------------------------
     def ingest(self, ctx: Context, result: Tally) -> None:
-        """Run the requests an injection proved, once each; record dissenting attesters."""
+        """Run the requests an injection proved, once each, and the quotes it proved;
+        record dissenting attesters."""
+        for caip2, block in sorted(result.confirmed.items()):
+            self.keeper.raise_confirmed(ctx, caip2, block)
         for item in result.items:
             if self.keeper.ingested(ctx, item.id):
                 continue
             self.keeper.mark_ingested(ctx, item.id, ctx.height)
-            if self._run(ctx, item) == "deferred":
+            if item.kind == KIND_SIMPLE_TX:
+                self._await_quote(ctx, item)
+            elif self._run(ctx, item) == "deferred":
                 self.keeper.defer(ctx, item, ctx.height)
+        for quote in result.quotes:
+            self._apply_quote(ctx, quote)
         for d in result.dissent:
             self.keeper.record_dissent(ctx, ctx.height, d.address, d.signed)
             ctx.emit(
@@ -145,6 +180,115 @@ class AttestModule(Module):
                 ("validator", d.address.hex().upper()),
                 ("items", ",".join(i.hex() for i in d.item_ids)),
             )
+
+    # -- simple-tx requests: awaiting a quote, then built and run ----------------------------
+    def quotable(self, ctx: Context, quote: Quote) -> bool:
+        """The request awaits a quote, its wallet is known, and the quote is at the block
+        the chain designated for it."""
+        rec = self.keeper.awaiting(ctx, quote.request)
+        return rec is not None and bool(rec.wallet) and rec.block == quote.block
+
+    def quote_requests(self, ctx: Context) -> list[QuoteRequest]:
+        """What followers are asked to read (requests whose block is designated)."""
+        out = []
+        for r in self.keeper.all_awaiting(ctx):
+            if r.wallet:
+                out.append(QuoteRequest(r.item.id, r.caip2, r.wallet, r.block))
+                if len(out) == MAX_QUOTES:
+                    break
+        return out
+
+    def _await_quote(self, ctx: Context, item: Item) -> None:
+        try:
+            dst, raw = split_simple_tx_msg(item.msg)
+            msg = tx_pb2.MsgNewZrSignSignatureRequest.FromString(raw)
+            decode_simple_tx(bytes.fromhex(msg.data))
+        except (CodecError, DecodeError, ValueError) as exc:
+            self._emit(ctx, item, "refused", f"undecodable simple-tx request: {exc}")
+            return
+        caip2 = next(
+            (
+                c
+                for c in self.keeper.followed(ctx)
+                if c.startswith("eip155:") and keccak(text=c) == dst
+            ),
+            None,
+        )
+        if caip2 is None:
+            self._emit(ctx, item, "refused", f"destination 0x{dst.hex()} is not a network > 2/3 "
+                       "of the voting power follow: no quote can be agreed")  # fmt: skip
+            return
+        self._designate(ctx, AwaitingQuote(item, ctx.height, caip2))
+
+    def _designate(self, ctx: Context, rec: AwaitingQuote) -> None:
+        """Store the request; once its MPC wallet exists, fix the quote block: the highest
+        block of the destination > 2/3 of the power have said they saw complete."""
+        msg = tx_pb2.MsgNewZrSignSignatureRequest.FromString(split_simple_tx_msg(rec.item.msg)[1])
+        wallet = self._wallet(ctx, msg.address, msg.wallet_index)
+        block = self.keeper.confirmed(ctx, rec.caip2)
+        if wallet and block is not None:
+            rec = dataclasses.replace(rec, wallet=wallet, block=block)
+            self._emit(ctx, rec.item, "awaiting_quote", f"{rec.caip2} block {block}")
+        elif rec.first == ctx.height:
+            self._emit(ctx, rec.item, "awaiting_quote", "its key is not generated yet")
+        else:
+            return  # unchanged: still waiting for the key
+        self.keeper.set_awaiting(ctx, rec)
+
+    def _wallet(self, ctx: Context, owner: str, index: int) -> bytes:
+        """The owner's zrSign EVM key address (20 bytes), b"" while there is none."""
+        assert self._registry is not None, "bind_registry was not called"
+        route = self._registry.queries.get(ZRSIGN_KEYS)
+        if route is None:
+            return b""
+        req = treasury_q.QueryZrSignKeysRequest(address=owner, walletType=str(EVM_COIN))
+        try:
+            res = route.handler(dataclasses.replace(ctx, events=[], _stores={}), req)
+        except ChainError:
+            return b""
+        assert isinstance(res, treasury_q.QueryZrSignKeysResponse)
+        for entry in res.Keys:
+            if entry.index == index and entry.walletType == str(EVM_COIN):
+                return bytes(to_canonical_address(entry.address))
+        return b""
+
+    def _apply_quote(self, ctx: Context, quote: Quote) -> None:
+        """Build the transaction from the agreed quote (the relayer path's builder) and run
+        the signature request, once: the awaiting record is consumed."""
+        rec = self.keeper.awaiting(ctx, quote.request)
+        if rec is None or not self.quotable(ctx, quote):
+            return
+        self.keeper.drop_awaiting(ctx, quote.request)
+        params = self.keeper.params(ctx)
+        msg = tx_pb2.MsgNewZrSignSignatureRequest.FromString(split_simple_tx_msg(rec.item.msg)[1])
+        simple = decode_simple_tx(bytes.fromhex(msg.data))
+        chain_id = int(rec.caip2.partition(":")[2])
+        nonce = self.keeper.next_nonce(ctx, rec.caip2, rec.wallet, quote.nonce)
+        unsigned = simple_tx_unsigned(
+            chain_id,
+            simple,
+            nonce=nonce,
+            base_fee=quote.base_fee,
+            priority_fee=int(params.simple_tx_priority_fee),
+            gas=rule_gas(simple.data, int(params.simple_tx_call_gas)),
+        )
+        msg.data = unsigned.hex()
+        msg.metadata.CopyFrom(pack(tx_pb2.MetadataEthereum(chain_id=chain_id)))
+        ctx.emit(
+            EVENT_QUOTED,
+            ("request", rec.item.id.hex()),
+            ("quote", quote.id.hex()),
+            ("caip2", rec.caip2),
+            ("block", str(quote.block)),
+            ("nonce", str(nonce)),
+            ("tx", unsigned.hex()),
+        )
+        signing = dataclasses.replace(rec.item, kind=KIND_SIG, msg=msg.SerializeToString())
+        outcome = self._run(ctx, signing)
+        if outcome == "deferred":
+            self.keeper.defer(ctx, signing, ctx.height)
+        if outcome != "refused":  # a refused request (e.g. its cache_id used) takes no nonce
+            self.keeper.use_nonce(ctx, rec.caip2, rec.wallet, nonce)
 
     def creator(self, ctx: Context) -> str:
         """treasury's zr_sign_address: the creator (and cache_id namespace) of zrSign

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
-from zrchain.x.attest.codec import CodecError, Extension, Injection, Item, SignedExtension
+from zrchain.x.attest.codec import CodecError, Extension, Injection, Item, Quote, SignedExtension
 from zrchain.x.attest.signbytes import consensus_address, verify_extension_signature
 
 
@@ -50,6 +50,18 @@ class Tally:
     items: list[Item] = field(default_factory=list)
     dissent: list[Dissent] = field(default_factory=list)
     total_power: int = 0
+    #: Simple-tx quotes backed by > 2/3 of the power for requests awaiting them.
+    quotes: list[Quote] = field(default_factory=list)
+    #: Per network, the highest block validators with > 2/3 of the power saw complete.
+    confirmed: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def anything(self) -> bool:
+        return bool(self.items or self.quotes)
+
+
+def _never(_q: Quote) -> bool:
+    return False
 
 
 def backed(power: int, total: int) -> bool:
@@ -57,8 +69,14 @@ def backed(power: int, total: int) -> bool:
 
 
 def tally(
-    attestations: Sequence[Attestation], total: int, ingested: Callable[[bytes], bool]
+    attestations: Sequence[Attestation],
+    total: int,
+    ingested: Callable[[bytes], bool],
+    quotable: Callable[[Quote], bool] = _never,
 ) -> Tally:
+    """What > 2/3 of ``total`` attested: the items not yet ingested, the quotes the chain
+    awaits (``quotable``: its request waits for a quote at exactly that block), the
+    dissenters."""
     power_of: dict[bytes, int] = {}
     items: dict[bytes, Item] = {}
     for a in attestations:
@@ -85,7 +103,22 @@ def tally(
         ]
         if odd:
             dissent.append(Dissent(a.address, odd, a.signed))
-    return Tally(chosen, dissent, total)
+    return Tally(chosen, dissent, total, _backed_quotes(attestations, total, quotable), majority)
+
+
+def _backed_quotes(
+    attestations: Iterable[Attestation], total: int, quotable: Callable[[Quote], bool]
+) -> list[Quote]:
+    """Each validator lists one quote per request, so at most one quote per request can
+    reach > 2/3; a validator that read differently is simply outvoted."""
+    power_of: dict[bytes, int] = {}
+    quotes: dict[bytes, Quote] = {}
+    for a in attestations:
+        for q in a.extension.quotes:
+            quotes[q.id] = q
+            power_of[q.id] = power_of.get(q.id, 0) + a.power
+    chosen = [q for qid, q in quotes.items() if backed(power_of[qid], total) and quotable(q)]
+    return sorted(chosen, key=lambda q: q.request)
 
 
 def _majority_confirmed(attestations: Iterable[Attestation], total: int) -> dict[str, int]:
@@ -114,6 +147,7 @@ def check_injection(
     commit_round: int,
     commit: Sequence[CommitVote],
     ingested: Callable[[bytes], bool],
+    quotable: Callable[[Quote], bool] = _never,
 ) -> Tally:
     """The tally an injection proves for block ``height + 1``; ProofError when it does not
     hold (a vote not in the commit or repeated, a bad signature, a malformed extension, or
@@ -143,9 +177,14 @@ def check_injection(
             except CodecError as exc:
                 raise ProofError(f"extension of {addr.hex().upper()}: {exc}") from None
         attestations.append(Attestation(addr, cv.power, ext, sv))
-    result = tally(attestations, sum(v.power for v in commit), ingested)
-    if not result.items:
+    result = tally(attestations, sum(v.power for v in commit), ingested, quotable)
+    if not result.anything:
         raise ProofError("the proof backs nothing new: no injection may be made")
     if tuple(result.items) != inj.items:
         raise ProofError("injected requests differ from what > 2/3 of the voting power attested")
+    if tuple(result.quotes) != inj.quotes:
+        raise ProofError(
+            "injected quotes differ from what > 2/3 of the voting power attested for requests "
+            "awaiting a quote"
+        )
     return result

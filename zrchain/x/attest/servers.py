@@ -16,11 +16,18 @@ from zrchain.x.gov.types import require_gov
 ErrInvalidParams = register(STORE_KEY, 2, "invalid attest params")
 #: Held-back requests are kept at most this long (about a week of 1 s blocks).
 MAX_DEFER_BLOCKS = 1_000_000
+#: Bounds that keep a built transaction's fields sane (30M gas: a full Ethereum block).
+MAX_SIMPLE_TX_CALL_GAS = 30_000_000
+MAX_SIMPLE_TX_PRIORITY_FEE = 10**15
 
 
 def check_params(params: pb.Params) -> None:
     if params.max_defer_blocks > MAX_DEFER_BLOCKS:
         raise ErrInvalidParams.wrap(f"max_defer_blocks above {MAX_DEFER_BLOCKS}")
+    if params.simple_tx_call_gas > MAX_SIMPLE_TX_CALL_GAS:
+        raise ErrInvalidParams.wrap(f"simple_tx_call_gas above {MAX_SIMPLE_TX_CALL_GAS}")
+    if params.simple_tx_priority_fee > MAX_SIMPLE_TX_PRIORITY_FEE:
+        raise ErrInvalidParams.wrap(f"simple_tx_priority_fee above {MAX_SIMPLE_TX_PRIORITY_FEE}")
 
 
 def validate_update(msg: pb.MsgUpdateParams) -> None:

@@ -26,7 +26,7 @@ from cosmpy.protos.cosmos.msg.v1 import msg_pb2 as cosmos_dot_msg_dot_v1_dot_msg
 from google.api import annotations_pb2 as google_dot_api_dot_annotations__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1bzrchain/attest/attest.proto\x12\x0ezrchain.attest\x1a\x17\x63osmos/msg/v1/msg.proto\x1a\x1cgoogle/api/annotations.proto\"D\n\x06Params\x12\x0f\n\x07\x65nabled\x18\x01 \x01(\x08\x12\x18\n\x10max_defer_blocks\x18\x02 \x01(\x04J\x04\x08\x03\x10\x04R\tauthority\"6\n\x0cGenesisState\x12&\n\x06params\x18\x01 \x01(\x0b\x32\x16.zrchain.attest.Params\"\\\n\x0fMsgUpdateParams\x12\x11\n\tauthority\x18\x01 \x01(\t\x12&\n\x06params\x18\x02 \x01(\x0b\x32\x16.zrchain.attest.Params:\x0e\x82\xe7\xb0*\tauthority\"\x19\n\x17MsgUpdateParamsResponse\"\x14\n\x12QueryParamsRequest\"=\n\x13QueryParamsResponse\x12&\n\x06params\x18\x01 \x01(\x0b\x32\x16.zrchain.attest.Params2f\n\x03Msg\x12X\n\x0cUpdateParams\x12\x1f.zrchain.attest.MsgUpdateParams\x1a\'.zrchain.attest.MsgUpdateParamsResponse\x1a\x05\x80\xe7\xb0*\x01\x32z\n\x05Query\x12q\n\x06Params\x12\".zrchain.attest.QueryParamsRequest\x1a#.zrchain.attest.QueryParamsResponse\"\x1e\x82\xd3\xe4\x93\x02\x18\x12\x16/zrchain/attest/paramsb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1bzrchain/attest/attest.proto\x12\x0ezrchain.attest\x1a\x17\x63osmos/msg/v1/msg.proto\x1a\x1cgoogle/api/annotations.proto\"\x80\x01\n\x06Params\x12\x0f\n\x07\x65nabled\x18\x01 \x01(\x08\x12\x18\n\x10max_defer_blocks\x18\x02 \x01(\x04\x12\x1e\n\x16simple_tx_priority_fee\x18\x04 \x01(\x04\x12\x1a\n\x12simple_tx_call_gas\x18\x05 \x01(\x04J\x04\x08\x03\x10\x04R\tauthority\"6\n\x0cGenesisState\x12&\n\x06params\x18\x01 \x01(\x0b\x32\x16.zrchain.attest.Params\"\\\n\x0fMsgUpdateParams\x12\x11\n\tauthority\x18\x01 \x01(\t\x12&\n\x06params\x18\x02 \x01(\x0b\x32\x16.zrchain.attest.Params:\x0e\x82\xe7\xb0*\tauthority\"\x19\n\x17MsgUpdateParamsResponse\"\x14\n\x12QueryParamsRequest\"=\n\x13QueryParamsResponse\x12&\n\x06params\x18\x01 \x01(\x0b\x32\x16.zrchain.attest.Params2f\n\x03Msg\x12X\n\x0cUpdateParams\x12\x1f.zrchain.attest.MsgUpdateParams\x1a\'.zrchain.attest.MsgUpdateParamsResponse\x1a\x05\x80\xe7\xb0*\x01\x32z\n\x05Query\x12q\n\x06Params\x12\".zrchain.attest.QueryParamsRequest\x1a#.zrchain.attest.QueryParamsResponse\"\x1e\x82\xd3\xe4\x93\x02\x18\x12\x16/zrchain/attest/paramsb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -39,20 +39,20 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_MSG']._serialized_options = b'\200\347\260*\001'
   _globals['_QUERY'].methods_by_name['Params']._loaded_options = None
   _globals['_QUERY'].methods_by_name['Params']._serialized_options = b'\202\323\344\223\002\030\022\026/zrchain/attest/params'
-  _globals['_PARAMS']._serialized_start=102
-  _globals['_PARAMS']._serialized_end=170
-  _globals['_GENESISSTATE']._serialized_start=172
-  _globals['_GENESISSTATE']._serialized_end=226
-  _globals['_MSGUPDATEPARAMS']._serialized_start=228
-  _globals['_MSGUPDATEPARAMS']._serialized_end=320
-  _globals['_MSGUPDATEPARAMSRESPONSE']._serialized_start=322
-  _globals['_MSGUPDATEPARAMSRESPONSE']._serialized_end=347
-  _globals['_QUERYPARAMSREQUEST']._serialized_start=349
-  _globals['_QUERYPARAMSREQUEST']._serialized_end=369
-  _globals['_QUERYPARAMSRESPONSE']._serialized_start=371
-  _globals['_QUERYPARAMSRESPONSE']._serialized_end=432
-  _globals['_MSG']._serialized_start=434
-  _globals['_MSG']._serialized_end=536
-  _globals['_QUERY']._serialized_start=538
-  _globals['_QUERY']._serialized_end=660
+  _globals['_PARAMS']._serialized_start=103
+  _globals['_PARAMS']._serialized_end=231
+  _globals['_GENESISSTATE']._serialized_start=233
+  _globals['_GENESISSTATE']._serialized_end=287
+  _globals['_MSGUPDATEPARAMS']._serialized_start=289
+  _globals['_MSGUPDATEPARAMS']._serialized_end=381
+  _globals['_MSGUPDATEPARAMSRESPONSE']._serialized_start=383
+  _globals['_MSGUPDATEPARAMSRESPONSE']._serialized_end=408
+  _globals['_QUERYPARAMSREQUEST']._serialized_start=410
+  _globals['_QUERYPARAMSREQUEST']._serialized_end=430
+  _globals['_QUERYPARAMSRESPONSE']._serialized_start=432
+  _globals['_QUERYPARAMSRESPONSE']._serialized_end=493
+  _globals['_MSG']._serialized_start=495
+  _globals['_MSG']._serialized_end=597
+  _globals['_QUERY']._serialized_start=599
+  _globals['_QUERY']._serialized_end=721
 # @@protoc_insertion_point(module_scope)

@@ -7,12 +7,16 @@ from typing import ClassVar as _ClassVar, Mapping as _Mapping, Optional as _Opti
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class Params(_message.Message):
-    __slots__ = ("enabled", "max_defer_blocks")
+    __slots__ = ("enabled", "max_defer_blocks", "simple_tx_priority_fee", "simple_tx_call_gas")
     ENABLED_FIELD_NUMBER: _ClassVar[int]
     MAX_DEFER_BLOCKS_FIELD_NUMBER: _ClassVar[int]
+    SIMPLE_TX_PRIORITY_FEE_FIELD_NUMBER: _ClassVar[int]
+    SIMPLE_TX_CALL_GAS_FIELD_NUMBER: _ClassVar[int]
     enabled: bool
     max_defer_blocks: int
-    def __init__(self, enabled: bool = ..., max_defer_blocks: _Optional[int] = ...) -> None: ...
+    simple_tx_priority_fee: int
+    simple_tx_call_gas: int
+    def __init__(self, enabled: bool = ..., max_defer_blocks: _Optional[int] = ..., simple_tx_priority_fee: _Optional[int] = ..., simple_tx_call_gas: _Optional[int] = ...) -> None: ...
 
 class GenesisState(_message.Message):
     __slots__ = ("params",)
