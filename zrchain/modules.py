@@ -34,16 +34,18 @@ MODULE_PERMISSIONS: dict[str, list[str]] = {
     **POOL_PERMISSIONS,
     **GOV_PERMISSIONS,
 }
-# Module accounts anyone may send to (zrChain's BlockedAddresses leaves mint open: transfers
-# fund its staking-reward reserve; it also leaves gov open, which this node still blocks).
-OPEN_MODULE_ACCOUNTS = ("mint",)
+# Module accounts anyone may send to, as zrChain's BlockedAddresses (app/app.go): gov, and
+# mint, whose balance is the staking-reward reserve. Every other module account is blocked
+# for MsgSend, withdraw addresses, pool spends and new grantee accounts (authz, feegrant).
+OPEN_MODULE_ACCOUNTS = ("gov", "mint")
 BLOCKED_MODULE_ACCOUNTS = [n for n in MODULE_PERMISSIONS if n not in OPEN_MODULE_ACCOUNTS]
 
 
 def default_modules() -> list[Module]:
     accounts = AccountKeeper(MODULE_PERMISSIONS)
     bank = BankModule(accounts=accounts, blocked_accounts=BLOCKED_MODULE_ACCOUNTS)
-    authz = AuthzModule(accounts=accounts)  # MsgExec routes through the app's registry
+    # MsgExec routes through the app's registry
+    authz = AuthzModule(accounts=accounts, blocked_accounts=BLOCKED_MODULE_ACCOUNTS)
     policy = PolicyModule(authz=authz.policy_api)
     identity = IdentityModule(policy=policy.engine, bank=bank.keeper)
     valset = ValsetModule()  # the set CometBFT has; x/validation proposes changes to it
@@ -72,12 +74,14 @@ def default_modules() -> list[Module]:
         ingestion=attest.keeper,
     )
     attest.treasury = treasury.keeper
+    # the ante handler lets granters pay fees
+    feegrant = FeegrantModule(accounts=accounts, blocked_accounts=BLOCKED_MODULE_ACCOUNTS)
     modules: list[Module] = [
         AuthModule(keeper=accounts),
         UpgradeModule(),  # begin block first: halt or migrate at a plan's height
         bank,
         authz,
-        FeegrantModule(accounts=accounts),  # the ante handler lets granters pay fees
+        feegrant,
         valset,
         GovModule(bank=bank.keeper, staking=validation.keeper),  # end block before staking's
         validation,

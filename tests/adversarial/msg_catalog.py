@@ -273,6 +273,11 @@ SAMPLES: dict[str, Sample] = {
     "/cosmos.distribution.v1beta1.MsgFundCommunityPool": lambda w, a, who: (
         distribution_tx.MsgFundCommunityPool(depositor=who, amount=_coins())
     ),
+    "/cosmos.distribution.v1beta1.MsgDepositValidatorRewardsPool": lambda w, a, who: (
+        distribution_tx.MsgDepositValidatorRewardsPool(
+            depositor=who, validator_address=w.validator, amount=_coins()
+        )
+    ),
     "/cosmos.distribution.v1beta1.MsgUpdateParams": lambda w, a, who: (
         distribution_tx.MsgUpdateParams(
             authority=who,

@@ -21,9 +21,10 @@ from google.protobuf.internal.enum_type_wrapper import EnumTypeWrapper
 from google.protobuf.message import Message
 
 from zrchain.cli.common import UINT64, fail
-from zrchain.codec.coins import shown
+from zrchain.codec.coins import parse_coins, shown
 from zrchain.codec.ints import IntSyntaxError, parse_go_int
 from zrchain.codec.json import from_dict
+from zrchain.errors import ChainError
 
 M = TypeVar("M", bound=Message)
 E = TypeVar("E", bound=int)
@@ -98,6 +99,14 @@ def bool_arg(text: str, what: str) -> bool:
     if t in ("0", "f", "F", "false", "FALSE", "False"):
         return False
     fail(f"invalid {what} {text!r}: expected true or false")
+
+
+def coins_arg(text: str) -> list[Any]:
+    """Coin protos from ``100urock,5uatom`` (the SDK's coin grammar)."""
+    try:
+        return list(parse_coins(text).to_protos())
+    except ChainError as exc:
+        fail(exc.log)
 
 
 def list_arg(text: str) -> list[str]:

@@ -30,7 +30,7 @@ from zrchain.codec.any import pack
 from zrchain.context import Mode
 from zrchain.errors import ChainError
 from zrchain.gas import GasMeter
-from zrchain.modules import MODULE_PERMISSIONS
+from zrchain.modules import BLOCKED_MODULE_ACCOUNTS
 from zrchain.store.kv import Branch
 from zrchain.testing.identity_policy import events, fails, ok, response
 from zrchain.x.storekeys import (
@@ -261,7 +261,7 @@ def test_grant_creates_the_grantee_account_but_not_for_module_addresses(chain) -
     assert chain.account(fresh) is not None
     blocked = [
         acc_string(module_address(n))
-        for n in MODULE_PERMISSIONS
+        for n in BLOCKED_MODULE_ACCOUNTS
         if chain.account(acc_string(module_address(n))) is None
     ]
     assert blocked, "expected a module account that does not exist yet"

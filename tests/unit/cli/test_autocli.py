@@ -64,3 +64,30 @@ def test_bad_values_are_clear_errors(sent) -> None:
     assert res.exit_code == 1
     assert "invalid --status 'done': one of unspecified|pending|partial" in res.output
     assert sent == []
+
+
+def test_validation_queries_keep_zenrockds_names_and_argument_order(sent) -> None:
+    """x/validation's derived queries: zenrockd's names (not the RPCs' kebab case) and, for
+    one delegation, delegator before validator (the REST path has them the other way)."""
+    from zrchain.codec.gen.zrchain.validation import query_pb2 as vq
+    from zrchain.x.validation.cli import query_group as validation_queries
+
+    res = _run(validation_queries, "delegation", "zen1del", "zenvaloper1val")
+    assert res.exit_code == 0, res.output
+    assert sent[-1] == vq.QueryDelegationRequest(
+        delegator_addr="zen1del", validator_addr="zenvaloper1val"
+    )
+    res = _run(validation_queries, "unbonding-delegation", "zen1del", "zenvaloper1val")
+    assert sent[-1] == vq.QueryUnbondingDelegationRequest(
+        delegator_addr="zen1del", validator_addr="zenvaloper1val"
+    )
+    res = _run(validation_queries, "delegations-to", "zenvaloper1val", "--page-limit", "3")
+    assert res.exit_code == 0, res.output
+    assert sent[-1].validator_addr == "zenvaloper1val" and sent[-1].pagination.limit == 3
+    res = _run(validation_queries, "unbonding-delegations", "zen1del")
+    assert sent[-1] == vq.QueryDelegatorUnbondingDelegationsRequest(delegator_addr="zen1del")
+    served = {"validators", "validator", "validator-power", "delegations-to",
+              "unbonding-delegations-from", "delegation", "unbonding-delegation", "delegations",
+              "unbonding-delegations", "redelegation", "delegator-validators",
+              "delegator-validator", "pool", "historical-info", "params"}  # fmt: skip
+    assert set(validation_queries.commands) == served

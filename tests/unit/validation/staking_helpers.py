@@ -87,13 +87,14 @@ def staking_chain(
     path: Any,
     names: tuple[str, ...] = ("alice", "bob", "carol", "dave", "eve"),
     mint: bool = False,
+    funds: str = FUNDS,
 ) -> Chain:
     def edit(state: dict[str, Any]) -> None:
         _params(state)
         if not mint:
             _inert_mint(state)
 
-    return make_chain(path, dict.fromkeys(names, FUNDS), app_state=edit)
+    return make_chain(path, dict.fromkeys(names, funds), app_state=edit)
 
 
 def ok(res: Any) -> Any:

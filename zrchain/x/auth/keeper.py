@@ -6,6 +6,7 @@ Layout under ``auth/``: ``0x01 | address`` -> Any(BaseAccount | ModuleAccount),
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from cosmpy.protos.cosmos.auth.v1beta1 import auth_pb2
@@ -89,6 +90,11 @@ class AccountKeeper:
 
     def _store(self, ctx: Context) -> Any:
         return ctx.store(STORE_KEY)
+
+    def blocked_addresses(self, names: Sequence[str] | None = None) -> set[bytes]:
+        """The SDK's blocked addresses (no user transfer, grant or reward may reach them):
+        the named module accounts, or every module account when ``names`` is None."""
+        return {module_address(n) for n in (self.permissions if names is None else names)}
 
     def get_account(self, ctx: Context, addr: bytes) -> Account | None:
         raw = self._store(ctx).get(ACCOUNT_PREFIX + addr)

@@ -12,7 +12,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from types import ModuleType
 
-from zrchain.codec.address import module_address
 from zrchain.context import Context
 from zrchain.module import Genesis, Module, Registry, Service
 from zrchain.x.auth.keeper import AccountKeeper
@@ -26,6 +25,7 @@ from zrchain.x.authz.types import AUTHORIZATIONS, MODULE, STORE_KEY
 @dataclass
 class AuthzModule(Module):
     accounts: AccountKeeper = field(default_factory=AccountKeeper)
+    blocked_accounts: Sequence[str] | None = None  # None: every module account
     name: str = MODULE
     consensus_version = 2  # zrChain's
     store_key: str = STORE_KEY
@@ -36,7 +36,7 @@ class AuthzModule(Module):
     def __post_init__(self) -> None:
         self.keeper = AuthzKeeper()
         # A grant may not create an account for a module address (SDK "blocked addresses").
-        blocked = {module_address(n) for n in self.accounts.permissions}
+        blocked = self.accounts.blocked_addresses(self.blocked_accounts)
         self.msgs = AuthzMsgServer(self.keeper, self.accounts, blocked)
         self.policy_api = PolicyAuthz(self.msgs)
 

@@ -6,7 +6,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from types import ModuleType
 
-from zrchain.codec.address import module_address
 from zrchain.module import Genesis, Module, Service
 from zrchain.x.auth.keeper import AccountKeeper
 from zrchain.x.bank import genesis
@@ -29,10 +28,7 @@ class BankModule(Module):
 
     def services(self) -> Sequence[Service]:
         # Module accounts may not receive coins through MsgSend (SDK "blocked addresses").
-        names = (
-            self.accounts.permissions if self.blocked_accounts is None else self.blocked_accounts
-        )
-        blocked = {module_address(n) for n in names}
+        blocked = self.accounts.blocked_addresses(self.blocked_accounts)
         return [BankMsgServer(self.keeper, blocked), BankQueryServer(self.keeper)]
 
     def genesis(self) -> Genesis:

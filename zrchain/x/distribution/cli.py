@@ -7,13 +7,12 @@ from cosmpy.protos.cosmos.base.query.v1beta1.pagination_pb2 import PageRequest
 from cosmpy.protos.cosmos.distribution.v1beta1 import query_pb2 as q
 from cosmpy.protos.cosmos.distribution.v1beta1 import tx_pb2
 
-from zrchain.cli.args import page_flags
+from zrchain.cli.args import coins_arg, page_flags
 from zrchain.cli.common import fail
 from zrchain.cli.query_cmds import query_options, run_query
 from zrchain.cli.tx_cmds import TxContext, broadcast, tx_flags
 from zrchain.client.chain import ChainClient, QueryFailed
 from zrchain.client.rpc import RPCError
-from zrchain.codec.coins import parse_coins
 from zrchain.codec.services import full_method, query_rpc
 
 
@@ -85,7 +84,29 @@ def fund_community_pool(amount: str, tx: TxContext) -> None:
     """Send AMOUNT (e.g. 100urock) from --from to the community pool."""
     broadcast(
         tx,
-        [tx_pb2.MsgFundCommunityPool(depositor=tx.address, amount=parse_coins(amount).to_protos())],
+        [tx_pb2.MsgFundCommunityPool(depositor=tx.address, amount=coins_arg(amount))],
+    )
+
+
+@tx_group.command("fund-validator-rewards-pool")
+@click.argument("validator_addr")
+@click.argument("amount", nargs=-1, required=True)
+@tx_flags
+def fund_validator_rewards_pool(
+    validator_addr: str, amount: tuple[str, ...], tx: TxContext
+) -> None:
+    """Send AMOUNT (e.g. 100urock; several coins as separate arguments or comma-separated)
+    from --from to VALIDATOR_ADDR's rewards: its commission applies, its delegators share
+    the rest."""
+    broadcast(
+        tx,
+        [
+            tx_pb2.MsgDepositValidatorRewardsPool(
+                depositor=tx.address,
+                validator_address=validator_addr,
+                amount=coins_arg(",".join(amount)),
+            )
+        ],
     )
 
 

@@ -70,6 +70,15 @@ def validate_fund(msg: tx.MsgFundCommunityPool) -> None:
     _positive_coins(msg.amount)
 
 
+def validate_deposit_validator_rewards_pool(msg: tx.MsgDepositValidatorRewardsPool) -> None:
+    """What the SDK v0.50 handler refuses before reading state (address decoding, SendCoins'
+    ``Coins.IsValid``), with its codes; checked here at decoding, so a malformed deposit
+    costs no fee. No coins at all is valid there (a deposit of nothing), so it is here."""
+    _acc(msg.depositor, "depositor")
+    _val(msg.validator_address)
+    Coins.from_protos(msg.amount)
+
+
 def validate_update_params(msg: tx.MsgUpdateParams) -> None:
     _acc(msg.authority, "authority")
 
@@ -89,10 +98,6 @@ def _require_gov(authority: str) -> None:
 
 class DistributionMsgServer(module.MsgServer):
     descriptor = tx.DESCRIPTOR.services_by_name["Msg"]
-    absent = {
-        "DepositValidatorRewardsPool": "not served yet: deposits to one validator's rewards "
-        "pool (SDK v0.50 addition) are not part of zrChain's documented operator tasks",
-    }
 
     def __init__(self, keeper: DistributionKeeper, blocked: set[bytes]) -> None:
         self.k = keeper
@@ -145,6 +150,21 @@ class DistributionMsgServer(module.MsgServer):
         self.k.bank.send_to_module(ctx, address.acc_bytes(msg.depositor), MODULE, coins)
         self.k.add_to_community_pool(ctx, dc.of_coins(coins))
         return tx.MsgFundCommunityPoolResponse()
+
+    @validate_basic(validate_deposit_validator_rewards_pool)
+    def deposit_validator_rewards_pool(
+        self, ctx: Context, msg: tx.MsgDepositValidatorRewardsPool
+    ) -> tx.MsgDepositValidatorRewardsPoolResponse:
+        """Coins from the depositor to the validator's rewards, as if allocated from fees:
+        its commission rate applies and its delegators share the rest by stake."""
+        coins = Coins.from_protos(msg.amount)
+        # The SDK's order: the transfer first, so a poor depositor's error wins.
+        self.k.bank.send_to_module(ctx, address.acc_bytes(msg.depositor), MODULE, coins)
+        val = address.val_bytes(msg.validator_address)
+        if self.k.staking.validator(ctx, val) is None:
+            raise ErrNoValidatorExists.wrap(msg.validator_address)
+        self.k.allocate_to_validator(ctx, val, dc.of_coins(coins))
+        return tx.MsgDepositValidatorRewardsPoolResponse()
 
     @validate_basic(validate_update_params)
     def update_params(self, ctx: Context, msg: tx.MsgUpdateParams) -> tx.MsgUpdateParamsResponse:

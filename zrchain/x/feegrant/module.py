@@ -9,7 +9,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from types import ModuleType
 
-from zrchain.codec.address import module_address
 from zrchain.context import Context
 from zrchain.module import Genesis, Module, Service
 from zrchain.x.auth.keeper import AccountKeeper
@@ -23,13 +22,14 @@ from zrchain.x.feegrant.types import ALLOWANCES, MODULE, STORE_KEY
 @dataclass
 class FeegrantModule(Module):
     accounts: AccountKeeper = field(default_factory=AccountKeeper)
+    blocked_accounts: Sequence[str] | None = None  # None: every module account
     name: str = MODULE
     consensus_version = 2  # zrChain's
     store_key: str = STORE_KEY
     keeper: FeegrantKeeper = field(init=False)
 
     def __post_init__(self) -> None:
-        blocked = {module_address(n) for n in self.accounts.permissions}
+        blocked = self.accounts.blocked_addresses(self.blocked_accounts)
         self.keeper = FeegrantKeeper(self.accounts, blocked)
 
     def services(self) -> Sequence[Service]:

@@ -15,14 +15,12 @@ from cosmpy.protos.cosmos.gov.v1 import query_pb2 as q
 from google.protobuf.any_pb2 import Any as AnyProto
 from google.protobuf.message import Message
 
-from zrchain.cli.args import page_flags, uint_arg
+from zrchain.cli.args import coins_arg, page_flags, uint_arg
 from zrchain.cli.common import fail
 from zrchain.cli.query_cmds import query_options, run_query
 from zrchain.cli.tx_cmds import TxContext, broadcast, tx_flags
 from zrchain.codec.any import pack
-from zrchain.codec.coins import parse_coins
 from zrchain.codec.json import from_dict
-from zrchain.errors import ChainError
 
 _OPTIONS: dict[str, Any] = {
     "yes": gov_pb2.VOTE_OPTION_YES,
@@ -37,13 +35,6 @@ _STATUSES: dict[str, Any] = {
     "rejected": gov_pb2.PROPOSAL_STATUS_REJECTED,
     "failed": gov_pb2.PROPOSAL_STATUS_FAILED,
 }
-
-
-def coins_arg(text: str) -> list[Any]:
-    try:
-        return list(parse_coins(text).to_protos())
-    except ChainError as exc:
-        fail(exc.log)
 
 
 def json_msgs(items: Any) -> list[AnyProto]:

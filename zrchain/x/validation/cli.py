@@ -12,6 +12,7 @@ from cosmpy.protos.cosmos.base.query.v1beta1.pagination_pb2 import PageRequest
 from cosmpy.protos.cosmos.base.v1beta1.coin_pb2 import Coin
 
 from zrchain.cli.args import page_flags
+from zrchain.cli.autocli import Query, add_queries
 from zrchain.cli.common import INT64, fail
 from zrchain.cli.query_cmds import query_options, run_query
 from zrchain.cli.tx_cmds import TxContext, broadcast, tx_flags
@@ -254,6 +255,8 @@ def query_group() -> None:
     """Querying commands for the validation module."""
 
 
+# Written out where zenrockd's shape is not autocli's: --status as a choice, redelegation's
+# optional positionals, historical-info's height (also the name of the --height option).
 @query_group.command("validators")
 @click.option(
     "--status", default="", type=click.Choice(["", *STATUS_NAMES.values()]), help="only these"
@@ -263,100 +266,6 @@ def query_group() -> None:
 def validators(status: str, page: PageRequest | None, node: str, height: int, output: str) -> None:
     """All validators (or those with --status)."""
     req = q.QueryValidatorsRequest(status=status, pagination=page)
-    run_query(node, req, output, height)
-
-
-@query_group.command("validator")
-@click.argument("validator_addr")
-@query_options
-def validator(validator_addr: str, node: str, height: int, output: str) -> None:
-    """One validator by its zenvaloper address."""
-    req = q.QueryValidatorRequest(validator_addr=validator_addr)
-    run_query(node, req, output, height)
-
-
-@query_group.command("validator-power")
-@query_options
-def validator_power(node: str, height: int, output: str) -> None:
-    """The consensus power of every validator."""
-    run_query(node, q.QueryPowerRequest(), output, height)
-
-
-@query_group.command("delegations-to")
-@click.argument("validator_addr")
-@page_flags
-@query_options
-def delegations_to(
-    validator_addr: str, page: PageRequest | None, node: str, height: int, output: str
-) -> None:
-    """The delegations to a validator."""
-    req = q.QueryValidatorDelegationsRequest(validator_addr=validator_addr, pagination=page)
-    run_query(node, req, output, height)
-
-
-@query_group.command("unbonding-delegations-from")
-@click.argument("validator_addr")
-@page_flags
-@query_options
-def unbonding_from(
-    validator_addr: str, page: PageRequest | None, node: str, height: int, output: str
-) -> None:
-    """The unbonding delegations from a validator."""
-    req = q.QueryValidatorUnbondingDelegationsRequest(
-        validator_addr=validator_addr, pagination=page
-    )
-    run_query(node, req, output, height)
-
-
-@query_group.command("delegation")
-@click.argument("delegator_addr")
-@click.argument("validator_addr")
-@query_options
-def delegation(
-    delegator_addr: str, validator_addr: str, node: str, height: int, output: str
-) -> None:
-    """One delegator's delegation to one validator."""
-    req = q.QueryDelegationRequest(delegator_addr=delegator_addr, validator_addr=validator_addr)
-    run_query(node, req, output, height)
-
-
-@query_group.command("unbonding-delegation")
-@click.argument("delegator_addr")
-@click.argument("validator_addr")
-@query_options
-def unbonding_delegation(
-    delegator_addr: str, validator_addr: str, node: str, height: int, output: str
-) -> None:
-    """One delegator's unbonding delegation from one validator."""
-    req = q.QueryUnbondingDelegationRequest(
-        delegator_addr=delegator_addr, validator_addr=validator_addr
-    )
-    run_query(node, req, output, height)
-
-
-@query_group.command("delegations")
-@click.argument("delegator_addr")
-@page_flags
-@query_options
-def delegations(
-    delegator_addr: str, page: PageRequest | None, node: str, height: int, output: str
-) -> None:
-    """All delegations of a delegator."""
-    req = q.QueryDelegatorDelegationsRequest(delegator_addr=delegator_addr, pagination=page)
-    run_query(node, req, output, height)
-
-
-@query_group.command("unbonding-delegations")
-@click.argument("delegator_addr")
-@page_flags
-@query_options
-def unbonding_delegations(
-    delegator_addr: str, page: PageRequest | None, node: str, height: int, output: str
-) -> None:
-    """All unbonding delegations of a delegator."""
-    req = q.QueryDelegatorUnbondingDelegationsRequest(
-        delegator_addr=delegator_addr, pagination=page
-    )
     run_query(node, req, output, height)
 
 
@@ -385,39 +294,6 @@ def redelegation(
     run_query(node, req, output, height)
 
 
-@query_group.command("delegator-validators")
-@click.argument("delegator_addr")
-@page_flags
-@query_options
-def delegator_validators(
-    delegator_addr: str, page: PageRequest | None, node: str, height: int, output: str
-) -> None:
-    """The validators a delegator is bonded to."""
-    req = q.QueryDelegatorValidatorsRequest(delegator_addr=delegator_addr, pagination=page)
-    run_query(node, req, output, height)
-
-
-@query_group.command("delegator-validator")
-@click.argument("delegator_addr")
-@click.argument("validator_addr")
-@query_options
-def delegator_validator(
-    delegator_addr: str, validator_addr: str, node: str, height: int, output: str
-) -> None:
-    """A validator a delegator is bonded to."""
-    req = q.QueryDelegatorValidatorRequest(
-        delegator_addr=delegator_addr, validator_addr=validator_addr
-    )
-    run_query(node, req, output, height)
-
-
-@query_group.command("pool")
-@query_options
-def pool(node: str, height: int, output: str) -> None:
-    """Bonded and not-bonded tokens."""
-    run_query(node, q.QueryPoolRequest(), output, height)
-
-
 @query_group.command("historical-info")
 @click.argument("block_height", type=INT64)
 @query_options
@@ -429,11 +305,35 @@ def historical_info(block_height: int, node: str, height: int, output: str) -> N
     run_query(node, q.QueryHistoricalInfoRequest(height=block_height), output, height)
 
 
-@query_group.command("params")
-@query_options
-def params(node: str, height: int, output: str) -> None:
-    """The validation module's params."""
-    run_query(node, q.QueryParamsRequest(), output, height)
+# Commands of the autocli shape (REST-path positionals, page flags); the names are zenrockd's.
+_BY_DELEGATION = ("delegator_addr", "validator_addr")  # zenrockd's order, not the path's
+add_queries(
+    query_group,
+    q.DESCRIPTOR.services_by_name["Query"],
+    {
+        "Validator": Query("One validator by its zenvaloper address."),
+        "ValidatorPower": Query("The consensus power of every validator."),
+        "ValidatorDelegations": Query("The delegations to a validator.", name="delegations-to"),
+        "ValidatorUnbondingDelegations": Query(
+            "The unbonding delegations from a validator.", name="unbonding-delegations-from"
+        ),
+        "Delegation": Query(
+            "One delegator's delegation to one validator.", positional=_BY_DELEGATION
+        ),
+        "UnbondingDelegation": Query(
+            "One delegator's unbonding delegation from one validator.",
+            positional=_BY_DELEGATION,
+        ),
+        "DelegatorDelegations": Query("All delegations of a delegator.", name="delegations"),
+        "DelegatorUnbondingDelegations": Query(
+            "All unbonding delegations of a delegator.", name="unbonding-delegations"
+        ),
+        "DelegatorValidators": Query("The validators a delegator is bonded to."),
+        "DelegatorValidator": Query("A validator a delegator is bonded to."),
+        "Pool": Query("Bonded and not-bonded tokens."),
+        "Params": Query("The validation module's params."),
+    },
+)
 
 
 __all__ = ["create_validator_msg", "parse_consensus_pubkey", "query_group", "tx_group"]
