@@ -22,6 +22,7 @@ from zrchain.gas import MAX_GAS, GasMeter, OutOfGas, out_of_gas_error
 from zrchain.store.kv import Branch
 from zrchain.tx.ante import AnteHandler, node_and_chain_min_gas_prices
 from zrchain.tx.decode import DecodedTx, decode_tx, gas_limit_of
+from zrchain.tx.decodecache import DecodedTxs
 
 log = logging.getLogger("zrchain.tx")
 
@@ -52,6 +53,7 @@ class TxPipeline:
     def __init__(self, app: Any) -> None:
         self.app = app
         self._ante: AnteHandler | None = None
+        self.decoded = DecodedTxs()
 
     @property
     def ante(self) -> AnteHandler:
@@ -85,7 +87,7 @@ class TxPipeline:
         # it propagates, and the ABCI layer stops the node instead of recording a result
         # that could fork it (docs/ARCHITECTURE.md, "Errors").
         try:
-            tx = decode_tx(raw, app.registry.msgs)
+            tx = self._decode(raw, mode)
         except ChainError as exc:
             return TxOutcome(error=exc, undecodable=True)
         simulate = mode == Mode.SIMULATE
@@ -119,11 +121,24 @@ class TxPipeline:
         ante_branch.write()
         out.events = ctx.events
         if mode in (Mode.CHECK, Mode.RECHECK):
+            self.decoded.put(tx)  # in the mempool now: kept for the block
             out.gas_used = meter.consumed
             return out
         self._run_msgs(ctx, root, tx, out)
         out.gas_used = meter.consumed
         return out
+
+    def _decode(self, raw: bytes, mode: Mode) -> DecodedTx:
+        """CheckTx keeps the decode of a tx it admits; FinalizeBlock takes it (decodecache.py)."""
+        if mode == Mode.FINALIZE:
+            tx = self.decoded.take(raw)
+        elif mode in (Mode.CHECK, Mode.RECHECK):
+            tx = self.decoded.get(raw)
+        else:
+            tx = None
+        if tx is None:
+            tx = decode_tx(raw, self.app.registry.msgs)
+        return tx
 
     @staticmethod
     def _out_of_gas(exc: OutOfGas, tx: DecodedTx, meter: GasMeter, mode: Mode) -> ChainError:
