@@ -97,6 +97,32 @@ def _reverse(reader: Any, lo: bytes, hi: bytes | None, strip: int) -> Iterator[P
         it.close()
 
 
+class CachedReads:
+    """Remembered reads over an immutable view (a committed version): the check state reads
+    the same params and module accounts for every tx until the next commit replaces it."""
+
+    __slots__ = ("_seen", "parent")
+
+    def __init__(self, parent: KVReader) -> None:
+        self.parent = parent
+        self._seen: dict[bytes, bytes | None] = {}
+
+    def get(self, key: bytes) -> bytes | None:
+        seen = self._seen
+        if key in seen:
+            return seen[key]
+        value = seen[key] = self.parent.get(key)
+        return value
+
+    def has(self, key: bytes) -> bool:
+        return self.get(key) is not None
+
+    def iterate(
+        self, start: bytes | None = None, end: bytes | None = None, reverse: bool = False
+    ) -> Iterator[Pair]:
+        return self.parent.iterate(start, end, reverse)
+
+
 class Branch:
     """A write buffer over a parent store; ``write()`` merges it into the parent."""
 
