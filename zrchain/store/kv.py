@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 from typing import Any, Protocol
 
 Pair = tuple[bytes, bytes]
@@ -28,6 +29,7 @@ class KVStore(KVReader, Protocol):
     def has(self, key: bytes) -> bool: ...
 
 
+@lru_cache(maxsize=4096)
 def prefix_end(prefix: bytes) -> bytes | None:
     """The first key after every key starting with ``prefix`` (None: no upper bound)."""
     b = bytearray(prefix)
