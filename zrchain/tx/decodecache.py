@@ -10,9 +10,11 @@ mode (``zrchain/tx/sigcache.py`` for the CheckTx-to-block shortcut).
 
 Why sharing is safe: CheckTx and recheck run only the ante handler, which reads the
 decoded tx and never writes it. Msg handlers do run on it (some normalise a field of
-their Msg in place), but only in FinalizeBlock, which *removes* the entry first: a decode
-a handler may have touched is never handed out again (the same bytes twice in one block:
-the second is decoded afresh). See docs/performance.md.
+their Msg in place), but only in FinalizeBlock, which *removes* the entry first, and only a
+fresh decode is ever put: a decode a handler may have touched is never handed out again
+(the same bytes twice in one block: the second is decoded afresh; a CheckTx that got the
+entry while a block took it does not put it back, should the two ever run on separate
+threads). See docs/performance.md.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ class DecodedTxs:
     def __init__(self, capacity: int = 10_000) -> None:
         self._capacity = capacity
         self._txs: dict[bytes, DecodedTx] = {}
-        self._lock = threading.Lock()  # CheckTx and FinalizeBlock run on different threads
+        self._lock = threading.Lock()
 
     def get(self, raw: bytes) -> DecodedTx | None:
         """A kept decode, left in place (CheckTx, recheck)."""

@@ -9,6 +9,7 @@ raw logs, ``TxMsgData`` and events (ante events, then each message's events tagg
 from __future__ import annotations
 
 import logging
+import threading
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -53,20 +54,26 @@ class TxPipeline:
     def __init__(self, app: Any) -> None:
         self.app = app
         self._ante: AnteHandler | None = None
+        self._ante_lock = threading.Lock()
         self.decoded = DecodedTxs()
 
     @property
     def ante(self) -> AnteHandler:
         if self._ante is None:
-            reg = self.app.registry
-            feegrant = reg.by_name.get("feegrant")
-            self._ante = AnteHandler(
-                reg.module("auth").keeper,
-                reg.module("bank").keeper,
-                node_and_chain_min_gas_prices,
-                feegrant.keeper if feegrant is not None else None,
-            )
+            with self._ante_lock:  # one handler (one signature cache) for every thread
+                if self._ante is None:
+                    self._ante = self._make_ante()
         return self._ante
+
+    def _make_ante(self) -> AnteHandler:
+        reg = self.app.registry
+        feegrant = reg.by_name.get("feegrant")
+        return AnteHandler(
+            reg.module("auth").keeper,
+            reg.module("bank").keeper,
+            node_and_chain_min_gas_prices,
+            feegrant.keeper if feegrant is not None else None,
+        )
 
     # -- the core ----------------------------------------------------------------------
     def run(
@@ -87,7 +94,7 @@ class TxPipeline:
         # it propagates, and the ABCI layer stops the node instead of recording a result
         # that could fork it (docs/ARCHITECTURE.md, "Errors").
         try:
-            tx = self._decode(raw, mode)
+            tx, kept = self._decode(raw, mode)
         except ChainError as exc:
             return TxOutcome(error=exc, undecodable=True)
         simulate = mode == Mode.SIMULATE
@@ -121,15 +128,19 @@ class TxPipeline:
         ante_branch.write()
         out.events = ctx.events
         if mode in (Mode.CHECK, Mode.RECHECK):
-            self.decoded.put(tx)  # in the mempool now: kept for the block
+            if not kept:
+                # In the mempool now: kept for the block. A decode handed out before is
+                # never put back (a block may have taken it meanwhile and run its Msgs).
+                self.decoded.put(tx)
             out.gas_used = meter.consumed
             return out
         self._run_msgs(ctx, root, tx, out)
         out.gas_used = meter.consumed
         return out
 
-    def _decode(self, raw: bytes, mode: Mode) -> DecodedTx:
-        """CheckTx keeps the decode of a tx it admits; FinalizeBlock takes it (decodecache.py)."""
+    def _decode(self, raw: bytes, mode: Mode) -> tuple[DecodedTx, bool]:
+        """The tx, and whether it came from the kept decodes: CheckTx keeps the decode of
+        a tx it admits, FinalizeBlock takes it (decodecache.py)."""
         if mode == Mode.FINALIZE:
             tx = self.decoded.take(raw)
         elif mode in (Mode.CHECK, Mode.RECHECK):
@@ -137,8 +148,8 @@ class TxPipeline:
         else:
             tx = None
         if tx is None:
-            tx = decode_tx(raw, self.app.registry.msgs)
-        return tx
+            return decode_tx(raw, self.app.registry.msgs), False
+        return tx, True
 
     @staticmethod
     def _out_of_gas(exc: OutOfGas, tx: DecodedTx, meter: GasMeter, mode: Mode) -> ChainError:
