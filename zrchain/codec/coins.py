@@ -144,6 +144,9 @@ class Coins(tuple[Coin, ...]):
 
 
 def coins_str(coins: Iterable[Coin]) -> str:
+    if isinstance(coins, tuple) and len(coins) == 1:  # most fees and amounts
+        c = coins[0]
+        return f"{c.amount}{c.denom}"
     return ",".join([f"{c.amount}{c.denom}" for c in coins])
 
 

@@ -136,10 +136,18 @@ class Branch:
         self._sorted: list[bytes] | None = []
 
     def get(self, key: bytes) -> bytes | None:
-        w = self.writes
-        if key in w:
-            return w[key]
-        return self.parent.get(key)
+        # Down the stack of branches in one frame (a tx's branch over the block's over the
+        # pending state): most reads of a tx miss all three.
+        branch = self
+        while True:
+            w = branch.writes
+            if key in w:
+                return w[key]
+            parent = branch.parent
+            if type(parent) is not Branch:
+                value: bytes | None = parent.get(key)
+                return value
+            branch = parent
 
     def has(self, key: bytes) -> bool:
         return self.get(key) is not None
