@@ -111,7 +111,20 @@ def encode_exec_tx_result(
     return b"".join(out)
 
 
+def encode_tx_msg_data(responses: Sequence[tuple[str, bytes]]) -> bytes:
+    """cosmos.base.abci.v1beta1.TxMsgData{msg_responses=2: Any{type_url=1, value=2}} of
+    (type URL, serialised response) pairs: a tx's result data."""
+    out = []
+    for url, value in responses:
+        u = url.encode()
+        any_ = b"\x0a" + _uvarint(len(u)) + u if u else b""
+        if value:
+            any_ += b"\x12" + _uvarint(len(value)) + value
+        out.append(b"\x12" + _uvarint(len(any_)) + any_)
+    return b"".join(out)
+
+
 def encode_finalize_block(events: bytes, tx_results: Sequence[bytes], rest: bytes) -> bytes:
     """ResponseFinalizeBlock: events=1 (pre-encoded), tx_results=2, then ``rest`` (fields
     3-5 serialised by protobuf)."""
-    return events + b"".join(_ld(b"\x12", r) for r in tx_results) + rest
+    return events + b"".join([b"\x12" + _uvarint(len(r)) + r for r in tx_results]) + rest

@@ -13,10 +13,7 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any
 
-from cosmpy.protos.cosmos.base.abci.v1beta1 import abci_pb2 as sdk_abci
-from google.protobuf.any_pb2 import Any as AnyProto
-
-from zrchain.abci.encode import encode_exec_tx_result
+from zrchain.abci.encode import encode_exec_tx_result, encode_tx_msg_data
 from zrchain.context import Context, Event, Mode
 from zrchain.errors import ChainError, ErrOutOfGas
 from zrchain.gas import MAX_GAS, GasMeter, OutOfGas, out_of_gas_error
@@ -35,8 +32,7 @@ class TxOutcome:
     gas_wanted: int = 0
     gas_used: int = 0
     events: list[Event] = field(default_factory=list)
-    data: bytes = b""
-    msg_responses: list[Any] = field(default_factory=list)
+    data: bytes = b""  # TxMsgData: the Msgs' responses
 
     def encoded(self) -> bytes:
         """ExecTxResult wire bytes (ResponseCheckTx shares the field numbers)."""
@@ -171,7 +167,7 @@ class TxPipeline:
         )
         ctx.proposer = ante_ctx.proposer
         ctx.tx_bytes = tx.raw
-        responses: list[Any] = []
+        responses: list[tuple[str, bytes]] = []
         i = 0
         try:
             for i, (msg, route) in enumerate(zip(tx.msgs, tx.routes, strict=True)):
@@ -188,11 +184,7 @@ class TxPipeline:
                 idx = str(i)
                 for ev in ctx.events[start:]:
                     ev.attributes.append(("msg_index", idx))
-                responses.append(
-                    AnyProto(
-                        type_url="/" + resp.DESCRIPTOR.full_name, value=resp.SerializeToString()
-                    )
-                )
+                responses.append(("/" + resp.DESCRIPTOR.full_name, resp.SerializeToString()))
         except ChainError as exc:
             out.error = exc.wrap(f"failed to execute message; message index: {i}")
             return
@@ -201,8 +193,7 @@ class TxPipeline:
             return
         msg_branch.write()
         out.events = out.events + ctx.events
-        out.msg_responses = responses
-        out.data = sdk_abci.TxMsgData(msg_responses=responses).SerializeToString()
+        out.data = encode_tx_msg_data(responses)
 
     # -- ABCI entry points ---------------------------------------------------------------
     def check(self, raw: bytes, state: Branch, recheck: bool = False) -> bytes:
