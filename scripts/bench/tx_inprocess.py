@@ -7,6 +7,9 @@ machine disturb far less; ratios of both are printed.
 
     .venv/bin/python scripts/bench/tx_inprocess.py [--txs 1000] [--blocks 5] [--cold]
         [--profile finalize|check]
+
+``--profile`` prints a pyinstrument tree of one block's step and writes it as a flame graph
+(``tx_inprocess-<step>.speedscope.json``, open it in https://www.speedscope.app).
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import statistics
 import sys
 import tempfile
 import time
+from typing import Any
 
 import coincurve
 from cosmpy.protos.cosmos.bank.v1beta1 import tx_pb2 as bank_tx
@@ -131,8 +135,19 @@ def check_all(app: ZrChainApp, txs: list[bytes], profile: bool = False) -> Clock
             assert res.code == 0, res.log
     if profile:
         prof.stop()
-        print(prof.output_text(unicode=True, color=False, show_all=False))
+        report(prof, "check")
     return took
+
+
+def report(prof: Any, step: str) -> None:
+    """The profile as a tree on stdout and as a flame graph file."""
+    from pyinstrument.renderers import SpeedscopeRenderer
+
+    print(prof.output_text(unicode=True, color=False, show_all=False))
+    path = f"tx_inprocess-{step}.speedscope.json"
+    with open(path, "w") as f:
+        f.write(prof.output(renderer=SpeedscopeRenderer()))
+    print(f"flame graph: {path}", file=sys.stderr)
 
 
 def main() -> None:
@@ -170,7 +185,7 @@ def main() -> None:
                 res = finalize(app, h, txs)
             if args.profile == "finalize" and h == 3:
                 prof.stop()
-                print(prof.output_text(unicode=True, color=False, show_all=False))
+                report(prof, "finalize")
             with Clocks() as cm_clock:
                 app.commit(abci.RequestCommit())
             bad = [r.log for r in res.tx_results if r.code]
