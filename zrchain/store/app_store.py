@@ -27,7 +27,7 @@ import threading
 import time
 from collections import deque
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import plyvel
 
@@ -147,6 +147,9 @@ class Version:
         return self.get(key), SparseMerkleTrie(nodes, NS_TRIE).prove(key)
 
 
+_UNREAD = object()
+
+
 class _RecordingView(LevelView):
     """The latest state as the block reads it, remembering each value read: they are the
     pre-images the commit records (the block reads most keys it writes), at the cost of
@@ -166,10 +169,9 @@ class _RecordingView(LevelView):
 
     def get(self, key: bytes) -> bytes | None:
         seen = self.seen
-        try:
-            return seen[key]  # one lookup: a commit on another thread may clear it
-        except KeyError:
-            pass
+        hit = seen.get(key, _UNREAD)  # one lookup: a commit on another thread may clear it
+        if hit is not _UNREAD:
+            return cast("bytes | None", hit)
         gen = self._gen
         value: bytes | None = self._reader.get(self._ns + key)
         with self._lock:
