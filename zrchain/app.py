@@ -34,7 +34,7 @@ from zrchain.errors import NodeFault
 from zrchain.gas import GasMeter
 from zrchain.module import Module, Registry
 from zrchain.store.app_store import STORAGE_ERRORS, AppStore, VersionUnavailable, describe
-from zrchain.store.kv import Branch
+from zrchain.store.kv import Branch, CachedReads
 from zrchain.store.pruning import PruningOptions
 from zrchain.store.snapshots import FORMAT as SNAPSHOT_FORMAT
 from zrchain.store.snapshots import Restore, SnapshotStore, decode_pairs, snapshot_from_abci
@@ -120,7 +120,7 @@ class ZrChainApp:
 
     def _fresh_check_state(self) -> Branch:
         try:
-            return Branch(self.store.version().kv)
+            return Branch(CachedReads(self.store.version().kv))
         except VersionUnavailable:
             return Branch(self.store.pending)
 

@@ -80,6 +80,9 @@ class CometInfo:
     last_app_hash: bytes = b""
 
 
+NO_COMET = CometInfo()  # immutable: shared by every context outside a block's hooks
+
+
 def comet_info(req: Any, last_app_hash: bytes = b"") -> CometInfo:
     """From a RequestFinalizeBlock and the app hash committed before it."""
     votes = tuple(
@@ -132,7 +135,7 @@ class Context:
     log: logging.Logger = _LOG
     metered: bool = True
     tx_bytes: bytes = b""  # the raw tx whose messages run (SDK ctx.TxBytes()); b"" elsewhere
-    comet: CometInfo = field(default_factory=CometInfo)  # set in FinalizeBlock's block hooks
+    comet: CometInfo = NO_COMET  # set in FinalizeBlock's block hooks
     _stores: dict[str, Any] = field(default_factory=dict)
 
     def store(self, store_key: str) -> Any:

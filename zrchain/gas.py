@@ -124,14 +124,11 @@ class MeteredPrefixStore:
     """A module's view of a branch: its key prefix plus gas charging, in one layer
     (every tx makes dozens of these calls; one Python frame each, not two)."""
 
-    __slots__ = ("_end", "_meter", "_prefix", "_root")
+    __slots__ = ("_meter", "_prefix", "_root")
 
     def __init__(self, root: Any, prefix: bytes, meter: GasMeter) -> None:
-        from zrchain.store.kv import prefix_end
-
         self._root = root
         self._prefix = prefix
-        self._end = prefix_end(prefix)
         self._meter = meter
 
     def get(self, key: bytes) -> bytes | None:
@@ -158,9 +155,11 @@ class MeteredPrefixStore:
     def iterate(
         self, start: bytes | None = None, end: bytes | None = None, reverse: bool = False
     ) -> Iterator[tuple[bytes, bytes]]:
+        from zrchain.store.kv import prefix_end
+
         p = self._prefix
         lo = p + start if start else p
-        hi = p + end if end is not None else self._end
+        hi = p + end if end is not None else prefix_end(p)
         n = len(p)
         m = self._meter
         for k, v in self._root.iterate(lo, hi, reverse):

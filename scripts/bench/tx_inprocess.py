@@ -1,10 +1,15 @@
 """In-process execution of signed bank sends: CheckTx of every tx, then FinalizeBlock with
 blocks of 1,000 txs, next to the floor measured in the same run (decode + one secp256k1
 verify per tx). As on a node, a block's txs have been through this node's CheckTx first;
-``--cold`` skips that (a block of txs this node never saw).
+``--cold`` skips that (a block of txs this node never saw). Each step is timed twice: wall
+clock, and this thread's CPU time (``time.thread_time``), which other processes on a shared
+machine disturb far less; ratios of both are printed.
 
     .venv/bin/python scripts/bench/tx_inprocess.py [--txs 1000] [--blocks 5] [--cold]
         [--profile finalize|check]
+
+``--profile`` prints a pyinstrument tree of one block's step and writes it as a flame graph
+(``tx_inprocess-<step>.speedscope.json``, open it in https://www.speedscope.app).
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ import statistics
 import sys
 import tempfile
 import time
+from typing import Any
 
 import coincurve
 from cosmpy.protos.cosmos.bank.v1beta1 import tx_pb2 as bank_tx
@@ -81,8 +87,28 @@ def make_block(keys: list, addrs: list[str], numbers: list[int], seq: int) -> li
     return out
 
 
-def floor(txs: list[bytes], pubkeys: list[bytes], numbers: list[int]) -> float:
-    t0 = time.perf_counter()
+class Clocks:
+    """Wall and this-thread CPU seconds of one step."""
+
+    def __init__(self) -> None:
+        self.wall = self.cpu = 0.0
+
+    def __enter__(self) -> Clocks:
+        self._w, self._c = time.perf_counter(), time.thread_time()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.wall = time.perf_counter() - self._w
+        self.cpu = time.thread_time() - self._c
+
+
+def floor(txs: list[bytes], pubkeys: list[bytes], numbers: list[int]) -> Clocks:
+    with Clocks() as c:
+        _floor(txs, pubkeys, numbers)
+    return c
+
+
+def _floor(txs: list[bytes], pubkeys: list[bytes], numbers: list[int]) -> None:
     for raw, pk, num in zip(txs, pubkeys, numbers, strict=True):
         r = tx_pb2.TxRaw.FromString(raw)
         tx_pb2.TxBody.FromString(r.body_bytes)
@@ -94,25 +120,34 @@ def floor(txs: list[bytes], pubkeys: list[bytes], numbers: list[int]) -> float:
             account_number=num,
         ).SerializeToString()
         assert verify_secp256k1(pk, r.signatures[0], doc)
-    return time.perf_counter() - t0
 
 
-def check_all(app: ZrChainApp, txs: list[bytes], profile: bool = False) -> float:
+def check_all(app: ZrChainApp, txs: list[bytes], profile: bool = False) -> Clocks:
     reqs = [abci.RequestCheckTx(tx=raw) for raw in txs]
     if profile:
         from pyinstrument import Profiler
 
         prof = Profiler()
         prof.start()
-    t0 = time.perf_counter()
-    for req in reqs:
-        res = app.check_tx(req)
-        assert res.code == 0, res.log
-    took = time.perf_counter() - t0
+    with Clocks() as took:
+        for req in reqs:
+            res = app.check_tx(req)
+            assert res.code == 0, res.log
     if profile:
         prof.stop()
-        print(prof.output_text(unicode=True, color=False, show_all=False))
+        report(prof, "check")
     return took
+
+
+def report(prof: Any, step: str) -> None:
+    """The profile as a tree on stdout and as a flame graph file."""
+    from pyinstrument.renderers import SpeedscopeRenderer
+
+    print(prof.output_text(unicode=True, color=False, show_all=False))
+    path = f"tx_inprocess-{step}.speedscope.json"
+    with open(path, "w") as f:
+        f.write(prof.output(renderer=SpeedscopeRenderer()))
+    print(f"flame graph: {path}", file=sys.stderr)
 
 
 def main() -> None:
@@ -146,20 +181,20 @@ def main() -> None:
 
                 prof = Profiler()
                 prof.start()
-            t0 = time.perf_counter()
-            res = finalize(app, h, txs)
-            t1 = time.perf_counter()
+            with Clocks() as ex_clock:
+                res = finalize(app, h, txs)
             if args.profile == "finalize" and h == 3:
                 prof.stop()
-                print(prof.output_text(unicode=True, color=False, show_all=False))
-            app.commit(abci.RequestCommit())
-            t2 = time.perf_counter()
+                report(prof, "finalize")
+            with Clocks() as cm_clock:
+                app.commit(abci.RequestCommit())
             bad = [r.log for r in res.tx_results if r.code]
             assert not bad, bad[:3]
-            exec_times.append(t1 - t0)
-            commit_times.append(t2 - t1)
+            exec_times.append(ex_clock)
+            commit_times.append(cm_clock)
         n = args.txs
-        ex, fl, cm = (statistics.median(x) for x in (exec_times, floor_times, commit_times))
+        med = statistics.median
+        ex, fl, cm = (med(c.wall for c in x) for x in (exec_times, floor_times, commit_times))
         print(f"\nblocks of {n} signed bank sends, median of {args.blocks} blocks")
         print(
             f"  FinalizeBlock: {ex * 1000:8.1f} ms  {ex / n * 1e6:7.1f} µs/tx  {n / ex:8.0f} tx/s"
@@ -168,9 +203,17 @@ def main() -> None:
         print(f"  floor (decode + 1 verify): {fl / n * 1e6:5.1f} µs/tx  {n / fl:8.0f} tx/s")
         print(f"  ratio FinalizeBlock / floor: {ex / fl:.2f}x" + ("  (cold)" if args.cold else ""))
         if check_times:
-            ck = statistics.median(check_times)
+            ck = med(c.wall for c in check_times)
             print(f"  CheckTx:       {ck / n * 1e6:7.1f} µs/tx  {n / ck:8.0f} tx/s")
             print(f"  ratio CheckTx / floor: {ck / fl:.2f}x")
+        # CPU time of this thread: what the steps cost, without the time other processes
+        # on a shared machine took the core away (the median of per-block ratios).
+        fin_cpu = med(e.cpu / f.cpu for e, f in zip(exec_times, floor_times, strict=True))
+        line = f"  CPU-time ratios (median per block): FinalizeBlock / floor {fin_cpu:.2f}x"
+        if check_times:
+            ck_cpu = med(c.cpu / f.cpu for c, f in zip(check_times, floor_times, strict=True))
+            line += f", CheckTx / floor {ck_cpu:.2f}x"
+        print(line)
         app.close()
 
 

@@ -17,7 +17,18 @@ class EventData(Protocol):
     def attributes(self) -> Sequence[tuple[str, str]]: ...
 
 _SMALL = [bytes((i,)) for i in range(128)]
-_ATTRS: dict[tuple[str, str], bytes] = {}  # attributes repeat a lot across txs
+
+
+class _Encoded(dict[tuple[str, str], bytes]):
+    """Encoded attributes by (key, value), filled on first use: attributes repeat a lot
+    across txs, and a lookup is one C call (``map``) instead of a Python loop."""
+
+    def __missing__(self, kv: tuple[str, str]) -> bytes:
+        b = self[kv] = _attr(*kv)
+        return b
+
+
+_ATTRS = _Encoded()
 _TYPES: dict[str, bytes] = {}
 
 
@@ -50,20 +61,26 @@ def encode_event(type_: str, attributes: Sequence[tuple[str, str]]) -> bytes:
     head = _TYPES.get(type_)
     if head is None:
         head = _TYPES[type_] = _ld(b"\x0a", type_.encode())
-    cache = _ATTRS
-    if len(cache) > 100_000:
-        cache.clear()
-    parts = [head]
-    for kv in attributes:
-        b = cache.get(kv)
-        if b is None:
-            b = cache[kv] = _attr(*kv)
-        parts.append(b)
-    return b"".join(parts)
+    if len(_ATTRS) > 100_000:
+        _ATTRS.clear()
+    return head + b"".join(map(_ATTRS.__getitem__, attributes))
 
 
 def encode_events(events: Sequence[EventData], field_tag: bytes) -> bytes:
-    return b"".join(_ld(field_tag, encode_event(e.type, e.attributes)) for e in events)
+    """``encode_event`` of each, as field ``field_tag`` (inlined: a tx has ~10 events)."""
+    types, attr = _TYPES, _ATTRS.__getitem__
+    if len(_ATTRS) > 100_000:
+        _ATTRS.clear()
+    out = []
+    for e in events:
+        head = types.get(e.type)
+        if head is None:
+            head = types[e.type] = _ld(b"\x0a", e.type.encode())
+        body = head + b"".join(map(attr, e.attributes))
+        out.append(field_tag)
+        out.append(_uvarint(len(body)))
+        out.append(body)
+    return b"".join(out)
 
 
 def encode_exec_tx_result(
@@ -94,7 +111,20 @@ def encode_exec_tx_result(
     return b"".join(out)
 
 
+def encode_tx_msg_data(responses: Sequence[tuple[str, bytes]]) -> bytes:
+    """cosmos.base.abci.v1beta1.TxMsgData{msg_responses=2: Any{type_url=1, value=2}} of
+    (type URL, serialised response) pairs: a tx's result data."""
+    out = []
+    for url, value in responses:
+        u = url.encode()
+        any_ = b"\x0a" + _uvarint(len(u)) + u if u else b""
+        if value:
+            any_ += b"\x12" + _uvarint(len(value)) + value
+        out.append(b"\x12" + _uvarint(len(any_)) + any_)
+    return b"".join(out)
+
+
 def encode_finalize_block(events: bytes, tx_results: Sequence[bytes], rest: bytes) -> bytes:
     """ResponseFinalizeBlock: events=1 (pre-encoded), tx_results=2, then ``rest`` (fields
     3-5 serialised by protobuf)."""
-    return events + b"".join(_ld(b"\x12", r) for r in tx_results) + rest
+    return events + b"".join([b"\x12" + _uvarint(len(r)) + r for r in tx_results]) + rest

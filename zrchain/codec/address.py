@@ -107,6 +107,7 @@ def pubkey_to_address(compressed_pubkey: bytes) -> bytes:
     return hash160(compressed_pubkey)
 
 
+@lru_cache(maxsize=256)
 def module_address(name: str) -> bytes:
     """A module account's address: the first 20 bytes of sha256(module name)."""
     return hashlib.sha256(name.encode()).digest()[:20]

@@ -73,6 +73,10 @@ class Coin:
         return CoinProto(denom=self.denom, amount=str(self.amount))
 
 
+# Proto coins already read (denom, amount text) -> Coin: txs repeat a few fees and amounts.
+_PARSED: dict[tuple[str, str], Coin] = {}
+
+
 class Coins(tuple[Coin, ...]):
     """A sorted, denom-unique list of positive coins (the SDK's ``sdk.Coins``)."""
 
@@ -90,16 +94,24 @@ class Coins(tuple[Coin, ...]):
         """From proto Coins; ``strict`` enforces the SDK's Coins.Validate rules."""
         out: list[Coin] = []
         prev = ""
+        parsed = _PARSED
         for p in protos:
-            validate_denom(p.denom)
-            amount = parse_int(p.amount, p.denom)
+            key = (p.denom, p.amount)
+            coin = parsed.get(key)
+            if coin is None:
+                validate_denom(p.denom)
+                coin = Coin(p.denom, parse_int(p.amount, p.denom))
+                if len(parsed) >= 10_000:
+                    parsed.clear()
+                parsed[key] = coin
+            amount = coin.amount
             if strict:
                 if amount <= 0:
                     raise ErrInvalidCoins.wrap(f"coin {amount}{p.denom} amount is not positive")
                 if prev and p.denom <= prev:
                     raise ErrInvalidCoins.wrap(f"{coins_str(out)}{p.amount}{p.denom} is not sorted")
             prev = p.denom
-            out.append(Coin(p.denom, amount))
+            out.append(coin)
         return cls(out) if strict else cls.of(out)
 
     def __str__(self) -> str:
@@ -132,7 +144,10 @@ class Coins(tuple[Coin, ...]):
 
 
 def coins_str(coins: Iterable[Coin]) -> str:
-    return ",".join(str(c) for c in coins)
+    if isinstance(coins, tuple) and len(coins) == 1:  # most fees and amounts
+        c = coins[0]
+        return f"{c.amount}{c.denom}"
+    return ",".join([f"{c.amount}{c.denom}" for c in coins])
 
 
 def parse_int(text: str, what: str = "") -> int:

@@ -27,7 +27,7 @@ import threading
 import time
 from collections import deque
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import plyvel
 
@@ -147,20 +147,44 @@ class Version:
         return self.get(key), SparseMerkleTrie(nodes, NS_TRIE).prove(key)
 
 
+_UNREAD = object()
+
+
 class _RecordingView(LevelView):
     """The latest state as the block reads it, remembering each value read: they are the
     pre-images the commit records (the block reads most keys it writes), at the cost of
-    one dict store per read instead of a second LevelDB read per write."""
+    one dict store per read instead of a second LevelDB read per write. The remembered
+    values also answer repeated reads (params, the fee collector: every tx reads them):
+    the latest state changes only when ``commit`` (or a restore) writes it, and that
+    forgets them. Before the first commit CheckTx reads here from its own thread: a value
+    it read before a commit is not remembered after it (the generation count)."""
 
-    __slots__ = ("seen",)
+    __slots__ = ("_gen", "_lock", "seen")
 
     def __init__(self, reader: Any, namespace: bytes) -> None:
         super().__init__(reader, namespace)
         self.seen: dict[bytes, bytes | None] = {}
+        self._gen = 0
+        self._lock = threading.Lock()
 
     def get(self, key: bytes) -> bytes | None:
-        value = self.seen[key] = super().get(key)
+        seen = self.seen
+        hit = seen.get(key, _UNREAD)  # one lookup: a commit on another thread may clear it
+        if hit is not _UNREAD:
+            return cast("bytes | None", hit)
+        gen = self._gen
+        value: bytes | None = self._reader.get(self._ns + key)
+        with self._lock:
+            if gen == self._gen:
+                seen[key] = value
         return value
+
+    def forget(self) -> None:
+        """The latest state is about to change, or has: nothing read before is current."""
+        with self._lock:
+            self._gen += 1
+            self.seen.clear()
+
 
 
 class AppStore:
@@ -366,7 +390,7 @@ class AppStore:
 
     def _clear_staged(self) -> None:
         self.pending.discard()
-        self._read.seen.clear()
+        self._read.forget()
         self.trie.pending.clear()
         self.trie.committed.clear()
 
@@ -477,6 +501,7 @@ class AppStore:
             self._pruned_below, self._pruning, self._writing = 0, None, None
 
     def write_state_pairs(self, pairs: list[tuple[bytes, bytes]]) -> None:
+        self._read.forget()  # values remembered before these writes are stale
         batch = self.db.write_batch()
         for k, v in pairs:
             batch.put(NS_STATE + k, v)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 from typing import Any, Protocol
 
 Pair = tuple[bytes, bytes]
@@ -28,6 +29,7 @@ class KVStore(KVReader, Protocol):
     def has(self, key: bytes) -> bool: ...
 
 
+@lru_cache(maxsize=4096)
 def prefix_end(prefix: bytes) -> bytes | None:
     """The first key after every key starting with ``prefix`` (None: no upper bound)."""
     b = bytearray(prefix)
@@ -97,6 +99,32 @@ def _reverse(reader: Any, lo: bytes, hi: bytes | None, strip: int) -> Iterator[P
         it.close()
 
 
+class CachedReads:
+    """Remembered reads over an immutable view (a committed version): the check state reads
+    the same params and module accounts for every tx until the next commit replaces it."""
+
+    __slots__ = ("_seen", "parent")
+
+    def __init__(self, parent: KVReader) -> None:
+        self.parent = parent
+        self._seen: dict[bytes, bytes | None] = {}
+
+    def get(self, key: bytes) -> bytes | None:
+        seen = self._seen
+        if key in seen:
+            return seen[key]
+        value = seen[key] = self.parent.get(key)
+        return value
+
+    def has(self, key: bytes) -> bool:
+        return self.get(key) is not None
+
+    def iterate(
+        self, start: bytes | None = None, end: bytes | None = None, reverse: bool = False
+    ) -> Iterator[Pair]:
+        return self.parent.iterate(start, end, reverse)
+
+
 class Branch:
     """A write buffer over a parent store; ``write()`` merges it into the parent."""
 
@@ -108,10 +136,18 @@ class Branch:
         self._sorted: list[bytes] | None = []
 
     def get(self, key: bytes) -> bytes | None:
-        w = self.writes
-        if key in w:
-            return w[key]
-        return self.parent.get(key)
+        # Down the stack of branches in one frame (a tx's branch over the block's over the
+        # pending state): most reads of a tx miss all three.
+        branch = self
+        while True:
+            w = branch.writes
+            if key in w:
+                return w[key]
+            parent = branch.parent
+            if type(parent) is not Branch:
+                value: bytes | None = parent.get(key)
+                return value
+            branch = parent
 
     def has(self, key: bytes) -> bool:
         return self.get(key) is not None

@@ -229,11 +229,9 @@ class AnteHandler:
     def _check_min_fee(self, ctx: Context, tx: DecodedTx) -> None:
         """zrChain's rule: passes when any required coin of any price list is covered."""
         for prices_text in self.min_gas_prices(ctx):
-            prices = _positive_prices(prices_text)
-            if not prices:
+            required = _required_fee(prices_text, tx.gas_limit)
+            if not required:
                 continue
-            gas = Fraction(tx.gas_limit)
-            required = [Coin(p.denom, ceil_fraction(p.amount * gas)) for p in prices]
             if not any(tx.fee.amount_of(r.denom) >= r.amount for r in required):
                 raise ErrInsufficientFee.wrap(
                     f"insufficient fees; got: {tx.fee} required: {coins_str(required)}"
@@ -269,6 +267,15 @@ class AnteHandler:
 def _positive_prices(text: str) -> tuple[DecCoin, ...]:
     """A price list parsed once, not per tx (the text changes only with params)."""
     return tuple(p for p in parse_dec_coins(text) if p.amount > 0)
+
+
+@functools.lru_cache(maxsize=1024)
+def _required_fee(prices_text: str, gas_limit: int) -> tuple[Coin, ...]:
+    """The fee a price list asks for a gas limit (wallets reuse a few gas limits)."""
+    gas = Fraction(gas_limit)
+    return tuple(
+        Coin(p.denom, ceil_fraction(p.amount * gas)) for p in _positive_prices(prices_text)
+    )
 
 
 class _SignBytes:
@@ -369,10 +376,14 @@ def node_and_chain_min_gas_prices(ctx: Context) -> list[str]:
         out.append(node)
     services: Any = ctx.services
     if services is not None:
-        for m in services.modules:
-            fn = getattr(m, "min_gas_fee", None)
-            if fn is not None:
-                value = fn(ctx)
-                if value:
-                    out.append(value)
+        for fn in _min_gas_fee_sources(services):
+            value = fn(ctx)
+            if value:
+                out.append(value)
     return out
+
+
+@functools.lru_cache(maxsize=8)
+def _min_gas_fee_sources(services: Any) -> tuple[Callable[[Context], str], ...]:
+    """The modules that set an on-chain floor (the module list is fixed per registry)."""
+    return tuple(fn for m in services.modules if (fn := getattr(m, "min_gas_fee", None)))

@@ -9,19 +9,18 @@ raw logs, ``TxMsgData`` and events (ante events, then each message's events tagg
 from __future__ import annotations
 
 import logging
+import threading
 from dataclasses import dataclass, field
 from typing import Any
 
-from cosmpy.protos.cosmos.base.abci.v1beta1 import abci_pb2 as sdk_abci
-from google.protobuf.any_pb2 import Any as AnyProto
-
-from zrchain.abci.encode import encode_exec_tx_result
+from zrchain.abci.encode import encode_exec_tx_result, encode_tx_msg_data
 from zrchain.context import Context, Event, Mode
 from zrchain.errors import ChainError, ErrOutOfGas
 from zrchain.gas import MAX_GAS, GasMeter, OutOfGas, out_of_gas_error
 from zrchain.store.kv import Branch
 from zrchain.tx.ante import AnteHandler, node_and_chain_min_gas_prices
 from zrchain.tx.decode import DecodedTx, decode_tx, gas_limit_of
+from zrchain.tx.decodecache import DecodedTxs
 
 log = logging.getLogger("zrchain.tx")
 
@@ -33,8 +32,7 @@ class TxOutcome:
     gas_wanted: int = 0
     gas_used: int = 0
     events: list[Event] = field(default_factory=list)
-    data: bytes = b""
-    msg_responses: list[Any] = field(default_factory=list)
+    data: bytes = b""  # TxMsgData: the Msgs' responses
 
     def encoded(self) -> bytes:
         """ExecTxResult wire bytes (ResponseCheckTx shares the field numbers)."""
@@ -52,19 +50,26 @@ class TxPipeline:
     def __init__(self, app: Any) -> None:
         self.app = app
         self._ante: AnteHandler | None = None
+        self._ante_lock = threading.Lock()
+        self.decoded = DecodedTxs()
 
     @property
     def ante(self) -> AnteHandler:
         if self._ante is None:
-            reg = self.app.registry
-            feegrant = reg.by_name.get("feegrant")
-            self._ante = AnteHandler(
-                reg.module("auth").keeper,
-                reg.module("bank").keeper,
-                node_and_chain_min_gas_prices,
-                feegrant.keeper if feegrant is not None else None,
-            )
+            with self._ante_lock:  # one handler (one signature cache) for every thread
+                if self._ante is None:
+                    self._ante = self._make_ante()
         return self._ante
+
+    def _make_ante(self) -> AnteHandler:
+        reg = self.app.registry
+        feegrant = reg.by_name.get("feegrant")
+        return AnteHandler(
+            reg.module("auth").keeper,
+            reg.module("bank").keeper,
+            node_and_chain_min_gas_prices,
+            feegrant.keeper if feegrant is not None else None,
+        )
 
     # -- the core ----------------------------------------------------------------------
     def run(
@@ -85,7 +90,7 @@ class TxPipeline:
         # it propagates, and the ABCI layer stops the node instead of recording a result
         # that could fork it (docs/ARCHITECTURE.md, "Errors").
         try:
-            tx = decode_tx(raw, app.registry.msgs)
+            tx, kept = self._decode(raw, mode)
         except ChainError as exc:
             return TxOutcome(error=exc, undecodable=True)
         simulate = mode == Mode.SIMULATE
@@ -119,11 +124,28 @@ class TxPipeline:
         ante_branch.write()
         out.events = ctx.events
         if mode in (Mode.CHECK, Mode.RECHECK):
+            if not kept:
+                # In the mempool now: kept for the block. A decode handed out before is
+                # never put back (a block may have taken it meanwhile and run its Msgs).
+                self.decoded.put(tx)
             out.gas_used = meter.consumed
             return out
         self._run_msgs(ctx, root, tx, out)
         out.gas_used = meter.consumed
         return out
+
+    def _decode(self, raw: bytes, mode: Mode) -> tuple[DecodedTx, bool]:
+        """The tx, and whether it came from the kept decodes: CheckTx keeps the decode of
+        a tx it admits, FinalizeBlock takes it (decodecache.py)."""
+        if mode == Mode.FINALIZE:
+            tx = self.decoded.take(raw)
+        elif mode in (Mode.CHECK, Mode.RECHECK):
+            tx = self.decoded.get(raw)
+        else:
+            tx = None
+        if tx is None:
+            return decode_tx(raw, self.app.registry.msgs), False
+        return tx, True
 
     @staticmethod
     def _out_of_gas(exc: OutOfGas, tx: DecodedTx, meter: GasMeter, mode: Mode) -> ChainError:
@@ -145,7 +167,7 @@ class TxPipeline:
         )
         ctx.proposer = ante_ctx.proposer
         ctx.tx_bytes = tx.raw
-        responses: list[Any] = []
+        responses: list[tuple[str, bytes]] = []
         i = 0
         try:
             for i, (msg, route) in enumerate(zip(tx.msgs, tx.routes, strict=True)):
@@ -162,11 +184,7 @@ class TxPipeline:
                 idx = str(i)
                 for ev in ctx.events[start:]:
                     ev.attributes.append(("msg_index", idx))
-                responses.append(
-                    AnyProto(
-                        type_url="/" + resp.DESCRIPTOR.full_name, value=resp.SerializeToString()
-                    )
-                )
+                responses.append(("/" + resp.DESCRIPTOR.full_name, resp.SerializeToString()))
         except ChainError as exc:
             out.error = exc.wrap(f"failed to execute message; message index: {i}")
             return
@@ -175,8 +193,7 @@ class TxPipeline:
             return
         msg_branch.write()
         out.events = out.events + ctx.events
-        out.msg_responses = responses
-        out.data = sdk_abci.TxMsgData(msg_responses=responses).SerializeToString()
+        out.data = encode_tx_msg_data(responses)
 
     # -- ABCI entry points ---------------------------------------------------------------
     def check(self, raw: bytes, state: Branch, recheck: bool = False) -> bytes:

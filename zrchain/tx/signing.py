@@ -66,12 +66,18 @@ def _uvarint(n: int) -> bytes:
 
 
 # -- keys --------------------------------------------------------------------------------
+@lru_cache(maxsize=50_000)
+def _key_address(key: bytes) -> bytes:
+    """hash160 of a key, once per key (every tx of a signer checks its key's address)."""
+    return hash160(key)
+
+
 @dataclass(frozen=True, slots=True)
 class Secp256k1Key:
     key: bytes  # 33-byte compressed point
 
     def address(self) -> bytes:
-        return hash160(self.key)
+        return _key_address(self.key)
 
     def amino_bytes(self) -> bytes:
         return _AMINO_SECP256K1 + self.key

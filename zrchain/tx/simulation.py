@@ -187,7 +187,9 @@ def execute(pipeline: Any, state: Any, tx_bytes: bytes, header: Header,
             return "invalid", err.log
         return "error", (err.codespace, err.code, err.log, out.gas_used)
     result = sdk_abci.Result(
-        data=out.data, events=to_abci_events(out.events), msg_responses=out.msg_responses
+        data=out.data,
+        events=to_abci_events(out.events),
+        msg_responses=sdk_abci.TxMsgData.FromString(out.data).msg_responses,
     )
     return "ok", (out.gas_wanted, out.gas_used, result.SerializeToString())
 

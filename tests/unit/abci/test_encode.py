@@ -36,3 +36,16 @@ def test_exec_tx_result_encoding_matches_protobuf(code, data, log, wanted, used,
     )
     assert abci.ExecTxResult.FromString(raw) == expected
     assert abci.ResponseCheckTx.FromString(raw).log == log
+
+
+@given(st.lists(st.tuples(text, st.binary(max_size=40)), max_size=4))
+def test_tx_msg_data_encoding_matches_protobuf(responses) -> None:
+    from cosmpy.protos.cosmos.base.abci.v1beta1 import abci_pb2 as sdk_abci
+    from google.protobuf.any_pb2 import Any as AnyProto
+
+    from zrchain.abci.encode import encode_tx_msg_data
+
+    expected = sdk_abci.TxMsgData(
+        msg_responses=[AnyProto(type_url=u, value=v) for u, v in responses]
+    ).SerializeToString()
+    assert encode_tx_msg_data(responses) == expected
