@@ -57,9 +57,8 @@ def prepare(self: attest_abci.VoteExtensions, req: Any) -> bytes | None:
     return Injection(int(req.local_last_commit.round), votes, items).encode()
 
 
-attest_abci.VoteExtensions.prepare = prepare  # type: ignore[method-assign]
-
-if __name__ == "__main__":
+if __name__ == "__main__":  # only in the node process: a test importing FAKE_OWNER stays honest
     from abci_app import main
 
+    attest_abci.VoteExtensions.prepare = prepare  # type: ignore[method-assign]
     main()
