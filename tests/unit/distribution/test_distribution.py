@@ -1,4 +1,4 @@
-"""x/distribution on an in-process chain: fees reach validators by power and delegators by
+"""x/distribution on an in-process chain: fees reach validators by bonded tokens and delegators by
 share (F1), withdrawals pay exact whole urock, commission and the community pool."""
 
 from __future__ import annotations
