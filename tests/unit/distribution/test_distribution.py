@@ -1,5 +1,6 @@
-"""x/distribution on an in-process chain: fees reach validators by bonded tokens and delegators by
-share (F1), withdrawals pay exact whole urock, commission and the community pool."""
+"""x/distribution on an in-process chain: fees reach validators by bonded tokens and
+delegators by share (F1), withdrawals pay exact whole urock, commission and the community
+pool."""
 
 from __future__ import annotations
 
