@@ -83,7 +83,8 @@ def default_modules() -> list[Module]:
         authz,
         feegrant,
         valset,
-        GovModule(bank=bank.keeper, staking=validation.keeper),  # end block before staking's
+        # end block before staking's
+        GovModule(bank=bank.keeper, staking=validation.keeper, accounts=accounts),
         validation,
         mint,  # begin block: fees claimed, staking reward and inflation to the fee collector
         distribution,  # begin block: fees to validators, before slashing and evidence

@@ -235,9 +235,9 @@ def test_depositing_someone_elses_coins_is_refused(chain: Chain) -> None:
         ("distribution", 8, "pubKey does not match signer"),
         ("bonded_tokens_pool", 8, "pubKey does not match signer"),
         # as the first signer it pays the fee, checked before the signatures: the fee
-        # collector is emptied every block, gov has no account yet
+        # collector is emptied every block, gov (created at genesis) holds no deposit
         ("fee_collector", 5, "insufficient funds"),
-        ("gov", 9, "does not exist: unknown address"),
+        ("gov", 5, "insufficient funds"),
     ],
 )
 def test_a_module_account_as_depositor_is_refused(

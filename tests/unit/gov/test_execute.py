@@ -48,7 +48,7 @@ ROUTE = MsgRoute(URL, BytesValue, BytesValue, _handler, lambda m: [], None, "tes
 @given(st.lists(st.booleans(), min_size=1, max_size=8))
 def test_a_proposals_msgs_execute_all_or_nothing(outcomes: list[bool]) -> None:
     ctx = Context(root=Branch(_Empty()), mode=Mode.FINALIZE, metered=False)
-    msgs = GovMsgServer(GovKeeper(bank=None))  # type: ignore[arg-type]
+    msgs = GovMsgServer(GovKeeper(bank=None, accounts=None))  # type: ignore[arg-type]
     msgs.router = {URL: ROUTE}.get
     p = gov_pb2.Proposal(id=1)
     for i, ok in enumerate(outcomes):

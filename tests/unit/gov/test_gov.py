@@ -41,6 +41,22 @@ def chain(tmp_path):  # type: ignore[no-untyped-def]
     c.app.close()
 
 
+def test_the_gov_module_account_exists_from_genesis_and_stays_one(chain) -> None:
+    """The SDK's gov InitGenesis creates the module account (it holds deposits and burns
+    vetoed ones). gov is open to transfers (zrChain's BlockedAddresses): a MsgSend to it
+    before any deposit must not make it a plain account."""
+    gov = chain.account(GOV_AUTHORITY)
+    assert gov is not None and gov.module is not None
+    assert (gov.module.name, list(gov.module.permissions)) == ("gov", ["burner"])
+    carol = chain.wallets["carol"]
+    sent = btx.MsgSend(from_address=carol.address, to_address=GOV_AUTHORITY, amount=[coin(7)])
+    ok(chain.run(carol, [sent], fee="40000urock"))
+    after = chain.account(GOV_AUTHORITY)
+    assert after.module == gov.module and after.number == gov.number
+    assert chain.balance(GOV_AUTHORITY) == 7
+    check_invariants(chain)
+
+
 def test_a_passed_proposal_changes_treasury_params_and_refunds_the_deposit(chain) -> None:
     alice, bob, carol = (chain.wallets[n] for n in ("alice", "bob", "carol"))
     before = chain.balance(carol.address)

@@ -451,29 +451,34 @@ class DistributionKeeper:
         self.set_outstanding(ctx, val, dc.add(self.outstanding(ctx, val), tokens))
 
     def allocate_tokens(self, ctx: Context, votes: Sequence[VoteInfo]) -> None:
-        """Move what the fee collector holds to the validators of the last commit by power,
-        less the community tax; truncation leftovers go to the community pool."""
+        """Move what the fee collector holds to the validators of the last commit by their
+        share of the voters' bonded tokens (zrChain's fork; upstream shares by vote power),
+        less the community tax; what is left goes to the community pool."""
         fee_collector = module_address(FEE_COLLECTOR)
         collected = self.bank.all_balances(ctx, fee_collector)
         if not collected:
             return
         self.bank.send_module_to_module(ctx, FEE_COLLECTOR, MODULE, collected)
         fees = dc.of_coins(collected)
-        total_power = sum(v.power for v in votes)
-        if total_power == 0:
+        if sum(v.power for v in votes) == 0:
             self.add_to_community_pool(ctx, fees)
             return
         tax = Dec.from_atomics(self.params(ctx).community_tax)
         multiplier = dc.mul_dec_truncate(fees, ONE - tax)
+        # a vote whose validator is gone since leaves its share in the community pool
+        voters = [
+            v
+            for v in (self.staking.validator_by_cons_addr(ctx, vote.address) for vote in votes)
+            if v is not None
+        ]
+        total_bonded = sum(v.bonded_tokens() for v in voters)
         remaining = fees
-        for vote in votes:
-            v = self.staking.validator_by_cons_addr(ctx, vote.address)
-            if v is None:
-                continue  # removed since: its share stays in the community pool
-            fraction = Dec.of(vote.power).quo_truncate(Dec.of(total_power))
-            reward = dc.mul_dec_truncate(multiplier, fraction)
-            self.allocate_to_validator(ctx, v.operator, reward)
-            remaining = dc.sub(remaining, reward)
+        if total_bonded > 0:  # else nobody voting is bonded: all to the community pool
+            for v in voters:
+                fraction = Dec.of(v.bonded_tokens()).quo_truncate(Dec.of(total_bonded))
+                reward = dc.mul_dec_truncate(multiplier, fraction)
+                self.allocate_to_validator(ctx, v.operator, reward)
+                remaining = dc.sub(remaining, reward)
         self.add_to_community_pool(ctx, remaining)
 
     # -- removal -----------------------------------------------------------------------

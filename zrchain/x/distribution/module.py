@@ -1,5 +1,5 @@
 """Registration of x/distribution (cosmos.distribution.v1beta1): at every begin block the
-fee collector's coins go to the last commit's validators by power (F1)."""
+fee collector's coins go to the last commit's validators by bonded tokens (F1)."""
 
 from __future__ import annotations
 

@@ -16,6 +16,10 @@ class GovBank(Protocol):
     def burn_coins(self, ctx: Context, module: str, coins: Coins) -> None: ...
 
 
+class GovAccounts(Protocol):
+    def get_module_account(self, ctx: Context, name: str) -> object: ...
+
+
 class GovStaking(Protocol):
     """The tally's view of x/validation: bonded stake and who delegated it."""
 
@@ -24,4 +28,4 @@ class GovStaking(Protocol):
     def total_bonded_tokens(self, ctx: Context) -> int: ...
 
 
-__all__ = ["GovBank", "GovStaking"]
+__all__ = ["GovAccounts", "GovBank", "GovStaking"]

@@ -12,7 +12,7 @@ from zrchain.codec.json import from_dict, to_dict
 from zrchain.context import Context
 from zrchain.errors import ChainError
 from zrchain.x.gov.keeper import ACTIVE, INACTIVE, GovKeeper
-from zrchain.x.gov.types import DEFAULT_PARAMS, validate_params
+from zrchain.x.gov.types import DEFAULT_PARAMS, MODULE, validate_params
 
 
 def default() -> dict[str, Any]:
@@ -45,6 +45,7 @@ def init(ctx: Context, k: GovKeeper, data: dict[str, Any]) -> None:
     k.set_params(ctx, gs.params)
     k.set_next_id(ctx, gs.starting_proposal_id)
     k.set_constitution(ctx, gs.constitution)
+    k.accounts.get_module_account(ctx, MODULE)  # holds deposits; exists from genesis, as the SDK's
     for d in gs.deposits:
         k.set_deposit(ctx, d.proposal_id, acc_bytes(d.depositor), d)
     for v in gs.votes:

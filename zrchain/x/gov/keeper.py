@@ -25,7 +25,7 @@ from zrchain.codec.coins import Coin, Coins
 from zrchain.codec.dec import ONE_ATOMICS, Dec
 from zrchain.context import Context
 from zrchain.store.kv import iterate_prefix
-from zrchain.x.gov.expected import GovBank
+from zrchain.x.gov.expected import GovAccounts, GovBank
 from zrchain.x.gov.types import DEFAULT_PARAMS, MODULE, STORE_KEY, ErrUnknownProposal
 from zrchain.x.pagination import paginate
 
@@ -48,8 +48,9 @@ def _decoder(cls: Any) -> Any:
 
 
 class GovKeeper:
-    def __init__(self, bank: GovBank) -> None:
+    def __init__(self, bank: GovBank, accounts: GovAccounts) -> None:
         self.bank = bank
+        self.accounts = accounts
 
     def _store(self, ctx: Context) -> Any:
         return ctx.store(STORE_KEY)

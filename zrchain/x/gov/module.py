@@ -11,7 +11,7 @@ from zrchain.context import Context
 from zrchain.module import Genesis, Module, Registry, Service
 from zrchain.x.gov import genesis
 from zrchain.x.gov.end_block import end_block
-from zrchain.x.gov.expected import GovBank, GovStaking
+from zrchain.x.gov.expected import GovAccounts, GovBank, GovStaking
 from zrchain.x.gov.keeper import GovKeeper
 from zrchain.x.gov.msg_server import GovMsgServer
 from zrchain.x.gov.query_server import GovQueryServer
@@ -25,6 +25,7 @@ GOV_PERMISSIONS: dict[str, list[str]] = {MODULE: ["burner"]}
 class GovModule(Module):
     bank: GovBank | None = None
     staking: GovStaking | None = None
+    accounts: GovAccounts | None = None
     name: str = MODULE
     consensus_version = 5  # zrChain's
     store_key: str = STORE_KEY
@@ -32,9 +33,9 @@ class GovModule(Module):
     msgs: GovMsgServer = field(init=False)
 
     def __post_init__(self) -> None:
-        if self.bank is None or self.staking is None:
-            raise ValueError("GovModule needs the bank and validation keepers")
-        self.keeper = GovKeeper(self.bank)
+        if self.bank is None or self.staking is None or self.accounts is None:
+            raise ValueError("GovModule needs the bank, validation and auth keepers")
+        self.keeper = GovKeeper(self.bank, self.accounts)
         self.msgs = GovMsgServer(self.keeper)
 
     def services(self) -> Sequence[Service]:

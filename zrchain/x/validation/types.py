@@ -241,6 +241,10 @@ class Validator:
     def commission_rate(self) -> Dec:
         return Dec.from_atomics(self.proto.commission.commission_rates.rate)
 
+    def bonded_tokens(self) -> int:
+        """Tokens while bonded, else 0 (the SDK's BondedTokens; native stake only)."""
+        return self.tokens if self.is_bonded() else 0
+
     def potential_power(self, reduction: int = POWER_REDUCTION) -> int:
         """Power by tokens, bonded or not (the SDK's PotentialConsensusPower)."""
         return self.tokens // reduction
