@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
@@ -92,6 +93,17 @@ def query_address(text: str) -> bytes:
         return acc_bytes(text)
     except ChainError as exc:
         raise invalid_argument(f"invalid address: {exc.log}") from exc
+
+
+def query_arg(text: str, decode: Callable[[str], bytes], empty: str) -> bytes:
+    """An address field of a query request, refused as the SDK's query servers refuse it:
+    gRPC InvalidArgument with ``empty`` when missing, the decoder's text when malformed."""
+    if not text:
+        raise invalid_argument(empty)
+    try:
+        return decode(text)
+    except ChainError as exc:
+        raise invalid_argument(exc.log) from None
 
 
 def is_acc_address(addr: str) -> bool:

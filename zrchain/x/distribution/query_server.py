@@ -8,28 +8,18 @@ from cosmpy.protos.cosmos.distribution.v1beta1 import query_pb2 as q
 from zrchain import module
 from zrchain.codec import address
 from zrchain.context import Context
-from zrchain.errors import ChainError, invalid_argument, not_found
+from zrchain.errors import invalid_argument, not_found
 from zrchain.x.distribution import deccoins as dc
 from zrchain.x.distribution.keeper import DistributionKeeper
 from zrchain.x.pagination import page_of
 
 
 def _acc(text: str) -> bytes:
-    if not text:
-        raise invalid_argument("empty delegator address")
-    try:
-        return address.acc_bytes(text)
-    except ChainError as exc:
-        raise invalid_argument(exc.log) from None
+    return address.query_arg(text, address.acc_bytes, "empty delegator address")
 
 
 def _val(text: str) -> bytes:
-    if not text:
-        raise invalid_argument("empty validator address")
-    try:
-        return address.val_bytes(text)
-    except ChainError as exc:
-        raise invalid_argument(exc.log) from None
+    return address.query_arg(text, address.val_bytes, "empty validator address")
 
 
 class DistributionQueryServer(module.QueryServer):

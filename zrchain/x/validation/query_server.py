@@ -13,7 +13,7 @@ from zrchain.codec.gen.zrchain.validation import hybrid_validation_pb2 as hv
 from zrchain.codec.gen.zrchain.validation import query_pb2 as q
 from zrchain.codec.gen.zrchain.validation import staking_pb2 as st
 from zrchain.context import Context
-from zrchain.errors import ChainError, invalid_argument, not_found
+from zrchain.errors import invalid_argument, not_found
 from zrchain.x.validation import types as t
 from zrchain.x.validation.keeper import ValidationKeeper
 
@@ -26,21 +26,11 @@ def _page(req: Any) -> Any:
 
 
 def _val(text: str) -> bytes:
-    if not text:
-        raise invalid_argument("validator address cannot be empty")
-    try:
-        return address.val_bytes(text)
-    except ChainError as exc:
-        raise invalid_argument(exc.log) from None
+    return address.query_arg(text, address.val_bytes, "validator address cannot be empty")
 
 
 def _del(text: str) -> bytes:
-    if not text:
-        raise invalid_argument("delegator address cannot be empty")
-    try:
-        return address.acc_bytes(text)
-    except ChainError as exc:
-        raise invalid_argument(exc.log) from None
+    return address.query_arg(text, address.acc_bytes, "delegator address cannot be empty")
 
 
 class ValidationQueryServer(module.QueryServer):
