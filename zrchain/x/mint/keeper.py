@@ -40,6 +40,10 @@ EVENT = "mint"
 class MintStop(Exception):
     """A step zrChain's BeginBlocker returns early from (logged; writes so far stay)."""
 
+    def __init__(self, text: str, *, routine: bool = False) -> None:
+        super().__init__(text)
+        self.routine = routine  # every fee-less block of a quiet chain: not an operator's alarm
+
 
 class MintKeeper:
     def __init__(
@@ -77,7 +81,8 @@ class MintKeeper:
         try:
             self._mint(ctx)
         except (MintStop, ChainError) as exc:
-            ctx.log.error("x/mint: %s (nothing more minted at height %d)", exc, ctx.height)
+            log = ctx.log.debug if isinstance(exc, MintStop) and exc.routine else ctx.log.error
+            log("x/mint: %s (nothing more minted at height %d)", exc, ctx.height)
 
     def _mint(self, ctx: Context) -> None:
         p = self.params(ctx)
@@ -103,7 +108,9 @@ class MintKeeper:
         else:
             surplus = rest - reward
             if surplus == 0:
-                raise MintStop(f"claimed fees equal the staking reward ({reward}{denom})")
+                raise MintStop(
+                    f"claimed fees equal the staking reward ({reward}{denom})", routine=True
+                )
             ctx.emit(EVENT, ("surplus_amount", str(surplus)))
             self._surplus_distribution(ctx, p, surplus)
         self._to_fee_collector(ctx, denom, reward)
