@@ -531,10 +531,12 @@ class Keeper:
 
     async def _answer_all(self, work: list[Request], height: int) -> list[Answer]:
         sem = asyncio.Semaphore(max(1, self.settings.concurrency))
+        again: set[tuple[str, int]] = set()
 
         async def one(req: Request) -> Answer | None:
             recorded = self.state.answers.get(_key(req.ident))
             if recorded is not None:  # answered before: that answer, never a fresh one
+                again.add(req.ident)
                 return Answer(req.kind, req.id, recorded.result, recorded.reject_reason)
             async with sem:
                 try:
@@ -556,7 +558,7 @@ class Keeper:
         results = await asyncio.gather(*(one(r) for r in work))
         out = [a for a in results if a is not None]
         for a in out:
-            if a.rejected:
+            if a.rejected and a.ident not in again:  # logged when it was decided
                 self.log.warning(
                     "request_refused",
                     kind=str(a.kind),

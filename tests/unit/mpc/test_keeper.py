@@ -520,6 +520,48 @@ def test_refused_tx_pauses_sending(h: Harness) -> None:
     assert len(h.chain.broadcasts) == 2
 
 
+def test_refused_tx_resends_the_recorded_rejection_across_a_restart(h: Harness) -> None:
+    """A rejection decided once is the rejection sent, even after CheckTx refused its tx and
+    the keeper restarted: the backend is not asked again and the refusal logged once."""
+    h.key_for(1)
+    sid = h.chain.new_sign_request(1, b"\x01" * 5)  # ECDSA payload not 32 bytes: rejected
+
+    async def first() -> None:
+        k = await started(h.keeper())
+        h.chain.refuse_code = 5
+        assert (await k.round()).answered == 1 and k.state.in_flight == []
+        assert set(k.state.answers) == {f"signature:{sid}"}
+        await k.stop()
+
+    run(first())
+    h.chain.refuse_code = 0
+    asked: list[int] = []
+
+    async def second() -> None:
+        k = await started(h.keeper())
+        sign = k.backend.sign
+
+        async def counting(session: object, key: KeyRef, data: bytes) -> bytes:
+            asked.append(key.key_id)
+            return await sign(session, key, data)  # type: ignore[arg-type]
+
+        k.backend.sign = counting  # type: ignore[method-assign]
+        events: list[str] = []
+        k.log.info = lambda event, **kw: events.append(event)  # type: ignore[method-assign]
+        k.log.warning = lambda event, **kw: events.append(event)  # type: ignore[method-assign]
+        assert (await k.round()).txs_sent == 1
+        h.chain.commit()
+        await k.round()
+        assert k.state.answers == {}  # settled: nothing kept
+        assert "request_refused" not in events
+        await k.stop()
+
+    run(second())
+    req = h.chain.requests[(SIG, sid)]
+    assert req.status == Status.REJECTED and "must be a 32-byte hash" in req.reject_reason
+    assert asked == [] and h.chain.answers_by(PARTIES[0], SIG, sid) == 1
+
+
 def test_inactive_keyring_sends_nothing(h: Harness) -> None:
     h.chain.new_key_request()
     h.chain.keyring_info = dataclasses.replace(h.chain.keyring_info, active=False)
