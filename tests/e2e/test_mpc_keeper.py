@@ -30,6 +30,7 @@ from zrchain.client.chain import ChainClient
 from zrchain.codec.gen.zrchain.treasury import tx_pb2 as ttx
 from zrchain.codec.gen.zrchain.treasury import wallet_pb2
 from zrchain.crypto import keys
+from zrchain.errors import ErrTxTimeoutHeight
 from zrchain.mpc import config
 from zrchain.mpc.derivation import derive_key
 from zrchain.mpc.seed import read_seed_file
@@ -346,18 +347,23 @@ def test_kill9_then_restart_answers_exactly_once(net: Net, keepers: Any, moment:
     wait_status(lambda: key_request(net.client, rid), {KR_FULFILLED}, 30)
     net.wait_blocks(3)
     end = net.height()
-    total, ok = answers_in_blocks(net.client, PARTY[party], "key", rid, start, end)
-    assert (total, ok) == (1, 1)
-    # the answer on chain is the one recorded before the kill (its bytes, when the restart
-    # came early in the tx's life; else the same message in a new tx), never a fresh one
+    # Exactly one successful answer, and it is the one recorded before the kill (its bytes,
+    # when the restart came early in the tx's life; else the same message in a new tx with
+    # the same sequence), never a fresh one. A copy broadcast just as its timeout height was
+    # committed may still land as a failed tx (code 30: no fee, no sequence used); the
+    # keeper's early-only rebroadcast makes that rare on a loaded machine, not impossible.
     landed = [
-        m
+        (code, m)
         for h in range(start, end + 1)
-        for raw, _, _ in block_txs(net.client, h)
+        for raw, code, _ in block_txs(net.client, h)
         for kind, m in fulfil_msgs(raw)
-        if kind == "key" and m.request_id == rid
+        if kind == "key" and m.request_id == rid and m.creator == PARTY[party]
     ]
-    assert landed == recorded_msgs
+    assert [code for code, _ in landed].count(0) == 1, landed
+    assert all(code in (0, ErrTxTimeoutHeight.code) for code, _ in landed), landed
+    assert {m.SerializeToString() for _, m in landed} == {
+        m.SerializeToString() for m in recorded_msgs
+    }
     new_txs = [e for e in keeper.events()[logged:] if e["event"] == "txs_recorded"]
     if moment == "after_broadcast":
         assert new_txs == []  # it settled the old tx and sent nothing new
