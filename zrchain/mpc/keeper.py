@@ -8,15 +8,19 @@ chain at one height ``H`` (the app's last committed height):
    so nothing is missed after downtime; the open set is served by an index on-chain, so a
    scan costs what is open, not what ever existed;
 2. **settle** in-flight txs (see :mod:`zrchain.mpc.state`): a tx whose sequence the account
-   has used by ``H``, or whose ``timeout_height`` ``H`` has reached, is settled; the tx's
+   has used by ``H``, or whose ``timeout_height`` ``H`` has passed, is settled; the tx's
    result (one look-up per tx) and the scan tell which of its answers landed;
 3. **rebroadcast** unsettled txs not included after a few blocks (a node restart empties
    its mempool; a crash may have come before the first broadcast) -- the same bytes, so
-   the chain includes each at most once;
+   the chain includes each at most once -- while the first half of the tx's life lasts;
+   later it is left to expire (a copy reaching the node after its timeout height would
+   land failing, a second answer in a block);
 4. **answer** each open request this party has not answered, is not already sending, and is
-   not backing off from (the backend may run many sessions concurrently);
+   not backing off from (the backend may run many sessions concurrently); a request whose
+   answer was recorded before (its tx expired or was refused) gets that answer again;
 5. **send**: pack answers into txs (count and byte caps), give them consecutive sequences
-   after the in-flight ones, record them in the state file, then broadcast.
+   after the in-flight ones, record them (txs and answers) in the state file, then
+   broadcast.
 
 Failures: a tx refused by CheckTx is dropped (its requests stay open and come back); a tx
 that fails in a block has its failing message (``message index: N``) blamed: that request
@@ -47,7 +51,7 @@ from zrchain.mpc.chainview import ChainView, TxOutcome
 from zrchain.mpc.logs import EventLogger, get
 from zrchain.mpc.metrics import Metrics
 from zrchain.mpc.seed import Secret
-from zrchain.mpc.state import InFlightTx, KeeperState, StateStore
+from zrchain.mpc.state import InFlightTx, KeeperState, RecordedAnswer, StateStore
 
 CODE_IN_MEMPOOL = 19
 CODE_WRONG_SEQUENCE = 32
@@ -121,6 +125,17 @@ class RoundReport:
 
 def _key(ident: tuple[str, int]) -> str:
     return f"{ident[0]}:{ident[1]}"
+
+
+def _ident(key: str) -> tuple[str, int]:
+    kind, rid = key.rsplit(":", 1)
+    return kind, int(rid)
+
+
+def _last_rebroadcast_height(rec: InFlightTx) -> int:
+    """The last height at which ``rec`` is rebroadcast: half its life before its timeout, so
+    a copy cannot reach CheckTx only after the chain committed the timeout height."""
+    return rec.built_height + max(0, rec.timeout_height - rec.built_height) // 2
 
 
 class Keeper:
@@ -254,8 +269,8 @@ class Keeper:
         for rec in sorted(self.state.in_flight, key=lambda r: r.sequence):
             if rec.sequence < chain_seq:
                 done.append((rec, True))
-            elif height >= rec.timeout_height:
-                done.append((rec, False))
+            elif height > rec.timeout_height:
+                done.append((rec, False))  # block T+1, the last that could hold it, is past
             else:
                 keep.append(rec)
         if not done:
@@ -321,6 +336,7 @@ class Keeper:
                 if created is not None:
                     self.metrics.latency.labels(kind).observe(max(0, answer_height - created))
                 self.retry.pop(ident, None)
+                self.state.answers.pop(_key(ident), None)
                 self.log.info(
                     "answer_committed",
                     kind=kind,
@@ -334,6 +350,7 @@ class Keeper:
                 self.log.info("answer_superseded", kind=kind, request_id=rid)
             elif blamed == ident or (failed_tx and blamed is None):
                 self.metrics.failed.labels(kind).inc()
+                self.state.answers.pop(_key(ident), None)  # it may be the fault: redo it
                 self._penalise(ident, height, "answer failed on-chain")
             elif not consumed:
                 self._penalise(ident, height, "tx expired", give_up=False)
@@ -364,6 +381,7 @@ class Keeper:
         self.retry.pop(ident, None)
         self.gave_up.discard(ident)
         self.state.first_seen.pop(_key(ident), None)
+        self.state.answers.pop(_key(ident), None)
 
     # -- broadcasting ----------------------------------------------------------------------
     async def _rebroadcast(self, height: int) -> None:
@@ -373,8 +391,22 @@ class Keeper:
             if r.broadcast_height == 0
             or height - r.broadcast_height >= self.settings.rebroadcast_after_blocks
         ]
+        if not due:
+            return
+        # The round's height may be blocks old by now (a slow round, a restart): judge each
+        # tx's remaining life at the height the node has now.
+        now = max(height, int(await self._io(self.chain.latest_height)))
+        late = [r for r in due if now > _last_rebroadcast_height(r)]
+        for r in late:
+            self.log.debug(
+                "tx_left_to_expire",
+                txhash=r.txhash,
+                height=now,
+                timeout_height=r.timeout_height,
+            )
+        due = [r for r in due if now <= _last_rebroadcast_height(r)]
         if due:
-            await self._broadcast(due, height, new=False)
+            await self._broadcast(due, now, new=False)
             self.store.save(self.state)
 
     async def _broadcast(self, records: list[InFlightTx], height: int, new: bool) -> int:
@@ -443,7 +475,11 @@ class Keeper:
                     self.metrics.seen.labels(k).inc()
                     self.log.debug("request_seen", kind=k, request_id=r.id, height=height)
                 self.open[ident] = r
-            known = set(self.open) | self.state.in_flight_items()
+            known = (
+                set(self.open)
+                | self.state.in_flight_items()
+                | {_ident(a) for a in self.state.answers}
+            )
             for ident in known:
                 if ident[0] == k and ident[1] >= start and ident not in fresh:
                     self.open.pop(ident, None)
@@ -495,8 +531,13 @@ class Keeper:
 
     async def _answer_all(self, work: list[Request], height: int) -> list[Answer]:
         sem = asyncio.Semaphore(max(1, self.settings.concurrency))
+        again: set[tuple[str, int]] = set()
 
         async def one(req: Request) -> Answer | None:
+            recorded = self.state.answers.get(_key(req.ident))
+            if recorded is not None:  # answered before: that answer, never a fresh one
+                again.add(req.ident)
+                return Answer(req.kind, req.id, recorded.result, recorded.reject_reason)
             async with sem:
                 try:
                     return await answers_mod.answer(req, self.backend, self._lookup_key)
@@ -517,7 +558,7 @@ class Keeper:
         results = await asyncio.gather(*(one(r) for r in work))
         out = [a for a in results if a is not None]
         for a in out:
-            if a.rejected:
+            if a.rejected and a.ident not in again:  # logged when it was decided
                 self.log.warning(
                     "request_refused",
                     kind=str(a.kind),
@@ -585,6 +626,9 @@ class Keeper:
             )
             sequence += 1
         self.state.in_flight.extend(records)
+        for batch in batches:
+            for a in batch:
+                self.state.answers[_key(a.ident)] = RecordedAnswer(a.result, a.reject_reason)
         self.store.save(self.state)  # recorded before any byte leaves: see state.py
         self.log.info(
             "txs_recorded",

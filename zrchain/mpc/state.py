@@ -1,16 +1,21 @@
 """The keeper's small local state: what it has signed and sent but not yet seen settle.
 
-Exactly-once rests on one rule: a tx is recorded here (with its exact bytes) *before* it is
-broadcast, and every tx carries a ``timeout_height``. After a crash the keeper rebroadcasts
-the same bytes (same hash, same sequence: the chain can include it at most once) until the
-record settles, which happens when either
+Exactly-once rests on one rule: a tx is recorded here (with its exact bytes, and the answers
+it carries) *before* it is broadcast, and every tx carries a ``timeout_height`` ``T``. After
+a crash the keeper rebroadcasts the same bytes (same hash, same sequence: the chain can
+include it at most once) until the record settles, which happens when either
 
 * the account's committed sequence has passed the tx's sequence (the slot was used), or
-* the chain reached ``timeout_height`` (the tx can never be included any more);
+* the chain committed block ``T + 1``: CheckTx runs at the last committed height and still
+  accepts the tx while that height is ``T``, so it can land -- failing, timed out -- in
+  block ``T + 1``; after that block it is in no mempool (recheck) and no later block;
 
 and then re-reads the requests on-chain to learn which of them carry its party signature.
-So a request is neither lost (it stays open on-chain and is found again) nor answered
-twice (its answer exists only as recorded bytes until it settles).
+A rebroadcast is sent only in the first half of the tx's life (a broadcast reaching the
+node after ``T`` was committed would put a failing copy of the answers in a block). A
+request whose recorded tx expired is answered again with its *recorded* answer, never a
+fresh one. So a request is neither lost (it stays open on-chain and is found again) nor
+answered twice (its answer exists only as recorded bytes until it settles).
 
 The file is JSON, written atomically (temp file, fsync, rename, fsync of the directory),
 mode 0600, and locked (``flock`` on ``<file>.lock``) so two keepers cannot share it.
@@ -70,6 +75,25 @@ class InFlightTx:
         )
 
 
+@dataclass(frozen=True)
+class RecordedAnswer:
+    """This party's answer to one request as it went into a recorded tx: public data only
+    (a public key, a signature or a rejection reason)."""
+
+    result: bytes = b""
+    reject_reason: str = ""
+
+    def to_json(self) -> dict[str, str]:
+        return {
+            "result": base64.b64encode(self.result).decode(),
+            "reject_reason": self.reject_reason,
+        }
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> RecordedAnswer:
+        return cls(base64.b64decode(d.get("result", "")), str(d.get("reject_reason", "")))
+
+
 @dataclass
 class KeeperState:
     chain_id: str
@@ -80,6 +104,9 @@ class KeeperState:
     watermark: dict[str, int] = field(default_factory=dict)
     # Height at which each still-open request was first seen ("kind:id" -> height).
     first_seen: dict[str, int] = field(default_factory=dict)
+    # The answer recorded for each request still open ("kind:id"): once recorded, a
+    # request is only ever answered with it (see the module docstring).
+    answers: dict[str, RecordedAnswer] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -90,6 +117,7 @@ class KeeperState:
             "in_flight": [t.to_json() for t in self.in_flight],
             "watermark": dict(self.watermark),
             "first_seen": dict(self.first_seen),
+            "answers": {k: a.to_json() for k, a in self.answers.items()},
         }
 
     @classmethod
@@ -103,6 +131,7 @@ class KeeperState:
             in_flight=[InFlightTx.from_json(t) for t in d.get("in_flight", [])],
             watermark={str(k): int(v) for k, v in d.get("watermark", {}).items()},
             first_seen={str(k): int(v) for k, v in d.get("first_seen", {}).items()},
+            answers={str(k): RecordedAnswer.from_json(v) for k, v in d.get("answers", {}).items()},
         )
 
     def in_flight_items(self) -> set[tuple[str, int]]:

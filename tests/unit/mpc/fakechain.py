@@ -2,7 +2,9 @@
 
 It keeps what the keeper can observe and enforces the rules its exactly-once logic relies
 on: per-account sequences checked at CheckTx (against committed + mempool) and in blocks,
-``timeout_height``, all-or-nothing messages with the SDK's ``message index: N`` log, the
+``timeout_height`` as the SDK's ante checks it (CheckTx at the last committed height lets a
+tx through while that height is its timeout height; in a later block it fails, included
+with its sequence unused), all-or-nothing messages with the SDK's ``message index: N`` log, the
 treasury's party checks, party-signature verification and returned-signature verification
 (docs/treasury.md, *Requests and their lifecycle* and *Party signatures*). Tests drive
 blocks with :meth:`commit`.
@@ -205,7 +207,9 @@ class FakeChain:
                     "sdk",
                     f"account sequence mismatch, expected {expected}, got {tx.sequence}",
                 )
-            if tx.timeout_height and self.height >= tx.timeout_height:
+            # CheckTx runs at the last committed height: a tx whose timeout height is that
+            # height is still accepted (and can only fail in the next block)
+            if tx.timeout_height and self.height > tx.timeout_height:
                 return BroadcastResult(h, 30, "sdk", "tx timeout height")
             self.mempool.append(tx)
             return BroadcastResult(h, 0)
@@ -252,6 +256,14 @@ class FakeChain:
                 if tx.txhash in self.censored:
                     continue
                 if tx.timeout_height and self.height > tx.timeout_height:
+                    # the SDK's ante fails it in the block: included, sequence not used
+                    self.included.append(tx)
+                    self.outcomes[tx.txhash] = TxOutcome(
+                        self.height,
+                        30,
+                        f"block height: {self.height}, timeout height: {tx.timeout_height}: "
+                        "tx timeout height",
+                    )
                     continue
                 if tx.sequence != self.sequences.get(tx.signer, 0):
                     continue

@@ -14,7 +14,7 @@ import pytest
 from zrchain.chains.keys import KeyType
 from zrchain.crypto import keys
 from zrchain.mpc.answers import Status
-from zrchain.mpc.backend import BackendContext, RequestKind
+from zrchain.mpc.backend import BackendContext, KeyRef, RequestKind
 from zrchain.mpc.derivation import derive_key
 from zrchain.mpc.keeper import Keeper, KeeperSettings, PartyAccount
 from zrchain.mpc.local import LocalBackend
@@ -204,6 +204,94 @@ def test_crash_at_any_point_answers_exactly_once(h: Harness, point: str) -> None
         assert h.chain.answers_by(PARTIES[0], KEY, rid) == 1, (point, rid)
 
 
+def _crashed_after_record(h: Harness) -> int:
+    """A keeper records its answer to a new request and dies before broadcasting it; the
+    recorded tx's timeout height."""
+
+    async def go() -> int:
+        k = await started(h.keeper())
+        h.chain.broadcast_hook = _raise(Crash())
+        with pytest.raises(Crash):
+            await k.round()
+        h.chain.broadcast_hook = None
+        k.store.unlock()  # the OS releases the lock of a dead process
+        return k.state.in_flight[0].timeout_height
+
+    return int(run(go()))
+
+
+def test_restart_late_sends_the_recorded_answer_and_only_it(h: Harness) -> None:
+    """kill -9 after recording; blocks outpace the restart (a loaded machine): the keeper
+    comes back one block before the recorded tx's timeout height, and its rebroadcast
+    reaches the node only after the chain committed that height. CheckTx (at the committed
+    height) still accepts it, so it lands in the next block -- failing, timed out -- while
+    the keeper, seeing the timeout reached, had answered the request again: two answers in
+    blocks. (e2e: test_kill9_then_restart_answers_exactly_once[after_record].)"""
+    rid = h.chain.new_key_request(KeyType.KEY_TYPE_EDDSA_ED25519)
+    timeout = _crashed_after_record(h)
+    recorded = StateStore(h.tmp / "party0" / "state.json").read()
+    assert recorded is not None
+    first_msg = h.chain._decode(recorded.in_flight[0].raw, "").msgs[0]
+    while h.chain.height < timeout - 1:
+        h.chain.commit()  # the keeper is still starting
+
+    def late(_raw: bytes) -> None:
+        while h.chain.height < timeout:
+            h.chain.commit()
+
+    asked: list[int] = []
+
+    async def second() -> None:
+        k = await started(h.keeper())
+        generate = k.backend.generate_key
+
+        async def counting(session: object, ref: KeyRef) -> bytes:
+            asked.append(ref.key_id)
+            return await generate(session, ref)  # type: ignore[arg-type]
+
+        k.backend.generate_key = counting  # type: ignore[method-assign]
+        h.chain.broadcast_hook = late
+        await k.round()
+        h.chain.broadcast_hook = None
+        assert h.chain.broadcasts == []  # too late in its life: left to expire
+        for _ in range(12):
+            h.chain.commit()
+            await k.round()
+        await k.stop()
+
+    run(second())
+    assert h.chain.requests[(KEY, rid)].status == Status.FULFILLED
+    assert h.chain.answers_by(PARTIES[0], KEY, rid) == 1
+    landed = [m for t in h.chain.included for m in t.msgs]
+    assert landed == [first_msg]  # the recorded answer ...
+    assert asked == []  # ... never a fresh one
+
+
+def test_rebroadcast_in_time_lands_the_recorded_tx(h: Harness) -> None:
+    """The same restart with time to spare: the recorded bytes themselves land, even when a
+    block passes while the broadcast is on its way."""
+    rid = h.chain.new_key_request(KeyType.KEY_TYPE_EDDSA_ED25519)
+    _crashed_after_record(h)
+    recorded = StateStore(h.tmp / "party0" / "state.json").read()
+    assert recorded is not None
+    txhash = recorded.in_flight[0].txhash
+
+    async def second() -> None:
+        k = await started(h.keeper())
+        h.chain.broadcast_hook = lambda _raw: h.chain.commit()
+        await k.round()
+        h.chain.broadcast_hook = None
+        for _ in range(3):
+            h.chain.commit()
+            await k.round()
+        await k.stop()
+
+    run(second())
+    assert [t.txhash for t in h.chain.included] == [txhash]
+    assert h.chain.requests[(KEY, rid)].status == Status.FULFILLED
+    assert h.chain.answers_by(PARTIES[0], KEY, rid) == 1
+
+
 def test_without_a_tx_index_settles_from_state(tmp_path: Path) -> None:
     h = Harness(tmp_path, threshold=2, parties=2)
     h.chain.indexing = False
@@ -261,14 +349,19 @@ def test_tx_that_never_lands_expires_then_is_replaced(h: Harness) -> None:
         for _ in range(3):
             h.chain.commit()
             await k.round()
-        # expired at its timeout height; after a short back-off it is answered again, in a
-        # new tx that reuses the (never consumed) sequence
+        # at its timeout height it could still land (failing) in the next block: kept
+        assert k.state.in_flight == [first]
+        h.chain.commit()
+        await k.round()
+        # expired once block timeout+1 is committed; after a short back-off its recorded
+        # answer is sent again, in a new tx that reuses the (never consumed) sequence
         assert k.state.in_flight == [] and k.retry[("key", rid)].attempts == 1
         h.chain.height = k.retry[("key", rid)].not_before - 1
         h.chain.commit()
         await k.round()
-        assert k.state.in_flight[0].txhash != first.txhash
-        assert k.state.in_flight[0].sequence == first.sequence
+        again = k.state.in_flight[0]
+        assert again.txhash != first.txhash and again.sequence == first.sequence
+        assert h.chain._decode(again.raw, "").msgs == h.chain._decode(first.raw, "").msgs
         h.chain.commit()
         await k.round()
         await k.stop()
@@ -425,6 +518,48 @@ def test_refused_tx_pauses_sending(h: Harness) -> None:
     run(go())
     assert h.chain.requests[(KEY, rid)].status == Status.FULFILLED
     assert len(h.chain.broadcasts) == 2
+
+
+def test_refused_tx_resends_the_recorded_rejection_across_a_restart(h: Harness) -> None:
+    """A rejection decided once is the rejection sent, even after CheckTx refused its tx and
+    the keeper restarted: the backend is not asked again and the refusal logged once."""
+    h.key_for(1)
+    sid = h.chain.new_sign_request(1, b"\x01" * 5)  # ECDSA payload not 32 bytes: rejected
+
+    async def first() -> None:
+        k = await started(h.keeper())
+        h.chain.refuse_code = 5
+        assert (await k.round()).answered == 1 and k.state.in_flight == []
+        assert set(k.state.answers) == {f"signature:{sid}"}
+        await k.stop()
+
+    run(first())
+    h.chain.refuse_code = 0
+    asked: list[int] = []
+
+    async def second() -> None:
+        k = await started(h.keeper())
+        sign = k.backend.sign
+
+        async def counting(session: object, key: KeyRef, data: bytes) -> bytes:
+            asked.append(key.key_id)
+            return await sign(session, key, data)  # type: ignore[arg-type]
+
+        k.backend.sign = counting  # type: ignore[method-assign]
+        events: list[str] = []
+        k.log.info = lambda event, **kw: events.append(event)  # type: ignore[method-assign]
+        k.log.warning = lambda event, **kw: events.append(event)  # type: ignore[method-assign]
+        assert (await k.round()).txs_sent == 1
+        h.chain.commit()
+        await k.round()
+        assert k.state.answers == {}  # settled: nothing kept
+        assert "request_refused" not in events
+        await k.stop()
+
+    run(second())
+    req = h.chain.requests[(SIG, sid)]
+    assert req.status == Status.REJECTED and "must be a 32-byte hash" in req.reject_reason
+    assert asked == [] and h.chain.answers_by(PARTIES[0], SIG, sid) == 1
 
 
 def test_inactive_keyring_sends_nothing(h: Harness) -> None:

@@ -8,12 +8,14 @@ import stat
 import urllib.request
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as hs
 
 from zrchain.mpc import config as C
 from zrchain.mpc import logs
 from zrchain.mpc.batching import TX_OVERHEAD_BYTES, make_batches
 from zrchain.mpc.metrics import Metrics, parse_listen
-from zrchain.mpc.state import InFlightTx, KeeperState, StateError, StateStore
+from zrchain.mpc.state import InFlightTx, KeeperState, RecordedAnswer, StateError, StateStore
 
 KR = "keyring1pfnq7r04rept47gaf5cpdew2"
 
@@ -27,6 +29,10 @@ def test_state_round_trip_atomic_and_private(tmp_path) -> None:
     )
     st.watermark = {"key": 1}
     st.first_seen = {"key:1": 14}
+    st.answers = {
+        "key:1": RecordedAnswer(b"\x02" * 33),
+        "signature:2": RecordedAnswer(reject_reason="payload for an ed25519 key is empty"),
+    }
     store.save(st)
     assert stat.S_IMODE(store.path.stat().st_mode) == 0o600
     assert not list(store.path.parent.glob(".state-*"))
@@ -45,6 +51,28 @@ def test_state_round_trip_atomic_and_private(tmp_path) -> None:
     store.path.write_text(json.dumps({"format": "nope"}))
     with pytest.raises(StateError):
         store.load("zenrock", KR, "zen1party")
+
+
+@given(
+    hs.dictionaries(
+        hs.tuples(hs.sampled_from(["key", "signature"]), hs.integers(1, 2**64 - 1)).map(
+            lambda t: f"{t[0]}:{t[1]}"
+        ),
+        hs.builds(RecordedAnswer, hs.binary(max_size=80), hs.text(max_size=40)),
+        max_size=5,
+    )
+)
+def test_recorded_answers_survive_the_state_file(answers: dict[str, RecordedAnswer]) -> None:
+    state = KeeperState("zenrock", KR, "zen1party", answers=answers)
+    text = json.dumps(state.to_json())
+    assert KeeperState.from_json(json.loads(text)).answers == answers
+
+
+def test_state_file_without_answers_loads(tmp_path) -> None:
+    """A state file written before answers were recorded (an upgrade mid-flight)."""
+    old = KeeperState("zenrock", KR, "zen1party").to_json()
+    del old["answers"]
+    assert KeeperState.from_json(old).answers == {}
 
 
 def test_state_lock_is_exclusive(tmp_path) -> None:

@@ -199,6 +199,22 @@ def test_memo_and_timeout_height(chain) -> None:
     assert chain.block([ok]).tx_results[0].code == 0
 
 
+def test_timeout_height_boundary_check_at_committed_height_fails_in_next_block(chain) -> None:
+    """The SDK's ante refuses a tx when the context's height is above its timeout height;
+    CheckTx's context is the last committed block. So a tx whose timeout height is the
+    committed height passes CheckTx and can only land, failing and with its sequence and
+    fee untouched, in the next block (the MPC keeper settles a tx as expired only after
+    that block: docs/mpc-keeper.md, *Exactly once*)."""
+    alice, bob = chain.wallets["alice"], chain.wallets["bob"]
+    chain.blocks(1)
+    tx = chain.tx(alice, [send(alice.address, bob.address)], timeout_height=chain.height)
+    assert chain.check(tx).code == 0
+    res = _rejected_unchanged(chain, tx, "sdk", 30, in_check=False)
+    assert res.log.endswith(f"block height: {chain.height}, timeout height: {chain.height - 1}: "
+                            "tx timeout height")  # fmt: skip
+    assert chain.check(tx).code == 30  # and once that block is committed, CheckTx refuses it
+
+
 def test_several_pending_txs_from_one_account_pass_check_tx(chain) -> None:
     alice, bob = chain.wallets["alice"], chain.wallets["bob"]
     txs = [chain.tx(alice, [send(alice.address, bob.address)], sequence=i) for i in range(3)]
