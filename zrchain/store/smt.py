@@ -14,7 +14,10 @@ An update touches only the nodes on the paths of the changed keys: O(k·log N) n
 hashes and writes for k changed keys over N keys, with the upper levels shared between
 keys. Changes are kept in ``pending`` until the app store commits them in its WriteBatch;
 ``committed`` keeps what each position held in the reader when first read, so the commit can
-record the nodes it replaces (``history.py``) without reading them again.
+record the nodes it replaces (``history.py``) without reading them again. ``remembered``
+keeps the reader's nodes across updates (the upper levels and hot keys' paths are read by
+every block): the owner calls ``committed_nodes`` once it has written ``pending`` to the
+reader, and ``forget`` when the reader changed otherwise.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from __future__ import annotations
 import hashlib
 from bisect import bisect_left
 from collections.abc import Iterable
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 from zrchain.store.proof import EMPTY, Proof, inner_hash, leaf_hash
 
@@ -32,6 +35,10 @@ class Node(NamedTuple):
     hash: bytes
     keyhash: int = 0  # leaves only
     valuehash: bytes = b""  # leaves only
+
+
+_UNREAD: Any = object()
+_MAX_DECODED = 1 << 18
 
 
 def position_key(depth: int, prefix: int) -> bytes:
@@ -67,6 +74,8 @@ class SparseMerkleTrie:
         self.ns = namespace
         self.pending: dict[bytes, bytes | None] = {}
         self.committed: dict[bytes, bytes | None] = {}
+        self.remembered: dict[bytes, bytes | None] = {}
+        self._decoded: dict[bytes, Node] = {}  # by stored bytes (a Node is immutable)
 
     # -- reading ---------------------------------------------------------------------
     def _load(self, depth: int, prefix: int) -> Node | None:
@@ -74,8 +83,31 @@ class SparseMerkleTrie:
         if pos in self.pending:
             raw = self.pending[pos]
         else:
-            raw = self.committed[pos] = self.reader.get(self.ns + pos)
-        return None if raw is None else _decode(raw)
+            remembered = self.remembered
+            raw = remembered.get(pos, _UNREAD)
+            if raw is _UNREAD:
+                raw = remembered[pos] = self.reader.get(self.ns + pos)
+            self.committed[pos] = raw
+        if raw is None:
+            return None
+        decoded = self._decoded
+        node = decoded.get(raw)
+        if node is None:
+            if len(decoded) >= _MAX_DECODED:
+                decoded.clear()
+            node = decoded[raw] = _decode(cast("bytes", raw))
+        return node
+
+    def committed_nodes(self, bound: int) -> None:
+        """``pending`` is in the reader now: remember it (starting over past ``bound``)."""
+        remembered = self.remembered
+        if len(remembered) + len(self.pending) > bound:
+            remembered.clear()
+        remembered.update(self.pending)
+
+    def forget(self) -> None:
+        """The reader changed other than by ``pending``: nothing remembered is current."""
+        self.remembered.clear()
 
     def root(self) -> bytes:
         node = self._load(0, 0)
