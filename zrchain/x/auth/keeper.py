@@ -85,6 +85,7 @@ def decode_account(raw: bytes) -> Account:
 class AccountKeeper:
     def __init__(self, module_permissions: dict[str, list[str]] | None = None) -> None:
         self._params_cache: tuple[bytes, Any] | None = None
+        self._module_addresses: dict[bytes, str] = {}  # stored module account -> address
         self.permissions = dict(module_permissions or {})
         self.permissions.setdefault(FEE_COLLECTOR, [])
 
@@ -134,7 +135,29 @@ class AccountKeeper:
     def get_module_account(self, ctx: Context, name: str) -> Account:
         """The module's account, created on first use (as the SDK does)."""
         addr = module_address(name)
-        acc = self.get_account(ctx, addr)
+        return self._module_account(ctx, name, addr, self._store(ctx).get(ACCOUNT_PREFIX + addr))
+
+    def module_account_address(self, ctx: Context, name: str) -> str:
+        """``get_module_account(ctx, name).address``, with the same store accesses; the
+        address of a stored module account is kept per stored value (every tx pays the
+        fee collector: its account is read, not decoded, each time)."""
+        addr = module_address(name)
+        raw = self._store(ctx).get(ACCOUNT_PREFIX + addr)
+        if raw is None:
+            return self._module_account(ctx, name, addr, raw).address
+        known = self._module_addresses.get(raw)
+        if known is not None:
+            return known
+        stored = decode_account(raw)
+        if stored.module is None:  # made a module account now (and written): not kept
+            return self._module_account(ctx, name, addr, raw).address
+        if len(self._module_addresses) >= 256:
+            self._module_addresses.clear()
+        self._module_addresses[raw] = stored.address
+        return stored.address
+
+    def _module_account(self, ctx: Context, name: str, addr: bytes, raw: bytes | None) -> Account:
+        acc = None if raw is None else decode_account(raw)
         if acc is not None and acc.module is not None:
             return acc
         number = acc.number if acc is not None else self.next_account_number(ctx)

@@ -38,8 +38,13 @@ ErrMultipleSenders = register("bank", 10, "multiple senders not allowed")
 MINTER, BURNER = "minter", "burner"
 
 
+_LENGTH_PREFIXED = [BALANCE_PREFIX + bytes((n,)) for n in range(256)]
+
+
 def balance_key(addr: bytes, denom: str = "") -> bytes:
-    return BALANCE_PREFIX + bytes([len(addr)]) + addr + denom.encode()
+    n = len(addr)
+    head = _LENGTH_PREFIXED[n] if n < 256 else BALANCE_PREFIX + bytes([n])  # raises past 255
+    return head + addr + denom.encode()
 
 
 def _coin(denom: bytes, amount: bytes) -> CoinProto | None:
@@ -151,9 +156,9 @@ class BankKeeper:
     def send_to_module(
         self, ctx: Context, from_addr: bytes, module: str, coins: Coins, from_str: str = ""
     ) -> None:
-        acc = self.accounts.get_module_account(ctx, module)
+        to_str = self.accounts.module_account_address(ctx, module)
         to = self.accounts.module_address(module)
-        self.send_coins(ctx, from_addr, to, coins, from_str, acc.address)
+        self.send_coins(ctx, from_addr, to, coins, from_str, to_str)
 
     def send_from_module(self, ctx: Context, module: str, to_addr: bytes, coins: Coins) -> None:
         self.accounts.get_module_account(ctx, module)
