@@ -76,16 +76,18 @@ def encode_events(events: Sequence[EventData], field_tag: bytes) -> bytes:
     types, attr = _TYPES, _ATTRS.__getitem__
     if len(_ATTRS) > 100_000:
         _ATTRS.clear()
-    out = []
+    out: list[bytes] = []
+    append, small, join = out.append, _SMALL, b"".join
     for e in events:
         head = types.get(e.type)
         if head is None:
             head = types[e.type] = _ld(b"\x0a", e.type.encode())
-        body = head + b"".join(map(attr, e.attributes))
-        out.append(field_tag)
-        out.append(_uvarint(len(body)))
-        out.append(body)
-    return b"".join(out)
+        body = head + join(map(attr, e.attributes))
+        n = len(body)
+        append(field_tag)
+        append(small[n] if n < 0x4000 else _uvarint(n))
+        append(body)
+    return join(out)
 
 
 def encode_exec_tx_result(

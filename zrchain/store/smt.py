@@ -38,7 +38,6 @@ class Node(NamedTuple):
 
 
 _UNREAD: Any = object()
-_MAX_DECODED = 1 << 18
 
 
 def position_key(depth: int, prefix: int) -> bytes:
@@ -75,7 +74,6 @@ class SparseMerkleTrie:
         self.pending: dict[bytes, bytes | None] = {}
         self.committed: dict[bytes, bytes | None] = {}
         self.remembered: dict[bytes, bytes | None] = {}
-        self._decoded: dict[bytes, Node] = {}  # by stored bytes (a Node is immutable)
 
     # -- reading ---------------------------------------------------------------------
     def _load(self, depth: int, prefix: int) -> Node | None:
@@ -88,15 +86,7 @@ class SparseMerkleTrie:
             if raw is _UNREAD:
                 raw = remembered[pos] = self.reader.get(self.ns + pos)
             self.committed[pos] = raw
-        if raw is None:
-            return None
-        decoded = self._decoded
-        node = decoded.get(raw)
-        if node is None:
-            if len(decoded) >= _MAX_DECODED:
-                decoded.clear()
-            node = decoded[raw] = _decode(cast("bytes", raw))
-        return node
+        return None if raw is None else _decode(cast("bytes", raw))
 
     def committed_nodes(self, bound: int) -> None:
         """``pending`` is in the reader now: remember it (starting over past ``bound``)."""
@@ -170,6 +160,16 @@ class SparseMerkleTrie:
         if lo == hi:
             return existing
         if existing is None or existing.leaf:
+            if hi - lo == 1 and (existing is None or existing.keyhash == khs[lo]):
+                # One key at its own leaf's (or an empty) position: most updates of a
+                # block, done without the general case's list, sort and build.
+                vh = vhs[lo]
+                if existing is not None and vh == existing.valuehash:
+                    return existing
+                new = None if vh is None else _make_leaf(khs[lo], vh)
+                if new != existing:
+                    self._put(depth, prefix, new)
+                return new
             leaves: list[tuple[int, bytes]] = []
             if existing is not None:
                 i = bisect_left(khs, existing.keyhash, lo, hi)

@@ -27,7 +27,6 @@ def _forget(chain: Chain) -> None:
     store = chain.app.store
     store._read.forget()
     store.trie.forget()
-    store.trie._decoded.clear()
     chain.app.registry.module("auth").keeper._module_addresses.clear()
 
 
