@@ -59,12 +59,9 @@ class BankKeeper:
         self.accounts = accounts
         self._params_cache: tuple[bytes, Any] | None = None
 
-    def _store(self, ctx: Context) -> Any:
-        return ctx.store(STORE_KEY)
-
     # -- reads -----------------------------------------------------------------------
     def balance(self, ctx: Context, addr: bytes, denom: str) -> int:
-        raw = self._store(ctx).get(balance_key(addr, denom))
+        raw = ctx.store(STORE_KEY).get(balance_key(addr, denom))
         return int(raw) if raw else 0
 
     def all_balances(self, ctx: Context, addr: bytes) -> Coins:
@@ -72,7 +69,7 @@ class BankKeeper:
         n = len(prefix)
         return Coins(
             Coin(k[n:].decode(), int(v))
-            for k, v in iterate_prefix(self._store(ctx), prefix)
+            for k, v in iterate_prefix(ctx.store(STORE_KEY), prefix)
             if v and int(v)
         )
 
@@ -80,38 +77,38 @@ class BankKeeper:
         return self.all_balances(ctx, addr)
 
     def supply(self, ctx: Context, denom: str) -> int:
-        raw = self._store(ctx).get(SUPPLY_PREFIX + denom.encode())
+        raw = ctx.store(STORE_KEY).get(SUPPLY_PREFIX + denom.encode())
         return int(raw) if raw else 0
 
     def iterate_supply(self, ctx: Context) -> Iterator[Coin]:
-        for k, v in iterate_prefix(self._store(ctx), SUPPLY_PREFIX):
+        for k, v in iterate_prefix(ctx.store(STORE_KEY), SUPPLY_PREFIX):
             yield Coin(k[1:].decode(), int(v))
 
     def balances_page(
         self, ctx: Context, addr: bytes, page: PageRequest | None
     ) -> tuple[list[CoinProto], PageResponse]:
         """One page of an account's balances, by denom (the SDK's pagination)."""
-        return paginate(self._store(ctx), balance_key(addr), page, _coin)
+        return paginate(ctx.store(STORE_KEY), balance_key(addr), page, _coin)
 
     def supply_page(
         self, ctx: Context, page: PageRequest | None
     ) -> tuple[list[CoinProto], PageResponse]:
-        return paginate(self._store(ctx), SUPPLY_PREFIX, page, _coin)
+        return paginate(ctx.store(STORE_KEY), SUPPLY_PREFIX, page, _coin)
 
     # -- writes ----------------------------------------------------------------------
     def _set_balance(self, ctx: Context, addr: bytes, denom: str, amount: int) -> None:
         key = balance_key(addr, denom)
         if amount:
-            self._store(ctx).set(key, str(amount).encode())
+            ctx.store(STORE_KEY).set(key, str(amount).encode())
         else:
-            self._store(ctx).delete(key)
+            ctx.store(STORE_KEY).delete(key)
 
     def _set_supply(self, ctx: Context, denom: str, amount: int) -> None:
         key = SUPPLY_PREFIX + denom.encode()
         if amount:
-            self._store(ctx).set(key, str(amount).encode())
+            ctx.store(STORE_KEY).set(key, str(amount).encode())
         else:
-            self._store(ctx).delete(key)
+            ctx.store(STORE_KEY).delete(key)
 
     def sub_coins(self, ctx: Context, addr: bytes, coins: Coins, addr_str: str = "") -> None:
         for c in coins:
@@ -210,14 +207,14 @@ class BankKeeper:
         self._set_supply(ctx, coin.denom, coin.amount)
 
     def iterate_balances(self, ctx: Context) -> Iterator[tuple[bytes, Coin]]:
-        store = self._store(ctx)
+        store = ctx.store(STORE_KEY)
         for k, v in iterate_prefix(store, BALANCE_PREFIX):
             n = k[1]
             yield k[2 : 2 + n], Coin(k[2 + n :].decode(), int(v))
 
     def params(self, ctx: Context) -> Any:
         """Read through the store (gas charged), parsed once per value; do not mutate."""
-        raw = self._store(ctx).get(_PARAMS)
+        raw = ctx.store(STORE_KEY).get(_PARAMS)
         if raw is None:
             return _DEFAULT_PARAMS
         cached = self._params_cache
@@ -226,7 +223,7 @@ class BankKeeper:
         return cached[1]
 
     def set_params(self, ctx: Context, params: Any) -> None:
-        self._store(ctx).set(_PARAMS, params.SerializeToString())
+        ctx.store(STORE_KEY).set(_PARAMS, params.SerializeToString())
 
     def send_enabled(self, ctx: Context, denom: str) -> bool:
         p = self.params(ctx)
@@ -236,12 +233,12 @@ class BankKeeper:
         return bool(p.default_send_enabled)
 
     def denom_metadata(self, ctx: Context, denom: str) -> Any | None:
-        raw = self._store(ctx).get(METADATA_PREFIX + denom.encode())
+        raw = ctx.store(STORE_KEY).get(METADATA_PREFIX + denom.encode())
         return None if raw is None else bank_pb2.Metadata.FromString(raw)
 
     def set_denom_metadata(self, ctx: Context, md: Any) -> None:
-        self._store(ctx).set(METADATA_PREFIX + md.base.encode(), md.SerializeToString())
+        ctx.store(STORE_KEY).set(METADATA_PREFIX + md.base.encode(), md.SerializeToString())
 
     def iterate_metadata(self, ctx: Context) -> Iterator[Any]:
-        for _, v in iterate_prefix(self._store(ctx), METADATA_PREFIX):
+        for _, v in iterate_prefix(ctx.store(STORE_KEY), METADATA_PREFIX):
             yield bank_pb2.Metadata.FromString(v)
