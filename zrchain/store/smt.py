@@ -38,6 +38,9 @@ class Node(NamedTuple):
 
 
 _UNREAD: Any = object()
+# A Node built by tuple's own constructor: a NamedTuple's __new__ is a Python function, and a
+# block builds thousands of nodes.
+_new = tuple.__new__
 
 
 def position_key(depth: int, prefix: int) -> bytes:
@@ -53,8 +56,8 @@ def _encode(node: Node) -> bytes:
 
 def _decode(raw: bytes) -> Node:
     if raw[0:1] == b"L":
-        return Node(True, raw[1:33], int.from_bytes(raw[33:65], "big"), raw[65:97])
-    return Node(False, raw[1:33])
+        return _new(Node, (True, raw[1:33], int.from_bytes(raw[33:65], "big"), raw[65:97]))
+    return _new(Node, (False, raw[1:33], 0, b""))
 
 
 def _first(item: tuple[int, bytes]) -> int:
@@ -62,7 +65,7 @@ def _first(item: tuple[int, bytes]) -> int:
 
 
 def _make_leaf(kh: int, vh: bytes) -> Node:
-    return Node(True, leaf_hash(kh.to_bytes(32, "big"), vh), kh, vh)
+    return _new(Node, (True, leaf_hash(kh.to_bytes(32, "big"), vh), kh, vh))
 
 
 class SparseMerkleTrie:
@@ -78,9 +81,8 @@ class SparseMerkleTrie:
     # -- reading ---------------------------------------------------------------------
     def _load(self, depth: int, prefix: int) -> Node | None:
         pos = position_key(depth, prefix)
-        if pos in self.pending:
-            raw = self.pending[pos]
-        else:
+        raw = self.pending.get(pos, _UNREAD)
+        if raw is _UNREAD:
             remembered = self.remembered
             raw = remembered.get(pos, _UNREAD)
             if raw is _UNREAD:
@@ -201,11 +203,9 @@ class SparseMerkleTrie:
             self._put(depth + 1, rp, None)
             node = right
         else:
-            node = Node(
-                False,
-                inner_hash(
-                    EMPTY if left is None else left.hash, EMPTY if right is None else right.hash
-                ),
+            lh = EMPTY if left is None else left.hash
+            node = _new(
+                Node, (False, inner_hash(lh, EMPTY if right is None else right.hash), 0, b"")
             )
         if node != existing:
             self._put(depth, prefix, node)
@@ -231,9 +231,5 @@ class SparseMerkleTrie:
             self._put_fresh(depth + 1, lp, left)
         if right is not None:
             self._put_fresh(depth + 1, rp, right)
-        return Node(
-            False,
-            inner_hash(
-                EMPTY if left is None else left.hash, EMPTY if right is None else right.hash
-            ),
-        )
+        lh = EMPTY if left is None else left.hash
+        return _new(Node, (False, inner_hash(lh, EMPTY if right is None else right.hash), 0, b""))
