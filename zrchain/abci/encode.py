@@ -40,6 +40,8 @@ _TYPES: dict[str, bytes] = {}
 def _uvarint(n: int) -> bytes:
     if n < 0x4000:
         return _SMALL[n]
+    if n < 0x200000:  # gas amounts
+        return bytes(((n & 0x7F) | 0x80, ((n >> 7) & 0x7F) | 0x80, n >> 14))
     out = bytearray()
     while n >= 0x80:
         out.append((n & 0x7F) | 0x80)

@@ -58,6 +58,7 @@ class BankKeeper:
     def __init__(self, accounts: AccountKeeper) -> None:
         self.accounts = accounts
         self._params_cache: tuple[bytes, Any] | None = None
+        self._send_flags: tuple[Any, dict[str, bool], bool] | None = None
 
     # -- reads -----------------------------------------------------------------------
     def balance(self, ctx: Context, addr: bytes, denom: str) -> int:
@@ -227,10 +228,13 @@ class BankKeeper:
 
     def send_enabled(self, ctx: Context, denom: str) -> bool:
         p = self.params(ctx)
-        for se in p.send_enabled:
-            if se.denom == denom:
-                return bool(se.enabled)
-        return bool(p.default_send_enabled)
+        flags = self._send_flags
+        if flags is None or flags[0] is not p:  # the params' flags, read once per value
+            by_denom: dict[str, bool] = {}
+            for se in p.send_enabled:
+                by_denom.setdefault(se.denom, bool(se.enabled))  # the first entry decides
+            flags = self._send_flags = (p, by_denom, bool(p.default_send_enabled))
+        return flags[1].get(denom, flags[2])
 
     def denom_metadata(self, ctx: Context, denom: str) -> Any | None:
         raw = ctx.store(STORE_KEY).get(METADATA_PREFIX + denom.encode())
