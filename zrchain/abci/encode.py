@@ -35,6 +35,7 @@ class _Encoded(dict[tuple[str, str], bytes]):
 
 _ATTRS = _Encoded()
 _TYPES: dict[str, bytes] = {}
+_TAGGED: dict[bytes, list[bytes]] = {}  # field tag -> tag + each varint of _SMALL
 
 
 def _uvarint(n: int) -> bytes:
@@ -78,16 +79,18 @@ def encode_events(events: Sequence[EventData], field_tag: bytes) -> bytes:
     types, attr = _TYPES, _ATTRS.__getitem__
     if len(_ATTRS) > 100_000:
         _ATTRS.clear()
+    tagged = _TAGGED.get(field_tag)
+    if tagged is None:
+        tagged = _TAGGED[field_tag] = [field_tag + v for v in _SMALL]
     out: list[bytes] = []
-    append, small, join = out.append, _SMALL, b"".join
+    append, join = out.append, b"".join
     for e in events:
         head = types.get(e.type)
         if head is None:
             head = types[e.type] = _ld(b"\x0a", e.type.encode())
         body = head + join(map(attr, e.attributes))
         n = len(body)
-        append(field_tag)
-        append(small[n] if n < 0x4000 else _uvarint(n))
+        append(tagged[n] if n < 0x4000 else field_tag + _uvarint(n))
         append(body)
     return join(out)
 

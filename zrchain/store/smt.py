@@ -80,7 +80,9 @@ class SparseMerkleTrie:
 
     # -- reading ---------------------------------------------------------------------
     def _load(self, depth: int, prefix: int) -> Node | None:
-        pos = position_key(depth, prefix)
+        return self._load_at(position_key(depth, prefix))
+
+    def _load_at(self, pos: bytes) -> Node | None:
         raw = self.pending.get(pos, _UNREAD)
         if raw is _UNREAD:
             remembered = self.remembered
@@ -134,11 +136,12 @@ class SparseMerkleTrie:
             return self.root()
         khs = sorted(by_hash)
         vhs = [by_hash[k] for k in khs]
-        node = self._update(0, 0, khs, vhs, 0, len(khs), self._load(0, 0))
+        root = position_key(0, 0)
+        node = self._update(0, 0, root, khs, vhs, 0, len(khs), self._load_at(root))
         return EMPTY if node is None else node.hash
 
-    def _put(self, depth: int, prefix: int, node: Node | None) -> None:
-        self.pending[position_key(depth, prefix)] = None if node is None else _encode(node)
+    def _put(self, pos: bytes, node: Node | None) -> None:
+        self.pending[pos] = None if node is None else _encode(node)
 
     def _put_fresh(self, depth: int, prefix: int, node: Node) -> None:
         """A node of a subtree built below a leaf or an empty position: nothing is stored
@@ -153,6 +156,7 @@ class SparseMerkleTrie:
         self,
         depth: int,
         prefix: int,
+        pos: bytes,  # position_key(depth, prefix), computed once by the caller
         khs: list[int],
         vhs: list[bytes | None],
         lo: int,
@@ -170,7 +174,7 @@ class SparseMerkleTrie:
                     return existing
                 new = None if vh is None else _make_leaf(khs[lo], vh)
                 if new != existing:
-                    self._put(depth, prefix, new)
+                    self._put(pos, new)
                 return new
             leaves: list[tuple[int, bytes]] = []
             if existing is not None:
@@ -182,25 +186,26 @@ class SparseMerkleTrie:
                 leaves.sort()
             built = self._build(depth, prefix, leaves, 0, len(leaves))
             if built != existing:
-                self._put(depth, prefix, built)
+                self._put(pos, built)
             return built
         shift = 255 - depth
         mid = bisect_left(khs, ((prefix << 1) | 1) << shift, lo, hi)
         lp, rp = prefix << 1, (prefix << 1) | 1
-        left = self._load(depth + 1, lp)
-        right = self._load(depth + 1, rp)
+        lpos, rpos = position_key(depth + 1, lp), position_key(depth + 1, rp)
+        left = self._load_at(lpos)
+        right = self._load_at(rpos)
         if lo < mid:
-            left = self._update(depth + 1, lp, khs, vhs, lo, mid, left)
+            left = self._update(depth + 1, lp, lpos, khs, vhs, lo, mid, left)
         if mid < hi:
-            right = self._update(depth + 1, rp, khs, vhs, mid, hi, right)
+            right = self._update(depth + 1, rp, rpos, khs, vhs, mid, hi, right)
         node: Node | None
         if left is None and right is None:
             node = None
         elif right is None and left is not None and left.leaf:
-            self._put(depth + 1, lp, None)  # a lone leaf moves up
+            self._put(lpos, None)  # a lone leaf moves up
             node = left
         elif left is None and right is not None and right.leaf:
-            self._put(depth + 1, rp, None)
+            self._put(rpos, None)
             node = right
         else:
             lh = EMPTY if left is None else left.hash
@@ -208,7 +213,7 @@ class SparseMerkleTrie:
                 Node, (False, inner_hash(lh, EMPTY if right is None else right.hash), 0, b"")
             )
         if node != existing:
-            self._put(depth, prefix, node)
+            self._put(pos, node)
         return node
 
     def _build(
