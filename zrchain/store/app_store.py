@@ -66,6 +66,9 @@ _NAMESPACES = (NS_STATE, NS_TRIE, NS_HIST, NS_NODES, NS_CHANGES, NS_META)
 MAX_RECENT, MAX_RECENT_NODES = 16, 500_000
 PRUNE_BATCH = 1024  # deletes per pruning step
 NODE_BATCH = 2048  # trie history entries per step
+# Latest-state values and trie nodes kept in memory across blocks (hot accounts, the trie's
+# upper levels); past these counts each starts over. Roughly 100 bytes per entry.
+MAX_REMEMBERED, MAX_NODES_REMEMBERED = 1 << 18, 1 << 18
 
 
 # A storage failure of this node: it must stop rather than answer or commit anything.
@@ -154,10 +157,12 @@ class _RecordingView(LevelView):
     """The latest state as the block reads it, remembering each value read: they are the
     pre-images the commit records (the block reads most keys it writes), at the cost of
     one dict store per read instead of a second LevelDB read per write. The remembered
-    values also answer repeated reads (params, the fee collector: every tx reads them):
-    the latest state changes only when ``commit`` (or a restore) writes it, and that
-    forgets them. Before the first commit CheckTx reads here from its own thread: a value
-    it read before a commit is not remembered after it (the generation count)."""
+    values also answer repeated reads, within a block and across blocks (the SDK's
+    inter-block cache): the latest state changes only when ``commit`` writes it, which
+    puts what it wrote here too (``committed``), or when a restore writes it, which
+    ``forget``s everything. Bounded: past MAX_REMEMBERED values it starts over. Before
+    the first commit CheckTx reads here from its own thread: a value it read before a
+    commit is not remembered after it (the generation count)."""
 
     __slots__ = ("_gen", "_lock", "seen")
 
@@ -179,12 +184,20 @@ class _RecordingView(LevelView):
                 seen[key] = value
         return value
 
+    def committed(self, writes: dict[bytes, bytes | None]) -> None:
+        """``writes`` are in the latest state now (called after the commit's write)."""
+        with self._lock:
+            self._gen += 1
+            seen = self.seen
+            if len(seen) + len(writes) > MAX_REMEMBERED:
+                seen.clear()
+            seen.update(writes)
+
     def forget(self) -> None:
-        """The latest state is about to change, or has: nothing read before is current."""
+        """The latest state has changed other than by a commit: nothing read is current."""
         with self._lock:
             self._gen += 1
             self.seen.clear()
-
 
 
 class AppStore:
@@ -306,6 +319,8 @@ class AppStore:
         if earliest != self.earliest:
             batch.put(_EARLIEST, height_bytes(earliest))
         batch.write()
+        self._read.committed(self.pending.writes)
+        self.trie.committed_nodes(MAX_NODES_REMEMBERED)
         self._clear_staged()
         with self._lock:
             if changes is not None and changes.positions:
@@ -389,8 +404,8 @@ class AppStore:
         return changes
 
     def _clear_staged(self) -> None:
+        """Drop the staged block; the remembered latest state stays (it is unchanged)."""
         self.pending.discard()
-        self._read.forget()
         self.trie.pending.clear()
         self.trie.committed.clear()
 
@@ -495,6 +510,8 @@ class AppStore:
             batch.write()
         self.db.put(_LAYOUT, str(LAYOUT).encode())
         self.discard_pending()
+        self._read.forget()
+        self.trie.forget()
         with self._lock:
             self.height, self.app_hash, self.earliest, self._latest = 0, b"", 0, None
             self._recent.clear()
@@ -510,6 +527,7 @@ class AppStore:
     def rebuild_trie(self, batch_keys: int = 50_000) -> bytes:
         """Recompute the trie from every stored state key (flushing nodes as it goes)."""
         self._clear_staged()
+        self.trie.forget()
         buf: list[tuple[bytes, bytes]] = []
         root = self.trie.root()
 
@@ -522,6 +540,7 @@ class AppStore:
                 else:
                     wb.put(NS_TRIE + pos, node)
             wb.write()
+            self.trie.committed_nodes(MAX_NODES_REMEMBERED)
             self.trie.pending.clear()
             self.trie.committed.clear()
             buf.clear()

@@ -31,11 +31,11 @@ def _sha(data: bytes) -> bytes:
 
 
 def leaf_hash(keyhash: bytes, valuehash: bytes) -> bytes:
-    return _sha(b"\x00" + keyhash + valuehash)
+    return hashlib.sha256(b"\x00" + keyhash + valuehash).digest()
 
 
 def inner_hash(left: bytes, right: bytes) -> bytes:
-    return _sha(b"\x01" + left + right)
+    return hashlib.sha256(b"\x01" + left + right).digest()
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,10 @@ An update touches only the nodes on the paths of the changed keys: O(k·log N) n
 hashes and writes for k changed keys over N keys, with the upper levels shared between
 keys. Changes are kept in ``pending`` until the app store commits them in its WriteBatch;
 ``committed`` keeps what each position held in the reader when first read, so the commit can
-record the nodes it replaces (``history.py``) without reading them again.
+record the nodes it replaces (``history.py``) without reading them again. ``remembered``
+keeps the reader's nodes across updates (the upper levels and hot keys' paths are read by
+every block): the owner calls ``committed_nodes`` once it has written ``pending`` to the
+reader, and ``forget`` when the reader changed otherwise.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from __future__ import annotations
 import hashlib
 from bisect import bisect_left
 from collections.abc import Iterable
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 from zrchain.store.proof import EMPTY, Proof, inner_hash, leaf_hash
 
@@ -32,6 +35,12 @@ class Node(NamedTuple):
     hash: bytes
     keyhash: int = 0  # leaves only
     valuehash: bytes = b""  # leaves only
+
+
+_UNREAD: Any = object()
+# A Node built by tuple's own constructor: a NamedTuple's __new__ is a Python function, and a
+# block builds thousands of nodes.
+_new = tuple.__new__
 
 
 def position_key(depth: int, prefix: int) -> bytes:
@@ -47,8 +56,8 @@ def _encode(node: Node) -> bytes:
 
 def _decode(raw: bytes) -> Node:
     if raw[0:1] == b"L":
-        return Node(True, raw[1:33], int.from_bytes(raw[33:65], "big"), raw[65:97])
-    return Node(False, raw[1:33])
+        return _new(Node, (True, raw[1:33], int.from_bytes(raw[33:65], "big"), raw[65:97]))
+    return _new(Node, (False, raw[1:33], 0, b""))
 
 
 def _first(item: tuple[int, bytes]) -> int:
@@ -56,7 +65,7 @@ def _first(item: tuple[int, bytes]) -> int:
 
 
 def _make_leaf(kh: int, vh: bytes) -> Node:
-    return Node(True, leaf_hash(kh.to_bytes(32, "big"), vh), kh, vh)
+    return _new(Node, (True, leaf_hash(kh.to_bytes(32, "big"), vh), kh, vh))
 
 
 class SparseMerkleTrie:
@@ -67,15 +76,32 @@ class SparseMerkleTrie:
         self.ns = namespace
         self.pending: dict[bytes, bytes | None] = {}
         self.committed: dict[bytes, bytes | None] = {}
+        self.remembered: dict[bytes, bytes | None] = {}
 
     # -- reading ---------------------------------------------------------------------
     def _load(self, depth: int, prefix: int) -> Node | None:
-        pos = position_key(depth, prefix)
-        if pos in self.pending:
-            raw = self.pending[pos]
-        else:
-            raw = self.committed[pos] = self.reader.get(self.ns + pos)
-        return None if raw is None else _decode(raw)
+        return self._load_at(position_key(depth, prefix))
+
+    def _load_at(self, pos: bytes) -> Node | None:
+        raw = self.pending.get(pos, _UNREAD)
+        if raw is _UNREAD:
+            remembered = self.remembered
+            raw = remembered.get(pos, _UNREAD)
+            if raw is _UNREAD:
+                raw = remembered[pos] = self.reader.get(self.ns + pos)
+            self.committed[pos] = raw
+        return None if raw is None else _decode(cast("bytes", raw))
+
+    def committed_nodes(self, bound: int) -> None:
+        """``pending`` is in the reader now: remember it (starting over past ``bound``)."""
+        remembered = self.remembered
+        if len(remembered) + len(self.pending) > bound:
+            remembered.clear()
+        remembered.update(self.pending)
+
+    def forget(self) -> None:
+        """The reader changed other than by ``pending``: nothing remembered is current."""
+        self.remembered.clear()
 
     def root(self) -> bytes:
         node = self._load(0, 0)
@@ -110,11 +136,12 @@ class SparseMerkleTrie:
             return self.root()
         khs = sorted(by_hash)
         vhs = [by_hash[k] for k in khs]
-        node = self._update(0, 0, khs, vhs, 0, len(khs), self._load(0, 0))
+        root = position_key(0, 0)
+        node = self._update(0, 0, root, khs, vhs, 0, len(khs), self._load_at(root))
         return EMPTY if node is None else node.hash
 
-    def _put(self, depth: int, prefix: int, node: Node | None) -> None:
-        self.pending[position_key(depth, prefix)] = None if node is None else _encode(node)
+    def _put(self, pos: bytes, node: Node | None) -> None:
+        self.pending[pos] = None if node is None else _encode(node)
 
     def _put_fresh(self, depth: int, prefix: int, node: Node) -> None:
         """A node of a subtree built below a leaf or an empty position: nothing is stored
@@ -129,6 +156,7 @@ class SparseMerkleTrie:
         self,
         depth: int,
         prefix: int,
+        pos: bytes,  # position_key(depth, prefix), computed once by the caller
         khs: list[int],
         vhs: list[bytes | None],
         lo: int,
@@ -138,6 +166,16 @@ class SparseMerkleTrie:
         if lo == hi:
             return existing
         if existing is None or existing.leaf:
+            if hi - lo == 1 and (existing is None or existing.keyhash == khs[lo]):
+                # One key at its own leaf's (or an empty) position: most updates of a
+                # block, done without the general case's list, sort and build.
+                vh = vhs[lo]
+                if existing is not None and vh == existing.valuehash:
+                    return existing
+                new = None if vh is None else _make_leaf(khs[lo], vh)
+                if new != existing:
+                    self._put(pos, new)
+                return new
             leaves: list[tuple[int, bytes]] = []
             if existing is not None:
                 i = bisect_left(khs, existing.keyhash, lo, hi)
@@ -148,35 +186,34 @@ class SparseMerkleTrie:
                 leaves.sort()
             built = self._build(depth, prefix, leaves, 0, len(leaves))
             if built != existing:
-                self._put(depth, prefix, built)
+                self._put(pos, built)
             return built
         shift = 255 - depth
         mid = bisect_left(khs, ((prefix << 1) | 1) << shift, lo, hi)
         lp, rp = prefix << 1, (prefix << 1) | 1
-        left = self._load(depth + 1, lp)
-        right = self._load(depth + 1, rp)
+        lpos, rpos = position_key(depth + 1, lp), position_key(depth + 1, rp)
+        left = self._load_at(lpos)
+        right = self._load_at(rpos)
         if lo < mid:
-            left = self._update(depth + 1, lp, khs, vhs, lo, mid, left)
+            left = self._update(depth + 1, lp, lpos, khs, vhs, lo, mid, left)
         if mid < hi:
-            right = self._update(depth + 1, rp, khs, vhs, mid, hi, right)
+            right = self._update(depth + 1, rp, rpos, khs, vhs, mid, hi, right)
         node: Node | None
         if left is None and right is None:
             node = None
         elif right is None and left is not None and left.leaf:
-            self._put(depth + 1, lp, None)  # a lone leaf moves up
+            self._put(lpos, None)  # a lone leaf moves up
             node = left
         elif left is None and right is not None and right.leaf:
-            self._put(depth + 1, rp, None)
+            self._put(rpos, None)
             node = right
         else:
-            node = Node(
-                False,
-                inner_hash(
-                    EMPTY if left is None else left.hash, EMPTY if right is None else right.hash
-                ),
+            lh = EMPTY if left is None else left.hash
+            node = _new(
+                Node, (False, inner_hash(lh, EMPTY if right is None else right.hash), 0, b"")
             )
         if node != existing:
-            self._put(depth, prefix, node)
+            self._put(pos, node)
         return node
 
     def _build(
@@ -199,9 +236,5 @@ class SparseMerkleTrie:
             self._put_fresh(depth + 1, lp, left)
         if right is not None:
             self._put_fresh(depth + 1, rp, right)
-        return Node(
-            False,
-            inner_hash(
-                EMPTY if left is None else left.hash, EMPTY if right is None else right.hash
-            ),
-        )
+        lh = EMPTY if left is None else left.hash
+        return _new(Node, (False, inner_hash(lh, EMPTY if right is None else right.hash), 0, b""))

@@ -81,9 +81,11 @@ class TxPipeline:
         time_ns: int,
         proposer: bytes = b"",
         sim_meter: GasMeter | None = None,
+        max_gas: int | None = None,
     ) -> TxOutcome:
         """One tx against ``root``. A simulation meters with ``sim_meter`` (the node's
-        simulation gas cap and deadline) instead of the tx's own gas limit."""
+        simulation gas cap and deadline) instead of the tx's own gas limit; ``max_gas`` is
+        the block's gas limit when the caller has it already (default: the app's)."""
         app = self.app
         # Only the state machine's own errors become results. Anything else (a storage
         # fault, MemoryError, a bug) is not known to happen on every validator alike:
@@ -101,7 +103,8 @@ class TxPipeline:
         else:
             meter = GasMeter(tx.gas_limit)
         out = TxOutcome(gas_wanted=MAX_GAS if simulate else tx.gas_limit)
-        max_gas = app.block_max_gas
+        if max_gas is None:
+            max_gas = app.block_max_gas
         if not simulate and max_gas > 0 and tx.gas_limit > max_gas:
             from zrchain.errors import ErrInvalidGasLimit
 
@@ -130,7 +133,7 @@ class TxPipeline:
                 self.decoded.put(tx)
             out.gas_used = meter.consumed
             return out
-        self._run_msgs(ctx, root, tx, out)
+        self._run_msgs(ctx, tx, out)
         out.gas_used = meter.consumed
         return out
 
@@ -156,16 +159,14 @@ class TxPipeline:
             f"this node simulates up to {cap} gas ([simulate] gas-limit in app.toml)"
         )
 
-    def _run_msgs(self, ante_ctx: Context, root: Any, tx: DecodedTx, out: TxOutcome) -> None:
-        msg_branch = Branch(root)
-        ctx = self.app.context(
-            msg_branch,
-            ante_ctx.mode,
-            height=ante_ctx.height,
-            time_ns=ante_ctx.time_ns,
-            gas=ante_ctx.gas,
-        )
-        ctx.proposer = ante_ctx.proposer
+    def _run_msgs(self, ctx: Context, tx: DecodedTx, out: TxOutcome) -> None:
+        """The Msgs in their own branch of the state the ante wrote to. The ante's
+        context is done (its events are ``out.events``, its branch written): it becomes
+        the Msgs' context over the new branch, with fresh store views and events."""
+        msg_branch = Branch(ctx.root.parent)
+        ctx.root = msg_branch
+        ctx._stores = {}
+        ctx.events = []
         ctx.tx_bytes = tx.raw
         responses: list[tuple[str, bytes]] = []
         i = 0
@@ -219,7 +220,9 @@ class TxPipeline:
                 err = ErrOutOfGas.wrap("no block gas left to run tx")
                 results.append(TxOutcome(error=err).encoded())
                 continue
-            out = self.run(ctx.root, raw, Mode.FINALIZE, ctx.height, ctx.time_ns, ctx.proposer)
+            out = self.run(
+                ctx.root, raw, Mode.FINALIZE, ctx.height, ctx.time_ns, ctx.proposer, None, max_gas
+            )
             block_gas += min(out.gas_used, out.gas_wanted)
             results.append(out.encoded())
         return results

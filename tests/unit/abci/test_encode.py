@@ -49,3 +49,44 @@ def test_tx_msg_data_encoding_matches_protobuf(responses) -> None:
         msg_responses=[AnyProto(type_url=u, value=v) for u, v in responses]
     ).SerializeToString()
     assert encode_tx_msg_data(responses) == expected
+
+
+@given(
+    st.one_of(
+        st.integers(0, 2**64 - 1),
+        st.sampled_from([0, 1, 127, 128, 255, 16_383, 16_384, 2**21 - 1, 2**21]),
+    )
+)
+def test_varints_match_protobuf(n: int) -> None:
+    from google.protobuf.internal.encoder import _VarintBytes
+
+    from zrchain.abci.encode import _uvarint
+
+    assert _uvarint(n) == _VarintBytes(n)
+
+
+# Every event has a type and its attributes keys (an empty one would be written as an
+# empty field, which protobuf omits: the same message in other bytes).
+named = st.text(min_size=1, max_size=40)
+typed = st.lists(st.builds(Event, named, st.lists(st.tuples(named, text), max_size=5)), max_size=6)
+
+
+@given(
+    typed,
+    st.lists(st.tuples(st.integers(0, 2**32 - 1), st.binary(max_size=20_000), typed), max_size=4),
+    st.binary(max_size=40),
+)
+def test_finalize_block_encoding_matches_protobuf(block_evs, results, app_hash) -> None:
+    from zrchain.abci.encode import encode_events, encode_finalize_block
+
+    rest = abci.ResponseFinalizeBlock(app_hash=app_hash).SerializeToString()
+    encoded = [encode_exec_tx_result(c, d, "", 0, 0, evs, "") for c, d, evs in results]
+    raw = encode_finalize_block(encode_events(block_evs, b"\x0a"), encoded, rest)
+    expected = abci.ResponseFinalizeBlock(
+        events=to_abci_events(block_evs),
+        tx_results=[
+            abci.ExecTxResult(code=c, data=d, events=to_abci_events(evs)) for c, d, evs in results
+        ],
+        app_hash=app_hash,
+    )
+    assert raw == expected.SerializeToString()

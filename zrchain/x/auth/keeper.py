@@ -85,11 +85,9 @@ def decode_account(raw: bytes) -> Account:
 class AccountKeeper:
     def __init__(self, module_permissions: dict[str, list[str]] | None = None) -> None:
         self._params_cache: tuple[bytes, Any] | None = None
+        self._module_addresses: dict[bytes, str] = {}  # stored module account -> address
         self.permissions = dict(module_permissions or {})
         self.permissions.setdefault(FEE_COLLECTOR, [])
-
-    def _store(self, ctx: Context) -> Any:
-        return ctx.store(STORE_KEY)
 
     def blocked_addresses(self, names: Sequence[str] | None = None) -> set[bytes]:
         """The SDK's blocked addresses (no user transfer, grant or reward may reach them):
@@ -97,28 +95,28 @@ class AccountKeeper:
         return {module_address(n) for n in (self.permissions if names is None else names)}
 
     def get_account(self, ctx: Context, addr: bytes) -> Account | None:
-        raw = self._store(ctx).get(ACCOUNT_PREFIX + addr)
+        raw = ctx.store(STORE_KEY).get(ACCOUNT_PREFIX + addr)
         return None if raw is None else decode_account(raw)
 
     def has_account(self, ctx: Context, addr: bytes) -> bool:
-        return bool(self._store(ctx).has(ACCOUNT_PREFIX + addr))
+        return bool(ctx.store(STORE_KEY).has(ACCOUNT_PREFIX + addr))
 
     def set_account(self, ctx: Context, acc: Account, addr: bytes) -> None:
-        self._store(ctx).set(ACCOUNT_PREFIX + addr, acc.to_any().SerializeToString())
+        ctx.store(STORE_KEY).set(ACCOUNT_PREFIX + addr, acc.to_any().SerializeToString())
 
     def next_account_number(self, ctx: Context) -> int:
-        store = self._store(ctx)
+        store = ctx.store(STORE_KEY)
         raw = store.get(NEXT_ACCOUNT_NUMBER)
         n = int.from_bytes(raw, "big") if raw else 0
         store.set(NEXT_ACCOUNT_NUMBER, (n + 1).to_bytes(8, "big"))
         return n
 
     def peek_account_number(self, ctx: Context) -> int:
-        raw = self._store(ctx).get(NEXT_ACCOUNT_NUMBER)
+        raw = ctx.store(STORE_KEY).get(NEXT_ACCOUNT_NUMBER)
         return int.from_bytes(raw, "big") if raw else 0
 
     def set_next_account_number(self, ctx: Context, n: int) -> None:
-        self._store(ctx).set(NEXT_ACCOUNT_NUMBER, n.to_bytes(8, "big"))
+        ctx.store(STORE_KEY).set(NEXT_ACCOUNT_NUMBER, n.to_bytes(8, "big"))
 
     def new_account(self, ctx: Context, addr: bytes) -> Account:
         base = auth_pb2.BaseAccount(
@@ -134,7 +132,31 @@ class AccountKeeper:
     def get_module_account(self, ctx: Context, name: str) -> Account:
         """The module's account, created on first use (as the SDK does)."""
         addr = module_address(name)
-        acc = self.get_account(ctx, addr)
+        return self._module_account(
+            ctx, name, addr, ctx.store(STORE_KEY).get(ACCOUNT_PREFIX + addr)
+        )
+
+    def module_account_address(self, ctx: Context, name: str) -> str:
+        """``get_module_account(ctx, name).address``, with the same store accesses; the
+        address of a stored module account is kept per stored value (every tx pays the
+        fee collector: its account is read, not decoded, each time)."""
+        addr = module_address(name)
+        raw = ctx.store(STORE_KEY).get(ACCOUNT_PREFIX + addr)
+        if raw is None:
+            return self._module_account(ctx, name, addr, raw).address
+        known = self._module_addresses.get(raw)
+        if known is not None:
+            return known
+        stored = decode_account(raw)
+        if stored.module is None:  # made a module account now (and written): not kept
+            return self._module_account(ctx, name, addr, raw).address
+        if len(self._module_addresses) >= 256:
+            self._module_addresses.clear()
+        self._module_addresses[raw] = stored.address
+        return stored.address
+
+    def _module_account(self, ctx: Context, name: str, addr: bytes, raw: bytes | None) -> Account:
+        acc = None if raw is None else decode_account(raw)
         if acc is not None and acc.module is not None:
             return acc
         number = acc.number if acc is not None else self.next_account_number(ctx)
@@ -150,7 +172,7 @@ class AccountKeeper:
     def params(self, ctx: Context) -> Any:
         """The params (read through the store, so gas is charged; parsed once per value).
         Callers must not mutate the returned message."""
-        raw = self._store(ctx).get(_PARAMS)
+        raw = ctx.store(STORE_KEY).get(_PARAMS)
         if raw is None:
             return DEFAULT_PARAMS
         cached = self._params_cache
@@ -159,19 +181,19 @@ class AccountKeeper:
         return cached[1]
 
     def set_params(self, ctx: Context, params: Any) -> None:
-        self._store(ctx).set(_PARAMS, params.SerializeToString())
+        ctx.store(STORE_KEY).set(_PARAMS, params.SerializeToString())
 
     def iterate_accounts(self, ctx: Context) -> Any:
         from zrchain.store.kv import iterate_prefix
 
-        for _, raw in iterate_prefix(self._store(ctx), ACCOUNT_PREFIX):
+        for _, raw in iterate_prefix(ctx.store(STORE_KEY), ACCOUNT_PREFIX):
             yield decode_account(raw)
 
     def accounts_page(
         self, ctx: Context, page: PageRequest | None
     ) -> tuple[list[AnyProto], PageResponse]:
         """One page of all accounts, packed as the Query service returns them."""
-        return paginate(self._store(ctx), ACCOUNT_PREFIX, page, lambda _k, v: _packed(v))
+        return paginate(ctx.store(STORE_KEY), ACCOUNT_PREFIX, page, lambda _k, v: _packed(v))
 
 
 def _packed(raw: bytes) -> AnyProto:

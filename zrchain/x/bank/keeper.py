@@ -38,8 +38,13 @@ ErrMultipleSenders = register("bank", 10, "multiple senders not allowed")
 MINTER, BURNER = "minter", "burner"
 
 
+_LENGTH_PREFIXED = [BALANCE_PREFIX + bytes((n,)) for n in range(256)]
+
+
 def balance_key(addr: bytes, denom: str = "") -> bytes:
-    return BALANCE_PREFIX + bytes([len(addr)]) + addr + denom.encode()
+    n = len(addr)
+    head = _LENGTH_PREFIXED[n] if n < 256 else BALANCE_PREFIX + bytes([n])  # raises past 255
+    return head + addr + denom.encode()
 
 
 def _coin(denom: bytes, amount: bytes) -> CoinProto | None:
@@ -53,13 +58,11 @@ class BankKeeper:
     def __init__(self, accounts: AccountKeeper) -> None:
         self.accounts = accounts
         self._params_cache: tuple[bytes, Any] | None = None
-
-    def _store(self, ctx: Context) -> Any:
-        return ctx.store(STORE_KEY)
+        self._send_flags: tuple[Any, dict[str, bool], bool] | None = None
 
     # -- reads -----------------------------------------------------------------------
     def balance(self, ctx: Context, addr: bytes, denom: str) -> int:
-        raw = self._store(ctx).get(balance_key(addr, denom))
+        raw = ctx.store(STORE_KEY).get(balance_key(addr, denom))
         return int(raw) if raw else 0
 
     def all_balances(self, ctx: Context, addr: bytes) -> Coins:
@@ -67,7 +70,7 @@ class BankKeeper:
         n = len(prefix)
         return Coins(
             Coin(k[n:].decode(), int(v))
-            for k, v in iterate_prefix(self._store(ctx), prefix)
+            for k, v in iterate_prefix(ctx.store(STORE_KEY), prefix)
             if v and int(v)
         )
 
@@ -75,38 +78,38 @@ class BankKeeper:
         return self.all_balances(ctx, addr)
 
     def supply(self, ctx: Context, denom: str) -> int:
-        raw = self._store(ctx).get(SUPPLY_PREFIX + denom.encode())
+        raw = ctx.store(STORE_KEY).get(SUPPLY_PREFIX + denom.encode())
         return int(raw) if raw else 0
 
     def iterate_supply(self, ctx: Context) -> Iterator[Coin]:
-        for k, v in iterate_prefix(self._store(ctx), SUPPLY_PREFIX):
+        for k, v in iterate_prefix(ctx.store(STORE_KEY), SUPPLY_PREFIX):
             yield Coin(k[1:].decode(), int(v))
 
     def balances_page(
         self, ctx: Context, addr: bytes, page: PageRequest | None
     ) -> tuple[list[CoinProto], PageResponse]:
         """One page of an account's balances, by denom (the SDK's pagination)."""
-        return paginate(self._store(ctx), balance_key(addr), page, _coin)
+        return paginate(ctx.store(STORE_KEY), balance_key(addr), page, _coin)
 
     def supply_page(
         self, ctx: Context, page: PageRequest | None
     ) -> tuple[list[CoinProto], PageResponse]:
-        return paginate(self._store(ctx), SUPPLY_PREFIX, page, _coin)
+        return paginate(ctx.store(STORE_KEY), SUPPLY_PREFIX, page, _coin)
 
     # -- writes ----------------------------------------------------------------------
     def _set_balance(self, ctx: Context, addr: bytes, denom: str, amount: int) -> None:
         key = balance_key(addr, denom)
         if amount:
-            self._store(ctx).set(key, str(amount).encode())
+            ctx.store(STORE_KEY).set(key, str(amount).encode())
         else:
-            self._store(ctx).delete(key)
+            ctx.store(STORE_KEY).delete(key)
 
     def _set_supply(self, ctx: Context, denom: str, amount: int) -> None:
         key = SUPPLY_PREFIX + denom.encode()
         if amount:
-            self._store(ctx).set(key, str(amount).encode())
+            ctx.store(STORE_KEY).set(key, str(amount).encode())
         else:
-            self._store(ctx).delete(key)
+            ctx.store(STORE_KEY).delete(key)
 
     def sub_coins(self, ctx: Context, addr: bytes, coins: Coins, addr_str: str = "") -> None:
         for c in coins:
@@ -151,9 +154,9 @@ class BankKeeper:
     def send_to_module(
         self, ctx: Context, from_addr: bytes, module: str, coins: Coins, from_str: str = ""
     ) -> None:
-        acc = self.accounts.get_module_account(ctx, module)
+        to_str = self.accounts.module_account_address(ctx, module)
         to = self.accounts.module_address(module)
-        self.send_coins(ctx, from_addr, to, coins, from_str, acc.address)
+        self.send_coins(ctx, from_addr, to, coins, from_str, to_str)
 
     def send_from_module(self, ctx: Context, module: str, to_addr: bytes, coins: Coins) -> None:
         self.accounts.get_module_account(ctx, module)
@@ -205,14 +208,14 @@ class BankKeeper:
         self._set_supply(ctx, coin.denom, coin.amount)
 
     def iterate_balances(self, ctx: Context) -> Iterator[tuple[bytes, Coin]]:
-        store = self._store(ctx)
+        store = ctx.store(STORE_KEY)
         for k, v in iterate_prefix(store, BALANCE_PREFIX):
             n = k[1]
             yield k[2 : 2 + n], Coin(k[2 + n :].decode(), int(v))
 
     def params(self, ctx: Context) -> Any:
         """Read through the store (gas charged), parsed once per value; do not mutate."""
-        raw = self._store(ctx).get(_PARAMS)
+        raw = ctx.store(STORE_KEY).get(_PARAMS)
         if raw is None:
             return _DEFAULT_PARAMS
         cached = self._params_cache
@@ -221,22 +224,25 @@ class BankKeeper:
         return cached[1]
 
     def set_params(self, ctx: Context, params: Any) -> None:
-        self._store(ctx).set(_PARAMS, params.SerializeToString())
+        ctx.store(STORE_KEY).set(_PARAMS, params.SerializeToString())
 
     def send_enabled(self, ctx: Context, denom: str) -> bool:
         p = self.params(ctx)
-        for se in p.send_enabled:
-            if se.denom == denom:
-                return bool(se.enabled)
-        return bool(p.default_send_enabled)
+        flags = self._send_flags
+        if flags is None or flags[0] is not p:  # the params' flags, read once per value
+            by_denom: dict[str, bool] = {}
+            for se in p.send_enabled:
+                by_denom.setdefault(se.denom, bool(se.enabled))  # the first entry decides
+            flags = self._send_flags = (p, by_denom, bool(p.default_send_enabled))
+        return flags[1].get(denom, flags[2])
 
     def denom_metadata(self, ctx: Context, denom: str) -> Any | None:
-        raw = self._store(ctx).get(METADATA_PREFIX + denom.encode())
+        raw = ctx.store(STORE_KEY).get(METADATA_PREFIX + denom.encode())
         return None if raw is None else bank_pb2.Metadata.FromString(raw)
 
     def set_denom_metadata(self, ctx: Context, md: Any) -> None:
-        self._store(ctx).set(METADATA_PREFIX + md.base.encode(), md.SerializeToString())
+        ctx.store(STORE_KEY).set(METADATA_PREFIX + md.base.encode(), md.SerializeToString())
 
     def iterate_metadata(self, ctx: Context) -> Iterator[Any]:
-        for _, v in iterate_prefix(self._store(ctx), METADATA_PREFIX):
+        for _, v in iterate_prefix(ctx.store(STORE_KEY), METADATA_PREFIX):
             yield bank_pb2.Metadata.FromString(v)
