@@ -354,7 +354,8 @@ def test_keys_signatures_and_relay_across_two_networks(env: Env, flavour: str) -
         trace = res.events[0].trace_id
         env.mine(env.a)
         wait(lambda: w3b.eth.get_balance(dest) == 123_456, timeout=90, what="transfer on B")
-        relayed = bridge.events("relayed")
+        # the bridge logs "relayed" after its send returns: the transfer can be seen first
+        relayed = wait(lambda: bridge.events("relayed"), what="the relayed log line")
         assert len(relayed) == 1
         receipt = w3b.eth.get_transaction_receipt(relayed[0]["dst_tx"])
         assert receipt["status"] == 1 and receipt["from"] == mpc_wallet and receipt["type"] == 2

@@ -130,7 +130,7 @@ def test_cli_workspace_admin_policy_flow(node) -> None:
         "participants": [{"address": alice}, {"address": bob}],
     }
     res = cli_tx(
-        node, "alice", "policy", "new-policy", "both-owners", json.dumps(policy), "--btl", "50"
+        node, "alice", "policy", "new-policy", "both-owners", json.dumps(policy), "--btl", "100000"
     )
     assert res["code"] == 0, res
     mine = cli_q(node, "policy", "policies-by-creator", alice)["policies"]
@@ -350,7 +350,7 @@ def test_cosmpy_workspace_admin_policy_flow(node) -> None:
     send(lc, a, itx.MsgAddWorkspaceOwner(creator=A, workspace_addr=ws, new_owner=B))
     assert list(_ws(node, ws).owners) == [A, B]
     pol = bool_policy(f"{A} + {B} > 1", [A, B])
-    send(lc, a, ptx.MsgNewPolicy(creator=A, name="both", policy=pack(pol), btl=40))
+    send(lc, a, ptx.MsgNewPolicy(creator=A, name="both", policy=pack(pol), btl=100_000))
     pid = int(
         grpc_query(
             node,

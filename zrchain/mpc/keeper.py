@@ -628,7 +628,8 @@ class Keeper:
         self.state.in_flight.extend(records)
         for batch in batches:
             for a in batch:
-                self.state.answers[_key(a.ident)] = RecordedAnswer(a.result, a.reject_reason)
+                if not a.rejected:  # a rejection is decided afresh: its cause may pass
+                    self.state.answers[_key(a.ident)] = RecordedAnswer(a.result, a.reject_reason)
         self.store.save(self.state)  # recorded before any byte leaves: see state.py
         self.log.info(
             "txs_recorded",

@@ -13,9 +13,10 @@ include it at most once) until the record settles, which happens when either
 and then re-reads the requests on-chain to learn which of them carry its party signature.
 A rebroadcast is sent only in the first half of the tx's life (a broadcast reaching the
 node after ``T`` was committed would put a failing copy of the answers in a block). A
-request whose recorded tx expired is answered again with its *recorded* answer, never a
-fresh one. So a request is neither lost (it stays open on-chain and is found again) nor
-answered twice (its answer exists only as recorded bytes until it settles).
+request whose recorded tx expired is answered again with its *recorded* result, never a
+fresh one (a rejection, which never landed, is decided afresh: its cause may have passed).
+So a request is neither lost (it stays open on-chain and is found again) nor answered
+twice (its answer exists only as recorded bytes until it settles).
 
 The file is JSON, written atomically (temp file, fsync, rename, fsync of the directory),
 mode 0600, and locked (``flock`` on ``<file>.lock``) so two keepers cannot share it.

@@ -523,6 +523,9 @@ class AppStore:
         for k, v in pairs:
             batch.put(NS_STATE + k, v)
         batch.write()
+        # and again after it: a read between the first forget and the write remembered
+        # the old value (the generation bump also stops one in flight across the write)
+        self._read.forget()
 
     def rebuild_trie(self, batch_keys: int = 50_000) -> bytes:
         """Recompute the trie from every stored state key (flushing nodes as it goes)."""

@@ -226,6 +226,7 @@ class TestNode:
                 self.start_comet()
                 if wait_height:
                     self.wait_height(wait_height, timeout)
+                    self.wait_app_height(wait_height, timeout)
                 return self
             except RuntimeError as exc:
                 if "address already in use" not in str(exc).lower() or attempt == 2:
@@ -258,6 +259,22 @@ class TestNode:
             return self.rpc.latest_height()
         except (RPCError, OSError):
             return -1
+
+    def wait_app_height(self, height: int, timeout: float = 30) -> int:
+        """Wait until the app has committed ``height``: CometBFT saves a block (and reports
+        it as its latest) before the app has committed it, and a query in between finds
+        the app at the height before (at the first block: "not ready")."""
+        deadline = time.monotonic() + timeout
+        last = -1
+        while time.monotonic() < deadline:
+            try:
+                last = int(self.rpc.abci_info().get("last_block_height", 0))
+            except (RPCError, OSError):
+                last = -1
+            if last >= height:
+                return last
+            time.sleep(0.05)
+        raise TimeoutError(f"the app did not commit height {height} in {timeout}s (at {last})")
 
     def wait_height(self, height: int, timeout: float = 30) -> int:
         deadline = time.monotonic() + timeout

@@ -520,9 +520,10 @@ def test_refused_tx_pauses_sending(h: Harness) -> None:
     assert len(h.chain.broadcasts) == 2
 
 
-def test_refused_tx_resends_the_recorded_rejection_across_a_restart(h: Harness) -> None:
-    """A rejection decided once is the rejection sent, even after CheckTx refused its tx and
-    the keeper restarted: the backend is not asked again and the refusal logged once."""
+def test_refused_rejection_is_decided_afresh_after_a_restart(h: Harness) -> None:
+    """A rejection whose tx CheckTx refused is not kept: after a restart the request is
+    decided again (its cause may have passed: a share not yet active, say), and answered
+    once."""
     h.key_for(1)
     sid = h.chain.new_sign_request(1, b"\x01" * 5)  # ECDSA payload not 32 bytes: rejected
 
@@ -530,36 +531,45 @@ def test_refused_tx_resends_the_recorded_rejection_across_a_restart(h: Harness) 
         k = await started(h.keeper())
         h.chain.refuse_code = 5
         assert (await k.round()).answered == 1 and k.state.in_flight == []
-        assert set(k.state.answers) == {f"signature:{sid}"}
+        assert k.state.answers == {}  # a rejection is never recorded as final
         await k.stop()
 
     run(first())
     h.chain.refuse_code = 0
-    asked: list[int] = []
 
     async def second() -> None:
         k = await started(h.keeper())
-        sign = k.backend.sign
-
-        async def counting(session: object, key: KeyRef, data: bytes) -> bytes:
-            asked.append(key.key_id)
-            return await sign(session, key, data)  # type: ignore[arg-type]
-
-        k.backend.sign = counting  # type: ignore[method-assign]
         events: list[str] = []
         k.log.info = lambda event, **kw: events.append(event)  # type: ignore[method-assign]
         k.log.warning = lambda event, **kw: events.append(event)  # type: ignore[method-assign]
         assert (await k.round()).txs_sent == 1
         h.chain.commit()
         await k.round()
-        assert k.state.answers == {}  # settled: nothing kept
-        assert "request_refused" not in events
+        assert k.state.answers == {}
+        assert events.count("request_refused") == 1  # decided again, so logged again
         await k.stop()
 
     run(second())
     req = h.chain.requests[(SIG, sid)]
     assert req.status == Status.REJECTED and "must be a 32-byte hash" in req.reject_reason
-    assert asked == [] and h.chain.answers_by(PARTIES[0], SIG, sid) == 1
+    assert h.chain.answers_by(PARTIES[0], SIG, sid) == 1
+
+
+def test_only_fulfilments_are_recorded_as_final_answers(h: Harness) -> None:
+    """Only fulfilments are recorded as final answers."""
+    h.key_for(1)
+    good = h.chain.new_sign_request(1, b"\x02" * 32)
+    bad = h.chain.new_sign_request(1, b"\x01" * 5)
+
+    async def go() -> None:
+        k = await started(h.keeper())
+        h.chain.refuse_code = 5
+        await k.round()
+        assert set(k.state.answers) == {f"signature:{good}"}
+        assert f"signature:{bad}" not in k.state.answers
+        await k.stop()
+
+    run(go())
 
 
 def test_inactive_keyring_sends_nothing(h: Harness) -> None:

@@ -123,3 +123,44 @@ def test_a_restore_forgets_what_was_remembered(tmp_path) -> None:
         )
     finally:
         store.close()
+
+
+class _ReadBeforeBatchWrite:
+    """The store's database, whose write batches first let a reader read ``key`` (a
+    CheckTx racing a state-sync chunk)."""
+
+    def __init__(self, store: AppStore, key: bytes) -> None:
+        self._db, self._store, self._key = store.db, store, key
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._db, name)
+
+    def write_batch(self) -> Any:
+        batch, store, key = self._db.write_batch(), self._store, self._key
+
+        class Batch:
+            def put(self, k: bytes, v: bytes) -> None:
+                batch.put(k, v)
+
+            def write(self) -> None:
+                Branch(store.pending).get(key)  # reads the value from before the chunk
+                batch.write()
+
+        return Batch()
+
+
+def test_a_read_racing_a_restore_chunk_is_not_remembered(tmp_path) -> None:
+    store = AppStore(str(tmp_path / "db"), background=False)
+    try:
+        store.wipe()
+        db = store.db
+        store.db = _ReadBeforeBatchWrite(store, b"k")  # type: ignore[assignment]
+        store.write_state_pairs([(b"k", b"restored")])
+        store.db = db
+        root = store.rebuild_trie()
+        store.mark_committed(5, root)
+        store.apply({b"j": b"1"})
+        store.commit(6, store.root())
+        assert Branch(store.pending).get(b"k") == b"restored"
+    finally:
+        store.close()
