@@ -76,6 +76,15 @@ class InFlightTx:
         )
 
 
+def _request_key(key: object) -> str:
+    """A ``kind:id`` key, checked here so that a bad one fails the load (a corrupt state
+    file) rather than every round of the keeper."""
+    kind, _, rid = str(key).rpartition(":")
+    if not kind or not rid.isdigit():
+        raise ValueError(f"request key {key!r} is not kind:id")
+    return str(key)
+
+
 @dataclass(frozen=True)
 class RecordedAnswer:
     """This party's answer to one request as it went into a recorded tx: public data only
@@ -132,7 +141,10 @@ class KeeperState:
             in_flight=[InFlightTx.from_json(t) for t in d.get("in_flight", [])],
             watermark={str(k): int(v) for k, v in d.get("watermark", {}).items()},
             first_seen={str(k): int(v) for k, v in d.get("first_seen", {}).items()},
-            answers={str(k): RecordedAnswer.from_json(v) for k, v in d.get("answers", {}).items()},
+            answers={
+                _request_key(k): RecordedAnswer.from_json(v)
+                for k, v in d.get("answers", {}).items()
+            },
         )
 
     def in_flight_items(self) -> set[tuple[str, int]]:

@@ -160,7 +160,8 @@ class _RecordingView(LevelView):
     values also answer repeated reads, within a block and across blocks (the SDK's
     inter-block cache): the latest state changes only when ``commit`` writes it, which
     puts what it wrote here too (``committed``), or when a restore writes it, which
-    ``forget``s everything. Bounded: past MAX_REMEMBERED values it starts over. Before
+    ``forget``s everything before and after each chunk's write (a read in between would
+    otherwise keep the old value). Bounded: past MAX_REMEMBERED values it starts over. Before
     the first commit CheckTx reads here from its own thread: a value it read before a
     commit is not remembered after it (the generation count)."""
 

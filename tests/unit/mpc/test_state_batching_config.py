@@ -75,6 +75,17 @@ def test_state_file_without_answers_loads(tmp_path) -> None:
     assert KeeperState.from_json(old).answers == {}
 
 
+@pytest.mark.parametrize("key", ["signature", "signature:", ":7", "signature:x", "7"])
+def test_a_malformed_recorded_answer_key_is_a_corrupt_state_file(tmp_path, key: str) -> None:
+    """Refused at load (the keeper would otherwise fail in every round)."""
+    store = StateStore(tmp_path / "state.json")
+    bad = KeeperState("zenrock", KR, "zen1party").to_json()
+    bad["answers"] = {key: RecordedAnswer(b"\x01").to_json()}
+    store.path.write_text(json.dumps(bad))
+    with pytest.raises(StateError, match="corrupt"):
+        store.load("zenrock", KR, "zen1party")
+
+
 def test_state_lock_is_exclusive(tmp_path) -> None:
     a, b = StateStore(tmp_path / "state.json"), StateStore(tmp_path / "state.json")
     a.lock()
