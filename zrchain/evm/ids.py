@@ -7,11 +7,13 @@ flavours and the bridge. contracts/README.md and docs/evm-bridge.md record the f
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from eth_abi import encode as abi_encode
-from eth_account import Account
-from eth_account.messages import encode_defunct
-from eth_account.signers.local import LocalAccount
 from eth_utils import keccak
+
+if TYPE_CHECKING:
+    from eth_account.signers.local import LocalAccount
 
 DEFAULT_ADMIN_ROLE = b"\x00" * 32
 MPC_ROLE = keccak(text="zenrock.role.mpc")
@@ -76,6 +78,12 @@ def encode_simple_tx(to: str, value: int, data: bytes = b"") -> bytes:
 
 def sign_auth(inner: bytes, private_key: bytes | str | LocalAccount) -> bytes:
     """EIP-191 personal_sign of a 32-byte hash: 65 bytes r||s||v with v in {27, 28}."""
+    # eth-account is loaded here, not with the module: the chain imports these ids, and
+    # eth-account costs a third of a second of every CLI command's start
+    from eth_account import Account
+    from eth_account.messages import encode_defunct
+    from eth_account.signers.local import LocalAccount
+
     account = (
         private_key if isinstance(private_key, LocalAccount) else Account.from_key(private_key)
     )

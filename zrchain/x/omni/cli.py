@@ -14,8 +14,6 @@ from collections.abc import Callable
 from typing import Any
 
 import click
-from eth_account import Account
-from eth_account.messages import encode_typed_data
 
 from zrchain.chains.eip712 import StructType, Value
 from zrchain.cli.autocli import Query, add_queries
@@ -157,6 +155,9 @@ def typed_new_policy(
 @click.option("--out", "out", default="-", help="where to write the signed document")
 def sign_typed_data(typed_data_file: str, evm_key_file: str, out: str) -> None:
     """Sign typed data with a local EVM key (hex in a file), as a wallet would."""
+    from eth_account import Account  # loaded here: a third of a second of every CLI start
+    from eth_account.messages import encode_typed_data
+
     with open(typed_data_file, encoding="utf-8") as f:
         data = json.load(f)
     with open(evm_key_file, encoding="utf-8") as f:
