@@ -210,8 +210,9 @@ def zr_block_time(e: Env, height: int) -> float:
 
 
 def test_one_approval_only_expires_at_btl_and_nothing_is_signed(env: Env, tmp_path: Path) -> None:
-    """Another aggregator, a 2-of-2 policy with the minimum BTL: one approval on A, then
-    the action times out; no signature request exists, a late approval is refused."""
+    """Another aggregator, a 2-of-2 policy with a short BTL (40 blocks: time enough for one
+    approval to come through the bridge on a loaded machine): one approval on A, then the
+    action times out; no signature request exists, a late approval is refused."""
     e = env
     ca = e.direct_a
     owner = Account.from_key(DEFAULT_PRIVATE_KEYS[3])
@@ -226,7 +227,7 @@ def test_one_approval_only_expires_at_btl_and_nothing_is_signed(env: Env, tmp_pa
         parts = [f"eip155:{CHAIN_A}:{ap1.address}", f"eip155:{ap2.address}"]
         new = ["new-policy", owner.address, "tight", " + ".join(parts) + " > 1", ",".join(parts)]
         cli_tx(
-            e, "omni", "submit", str(sign_with_cli(e, tmp_path, owner, [*new, "--btl", "10"], "p"))
+            e, "omni", "submit", str(sign_with_cli(e, tmp_path, owner, [*new, "--btl", "40"], "p"))
         )
         created = cli_json(
             e, "q", "policy", "policies-by-creator", f"eip155:{owner.address}", "-o", "json"
