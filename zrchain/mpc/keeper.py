@@ -354,6 +354,14 @@ class Keeper:
                 self._penalise(ident, height, "answer failed on-chain")
             elif not consumed:
                 self._penalise(ident, height, "tx expired", give_up=False)
+            elif outcome is None:
+                # Included (its sequence is used) yet the answer is not on the request, and
+                # with no tx index the chain cannot say why: it failed, or a foreign tx took
+                # the sequence. Back off as for a failure, or it is re-sent (and paid for)
+                # every round.
+                self.metrics.failed.labels(kind).inc()
+                self.state.answers.pop(_key(ident), None)
+                self._penalise(ident, height, "answer not on the request after its tx")
             if not still_open:
                 self._forget(ident)
 

@@ -414,6 +414,28 @@ def test_failing_answer_is_blamed_isolated_and_given_up(h: Harness) -> None:
     assert metric(h.metrics[0], "failed", "key") == 3
 
 
+def test_without_a_tx_index_a_failing_answer_backs_off_and_is_given_up(h: Harness) -> None:
+    """With no tx index the keeper cannot read why its included tx left the request
+    unanswered: it backs off and gives up as for a blamed answer, instead of re-sending
+    (and paying for) it every round."""
+    h.chain.indexing = False
+    bad = h.chain.new_key_request()
+    h.chain.poisoned.add(bad)
+
+    async def go() -> None:
+        k = await started(h.keeper(max_attempts=3))
+        for _ in range(40):
+            await k.round()
+            h.chain.commit()
+        assert ("key", bad) in k.gave_up
+        await k.stop()
+
+    run(go())
+    assert h.chain.requests[(KEY, bad)].status == Status.PENDING
+    assert h.chain.answers_by(PARTIES[0], KEY, bad) == 3
+    assert metric(h.metrics[0], "failed", "key") == 3
+
+
 def test_request_completed_by_others_is_superseded(tmp_path: Path) -> None:
     h = Harness(tmp_path, threshold=2, parties=3)
     rids = [h.chain.new_key_request() for _ in range(3)]
