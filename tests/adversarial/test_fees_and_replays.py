@@ -7,13 +7,23 @@ from __future__ import annotations
 import pytest
 from cosmpy.protos.cosmos.bank.v1beta1 import tx_pb2 as bank_tx
 from cosmpy.protos.cosmos.tx.v1beta1 import service_pb2
-from outsider_world import CHAIN_ID, FEE, GAS, Outsider, _genesis, nothing_changes, refused_at_check
+from outsider_world import (
+    CHAIN_ID,
+    FEE,
+    GAS,
+    Outsider,
+    _genesis,
+    nothing_changes,
+    refused_at_check,
+    refused_in_block,
+)
 
 from zrchain.client.chain import ChainClient
 from zrchain.client.tx import TxSigner, build_multi_signed_tx, build_tx
 from zrchain.codec.address import acc_string, module_address
 from zrchain.codec.coins import parse_coins
 from zrchain.testing.node import TestNode
+from zrchain.testing.state import assert_unchanged
 
 FEE_COLLECTOR = acc_string(module_address("fee_collector"))
 # Funded module accounts (the fee collector is emptied into x/distribution at every begin
@@ -119,6 +129,24 @@ def _number_sequence(chain: Outsider, addr: str) -> tuple[int, int]:
     acc = chain.client.account(addr)
     assert acc is not None, addr
     return acc.number, acc.sequence
+
+
+def test_a_failed_msg_leaves_only_fee_and_sequence_for_the_blocks_after(chain: Outsider) -> None:
+    """The Msgs run over their own branch of the ante's context, and the node keeps the
+    latest state in memory across blocks: a tx whose first Msg would succeed and whose
+    second fails moves nothing but the fee and the sequence, as later blocks read it, and
+    the sender's next tx builds on exactly that."""
+    outsider, alice = chain["outsider"], chain["alice"]
+    before = chain.snapshot()
+    over = send(outsider.address, alice.address, "1000000000000000000urock")
+    refused_in_block(
+        chain, outsider, [send(outsider.address, alice.address), over], "insufficient funds"
+    )
+    chain.wait_blocks(2)
+    assert_unchanged(
+        before, chain.snapshot(), fee_payer=outsider.address, fee=FEE, signers=[outsider.address]
+    )
+    chain.run(outsider, [send(outsider.address, outsider.address)])
 
 
 def test_a_module_account_cannot_even_simulate_signing(chain: Outsider) -> None:

@@ -10,6 +10,8 @@ import base64
 import hashlib
 import json
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import coincurve
@@ -95,24 +97,26 @@ def _treasury_node(tmp: Any, mpc_btl: int) -> TestNode:
     return n.start()
 
 
-@pytest.fixture(scope="module")
-def node(tmp_path_factory):
-    n = _treasury_node(tmp_path_factory.mktemp("treasury"), MPC_BTL)
+@contextmanager
+def _node_with_keyring(tmp: Any, mpc_btl: int) -> Iterator[TestNode]:
+    n = _treasury_node(tmp, mpc_btl)
     try:
         _setup_keyring_and_workspace(n)
         yield n
     finally:
         n.stop()
+
+
+@pytest.fixture(scope="module")
+def node(tmp_path_factory):
+    with _node_with_keyring(tmp_path_factory.mktemp("treasury"), MPC_BTL) as n:
+        yield n
 
 
 @pytest.fixture
 def short_btl_node(tmp_path_factory):
-    n = _treasury_node(tmp_path_factory.mktemp("treasury-btl"), SHORT_MPC_BTL)
-    try:
-        _setup_keyring_and_workspace(n)
+    with _node_with_keyring(tmp_path_factory.mktemp("treasury-btl"), SHORT_MPC_BTL) as n:
         yield n
-    finally:
-        n.stop()
 
 
 # -- CLI helpers ----------------------------------------------------------------------------------

@@ -356,12 +356,15 @@ class Keeper:
                 self._penalise(ident, height, "tx expired", give_up=False)
             elif outcome is None:
                 # Included (its sequence is used) yet the answer is not on the request, and
-                # with no tx index the chain cannot say why: it failed, or a foreign tx took
-                # the sequence. Back off as for a failure, or it is re-sent (and paid for)
-                # every round.
-                self.metrics.failed.labels(kind).inc()
-                self.state.answers.pop(_key(ident), None)
-                self._penalise(ident, height, "answer not on the request after its tx")
+                # with no tx index the node cannot say which Msg failed: each is sent alone
+                # from now on, and one that fails alone is its own fault (backed off, given
+                # up), instead of being re-sent and paid for every round.
+                self.retry.setdefault(ident, _Retry()).isolate = True
+                alone = len(rec.items) == 1
+                if alone:
+                    self.metrics.failed.labels(kind).inc()
+                    self.state.answers.pop(_key(ident), None)
+                self._penalise(ident, height, "answer not on the request", give_up=alone)
             if not still_open:
                 self._forget(ident)
 
