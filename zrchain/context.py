@@ -136,6 +136,9 @@ class Context:
     metered: bool = True
     tx_bytes: bytes = b""  # the raw tx whose messages run (SDK ctx.TxBytes()); b"" elsewhere
     comet: CometInfo = NO_COMET  # set in FinalizeBlock's block hooks
+    # False in CheckTx and recheck: their answers carry no events (the SDK's CheckTx returns
+    # none), so none are built. Events never decide anything, so results are unchanged.
+    records_events: bool = True
     _stores: dict[str, Any] = field(default_factory=dict)
 
     def store(self, store_key: str) -> Any:
@@ -150,10 +153,12 @@ class Context:
         return s
 
     def emit(self, type_: str, *attributes: tuple[str, str]) -> None:
-        self.events.append(Event(type_, list(attributes)))
+        if self.records_events:
+            self.events.append(Event(type_, list(attributes)))
 
     def emit_event(self, event: Event) -> None:
-        self.events.append(event)
+        if self.records_events:
+            self.events.append(event)
 
     def branch(self) -> tuple[Context, Branch]:
         """A child context whose writes and events are kept only if the caller merges them."""
@@ -173,6 +178,7 @@ class Context:
             metered=self.metered,
             tx_bytes=self.tx_bytes,
             comet=self.comet,
+            records_events=self.records_events,
         )
         return child, br
 
@@ -207,4 +213,5 @@ def new_context(
         services=services,
         params=params,
         metered=metered,
+        records_events=mode not in (Mode.CHECK, Mode.RECHECK),
     )

@@ -23,10 +23,12 @@ import asyncio
 import base64
 import hashlib
 import json
+import os
 import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -58,6 +60,15 @@ def rss_mb(pid: int) -> float:
     return 0.0
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time the process has used so far (0 if it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 @dataclass
 class Result:
     name: str
@@ -69,6 +80,12 @@ class Result:
     seconds: float = 0.0
     latencies: list[float] = field(default_factory=list)
     rss: dict[str, float] = field(default_factory=dict)
+    cpu: dict[str, float] = field(default_factory=dict)  # CPU seconds during the load
+    refused: Counter[str] = field(default_factory=Counter)  # broadcast errors by log
+
+    def cpu_per_tx(self) -> str:
+        n = max(1, self.committed)
+        return ", ".join(f"{k} {v / n * 1e6:.0f}" for k, v in self.cpu.items())
 
     @property
     def tps(self) -> float:
@@ -82,9 +99,15 @@ class Result:
 
 
 async def run_load(
-    rpc_urls: list[str], ws_url: str, txs: list[bytes], concurrency: int, timeout: float = 300
+    rpc_urls: list[str],
+    ws_url: str,
+    txs: list[bytes],
+    concurrency: int,
+    refused: Counter[str],
+    timeout: float = 300,
 ) -> tuple[dict[str, float], dict[str, float], float]:
-    """Feed ``txs``; returns (broadcast time by hash, commit time by hash, wall seconds).
+    """Feed ``txs``; returns (broadcast time by hash, commit time by hash, wall seconds);
+    counts the refused broadcasts in ``refused`` by the start of their log.
 
     Commit time = when the ``NewBlockHeader`` event of the tx's block arrived (headers are
     small, so CometBFT never drops this subscriber for being slow); which block holds a tx
@@ -92,7 +115,10 @@ async def run_load(
     """
     sent: dict[str, float] = {}
     arrived: dict[int, float] = {}
-    async with aiohttp.ClientSession() as session:
+    # One connection per feeder (aiohttp's default pool of 100 held feeders back, so an
+    # account's next sequence could reach the node before its previous one).
+    connector = aiohttp.TCPConnector(limit=concurrency + 2)
+    async with aiohttp.ClientSession(connector=connector) as session:
         rpc = rpc_urls[0]
 
         async def call(method: str, **params: Any) -> Any:
@@ -139,6 +165,8 @@ async def run_load(
                     res = await r.json()
                 if "error" in res or int(res.get("result", {}).get("code", 0)):
                     sent.pop(h)
+                    why = res.get("error") or res["result"].get("log", "")
+                    refused[str(why)[:70]] += 1
 
         t0 = time.perf_counter()
         await asyncio.gather(*(worker(i) for i in range(concurrency)))
@@ -248,12 +276,22 @@ def run_zrchain(base: Path, validators: int, wl: Workload, n: int, concurrency: 
         txs = wl.make(n, keys, addrs, numbers)
         res = Result(f"zrchaind {wl.name}", validators, n, sum(map(len, txs)) // n)
         rpcs = [f"http://127.0.0.1:{x.ports.rpc}" for x in net.nodes]
+        procs = {}
+        for x in net.nodes:
+            procs[f"{x.name} app"] = x.app_proc.pid
+            procs[f"{x.name} comet"] = x.comet_proc.pid
+        cpu0 = {k: cpu_seconds(pid) for k, pid in procs.items()}
         # consecutive sequences of one account must reach the same mempool first
         sent, committed, secs = asyncio.run(
             run_load(
-                rpcs[:1], f"ws://127.0.0.1:{net.nodes[0].ports.rpc}/websocket", txs, concurrency
+                rpcs[:1],
+                f"ws://127.0.0.1:{net.nodes[0].ports.rpc}/websocket",
+                txs,
+                concurrency,
+                res.refused,
             )
         )
+        res.cpu = {k: cpu_seconds(pid) - cpu0[k] for k, pid in procs.items()}
         res.committed, res.seconds = len(committed), secs
         res.latencies = [committed[h] - sent[h] for h in committed if h in sent]
         res.ok = res.committed
@@ -350,14 +388,19 @@ def run_kvstore(
         pad = max(0, size - 12)
         txs = [f"k{i:08d}=".encode() + b"v" * pad for i in range(n)]
         res = Result(f"kvstore ({kind})", validators, n, len(txs[0]))
+        cpu0 = [cpu_seconds(p.pid) for p in procs]
         sent, committed, secs = asyncio.run(
             run_load(
                 [f"http://127.0.0.1:{ports[0].rpc}"],
                 f"ws://127.0.0.1:{ports[0].rpc}/websocket",
                 txs,
                 concurrency,
+                res.refused,
             )
         )
+        res.cpu = {
+            name: cpu_seconds(p.pid) - c0 for name, p, c0 in zip(names, procs, cpu0, strict=True)
+        }
         res.committed = res.ok = len(committed)
         res.seconds = secs
         res.latencies = [committed[h] - sent[h] for h in committed if h in sent]
@@ -419,6 +462,18 @@ def main() -> None:
                 f"p50 {sk.pct(0.5) * 1000:>5.0f} ms  p99 {sk.pct(0.99) * 1000:>5.0f} ms  "
                 f"ratio {zr.tps / sk.tps if sk.tps else 0:.2f}"
             )
+    print("\nCPU time per committed tx during the load (µs; 2 cores = 2 s per wall second):")
+    for zr, kv in rows:
+        print(f"  {zr.name} x{zr.validators}: {zr.cpu_per_tx()}")
+        print(f"  kvstore x{kv.validators}: {kv.cpu_per_tx()}")
+        if (zr.name, zr.validators) in socket_rows:
+            sk = socket_rows[(zr.name, zr.validators)]
+            print(f"  socket kvstore x{sk.validators}: {sk.cpu_per_tx()}")
+    refusals = [(r.name, r.validators, r.refused) for zr, kv in rows for r in (zr, kv)]
+    refusals += [(r.name, r.validators, r.refused) for r in socket_rows.values()]
+    for name, vals, refused in refusals:
+        for why, count in refused.most_common(3):
+            print(f"  refused in {name} x{vals}: {count} x {why!r}")
     print("\nmemory after each run (MB):")
     for zr, kv in rows:
         mem = ", ".join(f"{k} {v:.0f}" for k, v in zr.rss.items())

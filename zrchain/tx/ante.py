@@ -224,7 +224,8 @@ class AnteHandler:
                 if exc.kind == ErrInsufficientFunds:
                     raise ErrInsufficientFunds.wrap(exc.log) from exc
                 raise
-        ctx.emit("tx", ("fee", str(fee)), ("fee_payer", pays_str))
+        if ctx.records_events:
+            ctx.emit("tx", ("fee", str(fee)), ("fee_payer", pays_str))
 
     def _check_min_fee(self, ctx: Context, tx: DecodedTx) -> None:
         """zrChain's rule: passes when any required coin of any price list is covered."""
@@ -256,10 +257,11 @@ class AnteHandler:
                 if pk is not None and not acc.base.HasField("pub_key"):
                     acc.base.pub_key.CopyFrom(pk.to_any())
             accounts.append(acc)
-        for signer in tx.signers:
-            ctx.emit("tx", ("acc_seq", f"{signer.address_str}/{signer.sequence}"))
-            for sig in signature_bytes(signer.data):
-                ctx.emit("tx", ("signature", base64.b64encode(sig).decode()))
+        if ctx.records_events:
+            for signer in tx.signers:
+                ctx.emit("tx", ("acc_seq", f"{signer.address_str}/{signer.sequence}"))
+                for sig in signature_bytes(signer.data):
+                    ctx.emit("tx", ("signature", base64.b64encode(sig).decode()))
         return accounts
 
 

@@ -125,14 +125,16 @@ class TxPipeline:
             out.gas_used = meter.consumed
             return out
         ante_branch.write()
-        out.events = ctx.events
         if mode in (Mode.CHECK, Mode.RECHECK):
+            # No events: the SDK's CheckTx answer carries the Msgs' events only, and a
+            # CheckTx runs no Msg (its context records none, see Context.records_events).
             if not kept:
                 # In the mempool now: kept for the block. A decode handed out before is
                 # never put back (a block may have taken it meanwhile and run its Msgs).
                 self.decoded.put(tx)
             out.gas_used = meter.consumed
             return out
+        out.events = ctx.events
         self._run_msgs(ctx, tx, out)
         out.gas_used = meter.consumed
         return out

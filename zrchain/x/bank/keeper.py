@@ -111,7 +111,10 @@ class BankKeeper:
         else:
             ctx.store(STORE_KEY).delete(key)
 
-    def sub_coins(self, ctx: Context, addr: bytes, coins: Coins, addr_str: str = "") -> None:
+    def sub_coins(
+        self, ctx: Context, addr: bytes, coins: Coins, addr_str: str = "", amount: str = ""
+    ) -> None:
+        """``amount`` is ``str(coins)`` when the caller has it already."""
         for c in coins:
             have = self.balance(ctx, addr, c.denom)
             if have < c.amount:
@@ -119,17 +122,23 @@ class BankKeeper:
                     f"spendable balance {have}{c.denom} is smaller than {c}"
                 )
             self._set_balance(ctx, addr, c.denom, have - c.amount)
-        if coins:
+        if coins and ctx.records_events:
             ctx.emit(
-                "coin_spent", ("spender", addr_str or acc_string(addr)), ("amount", str(coins))
+                "coin_spent",
+                ("spender", addr_str or acc_string(addr)),
+                ("amount", amount or str(coins)),
             )
 
-    def add_coins(self, ctx: Context, addr: bytes, coins: Coins, addr_str: str = "") -> None:
+    def add_coins(
+        self, ctx: Context, addr: bytes, coins: Coins, addr_str: str = "", amount: str = ""
+    ) -> None:
         for c in coins:
             self._set_balance(ctx, addr, c.denom, self.balance(ctx, addr, c.denom) + c.amount)
-        if coins:
+        if coins and ctx.records_events:
             ctx.emit(
-                "coin_received", ("receiver", addr_str or acc_string(addr)), ("amount", str(coins))
+                "coin_received",
+                ("receiver", addr_str or acc_string(addr)),
+                ("amount", amount or str(coins)),
             )
 
     def send_coins(
@@ -142,13 +151,18 @@ class BankKeeper:
         to_str: str = "",
     ) -> None:
         """Move coins; creates the recipient's account if needed (SDK SendCoins)."""
-        from_str = from_str or acc_string(from_addr)
-        to_str = to_str or acc_string(to_addr)
-        self.sub_coins(ctx, from_addr, coins, from_str)
-        self.add_coins(ctx, to_addr, coins, to_str)
+        amount = ""
+        if ctx.records_events:
+            from_str = from_str or acc_string(from_addr)
+            to_str = to_str or acc_string(to_addr)
+            amount = str(coins)
+        self.sub_coins(ctx, from_addr, coins, from_str, amount)
+        self.add_coins(ctx, to_addr, coins, to_str, amount)
         if not self.accounts.has_account(ctx, to_addr):
             self.accounts.new_account(ctx, to_addr)
-        ctx.emit("transfer", ("recipient", to_str), ("sender", from_str), ("amount", str(coins)))
+        if not ctx.records_events:
+            return
+        ctx.emit("transfer", ("recipient", to_str), ("sender", from_str), ("amount", amount))
         ctx.emit("message", ("sender", from_str))
 
     def send_to_module(
