@@ -5,7 +5,10 @@ and each topology (1 and 4 validators on 127.0.0.1), N signed txs are fed throug
 ``broadcast_tx_sync`` (spread over the validators' RPCs); commit times come from a
 websocket ``NewBlock`` subscription. The same number of same-size txs goes to a kvstore
 network of the same size with the same timeouts and feeder. Printed: committed tx/s,
-p50/p99 broadcast->commit latency, ratios, and the memory of each process after the run.
+p50/p99 broadcast->commit latency, ratios, the CPU time each process used per committed tx
+during the load, the refused broadcasts by reason, and the memory of each process after the
+run. ``--repeat N`` runs every pair N times, alternated, and prints the median ratios (one
+run of a few seconds swings by a factor of two on a shared machine).
 
 With ``--socket-kvstore`` a second baseline runs: the same kvstore served by CometBFT's
 ``abci-cli`` over an ABCI socket, as our app is (the built-in kvstore is called in-process,
@@ -13,7 +16,7 @@ with no socket round trip or flush throttle); its ratio separates the cost of th
 from the cost of the app.
 
     .venv/bin/python scripts/bench/network_bench.py [--txs 2000] [--validators 1,4]
-        [--socket-kvstore]
+        [--concurrency 32] [--socket-kvstore] [--repeat 1]
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ import base64
 import hashlib
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -420,22 +424,26 @@ def main() -> None:
     ap.add_argument("--validators", default="1,4")
     ap.add_argument("--concurrency", type=int, default=32)
     ap.add_argument("--socket-kvstore", action="store_true", help="also kvstore over a socket")
+    ap.add_argument(
+        "--repeat", type=int, default=1, help="rounds of every run, alternated; medians printed"
+    )
     args = ap.parse_args()
     sizes = [int(v) for v in args.validators.split(",")]
     rows: list[tuple[Result, Result]] = []
-    socket_rows: dict[tuple[str, int], Result] = {}
+    socket_rows: dict[tuple[str, int, int], Result] = {}
     with tempfile.TemporaryDirectory() as d:
-        base = Path(d)
-        for wl in workloads():
-            for v in sizes:
-                print(f"running {wl.name} on {v} validator(s) ...", file=sys.stderr)
-                zr = run_zrchain(base, v, wl, args.txs, args.concurrency)
-                kv = run_kvstore(base, v, args.txs, zr.size, args.concurrency)
-                rows.append((zr, kv))
-                if args.socket_kvstore:
-                    socket_rows[(zr.name, v)] = run_kvstore(
-                        base, v, args.txs, zr.size, args.concurrency, socket=True
-                    )
+        for rnd in range(args.repeat):
+            base = Path(d) / f"round{rnd}"
+            for wl in workloads():
+                for v in sizes:
+                    print(f"running {wl.name} on {v} validator(s) ...", file=sys.stderr)
+                    zr = run_zrchain(base, v, wl, args.txs, args.concurrency)
+                    kv = run_kvstore(base, v, args.txs, zr.size, args.concurrency)
+                    rows.append((zr, kv))
+                    if args.socket_kvstore:
+                        socket_rows[(zr.name, v, len(rows))] = run_kvstore(
+                            base, v, args.txs, zr.size, args.concurrency, socket=True
+                        )
     print(
         f"\n{args.txs} txs per run, broadcast_tx_sync x{args.concurrency}, "
         f"timeout_commit {CONSENSUS['consensus.timeout_commit']}, 127.0.0.1, same machine"
@@ -453,21 +461,32 @@ def main() -> None:
             f"{kv.tps:>8.0f} {kv.pct(0.5) * 1000:>7.0f} {kv.pct(0.99) * 1000:>7.0f} "
             f"{zr.tps / kv.tps if kv.tps else 0:>6.2f}"
         )
+    if args.repeat > 1:
+        print(f"\nmedians of {args.repeat} rounds:")
+        for name, vals in dict.fromkeys((zr.name, zr.validators) for zr, _ in rows):
+            mine = [(zr, kv) for zr, kv in rows if (zr.name, zr.validators) == (name, vals)]
+            med = statistics.median
+            print(
+                f"{name:<24} {vals:>4}  tx/s {med(zr.tps for zr, _ in mine):>7.0f}  "
+                f"kv tx/s {med(kv.tps for _, kv in mine):>7.0f}  ratio "
+                f"{med(zr.tps / kv.tps if kv.tps else 0 for zr, kv in mine):.2f} "
+                f"(rounds: {', '.join(f'{zr.tps / kv.tps:.2f}' for zr, kv in mine if kv.tps)})"
+            )
     if socket_rows:
         print("\nthe same kvstore over an ABCI socket (abci-cli), same runs:")
-        for zr, _ in rows:
-            sk = socket_rows[(zr.name, zr.validators)]
+        for i, (zr, _) in enumerate(rows, start=1):
+            sk = socket_rows[(zr.name, zr.validators, i)]
             print(
                 f"{zr.name:<24} {zr.validators:>4}  socket kv tx/s {sk.tps:>7.0f}  "
                 f"p50 {sk.pct(0.5) * 1000:>5.0f} ms  p99 {sk.pct(0.99) * 1000:>5.0f} ms  "
                 f"ratio {zr.tps / sk.tps if sk.tps else 0:.2f}"
             )
     print("\nCPU time per committed tx during the load (µs; 2 cores = 2 s per wall second):")
-    for zr, kv in rows:
+    for i, (zr, kv) in enumerate(rows, start=1):
         print(f"  {zr.name} x{zr.validators}: {zr.cpu_per_tx()}")
         print(f"  kvstore x{kv.validators}: {kv.cpu_per_tx()}")
-        if (zr.name, zr.validators) in socket_rows:
-            sk = socket_rows[(zr.name, zr.validators)]
+        if (zr.name, zr.validators, i) in socket_rows:
+            sk = socket_rows[(zr.name, zr.validators, i)]
             print(f"  socket kvstore x{sk.validators}: {sk.cpu_per_tx()}")
     refusals = [(r.name, r.validators, r.refused) for zr, kv in rows for r in (zr, kv)]
     refusals += [(r.name, r.validators, r.refused) for r in socket_rows.values()]
