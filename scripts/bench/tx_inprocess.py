@@ -1,12 +1,13 @@
-"""In-process execution of signed bank sends: CheckTx of every tx, then FinalizeBlock with
-blocks of 1,000 txs, next to the floor measured in the same run (decode + one secp256k1
-verify per tx). As on a node, a block's txs have been through this node's CheckTx first;
+"""In-process execution of signed bank sends: CheckTx of every tx, recheck of every tx after
+an empty block's commit, then FinalizeBlock with blocks of 1,000 txs, next to the floor
+measured in the same run (decode + one secp256k1 verify per tx). As on a node, a block's
+txs have been through this node's CheckTx first;
 ``--cold`` skips that (a block of txs this node never saw). Each step is timed twice: wall
 clock, and this thread's CPU time (``time.thread_time``), which other processes on a shared
 machine disturb far less; ratios of both are printed.
 
     .venv/bin/python scripts/bench/tx_inprocess.py [--txs 1000] [--blocks 5] [--cold]
-        [--profile finalize|check]
+        [--profile finalize|check|recheck]
 
 ``--profile`` prints a pyinstrument tree of one block's step and writes it as a flame graph
 (``tx_inprocess-<step>.speedscope.json``, open it in https://www.speedscope.app).
@@ -122,8 +123,11 @@ def _floor(txs: list[bytes], pubkeys: list[bytes], numbers: list[int]) -> None:
         assert verify_secp256k1(pk, r.signatures[0], doc)
 
 
-def check_all(app: ZrChainApp, txs: list[bytes], profile: bool = False) -> Clocks:
-    reqs = [abci.RequestCheckTx(tx=raw) for raw in txs]
+def check_all(
+    app: ZrChainApp, txs: list[bytes], profile: bool = False, recheck: bool = False
+) -> Clocks:
+    kind = abci.RECHECK if recheck else abci.NEW
+    reqs = [abci.RequestCheckTx(tx=raw, type=kind) for raw in txs]
     if profile:
         from pyinstrument import Profiler
 
@@ -135,7 +139,7 @@ def check_all(app: ZrChainApp, txs: list[bytes], profile: bool = False) -> Clock
             assert res.code == 0, res.log
     if profile:
         prof.stop()
-        report(prof, "check")
+        report(prof, "recheck" if recheck else "check")
     return took
 
 
@@ -156,7 +160,9 @@ def main() -> None:
     ap.add_argument("--blocks", type=int, default=5)
     ap.add_argument("--cold", action="store_true", help="FinalizeBlock without CheckTx first")
     ap.add_argument(
-        "--profile", choices=("finalize", "check"), help="pyinstrument one block's step"
+        "--profile",
+        choices=("finalize", "check", "recheck"),
+        help="pyinstrument one block's step",
     )
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as d:
@@ -171,19 +177,28 @@ def main() -> None:
         pubkeys = [k.public_key.format() for k in keys]
         print(f"signing {args.blocks} blocks of {args.txs} txs ...", file=sys.stderr)
         blocks = [make_block(keys, addrs, numbers, s) for s in range(args.blocks)]
-        exec_times, commit_times, floor_times, check_times = [], [], [], []
-        for h, txs in enumerate(blocks, start=2):
+        exec_times, commit_times, floor_times, check_times, recheck_times = [], [], [], [], []
+        h = 1
+        for i, txs in enumerate(blocks):
             floor_times.append(floor(txs, pubkeys, numbers))
             if not args.cold:
-                check_times.append(check_all(app, txs, profile=args.profile == "check" and h == 3))
-            if args.profile == "finalize" and h == 3:
+                check_times.append(check_all(app, txs, profile=args.profile == "check" and i == 1))
+                # As CometBFT after a block that left them in the mempool: an empty block is
+                # committed (the check state starts over), then every tx is rechecked.
+                h += 1
+                finalize(app, h, [])
+                app.commit(abci.RequestCommit())
+                prof_re = args.profile == "recheck" and i == 1
+                recheck_times.append(check_all(app, txs, profile=prof_re, recheck=True))
+            h += 1
+            if args.profile == "finalize" and i == 1:
                 from pyinstrument import Profiler
 
                 prof = Profiler()
                 prof.start()
             with Clocks() as ex_clock:
                 res = finalize(app, h, txs)
-            if args.profile == "finalize" and h == 3:
+            if args.profile == "finalize" and i == 1:
                 prof.stop()
                 report(prof, "finalize")
             with Clocks() as cm_clock:
@@ -206,13 +221,16 @@ def main() -> None:
             ck = med(c.wall for c in check_times)
             print(f"  CheckTx:       {ck / n * 1e6:7.1f} µs/tx  {n / ck:8.0f} tx/s")
             print(f"  ratio CheckTx / floor: {ck / fl:.2f}x")
+            rk = med(c.wall for c in recheck_times)
+            print(f"  Recheck:       {rk / n * 1e6:7.1f} µs/tx  {n / rk:8.0f} tx/s")
         # CPU time of this thread: what the steps cost, without the time other processes
         # on a shared machine took the core away (the median of per-block ratios).
         fin_cpu = med(e.cpu / f.cpu for e, f in zip(exec_times, floor_times, strict=True))
         line = f"  CPU-time ratios (median per block): FinalizeBlock / floor {fin_cpu:.2f}x"
         if check_times:
             ck_cpu = med(c.cpu / f.cpu for c, f in zip(check_times, floor_times, strict=True))
-            line += f", CheckTx / floor {ck_cpu:.2f}x"
+            rk_cpu = med(c.cpu / f.cpu for c, f in zip(recheck_times, floor_times, strict=True))
+            line += f", CheckTx / floor {ck_cpu:.2f}x, Recheck / floor {rk_cpu:.2f}x"
         print(line)
         app.close()
 
