@@ -57,6 +57,9 @@ class AppSettings:
     sync_writes: bool = False
     min_retain_blocks: int = 0
     simulation: SimulationLimits = field(default_factory=SimulationLimits)
+    # app.toml index-events: the "{event type}.{attribute key}" CometBFT is told to index;
+    # empty: every attribute (the SDK's default and ours)
+    index_events: tuple[str, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -82,6 +85,7 @@ class ZrChainApp:
         for module in self.registry.modules:
             module.bind_tx_runner(self.pipeline.run_genesis_tx)
         self._ctx_params = {"min_gas_prices": self.settings.min_gas_prices}
+        self.indexed_events = frozenset(self.settings.index_events) or None
         self._lock = threading.RLock()  # serialises check-state use (CheckTx vs Simulate)
         self.chain_id = ""
         self.initial_height = 1
@@ -322,7 +326,11 @@ class ZrChainApp:
         txs = list(req.txs)
         results = []
         if self.attestation and txs and is_injection(txs[0]):
-            results.append(self.attestation.finalize(ctx, txs.pop(0), req.decided_last_commit))
+            injection = txs.pop(0)
+            last_commit = req.decided_last_commit
+            results.append(
+                self.attestation.finalize(ctx, injection, last_commit, self.indexed_events)
+            )
         results += self.pipeline.deliver_block(ctx, txs)
         ctx.events = []
         for module in self.registry.modules:
@@ -342,7 +350,7 @@ class ZrChainApp:
             consensus_param_updates=params[-1] if params else None,
         ).SerializeToString()
         return encode_finalize_block(
-            encode_events(begin_events + end_events, b"\x0a"), results, rest
+            encode_events(begin_events + end_events, b"\x0a", self.indexed_events), results, rest
         )
 
     def commit(self, req: abci.RequestCommit) -> abci.ResponseCommit:

@@ -34,6 +34,7 @@ class NodeConfig:
     simulate_workers: int = 1
     log_level: str = "info"
     attestation_networks: str = ""  # EVM networks file for vote extensions (docs/attestation.md)
+    index_events: list[str] = field(default_factory=list)  # "{type}.{key}"; empty: index all
     extra: dict[str, Any] = field(default_factory=dict)
 
     def pruning_options(self) -> PruningOptions:
@@ -51,6 +52,7 @@ _LAYOUT: list[tuple[str, str, str]] = [
     ("", "pruning", "pruning"),
     ("", "pruning-keep-recent", "pruning_keep_recent"),
     ("", "pruning-interval", "pruning_interval"),
+    ("", "index-events", "index_events"),
     ("abci", "address", "abci_address"),
     ("grpc", "enable", "grpc_enable"),
     ("grpc", "address", "grpc_address"),
@@ -78,7 +80,10 @@ _COMMENTS = {
     "#   default: the last 362880 states are kept, pruning at 10 block intervals\n"
     "#   nothing: all historic states are kept (archive node)\n"
     "#   everything: 2 latest states are kept, pruning at 10 block intervals\n"
-    "#   custom: pruning-keep-recent (>= 2) and pruning-interval (>= 10) apply",
+    "#   custom: pruning-keep-recent (>= 2) and pruning-interval (>= 10) apply\n"
+    "# index-events: the events CometBFT indexes, as {eventType}.{attributeKey}, e.g.\n"
+    '# ["message.sender", "transfer.recipient"]; empty: all of them (indexing every\n'
+    "# attribute of every tx is a large part of CometBFT's CPU per tx).",
     "abci": "# ABCI socket CometBFT connects to (its proxy_app).",
     "grpc": "# gRPC server (Cosmos and zrChain query services).",
     "api": "# REST gateway (grpc-gateway routes).",
@@ -125,6 +130,14 @@ def load(home: str | Path) -> NodeConfig:
             value = float(value)
         if attr in _SDK_STRING_NUMBERS and type(value) is int:  # the SDK writes "0"; take 0 too
             value = str(value)
+        if want is list and not (
+            type(value) is list and all(type(x) is str and "." in x for x in value)
+        ):
+            name = f"{section}.{key}" if section else key
+            raise ConfigError(
+                f'{path}: {name} must be a list of "eventType.attributeKey" strings, '
+                f"got {value!r}"
+            )
         if type(value) is not want:  # bool is an int subclass: compare exactly
             name = f"{section}.{key}" if section else key
             raise ConfigError(
@@ -152,6 +165,8 @@ def save(home: str | Path, cfg: NodeConfig) -> None:
 
 
 def _fmt(v: Any) -> str:
+    if isinstance(v, list):
+        return "[" + ", ".join(_fmt(x) for x in v) + "]"
     if isinstance(v, bool):
         return "true" if v else "false"
     if isinstance(v, int | float):

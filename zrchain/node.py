@@ -60,6 +60,7 @@ def make_app(home: str | Path, cfg: NodeConfig) -> ZrChainApp:
         sync_writes=cfg.sync_writes,
         min_retain_blocks=cfg.min_retain_blocks,
         simulation=simulation_limits(home, cfg),
+        index_events=tuple(cfg.index_events),
         extra={
             "rpc_address": cfg.rpc_address,
             "snapshot_interval": cfg.snapshot_interval,

@@ -27,6 +27,7 @@ import base64
 import hashlib
 import json
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -169,8 +170,9 @@ async def run_load(
                     res = await r.json()
                 if "error" in res or int(res.get("result", {}).get("code", 0)):
                     sent.pop(h)
-                    why = res.get("error") or res["result"].get("log", "")
-                    refused[str(why)[:70]] += 1
+                    err = res.get("error")
+                    why = str(err.get("data") or err) if err else res["result"].get("log", "")
+                    refused[re.sub(r"\d+", "N", why)[:90]] += 1  # one cause, one count
 
         t0 = time.perf_counter()
         await asyncio.gather(*(worker(i) for i in range(concurrency)))
@@ -466,11 +468,12 @@ def main() -> None:
         for name, vals in dict.fromkeys((zr.name, zr.validators) for zr, _ in rows):
             mine = [(zr, kv) for zr, kv in rows if (zr.name, zr.validators) == (name, vals)]
             med = statistics.median
+            ratios = [zr.tps / kv.tps for zr, kv in mine if kv.tps]  # a round kvstore lost: out
             print(
                 f"{name:<24} {vals:>4}  tx/s {med(zr.tps for zr, _ in mine):>7.0f}  "
                 f"kv tx/s {med(kv.tps for _, kv in mine):>7.0f}  ratio "
-                f"{med(zr.tps / kv.tps if kv.tps else 0 for zr, kv in mine):.2f} "
-                f"(rounds: {', '.join(f'{zr.tps / kv.tps:.2f}' for zr, kv in mine if kv.tps)})"
+                f"{med(ratios) if ratios else 0:.2f} "
+                f"(rounds: {', '.join(f'{r:.2f}' for r in ratios)})"
             )
     if socket_rows:
         print("\nthe same kvstore over an ABCI socket (abci-cli), same runs:")
@@ -491,8 +494,10 @@ def main() -> None:
     refusals = [(r.name, r.validators, r.refused) for zr, kv in rows for r in (zr, kv)]
     refusals += [(r.name, r.validators, r.refused) for r in socket_rows.values()]
     for name, vals, refused in refusals:
+        if refused:
+            print(f"  refused in {name} x{vals}: {sum(refused.values())} txs")
         for why, count in refused.most_common(3):
-            print(f"  refused in {name} x{vals}: {count} x {why!r}")
+            print(f"    {count} x {why!r}")
     print("\nmemory after each run (MB):")
     for zr, kv in rows:
         mem = ", ".join(f"{k} {v:.0f}" for k, v in zr.rss.items())

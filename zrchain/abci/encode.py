@@ -55,12 +55,18 @@ def _ld(tag: bytes, payload: bytes) -> bytes:
     return tag + _uvarint(len(payload)) + payload
 
 
-def _attr(k: str, v: str) -> bytes:
+def _type_field(type_: str) -> bytes:
+    """Event.type (field 1), left out when empty as protobuf does."""
+    return _ld(b"\x0a", type_.encode()) if type_ else b""
+
+
+def _attr(k: str, v: str, index: bool = True) -> bytes:
     kb, vb = k.encode(), v.encode()
-    attr = b"\x0a" + _uvarint(len(kb)) + kb
+    attr = b"\x0a" + _uvarint(len(kb)) + kb if kb else b""
     if vb:
         attr += b"\x12" + _uvarint(len(vb)) + vb
-    attr += b"\x18\x01"
+    if index:
+        attr += b"\x18\x01"
     return b"\x12" + _uvarint(len(attr)) + attr
 
 
@@ -68,14 +74,22 @@ def encode_event(type_: str, attributes: Sequence[tuple[str, str]]) -> bytes:
     """tendermint.abci.Event{type=1, attributes=2{key=1, value=2, index=3 (true)}}."""
     head = _TYPES.get(type_)
     if head is None:
-        head = _TYPES[type_] = _ld(b"\x0a", type_.encode())
+        head = _TYPES[type_] = _type_field(type_)
     if len(_ATTRS) > 100_000:
         _ATTRS.clear()
     return head + b"".join(map(_ATTRS.__getitem__, attributes))
 
 
-def encode_events(events: Sequence[EventData], field_tag: bytes) -> bytes:
-    """``encode_event`` of each, as field ``field_tag`` (inlined: a tx has ~10 events)."""
+def encode_events(
+    events: Sequence[EventData], field_tag: bytes, indexed: frozenset[str] | None = None
+) -> bytes:
+    """``encode_event`` of each, as field ``field_tag`` (inlined: a tx has ~10 events).
+
+    Every attribute is marked for CometBFT to index, unless ``indexed`` names the ones to
+    mark as ``{event type}.{attribute key}`` (the SDK's ``index-events``, MarkEventsToIndex).
+    """
+    if indexed:
+        return _encode_events_marked(events, field_tag, indexed)
     types, attr = _TYPES, _ATTRS.__getitem__
     if len(_ATTRS) > 100_000:
         _ATTRS.clear()
@@ -87,12 +101,25 @@ def encode_events(events: Sequence[EventData], field_tag: bytes) -> bytes:
     for e in events:
         head = types.get(e.type)
         if head is None:
-            head = types[e.type] = _ld(b"\x0a", e.type.encode())
+            head = types[e.type] = _type_field(e.type)
         body = head + join(map(attr, e.attributes))
         n = len(body)
         append(tagged[n] if n < 0x4000 else field_tag + _uvarint(n))
         append(body)
     return join(out)
+
+
+def _encode_events_marked(
+    events: Sequence[EventData], field_tag: bytes, indexed: frozenset[str]
+) -> bytes:
+    out: list[bytes] = []
+    for e in events:
+        prefix = e.type + "."
+        body = _type_field(e.type) + b"".join(
+            _attr(k, v, prefix + k in indexed) for k, v in e.attributes
+        )
+        out.append(_ld(field_tag, body))
+    return b"".join(out)
 
 
 def encode_exec_tx_result(
@@ -103,6 +130,7 @@ def encode_exec_tx_result(
     gas_used: int,
     events: Sequence[EventData],
     codespace: str,
+    indexed: frozenset[str] | None = None,
 ) -> bytes:
     """tendermint.abci.ExecTxResult: code=1 data=2 log=3 info=4 gas_wanted=5 gas_used=6
     events=7 codespace=8 (zero values omitted, as protobuf does)."""
@@ -117,7 +145,7 @@ def encode_exec_tx_result(
         out.append(b"\x28" + _uvarint(gas_wanted & 0xFFFFFFFFFFFFFFFF))
     if gas_used:
         out.append(b"\x30" + _uvarint(gas_used & 0xFFFFFFFFFFFFFFFF))
-    out.append(encode_events(events, b"\x3a"))
+    out.append(encode_events(events, b"\x3a", indexed))
     if codespace:
         out.append(_ld(b"\x42", codespace.encode()))
     return b"".join(out)

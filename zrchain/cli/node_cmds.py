@@ -127,6 +127,15 @@ def init_cmd(
     click.echo(json.dumps(out, indent=2), err=True)
 
 
+def _index_events(text: str) -> list[str]:
+    """--index-events a.b,c.d (the SDK's string slice flag); each must name type.key."""
+    items = [x.strip() for x in text.split(",") if x.strip()]
+    bad = [x for x in items if "." not in x]
+    if bad:
+        fail(f"invalid --index-events {', '.join(bad)}: want eventType.attributeKey")
+    return items
+
+
 @click.command("start")
 @home_option
 @click.option("--no-comet", is_flag=True, help="serve ABCI only; run cometbft yourself")
@@ -144,6 +153,11 @@ def init_cmd(
 @click.option("--rpc.laddr", "rpc_laddr", default=None, help="CometBFT RPC listen address")
 @click.option("--p2p.laddr", "p2p_laddr", default=None, help="CometBFT P2P listen address")
 @click.option("--minimum-gas-prices", default=None)
+@click.option(
+    "--index-events",
+    default=None,
+    help="events CometBFT indexes, comma-separated {eventType}.{attributeKey} (default: all)",
+)
 @click.option("--log_level", "log_level", default=None)
 @click.option("--comet-arg", "comet_args", multiple=True, help="extra argument for cometbft")
 def start_cmd(
@@ -158,6 +172,7 @@ def start_cmd(
     rpc_laddr: str | None,
     p2p_laddr: str | None,
     minimum_gas_prices: str | None,
+    index_events: str | None,
     log_level: str | None,
     comet_args: tuple[str, ...],
 ) -> None:
@@ -180,6 +195,7 @@ def start_cmd(
         "api_enable": api_enable,
         "minimum_gas_prices": minimum_gas_prices,
         "log_level": log_level,
+        "index_events": None if index_events is None else _index_events(index_events),
     }
     for k, v in overrides.items():
         if v is not None:

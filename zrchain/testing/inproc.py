@@ -162,6 +162,7 @@ def make_chain(
     app_state: Callable[[dict[str, Any]], None] | None = None,
     validators: Sequence[tuple[bytes, int]] = (),
     vote_extensions_enable_height: int = 0,
+    index_events: Sequence[str] = (),
 ) -> Chain:
     """A chain whose genesis funds ``funded`` (name -> coins); ``app_state`` may edit the
     full genesis app state (e.g. module params) before InitChain; ``validators`` are the
@@ -172,7 +173,8 @@ def make_chain(
     accounts: dict[str, Any] = {}
     for name, coins in funded.items():
         add_account(accounts, wallets[name].address, coins)
-    app = ZrChainApp(str(path), settings=AppSettings(min_gas_prices=min_gas_prices))
+    settings = AppSettings(min_gas_prices=min_gas_prices, index_events=tuple(index_events))
+    app = ZrChainApp(str(path), settings=settings)
     from zrchain.cli.node_cmds import default_app_state
 
     full = default_app_state()

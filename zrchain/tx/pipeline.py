@@ -34,15 +34,23 @@ class TxOutcome:
     events: list[Event] = field(default_factory=list)
     data: bytes = b""  # TxMsgData: the Msgs' responses
 
-    def encoded(self) -> bytes:
-        """ExecTxResult wire bytes (ResponseCheckTx shares the field numbers)."""
+    def encoded(self, indexed: frozenset[str] | None = None) -> bytes:
+        """ExecTxResult wire bytes (ResponseCheckTx shares the field numbers); ``indexed``:
+        the attributes CometBFT is to index (None: all; encode_events)."""
         err = self.error
         if err is None:
             return encode_exec_tx_result(
-                0, self.data, "", self.gas_wanted, self.gas_used, self.events, ""
+                0, self.data, "", self.gas_wanted, self.gas_used, self.events, "", indexed
             )
         return encode_exec_tx_result(
-            err.code, self.data, err.log, self.gas_wanted, self.gas_used, self.events, err.codespace
+            err.code,
+            self.data,
+            err.log,
+            self.gas_wanted,
+            self.gas_used,
+            self.events,
+            err.codespace,
+            indexed,
         )
 
 
@@ -216,6 +224,7 @@ class TxPipeline:
         """Encoded ExecTxResults, one per tx, in order."""
         results = []
         max_gas = self.app.block_max_gas
+        indexed = self.app.indexed_events
         block_gas = 0
         for raw in txs:
             if max_gas > 0 and block_gas >= max_gas:
@@ -226,7 +235,7 @@ class TxPipeline:
                 ctx.root, raw, Mode.FINALIZE, ctx.height, ctx.time_ns, ctx.proposer, None, max_gas
             )
             block_gas += min(out.gas_used, out.gas_wanted)
-            results.append(out.encoded())
+            results.append(out.encoded(indexed))
         return results
 
     def select_for_proposal(self, txs: Any, max_bytes: int, max_gas: int) -> list[bytes]:

@@ -330,12 +330,18 @@ class VoteExtensions:
         return [*result.items, *result.quotes]
 
     # -- the block --------------------------------------------------------------------------------
-    def finalize(self, ctx: Context, tx: bytes, last_commit: Any) -> bytes:
+    def finalize(
+        self,
+        ctx: Context,
+        tx: bytes,
+        last_commit: Any,
+        indexed: frozenset[str] | None = None,
+    ) -> bytes:
         """Run the injection ``tx`` (the block's first) on the block state; its ExecTxResult.
 
         The proof is checked again against the decided commit, so a node replaying blocks it
         never voted on (blocksync) computes the same result; a proof that fails here (never,
-        after ProcessProposal) ingests nothing."""
+        after ProcessProposal) ingests nothing. ``indexed``: app.toml's index-events."""
         saved, ctx.events = ctx.events, []
         try:
             result = self.check(tx, ctx, ctx.height, last_commit)
@@ -344,7 +350,7 @@ class VoteExtensions:
             return encode_exec_tx_result(1, b"", f"injection refused: {exc}", 0, 0, [], "attest")
         self.module.ingest(ctx, result)
         events, ctx.events = ctx.events, saved
-        return encode_exec_tx_result(0, b"", "", 0, 0, events, "")
+        return encode_exec_tx_result(0, b"", "", 0, 0, events, "", indexed)
 
 
 class AttestingApp(Protocol):
