@@ -5,6 +5,7 @@ every attribute."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 
 import coincurve
@@ -54,6 +55,11 @@ def test_only_the_named_attributes_and_cometbfts_own_keys_find_the_tx(node: Test
     def found(query: str) -> list[str]:
         return [t["hash"] for t in node.rpc.tx_search(query)["txs"]]
 
+    # CometBFT indexes a block's txs after publishing it, so broadcast_tx_commit can return
+    # first; once the tx is found by its hash, all of its attributes are indexed (one batch).
+    deadline = time.monotonic() + 30
+    while not found(f"tx.hash='{tx_hash}'") and time.monotonic() < deadline:
+        time.sleep(0.1)
     assert found(f"transfer.recipient='{BOB}'") == [tx_hash]
     assert found(f"tx.height={height}") == [tx_hash]
     assert found(f"tx.hash='{tx_hash}'") == [tx_hash]
