@@ -130,12 +130,9 @@ def load(home: str | Path) -> NodeConfig:
             value = float(value)
         if attr in _SDK_STRING_NUMBERS and type(value) is int:  # the SDK writes "0"; take 0 too
             value = str(value)
-        if want is list and not (
-            type(value) is list and all(type(x) is str and "." in x for x in value)
-        ):
-            name = f"{section}.{key}" if section else key
+        if attr == "index_events" and not is_index_events(value):
             raise ConfigError(
-                f'{path}: {name} must be a list of "eventType.attributeKey" strings, '
+                f'{path}: {key} must be a list of "eventType.attributeKey" strings, '
                 f"got {value!r}"
             )
         if type(value) is not want:  # bool is an int subclass: compare exactly
@@ -145,6 +142,12 @@ def load(home: str | Path) -> NodeConfig:
             )
         setattr(cfg, attr, value)
     return cfg
+
+
+def is_index_events(value: Any) -> bool:
+    """index-events entries name ``eventType.attributeKey`` (one that cannot match is a typo;
+    the SDK would take it and never match)."""
+    return type(value) is list and all(type(x) is str and "." in x for x in value)
 
 
 def save(home: str | Path, cfg: NodeConfig) -> None:

@@ -130,7 +130,7 @@ def init_cmd(
 def _index_events(text: str) -> list[str]:
     """--index-events a.b,c.d (the SDK's string slice flag); each must name type.key."""
     items = [x.strip() for x in text.split(",") if x.strip()]
-    bad = [x for x in items if "." not in x]
+    bad = [x for x in items if not config.is_index_events([x])]
     if bad:
         fail(f"invalid --index-events {', '.join(bad)}: want eventType.attributeKey")
     return items
