@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Create .venv and install the project (with optional extras) when pyproject.toml changed;
-# build the threshold-signing extension (Rust); install CometBFT. Usage: scripts/bootstrap.sh [extras, e.g. "test,evm"]
+# build the Rust extensions (threshold signing, tx envelope reader); install CometBFT. Usage: scripts/bootstrap.sh [extras, e.g. "test,evm"]
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 EXTRAS="${1:-}"
@@ -23,5 +23,5 @@ if [ ! -f "$STAMP" ] || [ "$(cat "$STAMP")" != "$WANT" ]; then
     "$ROOT/.venv/bin/python" -m pip install -q -e "$SPEC" >&2
     echo "$WANT" > "$STAMP"
 fi
-"$ROOT/scripts/build-tss.sh"
+"$ROOT/scripts/build-native.sh"
 "$ROOT/scripts/install-cometbft.sh"

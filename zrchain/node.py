@@ -24,6 +24,7 @@ from zrchain.abci.server import ABCIServer
 from zrchain.app import AppSettings, ZrChainApp
 from zrchain.config import ConfigError, NodeConfig
 from zrchain.errors import NodeFault
+from zrchain.tx.decode import native_envelope_reader
 from zrchain.tx.simulation import DEFAULT_MAX_TX_BYTES, ProcessSimulator, SimulationLimits
 
 log = logging.getLogger("zrchain.node")
@@ -94,6 +95,11 @@ class Node:
 
     async def run(self) -> int:
         app = make_app(self.home, self.cfg)  # StoreOpenError: reported by the caller
+        if not native_envelope_reader():
+            log.warning(
+                "the tx envelope reader (crates/zrchain-txwire) is not installed: txs are "
+                "read by protobuf alone (same results, slower); scripts/bootstrap.sh builds it"
+            )
         app.simulator = ProcessSimulator(app, app.settings.simulation)
         app.simulator.start()
         stop = asyncio.Event()

@@ -92,25 +92,32 @@ class Coins(tuple[Coin, ...]):
     @classmethod
     def from_protos(cls, protos: Iterable[Any], strict: bool = True) -> Coins:
         """From proto Coins; ``strict`` enforces the SDK's Coins.Validate rules."""
+        return cls.from_pairs(((p.denom, p.amount) for p in protos), strict)
+
+    @classmethod
+    def from_pairs(cls, pairs: Iterable[tuple[str, str]], strict: bool = True) -> Coins:
+        """From (denom, amount text) pairs, as from_protos."""
         out: list[Coin] = []
         prev = ""
         parsed = _PARSED
-        for p in protos:
-            key = (p.denom, p.amount)
+        for key in pairs:
             coin = parsed.get(key)
+            denom, amount_text = key
             if coin is None:
-                validate_denom(p.denom)
-                coin = Coin(p.denom, parse_int(p.amount, p.denom))
+                validate_denom(denom)
+                coin = Coin(denom, parse_int(amount_text, denom))
                 if len(parsed) >= 10_000:
                     parsed.clear()
                 parsed[key] = coin
             amount = coin.amount
             if strict:
                 if amount <= 0:
-                    raise ErrInvalidCoins.wrap(f"coin {amount}{p.denom} amount is not positive")
-                if prev and p.denom <= prev:
-                    raise ErrInvalidCoins.wrap(f"{coins_str(out)}{p.amount}{p.denom} is not sorted")
-            prev = p.denom
+                    raise ErrInvalidCoins.wrap(f"coin {amount}{denom} amount is not positive")
+                if prev and denom <= prev:
+                    raise ErrInvalidCoins.wrap(
+                        f"{coins_str(out)}{amount_text}{denom} is not sorted"
+                    )
+            prev = denom
             out.append(coin)
         return cls(out) if strict else cls.of(out)
 

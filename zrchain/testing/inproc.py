@@ -198,3 +198,12 @@ def make_chain(
     for w in wallets.values():
         w.number = chain.account(w.address).number
     return chain
+
+
+def assert_same_block(a: abci.ResponseFinalizeBlock, b: abci.ResponseFinalizeBlock) -> None:
+    """Two chains answered a block alike: every tx result, byte for byte, and the app hash
+    (how an optimisation proves it changed no result)."""
+    assert [r.SerializeToString() for r in a.tx_results] == [
+        r.SerializeToString() for r in b.tx_results
+    ]
+    assert a.app_hash == b.app_hash

@@ -128,11 +128,12 @@ def count_sub_keys(pk: PubKey | None) -> int:
 def parse_pubkey(any_msg: AnyProto, depth: int = 1) -> PubKey:
     """A key from its Any (a SignerInfo's, an account's); raises ChainError (ErrInvalidPubKey
     for a type or shape the SDK cannot use, ErrTxDecode past the Any nesting limit)."""
-    return _parse_cached(any_msg.type_url, bytes(any_msg.value), depth)
+    return pubkey_of(any_msg.type_url, bytes(any_msg.value), depth)
 
 
 @lru_cache(maxsize=20_000)
-def _parse_cached(url: str, value: bytes, depth: int) -> PubKey:
+def pubkey_of(url: str, value: bytes, depth: int = 1) -> PubKey:
+    """parse_pubkey of an Any's fields (remembered: the same keys sign again and again)."""
     if depth > MAX_ANY_DEPTH:
         raise ErrTxDecode.wrap("max depth exceeded")
     if url == SECP256K1_PUBKEY_URL:

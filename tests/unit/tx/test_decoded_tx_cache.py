@@ -11,7 +11,7 @@ from cosmpy.protos.cosmos.tx.v1beta1 import tx_pb2
 from zrchain.codec.address import acc_bytes, encode
 from zrchain.codec.coins import parse_coins
 from zrchain.codec.gen.zrchain.identity import tx_pb2 as itx
-from zrchain.testing.inproc import Chain, make_chain, msg_responses
+from zrchain.testing.inproc import Chain, assert_same_block, make_chain, msg_responses
 from zrchain.tx.decode import decode_tx
 from zrchain.tx.decodecache import DecodedTxs
 
@@ -26,10 +26,7 @@ def _same_block(warm: Chain, cold: Chain, txs: list[bytes], checked: list[bytes]
     for tx in checked:
         assert warm.check(tx).code == 0
     got_warm, got_cold = warm.block(txs), cold.block(txs)
-    assert [r.SerializeToString() for r in got_warm.tx_results] == [
-        r.SerializeToString() for r in got_cold.tx_results
-    ]
-    assert got_warm.app_hash == got_cold.app_hash
+    assert_same_block(got_warm, got_cold)
     return list(got_warm.tx_results)
 
 
