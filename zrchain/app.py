@@ -124,7 +124,7 @@ class ZrChainApp:
 
     def _fresh_check_state(self) -> Branch:
         try:
-            return Branch(CachedReads(self.store.version().kv))
+            return Branch(CachedReads(self.store.check_view()))
         except VersionUnavailable:
             return Branch(self.store.pending)
 

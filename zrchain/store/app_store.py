@@ -27,7 +27,8 @@ import threading
 import time
 from collections import deque
 from dataclasses import dataclass
-from typing import Any, cast
+from enum import Enum
+from typing import Any, Final
 
 import plyvel
 
@@ -150,7 +151,11 @@ class Version:
         return self.get(key), SparseMerkleTrie(nodes, NS_TRIE).prove(key)
 
 
-_UNREAD = object()
+class _Unread(Enum):
+    UNREAD = 0
+
+
+_UNREAD: Final = _Unread.UNREAD  # not remembered (None is a remembered absent key)
 
 
 class _RecordingView(LevelView):
@@ -158,12 +163,15 @@ class _RecordingView(LevelView):
     pre-images the commit records (the block reads most keys it writes), at the cost of
     one dict store per read instead of a second LevelDB read per write. The remembered
     values also answer repeated reads, within a block and across blocks (the SDK's
-    inter-block cache): the latest state changes only when ``commit`` writes it, which
-    puts what it wrote here too (``committed``), or when a restore writes it, which
-    ``forget``s everything before and after each chunk's write (a read in between would
-    otherwise keep the old value). Bounded: past MAX_REMEMBERED values it starts over. Before
-    the first commit CheckTx reads here from its own thread: a value it read before a
-    commit is not remembered after it (the generation count)."""
+    inter-block cache), and the check state's reads (``recall``). The latest state changes
+    only when ``commit`` writes it, which puts what it wrote here too (``committed``), or
+    when a restore writes it, which ``forget``s everything before and after each chunk's
+    write (a read in between would otherwise keep the old value); each bumps the generation
+    count first, so what is remembered at one generation is of one state. Bounded: past
+    MAX_REMEMBERED values it starts over. Before the first commit CheckTx reads here from
+    its own thread: a value it read before a commit is not remembered after it (the
+    generation count). Once a version exists only the consensus thread reads here (CheckTx
+    recalls), so no value a commit wrote is remembered at the generation before it."""
 
     __slots__ = ("_gen", "_lock", "seen")
 
@@ -173,17 +181,29 @@ class _RecordingView(LevelView):
         self._gen = 0
         self._lock = threading.Lock()
 
+    @property
+    def generation(self) -> int:
+        return self._gen
+
     def get(self, key: bytes) -> bytes | None:
         seen = self.seen
         hit = seen.get(key, _UNREAD)  # one lookup: a commit on another thread may clear it
         if hit is not _UNREAD:
-            return cast("bytes | None", hit)
+            return hit
         gen = self._gen
         value: bytes | None = self._reader.get(self._ns + key)
         with self._lock:
             if gen == self._gen:
                 seen[key] = value
         return value
+
+    def recall(self, key: bytes, generation: int) -> bytes | _Unread | None:
+        """``key``'s remembered value if the memory still holds the state of ``generation``,
+        from any thread without the lock: a commit or restore bumps the count before it
+        changes ``seen`` and the count only grows, so one unchanged after the lookup was
+        unchanged through it."""
+        hit = self.seen.get(key, _UNREAD)
+        return hit if self._gen == generation else _UNREAD
 
     def committed(self, writes: dict[bytes, bytes | None]) -> None:
         """``writes`` are in the latest state now (called after the commit's write)."""
@@ -199,6 +219,27 @@ class _RecordingView(LevelView):
         with self._lock:
             self._gen += 1
             self.seen.clear()
+
+
+class _CheckView(LevelView):
+    """The latest version as the check state reads it: what the inter-block memory holds
+    while it still describes this version, else the version's snapshot. After a commit
+    CheckTx and recheck read the accounts and balances the block just wrote: from memory,
+    not LevelDB."""
+
+    __slots__ = ("_gen", "_memory")
+
+    def __init__(self, version: Version, memory: _RecordingView, generation: int) -> None:
+        super().__init__(version._snapshot, NS_STATE)
+        self._memory = memory
+        self._gen = generation
+
+    def get(self, key: bytes) -> bytes | None:
+        hit = self._memory.recall(key, self._gen)
+        if hit is not _UNREAD:
+            return hit
+        value: bytes | None = self._reader.get(self._ns + key)
+        return value
 
 
 class AppStore:
@@ -320,14 +361,14 @@ class AppStore:
         if earliest != self.earliest:
             batch.put(_EARLIEST, height_bytes(earliest))
         batch.write()
-        self._read.committed(self.pending.writes)
         self.trie.committed_nodes(MAX_NODES_REMEMBERED)
-        self._clear_staged()
-        with self._lock:
+        with self._lock:  # the memory's new generation with the version it holds (check_view)
+            self._read.committed(self.pending.writes)
             if changes is not None and changes.positions:
                 self._recent[height] = changes
             self.height, self.app_hash, self.earliest = height, app_hash, earliest
             self._latest = self._pin(height, app_hash)
+        self._clear_staged()
         self._after_commit()
 
     def _pin(self, height: int, app_hash: bytes) -> Version:
@@ -498,6 +539,16 @@ class AppStore:
             )
         return Version.past(latest, height)
 
+    def check_view(self) -> KVReader:
+        """The latest version for the check state, read through the inter-block memory
+        while that holds the same version: the two are taken together under the lock
+        ``commit`` changes both under."""
+        with self._lock:
+            latest, generation = self._latest, self._read.generation
+        if latest is None:
+            raise VersionUnavailable("no committed state yet")
+        return _CheckView(latest, self._read, generation)
+
     # -- state-sync restore (into an empty store) ------------------------------------------
     def wipe(self) -> None:
         """Delete all state, history and metadata (before restoring a snapshot)."""
@@ -511,9 +562,9 @@ class AppStore:
             batch.write()
         self.db.put(_LAYOUT, str(LAYOUT).encode())
         self.discard_pending()
-        self._read.forget()
         self.trie.forget()
         with self._lock:
+            self._read.forget()
             self.height, self.app_hash, self.earliest, self._latest = 0, b"", 0, None
             self._recent.clear()
             self._pruned_below, self._pruning, self._writing = 0, None, None

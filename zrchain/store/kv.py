@@ -101,7 +101,9 @@ def _reverse(reader: Any, lo: bytes, hi: bytes | None, strip: int) -> Iterator[P
 
 class CachedReads:
     """Remembered reads over an immutable view (a committed version): the check state reads
-    the same params and module accounts for every tx until the next commit replaces it."""
+    the same params and module accounts for every tx until the next commit replaces it.
+    Its view (``AppStore.check_view``) answers from the inter-block memory first, so what
+    the last blocks read or wrote does not reach LevelDB here either."""
 
     __slots__ = ("_seen", "parent")
 

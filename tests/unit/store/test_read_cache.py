@@ -2,7 +2,9 @@
 (zrchain/store/app_store.py ``_RecordingView``, zrchain/store/smt.py ``remembered``): a
 commit puts what it wrote there, a restore forgets them. A read after a commit sees the
 committed value, never a remembered older one, also when the read raced the commit on
-another thread; the roots are those of a trie read afresh from disk."""
+another thread; the roots are those of a trie read afresh from disk. The check state reads
+the memory too (``AppStore.check_view``), but only while it holds the check state's own
+version: a check state from before a commit or a restore still reads its version."""
 
 from __future__ import annotations
 
@@ -10,12 +12,23 @@ import tempfile
 from typing import Any
 from unittest import mock
 
+from cosmpy.protos.cosmos.bank.v1beta1 import tx_pb2 as bank_tx
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from zrchain.store.app_store import NS_STATE, NS_TRIE, AppStore, VerifiedReader, _RecordingView
-from zrchain.store.kv import Branch
+from zrchain.codec.coins import parse_coins
+from zrchain.store.app_store import (
+    _UNREAD,
+    NS_STATE,
+    NS_TRIE,
+    AppStore,
+    VerifiedReader,
+    _CheckView,
+    _RecordingView,
+)
+from zrchain.store.kv import Branch, CachedReads
 from zrchain.store.smt import SparseMerkleTrie
+from zrchain.testing.inproc import make_chain
 
 
 def test_a_read_after_a_commit_sees_the_committed_value(tmp_path) -> None:
@@ -164,3 +177,156 @@ def test_a_read_racing_a_restore_chunk_is_not_remembered(tmp_path) -> None:
         assert Branch(store.pending).get(b"k") == b"restored"
     finally:
         store.close()
+
+
+def _check_state(store: AppStore) -> Branch:
+    """A check state as the app builds one after each commit (``_fresh_check_state``)."""
+    return Branch(CachedReads(store.check_view()))
+
+
+def test_a_check_state_from_before_a_commit_reads_its_own_version(tmp_path) -> None:
+    store = AppStore(str(tmp_path / "db"), background=False)
+    try:
+        store.apply({b"k": b"1", b"gone": b"x"})
+        store.commit(1, store.root())
+        check = _check_state(store)  # created after commit 1, first read after commit 2
+        store.apply({b"k": b"2", b"gone": None, b"new": b"n"})
+        store.commit(2, store.root())
+        assert store._read.seen[b"k"] == b"2"  # what the memory holds now...
+        assert check.get(b"k") == b"1"  # ...is not this version's
+        assert check.get(b"gone") == b"x"
+        assert check.get(b"new") is None
+        after = _check_state(store)
+        assert (after.get(b"k"), after.get(b"gone"), after.get(b"new")) == (b"2", None, b"n")
+    finally:
+        store.close()
+
+
+class _CommitDuringLookup(dict[bytes, "bytes | None"]):
+    """The memory's values, in which a commit lands in the middle of the first lookup."""
+
+    def __init__(self, view: _RecordingView) -> None:
+        super().__init__({b"k": b"old"})
+        self.view: _RecordingView | None = view
+
+    def get(self, key: bytes, default: Any = None) -> Any:
+        if self.view is not None:
+            self.view.committed({key: b"new"})
+            self.view = None
+        return super().get(key, default)
+
+
+def test_a_recall_racing_a_commit_is_not_used() -> None:
+    view = _RecordingView(VerifiedReader(None), NS_STATE)
+    generation = view.generation
+    view.seen = _CommitDuringLookup(view)
+    assert view.recall(b"k", generation) is _UNREAD  # the lookup saw the next version
+    assert view.recall(b"k", view.generation) == b"new"
+
+
+steps = st.lists(
+    st.one_of(
+        st.tuples(st.just("block"), block, st.lists(keys, max_size=4)),
+        st.tuples(st.just("check"), st.integers(0, 3), st.lists(keys, max_size=6)),
+        st.tuples(st.just("restore"), st.dictionaries(keys, st.binary(max_size=4), max_size=6)),
+        st.tuples(st.just("forget")),
+    ),
+    max_size=16,
+)
+
+
+@settings(max_examples=80, deadline=None)
+@given(steps, st.integers(1, 40))
+def test_a_check_state_reads_the_version_it_was_created_on(steps, max_values) -> None:
+    """Blocks (reads, then writes and deletes), state-sync restores and forgotten memories,
+    with reads between them from the latest check state and from older ones (a CheckTx
+    still holding the check state of before a commit), of keys read, written and never
+    touched: every read is the value of the version the check state was created on."""
+    with (
+        tempfile.TemporaryDirectory() as d,
+        mock.patch("zrchain.store.app_store.MAX_REMEMBERED", max_values),
+    ):
+        store = AppStore(d, background=False)
+        model: dict[bytes, bytes] = {}
+        checks: list[tuple[Branch, dict[bytes, bytes]]] = []  # check state, its version
+        height = 0
+        try:
+            for step in steps:
+                if step[0] == "block":
+                    _, writes, reads = step
+                    for k in reads:
+                        assert Branch(store.pending).get(k) == model.get(k)
+                    store.apply(dict(writes))
+                    for check, version in checks[-1:]:  # CheckTx during the block
+                        for k in writes:
+                            assert check.get(k) == version.get(k)
+                    height += 1
+                    store.commit(height, store.root())
+                    for k, v in writes.items():
+                        if v is None:
+                            model.pop(k, None)
+                        else:
+                            model[k] = v
+                elif step[0] == "restore":
+                    model = dict(step[1])
+                    store.wipe()
+                    store.write_state_pairs(sorted(model.items()))
+                    height += 1
+                    store.mark_committed(height, store.rebuild_trie())
+                elif step[0] == "forget":
+                    store._read.forget()
+                    continue
+                else:
+                    _, back, reads = step
+                    if checks:
+                        check, version = checks[max(0, len(checks) - 1 - back)]
+                        for k in reads:
+                            assert check.get(k) == version.get(k)
+                    continue
+                checks.append((_check_state(store), dict(model)))
+            for check, version in checks:
+                for k in {*version, b"a", b"b\x00", b"\xff"}:
+                    assert check.get(k) == version.get(k)
+        finally:
+            store.close()
+
+
+class _CountingReader(VerifiedReader):
+    """A LevelDB snapshot reader that records the keys read through it."""
+
+    def __init__(self, reader: Any) -> None:
+        super().__init__(reader)
+        self.keys: list[bytes] = []
+
+    def get(self, key: bytes) -> bytes | None:
+        self.keys.append(key)
+        return super().get(key)
+
+
+def test_check_tx_after_a_commit_reads_what_the_block_wrote_from_memory(tmp_path) -> None:
+    chain = make_chain(tmp_path / "c", {"alice": "1000000urock", "bob": "5000urock"})
+    try:
+        alice, bob = chain.wallets["alice"], chain.wallets["bob"]
+        send = bank_tx.MsgSend(from_address=alice.address, to_address=bob.address,
+                               amount=parse_coins("5urock").to_protos())  # fmt: skip
+        txs = []
+        for _ in range(2):
+            txs.append(chain.tx(alice, [send]))
+            alice.sequence += 1
+        store = chain.app.store
+        with (
+            mock.patch("zrchain.store.app_store.VerifiedReader", _CountingReader),
+            mock.patch.object(store, "apply", wraps=store.apply) as apply,
+        ):
+            assert chain.block(txs[:1]).tx_results[0].code == 0  # pins the spy snapshot
+        written = {k for call in apply.call_args_list for k in call.args[0]}
+        snapshot = store.version()._snapshot
+        assert isinstance(snapshot, _CountingReader)
+        with mock.patch.object(_CheckView, "get", autospec=True, side_effect=_CheckView.get) as get:
+            assert chain.check(txs[1]).code == 0
+        asked = {call.args[1] for call in get.call_args_list}
+        from_leveldb = {k[len(NS_STATE) :] for k in snapshot.keys if k.startswith(NS_STATE)}
+        assert asked & written  # the account and balances the block changed...
+        assert not from_leveldb & written  # ...came from memory, not LevelDB
+    finally:
+        chain.app.close()
