@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Build the project's Rust extensions (PyO3, with maturin) and install them into .venv:
 #   crates/zrchain-tss     threshold signing for the MPC keeper (FROST Ed25519, DKLs23)
-#   crates/zrchain-txwire  the tx envelope read in one pass (CheckTx, FinalizeBlock)
+#   crates/zrchain-txwire  the tx envelope read and the results' events written in one pass
 # Each is skipped when its sources and the toolchain are unchanged; cargo's target
 # directory is kept, so a source change rebuilds only what changed.
 # Usage: scripts/build-native.sh [--force]
@@ -49,4 +49,4 @@ build() {  # build <crate folder> <python module> <what it is>
 FORCE=""
 [ "${1:-}" = "--force" ] && FORCE=1
 build zrchain-tss zrchain_tss "threshold-signing extension"
-build zrchain-txwire zrchain_txwire "tx envelope reader"
+build zrchain-txwire zrchain_txwire "tx wire extension"

@@ -19,12 +19,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from zrchain import cometbft
+from zrchain import cometbft, txwire
 from zrchain.abci.server import ABCIServer
 from zrchain.app import AppSettings, ZrChainApp
 from zrchain.config import ConfigError, NodeConfig
 from zrchain.errors import NodeFault
-from zrchain.tx.decode import native_envelope_reader
 from zrchain.tx.simulation import DEFAULT_MAX_TX_BYTES, ProcessSimulator, SimulationLimits
 
 log = logging.getLogger("zrchain.node")
@@ -95,10 +94,11 @@ class Node:
 
     async def run(self) -> int:
         app = make_app(self.home, self.cfg)  # StoreOpenError: reported by the caller
-        if not native_envelope_reader():
+        if not txwire.installed():
             log.warning(
-                "the tx envelope reader (crates/zrchain-txwire) is not installed: txs are "
-                "read by protobuf alone (same results, slower); scripts/bootstrap.sh builds it"
+                "the tx wire extension (crates/zrchain-txwire) is not installed: txs are read "
+                "and results written by protobuf alone (same results, slower); "
+                "scripts/bootstrap.sh builds it"
             )
         app.simulator = ProcessSimulator(app, app.settings.simulation)
         app.simulator.start()

@@ -12,6 +12,7 @@ from typing import Any
 from cosmpy.protos.cosmos.tx.v1beta1 import tx_pb2
 from google.protobuf.message import DecodeError
 
+from zrchain import txwire
 from zrchain.codec import address
 from zrchain.codec.coins import Coins
 from zrchain.codec.wire import WireError, check_canonical
@@ -90,23 +91,14 @@ Envelope = tuple[
     FeeFields | None,
 ]
 
-try:  # crates/zrchain-txwire, built by scripts/bootstrap.sh
-    from zrchain_txwire import envelope as _plain_envelope
-except ImportError:  # pragma: no cover - the node warns at start (native_envelope_reader)
-    _plain_envelope = None
-
-
-def native_envelope_reader() -> bool:
-    """Whether the one-pass envelope reader (Rust) is installed; without it every tx is
-    read by protobuf and the ADR-027 walker (same results, about 40 µs more per tx)."""
-    return _plain_envelope is not None
-
 
 def read_envelope(raw: bytes) -> Envelope:
-    """The envelope of ``raw``: by the one-pass reader when the tx is plain (it answers
-    None otherwise, never a verdict), else by protobuf after the ADR-027 checks."""
-    if _plain_envelope is not None:
-        plain: Envelope | None = _plain_envelope(raw)
+    """The envelope of ``raw``: by the one-pass reader (``zrchain.txwire``) when the tx is
+    plain (it answers None otherwise, never a verdict), else by protobuf after the ADR-027
+    checks."""
+    reader = txwire.envelope
+    if reader is not None:
+        plain: Envelope | None = reader(raw)
         if plain is not None:
             return plain
     return protobuf_envelope(raw)

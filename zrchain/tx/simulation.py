@@ -39,7 +39,7 @@ from typing import Any, Protocol
 
 from cosmpy.protos.cosmos.base.abci.v1beta1 import abci_pb2 as sdk_abci
 
-from zrchain.abci.events import to_abci_events
+from zrchain.abci.encode import to_abci_events
 from zrchain.context import Mode
 from zrchain.errors import ErrOutOfGas, QueryError, Status
 from zrchain.gas import GasMeter

@@ -1,5 +1,7 @@
-//! The Cosmos tx envelope read in one pass, for the shape nearly every tx has.
+//! Wire work on the tx path done in one pass each: the Cosmos tx envelope read
+//! (`envelope`) and the ABCI events of tx results written (`encode_events`).
 //!
+//! The envelope, for the shape nearly every tx has:
 //! `envelope(raw)` reads TxRaw, TxBody and AuthInfo (with their Anys, SignerInfos, the
 //! single-signature ModeInfos and the Fee) and returns plain Python values, or `None`
 //! when the bytes are anything but plain: a field out of order, an unknown field, a
@@ -9,8 +11,9 @@
 //! with their own errors. So whenever this returns a value, that value is what protobuf
 //! would have parsed and the canonical-form checks pass: it only ever takes the easy cases.
 
+use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyList, PyString, PyTuple};
+use pyo3::types::{PyBytes, PyFrozenSet, PyList, PyString, PyTuple};
 
 /// A field's value: a varint, or the bytes of a length-delimited field.
 enum Value<'a> {
@@ -315,8 +318,85 @@ fn envelope<'py>(py: Python<'py>, raw: &[u8]) -> PyResult<Option<Bound<'py, PyTu
     Ok(Some(out.into_pyobject(py)?))
 }
 
+fn put_varint(out: &mut Vec<u8>, mut n: u64) {
+    while n >= 0x80 {
+        out.push((n as u8) | 0x80);
+        n >>= 7;
+    }
+    out.push(n as u8);
+}
+
+/// A length-delimited field, left out when empty (as protobuf leaves out an empty string).
+fn put_text(out: &mut Vec<u8>, tag: u8, text: &str) {
+    if !text.is_empty() {
+        out.push(tag);
+        put_varint(out, text.len() as u64);
+        out.extend_from_slice(text.as_bytes());
+    }
+}
+
+/// `tendermint.abci.Event{type=1, attributes=2: EventAttribute{key=1, value=2, index=3}}`
+/// of each event (anything with a `type` and `attributes` of (key, value) pairs), each as
+/// the length-delimited field `field_tag`. Every attribute is marked for CometBFT to index
+/// unless `indexed` names the ones to mark as `{type}.{key}` (the SDK's index-events).
+#[pyfunction]
+#[pyo3(signature = (events, field_tag, indexed=None))]
+fn encode_events<'py>(
+    py: Python<'py>,
+    events: &Bound<'py, PyAny>,
+    field_tag: &[u8],
+    indexed: Option<&Bound<'py, PyFrozenSet>>,
+) -> PyResult<Bound<'py, PyBytes>> {
+    let marked = indexed.filter(|set| !set.is_empty());
+    let mut out = Vec::with_capacity(1024);
+    let mut body = Vec::with_capacity(256);
+    let mut attr = Vec::with_capacity(128);
+    let mut name = String::new();
+    for event in events.try_iter()? {
+        let event = event?;
+        let type_obj = event.getattr("type")?;
+        let type_ = type_obj.cast::<PyString>()?.to_str()?;
+        body.clear();
+        put_text(&mut body, 0x0a, type_);
+        for pair in event.getattr("attributes")?.try_iter()? {
+            let pair = pair?;
+            let (key_obj, value_obj) = match pair.cast::<PyTuple>() {
+                Ok(t) if t.len() == 2 => (t.get_item(0)?, t.get_item(1)?),
+                _ if pair.len()? == 2 => (pair.get_item(0)?, pair.get_item(1)?),
+                _ => return Err(PyTypeError::new_err("an event attribute is a (key, value) pair")),
+            };
+            let key = key_obj.cast::<PyString>()?.to_str()?;
+            let value = value_obj.cast::<PyString>()?.to_str()?;
+            attr.clear();
+            put_text(&mut attr, 0x0a, key);
+            put_text(&mut attr, 0x12, value);
+            let index = match marked {
+                None => true,
+                Some(set) => {
+                    name.clear();
+                    name.push_str(type_);
+                    name.push('.');
+                    name.push_str(key);
+                    set.contains(name.as_str())?
+                }
+            };
+            if index {
+                attr.extend_from_slice(&[0x18, 0x01]);
+            }
+            body.push(0x12);
+            put_varint(&mut body, attr.len() as u64);
+            body.extend_from_slice(&attr);
+        }
+        out.extend_from_slice(field_tag);
+        put_varint(&mut out, body.len() as u64);
+        out.extend_from_slice(&body);
+    }
+    Ok(PyBytes::new(py, &out))
+}
+
 #[pymodule]
 fn zrchain_txwire(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(envelope, m)?)?;
+    m.add_function(wrap_pyfunction!(encode_events, m)?)?;
     Ok(())
 }

@@ -17,11 +17,12 @@ from google.protobuf.any_pb2 import Any as AnyProto
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from zrchain import txwire
 from zrchain.errors import ChainError, ErrTxDecode, ErrUnknownExtensionOptions
 from zrchain.tx import decode
-from zrchain.tx.decode import native_envelope_reader, protobuf_envelope
+from zrchain.tx.decode import protobuf_envelope
 
-plain_envelope: Any = decode._plain_envelope
+plain_envelope: Any = txwire.envelope
 
 U64 = st.integers(0, (1 << 64) - 1)
 text = st.text(max_size=12)
@@ -65,7 +66,7 @@ def protobuf_or_error(raw: bytes) -> Any:
 
 def test_the_reader_is_installed() -> None:
     # scripts/bootstrap.sh builds it; without it every tx silently takes the slow path
-    assert native_envelope_reader()
+    assert txwire.installed()
 
 
 @settings(max_examples=400, suppress_health_check=[HealthCheck.too_slow])
@@ -222,13 +223,13 @@ def test_blocks_give_the_same_results_with_and_without_the_reader(tmp_path, monk
     fast, slow = (make_chain(tmp_path / n, FUNDED) for n in ("fast", "slow"))
 
     def without_the_reader(txs: list[bytes]) -> Any:
-        monkeypatch.setattr(decode, "_plain_envelope", None)
+        monkeypatch.setattr(txwire, "envelope", None)
         try:
             for raw in txs:
                 slow.check(raw)
             return slow.block(txs)
         finally:
-            monkeypatch.setattr(decode, "_plain_envelope", plain_envelope)
+            monkeypatch.setattr(txwire, "envelope", plain_envelope)
 
     try:
         same_results_on_the_block_mix(fast, without_the_reader)

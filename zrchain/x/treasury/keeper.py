@@ -35,6 +35,7 @@ their parent.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -207,7 +208,7 @@ class TreasuryKeeper:
     def min_gas_fee(self, ctx: Context) -> str:
         """Params' ``min_gas_fee``, read without gas (the ante handler's CheckTx check)."""
         raw = PrefixStore(ctx.root, store_prefix(STORE_KEY)).get(PARAMS)
-        return "" if raw is None else str(params_pb2.Params.FromString(raw).min_gas_fee)
+        return "" if raw is None else _min_gas_fee_of(raw)
 
     def set_params(self, ctx: Context, p: params_pb2.Params) -> None:
         self._store(ctx).set(PARAMS, p.SerializeToString())
@@ -461,3 +462,9 @@ def _ws_key(workspace: str, key_id: int) -> bytes:
 
 def _slot_key(workspace: str, index: int) -> bytes:
     return ZRSIGN_SLOTS + workspace.encode() + b"\x00" + u64(index)
+
+
+@functools.lru_cache(maxsize=8)
+def _min_gas_fee_of(raw_params: bytes) -> str:
+    """The field of stored params, parsed once per stored value (every CheckTx asks)."""
+    return str(params_pb2.Params.FromString(raw_params).min_gas_fee)
