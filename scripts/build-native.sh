@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Build the project's Rust extensions (PyO3, with maturin) and install them into .venv:
 #   crates/zrchain-tss     threshold signing for the MPC keeper (FROST Ed25519, DKLs23)
-#   crates/zrchain-txwire  the tx envelope read and the results' events written in one pass
+#   crates/zrchain-native  the hot paths: the tx envelope read, the results' events written,
+#                          the state trie updated (one pass each)
 # Each is skipped when its sources and the toolchain are unchanged; cargo's target
 # directory is kept, so a source change rebuilds only what changed.
 # Usage: scripts/build-native.sh [--force]
@@ -16,7 +17,7 @@ fi
 if ! command -v cargo >/dev/null 2>&1 || ! command -v rustc >/dev/null 2>&1; then
     cat >&2 <<'MSG'
 error: Rust (cargo and rustc, 1.88 or newer) is required to build the node's extensions
-(crates/zrchain-tss for the MPC keeper, crates/zrchain-txwire for reading txs). Install it
+(crates/zrchain-tss for the MPC keeper, crates/zrchain-native for the hot paths). Install it
 with your system's package manager or rustup (https://rustup.rs), make sure `cargo` is on
 PATH, and run this again.
 MSG
@@ -49,4 +50,4 @@ build() {  # build <crate folder> <python module> <what it is>
 FORCE=""
 [ "${1:-}" = "--force" ] && FORCE=1
 build zrchain-tss zrchain_tss "threshold-signing extension"
-build zrchain-txwire zrchain_txwire "tx wire extension"
+build zrchain-native zrchain_native "hot-path extension"

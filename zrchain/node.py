@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from zrchain import cometbft, txwire
+from zrchain import cometbft, native
 from zrchain.abci.server import ABCIServer
 from zrchain.app import AppSettings, ZrChainApp
 from zrchain.config import ConfigError, NodeConfig
@@ -94,10 +94,10 @@ class Node:
 
     async def run(self) -> int:
         app = make_app(self.home, self.cfg)  # StoreOpenError: reported by the caller
-        if not txwire.installed():
+        if not native.installed():
             log.warning(
-                "the tx wire extension (crates/zrchain-txwire) is not installed: txs are read "
-                "and results written by protobuf alone (same results, slower); "
+                "the hot-path extension (crates/zrchain-native) is not installed: txs, results "
+                "and the state trie are done in Python alone (same results, slower); "
                 "scripts/bootstrap.sh builds it"
             )
         app.simulator = ProcessSimulator(app, app.settings.simulation)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
-from zrchain import txwire
+from zrchain import native
 from zrchain.abci import types as abci
 
 
@@ -52,9 +52,9 @@ def encode_events(
     carry ~12 events per tx. Every attribute is marked for CometBFT to index, unless
     ``indexed`` names the ones to mark as ``{event type}.{attribute key}`` (the SDK's
     ``index-events``, MarkEventsToIndex). Without the extension, protobuf writes them."""
-    native = txwire.encode_events
-    if native is not None:
-        return native(events, field_tag, indexed)
+    write = native.encode_events
+    if write is not None:
+        return write(events, field_tag, indexed)
     return b"".join(_ld(field_tag, e.SerializeToString()) for e in to_abci_events(events, indexed))
 
 

@@ -27,6 +27,7 @@ from bisect import bisect_left
 from collections.abc import Iterable
 from typing import Any, NamedTuple, cast
 
+from zrchain import native
 from zrchain.store.proof import EMPTY, Proof, inner_hash, leaf_hash
 
 
@@ -125,7 +126,18 @@ class SparseMerkleTrie:
 
     # -- writing ---------------------------------------------------------------------
     def update(self, changes: Iterable[tuple[bytes, bytes | None]]) -> bytes:
-        """Apply (key, value) changes (None deletes) and return the new root hash."""
+        """Apply (key, value) changes (None deletes; the last of a key wins) and return the
+        new root hash: in Rust when the extension is there (``zrchain.native``: the same
+        nodes, hashes and ``pending``/``committed``/``remembered`` entries), else here."""
+        native_update = native.trie_update
+        if native_update is not None:
+            return native_update(
+                changes, self.ns, self.reader, self.pending, self.committed, self.remembered
+            )
+        return self.update_in_python(changes)
+
+    def update_in_python(self, changes: Iterable[tuple[bytes, bytes | None]]) -> bytes:
+        """``update`` without the extension (and the reference its tests compare with)."""
         sha = hashlib.sha256
         by_hash: dict[int, bytes | None] = {}
         for key, value in changes:

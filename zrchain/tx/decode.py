@@ -12,7 +12,7 @@ from typing import Any
 from cosmpy.protos.cosmos.tx.v1beta1 import tx_pb2
 from google.protobuf.message import DecodeError
 
-from zrchain import txwire
+from zrchain import native
 from zrchain.codec import address
 from zrchain.codec.coins import Coins
 from zrchain.codec.wire import WireError, check_canonical
@@ -72,7 +72,7 @@ class DecodedTx:
         return tx_pb2.AuthInfo.FromString(self.auth_info_bytes)
 
 
-# The envelope as plain values (zrchain_txwire.envelope's shape): body bytes, auth info
+# The envelope as plain values (zrchain_native.envelope's shape): body bytes, auth info
 # bytes, signatures, messages (type URL, value), memo, timeout height, signer infos (key as
 # (type URL, value) or None, the sign mode of a single signature or the ModeInfo for
 # protobuf to read, sequence), fee (coins as (denom, amount), gas limit, payer, granter) or
@@ -93,10 +93,10 @@ Envelope = tuple[
 
 
 def read_envelope(raw: bytes) -> Envelope:
-    """The envelope of ``raw``: by the one-pass reader (``zrchain.txwire``) when the tx is
+    """The envelope of ``raw``: by the one-pass reader (``zrchain.native``) when the tx is
     plain (it answers None otherwise, never a verdict), else by protobuf after the ADR-027
     checks."""
-    reader = txwire.envelope
+    reader = native.envelope
     if reader is not None:
         plain: Envelope | None = reader(raw)
         if plain is not None:

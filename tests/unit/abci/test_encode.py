@@ -95,10 +95,10 @@ def test_finalize_block_encoding_matches_protobuf(block_evs, results, app_hash) 
 def test_events_written_in_one_pass_are_protobufs(data) -> None:
     # the Rust encoder against protobuf's own bytes, with every attribute marked and with
     # index-events naming some (empty types, keys and values included: protobuf omits them)
-    from zrchain import txwire
+    from zrchain import native
     from zrchain.abci.encode import _ld, encode_events
 
-    assert txwire.installed()
+    assert native.installed()
     evs = data.draw(events)
     names = [f"{e.type}.{k}" for e in evs for k, _ in e.attributes] + ["x.y"]
     indexed = data.draw(st.one_of(st.none(), st.frozensets(st.sampled_from(names))))

@@ -1,4 +1,4 @@
-"""The one-pass envelope reader (crates/zrchain-txwire) only ever takes the easy cases:
+"""The one-pass envelope reader (crates/zrchain-native) only ever takes the easy cases:
 whenever it answers, protobuf reading the same bytes after the ADR-027 checks answers the
 same values; whatever is not plain it leaves to protobuf (None), never a verdict of its own.
 The property tests compare the two readers on generated txs, on mutations of them and on
@@ -17,12 +17,12 @@ from google.protobuf.any_pb2 import Any as AnyProto
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from zrchain import txwire
+from zrchain import native
 from zrchain.errors import ChainError, ErrTxDecode, ErrUnknownExtensionOptions
 from zrchain.tx import decode
 from zrchain.tx.decode import protobuf_envelope
 
-plain_envelope: Any = txwire.envelope
+plain_envelope: Any = native.envelope
 
 U64 = st.integers(0, (1 << 64) - 1)
 text = st.text(max_size=12)
@@ -66,7 +66,7 @@ def protobuf_or_error(raw: bytes) -> Any:
 
 def test_the_reader_is_installed() -> None:
     # scripts/bootstrap.sh builds it; without it every tx silently takes the slow path
-    assert txwire.installed()
+    assert native.installed()
 
 
 @settings(max_examples=400, suppress_health_check=[HealthCheck.too_slow])
@@ -223,13 +223,13 @@ def test_blocks_give_the_same_results_with_and_without_the_reader(tmp_path, monk
     fast, slow = (make_chain(tmp_path / n, FUNDED) for n in ("fast", "slow"))
 
     def without_the_reader(txs: list[bytes]) -> Any:
-        monkeypatch.setattr(txwire, "envelope", None)
+        monkeypatch.setattr(native, "envelope", None)
         try:
             for raw in txs:
                 slow.check(raw)
             return slow.block(txs)
         finally:
-            monkeypatch.setattr(txwire, "envelope", plain_envelope)
+            monkeypatch.setattr(native, "envelope", plain_envelope)
 
     try:
         same_results_on_the_block_mix(fast, without_the_reader)

@@ -1,6 +1,6 @@
-"""The tx path's Rust extension (``crates/zrchain-txwire``, built by scripts/bootstrap.sh),
-or None for each of its functions when it is not installed: the callers then do the same
-work with protobuf (same results, slower), and ``zrchaind start`` warns."""
+"""The node's hot paths in Rust (``crates/zrchain-native``, built by scripts/bootstrap.sh),
+or None for each function when the extension is not installed: the callers then do the same
+work in Python or with protobuf (same results, slower), and ``zrchaind start`` warns."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from typing import Any
 
 _ext: ModuleType | None
 try:
-    _ext = importlib.import_module("zrchain_txwire")
+    _ext = importlib.import_module("zrchain_native")
 except ImportError:  # pragma: no cover - exercised on a machine without the build
     _ext = None
 
@@ -19,7 +19,9 @@ except ImportError:  # pragma: no cover - exercised on a machine without the bui
 envelope: Callable[[bytes], Any] | None = None if _ext is None else _ext.envelope
 # encode_events(events, field_tag, indexed) -> bytes (abci.encode.encode_events)
 encode_events: Callable[..., bytes] | None = None if _ext is None else _ext.encode_events
+# trie_update(changes, ns, reader, pending, committed, remembered) -> root (smt.py)
+trie_update: Callable[..., bytes] | None = None if _ext is None else _ext.trie_update
 
 
 def installed() -> bool:
-    return envelope is not None and encode_events is not None
+    return None not in (envelope, encode_events, trie_update)

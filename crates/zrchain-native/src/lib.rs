@@ -1,5 +1,6 @@
-//! Wire work on the tx path done in one pass each: the Cosmos tx envelope read
-//! (`envelope`) and the ABCI events of tx results written (`encode_events`).
+//! The node's hot paths done in one native pass each: the Cosmos tx envelope read
+//! (`envelope`), the ABCI events of tx results written (`encode_events`) and the state
+//! trie updated (`trie::trie_update`).
 //!
 //! The envelope, for the shape nearly every tx has:
 //! `envelope(raw)` reads TxRaw, TxBody and AuthInfo (with their Anys, SignerInfos, the
@@ -10,6 +11,8 @@
 //! then decodes with protobuf and the ADR-027 walker as before, which accept or refuse
 //! with their own errors. So whenever this returns a value, that value is what protobuf
 //! would have parsed and the canonical-form checks pass: it only ever takes the easy cases.
+
+mod trie;
 
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
@@ -395,8 +398,9 @@ fn encode_events<'py>(
 }
 
 #[pymodule]
-fn zrchain_txwire(m: &Bound<'_, PyModule>) -> PyResult<()> {
+fn zrchain_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(envelope, m)?)?;
     m.add_function(wrap_pyfunction!(encode_events, m)?)?;
+    m.add_function(wrap_pyfunction!(trie::trie_update, m)?)?;
     Ok(())
 }
