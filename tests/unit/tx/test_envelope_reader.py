@@ -214,25 +214,3 @@ def test_largest_varints_are_read_as_protobuf_reads_them() -> None:
     got = plain_envelope(raw)
     assert got is not None and got == protobuf_envelope(raw)
     assert got[5] == top
-
-
-def test_blocks_give_the_same_results_with_and_without_the_reader(tmp_path, monkeypatch) -> None:
-    from tests.unit.tx.test_remembered_state import FUNDED, same_results_on_the_block_mix
-    from zrchain.testing.inproc import make_chain
-
-    fast, slow = (make_chain(tmp_path / n, FUNDED) for n in ("fast", "slow"))
-
-    def without_the_reader(txs: list[bytes]) -> Any:
-        monkeypatch.setattr(native, "envelope", None)
-        try:
-            for raw in txs:
-                slow.check(raw)
-            return slow.block(txs)
-        finally:
-            monkeypatch.setattr(native, "envelope", plain_envelope)
-
-    try:
-        same_results_on_the_block_mix(fast, without_the_reader)
-    finally:
-        fast.app.close()
-        slow.app.close()
