@@ -35,6 +35,7 @@ from zrchain.app import AppSettings, ZrChainApp
 from zrchain.cli.node_cmds import default_app_state
 from zrchain.client.tx import build_tx, private_key_signer
 from zrchain.codec.address import acc_string, pubkey_to_address
+from zrchain.codec.any import pack as pack_any
 from zrchain.codec.coins import parse_coins
 from zrchain.codec.gen.zrchain.identity import query_pb2 as iq
 from zrchain.codec.gen.zrchain.identity import tx_pb2 as itx
@@ -44,7 +45,6 @@ from zrchain.codec.json import to_dict
 from zrchain.testing.genesis import add_account
 from zrchain.testing.identity_policy import bool_policy
 from zrchain.x.identity.types import workspace_address
-from zrchain.x.policy.types import pack_any
 
 FEE = parse_coins("40urock")
 GAS = 400_000
