@@ -7,18 +7,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.unit.tx.test_remembered_state import FUNDED, same_results_on_the_block_mix
+from tests.unit.tx.test_remembered_state import same_results_on_the_block_mix
 from zrchain import native
-from zrchain.testing.inproc import make_chain
+from zrchain.testing.inproc import Chain
 
 HOT_PATHS = ("envelope", "encode_events", "trie_update")
 
 
 def test_blocks_give_the_same_results_with_and_without_the_extension(tmp_path, monkeypatch) -> None:
     assert native.installed()
-    fast, slow = (make_chain(tmp_path / n, FUNDED) for n in ("fast", "slow"))
 
-    def without_the_extension(txs: list[bytes]) -> Any:
+    def without_the_extension(slow: Chain, txs: list[bytes]) -> Any:
         with monkeypatch.context() as off:
             for name in HOT_PATHS:
                 off.setattr(native, name, None)
@@ -26,8 +25,4 @@ def test_blocks_give_the_same_results_with_and_without_the_extension(tmp_path, m
                 slow.check(raw)
             return slow.block(txs)
 
-    try:
-        same_results_on_the_block_mix(fast, without_the_extension)
-    finally:
-        fast.app.close()
-        slow.app.close()
+    same_results_on_the_block_mix(tmp_path, without_the_extension)

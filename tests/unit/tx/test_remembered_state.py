@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from pathlib import Path
 
 from cosmpy.protos.cosmos.bank.v1beta1 import tx_pb2 as bank_tx
 
@@ -80,29 +81,28 @@ FUNDED = {"alice": "1000000urock", "bob": "5000urock", "carol": "5000urock",
 
 
 def same_results_on_the_block_mix(
-    chain: Chain, other: Callable[[list[bytes]], abci.ResponseFinalizeBlock]
+    tmp_path: Path, other: Callable[[Chain, list[bytes]], abci.ResponseFinalizeBlock]
 ) -> None:
-    """The block mix on ``chain`` (its mempool saw each tx first, as on a node) and through
-    ``other`` on a second chain: identical answers, and each tx's gas as pinned."""
-    got = []
-    for txs in _blocks(chain):
-        for raw in txs:
-            chain.check(raw)  # refusals too
-        a = chain.block(txs)
-        assert_same_block(a, other(txs))
-        got.append([(r.code, r.gas_used) for r in a.tx_results])
-    assert got == BEFORE_GAS
+    """The block mix on one chain (its mempool saw each tx first, as on a node) and through
+    ``other(second chain, txs)`` on a second: identical answers, each tx's gas as pinned."""
+    chain, second = (make_chain(tmp_path / n, FUNDED) for n in ("first", "second"))
+    try:
+        got = []
+        for txs in _blocks(chain):
+            for raw in txs:
+                chain.check(raw)  # refusals too
+            a = chain.block(txs)
+            assert_same_block(a, other(second, txs))
+            got.append([(r.code, r.gas_used) for r in a.tx_results])
+        assert got == BEFORE_GAS
+    finally:
+        chain.app.close()
+        second.app.close()
 
 
 def test_remembering_state_across_blocks_changes_no_result(tmp_path) -> None:
-    warm, cold = (make_chain(tmp_path / n, FUNDED) for n in ("warm", "cold"))
-
-    def forgetting(txs: list[bytes]) -> abci.ResponseFinalizeBlock:
+    def forgetting(cold: Chain, txs: list[bytes]) -> abci.ResponseFinalizeBlock:
         _forget(cold)
         return cold.block(txs)
 
-    try:
-        same_results_on_the_block_mix(warm, forgetting)
-    finally:
-        warm.app.close()
-        cold.app.close()
+    same_results_on_the_block_mix(tmp_path, forgetting)
