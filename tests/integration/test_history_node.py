@@ -96,6 +96,7 @@ def proven_balance(node: TestNode, who: str, height: int) -> bytes:
     assert int(res.get("code", 0)) == 0 and int(res["height"]) == height, res
     value = base64.b64decode(res.get("value") or "")
     op = (res.get("proofOps") or res.get("proof_ops"))["ops"][0]
+    node.wait_height(height + 1)  # ``height`` may be the latest block (just after a restart)
     app_hash = bytes.fromhex(node.rpc.block(height + 1)["block"]["header"]["app_hash"])
     assert verify(app_hash, base64.b64decode(op["key"]), value, base64.b64decode(op["data"]))
     return value

@@ -8,7 +8,9 @@ params, the chain goes on, and the request is then ingested."""
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Iterator
+from datetime import datetime
 from typing import Any
 
 import pytest
@@ -29,6 +31,7 @@ from tests.integration.test_attested_ingestion import (
 )
 from tests.integration.test_gov_network import submit, tx, wait_final
 from zrchain.client.chain import ChainClient
+from zrchain.client.rpc import CometRPC
 from zrchain.codec.json import to_dict
 from zrchain.testing.anvil import AnvilNode
 from zrchain.testing.network import TestNetwork
@@ -38,9 +41,10 @@ from zrchain.x.gov.types import GOV_AUTHORITY
 pytestmark = [pytest.mark.node, pytest.mark.evm, pytest.mark.usefixtures("needs_anvil")]
 
 VOTING_S = 4
-#: The enable height is set this far ahead: more blocks than a voting period can hold
-#: (test nodes make a block every >= 150 ms).
-AHEAD = 60
+#: The enable height is set this far ahead in time: the CLI's submit and vote, the voting
+#: period and the poll for its end must all fit before it (two CLI calls can take several
+#: seconds each on a loaded 2-core machine; CI failed with a fixed 60 blocks).
+AHEAD_S = 45
 
 
 @pytest.fixture(scope="module")
@@ -74,6 +78,20 @@ def env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Env]:
         a.stop()
 
 
+def blocks_in(rpc: CometRPC, seconds: float) -> int:
+    """How many blocks the node makes in ``seconds``, from the times of its last 10."""
+    last = int(rpc.status()["sync_info"]["latest_block_height"])
+    first = max(1, last - 10)
+    spent = _time(rpc, last) - _time(rpc, first)
+    return max(20, math.ceil(seconds * (last - first) / max(spent, 1e-3)))
+
+
+def _time(rpc: CometRPC, height: int) -> float:
+    stamp = rpc.block(height)["block"]["header"]["time"]  # RFC 3339 with nanoseconds
+    whole, _, frac = stamp.rstrip("Z").partition(".")
+    return datetime.fromisoformat(whole).timestamp() + float(f"0.{frac or 0}")
+
+
 def test_consensus_params_change_turns_attestation_on(env: Env) -> None:
     erin = Account.from_key(keccak(text="attest user erin"))
     env.b.rpc("anvil_setBalance", [erin.address, hex(10**20)])
@@ -91,7 +109,7 @@ def test_consensus_params_change_turns_attestation_on(env: Env) -> None:
     # at a height whose successor is committed: CometBFT's "latest" can name a block whose
     # params it has not stored yet ("could not find consensus params for height")
     current = rpc.call("consensus_params", height=str(env.height() - 1))["consensus_params"]
-    target = env.height() + AHEAD
+    target = env.height() + blocks_in(rpc, AHEAD_S)
     msg = tx_pb2.MsgUpdateParams(
         authority=GOV_AUTHORITY,
         block=params_pb2.BlockParams(
