@@ -23,5 +23,10 @@ if [ ! -f "$STAMP" ] || [ "$(cat "$STAMP")" != "$WANT" ]; then
     "$ROOT/.venv/bin/python" -m pip install -q -e "$SPEC" >&2
     echo "$WANT" > "$STAMP"
 fi
+# Bytecode for the project's own sources, written even where PYTHONDONTWRITEBYTECODE is set
+# (Python still reads it): every zrchaind command and node is a new process, and compiling
+# ~300 modules on each start cost ~1 s of its ~2.2 s. Up to date, this takes ~0.2 s.
+"$ROOT/.venv/bin/python" -m compileall -q -j 0 "$ROOT/zrchain" "$ROOT/evm_bridge" \
+    "$ROOT/genesis" "$ROOT/abci_app.py" >&2
 "$ROOT/scripts/build-native.sh"
 "$ROOT/scripts/install-cometbft.sh"
