@@ -12,11 +12,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from eth_abi import encode as abi_encode
-from eth_utils import keccak, to_checksum_address
-
+from zrchain.chains import abi
 from zrchain.chains.errors import ChainDataError
-from zrchain.chains.evm import is_evm_address, normalize_owner
+from zrchain.chains.evm import checksum_address, is_evm_address, normalize_owner
+from zrchain.crypto.hashes import keccak256
 
 NAMESPACE = "eip155"
 PREFIX = NAMESPACE + ":"
@@ -37,7 +36,7 @@ class EvmAccount:
 
     def __str__(self) -> str:
         """The one stored spelling."""
-        addr = to_checksum_address(self.address)
+        addr = checksum_address(self.address)
         if self.chain_id is None:
             return f"{PREFIX}{addr}"
         return f"{PREFIX}{self.chain_id}:{addr}"
@@ -109,10 +108,8 @@ def zrsign_cache_id(caip2: str, contract: str, trace_id: int) -> bytes:
     """
     if not is_evm_address(contract):
         raise Caip10Error(f"not an EVM address: {contract!r}")
-    return keccak(
-        abi_encode(
-            ["string", "address", "uint256"], [caip2, to_checksum_address(contract), trace_id]
-        )
+    return keccak256(
+        abi.encode(["string", "address", "uint256"], [caip2, checksum_address(contract), trace_id])
     )
 
 
@@ -123,10 +120,10 @@ def omni_cache_id(caip2: str, contract: str, tx_hash: bytes, log_index: int) -> 
     whether a relayer forwards it or validators attest it."""
     if not is_evm_address(contract):
         raise Caip10Error(f"not an EVM address: {contract!r}")
-    return keccak(
-        abi_encode(
+    return keccak256(
+        abi.encode(
             ["string", "address", "bytes32", "uint256"],
-            [caip2, to_checksum_address(contract), tx_hash, log_index],
+            [caip2, checksum_address(contract), tx_hash, log_index],
         )
     )
 

@@ -13,11 +13,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import coincurve
-from eth_utils import keccak
 
 from zrchain.chains.errors import SignatureError
 from zrchain.chains.evm import evm_address_lower, normalize_evm_address
 from zrchain.chains.keys import SECP256K1_HALF_N
+from zrchain.crypto.hashes import keccak256
 
 Field = tuple[str, str]
 Value = str | int | bool | bytes | Sequence[str]
@@ -36,7 +36,7 @@ class StructType:
 
     @property
     def type_hash(self) -> bytes:
-        return keccak(text=self.encoded)
+        return keccak256(self.encoded.encode())
 
     def as_json_types(self) -> list[dict[str, str]]:
         """The ``types`` entry a wallet (``eth_signTypedData_v4``) is given."""
@@ -56,7 +56,7 @@ def _word(type_: str, value: Value) -> bytes:
         return int(bool(value)).to_bytes(32, "big")
     if type_ == "string":
         assert isinstance(value, str)
-        return keccak(value.encode())
+        return keccak256(value.encode())
     if type_ == "bytes32":
         assert isinstance(value, bytes) and len(value) == 32
         return value
@@ -67,12 +67,12 @@ def _word(type_: str, value: Value) -> bytes:
         return value.to_bytes(32, "big")
     if type_ == "string[]":
         assert isinstance(value, Sequence) and not isinstance(value, (str, bytes))
-        return keccak(b"".join(keccak(str(v).encode()) for v in value))
+        return keccak256(b"".join(keccak256(str(v).encode()) for v in value))
     raise ValueError(f"unsupported EIP-712 field type {type_}")
 
 
 def struct_hash(struct: StructType, values: Mapping[str, Value]) -> bytes:
-    return keccak(struct.type_hash + b"".join(_word(t, values[n]) for n, t in struct.fields))
+    return keccak256(struct.type_hash + b"".join(_word(t, values[n]) for n, t in struct.fields))
 
 
 def domain_values(name: str, version: str, salt: bytes) -> dict[str, Value]:
@@ -81,7 +81,7 @@ def domain_values(name: str, version: str, salt: bytes) -> dict[str, Value]:
 
 def digest(domain: Mapping[str, Value], struct: StructType, values: Mapping[str, Value]) -> bytes:
     """keccak256(0x19 0x01 ‖ domainSeparator ‖ hashStruct(message))."""
-    return keccak(b"\x19\x01" + struct_hash(DOMAIN, domain) + struct_hash(struct, values))
+    return keccak256(b"\x19\x01" + struct_hash(DOMAIN, domain) + struct_hash(struct, values))
 
 
 def recover_signer(msg_digest: bytes, signature: bytes) -> str:

@@ -9,9 +9,6 @@ import re
 from dataclasses import dataclass
 from enum import IntEnum
 
-import rlp
-from eth_utils import keccak, to_checksum_address
-
 from zrchain.chains.errors import ChainDataError, EvmTxError, SignatureError
 from zrchain.chains.keys import (
     SECP256K1_HALF_N,
@@ -20,7 +17,8 @@ from zrchain.chains.keys import (
     secp256k1_compressed,
     secp256k1_uncompressed,
 )
-from zrchain.codec import rlp as rlp_decoder
+from zrchain.codec import rlp
+from zrchain.crypto.hashes import keccak256
 
 
 class EvmTxType(IntEnum):
@@ -56,12 +54,12 @@ class EvmTransaction:
     max_fee_per_gas: int = 0  # EIP-1559
     access_list: AccessList = ()
 
-    def _access_list_items(self) -> list[list[object]]:
+    def _access_list_items(self) -> list[rlp.Encodable]:
         return [[addr, list(keys)] for addr, keys in self.access_list]
 
-    def _typed_fields(self) -> list[object]:
+    def _typed_fields(self) -> list[rlp.Encodable]:
         if self.tx_type == EvmTxType.ACCESS_LIST:
-            head: list[object] = [self.chain_id, self.nonce, self.gas_price]
+            head: list[rlp.Encodable] = [self.chain_id, self.nonce, self.gas_price]
         else:
             head = [self.chain_id, self.nonce, self.max_priority_fee_per_gas, self.max_fee_per_gas]
         return [*head, self.gas, self.to, self.value, self.data, self._access_list_items()]
@@ -69,18 +67,32 @@ class EvmTransaction:
     def signing_payload(self) -> bytes:
         """The exact bytes whose keccak256 is signed (EIP-155 / EIP-2718 forms)."""
         if self.tx_type == EvmTxType.LEGACY:
-            fields = [self.nonce, self.gas_price, self.gas, self.to, self.value, self.data]
+            fields: list[rlp.Encodable] = [
+                self.nonce,
+                self.gas_price,
+                self.gas,
+                self.to,
+                self.value,
+                self.data,
+            ]
             return rlp.encode([*fields, self.chain_id, 0, 0])
         return bytes([self.tx_type]) + rlp.encode(self._typed_fields())
 
     def sighash(self) -> bytes:
-        return keccak(self.signing_payload())
+        return keccak256(self.signing_payload())
 
     def encode_signed(self, recovery_id: int, r: int, s: int) -> bytes:
         """Raw signed transaction, ready for ``eth_sendRawTransaction``."""
         if self.tx_type == EvmTxType.LEGACY:
             v = recovery_id + 35 + 2 * self.chain_id
-            fields = [self.nonce, self.gas_price, self.gas, self.to, self.value, self.data]
+            fields: list[rlp.Encodable] = [
+                self.nonce,
+                self.gas_price,
+                self.gas,
+                self.to,
+                self.value,
+                self.data,
+            ]
             return rlp.encode([*fields, v, r, s])
         return bytes([self.tx_type]) + rlp.encode([*self._typed_fields(), recovery_id, r, s])
 
@@ -130,8 +142,8 @@ def _rlp_access_list(item: object) -> AccessList:
 
 def _rlp_items(body: bytes, what: str) -> list[object]:
     try:
-        decoded = rlp_decoder.decode(body, _EVM_RLP_DEPTH)
-    except rlp_decoder.RLPError as exc:
+        decoded = rlp.decode(body, _EVM_RLP_DEPTH)
+    except rlp.RLPError as exc:
         raise EvmTxError(f"{what}: malformed RLP: {exc}") from None
     if not isinstance(decoded, list):
         raise EvmTxError(f"{what}: expected an RLP list")
@@ -250,8 +262,8 @@ def evm_sighash(payload: bytes, chain_id: int | None = None) -> bytes:
     return parse_evm_tx(payload, chain_id).sighash()
 
 
-_ERC20_TRANSFER = keccak(b"transfer(address,uint256)")[:4]  # a9059cbb
-_ERC20_TRANSFER_FROM = keccak(b"transferFrom(address,address,uint256)")[:4]  # 23b872dd
+_ERC20_TRANSFER = keccak256(b"transfer(address,uint256)")[:4]  # a9059cbb
+_ERC20_TRANSFER_FROM = keccak256(b"transferFrom(address,address,uint256)")[:4]  # 23b872dd
 
 
 @dataclass(frozen=True)
@@ -338,12 +350,38 @@ def assemble_signed_evm_tx(
 # -- addresses ---------------------------------------------------------------------------
 def evm_address_bytes(pubkey: bytes) -> bytes:
     """keccak256(X‖Y)[12:] of a secp256k1 key (33 or 65 bytes)."""
-    return keccak(secp256k1_uncompressed(pubkey))[12:]
+    return keccak256(secp256k1_uncompressed(pubkey))[12:]
 
 
 def evm_address(pubkey: bytes) -> str:
     """EIP-55 checksummed ``0x…`` address, the form zrChain shows and matches."""
-    return to_checksum_address(evm_address_bytes(pubkey))
+    return checksum_address(evm_address_bytes(pubkey))
+
+
+_ADDRESS_TEXT = re.compile(r"(?:0[xX])?[0-9a-fA-F]{40}")
+
+
+def is_address_text(text: str) -> bool:
+    """40 hex digits in any case, ``0x`` optional: what eth_utils' ``is_address`` takes as
+    text (a checksum is not checked; ``normalize_evm_address`` does that)."""
+    return _ADDRESS_TEXT.fullmatch(text) is not None
+
+
+def canonical_address(address: str | bytes) -> bytes:
+    """The 20 bytes of an address given as 20 bytes or as ``is_address_text`` text."""
+    if isinstance(address, bytes | bytearray) and len(address) == 20:
+        return bytes(address)
+    if isinstance(address, str) and is_address_text(address):
+        return bytes.fromhex(address[-40:])
+    raise ChainDataError(f"not an EVM address: {address!r}")
+
+
+def checksum_address(address: str | bytes) -> str:
+    """EIP-55: each hex letter upper-cased where the keccak256 of the lower-case hex has a
+    nibble above 7 at its position."""
+    lower = canonical_address(address).hex()
+    nibbles = keccak256(lower.encode()).hex()[:40]
+    return "0x" + "".join(c.upper() if n > "7" else c for c, n in zip(lower, nibbles, strict=True))
 
 
 def evm_address_lower(pubkey: bytes) -> str:
@@ -366,7 +404,7 @@ def normalize_evm_address(address: str) -> str:
         raw = bytes.fromhex(body)
     except ValueError:
         raise ChainDataError(f"invalid EVM address {address!r}: not hexadecimal") from None
-    if body != body.lower() and body != body.upper() and to_checksum_address(raw) != address:
+    if body != body.lower() and body != body.upper() and checksum_address(raw) != address:
         raise ChainDataError(f"invalid EVM address {address!r}: bad EIP-55 checksum")
     return "0x" + raw.hex()
 

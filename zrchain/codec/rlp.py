@@ -1,4 +1,4 @@
-"""Strict RLP decoding in one linear pass, with a nesting limit.
+"""RLP: strict decoding in one linear pass, with a nesting limit, and encoding.
 
 Ethereum's canonical rules (the ones pyrlp's ``decode(strict=True)`` applies): a single
 byte below 0x80 is its own encoding, long-form lengths are for 56 bytes or more and carry
@@ -10,7 +10,12 @@ is proportional to the input and its depth is bounded by ``max_depth``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 Item = bytes | list["Item"]
+#: What ``encode`` takes: byte strings, non-negative integers (big-endian, no leading zero
+#: bytes, 0 as the empty string, as pyrlp's ``big_endian_int``) and sequences of these.
+Encodable = bytes | int | Sequence["Encodable"]
 
 
 class RLPError(ValueError):
@@ -84,3 +89,40 @@ def decode(data: bytes, max_depth: int) -> Item:
     if pos != len(data):
         raise RLPError(f"RLP string ends with {len(data) - pos} superfluous bytes")
     return root[0]
+
+
+def encode(item: Encodable) -> bytes:
+    """The canonical RLP encoding of ``item`` (what ``decode`` reads back)."""
+    out = bytearray()
+    _encode_into(out, item)
+    return bytes(out)
+
+
+def _encode_into(out: bytearray, item: Encodable) -> None:
+    if isinstance(item, bytes | bytearray):
+        if len(item) == 1 and item[0] < 0x80:
+            out += item
+        else:
+            out += _length_prefix(len(item), 0x80)
+            out += item
+    elif isinstance(item, bool):
+        raise TypeError("RLP does not encode booleans; give 0 or 1")
+    elif isinstance(item, int):
+        if item < 0:
+            raise ValueError(f"RLP integers are non-negative, got {item}")
+        _encode_into(out, item.to_bytes((item.bit_length() + 7) // 8, "big"))
+    elif isinstance(item, list | tuple):
+        body = bytearray()
+        for child in item:
+            _encode_into(body, child)
+        out += _length_prefix(len(body), 0xC0)
+        out += body
+    else:
+        raise TypeError(f"RLP cannot encode {type(item).__name__}")
+
+
+def _length_prefix(length: int, offset: int) -> bytes:
+    if length < 56:
+        return bytes([offset + length])
+    size = length.to_bytes((length.bit_length() + 7) // 8, "big")
+    return bytes([offset + 55 + len(size)]) + size

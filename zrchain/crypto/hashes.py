@@ -1,5 +1,5 @@
 """The hashes addresses and sighashes are built from (hashlib; RIPEMD-160 falls back to
-pycryptodome where OpenSSL 3 hides the legacy digest)."""
+pycryptodome where OpenSSL 3 hides the legacy digest; Keccak-256 is pycryptodome's)."""
 
 from __future__ import annotations
 
@@ -27,3 +27,14 @@ def ripemd160(data: bytes) -> bytes:
 
 def hash160(data: bytes) -> bytes:
     return ripemd160(sha256(data))
+
+
+def keccak256(data: bytes) -> bytes:
+    """Ethereum's Keccak-256: the original padding, not hashlib's standardised sha3_256.
+
+    pycryptodome's, imported on first use: every zrchaind command is a new process, and
+    eth_utils' ``keccak`` (the same digest) costs ~0.3 s of imports before its first hash.
+    """
+    from Crypto.Hash import keccak
+
+    return keccak.new(data=data, digest_bits=256).digest()

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from eth_utils import keccak
+from zrchain.crypto.hashes import keccak256
 
 ARTIFACT_PATH = Path(__file__).resolve().parents[2] / "contracts" / "artifacts" / "ZrSign.json"
 #: The test contract that follows the deployed zrSign's rules (contracts/test/ZrSignV1.sol).
@@ -59,4 +59,4 @@ def signature(entry: Mapping[str, Any]) -> str:
 
 
 def selector_map(abi: Sequence[Mapping[str, Any]], kind: str) -> dict[bytes, Mapping[str, Any]]:
-    return {keccak(text=signature(e))[:4]: e for e in abi if e.get("type") == kind}
+    return {keccak256(signature(e).encode())[:4]: e for e in abi if e.get("type") == kind}

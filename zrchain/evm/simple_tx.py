@@ -8,10 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import rlp
-from eth_abi import decode as abi_decode
-from eth_utils import is_address, to_canonical_address, to_checksum_address
-
+from zrchain.chains import abi
+from zrchain.chains.evm import canonical_address, checksum_address, is_address_text
+from zrchain.codec import rlp
 from zrchain.evm.ids import SIMPLE_TX_SELECTOR
 
 #: Gas of a plain value transfer (the yellow paper's G_transaction).
@@ -32,12 +31,12 @@ def decode_simple_tx(payload: bytes) -> SimpleTx:
     if payload[:4] != SIMPLE_TX_SELECTOR:
         raise ValueError("simple-tx payload does not start with transaction(string,uint256,bytes)")
     try:
-        to, value, data = abi_decode(["string", "uint256", "bytes"], payload[4:])
+        to, value, data = abi.decode(["string", "uint256", "bytes"], payload[4:])
     except Exception as exc:
         raise ValueError(f"simple-tx payload is not ABI-encoded: {exc}") from None
-    if not is_address(to):
+    if not isinstance(to, str) or not is_address_text(to):
         raise ValueError(f"simple-tx recipient {to!r} is not an EVM address")
-    return SimpleTx(to_checksum_address(to), int(value), bytes(data))
+    return SimpleTx(checksum_address(to), int(value), bytes(data))
 
 
 def eip1559_unsigned(
@@ -51,8 +50,10 @@ def eip1559_unsigned(
     data: bytes,
 ) -> bytes:
     """0x02 || rlp([chainId, nonce, maxPriorityFee, maxFee, gas, to, value, data, []])."""
-    fields = [chain_id, nonce, max_priority_fee, max_fee, gas, to_canonical_address(to), value,
-              data, []]  # fmt: skip
+    to_bytes = canonical_address(to)
+    fields: list[rlp.Encodable] = [
+        chain_id, nonce, max_priority_fee, max_fee, gas, to_bytes, value, data, []
+    ]  # fmt: skip
     return b"\x02" + rlp.encode(fields)
 
 

@@ -1,21 +1,28 @@
 """What a ``zrchaind`` command loads before it runs: web3 and eth-account (most of a second
-of start-up, with py_ecc's pairing tables) only when a command needs them."""
+of start-up, with py_ecc's pairing tables), eth_utils (~0.3 s: it pulls in pydantic),
+eth_abi and pyrlp only when a command needs them."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
 
-HEAVY = ("web3", "eth_account", "py_ecc")
+HEAVY = ("web3", "eth_account", "py_ecc", "eth_utils", "eth_abi", "rlp", "pydantic")
 
 
-def test_the_cli_and_the_chain_load_without_web3_or_eth_account() -> None:
+def test_the_cli_and_the_chain_load_without_the_evm_libraries() -> None:
     code = (
         "import sys, zrchain.cli.main, zrchain.modules; "
         f"print(sorted(m for m in {HEAVY!r} if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_the_check_sees_a_heavy_library_once_it_is_imported() -> None:
+    code = f"import sys, eth_abi; print(sorted(m for m in {HEAVY!r} if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert "eth_abi" in out.stdout and "eth_utils" in out.stdout
 
 
 def test_the_evm_package_still_exports_its_names_on_first_use() -> None:

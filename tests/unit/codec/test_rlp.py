@@ -1,6 +1,6 @@
-"""Our strict RLP decoder against pyrlp (the reference Ethereum implementation): the same
-items for every input pyrlp accepts, an error wherever pyrlp refuses, linear work, and a
-nesting limit."""
+"""Our strict RLP decoder and our encoder against pyrlp (the reference Ethereum
+implementation): the same items for every input pyrlp accepts, an error wherever pyrlp
+refuses, linear work, a nesting limit; the same bytes for every item pyrlp encodes."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import rlp
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from zrchain.codec.rlp import RLPError, decode
+from zrchain.codec.rlp import RLPError, decode, encode
 
 DEEP = 50  # well inside pyrlp's recursion, so the two decoders see the same inputs
 
@@ -99,3 +99,28 @@ def test_nesting_beyond_the_limit_is_refused_before_it_is_read() -> None:
         deep = head + deep
     with pytest.raises(RLPError, match="deeper than 4"):
         decode(deep, 4)
+
+
+encodable = st.recursive(
+    st.binary(max_size=70) | st.integers(min_value=0, max_value=2**300),
+    lambda children: st.lists(children, max_size=6) | st.tuples(children, children),
+    max_leaves=30,
+)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(encodable)
+def test_encoding_is_pyrlps(item) -> None:
+    assert encode(item) == rlp.encode(item)
+
+
+def test_long_strings_and_lists_take_the_long_prefix() -> None:
+    for n in (55, 56, 255, 256, 70_000):
+        assert encode(b"x" * n) == rlp.encode(b"x" * n)
+        assert encode([b"x"] * n) == rlp.encode([b"x"] * n)
+
+
+@pytest.mark.parametrize("bad", [-1, True, "text", 1.5, None])
+def test_what_rlp_cannot_encode_is_refused(bad) -> None:
+    with pytest.raises((TypeError, ValueError)):
+        encode([b"ok", bad])

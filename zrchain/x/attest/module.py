@@ -17,10 +17,10 @@ from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any
 
-from eth_utils import keccak, to_canonical_address
 from google.protobuf.message import DecodeError
 
 from zrchain.chains.caip import omni_cache_id
+from zrchain.chains.evm import canonical_address
 from zrchain.codec.any import pack
 from zrchain.codec.gen.zrchain.attest import attest_pb2 as pb
 from zrchain.codec.gen.zrchain.omni import tx_pb2 as omni_tx
@@ -28,6 +28,7 @@ from zrchain.codec.gen.zrchain.treasury import query_pb2 as treasury_q
 from zrchain.codec.gen.zrchain.treasury import tx_pb2
 from zrchain.codec.json import from_dict, to_dict
 from zrchain.context import Context
+from zrchain.crypto.hashes import keccak256
 from zrchain.errors import ChainError
 from zrchain.evm.simple_tx import decode_simple_tx, rule_gas, simple_tx_unsigned
 from zrchain.module import Module, Registry, Service
@@ -210,7 +211,7 @@ class AttestModule(Module):
             (
                 c
                 for c in self.keeper.followed(ctx)
-                if c.startswith("eip155:") and keccak(text=c) == dst
+                if c.startswith("eip155:") and keccak256(c.encode()) == dst
             ),
             None,
         )
@@ -249,7 +250,7 @@ class AttestModule(Module):
         assert isinstance(res, treasury_q.QueryZrSignKeysResponse)
         for entry in res.Keys:
             if entry.index == index and entry.walletType == str(EVM_COIN):
-                return bytes(to_canonical_address(entry.address))
+                return canonical_address(entry.address)
         return b""
 
     def _apply_quote(self, ctx: Context, quote: Quote) -> None:

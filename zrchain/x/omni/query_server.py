@@ -3,14 +3,13 @@ domain (docs/zrsign-policies.md)."""
 
 from __future__ import annotations
 
-from eth_utils import keccak
-
 from zrchain import module
 from zrchain.chains.caip import Caip10Error, zrsign_cache_id
 from zrchain.chains.errors import ChainDataError
 from zrchain.chains.evm import normalize_evm_address
 from zrchain.codec.gen.zrchain.omni import query_pb2 as q
 from zrchain.context import Context
+from zrchain.crypto.hashes import keccak256
 from zrchain.errors import ChainError, invalid_argument
 from zrchain.x.omni import typed_data
 from zrchain.x.omni.expected import Policies, ZrSignOwners
@@ -76,6 +75,6 @@ class OmniQueryServer(module.QueryServer):
         return q.QueryTypedDataDomainResponse(
             name=typed_data.DOMAIN_NAME,
             version=typed_data.DOMAIN_VERSION,
-            salt="0x" + keccak(ctx.chain_id.encode()).hex(),
+            salt="0x" + keccak256(ctx.chain_id.encode()).hex(),
             chain_id=ctx.chain_id,
         )

@@ -14,11 +14,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from eth_utils import keccak, to_checksum_address
-
 from zrchain.chains import eip712
 from zrchain.chains.eip712 import StructType, Value
+from zrchain.chains.evm import checksum_address
 from zrchain.codec.gen.zrchain.omni import tx_pb2
+from zrchain.crypto.hashes import keccak256
 
 DOMAIN_NAME = "zrChain"
 DOMAIN_VERSION = "1"
@@ -60,7 +60,7 @@ REJECT_ACTION = StructType("RejectAction", APPROVE_ACTION.fields)
 
 
 def domain(chain_id: str) -> dict[str, Value]:
-    return eip712.domain_values(DOMAIN_NAME, DOMAIN_VERSION, keccak(chain_id.encode()))
+    return eip712.domain_values(DOMAIN_NAME, DOMAIN_VERSION, keccak256(chain_id.encode()))
 
 
 def _auth(auth: tx_pb2.EvmSignature) -> dict[str, Value]:
@@ -102,7 +102,7 @@ def wallet_json(chain_id: str, struct: StructType, values: Mapping[str, Value]) 
     message = dict(values)
     for name, type_ in struct.fields:
         if type_ == "address":
-            message[name] = to_checksum_address(str(message[name]))
+            message[name] = checksum_address(str(message[name]))
     dom = domain(chain_id)
     return {
         "types": {
