@@ -18,7 +18,7 @@ fi
 # fails the run, after the tests have run too.
 "$ROOT/.venv/bin/python" "$ROOT/scripts/typing_stubs.py"
 set +e
-"$ROOT/.venv/bin/mypy" zrchain evm_bridge genesis abci_app.py
+"$ROOT/.venv/bin/mypy" zrchain evm_bridge genesis abci_app.py scripts/bench
 types=$?
 "$ROOT/.venv/bin/python" -m pytest "$@"
 code=$?

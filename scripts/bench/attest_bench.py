@@ -57,7 +57,10 @@ def items(start: int, n: int) -> tuple[Item, ...]:
 
 def commit_info(vals: list[Val]) -> Any:
     votes = [
-        abci.VoteInfo(validator=abci.Validator(address=v.address, power=10), block_id_flag=2)
+        abci.VoteInfo(
+            validator=abci.Validator(address=v.address, power=10),
+            block_id_flag="BLOCK_ID_FLAG_COMMIT",
+        )
         for v in vals
     ]
     return abci.CommitInfo(round=0, votes=votes)

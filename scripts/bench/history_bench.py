@@ -49,6 +49,8 @@ def compact(db: plyvel.DB) -> None:
     dropped (a whole-range ``compact_range()`` leaves the upper levels in place)."""
     for ns in NAMESPACES:
         db.compact_range(start=ns, stop=bytes([ns[0] + 1]))
+
+
 MODES = ("nothing", "default", "everything")
 
 
@@ -98,8 +100,7 @@ def measure(store: AppStore, path: str, mode: str) -> Run:
     return Run(mode, dir_bytes(path), history, logical, store.height - store.earliest)
 
 
-def medians_us(fns: tuple[Callable[[bytes], object], ...],
-               probes: list[bytes]) -> list[float]:
+def medians_us(fns: tuple[Callable[[bytes], object], ...], probes: list[bytes]) -> list[float]:
     """Median µs of each of ``fns`` over ``probes``: one untimed pass of each first (the
     same blocks cached for all: warm reads), then timed passes in turn, forward and back."""
     for fn in fns:
@@ -157,26 +158,38 @@ def main() -> None:
             store.close()
             shutil.rmtree(path)
 
-    print(f"\nhistory on disk ({c:,} changed keys per block, {n:,}-key state; baseline: the "
-          f"restored state without history, {base_disk / 2**20:.1f} MiB):")
-    print(f"  {'pruning':<11} {'kept':>5} {'database':>10} {'history':>10} {'per kept version':>17}"
-          f" {'per changed key':>16} {'logical/version':>16}")
+    print(
+        f"\nhistory on disk ({c:,} changed keys per block, {n:,}-key state; baseline: the "
+        f"restored state without history, {base_disk / 2**20:.1f} MiB):"
+    )
+    print(
+        f"  {'pruning':<11} {'kept':>5} {'database':>10} {'history':>10} {'per kept version':>17}"
+        f" {'per changed key':>16} {'logical/version':>16}"
+    )
     for r in runs:
         per = r.history / r.kept if r.kept else 0.0
-        print(f"  {r.mode:<11} {r.kept:>5} {r.disk / 2**20:>6.1f} MiB {r.history / 2**20:>6.1f} MiB"
-              f" {per / 1024:>13.1f} KiB {per / c:>14.0f} B"
-              f" {(r.logical / r.kept if r.kept else 0) / 1024:>12.1f} KiB")
+        print(
+            f"  {r.mode:<11} {r.kept:>5} {r.disk / 2**20:>6.1f} MiB {r.history / 2**20:>6.1f} MiB"
+            f" {per / 1024:>13.1f} KiB {per / c:>14.0f} B"
+            f" {(r.logical / r.kept if r.kept else 0) / 1024:>12.1f} KiB"
+        )
     by = {r.mode: r for r in runs}
     keep = by["nothing"].disk - by["everything"].disk
     kept = by["nothing"].kept - by["everything"].kept
-    print(f"  database everything/nothing: {by['everything'].disk / by['nothing'].disk:.2f}x; "
-          f"their difference per version kept: {keep / kept / 1024:.1f} KiB"
-          f" ({keep / kept / c:.0f} B per changed key)")
-    print(f"  default keeps 362880 versions: at this rate "
-          f"{by['default'].history / by['default'].kept * 362880 / 2**30:.0f} GiB of history"
-          f" once that many blocks are committed")
-    print(f"\nread latency at the oldest kept height ({v} versions back) vs the latest, "
-          f"median of {args.samples} random keys:")
+    print(
+        f"  database everything/nothing: {by['everything'].disk / by['nothing'].disk:.2f}x; "
+        f"their difference per version kept: {keep / kept / 1024:.1f} KiB"
+        f" ({keep / kept / c:.0f} B per changed key)"
+    )
+    print(
+        f"  default keeps 362880 versions: at this rate "
+        f"{by['default'].history / by['default'].kept * 362880 / 2**30:.0f} GiB of history"
+        f" once that many blocks are committed"
+    )
+    print(
+        f"\nread latency at the oldest kept height ({v} versions back) vs the latest, "
+        f"median of {args.samples} random keys:"
+    )
     print(f"  {'':<12} {'latest':>10} {'old':>10} {'old/latest':>11}")
     for name, a, b in rows:
         print(f"  {name:<12} {a:>7.1f} µs {b:>7.1f} µs {b / a:>10.2f}x")

@@ -42,6 +42,7 @@ from zrchain.codec.gen.zrchain.identity import tx_pb2 as itx
 from zrchain.codec.gen.zrchain.identity import workspace_pb2
 from zrchain.codec.gen.zrchain.policy import tx_pb2 as ptx
 from zrchain.codec.json import to_dict
+from zrchain.context import Mode
 from zrchain.testing.genesis import add_account
 from zrchain.testing.identity_policy import bool_policy
 from zrchain.x.identity.types import workspace_address
@@ -69,7 +70,7 @@ class Bench:
         self.height = 0
         self.block([])
         ak = self.app.registry.module("auth").keeper
-        ctx = self.app.context(self.app.store.pending, 0)
+        ctx = self.app.context(self.app.store.pending, Mode.CHECK)
         self.numbers = [
             ak.get_account(ctx, pubkey_to_address(k.public_key.format())).number for k in self.keys
         ]
@@ -175,32 +176,31 @@ def tx_figures(n: int, blocks: int) -> None:
         owner_of = {partner[i]: i for i in range(n)}  # approver -> requester
         times = []
         for fresh in range(1, blocks + 1):
-            res, _, _ = b.block(
-                b.sign(
-                    lambda i, f=fresh: [
-                        itx.MsgAddWorkspaceOwner(
-                            creator=b.addrs[i],
-                            workspace_addr=wss[i],
-                            new_owner=acc_string((f * n + i).to_bytes(20, "big")),
-                        )
-                    ]
-                )
-            )
+
+            def add_owner(i: int, f: int = fresh) -> list[Any]:
+                new_owner = acc_string((f * n + i).to_bytes(20, "big"))
+                return [
+                    itx.MsgAddWorkspaceOwner(
+                        creator=b.addrs[i], workspace_addr=wss[i], new_owner=new_owner
+                    )
+                ]
+
+            res, _, _ = b.block(b.sign(add_owner))
             aids = [
                 int(next(a.value for e in r.events for a in e.attributes if a.key == "action_id"))
                 for r in res.tx_results
             ]
-            _, ex, _ = b.block(
-                b.sign(
-                    lambda j, aids=aids: [
-                        ptx.MsgApproveAction(
-                            creator=b.addrs[j],
-                            action_type="/zrchain.identity.MsgAddWorkspaceOwner",
-                            action_id=aids[owner_of[j]],
-                        )
-                    ]
-                )
-            )
+
+            def approve(j: int, aids: list[int] = aids) -> list[Any]:
+                return [
+                    ptx.MsgApproveAction(
+                        creator=b.addrs[j],
+                        action_type="/zrchain.identity.MsgAddWorkspaceOwner",
+                        action_id=aids[owner_of[j]],
+                    )
+                ]
+
+            _, ex, _ = b.block(b.sign(approve))
             times.append(ex)
         ex = statistics.median(times)
         label = "policy MsgApproveAction (executes the action)"

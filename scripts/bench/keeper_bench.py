@@ -20,6 +20,7 @@ timeouts (``timeout_commit`` 150 ms). Everything runs on this machine.
 from __future__ import annotations
 
 import argparse
+import functools
 import hashlib
 import json
 import statistics
@@ -142,7 +143,9 @@ def main() -> int:
             rid, _ = owner.key_request(ws, kr, "ecdsa")
             sign_keys.append(rid)
         for rid in sign_keys:
-            wait_status(lambda r=rid: key_request(client, r), {"KEY_REQUEST_STATUS_FULFILLED"})
+            wait_status(
+                functools.partial(key_request, client, rid), {"KEY_REQUEST_STATUS_FULFILLED"}
+            )
         keeper.stop()
 
         # -- 1. backlog ----------------------------------------------------------------------

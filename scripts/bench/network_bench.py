@@ -278,12 +278,15 @@ def run_zrchain(base: Path, validators: int, wl: Workload, n: int, concurrency: 
     net.init(genesis=genesis, dev_accounts=False).start(wait_height=2)
     try:
         cc = ChainClient(net.nodes[0].rpc_url)
-        numbers = [cc.account(a).number for a in addrs]
+        accounts = [cc.account(a) for a in addrs]
+        numbers = [a.number for a in accounts if a is not None]
+        assert len(numbers) == len(addrs), "every funded address has an account"
         txs = wl.make(n, keys, addrs, numbers)
         res = Result(f"zrchaind {wl.name}", validators, n, sum(map(len, txs)) // n)
         rpcs = [f"http://127.0.0.1:{x.ports.rpc}" for x in net.nodes]
         procs = {}
         for x in net.nodes:
+            assert x.app_proc is not None and x.comet_proc is not None
             procs[f"{x.name} app"] = x.app_proc.pid
             procs[f"{x.name} comet"] = x.comet_proc.pid
         cpu0 = {k: cpu_seconds(pid) for k, pid in procs.items()}
@@ -302,6 +305,7 @@ def run_zrchain(base: Path, validators: int, wl: Workload, n: int, concurrency: 
         res.latencies = [committed[h] - sent[h] for h in committed if h in sent]
         res.ok = res.committed
         for x in net.nodes:
+            assert x.app_proc is not None and x.comet_proc is not None
             res.rss[f"{x.name} app"] = rss_mb(x.app_proc.pid)
             res.rss[f"{x.name} comet"] = rss_mb(x.comet_proc.pid)
         return res

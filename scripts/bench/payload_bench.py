@@ -26,7 +26,6 @@ import coincurve
 import rlp
 from cosmpy.protos.cosmos.bank.v1beta1 import bank_pb2
 from cosmpy.protos.cosmos.bank.v1beta1 import tx_pb2 as bank_tx
-from zrchain.x.bank.msgs import validate_multi_send
 
 from zrchain.chains.bitcoin import (
     _compact_size,
@@ -44,6 +43,7 @@ from zrchain.codec.gen.zrchain.treasury import key_pb2
 from zrchain.codec.gen.zrchain.treasury import tx_pb2 as ttx
 from zrchain.gas import PAYLOAD_COST_PER_BYTE, SIGHASH_COST
 from zrchain.testing.inproc import Chain, make_chain
+from zrchain.x.bank.msg_server import validate_multi_send
 from zrchain.x.identity.types import keyring_address, workspace_address
 from zrchain.x.treasury.party import KIND_KEY, sign_party_result
 
@@ -152,7 +152,7 @@ def main() -> None:
         attack = ttx.MsgNewSignatureRequest(
             creator=alice.address, key_ids=[kid] * 8000,
             data_for_signing=",".join(["ab" * 32] * 8000),
-            verify_signing_data=big, verify_signing_data_version=1,
+            verify_signing_data=big, verify_signing_data_version="BITCOIN_PLUS",
         )  # fmt: skip
         attack_s, attack_res = timed_run(chain, "alice", attack, 60_000_000)
         print(
@@ -166,7 +166,7 @@ def main() -> None:
         good = ttx.MsgNewSignatureRequest(
             creator=alice.address, key_ids=[kid] * n,
             data_for_signing=",".join(h.hex() for h in heavy),
-            verify_signing_data=raw, verify_signing_data_version=1,
+            verify_signing_data=raw, verify_signing_data_version="BITCOIN_PLUS",
         )  # fmt: skip
         good_s, good_res = timed_run(chain, "alice", good, 400_000_000)
         ok(good_res)

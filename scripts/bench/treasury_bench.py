@@ -25,7 +25,7 @@ from zrchain.codec.gen.zrchain.identity import tx_pb2 as itx
 from zrchain.codec.gen.zrchain.treasury import key_pb2, mpcsign_pb2
 from zrchain.codec.gen.zrchain.treasury import query_pb2 as tq
 from zrchain.codec.gen.zrchain.treasury import tx_pb2 as ttx
-from zrchain.context import Mode
+from zrchain.context import Context, Mode
 from zrchain.store.kv import Branch
 from zrchain.testing.inproc import Chain, Wallet, make_chain
 from zrchain.x.identity.types import keyring_address, workspace_address
@@ -116,9 +116,7 @@ def bench_msgs(chain: Chain, workspaces: list[str], n: int, blocks: int) -> dict
         for w in users:
             w.sequence += 1
         # key requests
-        first_id = (
-            chain.app.registry.module("treasury").keeper.key_requests.last_id(_store(chain)) + 1
-        )
+        first_id = _last_request_id(chain, "key_requests") + 1
         txs = [
             signed(
                 chain,
@@ -151,15 +149,13 @@ def bench_msgs(chain: Chain, workspaces: list[str], n: int, blocks: int) -> dict
             assert chain.run(p, [msg], gas=4_000_000).code == 0
         owner = users[0]
         digests = [i.to_bytes(32, "big") for i in range(1, n + 1)]
-        first_sig = (
-            chain.app.registry.module("treasury").keeper.sign_requests.last_id(_store(chain)) + 1
-        )
+        first_sig = _last_request_id(chain, "sign_requests") + 1
         txs = []
         for j, d in enumerate(digests):
-            msg = ttx.MsgNewSignatureRequest(
+            request = ttx.MsgNewSignatureRequest(
                 creator=owner.address, key_ids=[kid], data_for_signing=d.hex()
             )
-            txs.append(signed(chain, owner, msg, owner.sequence + j))
+            txs.append(signed(chain, owner, request, owner.sequence + j))
         timed_block(chain, txs)
         owner.sequence += n
         for label, p in (("fulfil_partial", p1), ("fulfil_done", p2)):
@@ -167,7 +163,7 @@ def bench_msgs(chain: Chain, workspaces: list[str], n: int, blocks: int) -> dict
             for j, d in enumerate(digests):
                 sid = first_sig + j
                 sig = MPC.sign_recoverable(d, hasher=None)
-                msg = ttx.MsgFulfilSignatureRequest(
+                fulfil = ttx.MsgFulfilSignatureRequest(
                     creator=p.address,
                     request_id=sid,
                     status=mpcsign_pb2.SIGN_REQUEST_STATUS_FULFILLED,
@@ -176,22 +172,27 @@ def bench_msgs(chain: Chain, workspaces: list[str], n: int, blocks: int) -> dict
                         p.key.secret, chain.chain_id, KIND_SIGNATURE, sid, sig
                     ),
                 )
-                txs.append(signed(chain, p, msg, p.sequence + j))
+                txs.append(signed(chain, p, fulfil, p.sequence + j))
             out[label].append(timed_block(chain, txs) / n)
             p.sequence += n
     return {k: statistics.median(v) * 1e6 for k, v in out.items()}
 
 
-def _store(chain: Chain) -> Any:
-    ctx = chain.app.context(chain.app.store.version().kv, Mode.QUERY, metered=False)
-    return ctx.store("treasury")
+def _query_ctx(chain: Chain) -> Context:
+    return chain.app.context(chain.app.store.version().kv, Mode.QUERY, metered=False)
+
+
+def _last_request_id(chain: Chain, kind: str) -> int:
+    """The last id of request table ``kind`` ("key_requests", "sign_requests"; 0: none yet)."""
+    last = chain.app.registry.module("treasury").keeper.last_ids(_query_ctx(chain))
+    return int(last[kind])
 
 
 def fill_keys(chain: Chain, total: int, workspaces: list[str]) -> None:
     """Write keys straight through the keeper (what 'total' fulfilled requests leave)."""
     app = chain.app
     keeper = app.registry.module("treasury").keeper
-    have = keeper.keys.total(_store(chain))
+    have = sum(1 for _ in keeper.iterate_keys(_query_ctx(chain)))
     start = 10_000_000 + have
     batch = 20_000
     while have < total:
@@ -252,7 +253,10 @@ def main() -> None:
             )
             rows = [
                 ("default page (100, total counted)", tq.QueryKeysRequest()),
-                ("--wallet-type evm (filter scan)", tq.QueryKeysRequest(wallet_type=2)),
+                (
+                    "--wallet-type evm (filter scan)",
+                    tq.QueryKeysRequest(wallet_type="WALLET_TYPE_EVM"),
+                ),
                 ("--workspace-addr (index)", tq.QueryKeysRequest(workspace_addr=workspaces[0])),
             ]
             for label, req in rows:

@@ -35,6 +35,7 @@ from zrchain.cli.node_cmds import default_app_state
 from zrchain.client.tx import build_tx, private_key_signer
 from zrchain.codec.address import acc_string, pubkey_to_address
 from zrchain.codec.coins import parse_coins
+from zrchain.context import Mode
 from zrchain.testing.genesis import add_account
 from zrchain.tx.ante import verify_secp256k1
 
@@ -57,7 +58,7 @@ def setup(path: str, n: int) -> tuple[ZrChainApp, list[coincurve.PrivateKey], li
     return app, keys, addrs
 
 
-def finalize(app: ZrChainApp, height: int, txs: list[bytes]) -> object:
+def finalize(app: ZrChainApp, height: int, txs: list[bytes]) -> abci.ResponseFinalizeBlock:
     req = abci.RequestFinalizeBlock(height=height, txs=txs)
     req.time.CopyFrom(Timestamp(seconds=1_700_000_000 + height))
     return app.finalize_block(req)
@@ -170,10 +171,10 @@ def main() -> None:
         from zrchain.x.auth.keeper import AccountKeeper
 
         ak: AccountKeeper = app.registry.module("auth").keeper
-        ctx = app.context(app.store.pending, 0)
-        numbers = [
-            ak.get_account(ctx, pubkey_to_address(k.public_key.format())).number for k in keys
-        ]
+        ctx = app.context(app.store.pending, Mode.CHECK)
+        accounts = [ak.get_account(ctx, pubkey_to_address(k.public_key.format())) for k in keys]
+        numbers = [a.number for a in accounts if a is not None]
+        assert len(numbers) == len(keys), "every funded key has an account"
         pubkeys = [k.public_key.format() for k in keys]
         print(f"signing {args.blocks} blocks of {args.txs} txs ...", file=sys.stderr)
         blocks = [make_block(keys, addrs, numbers, s) for s in range(args.blocks)]
