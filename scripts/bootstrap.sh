@@ -13,15 +13,28 @@ if [ ! -x "$ROOT/.venv/bin/python" ]; then
     echo "creating virtualenv in $ROOT/.venv ..." >&2
     "$PY" -m venv "$ROOT/.venv"
 fi
+# The stamp holds pyproject.toml's hash and the extras installed with it. The same hash with
+# every wanted extra already installed needs nothing (the node's run after the tests' does
+# not reinstall); otherwise the project is installed with the union of both extras lists.
 STAMP="$ROOT/.venv/.zrchain-installed"
-WANT="$( (cat "$ROOT/pyproject.toml"; echo "extras=$EXTRAS") | sha256sum | cut -d' ' -f1)"
-if [ ! -f "$STAMP" ] || [ "$(cat "$STAMP")" != "$WANT" ]; then
-    echo "installing zrchain${EXTRAS:+[$EXTRAS]} and its dependencies into .venv ..." >&2
+HASH="$(sha256sum "$ROOT/pyproject.toml" | cut -d' ' -f1)"
+HAVE=""
+[ -f "$STAMP" ] && HAVE="$(sed -n 2p "$STAMP")"
+missing() {
+    local e
+    for e in ${EXTRAS//,/ }; do
+        case ",$HAVE," in *",$e,"*) ;; *) return 0 ;; esac
+    done
+    return 1
+}
+if [ ! -f "$STAMP" ] || [ "$(sed -n 1p "$STAMP")" != "$HASH" ] || missing; then
+    ALL="$(printf '%s\n' ${HAVE//,/ } ${EXTRAS//,/ } | sort -u | paste -sd, -)"
+    echo "installing zrchain${ALL:+[$ALL]} and its dependencies into .venv ..." >&2
     "$ROOT/.venv/bin/python" -m pip install -q --upgrade pip >&2
     SPEC="$ROOT"
-    [ -n "$EXTRAS" ] && SPEC="$ROOT[$EXTRAS]"
+    [ -n "$ALL" ] && SPEC="$ROOT[$ALL]"
     "$ROOT/.venv/bin/python" -m pip install -q -e "$SPEC" >&2
-    echo "$WANT" > "$STAMP"
+    printf '%s\n%s\n' "$HASH" "$ALL" > "$STAMP"
 fi
 # Bytecode for the project's own sources, written even where PYTHONDONTWRITEBYTECODE is set
 # (Python still reads it): every zrchaind command and node is a new process, and compiling
