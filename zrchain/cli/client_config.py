@@ -104,30 +104,26 @@ def home_from_argv(argv: Sequence[str]) -> str:
     return default_home()
 
 
-def default_map(
-    group: click.Group, settings: dict[str, str], query: bool = False
+def defaults_for(
+    cmd: click.Command, settings: dict[str, str], query: bool = False
 ) -> dict[str, Any]:
-    """click's ``default_map`` for ``group``: each command's flags that the file sets."""
+    """click's ``default_map`` for ``cmd``: the flags of it (of each subcommand, for a group)
+    that the file sets. ``query``: under ``zrchaind query``, where ``output`` applies too."""
+    if isinstance(cmd, click.Group):
+        out: dict[str, Any] = {}
+        for name, sub in cmd.commands.items():
+            found = defaults_for(sub, settings, query or name == "query")
+            if found:
+                out[name] = found
+        return out
     params = {k.replace("-", "_"): v for k, v in settings.items()}
-    out: dict[str, Any] = {}
-    for name, cmd in group.commands.items():
-        if isinstance(cmd, click.Group):
-            sub = default_map(cmd, settings, query or name == "query")
-            if sub:
-                out[name] = sub
-            continue
-        values = {
-            p.name: params[p.name]
-            for p in cmd.params
-            if p.name in params
-            and isinstance(p, click.Option)
-            and (query or p.name.replace("_", "-") not in QUERY_ONLY)
-        }
-        if values:
-            out[name] = values
-    if "query" in out:
-        out["q"] = out["query"]  # click looks defaults up by the name typed
-    return out
+    return {
+        p.name: params[p.name]
+        for p in cmd.params
+        if p.name in params
+        and isinstance(p, click.Option)
+        and (query or p.name.replace("_", "-") not in QUERY_ONLY)
+    }
 
 
 @click.group("config")

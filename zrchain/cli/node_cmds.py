@@ -316,5 +316,4 @@ def unsafe_reset_all(home: str) -> None:
     click.echo("reset blockchain data and application state", err=True)
 
 
-COMMANDS = [init_cmd, start_cmd, status_cmd, version_cmd, comet_group]
-__all__ = ["COMMANDS", "default_home", "genesis_doc", "read_genesis", "write_genesis"]
+__all__ = ["default_home", "genesis_doc", "read_genesis", "write_genesis"]
