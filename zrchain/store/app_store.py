@@ -68,8 +68,10 @@ MAX_RECENT, MAX_RECENT_NODES = 16, 500_000
 PRUNE_BATCH = 1024  # deletes per pruning step
 NODE_BATCH = 2048  # trie history entries per step
 # Latest-state values and trie nodes kept in memory across blocks (hot accounts, the trie's
-# upper levels); past these counts each starts over. Roughly 100 bytes per entry.
+# upper levels); past these counts each starts over. Roughly 100 bytes per entry; values
+# can be far larger (a request's payload), so those also start over past a byte count.
 MAX_REMEMBERED, MAX_NODES_REMEMBERED = 1 << 18, 1 << 18
+MAX_REMEMBERED_BYTES = 1 << 26
 
 
 # A storage failure of this node: it must stop rather than answer or commit anything.
@@ -168,16 +170,18 @@ class _RecordingView(LevelView):
     when a restore writes it, which ``forget``s everything before and after each chunk's
     write (a read in between would otherwise keep the old value); each bumps the generation
     count first, so what is remembered at one generation is of one state. Bounded: past
-    MAX_REMEMBERED values it starts over. Before the first commit CheckTx reads here from
+    MAX_REMEMBERED values or MAX_REMEMBERED_BYTES bytes of keys and values, it starts over
+    at a commit, from what the commit wrote. Before the first commit CheckTx reads here from
     its own thread: a value it read before a commit is not remembered after it (the
     generation count). Once a version exists only the consensus thread reads here (CheckTx
     recalls), so no value a commit wrote is remembered at the generation before it."""
 
-    __slots__ = ("_gen", "_lock", "seen")
+    __slots__ = ("_gen", "_lock", "seen", "size")
 
     def __init__(self, reader: Any, namespace: bytes) -> None:
         super().__init__(reader, namespace)
         self.seen: dict[bytes, bytes | None] = {}
+        self.size = 0  # bytes of the keys and values in ``seen``
         self._gen = 0
         self._lock = threading.Lock()
 
@@ -193,8 +197,9 @@ class _RecordingView(LevelView):
         gen = self._gen
         value: bytes | None = self._reader.get(self._ns + key)
         with self._lock:
-            if gen == self._gen:
+            if gen == self._gen and key not in seen:
                 seen[key] = value
+                self.size += len(key) + (len(value) if value else 0)
         return value
 
     def recall(self, key: bytes, generation: int) -> bytes | _Unread | None:
@@ -210,15 +215,25 @@ class _RecordingView(LevelView):
         with self._lock:
             self._gen += 1
             seen = self.seen
-            if len(seen) + len(writes) > MAX_REMEMBERED:
-                seen.clear()
+            grown = alone = 0  # bytes the writes add to the memory; the writes' own bytes
+            for key, value in writes.items():
+                n = len(key) + (len(value) if value else 0)
+                alone += n
+                old = seen.get(key, _UNREAD)
+                grown += n if old is _UNREAD else n - len(key) - (len(old) if old else 0)
+            size = self.size + grown
+            if len(seen) + len(writes) > MAX_REMEMBERED or size > MAX_REMEMBERED_BYTES:
+                seen.clear()  # the block's own writes stay: the next block reads them most
+                size = alone
             seen.update(writes)
+            self.size = size
 
     def forget(self) -> None:
         """The latest state has changed other than by a commit: nothing read is current."""
         with self._lock:
             self._gen += 1
             self.seen.clear()
+            self.size = 0
 
 
 class _CheckView(LevelView):

@@ -82,16 +82,29 @@ def _fresh_root(store: AppStore) -> bytes:
     return SparseMerkleTrie(VerifiedReader(store.db), NS_TRIE).root()
 
 
+def _remembered_bytes(seen: dict[bytes, bytes | None]) -> int:
+    return sum(len(k) + len(v or b"") for k, v in seen.items())
+
+
 @settings(max_examples=60, deadline=None)
 @given(
     st.lists(st.tuples(block, st.lists(keys, max_size=6)), min_size=1, max_size=8),
     st.integers(1, 40),
     st.integers(1, 40),
+    st.integers(1, 300),
 )
-def test_remembered_reads_and_nodes_follow_every_commit(blocks, max_values, max_nodes) -> None:
+def test_remembered_reads_and_nodes_follow_every_commit(
+    blocks, max_values, max_nodes, max_bytes
+) -> None:
     """Blocks of writes and deletes, reads before each (remembered), small bounds so the
-    memories start over: every read is the model's value, every root the fresh trie's."""
-    bounds = {"MAX_REMEMBERED": max_values, "MAX_NODES_REMEMBERED": max_nodes}
+    memories start over: every read is the model's value, every root the fresh trie's; the
+    memory counts its bytes exactly and, after each commit, holds no more than the bound
+    or the commit's own writes."""
+    bounds = {
+        "MAX_REMEMBERED": max_values,
+        "MAX_NODES_REMEMBERED": max_nodes,
+        "MAX_REMEMBERED_BYTES": max_bytes,
+    }
     with (
         tempfile.TemporaryDirectory() as d,
         mock.patch.multiple("zrchain.store.app_store", **bounds),
@@ -104,6 +117,9 @@ def test_remembered_reads_and_nodes_follow_every_commit(blocks, max_values, max_
                     assert Branch(store.pending).get(k) == model.get(k)
                 root = store.apply(dict(writes))
                 store.commit(h, root)
+                memory = store._read
+                assert memory.size == _remembered_bytes(memory.seen)
+                assert memory.size <= max(max_bytes, _remembered_bytes(dict(writes)))
                 for k, v in writes.items():
                     if v is None:
                         model.pop(k, None)
@@ -210,9 +226,9 @@ class _CommitDuringLookup(dict[bytes, "bytes | None"]):
         self.view: _RecordingView | None = view
 
     def get(self, key: bytes, default: Any = None) -> Any:
-        if self.view is not None:
-            self.view.committed({key: b"new"})
-            self.view = None
+        view, self.view = self.view, None  # once (the commit itself looks keys up too)
+        if view is not None:
+            view.committed({key: b"new"})
         return super().get(key, default)
 
 
