@@ -64,18 +64,13 @@ class EvmTransaction:
             head = [self.chain_id, self.nonce, self.max_priority_fee_per_gas, self.max_fee_per_gas]
         return [*head, self.gas, self.to, self.value, self.data, self._access_list_items()]
 
+    def _legacy_fields(self) -> list[rlp.Encodable]:
+        return [self.nonce, self.gas_price, self.gas, self.to, self.value, self.data]
+
     def signing_payload(self) -> bytes:
         """The exact bytes whose keccak256 is signed (EIP-155 / EIP-2718 forms)."""
         if self.tx_type == EvmTxType.LEGACY:
-            fields: list[rlp.Encodable] = [
-                self.nonce,
-                self.gas_price,
-                self.gas,
-                self.to,
-                self.value,
-                self.data,
-            ]
-            return rlp.encode([*fields, self.chain_id, 0, 0])
+            return rlp.encode([*self._legacy_fields(), self.chain_id, 0, 0])
         return bytes([self.tx_type]) + rlp.encode(self._typed_fields())
 
     def sighash(self) -> bytes:
@@ -85,15 +80,7 @@ class EvmTransaction:
         """Raw signed transaction, ready for ``eth_sendRawTransaction``."""
         if self.tx_type == EvmTxType.LEGACY:
             v = recovery_id + 35 + 2 * self.chain_id
-            fields: list[rlp.Encodable] = [
-                self.nonce,
-                self.gas_price,
-                self.gas,
-                self.to,
-                self.value,
-                self.data,
-            ]
-            return rlp.encode([*fields, v, r, s])
+            return rlp.encode([*self._legacy_fields(), v, r, s])
         return bytes([self.tx_type]) + rlp.encode([*self._typed_fields(), recovery_id, r, s])
 
 

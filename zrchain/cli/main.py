@@ -97,9 +97,7 @@ class _Defaults(dict[str, Any]):
 def main() -> None:
     # client.toml of the --home this command line names: its values become flag defaults.
     settings = client_config.load(client_config.home_from_argv(sys.argv[1:]))
-    root = cli
-    assert isinstance(root, _Root)
-    cli(prog_name="zrchaind", default_map=_Defaults(root, settings))
+    cli(prog_name="zrchaind", default_map=_Defaults(cli, settings))
 
 
 if __name__ == "__main__":

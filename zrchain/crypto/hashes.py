@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import hashlib
 
+from Crypto.Hash import keccak
+
 
 def sha256(data: bytes) -> bytes:
     return hashlib.sha256(data).digest()
@@ -31,10 +33,6 @@ def hash160(data: bytes) -> bytes:
 
 def keccak256(data: bytes) -> bytes:
     """Ethereum's Keccak-256: the original padding, not hashlib's standardised sha3_256.
-
-    pycryptodome's, imported on first use: every zrchaind command is a new process, and
-    eth_utils' ``keccak`` (the same digest) costs ~0.3 s of imports before its first hash.
-    """
-    from Crypto.Hash import keccak
-
+    pycryptodome's, not eth_utils' (the same digest): eth_utils costs every zrchaind
+    command ~0.3 s of imports."""
     return keccak.new(data=data, digest_bits=256).digest()
